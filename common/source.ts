@@ -1,0 +1,55 @@
+/**
+ * One interface for every data source: testbed simulator, MQTT, NGSI-LD, MCAP replay,
+ * simulation run (STYLE.md habit 4, after Foxglove's Player).
+ *
+ * A source pushes batches of normalised records to one listener; the promise the listener
+ * returns is backpressure (the source does not push the next batch before it settles).
+ * Optional abilities are declared in `capabilities`; the UI shows controls only for those.
+ */
+import type { TelemetryRecord } from './records.js';
+
+export type SourceCapability = 'seek' | 'speed' | 'loop' | 'publish';
+
+/** Connection lifecycle, as a string union; transitions live in each source's one `setState`. */
+export type SourceState = 'idle' | 'connecting' | 'live' | 'reconnecting' | 'playing' | 'paused' | 'ended' | 'error' | 'stopped';
+
+export interface SourceStatus {
+  uri: string;
+  state: SourceState;
+  /** Human-readable detail for the status bar, e.g. the last error or "retry in 4 s". */
+  detail?: string;
+  /** Records accepted / rejected since start. */
+  accepted: number;
+  rejected: number;
+  /** Rejection reasons → counts ("source health" panel). */
+  rejectReasons: Record<string, number>;
+  /** Time range of the data, epoch ms, for sources that know it (replay). */
+  range?: { start: number; end: number };
+  /** Current source time, epoch ms (replay position or latest record time). */
+  now?: number;
+  speed?: number;
+}
+
+export interface SourceListener {
+  /** A batch of records in arrival order. Resolve when ready for more. */
+  onBatch(batch: readonly TelemetryRecord[]): void | Promise<void>;
+  onStatus(status: SourceStatus): void;
+}
+
+export interface Source {
+  readonly uri: string;
+  readonly capabilities: ReadonlySet<SourceCapability>;
+  start(listener: SourceListener): Promise<void>;
+  stop(): Promise<void>;
+  status(): SourceStatus;
+  seek?(t: number): Promise<void>;
+  setSpeed?(speed: number): void;
+  pause?(): void;
+  resume?(): void;
+}
+
+/** Anything that owns a resource. */
+export interface Disposable {
+  dispose(): void;
+}
+export type Disposer = () => void;
