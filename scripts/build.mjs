@@ -2,7 +2,7 @@
 // the Node CLI, worker_threads entries and benchmarks. esbuild, no config elsewhere.
 // Usage: node scripts/build.mjs [--watch]
 import { build, context } from 'esbuild';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -63,7 +63,7 @@ function copyStatic() {
 }
 
 const started = Date.now();
-if (!watch) rmSync(out, { recursive: true, force: true });
+// dist/ is overwritten in place, not wiped: several builds (tests, benches) may run at once.
 mkdirSync(out, { recursive: true });
 copyStatic();
 if (watch) {

@@ -1,0 +1,144 @@
+/**
+ * The one typed API between the renderer and the main-side services.
+ *
+ * Same protocol over two transports: a WebSocket to `twin serve` (web mode), or a MessagePort
+ * handed to the page by the Electron preload. Requests/responses and JSON events are text
+ * frames (`ApiMessage`); bulk data (telemetry frames, model bytes) are binary frames encoded
+ * by `encodeBinaryEvent` so 10 000 updates per second are one message per frame, not 10 000.
+ *
+ * To add a method: add it to `ApiMethods` (params/result are JSON-serialisable) and register a
+ * handler on the main side (`ApiServer.handle`). To add an event: add it to `ApiEvents`.
+ */
+import { z } from 'zod';
+import type { SourceStatus } from './source.js';
+import type { AlertRecord } from './records.js';
+
+/** What the workbench is showing: model, source, recording. */
+export interface SessionInfo {
+  version: string;
+  mode: 'web' | 'electron';
+  model: ModelInfo | null;
+  source: SourceStatus | null;
+  recording: { dir: string; file: string | null; bytes: number } | null;
+}
+
+export interface ModelInfo {
+  /** File name shown to the user, e.g. "testbed-complex.ifc". */
+  name: string;
+  /** Content hash (sha256 hex) — cache key and recording metadata. */
+  hash: string;
+  bytes: number;
+  /** URL path (relative to the page) the renderer fetches the IFC bytes from. */
+  url: string;
+}
+
+/** Method name → params and result. Keep params/results JSON-serialisable. */
+export interface ApiMethods {
+  // ── session / shell ─────────────────────────────────────────────
+  'session.info': { params: Record<string, never>; result: SessionInfo };
+  /** Open an IFC the user picked (Electron: path from the dialog; web: bytes uploaded as base64 are too big, see model.upload). */
+  'model.openPath': { params: { path: string }; result: ModelInfo };
+  /** Web mode: the page uploads a dropped file via HTTP PUT /api/model?name=…; this returns the info. */
+  'model.current': { params: Record<string, never>; result: ModelInfo | null };
+  'settings.get': { params: Record<string, never>; result: Settings };
+  'settings.set': { params: Partial<Settings>; result: Settings };
+  'app.log': { params: { level: 'info' | 'warn' | 'error'; message: string }; result: null };
+  // ── telemetry / sources ────────────────────────────────────────
+  'source.connect': { params: { uri: string }; result: SourceStatus };
+  'source.disconnect': { params: Record<string, never>; result: null };
+  'source.seek': { params: { t: number }; result: null };
+  'source.setSpeed': { params: { speed: number }; result: null };
+  'source.pause': { params: Record<string, never>; result: null };
+  'source.resume': { params: Record<string, never>; result: null };
+  'alerts.acknowledge': { params: { id: string }; result: null };
+  'alerts.list': { params: Record<string, never>; result: AlertRecord[] };
+}
+export type ApiMethod = keyof ApiMethods;
+export type ApiParams<M extends ApiMethod> = ApiMethods[M]['params'];
+export type ApiResult<M extends ApiMethod> = ApiMethods[M]['result'];
+
+/** JSON events main → renderer. */
+export interface ApiEvents {
+  session: SessionInfo;
+  'source.status': SourceStatus;
+  alert: AlertRecord;
+  notice: { level: 'info' | 'warn' | 'error'; message: string };
+  /** The native menu asked the page to do something (Electron), e.g. "open-model", "toggle-theme". */
+  command: { id: string; arg?: string };
+}
+export type ApiEvent = keyof ApiEvents;
+
+/** Binary event channels main → renderer. Payload formats are owned by their modules. */
+export type BinaryChannel = 'telemetry';
+
+export interface Settings {
+  theme: 'dark' | 'light';
+  layout: 'split' | '3d' | 'plan';
+  recentModels: string[];
+  recentRecordings: string[];
+  recordDir: string | null;
+  staleAfterSeconds: number;
+  batteryLowThreshold: number;
+  densityAlertPerM2: number;
+  privacyK: number;
+}
+
+export const SettingsSchema = z.object({
+  theme: z.enum(['dark', 'light']),
+  layout: z.enum(['split', '3d', 'plan']),
+  recentModels: z.array(z.string()).max(20),
+  recentRecordings: z.array(z.string()).max(20),
+  recordDir: z.string().nullable(),
+  staleAfterSeconds: z.number().min(1).max(3600),
+  batteryLowThreshold: z.number().min(0).max(1),
+  densityAlertPerM2: z.number().min(0.1).max(10),
+  privacyK: z.number().int().min(1).max(100),
+});
+
+export const DEFAULT_SETTINGS: Settings = {
+  theme: 'dark',
+  layout: 'split',
+  recentModels: [],
+  recentRecordings: [],
+  recordDir: null,
+  staleAfterSeconds: 10,
+  batteryLowThreshold: 0.15,
+  densityAlertPerM2: 2.17,
+  privacyK: 5,
+};
+
+// ── wire protocol ───────────────────────────────────────────────
+export type ApiMessage =
+  | { type: 'req'; id: number; method: string; params: unknown }
+  | { type: 'res'; id: number; ok: true; result: unknown }
+  | { type: 'res'; id: number; ok: false; error: string }
+  | { type: 'event'; channel: string; payload: unknown };
+
+export const ApiMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('req'), id: z.number().int(), method: z.string().min(1).max(100), params: z.unknown() }),
+  z.object({ type: z.literal('res'), id: z.number().int(), ok: z.literal(true), result: z.unknown() }),
+  z.object({ type: z.literal('res'), id: z.number().int(), ok: z.literal(false), error: z.string() }),
+  z.object({ type: z.literal('event'), channel: z.string(), payload: z.unknown() }),
+]);
+
+/**
+ * Binary frame: [u8 channel-name length][channel name utf8][padding to 8-byte boundary][payload].
+ * The payload starts 8-byte aligned so typed-array views (Float64Array) can be taken without copying.
+ */
+export function encodeBinaryEvent(channel: BinaryChannel, payload: Uint8Array): Uint8Array {
+  const name = new TextEncoder().encode(channel);
+  const header = Math.ceil((1 + name.length) / 8) * 8;
+  const out = new Uint8Array(header + payload.byteLength);
+  out[0] = name.length;
+  out.set(name, 1);
+  out.set(payload, header);
+  return out;
+}
+
+export function decodeBinaryEvent(buf: ArrayBuffer): { channel: string; payload: ArrayBuffer; offset: number } {
+  const bytes = new Uint8Array(buf);
+  const len = bytes[0] ?? 0;
+  const channel = new TextDecoder().decode(bytes.subarray(1, 1 + len));
+  const offset = Math.ceil((1 + len) / 8) * 8;
+  return { channel, payload: buf, offset };
+}

@@ -1,0 +1,74 @@
+/**
+ * `twin` — the headless command line (contract: shared/spec/cli.md).
+ * Each command lives in main/cli/commands/NAME.ts and is registered in COMMANDS below.
+ */
+import { EXIT_BAD_INPUT, EXIT_FAILURE, UsageError, type CliCommand, type CliIo } from './command.js';
+import { serveCommand } from './commands/serve.js';
+
+const VERSION = process.env.TWIN_VERSION ?? '0.0.0';
+
+/** Every command of spec/cli.md, in the order `twin --help` lists them. */
+const COMMANDS: readonly CliCommand[] = [serveCommand];
+
+function usage(): string {
+  const w = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    `twin ${VERSION} — Twin Workbench: digital twin, telemetry, recording/replay and evacuation simulation`,
+    '',
+    'Usage: twin <command> [options]     (twin <command> --help for details)',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
+    '',
+    'Exit codes: 0 success, 1 runtime failure, 2 bad input.',
+    '',
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const io: CliIo = {
+    out: (t) => void process.stdout.write(t),
+    err: (t) => void process.stderr.write(t),
+    tty: Boolean(process.stderr.isTTY),
+    signal: controller.signal,
+  };
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(usage());
+    return 0;
+  }
+  if (name === '--version' || name === '-v') {
+    io.out(`${VERSION}\n`);
+    return 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.err(`twin: unknown command "${name}"\n\n${usage()}`);
+    return EXIT_BAD_INPUT;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(command.help.endsWith('\n') ? command.help : command.help + '\n');
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`${e.message}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    io.err(`twin ${name}: ${(e as Error).stack ?? String(e)}\n`);
+    return EXIT_FAILURE;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+const code = await main(process.argv.slice(2));
+// Commands that keep servers open (serve) return only when stopped; exit explicitly so stray handles never hang CI.
+process.exit(code);
