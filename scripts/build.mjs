@@ -46,7 +46,8 @@ const configs = [
   { ...common, platform: 'node', format: 'esm', packages: 'external', entryPoints: benches, outdir: join(out, 'bench'), define },
   // Electron main (CJS; 'electron' resolved at run time) and the sandboxed preload (CJS, self-contained).
   { ...common, platform: 'node', format: 'cjs', packages: 'external', entryPoints: { main: 'main/electron/main.ts' }, outdir: join(out, 'electron'),
-    outExtension: { '.js': '.cjs' }, define },
+    outExtension: { '.js': '.cjs' }, define: { ...define, 'import.meta.url': '__importMetaUrl' },
+    banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" } },
   { ...common, platform: 'node', format: 'cjs', external: ['electron'], entryPoints: { preload: 'main/electron/preload.ts' }, outdir: join(out, 'electron'),
     outExtension: { '.js': '.cjs' }, define },
 ].filter((c) => Object.keys(c.entryPoints).length > 0 && Object.values(c.entryPoints).every((p) => existsSync(join(root, p))));
