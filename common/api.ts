@@ -114,7 +114,7 @@ export type ApiMessage =
   | { type: 'res'; id: number; ok: false; error: string }
   | { type: 'event'; channel: string; payload: unknown };
 
-export const ApiMessageSchema = z.discriminatedUnion('type', [
+export const ApiMessageSchema = z.union([
   z.object({ type: z.literal('req'), id: z.number().int(), method: z.string().min(1).max(100), params: z.unknown() }),
   z.object({ type: z.literal('res'), id: z.number().int(), ok: z.literal(true), result: z.unknown() }),
   z.object({ type: z.literal('res'), id: z.number().int(), ok: z.literal(false), error: z.string() }),
