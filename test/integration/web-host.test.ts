@@ -1,0 +1,98 @@
+/**
+ * `twin serve` as a browser and other local pages meet it: static renderer with a strict CSP,
+ * the API over a WebSocket behind the per-launch token, model bytes, uploads, bad requests.
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import WebSocket from 'ws';
+import { startServe, sharedDir } from '../helpers/twinCli';
+
+const model = join(sharedDir, 'ifc', 'ifcopenhouse-ifc4.ifc');
+let serve: Awaited<ReturnType<typeof startServe>>;
+let base: string;
+let token: string;
+
+/** Opens the API socket and performs one request. */
+function rpc(method: string, params: unknown, opts: { token?: string; origin?: string } = {}): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${base.replace('http', 'ws')}/api/ws?token=${opts.token ?? token}`, opts.origin ? { origin: opts.origin } : {});
+    ws.on('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    ws.on('error', reject);
+    ws.on('open', () => ws.send(JSON.stringify({ type: 'req', id: 1, method, params })));
+    ws.on('message', (data) => {
+      const msg = JSON.parse(data.toString());
+      if (msg.type === 'res' && msg.id === 1) {
+        ws.close();
+        resolve(msg);
+      }
+    });
+  });
+}
+
+beforeAll(async () => {
+  serve = await startServe(['--model', model, '--no-record', '--source', 'testbed:'], { TWIN_USER_DATA: mkdtempSync(join(tmpdir(), 'twin-ud-')) });
+  const u = new URL(serve.url);
+  base = `${u.protocol}//${u.host}`;
+  token = u.searchParams.get('token')!;
+});
+afterAll(async () => serve?.stop());
+
+describe('twin serve (web host)', () => {
+  it('prints a loopback URL with a long per-launch token', () => {
+    expect(serve.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{30,}$/);
+  });
+
+  it('serves the renderer with a strict content security policy', async () => {
+    const res = await fetch(`${base}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(await res.text()).toContain('Twin Workbench');
+    const wasm = await fetch(`${base}/wasm/web-ifc.wasm`, { method: 'HEAD' });
+    expect(wasm.headers.get('content-type')).toBe('application/wasm');
+  });
+
+  it('does not serve files outside the renderer folder', async () => {
+    for (const p of ['/../package.json', '/%2e%2e/package.json', '/..%2fpackage.json']) {
+      expect((await fetch(`${base}${p}`)).status).toBe(404);
+    }
+  });
+
+  it('refuses API calls without the token', async () => {
+    expect((await fetch(`${base}/api/model`)).status).toBe(403);
+    expect((await fetch(`${base}/api/model?token=wrong`)).status).toBe(403);
+    await expect(rpc('session.info', {}, { token: 'wrong' })).rejects.toThrow(/403/);
+  });
+
+  it('refuses WebSocket connections from another origin even with the token', async () => {
+    await expect(rpc('session.info', {}, { origin: 'http://evil.example' })).rejects.toThrow(/403/);
+  });
+
+  it('answers session.info over the WebSocket and serves the model bytes', async () => {
+    const res = (await rpc('session.info', {})) as { ok: boolean; result: { mode: string; model: { name: string; bytes: number } } };
+    expect(res.ok).toBe(true);
+    expect(res.result.mode).toBe('web');
+    expect(res.result.model).toMatchObject({ name: 'ifcopenhouse-ifc4.ifc', bytes: 113264 });
+    const bytes = Buffer.from(await (await fetch(`${base}/api/model?token=${token}`)).arrayBuffer());
+    expect(bytes.equals(readFileSync(model))).toBe(true);
+  });
+
+  it('validates request params and names the bad field', async () => {
+    const res = (await rpc('settings.set', { theme: 'purple' })) as { ok: boolean; error: string };
+    expect(res.ok).toBe(false);
+    expect(res.error).toContain('theme');
+  });
+
+  it('rejects an uploaded file that is not IFC and keeps the current model', async () => {
+    const bad = await fetch(`${base}/api/model?name=notes.ifc&token=${token}`, { method: 'PUT', body: 'hello' });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error).toMatch(/notes\.ifc: not an IFC file/);
+    const res = (await rpc('model.current', {})) as { result: { name: string } };
+    expect(res.result.name).toBe('ifcopenhouse-ifc4.ifc');
+    const good = await fetch(`${base}/api/model?name=duplex.ifc&token=${token}`, { method: 'PUT', body: readFileSync(join(sharedDir, 'ifc', 'duplex-apartment-ifc2x3.ifc')) });
+    expect(good.status).toBe(200);
+    expect(((await rpc('model.current', {})) as { result: { name: string } }).result.name).toBe('duplex.ifc');
+  });
+});
