@@ -91,7 +91,7 @@ export interface TestbedWall {
 export interface TestbedLayout {
   /** "Testbed Complex" */
   name: string;
-  /** WGS84 of the building frame's origin; trueNorth: degrees clockwise from grid north to true north (0: y is north). */
+  /** WGS84 of the building frame's origin; trueNorth: degrees clockwise from the building frame's +y axis to true north (0: +y is north). */
   georeference: { lat: number; lon: number; trueNorth: number };
   site: {
     polygon: [number, number][];
