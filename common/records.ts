@@ -116,6 +116,8 @@ export const AlertSchema = z.object({
   code: z.string().min(1),
   message: z.string(),
   active: z.boolean(),
+  /** Set once an operator acknowledged the (still active) alert. */
+  acknowledged: z.boolean().optional(),
 });
 export type AlertRecord = z.output<typeof AlertSchema>;
 

@@ -1,0 +1,214 @@
+/**
+ * Raises and clears alerts from the live picture (spec/telemetry.md `/alert`).
+ *
+ * Rules, each keyed by (code, entity) so one condition is one alert until it clears:
+ *  - `error`          critical  state "error" (message = the entity's `error` text); clears when it leaves "error"
+ *  - `battery-low`    warning   battery < threshold while not charging; clears at threshold + 0.05 or when charging
+ *  - `stalled`        warning   state "moving" with speed < 0.05 m/s, or < 0.5 m displacement, for > 30 s (source time)
+ *  - `outside-zone`   warning   position outside every zone polygon allowed for the entity (by id, else by type/kind)
+ *                               or on a floor not allowed; only for entities with configured zones
+ *  - `stale`          warning   no update for `staleAfterSeconds` (the hub decides staleness)
+ *  - `connection-lost` critical source state "reconnecting" or "error"; clears when "live" again
+ *  - `crowding`       warning   Count / zone area > densityPerM2 (P/m², default 2.17 = Fruin LoS F); needs the zone's area
+ *
+ * Alert ids are `code:entity:tRaised` so a raise and its clear share an id and a condition that
+ * returns later is a new alert. Times are source time (epoch ms). Acknowledging keeps the alert
+ * active but marks it (`acknowledged: true`, re-emitted so recordings and pages see it).
+ */
+import type { AlertRecord, Severity, StateRecord, CountRecord, PositionRecord } from '../../common/records.js';
+import type { SourceStatus } from '../../common/source.js';
+
+export interface AllowedZone {
+  /** Storey label the entity must be on (e.g. "2F"), if any. */
+  floor?: string;
+  /** Allowed area on that floor, building frame metres; omitted = the whole floor. */
+  polygon?: [number, number][];
+}
+
+export interface AlertConfig {
+  batteryLowThreshold: number;
+  /** P/m² above which a zone is crowded. */
+  densityPerM2: number;
+  /** Seconds of "moving" without motion before `stalled`. */
+  stallSeconds: number;
+  /** Allowed zones by entity id, or by entity `type`, or by `kind` (looked up in that order). */
+  zones: Map<string, AllowedZone[]>;
+  /** Zone (Count.zone) → walkable area m². */
+  zoneAreas: Map<string, number>;
+}
+
+export const DEFAULT_ALERT_CONFIG: AlertConfig = {
+  batteryLowThreshold: 0.15,
+  densityPerM2: 2.17,
+  stallSeconds: 30,
+  zones: new Map(),
+  zoneAreas: new Map(),
+};
+
+const STALL_SPEED = 0.05; // m/s
+const STALL_DISTANCE = 0.5; // m
+
+interface StallTrack {
+  since: number;
+  x: number | undefined;
+  y: number | undefined;
+}
+
+/** Point-in-polygon (even-odd), ring not closed. */
+export function pointInPolygon(x: number, y: number, ring: readonly [number, number][]): boolean {
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i]!;
+    const [xj, yj] = ring[j]!;
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+/** Area of a ring (shoelace), m². */
+export function polygonArea(ring: readonly [number, number][]): number {
+  let a = 0;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) a += (ring[j]![0] + ring[i]![0]) * (ring[j]![1] - ring[i]![1]);
+  return Math.abs(a / 2);
+}
+
+export class AlertEngine {
+  private readonly active = new Map<string, AlertRecord>();
+  private readonly stall = new Map<string, StallTrack>();
+  private pending: AlertRecord[] = [];
+  config: AlertConfig;
+
+  constructor(config: Partial<AlertConfig> = {}) {
+    this.config = { ...DEFAULT_ALERT_CONFIG, ...config };
+  }
+
+  /** Alerts raised, cleared or acknowledged since the last call. */
+  drain(): AlertRecord[] {
+    const out = this.pending;
+    this.pending = [];
+    return out;
+  }
+
+  /** Active alerts, oldest first. */
+  list(): AlertRecord[] {
+    return [...this.active.values()].sort((a, b) => a.t - b.t);
+  }
+
+  /** Marks an active alert acknowledged; false when no such active alert. */
+  acknowledge(id: string): boolean {
+    for (const [key, a] of this.active) {
+      if (a.id === id) {
+        if (a.acknowledged) return true;
+        const acked = { ...a, acknowledged: true };
+        this.active.set(key, acked);
+        this.pending.push(acked);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** An applied (newest) state of an entity. */
+  onState(s: StateRecord): void {
+    const t = s.t;
+    this.set('error', s.id, s.state === 'error', t, 'critical', () => `${s.id}: error${s.error ? ` — ${s.error}` : ''}`);
+    const low = this.config.batteryLowThreshold;
+    if (s.battery !== undefined) {
+      const isLow = this.active.has(`battery-low\u0000${s.id}`) ? s.battery < low + 0.05 : s.battery < low;
+      this.set('battery-low', s.id, isLow && s.state !== 'charging', t, 'warning', () => `${s.id}: battery ${Math.round(s.battery! * 100)} % (below ${Math.round(low * 100)} %)`);
+    }
+    this.checkStall(s);
+    this.checkZone(s.id, s.type ?? s.kind, s.kind, s.floor, s.x, s.y, t);
+  }
+
+  /** A position of a device (zones by id only: people are not zone-restricted by type). */
+  onPosition(p: PositionRecord): void {
+    if (this.config.zones.has(p.id)) this.checkZone(p.id, undefined, undefined, p.floor, p.x, p.y, p.t);
+  }
+
+  onCount(c: CountRecord): void {
+    const area = this.config.zoneAreas.get(c.zone);
+    if (area === undefined || area <= 0) return;
+    const density = c.count / area;
+    const limit = this.config.densityPerM2;
+    this.set('crowding', c.zone, density > limit, c.t, 'warning', () => `${c.zone}: ${density.toFixed(2)} P/m² (${c.count} people in ${area.toFixed(0)} m², limit ${limit} P/m²)`);
+  }
+
+  /** The hub's stale decision for an entity changed. */
+  onStale(id: string, stale: boolean, t: number, staleAfterSeconds: number): void {
+    this.set('stale', id, stale, t, 'warning', () => `${id}: no data for more than ${staleAfterSeconds} s`);
+  }
+
+  onSourceStatus(status: SourceStatus, t: number): void {
+    const lost = status.state === 'reconnecting' || status.state === 'error';
+    if (lost || status.state === 'live' || status.state === 'stopped' || status.state === 'playing' || status.state === 'ended') {
+      this.set('connection-lost', status.uri, lost, t, 'critical', () => `${status.uri}: connection lost${status.detail ? ` (${status.detail})` : ''}`);
+    }
+  }
+
+  /** Time passes (source clock, epoch ms): rules that fire on duration. */
+  tick(now: number): void {
+    for (const [id, track] of this.stall) {
+      if (now - track.since > this.config.stallSeconds * 1000) {
+        this.set('stalled', id, true, now, 'warning', () => `${id}: moving but not advancing for ${Math.round((now - track.since) / 1000)} s`);
+      }
+    }
+  }
+
+  /** Forget an entity (removed by the hub): its alerts clear. */
+  forget(id: string, t: number): void {
+    for (const [key, a] of [...this.active]) if (a.entity === id) this.clear(key, a, t);
+    this.stall.delete(id);
+  }
+
+  /**
+   * Progress = (speed unknown or ≥ 0.05 m/s) and (position unknown or ≥ 0.5 m from where the
+   * window started). Without progress for `stallSeconds` while "moving", the entity is stalled.
+   */
+  private checkStall(s: StateRecord): void {
+    if (s.state !== 'moving') {
+      this.stall.delete(s.id);
+      this.set('stalled', s.id, false, s.t, 'warning', () => '');
+      return;
+    }
+    const track = this.stall.get(s.id);
+    if (!track) {
+      this.stall.set(s.id, { since: s.t, x: s.x, y: s.y });
+      return;
+    }
+    const speedOk = s.speed === undefined || s.speed >= STALL_SPEED;
+    const placeOk = s.x === undefined || track.x === undefined || Math.hypot(s.x - track.x, s.y! - track.y!) >= STALL_DISTANCE;
+    if (speedOk && placeOk) {
+      this.stall.set(s.id, { since: s.t, x: s.x, y: s.y });
+      this.set('stalled', s.id, false, s.t, 'warning', () => '');
+      return;
+    }
+    if (s.t - track.since > this.config.stallSeconds * 1000) {
+      this.set('stalled', s.id, true, s.t, 'warning', () => `${s.id}: moving but not advancing for ${Math.round((s.t - track.since) / 1000)} s`);
+    }
+  }
+
+  private checkZone(id: string, type: string | undefined, kind: string | undefined, floor: string | undefined, x: number | undefined, y: number | undefined, t: number): void {
+    const zones = this.config.zones.get(id) ?? (type !== undefined ? this.config.zones.get(type) : undefined) ?? (kind !== undefined ? this.config.zones.get(kind) : undefined);
+    if (!zones || zones.length === 0 || x === undefined || y === undefined) return;
+    const inside = zones.some((z) => (z.floor === undefined || z.floor === floor) && (z.polygon === undefined || pointInPolygon(x, y, z.polygon)));
+    this.set('outside-zone', id, !inside, t, 'warning', () => `${id}: outside its allowed zone (at ${floor ?? '?'} ${x.toFixed(1)}, ${y.toFixed(1)})`);
+  }
+
+  private set(code: string, entity: string, on: boolean, t: number, severity: Severity, message: () => string): void {
+    const key = `${code}\u0000${entity}`;
+    const current = this.active.get(key);
+    if (on && !current) {
+      const a: AlertRecord = { id: `${code}:${entity}:${t}`, t, entity, severity, code, message: message(), active: true };
+      this.active.set(key, a);
+      this.pending.push(a);
+    } else if (!on && current) {
+      this.clear(key, current, t);
+    }
+  }
+
+  private clear(key: string, a: AlertRecord, t: number): void {
+    this.active.delete(key);
+    this.pending.push({ ...a, t: Math.max(t, a.t), active: false });
+  }
+}

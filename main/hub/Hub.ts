@@ -1,0 +1,472 @@
+/**
+ * The telemetry hub: one source's normalised batches → latest picture, recorder, renderer frames.
+ *
+ * `ingest(batch)` applies each record in arrival order:
+ *  - State / Position / Count: latest per entity (id) / device (id) / zone. A record with the same
+ *    id and `t` as one already seen (the latest or one in the short history) is a DUPLICATE:
+ *    dropped, counted, not recorded. A record older than the latest for its id is OUT-OF-ORDER:
+ *    recorded (it happened) but not applied to the latest picture.
+ *  - Scan: duplicates (same device and t as its previous scan) dropped; others recorded and, when a
+ *    positioning engine is set (a beacon registry is known), turned into Position records that are
+ *    applied and recorded like any other position.
+ *  - Alert / Rejected records from the source are passed through to the recorder.
+ * Every accepted record (and every alert the AlertEngine raises) goes to `onRecords` subscribers
+ * (the recorder) in order; the hub never blocks on them.
+ *
+ * Time: the hub's clock is source time — the newest record `t` seen, advanced by wall time × the
+ * source's speed between records — so staleness and "stalled for 30 s" mean the same thing live,
+ * in a 60× testbed and in replay. An entity is stale when the clock passes its latest `t` by
+ * `staleAfterSeconds`.
+ *
+ * Frames: `tick()` (called by the service every ~33 ms) marks stale entities, runs the time-based
+ * alert rules and, if anything changed, encodes ONE columnar frame (common/telemetryFrame.ts)
+ * with the entities, positions and counts updated since the previous frame, and alerts in the
+ * side-car; every `fullFrameMs` (and on `requestFullFrame`) the frame carries everything.
+ */
+import type { AlertRecord, CountRecord, PositionRecord, ScanRecord, StateRecord, TelemetryRecord } from '../../common/records.js';
+import type { Disposer, SourceStatus } from '../../common/source.js';
+import { encodeTelemetryFrame, type FrameCount, type FrameEntity, type FramePosition, type FrameSidecar } from '../../common/telemetryFrame.js';
+import { AlertEngine } from './AlertEngine.js';
+
+/** What the hub needs from positioning (workers/positioning PositioningService fits). */
+export interface ScanPositioner {
+  processBatch(scans: readonly ScanRecord[]): PositionRecord[];
+}
+
+export interface HubOptions {
+  staleAfterSeconds?: number;
+  /** States kept per entity in the short history ring. */
+  historyLength?: number;
+  /** A full frame at least this often (wall ms). */
+  fullFrameMs?: number;
+  /** Positions/devices not heard for this long (source ms) are forgotten. */
+  forgetAfterMs?: number;
+  alerts?: AlertEngine;
+  positioner?: ScanPositioner | null;
+}
+
+export interface HubStats {
+  received: number;
+  accepted: number;
+  duplicates: number;
+  outOfOrder: number;
+  rejected: number;
+  positionsComputed: number;
+  frames: number;
+  entities: number;
+  devices: number;
+}
+
+/** Per-entity latest state and a short history ring (columns) for the inspector's charts. */
+export class EntitySlot {
+  latest: StateRecord;
+  stale = false;
+  dirty = true;
+  /** History ring: t (epoch ms), x, y (m), speed (m/s), battery (0..1); NaN when absent. */
+  readonly t: Float64Array;
+  readonly x: Float32Array;
+  readonly y: Float32Array;
+  readonly speed: Float32Array;
+  readonly battery: Float32Array;
+  /** Index of the next write, and how many are filled. */
+  head = 0;
+  size = 0;
+
+  constructor(first: StateRecord, capacity: number) {
+    this.latest = first;
+    this.t = new Float64Array(capacity);
+    this.x = new Float32Array(capacity);
+    this.y = new Float32Array(capacity);
+    this.speed = new Float32Array(capacity);
+    this.battery = new Float32Array(capacity);
+    this.push(first);
+  }
+
+  push(s: StateRecord): void {
+    const i = this.head;
+    this.t[i] = s.t;
+    this.x[i] = s.x ?? NaN;
+    this.y[i] = s.y ?? NaN;
+    this.speed[i] = s.speed ?? NaN;
+    this.battery[i] = s.battery ?? NaN;
+    this.head = (i + 1) % this.t.length;
+    if (this.size < this.t.length) this.size++;
+  }
+
+  hasTime(t: number): boolean {
+    for (let k = 0; k < this.size; k++) if (this.t[k] === t) return true;
+    return false;
+  }
+
+  /** History oldest → newest as plain arrays (for the API / tests). */
+  history(): { t: number[]; x: number[]; y: number[]; speed: number[]; battery: number[] } {
+    const out = { t: [] as number[], x: [] as number[], y: [] as number[], speed: [] as number[], battery: [] as number[] };
+    const cap = this.t.length;
+    for (let k = 0; k < this.size; k++) {
+      const i = (this.head - this.size + k + cap) % cap;
+      out.t.push(this.t[i]!);
+      out.x.push(this.x[i]!);
+      out.y.push(this.y[i]!);
+      out.speed.push(this.speed[i]!);
+      out.battery.push(this.battery[i]!);
+    }
+    return out;
+  }
+}
+
+interface DeviceSlot {
+  latest: PositionRecord;
+  stale: boolean;
+  dirty: boolean;
+}
+
+export class Hub {
+  readonly alerts: AlertEngine;
+  private readonly entities = new Map<string, EntitySlot>();
+  private readonly devices = new Map<string, DeviceSlot>();
+  private readonly counts = new Map<string, { latest: CountRecord; dirty: boolean }>();
+  private readonly lastScanT = new Map<string, number>();
+  private readonly dirtyEntities: EntitySlot[] = [];
+  private readonly dirtyDevices: DeviceSlot[] = [];
+  private dirtyCounts: CountRecord[] = [];
+  private pendingAlerts: AlertRecord[] = [];
+  private pendingHealth: SourceStatus | undefined;
+  private removed: string[] = [];
+  private readonly recordSubs = new Set<(batch: readonly TelemetryRecord[], receivedAt: number) => void>();
+  private readonly frameSubs = new Set<(frame: Uint8Array) => void>();
+  private readonly alertSubs = new Set<(alert: AlertRecord) => void>();
+  private readonly stats_: HubStats = { received: 0, accepted: 0, duplicates: 0, outOfOrder: 0, rejected: 0, positionsComputed: 0, frames: 0, entities: 0, devices: 0 };
+  private latestT = -Infinity;
+  private latestWall = 0;
+  private speed = 1;
+  private lastFull = -Infinity;
+  private fullRequested = true;
+  private positioner: ScanPositioner | null;
+  private readonly opts: Required<Omit<HubOptions, 'alerts' | 'positioner'>>;
+
+  constructor(options: HubOptions = {}) {
+    this.opts = { staleAfterSeconds: 10, historyLength: 120, fullFrameMs: 2000, forgetAfterMs: 10 * 60_000, ...options };
+    this.alerts = options.alerts ?? new AlertEngine();
+    this.positioner = options.positioner ?? null;
+  }
+
+  get staleAfterSeconds(): number {
+    return this.opts.staleAfterSeconds;
+  }
+  set staleAfterSeconds(s: number) {
+    this.opts.staleAfterSeconds = s;
+  }
+
+  setPositioner(p: ScanPositioner | null): void {
+    this.positioner = p;
+  }
+
+  /** The recorder's feed: every accepted record and every alert, in order. */
+  onRecords(cb: (batch: readonly TelemetryRecord[], receivedAt: number) => void): Disposer {
+    this.recordSubs.add(cb);
+    return () => this.recordSubs.delete(cb);
+  }
+
+  /** Encoded telemetry frames (common/telemetryFrame.ts), produced by `tick`. */
+  onFrame(cb: (frame: Uint8Array) => void): Disposer {
+    this.frameSubs.add(cb);
+    this.fullRequested = true;
+    return () => this.frameSubs.delete(cb);
+  }
+
+  onAlert(cb: (alert: AlertRecord) => void): Disposer {
+    this.alertSubs.add(cb);
+    return () => this.alertSubs.delete(cb);
+  }
+
+  /** The next frame carries everything (a page connected). */
+  requestFullFrame(): void {
+    this.fullRequested = true;
+  }
+
+  /** Source clock (epoch ms) at a wall time: newest record t, advanced by wall time × speed. */
+  clock(wallNow: number = Date.now()): number {
+    if (this.latestT === -Infinity) return wallNow;
+    return this.latestT + Math.max(0, wallNow - this.latestWall) * this.speed;
+  }
+
+  entity(id: string): EntitySlot | undefined {
+    return this.entities.get(id);
+  }
+
+  entityIds(): IterableIterator<string> {
+    return this.entities.keys();
+  }
+
+  position(id: string): PositionRecord | undefined {
+    return this.devices.get(id)?.latest;
+  }
+
+  count(zone: string): CountRecord | undefined {
+    return this.counts.get(zone)?.latest;
+  }
+
+  stats(): HubStats {
+    return { ...this.stats_, entities: this.entities.size, devices: this.devices.size };
+  }
+
+  setSourceStatus(status: SourceStatus, wallNow: number = Date.now()): void {
+    if (status.speed !== undefined && status.speed > 0) this.speed = status.speed;
+    this.pendingHealth = status;
+    this.alerts.onSourceStatus(status, this.clock(wallNow));
+    this.collectAlerts(wallNow);
+  }
+
+  /** Applies a batch (see the class comment). `receivedAt` = wall ms (MCAP logTime). */
+  ingest(batch: readonly TelemetryRecord[], receivedAt: number = Date.now()): void {
+    const accepted: TelemetryRecord[] = [];
+    let scans: ScanRecord[] | null = null;
+    let rejectedHere = 0;
+    this.stats_.received += batch.length;
+    for (const r of batch) {
+      switch (r.kind) {
+        case 'state':
+          if (this.applyState(r.record)) accepted.push(r);
+          break;
+        case 'position':
+          if (this.applyPosition(r.record)) accepted.push(r);
+          break;
+        case 'count':
+          if (this.applyCount(r.record)) accepted.push(r);
+          break;
+        case 'scan': {
+          const prev = this.lastScanT.get(r.record.device);
+          if (prev === r.record.t) {
+            this.stats_.duplicates++;
+            break;
+          }
+          if (prev === undefined || r.record.t > prev) this.lastScanT.set(r.record.device, r.record.t);
+          this.noteTime(r.record.t);
+          accepted.push(r);
+          if (this.positioner) (scans ??= []).push(r.record);
+          break;
+        }
+        case 'alert':
+          accepted.push(r);
+          break;
+        case 'rejected':
+          this.stats_.rejected++;
+          rejectedHere++;
+          accepted.push(r);
+          break;
+      }
+    }
+    if (scans && this.positioner) {
+      for (const p of this.positioner.processBatch(scans)) {
+        this.stats_.positionsComputed++;
+        if (this.applyPosition(p)) accepted.push({ kind: 'position', record: p });
+      }
+    }
+    this.stats_.accepted += accepted.length - rejectedHere;
+    if (this.latestT !== -Infinity) this.latestWall = receivedAt;
+    if (accepted.length) for (const cb of this.recordSubs) cb(accepted, receivedAt);
+    this.collectAlerts(receivedAt);
+  }
+
+  /**
+   * Time passes: marks stale entities, runs time-based alert rules, forgets long-silent devices,
+   * and emits a frame to subscribers if anything changed. Returns the frame (or null).
+   */
+  tick(wallNow: number = Date.now()): Uint8Array | null {
+    const now = this.clock(wallNow);
+    const staleMs = this.opts.staleAfterSeconds * 1000;
+    for (const slot of this.entities.values()) {
+      const stale = now - slot.latest.t > staleMs;
+      if (stale !== slot.stale) {
+        slot.stale = stale;
+        this.alerts.onStale(slot.latest.id, stale, now, this.opts.staleAfterSeconds);
+        this.markEntity(slot);
+      }
+    }
+    for (const [id, d] of this.devices) {
+      const age = now - d.latest.t;
+      if (age > this.opts.forgetAfterMs) {
+        this.devices.delete(id);
+        this.removed.push(id);
+        continue;
+      }
+      const stale = age > staleMs;
+      if (stale !== d.stale) {
+        d.stale = stale;
+        this.markDevice(d);
+      }
+    }
+    this.alerts.tick(now);
+    this.collectAlerts(wallNow);
+    if (this.frameSubs.size === 0) {
+      this.clearDirty();
+      return null;
+    }
+    const full = this.fullRequested || wallNow - this.lastFull >= this.opts.fullFrameMs;
+    const sidecar: FrameSidecar = {};
+    if (this.pendingAlerts.length) sidecar.alerts = this.pendingAlerts;
+    if (this.pendingHealth) sidecar.health = this.pendingHealth;
+    if (this.removed.length) sidecar.removed = this.removed;
+    const hasDelta = this.dirtyEntities.length + this.dirtyDevices.length + this.dirtyCounts.length > 0 || Object.keys(sidecar).length > 0;
+    if (!full && !hasDelta) return null;
+    const entities: FrameEntity[] = [];
+    const positions: FramePosition[] = [];
+    let counts: FrameCount[];
+    if (full) {
+      for (const s of this.entities.values()) entities.push(toFrameEntity(s));
+      for (const d of this.devices.values()) positions.push(toFramePosition(d));
+      counts = [...this.counts.values()].map((c) => c.latest);
+      this.lastFull = wallNow;
+      this.fullRequested = false;
+    } else {
+      for (const s of this.dirtyEntities) entities.push(toFrameEntity(s));
+      for (const d of this.dirtyDevices) if (this.devices.get(d.latest.id) === d) positions.push(toFramePosition(d));
+      counts = this.dirtyCounts;
+    }
+    const frame = encodeTelemetryFrame({ time: now, full, entities, positions, counts, sidecar });
+    this.clearDirty();
+    this.stats_.frames++;
+    for (const cb of this.frameSubs) cb(frame);
+    return frame;
+  }
+
+  dispose(): void {
+    this.recordSubs.clear();
+    this.frameSubs.clear();
+    this.alertSubs.clear();
+  }
+
+  private clearDirty(): void {
+    for (const s of this.dirtyEntities) s.dirty = false;
+    for (const d of this.dirtyDevices) d.dirty = false;
+    for (const c of this.counts.values()) c.dirty = false;
+    this.dirtyEntities.length = 0;
+    this.dirtyDevices.length = 0;
+    this.dirtyCounts = [];
+    this.pendingAlerts = [];
+    this.pendingHealth = undefined;
+    this.removed = [];
+  }
+
+  private noteTime(t: number): void {
+    if (t > this.latestT) this.latestT = t;
+  }
+
+  private applyState(s: StateRecord): boolean {
+    const slot = this.entities.get(s.id);
+    if (!slot) {
+      const created = new EntitySlot(s, this.opts.historyLength);
+      this.entities.set(s.id, created);
+      this.dirtyEntities.push(created);
+      this.noteTime(s.t);
+      this.alerts.onState(s);
+      return true;
+    }
+    const latestT = slot.latest.t;
+    if (s.t === latestT || (s.t < latestT && slot.hasTime(s.t))) {
+      this.stats_.duplicates++;
+      return false;
+    }
+    if (s.t < latestT) {
+      this.stats_.outOfOrder++;
+      return true;
+    }
+    slot.latest = s;
+    slot.push(s);
+    this.noteTime(s.t);
+    if (slot.stale) {
+      slot.stale = false;
+      this.alerts.onStale(s.id, false, s.t, this.opts.staleAfterSeconds);
+    }
+    this.markEntity(slot);
+    this.alerts.onState(s);
+    return true;
+  }
+
+  private applyPosition(p: PositionRecord): boolean {
+    const d = this.devices.get(p.id);
+    if (!d) {
+      const created: DeviceSlot = { latest: p, stale: false, dirty: false };
+      this.devices.set(p.id, created);
+      this.markDevice(created);
+      this.noteTime(p.t);
+      this.alerts.onPosition(p);
+      return true;
+    }
+    if (p.t === d.latest.t) {
+      this.stats_.duplicates++;
+      return false;
+    }
+    if (p.t < d.latest.t) {
+      this.stats_.outOfOrder++;
+      return true;
+    }
+    d.latest = p;
+    d.stale = false;
+    this.noteTime(p.t);
+    this.markDevice(d);
+    this.alerts.onPosition(p);
+    return true;
+  }
+
+  private applyCount(c: CountRecord): boolean {
+    const slot = this.counts.get(c.zone);
+    if (slot && c.t === slot.latest.t) {
+      this.stats_.duplicates++;
+      return false;
+    }
+    if (slot && c.t < slot.latest.t) {
+      this.stats_.outOfOrder++;
+      return true;
+    }
+    if (slot) slot.latest = c;
+    else this.counts.set(c.zone, { latest: c, dirty: false });
+    const s = this.counts.get(c.zone)!;
+    if (!s.dirty) {
+      s.dirty = true;
+      this.dirtyCounts.push(c);
+    } else {
+      const i = this.dirtyCounts.findIndex((x) => x.zone === c.zone);
+      if (i >= 0) this.dirtyCounts[i] = c;
+    }
+    this.noteTime(c.t);
+    this.alerts.onCount(c);
+    return true;
+  }
+
+  private markEntity(slot: EntitySlot): void {
+    if (!slot.dirty) {
+      slot.dirty = true;
+      this.dirtyEntities.push(slot);
+    }
+  }
+
+  private markDevice(d: DeviceSlot): void {
+    if (!d.dirty) {
+      d.dirty = true;
+      this.dirtyDevices.push(d);
+    }
+  }
+
+  private collectAlerts(receivedAt: number): void {
+    const alerts = this.alerts.drain();
+    if (!alerts.length) return;
+    this.pendingAlerts.push(...alerts);
+    const records: TelemetryRecord[] = alerts.map((a) => ({ kind: 'alert', record: a }));
+    for (const cb of this.recordSubs) cb(records, receivedAt);
+    for (const a of alerts) for (const cb of this.alertSubs) cb(a);
+  }
+}
+
+function toFrameEntity(s: EntitySlot): FrameEntity {
+  const r = s.latest;
+  return {
+    id: r.id, kind: r.kind, type: r.type, floor: r.floor, t: r.t, x: r.x, y: r.y, z: r.z, lat: r.lat, lon: r.lon,
+    heading: r.heading, speed: r.speed, battery: r.battery, state: r.state, task: r.task, error: r.error, stale: s.stale,
+  };
+}
+
+function toFramePosition(d: DeviceSlot): FramePosition {
+  const p = d.latest;
+  return { id: p.id, t: p.t, floor: p.floor, x: p.x, y: p.y, lat: p.lat, lon: p.lon, accuracy: p.accuracy, stale: d.stale };
+}

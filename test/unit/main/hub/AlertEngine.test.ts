@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import type { StateRecord } from '../../../../common/records.js';
+import { AlertEngine } from '../../../../main/hub/AlertEngine.js';
+
+const T0 = Date.UTC(2026, 10, 24, 3, 0, 0);
+const s = (t: number, extra: Partial<StateRecord>): StateRecord => ({ id: 'r1', kind: 'robot', type: 'delivery', t: T0 + t * 1000, ...extra });
+const codes = (e: AlertEngine) => e.drain().map((a) => `${a.code}:${a.entity}:${a.active ? 'on' : 'off'}`);
+
+describe('AlertEngine', () => {
+  it('raises battery low below the threshold, not while charging, and clears with hysteresis', () => {
+    const e = new AlertEngine({ batteryLowThreshold: 0.15 });
+    e.onState(s(0, { battery: 0.2 }));
+    e.onState(s(1, { battery: 0.1 }));
+    expect(codes(e)).toEqual(['battery-low:r1:on']);
+    expect(e.list()[0]!.severity).toBe('warning');
+    e.onState(s(2, { battery: 0.16 }));
+    expect(codes(e)).toEqual([]); // still below 0.15 + 0.05
+    e.onState(s(3, { battery: 0.16, state: 'charging' }));
+    expect(codes(e)).toEqual(['battery-low:r1:off']);
+  });
+
+  it('raises stalled after 30 s moving without speed or displacement, clears when it advances', () => {
+    const e = new AlertEngine();
+    for (let t = 0; t <= 30; t += 5) e.onState(s(t, { state: 'moving', speed: 0, x: 5, y: 5 }));
+    expect(codes(e)).toEqual([]);
+    e.onState(s(31, { state: 'moving', speed: 0, x: 5, y: 5 }));
+    expect(codes(e)).toEqual(['stalled:r1:on']);
+    e.onState(s(32, { state: 'moving', speed: 0.8, x: 6, y: 5 }));
+    expect(codes(e)).toEqual(['stalled:r1:off']);
+    // Speed reported but no displacement (wheels spinning) also stalls; the tick fires it without a new state.
+    e.onState(s(40, { state: 'moving', speed: 0.5, x: 6, y: 5 }));
+    e.onState(s(50, { state: 'moving', speed: 0.5, x: 6.1, y: 5 }));
+    e.tick(T0 + 75_000);
+    expect(codes(e)).toEqual(['stalled:r1:on']);
+  });
+
+  it('raises an error alert with the error text and clears it when the state changes', () => {
+    const e = new AlertEngine();
+    e.onState(s(0, { state: 'error', error: 'bumper pressed' }));
+    const [a] = e.drain();
+    expect(a).toMatchObject({ code: 'error', severity: 'critical', entity: 'r1', active: true });
+    expect(a!.message).toContain('bumper pressed');
+    e.onState(s(1, { state: 'idle' }));
+    const [c] = e.drain();
+    expect(c).toMatchObject({ id: a!.id, active: false });
+  });
+
+  it('raises outside-zone for entities with allowed zones (by type) and leaves others alone', () => {
+    const e = new AlertEngine({ zones: new Map([['delivery', [{ floor: '2F', polygon: [[0, 0], [10, 0], [10, 10], [0, 10]] }]]]) });
+    e.onState(s(0, { floor: '2F', x: 5, y: 5 }));
+    e.onState(s(1, { floor: '2F', x: 15, y: 5 }));
+    e.onState({ id: 'c1', kind: 'robot', type: 'cleaning', t: T0, floor: '3F', x: 100, y: 100 });
+    expect(codes(e)).toEqual(['outside-zone:r1:on']);
+    e.onState(s(2, { floor: '3F', x: 5, y: 5 }));
+    expect(codes(e)).toEqual([]); // wrong floor: still outside
+    e.onState(s(3, { floor: '2F', x: 5, y: 5 }));
+    expect(codes(e)).toEqual(['outside-zone:r1:off']);
+  });
+
+  it('raises crowding when a count exceeds the density limit over the zone area', () => {
+    const e = new AlertEngine({ densityPerM2: 2, zoneAreas: new Map([['1F-atrium', 50]]) });
+    e.onCount({ zone: '1F-atrium', t: T0, count: 100 });
+    e.onCount({ zone: 'unknown-zone', t: T0, count: 10_000 });
+    expect(codes(e)).toEqual([]);
+    e.onCount({ zone: '1F-atrium', t: T0 + 1, count: 101 });
+    expect(codes(e)).toEqual(['crowding:1F-atrium:on']);
+  });
+
+  it('raises connection lost while the source reconnects; acknowledge keeps it active but marked', () => {
+    const e = new AlertEngine();
+    const st = (state: 'live' | 'reconnecting') => ({ uri: 'mqtt://b:1', state, accepted: 0, rejected: 0, rejectReasons: {} });
+    e.onSourceStatus(st('reconnecting'), T0);
+    const [a] = e.drain();
+    expect(a).toMatchObject({ code: 'connection-lost', severity: 'critical', entity: 'mqtt://b:1' });
+    expect(e.acknowledge(a!.id)).toBe(true);
+    expect(e.drain()[0]).toMatchObject({ id: a!.id, active: true, acknowledged: true });
+    expect(e.list()[0]!.acknowledged).toBe(true);
+    expect(e.acknowledge('nope')).toBe(false);
+    e.onSourceStatus(st('live'), T0 + 5);
+    expect(codes(e)).toEqual(['connection-lost:mqtt://b:1:off']);
+    expect(e.list()).toEqual([]);
+  });
+});

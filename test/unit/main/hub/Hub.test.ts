@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import type { PositionRecord, ScanRecord, StateRecord, TelemetryRecord } from '../../../../common/records.js';
+import { decodeTelemetryFrame, frameString, ROW_STALE } from '../../../../common/telemetryFrame.js';
+import { Hub } from '../../../../main/hub/Hub.js';
+
+const T0 = Date.UTC(2026, 10, 24, 3, 0, 0);
+const st = (id: string, t: number, extra: Partial<StateRecord> = {}): TelemetryRecord => ({ kind: 'state', record: { id, kind: 'robot', t, x: 0, y: 0, ...extra } });
+
+function recordedBy(hub: Hub) {
+  const out: TelemetryRecord[] = [];
+  hub.onRecords((b) => out.push(...b));
+  return out;
+}
+
+describe('Hub', () => {
+  it('keeps the latest state per entity; out-of-order is recorded but not applied; duplicates are dropped', () => {
+    const hub = new Hub();
+    const rec = recordedBy(hub);
+    hub.ingest([st('r1', T0 + 1000, { x: 1 }), st('r1', T0 + 3000, { x: 3 }), st('r1', T0 + 2000, { x: 2 }), st('r1', T0 + 3000, { x: 99 }), st('r1', T0 + 1000, { x: 98 })], T0);
+    expect(hub.entity('r1')!.latest.x).toBe(3);
+    const s = hub.stats();
+    expect(s.outOfOrder).toBe(1);
+    expect(s.duplicates).toBe(2);
+    expect(rec.filter((r) => r.kind === 'state').map((r) => (r.record as StateRecord).x)).toEqual([1, 3, 2]);
+    expect(hub.entity('r1')!.history().x).toEqual([1, 3]);
+  });
+
+  it('marks an entity stale after staleAfterSeconds of source time, and fresh again on an update', () => {
+    const hub = new Hub({ staleAfterSeconds: 10 });
+    const frames: Uint8Array[] = [];
+    hub.onFrame((f) => frames.push(f));
+    hub.ingest([st('r1', T0), st('r2', T0)], 0);
+    hub.tick(0);
+    hub.ingest([st('r2', T0 + 11_000)], 11_000);
+    hub.tick(11_000);
+    expect(hub.entity('r1')!.stale).toBe(true);
+    expect(hub.entity('r2')!.stale).toBe(false);
+    const f = decodeTelemetryFrame(frames.at(-1)!.buffer as ArrayBuffer);
+    const i = [...f.entities.id].findIndex((k) => frameString(f, k) === 'r1');
+    expect(f.entities.flags[i]! & ROW_STALE).toBe(ROW_STALE);
+    expect(f.sidecar.alerts?.some((a) => a.code === 'stale' && a.entity === 'r1' && a.active)).toBe(true);
+    hub.ingest([st('r1', T0 + 12_000)], 12_000);
+    hub.tick(12_000);
+    expect(hub.entity('r1')!.stale).toBe(false);
+    expect(hub.alerts.list().some((a) => a.code === 'stale')).toBe(false);
+  });
+
+  it('the source clock advances with wall time × speed between records', () => {
+    const hub = new Hub();
+    hub.setSourceStatus({ uri: 'testbed:', state: 'live', accepted: 0, rejected: 0, rejectReasons: {}, speed: 60 }, 0);
+    hub.ingest([st('r1', T0)], 1000);
+    expect(hub.clock(2000)).toBe(T0 + 60_000);
+  });
+
+  it('coalesces many updates into one delta frame, with a full frame on subscribe', () => {
+    const hub = new Hub({ fullFrameMs: 1e9 });
+    const frames: Uint8Array[] = [];
+    hub.onFrame((f) => frames.push(f));
+    hub.ingest([st('a', T0), st('b', T0), { kind: 'count', record: { zone: 'z', t: T0, count: 3 } }], 0);
+    hub.tick(1);
+    for (let k = 1; k <= 100; k++) hub.ingest([st('a', T0 + k, { x: k })], 2);
+    hub.tick(3);
+    expect(hub.tick(4)).toBeNull(); // nothing changed
+    expect(frames).toHaveLength(2);
+    const first = decodeTelemetryFrame(frames[0]!.buffer as ArrayBuffer);
+    expect(first.full).toBe(true);
+    expect(first.entities.count).toBe(2);
+    expect(first.counts.value[0]).toBe(3);
+    const delta = decodeTelemetryFrame(frames[1]!.buffer as ArrayBuffer);
+    expect(delta.full).toBe(false);
+    expect(delta.entities.count).toBe(1);
+    expect(delta.entities.x[0]).toBe(100);
+  });
+
+  it('turns scans into recorded positions when a positioner is set', () => {
+    const positioner = {
+      processBatch: (scans: readonly ScanRecord[]): PositionRecord[] => scans.map((s) => ({ id: s.device, t: s.t, floor: '1F', x: 1, y: 2, accuracy: 3 })),
+    };
+    const hub = new Hub({ positioner });
+    const rec = recordedBy(hub);
+    const scan: TelemetryRecord = { kind: 'scan', record: { device: 'tag-1', t: T0, rssi: { b1: -70 } } };
+    hub.ingest([scan, scan], 0);
+    expect(hub.position('tag-1')).toMatchObject({ floor: '1F', x: 1, t: T0 });
+    expect(rec.map((r) => r.kind)).toEqual(['scan', 'position']);
+    expect(hub.stats().duplicates).toBe(1);
+  });
+
+  it('passes alerts raised by the engine to the recorder and alert subscribers', () => {
+    const hub = new Hub();
+    const rec = recordedBy(hub);
+    const seen: string[] = [];
+    hub.onAlert((a) => seen.push(`${a.code}:${a.active}`));
+    hub.ingest([st('r1', T0, { state: 'error', error: 'lidar fault' })], 0);
+    hub.ingest([st('r1', T0 + 1000, { state: 'idle' })], 0);
+    expect(seen).toEqual(['error:true', 'error:false']);
+    expect(rec.filter((r) => r.kind === 'alert')).toHaveLength(2);
+  });
+
+  it('handles 50 000 records without losing any (correctness, not speed)', () => {
+    const hub = new Hub();
+    let n = 0;
+    hub.onRecords((b) => (n += b.length));
+    const batch: TelemetryRecord[] = [];
+    for (let i = 0; i < 50_000; i++) batch.push(st(`r${i % 500}`, T0 + Math.floor(i / 500) * 1000 + 1));
+    hub.ingest(batch, 0);
+    expect(n).toBe(50_000);
+    expect(hub.stats().entities).toBe(500);
+  });
+});
