@@ -359,8 +359,9 @@ export class PositioningService {
       this.pendCount[slot] = 1;
     }
     const count = this.pendCount[slot]!;
-    if (count < this.confirm) return;
+    // Beside a stair one clear scan is enough (people do change floors there); elsewhere `confirm`.
     const link = this.nearLink(cur, best, this.estX[slot]!, this.estY[slot]!);
+    if (link ? count < Math.max(1, this.confirm - 1) : count < this.confirm) return;
     if (link) {
       this.floor[slot] = best;
       this.seedInLink(slot, link);
