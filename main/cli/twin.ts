@@ -5,11 +5,13 @@
 import { EXIT_BAD_INPUT, EXIT_FAILURE, UsageError, type CliCommand, type CliIo } from './command.js';
 import { serveCommand } from './commands/serve.js';
 import { samplesCommand } from './commands/samples.js';
+import { recordCommand } from './commands/record.js';
+import { inspectCommand } from './commands/inspect.js';
 
 const VERSION = process.env.TWIN_VERSION ?? '0.0.0';
 
 /** Every command of spec/cli.md, in the order `twin --help` lists them. */
-const COMMANDS: readonly CliCommand[] = [serveCommand, samplesCommand];
+const COMMANDS: readonly CliCommand[] = [serveCommand, samplesCommand, recordCommand, inspectCommand];
 
 function usage(): string {
   const w = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,0 +1,128 @@
+/**
+ * `twin record --source URI --out FILE.mcap [--duration SECONDS] [--beacons FILE.json]`
+ * Records a source to MCAP until the duration ends or SIGINT/SIGTERM (spec/cli.md).
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { BeaconRegistrySchema, describeZodError, type BeaconRegistry } from '../../../common/records.js';
+import { DEFAULT_SETTINGS } from '../../../common/api.js';
+import { TelemetryPipeline } from '../../hub/TelemetryPipeline.js';
+import { createSource, SourceUriError } from '../../sources/sourceUri.js';
+import { numberFlag, parseFlags, progress, UsageError, type CliCommand } from '../command.js';
+
+const HELP = `Usage: twin record --source URI --out FILE.mcap [--duration SECONDS] [--beacons FILE.json]
+
+Records a telemetry source to an MCAP file (channels of spec/telemetry.md: /state/KIND, /scan,
+/position, /count, /alert, /rejected) until --duration ends or you press Ctrl+C. Input that fails
+validation is kept on /rejected; alerts raised during the session on /alert.
+
+Options:
+  --source URI      testbed:[?robots=60&tags=2000&seed=7&speed=60], mqtt://HOST:PORT[/PREFIX],
+                    ngsi-ld:http://HOST:PORT[?type=Device,Vehicle], file:PATH.mcap
+  --out FILE        the MCAP file to write (overwritten)
+  --duration S      seconds to record; for a source with a speed (testbed:?speed=60) these are the
+                    source's own seconds, so --duration 3600 records one simulated hour
+  --beacons FILE    beacon registry (spec/telemetry.md): scans are turned into /position records
+
+Examples:
+  twin record --source 'testbed:?speed=60&seed=7' --out day.mcap --duration 3600
+  twin record --source mqtt://127.0.0.1:1883/testbed --out live.mcap
+`;
+
+/** Reads and validates a beacon registry file; UsageError naming the file and field otherwise. */
+export function readBeaconRegistry(command: string, path: string): BeaconRegistry {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`twin ${command}: --beacons ${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`twin ${command}: --beacons ${path}: not JSON (${(e as Error).message})`);
+  }
+  const parsed = BeaconRegistrySchema.safeParse(json);
+  if (!parsed.success) throw new UsageError(`twin ${command}: --beacons ${path}: ${describeZodError(parsed.error)}`);
+  return parsed.data;
+}
+
+export const recordCommand: CliCommand = {
+  name: 'record',
+  summary: 'records a telemetry source to an MCAP file',
+  help: HELP,
+  async run(args, io) {
+    const { values, positionals } = parseFlags('record', args, {
+      source: { type: 'string' },
+      out: { type: 'string' },
+      duration: { type: 'string' },
+      beacons: { type: 'string' },
+    });
+    if (positionals.length) throw new UsageError(`twin record: unexpected argument "${positionals[0]}" (see twin record --help)`);
+    if (!values.source) throw new UsageError('twin record: --source URI is required (see twin record --help)');
+    if (!values.out) throw new UsageError('twin record: --out FILE.mcap is required');
+    const duration = numberFlag('record', 'duration', values.duration, Infinity, { min: 0 });
+    const out = resolve(values.out);
+    if (!existsSync(dirname(out)) || !statSync(dirname(out)).isDirectory()) throw new UsageError(`twin record: --out ${values.out}: folder ${dirname(out)} does not exist`);
+    const beacons = values.beacons !== undefined ? readBeaconRegistry('record', resolve(values.beacons)) : null;
+    let source;
+    try {
+      source = createSource(values.source);
+    } catch (e) {
+      if (e instanceof SourceUriError) throw new UsageError(`twin record: --source ${e.message}`);
+      throw e;
+    }
+    const pipeline = new TelemetryPipeline({
+      source,
+      record: { file: out },
+      beacons,
+      settings: DEFAULT_SETTINGS,
+      onStatus: (s) => {
+        if (s.state === 'reconnecting' || s.state === 'error') io.err(`twin record: ${s.uri}: ${s.state}${s.detail ? ` (${s.detail})` : ''}\n`);
+        if (s.state === 'live') io.err(`twin record: ${s.uri}: live\n`);
+      },
+      log: (_level, msg) => io.err(`twin record: ${msg}\n`),
+    });
+    const wallStart = Date.now();
+    await pipeline.start();
+    io.err(`twin record: recording ${values.source} → ${out}${Number.isFinite(duration) ? ` for ${duration} s` : ' (Ctrl+C to stop)'}\n`);
+    const bar = progress(io, 'record');
+    const sourceTimed = source.capabilities.has('speed');
+    let sourceStart: number | undefined;
+    // Elapsed seconds: the source's own time when it runs at a speed (testbed), wall time otherwise.
+    const elapsed = (): number => {
+      if (sourceTimed) {
+        const now = source.status().now;
+        if (now === undefined) return 0;
+        sourceStart ??= now;
+        return (now - sourceStart) / 1000;
+      }
+      return (Date.now() - wallStart) / 1000;
+    };
+    await new Promise<void>((resolveDone) => {
+      const timer = setInterval(() => {
+        const e = elapsed();
+        if (Number.isFinite(duration)) bar(duration === 0 ? 1 : e / duration, `${pipeline.recorderStatus()?.messages ?? 0} messages`);
+        if (e >= duration) finish();
+      }, 100);
+      const finish = () => {
+        clearInterval(timer);
+        io.signal.removeEventListener('abort', finish);
+        resolveDone();
+      };
+      if (io.signal.aborted) finish();
+      else io.signal.addEventListener('abort', finish, { once: true });
+    });
+    await pipeline.stop();
+    const rec = pipeline.recorderStatus();
+    const health = source.status();
+    const stats = pipeline.hub.stats();
+    io.err(
+      `twin record: wrote ${rec?.messages ?? 0} messages (${((rec?.bytes ?? 0) / 1024).toFixed(1)} KiB) to ${out}; ` +
+        `accepted ${health.accepted}, rejected ${health.rejected}, duplicates ${stats.duplicates}, out-of-order ${stats.outOfOrder}` +
+        `${stats.positionsComputed ? `, positions computed ${stats.positionsComputed}` : ''}\n`,
+    );
+    return 0;
+  },
+};

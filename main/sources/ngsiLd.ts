@@ -1,0 +1,400 @@
+/**
+ * NGSI-LD source (`ngsi-ld:http://host:port[?type=Device,Vehicle,…&notify=http://me:port]`),
+ * a FIWARE city-OS context broker (ETSI GS CIM 009 API) as a telemetry source.
+ *
+ * start(): a local HTTP server for notifications is started (127.0.0.1, any port, or the
+ * `notify` URL's port; give `notify` when the broker runs on another machine), then for each
+ * type `GET /ngsi-ld/v1/entities?type=T&limit=100&offset=N` pages the current entities, then
+ * `POST /ngsi-ld/v1/subscriptions` subscribes to changes of those types with that endpoint
+ * (format "normalized"). Notifications (`{ type: "Notification", data: [entities] }`) are mapped
+ * and normalised as they arrive. stop() deletes the subscription and closes the server. A failed
+ * query or subscription is retried with backoff (state `reconnecting`, "retry in N s").
+ *
+ * Both representations are read: normalized (`{ type: "Property", value, observedAt }`,
+ * GeoProperty, Relationship) and keyValues (plain values). The mapping of Smart Data Models to
+ * records is documented in docs/ngsi-ld.md and lives in `mapNgsiEntity`.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { RejectedRecord, TelemetryRecord } from '../../common/records.js';
+import type { Source, SourceCapability, SourceListener, SourceState, SourceStatus } from '../../common/source.js';
+import { SourceHealth } from '../hub/SourceHealth.js';
+import { normaliseRecords, rejectRaw, type InputKind } from './normalise.js';
+
+export const DEFAULT_NGSI_TYPES = ['Device', 'Vehicle', 'Robot', 'PeopleFlowObserved', 'CrowdFlowObserved'];
+const CORE_CONTEXT = 'https://uri.etsi.org/ngsi-ld/v1/ngsi-ld-core-context.jsonld';
+const PAGE = 100;
+/** Largest notification body accepted, bytes. */
+const MAX_BODY = 16 * 1024 * 1024;
+
+export interface NgsiLdUri {
+  broker: string;
+  types: string[];
+  notify: string | null;
+}
+
+export function parseNgsiLdUri(uri: string): NgsiLdUri {
+  if (!uri.startsWith('ngsi-ld:')) throw new Error(`source URI "${uri}": expected ngsi-ld:http://HOST:PORT[?type=…]`);
+  let u: URL;
+  try {
+    u = new URL(uri.slice('ngsi-ld:'.length));
+  } catch {
+    throw new Error(`source URI "${uri}": expected ngsi-ld:http://HOST:PORT[?type=…] (the broker URL does not parse)`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`source URI "${uri}": the broker must be http:// or https://`);
+  const typeParam = u.searchParams.get('type');
+  const types = typeParam ? typeParam.split(',').map((t) => t.trim()).filter(Boolean) : DEFAULT_NGSI_TYPES;
+  if (types.length === 0) throw new Error(`source URI "${uri}": type= lists no entity type`);
+  const notify = u.searchParams.get('notify');
+  const base = `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`;
+  return { broker: base, types, notify };
+}
+
+// ── mapping ─────────────────────────────────────────────────────
+
+type Json = Record<string, unknown>;
+
+/** An attribute's value in either representation (normalized Property/GeoProperty/Relationship, or keyValues). */
+function attr(e: Json, ...names: string[]): unknown {
+  for (const n of names) {
+    const a = e[n];
+    if (a === undefined) continue;
+    if (a !== null && typeof a === 'object' && !Array.isArray(a)) {
+      const o = a as Json;
+      if (o.type === 'Property' || o.type === 'GeoProperty') return unwrapLd(o.value);
+      if (o.type === 'Relationship') return o.object;
+      if ('value' in o && !('coordinates' in o)) return unwrapLd(o.value);
+    }
+    return unwrapLd(a);
+  }
+  return undefined;
+}
+
+/** JSON-LD typed literal `{ "@type": "DateTime", "@value": "…" }` → its value. */
+function unwrapLd(v: unknown): unknown {
+  return v !== null && typeof v === 'object' && '@value' in (v as Json) ? (v as Json)['@value'] : v;
+}
+
+/** Latest `observedAt` over the entity's attributes (normalized form), as epoch ms. */
+function observedAt(e: Json): number | undefined {
+  let best: number | undefined;
+  for (const v of Object.values(e)) {
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      const o = (v as Json).observedAt;
+      if (typeof o === 'string') {
+        const ms = Date.parse(o);
+        if (Number.isFinite(ms) && (best === undefined || ms > best)) best = ms;
+      }
+    }
+  }
+  return best;
+}
+
+/** "urn:ngsi-ld:Vehicle:bus-1" → "bus-1" (the app shows short ids; the type is known). */
+export function shortId(id: string, type: string): string {
+  const prefix = `urn:ngsi-ld:${type}:`;
+  return id.startsWith(prefix) && id.length > prefix.length ? id.slice(prefix.length) : id;
+}
+
+const STATES = new Set(['idle', 'moving', 'charging', 'error', 'manual', 'offline']);
+
+function mapState(v: unknown): string | undefined {
+  if (typeof v !== 'string') return undefined;
+  const s = v.trim();
+  if (STATES.has(s)) return s;
+  switch (s) {
+    case 'onRoute':
+    case 'driving':
+    case 'working':
+    case 'navigating':
+      return 'moving';
+    case 'parked':
+    case 'ok':
+    case 'waiting':
+      return 'idle';
+    case 'broken':
+    case 'failure':
+    case 'fault':
+      return 'error';
+    case 'outOfService':
+    case 'disconnected':
+      return 'offline';
+    default:
+      return s; // left as is: validation rejects it with the field named
+  }
+}
+
+function firstString(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v) && typeof v[0] === 'string') return v[0];
+  return undefined;
+}
+
+/** Battery as 0..1 (Smart Data Models use 0..1; values above 1 are taken as percent). */
+function battery(v: unknown): unknown {
+  return typeof v === 'number' && v > 1 && v <= 100 ? v / 100 : v;
+}
+
+export type NgsiMapped = { kind: InputKind; value: Json } | { kind: 'unmapped'; reason: string };
+
+/**
+ * Maps one NGSI-LD entity to a record value (validated afterwards by the normal edge schemas).
+ * `fallbackT` (notifiedAt or receive time) is used when the entity carries no observation time.
+ */
+export function mapNgsiEntity(e: Json, fallbackT: number): NgsiMapped {
+  const type = typeof e.type === 'string' ? e.type : Array.isArray(e.type) && typeof e.type[0] === 'string' ? e.type[0] : undefined;
+  const rawId = typeof e.id === 'string' ? e.id : undefined;
+  if (!type || !rawId) return { kind: 'unmapped', reason: 'invalid NGSI-LD entity — missing id or type' };
+  const id = shortId(rawId, type);
+  const t = observedAt(e) ?? attr(e, 'dateObserved', 'dateModified', 'modifiedAt', 'observedAt') ?? fallbackT;
+  const loc = attr(e, 'location');
+  const where: Json = {};
+  if (loc && typeof loc === 'object' && (loc as Json).type === 'Point' && Array.isArray((loc as Json).coordinates)) {
+    const [lon, lat, alt] = (loc as Json).coordinates as unknown[];
+    where.lon = lon;
+    where.lat = lat;
+    if (alt !== undefined) where.alt = alt;
+  } else if (loc !== undefined) {
+    return { kind: 'unmapped', reason: `invalid NGSI-LD location — ${type} ${rawId}: location is not a GeoJSON Point` };
+  }
+  const x = attr(e, 'x');
+  const y = attr(e, 'y');
+  if (x !== undefined || y !== undefined) Object.assign(where, { x, y });
+  const floor = attr(e, 'floor', 'level', 'refBuildingStorey');
+  if (floor !== undefined) where.floor = typeof floor === 'number' ? String(floor) : floor;
+  const drop = (o: Json) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+
+  switch (type) {
+    case 'Vehicle': {
+      const vehicleType = firstString(attr(e, 'vehicleType', 'category'));
+      const speedKmh = attr(e, 'speed');
+      return {
+        kind: 'state',
+        value: drop({
+          id, t, kind: vehicleType === 'bus' || vehicleType === 'minibus' ? 'bus' : 'vehicle', type: vehicleType, ...where,
+          heading: attr(e, 'heading', 'bearing'),
+          // Smart Data Models Vehicle.speed is km/h; records are m/s.
+          speed: typeof speedKmh === 'number' ? speedKmh / 3.6 : speedKmh,
+          battery: battery(attr(e, 'batteryLevel')),
+          state: mapState(attr(e, 'serviceStatus', 'vehicleState', 'status')),
+          task: attr(e, 'currentTrip', 'refVehicleRoute', 'task') ?? undefined,
+        }),
+      };
+    }
+    case 'Robot':
+      return {
+        kind: 'state',
+        value: drop({
+          id, t, kind: 'robot', type: firstString(attr(e, 'robotType', 'category')), ...where,
+          heading: attr(e, 'heading'),
+          speed: attr(e, 'speed'),
+          battery: battery(attr(e, 'batteryLevel', 'battery')),
+          state: mapState(attr(e, 'robotState', 'state', 'status')),
+          task: attr(e, 'currentTask', 'task'),
+          error: attr(e, 'errorMessage', 'error'),
+        }),
+      };
+    case 'Device':
+      return {
+        kind: 'state',
+        value: drop({
+          id, t, kind: 'sensor', type: firstString(attr(e, 'category', 'controlledProperty')), ...where,
+          battery: battery(attr(e, 'batteryLevel')),
+          state: mapState(attr(e, 'deviceState')),
+          value: attr(e, 'value'),
+        }),
+      };
+    case 'PeopleFlowObserved':
+    case 'CrowdFlowObserved': {
+      const zone = attr(e, 'refZone', 'zone', 'name') ?? id;
+      return { kind: 'count', value: drop({ zone: typeof zone === 'string' ? shortId(zone, 'Zone') : zone, t, count: attr(e, 'peopleCount', 'occupancy') }) };
+    }
+    default:
+      return { kind: 'unmapped', reason: `unmapped NGSI-LD type — ${type} (${rawId}); see docs/ngsi-ld.md` };
+  }
+}
+
+// ── source ──────────────────────────────────────────────────────
+
+export class NgsiLdSource implements Source {
+  readonly capabilities: ReadonlySet<SourceCapability> = new Set();
+  private readonly parsed: NgsiLdUri;
+  private listener: SourceListener | null = null;
+  private server: Server | null = null;
+  private subscriptionId: string | null = null;
+  private state: SourceState = 'idle';
+  private detail: string | undefined;
+  private readonly health = new SourceHealth();
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private retryMs = 500;
+  private latest: number | undefined;
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(readonly uri: string, private readonly fetchImpl: typeof fetch = fetch) {
+    this.parsed = parseNgsiLdUri(uri);
+  }
+
+  /** The notification endpoint (after start). */
+  endpoint(): string | null {
+    if (!this.server) return null;
+    const port = (this.server.address() as AddressInfo).port;
+    if (this.parsed.notify) {
+      const n = new URL(this.parsed.notify);
+      return `${n.protocol}//${n.hostname}:${port}/notify`;
+    }
+    return `http://127.0.0.1:${port}/notify`;
+  }
+
+  async start(listener: SourceListener): Promise<void> {
+    if (this.state !== 'idle' && this.state !== 'stopped') throw new Error(`NgsiLdSource: start() while ${this.state}`);
+    this.listener = listener;
+    this.setState('connecting');
+    const server = createServer((req, res) => void this.onRequest(req, res));
+    this.server = server;
+    const port = this.parsed.notify ? Number(new URL(this.parsed.notify).port || 0) : 0;
+    const host = this.parsed.notify ? '0.0.0.0' : '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    await this.connect();
+  }
+
+  async stop(): Promise<void> {
+    if (this.state === 'stopped' || this.state === 'idle') return;
+    this.setState('stopped');
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.subscriptionId) {
+      try {
+        await this.fetchImpl(`${this.parsed.broker}/ngsi-ld/v1/subscriptions/${encodeURIComponent(this.subscriptionId)}`, { method: 'DELETE' });
+      } catch {
+        /* the broker is gone: nothing to clean up there */
+      }
+      this.subscriptionId = null;
+    }
+    const server = this.server;
+    this.server = null;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    await this.chain;
+  }
+
+  status(): SourceStatus {
+    return { uri: this.uri, state: this.state, detail: this.detail, ...this.health.snapshot(), now: this.latest };
+  }
+
+  /** Query every type (paged), deliver, then subscribe. On failure: retry with backoff. */
+  private async connect(): Promise<void> {
+    try {
+      for (const type of this.parsed.types) {
+        for (let offset = 0; ; offset += PAGE) {
+          const url = `${this.parsed.broker}/ngsi-ld/v1/entities?type=${encodeURIComponent(type)}&limit=${PAGE}&offset=${offset}`;
+          const res = await this.fetchImpl(url, { headers: { Accept: 'application/ld+json', Link: `<${CORE_CONTEXT}>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"` } });
+          if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status}`);
+          const body: unknown = await res.json();
+          if (!Array.isArray(body)) throw new Error(`GET ${url}: expected a JSON array of entities`);
+          await this.deliver(body, Date.now(), undefined);
+          if (body.length < PAGE) break;
+        }
+      }
+      const endpoint = this.endpoint();
+      if (!endpoint || this.state === 'stopped') return;
+      const res = await this.fetchImpl(`${this.parsed.broker}/ngsi-ld/v1/subscriptions`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/ld+json' },
+        body: JSON.stringify({
+          id: `urn:ngsi-ld:Subscription:twin-${process.pid}-${Date.now()}`,
+          type: 'Subscription',
+          description: 'Twin Workbench live telemetry',
+          entities: this.parsed.types.map((type) => ({ type })),
+          notification: { endpoint: { uri: endpoint, accept: 'application/json' }, format: 'normalized' },
+          '@context': CORE_CONTEXT,
+        }),
+      });
+      if (res.status !== 201 && res.status !== 200) throw new Error(`POST subscription: HTTP ${res.status}`);
+      const location = res.headers.get('location');
+      this.subscriptionId = location ? decodeURIComponent(location.split('/').pop() ?? '') : null;
+      this.retryMs = 500;
+      this.setState('live');
+    } catch (e) {
+      if (this.state === 'stopped') return;
+      const wait = this.retryMs;
+      this.retryMs = Math.min(10_000, this.retryMs * 2);
+      this.setState('reconnecting', `${(e as Error).message}; retry in ${Math.max(1, Math.round(wait / 1000))} s`);
+      this.retryTimer = setTimeout(() => void this.connect(), wait);
+    }
+  }
+
+  private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'POST' || !req.url?.startsWith('/notify')) {
+      res.writeHead(404).end();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const c of req as AsyncIterable<Buffer>) {
+      size += c.length;
+      if (size > MAX_BODY) {
+        res.writeHead(413).end();
+        return;
+      }
+      chunks.push(c);
+    }
+    const text = Buffer.concat(chunks).toString('utf8');
+    const receivedAt = Date.now();
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch (e) {
+      await this.emitRejects([rejectRaw(this.uri, `invalid JSON — notification: ${(e as Error).message}`, text, receivedAt)]);
+      res.writeHead(400).end();
+      return;
+    }
+    const data = body && typeof body === 'object' ? (body as Json).data : undefined;
+    if (!Array.isArray(data)) {
+      await this.emitRejects([rejectRaw(this.uri, 'invalid NGSI-LD notification — no data array', text, receivedAt)]);
+      res.writeHead(400).end();
+      return;
+    }
+    const notifiedAt = typeof (body as Json).notifiedAt === 'string' ? Date.parse((body as Json).notifiedAt as string) : NaN;
+    res.writeHead(204).end();
+    await this.deliver(data, receivedAt, Number.isFinite(notifiedAt) ? notifiedAt : undefined);
+  }
+
+  private async deliver(entities: unknown[], receivedAt: number, notifiedAt: number | undefined): Promise<void> {
+    const out: TelemetryRecord[] = [];
+    const rejects: RejectedRecord[] = [];
+    for (const e of entities) {
+      if (!e || typeof e !== 'object' || Array.isArray(e)) {
+        rejects.push(rejectRaw(this.uri, 'invalid NGSI-LD entity — not an object', JSON.stringify(e) ?? String(e), receivedAt));
+        continue;
+      }
+      const m = mapNgsiEntity(e as Json, notifiedAt ?? receivedAt);
+      if (m.kind === 'unmapped') {
+        rejects.push(rejectRaw(this.uri, m.reason, JSON.stringify(e), receivedAt));
+        continue;
+      }
+      const n = normaliseRecords(m.kind, [m.value], this.uri, receivedAt);
+      out.push(...n.records);
+      rejects.push(...n.rejected);
+    }
+    this.health.accept(out.length);
+    for (const r of out) if (r.record.t > (this.latest ?? 0)) this.latest = r.record.t;
+    await this.emitRejects(rejects, out);
+  }
+
+  /** Sends records (and rejects) to the listener in order, one batch at a time (backpressure). */
+  private emitRejects(rejects: RejectedRecord[], records: TelemetryRecord[] = []): Promise<void> {
+    this.health.reject(rejects);
+    const batch: TelemetryRecord[] = [...records, ...rejects.map((r) => ({ kind: 'rejected' as const, record: r }))];
+    if (!batch.length || !this.listener) return this.chain;
+    const listener = this.listener;
+    this.chain = this.chain.then(() => listener.onBatch(batch)).catch(() => undefined);
+    return this.chain;
+  }
+
+  private setState(state: SourceState, detail?: string): void {
+    this.state = state;
+    this.detail = detail;
+    this.listener?.onStatus(this.status());
+  }
+}

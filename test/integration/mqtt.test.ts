@@ -1,0 +1,131 @@
+/**
+ * MQTT source against a real mosquitto broker, through the built CLI (`twin record`), as a user
+ * would run it: valid and malformed payloads, a flood, and a broker crash + restart mid-stream.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt from 'mqtt';
+import { startBroker, type Broker } from '../helpers/mosquitto.js';
+import { repoRoot, twin, twinBin } from '../helpers/twinCli.js';
+
+const T0 = Date.now();
+
+async function publisher(url: string) {
+  const c = mqtt.connect(url, { reconnectPeriod: 0 });
+  await new Promise<void>((resolve, reject) => {
+    c.once('connect', () => resolve());
+    c.once('error', reject);
+  });
+  return {
+    pub: (topic: string, payload: string | object) =>
+      new Promise<void>((resolve, reject) =>
+        c.publish(topic, typeof payload === 'string' ? payload : JSON.stringify(payload), { qos: 1 }, (e) => (e ? reject(e) : resolve())),
+      ),
+    end: () => new Promise<void>((resolve) => c.end(false, {}, () => resolve())),
+  };
+}
+
+function waitFor(get: () => string, re: RegExp, ms: number, from = 0): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const until = Date.now() + ms;
+    const poll = () => {
+      const text = get().slice(from);
+      const m = re.exec(text);
+      if (m) return resolve(from + m.index + m[0].length);
+      if (Date.now() > until) return reject(new Error(`timed out waiting for ${re}; output:\n${get()}`));
+      setTimeout(poll, 50);
+    };
+    poll();
+  });
+}
+
+describe('MQTT source → twin record (real mosquitto)', () => {
+  let broker: Broker;
+  let child: ChildProcess;
+  let stderr = '';
+  const out = join(mkdtempSync(join(tmpdir(), 'twin-mqtt-')), 'live.mcap');
+
+  beforeAll(async () => {
+    broker = await startBroker();
+    child = spawn(process.execPath, [twinBin, 'record', '--source', `${broker.url}/testbed?qos=1`, '--out', out], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    await waitFor(() => stderr, /: live/, 20_000);
+  });
+
+  afterAll(async () => {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+    await broker?.stop();
+  });
+
+  it('records valid input, rejects malformed input with reasons, survives a flood and a broker restart', async () => {
+    const p = await publisher(broker.url);
+    // Valid: a single record, an array of one kind, a geo state, a count, a scan, a position.
+    await p.pub('testbed/state/robot/robot-01', { id: 'robot-01', kind: 'robot', type: 'delivery', t: new Date(T0).toISOString(), floor: '2F', x: 12.3, y: 45.6, heading: 90, speed: 0.8, battery: 0.76, state: 'moving', task: 'deliver 2F-12', error: null });
+    await p.pub('testbed/state/robot/robot-02', [{ id: 'robot-02', kind: 'robot', t: T0, x: 1, y: 1 }, { id: 'robot-02', kind: 'robot', t: T0 + 1000, x: 2, y: 1 }]);
+    await p.pub('testbed/state/bus/bus-1', { id: 'bus-1', kind: 'bus', t: T0, lat: 35.5494, lon: 139.7798, speed: 5 });
+    await p.pub('testbed/count/2F-atrium', { zone: '2F-atrium', t: T0, count: 37 });
+    await p.pub('testbed/scan/tag-0042', { device: 'tag-0042', t: T0, rssi: { 'b-001': -71, 'b-017': -80 } });
+    await p.pub('testbed/position/tag-0042', { id: 'tag-0042', t: T0, floor: '1F', x: 10.2, y: 4.9, accuracy: 1.8 });
+    // Malformed: 7 rejects.
+    await p.pub('testbed/state/robot/robot-03', '{"id": "robot-03", "kind": "robot", "t": ');
+    await p.pub('testbed/state/robot/robot-03', { id: 'robot-03', kind: 'robot', t: T0, x: 'twelve', y: 1 });
+    await p.pub('testbed/state/robot/robot-03', { id: 'robot-03', kind: 'robot', t: T0, x: 'NaN', y: 1 });
+    await p.pub('testbed/state/robot/robot-03', { id: 'robot-03', kind: 'robot', t: 42 });
+    await p.pub('testbed/state/robot/robot-03', { id: 'robot-03', kind: 'robot', t: '9999-12-31T00:00:00Z' });
+    await p.pub('testbed/weather/station-1', { t: T0, temperature: 21 });
+    await p.pub('testbed/count/hall', { zone: 'hall', t: T0, count: -5 });
+    // Flood: 5 000 states of 50 robots, distinct times.
+    const flood: Promise<void>[] = [];
+    for (let i = 0; i < 5000; i++) {
+      const id = `flood-${String(i % 50).padStart(2, '0')}`;
+      flood.push(p.pub(`testbed/state/robot/${id}`, { id, kind: 'robot', t: T0 + 2000 + Math.floor(i / 50) * 100, x: i % 50, y: 3, state: 'moving', speed: 1 }));
+    }
+    await Promise.all(flood);
+    await p.end();
+    // The broker acknowledged every publish; give it a moment to deliver them before the crash
+    // (what the broker had not yet sent is the broker's loss, not the source's).
+    await new Promise((r) => setTimeout(r, 1500));
+
+    // Crash the broker: the source reports reconnecting, then comes back by itself.
+    const mark = stderr.length;
+    await broker.kill();
+    await waitFor(() => stderr, /reconnecting \([^)]*retry in \d+ s\)/, 15_000, mark);
+    await broker.restart();
+    await waitFor(() => stderr, /: live/, 30_000, mark);
+    const q = await publisher(broker.url);
+    await q.pub('testbed/state/robot/after-restart', { id: 'after-restart', kind: 'robot', t: T0 + 60_000, x: 0, y: 0 });
+    await q.end();
+    await new Promise((r) => setTimeout(r, 800));
+
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(stderr).toMatch(/accepted 5008, rejected 7/);
+
+    const r = twin(['inspect', out, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s.truncated).toBe(false);
+    const ch = Object.fromEntries(s.channels.map((c: { topic: string; messages: number }) => [c.topic, c.messages]));
+    expect(ch['/state/robot']).toBe(1 + 2 + 5000 + 1);
+    expect(ch['/state/bus']).toBe(1);
+    expect(ch['/count']).toBe(1);
+    expect(ch['/scan']).toBe(1);
+    expect(ch['/position']).toBe(1);
+    expect(ch['/rejected']).toBe(7);
+    expect(s.rejected).toBe(7);
+    expect(s.rejectReasons).toEqual({
+      'invalid JSON': 1,
+      'invalid state: x': 2,
+      'invalid state: time out of range': 2,
+      'unknown topic': 1,
+      'invalid count: count': 1,
+    });
+    expect(s.entities).toEqual({ bus: 1, robot: 2 + 50 + 1 });
+    // The connection loss was alerted and recorded.
+    expect(ch['/alert']).toBeGreaterThanOrEqual(2);
+  });
+});
