@@ -8,6 +8,8 @@
  *  - Testbed extras, when the source exposes them: `layout` gives the walkable map for
  *    positioning and space areas for the crowding alert; `robotZones()` the allowed spaces of each
  *    robot for the outside-zone alert.
+ *  - Privacy: device ids are pseudonymised (main/privacy/Pseudonymiser) before the hub, unless
+ *    `pseudonymise: false`.
  *  - The recorder gets every accepted record and every alert; `stop()` records what the source
  *    flushes on stop, then closes the file properly.
  */
@@ -16,6 +18,7 @@ import type { TestbedLayout } from '../../common/testbedLayout.js';
 import type { Source, SourceListener, SourceStatus } from '../../common/source.js';
 import { PositioningService } from '../../workers/positioning/PositioningService.js';
 import { walkableFromLayout } from '../../workers/positioning/walkableFromLayout.js';
+import { Pseudonymiser } from '../privacy/Pseudonymiser.js';
 import { McapRecorder, type RecorderStatus, type RecorderTarget } from '../recording/McapRecorder.js';
 import { AlertEngine, polygonArea, type AllowedZone } from './AlertEngine.js';
 import { Hub } from './Hub.js';
@@ -33,6 +36,11 @@ export interface TelemetryPipelineOptions {
   beacons?: BeaconRegistry | null;
   model?: { name: string; hash: string } | null;
   settings: PipelineSettings;
+  /**
+   * Pseudonymise device ids (scans, positions, people) before the hub sees them, so nothing
+   * shows or records them in clear (docs/privacy.md). Default true.
+   */
+  pseudonymise?: boolean;
   /** Extra listener for source status changes (UI). */
   onStatus?: (status: SourceStatus) => void;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -59,11 +67,13 @@ export class TelemetryPipeline {
   readonly source: Source;
   private recorder: McapRecorder | null = null;
   private positioner: PositioningService | null = null;
+  private readonly privacy: Pseudonymiser | null;
   private state: PipelineState = 'created';
   private readonly disposers: (() => void)[] = [];
 
   constructor(private readonly options: TelemetryPipelineOptions) {
     this.source = options.source;
+    this.privacy = options.pseudonymise === false ? null : new Pseudonymiser();
     const s = options.settings;
     this.hub = new Hub({
       staleAfterSeconds: s.staleAfterSeconds,
@@ -86,7 +96,7 @@ export class TelemetryPipeline {
     }
     const listener: SourceListener = {
       onBatch: (batch: readonly TelemetryRecord[]) => {
-        if (this.state === 'running' || this.state === 'stopped') this.hub.ingest(batch, Date.now());
+        if (this.state === 'running' || this.state === 'stopped') this.hub.ingest(this.privacy ? this.privacy.applyBatch(batch) : batch, Date.now());
       },
       onStatus: (status) => {
         this.hub.setSourceStatus(status);
@@ -108,6 +118,7 @@ export class TelemetryPipeline {
       for (const d of this.disposers.splice(0)) d();
       this.recorder?.close();
       this.positioner?.dispose();
+      this.privacy?.dispose();
       this.hub.dispose();
     }
   }

@@ -3,6 +3,8 @@
  * The one place where the serve command and the Electron main process hand a source URI to
  * the telemetry services.
  */
+import { readBeaconRegistry } from '../cli/commands/record.js';
+import { TelemetryService } from './TelemetryService.js';
 import type { Workbench, WorkbenchService } from './Workbench.js';
 
 export interface TelemetryOptions {
@@ -12,7 +14,33 @@ export interface TelemetryOptions {
   beacons?: string;
 }
 
+/**
+ * Creates the TelemetryService (registers the source.* and alerts.* API methods) and connects the
+ * initial source. A source that fails to start is logged and shown to the page as a notice; the
+ * service stays up so the user can connect another source. A bad `--beacons` file throws a
+ * UsageError (exit 2 in the CLI).
+ */
 export async function startTelemetry(workbench: Workbench, options: TelemetryOptions): Promise<WorkbenchService | null> {
+  const beacons = options.beacons ? readBeaconRegistry('serve', options.beacons) : null;
+  const service = new TelemetryService({
+    api: workbench.api,
+    log: workbench.logger.log,
+    settings: () => workbench.settings.get(),
+    model: () => {
+      const m = workbench.models.current();
+      return m ? { name: m.name, hash: m.hash } : null;
+    },
+    recordDir: options.recordDir,
+    beacons,
+    onSessionChange: () => workbench.publishSession(),
+  });
   workbench.logger.log('info', `telemetry: source ${options.source}, recording ${options.recordDir ?? 'off'}`);
-  return null;
+  try {
+    await service.connect(options.source);
+  } catch (e) {
+    const message = `telemetry: source ${options.source} did not start: ${(e as Error).message}`;
+    workbench.logger.log('error', message);
+    workbench.api.broadcast('notice', { level: 'error', message });
+  }
+  return service;
 }

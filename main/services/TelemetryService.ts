@@ -1,0 +1,181 @@
+/**
+ * The live telemetry of a workbench session (web host or Electron): one TelemetryPipeline at a
+ * time (source → hub → recorder), frames to every page, and the `source.*` / `alerts.*` methods
+ * of common/api.ts.
+ *
+ * Frames: a timer every FRAME_MS calls `hub.tick()`; a frame (common/telemetryFrame.ts) goes to
+ * the pages as ONE binary 'telemetry' event (ApiServer skips pages that cannot keep up; the next
+ * full frame, at most 2 s later, repairs them). Alerts are also broadcast as JSON `alert` events,
+ * and source status as `source.status` (on change, and once a second for the health counts).
+ *
+ * `source.connect` replaces the running pipeline (the old recording file is closed properly).
+ */
+import { z } from 'zod';
+import type { SessionInfo } from '../../common/api.js';
+import type { BeaconRegistry } from '../../common/records.js';
+import type { SourceStatus } from '../../common/source.js';
+import type { ApiServer } from '../host/ApiServer.js';
+import { TelemetryPipeline, type PipelineSettings } from '../hub/TelemetryPipeline.js';
+import { createSource, SourceUriError } from '../sources/sourceUri.js';
+import type { WorkbenchService } from './Workbench.js';
+
+/** Frame period, ms (≈ 30 frames/s: coalesced well under the 50 ms budget). */
+export const FRAME_MS = 33;
+const STATUS_MS = 1000;
+
+export interface TelemetryServiceOptions {
+  api: ApiServer;
+  log: (level: 'info' | 'warn' | 'error', message: string) => void;
+  settings: () => PipelineSettings;
+  model: () => { name: string; hash: string } | null;
+  /** Folder for rotating recordings, or null to not record. */
+  recordDir: string | null;
+  beacons?: BeaconRegistry | null;
+  /** Called when the source changed (so the session info is re-broadcast). */
+  onSessionChange?: () => void;
+}
+
+const empty = z.object({}).strict();
+
+export class TelemetryService implements WorkbenchService {
+  private pipeline: TelemetryPipeline | null = null;
+  private readonly frameTimer: ReturnType<typeof setInterval>;
+  private readonly statusTimer: ReturnType<typeof setInterval>;
+  private readonly disposers: (() => void)[] = [];
+  private pipelineDisposers: (() => void)[] = [];
+  private switching: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: TelemetryServiceOptions) {
+    this.registerApi();
+    this.frameTimer = setInterval(() => this.pipeline?.hub.tick(), FRAME_MS);
+    this.statusTimer = setInterval(() => {
+      if (this.pipeline) options.api.broadcast('source.status', this.pipeline.sourceStatus());
+    }, STATUS_MS);
+    this.frameTimer.unref?.();
+    this.statusTimer.unref?.();
+  }
+
+  /** Starts (or replaces) the source. A bad URI throws SourceUriError. */
+  connect(uri: string): Promise<SourceStatus> {
+    const next = this.switching.then(() => this.doConnect(uri));
+    this.switching = next.catch(() => undefined);
+    return next;
+  }
+
+  async disconnect(): Promise<void> {
+    const next = this.switching.then(() => this.stopPipeline());
+    this.switching = next.catch(() => undefined);
+    await next;
+    this.options.onSessionChange?.();
+  }
+
+  sourceStatus(): SourceStatus | null {
+    return this.pipeline?.sourceStatus() ?? null;
+  }
+
+  recording(): SessionInfo['recording'] {
+    if (!this.options.recordDir) return null;
+    const r = this.pipeline?.recorderStatus();
+    return { dir: this.options.recordDir, file: r?.file ?? null, bytes: r?.bytes ?? 0 };
+  }
+
+  /** The running pipeline (tests, status bar). */
+  current(): TelemetryPipeline | null {
+    return this.pipeline;
+  }
+
+  async dispose(): Promise<void> {
+    clearInterval(this.frameTimer);
+    clearInterval(this.statusTimer);
+    await this.switching;
+    await this.stopPipeline();
+    for (const d of this.disposers.splice(0)) d();
+  }
+
+  private async doConnect(uri: string): Promise<SourceStatus> {
+    const source = createSource(uri); // throws SourceUriError before anything is torn down
+    await this.stopPipeline();
+    const { api, log } = this.options;
+    const pipeline = new TelemetryPipeline({
+      source,
+      record: this.options.recordDir ? { dir: this.options.recordDir } : null,
+      beacons: this.options.beacons ?? null,
+      model: this.options.model(),
+      settings: this.options.settings(),
+      onStatus: (s) => api.broadcast('source.status', s),
+      log,
+    });
+    this.pipeline = pipeline;
+    this.pipelineDisposers.push(
+      pipeline.hub.onFrame((frame) => api.broadcastBinary('telemetry', frame)),
+      pipeline.hub.onAlert((a) => api.broadcast('alert', a)),
+    );
+    await pipeline.start();
+    log('info', `telemetry: source ${uri} started${this.options.recordDir ? `, recording into ${this.options.recordDir}` : ''}`);
+    this.options.onSessionChange?.();
+    return pipeline.sourceStatus();
+  }
+
+  private async stopPipeline(): Promise<void> {
+    const p = this.pipeline;
+    if (!p) return;
+    this.pipeline = null;
+    for (const d of this.pipelineDisposers.splice(0)) d();
+    try {
+      await p.stop();
+    } catch (e) {
+      this.options.log('error', `telemetry: stopping ${p.source.uri}: ${(e as Error).message}`);
+    }
+  }
+
+  private registerApi(): void {
+    const { api } = this.options;
+    const requireCapability = (cap: 'seek' | 'speed' | 'loop' | 'publish') => {
+      const p = this.pipeline;
+      if (!p) throw new Error('no source is connected');
+      if (!p.source.capabilities.has(cap)) throw new Error(`source ${p.source.uri} cannot ${cap}`);
+      return p.source;
+    };
+    this.disposers.push(
+      api.handle('source.connect', z.object({ uri: z.string().min(1).max(4096) }), async ({ uri }) => {
+        try {
+          return await this.connect(uri);
+        } catch (e) {
+          if (e instanceof SourceUriError) throw new Error(e.message);
+          throw e;
+        }
+      }),
+      api.handle('source.disconnect', empty, async () => {
+        await this.disconnect();
+        return null;
+      }),
+      api.handle('source.seek', z.object({ t: z.number().finite() }), async ({ t }) => {
+        await requireCapability('seek').seek?.(t);
+        this.pipeline?.hub.requestFullFrame();
+        return null;
+      }),
+      api.handle('source.setSpeed', z.object({ speed: z.number().positive().max(1000) }), ({ speed }) => {
+        requireCapability('speed').setSpeed?.(speed);
+        return null;
+      }),
+      api.handle('source.pause', empty, () => {
+        const s = this.pipeline?.source;
+        if (!s?.pause) throw new Error('the source cannot pause');
+        s.pause();
+        return null;
+      }),
+      api.handle('source.resume', empty, () => {
+        const s = this.pipeline?.source;
+        if (!s?.resume) throw new Error('the source cannot resume');
+        s.resume();
+        return null;
+      }),
+      api.handle('alerts.acknowledge', z.object({ id: z.string().min(1).max(500) }), ({ id }) => {
+        const p = this.pipeline;
+        if (!p || !p.hub.alerts.acknowledge(id)) throw new Error(`no active alert "${id}"`);
+        return null;
+      }),
+      api.handle('alerts.list', empty, () => this.pipeline?.hub.alerts.list() ?? []),
+    );
+  }
+}

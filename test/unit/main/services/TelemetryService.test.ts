@@ -1,0 +1,110 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeBinaryEvent, DEFAULT_SETTINGS, type ApiMessage } from '../../../../common/api.js';
+import type { Source, SourceListener, SourceStatus } from '../../../../common/source.js';
+import { decodeTelemetryFrame, frameString } from '../../../../common/telemetryFrame.js';
+import { ApiServer, type ApiConnection } from '../../../../main/host/ApiServer.js';
+import { registerSourceFactory } from '../../../../main/sources/sourceUri.js';
+import { TelemetryService } from '../../../../main/services/TelemetryService.js';
+import { summariseRecording } from '../../../../main/recording/summariseRecording.js';
+
+const T0 = Date.UTC(2026, 10, 24, 3, 0, 0);
+
+/** A scripted source standing in for any real one. */
+class ScriptedSource implements Source {
+  readonly capabilities = new Set<never>();
+  listener: SourceListener | null = null;
+  state: SourceStatus['state'] = 'idle';
+  constructor(readonly uri: string) {}
+  async start(l: SourceListener) {
+    this.listener = l;
+    this.state = 'live';
+    l.onStatus(this.status());
+  }
+  async stop() {
+    this.state = 'stopped';
+  }
+  status(): SourceStatus {
+    return { uri: this.uri, state: this.state, accepted: 0, rejected: 0, rejectReasons: {} };
+  }
+}
+
+let last: ScriptedSource | null = null;
+registerSourceFactory('file', (uri) => (last = new ScriptedSource(uri)));
+
+function page(api: ApiServer) {
+  const texts: ApiMessage[] = [];
+  const binaries: Uint8Array[] = [];
+  const conn: ApiConnection = {
+    id: 'p1',
+    send: (d) => (typeof d === 'string' ? texts.push(JSON.parse(d)) : binaries.push(d)),
+    bufferedBytes: () => 0,
+    close: () => {},
+  };
+  const h = api.attach(conn);
+  let id = 0;
+  const call = async (method: string, params: unknown = {}) => {
+    const myId = ++id;
+    h.onMessage(JSON.stringify({ type: 'req', id: myId, method, params }));
+    for (let i = 0; i < 200; i++) {
+      const res = texts.find((m) => m.type === 'res' && m.id === myId);
+      if (res) return res;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    throw new Error(`no response to ${method}`);
+  };
+  return { texts, binaries, call };
+}
+
+let service: TelemetryService | null = null;
+afterEach(async () => {
+  await service?.dispose();
+  service = null;
+});
+
+describe('TelemetryService', () => {
+  it('connects a source, sends coalesced binary frames and alert events to pages, records, lists and acknowledges alerts', async () => {
+    const api = new ApiServer();
+    const dir = mkdtempSync(join(tmpdir(), 'twin-tsvc-'));
+    service = new TelemetryService({ api, log: () => {}, settings: () => DEFAULT_SETTINGS, model: () => ({ name: 'm.ifc', hash: 'h' }), recordDir: dir });
+    const p = page(api);
+    const res = await p.call('source.connect', { uri: 'file:day.mcap' });
+    expect(res).toMatchObject({ ok: true, result: { uri: 'file:day.mcap', state: 'live' } });
+    await last!.listener!.onBatch([
+      { kind: 'state', record: { id: 'robot-1', kind: 'robot', t: T0, x: 1, y: 2, state: 'error', error: 'lidar' } },
+      { kind: 'state', record: { id: 'robot-2', kind: 'robot', t: T0, x: 3, y: 4, battery: 0.5 } },
+    ]);
+    await new Promise((r) => setTimeout(r, 120));
+    expect(p.binaries.length).toBeGreaterThan(0);
+    const ev = decodeBinaryEvent(p.binaries.at(-1)!.slice().buffer as ArrayBuffer);
+    expect(ev.channel).toBe('telemetry');
+    const frames = p.binaries.map((b) => {
+      const e = decodeBinaryEvent(b.slice().buffer as ArrayBuffer);
+      return decodeTelemetryFrame(e.payload, e.offset);
+    });
+    const ids = new Set(frames.flatMap((f) => [...f.entities.id].map((i) => frameString(f, i))));
+    expect(ids).toEqual(new Set(['robot-1', 'robot-2']));
+    const alertEvents = p.texts.filter((m) => m.type === 'event' && m.channel === 'alert');
+    expect(alertEvents).toHaveLength(1);
+
+    const list = await p.call('alerts.list');
+    expect(list.type === 'res' && list.ok && (list.result as { code: string }[]).map((a) => a.code)).toEqual(['error']);
+    const alertId = (list as { result: { id: string }[] }).result[0]!.id;
+    expect(await p.call('alerts.acknowledge', { id: alertId })).toMatchObject({ ok: true });
+    expect(await p.call('alerts.acknowledge', { id: 'nope' })).toMatchObject({ ok: false, error: 'no active alert "nope"' });
+    await new Promise((r) => setTimeout(r, 80));
+    expect(p.texts.some((m) => m.type === 'event' && m.channel === 'alert' && (m.payload as { acknowledged?: boolean }).acknowledged === true)).toBe(true);
+    expect(await p.call('source.seek', { t: T0 })).toMatchObject({ ok: false });
+    expect(await p.call('source.connect', { uri: 'gopher://x' })).toMatchObject({ ok: false, error: expect.stringMatching(/unknown scheme/) });
+
+    await p.call('source.disconnect');
+    const files = readdirSync(dir);
+    expect(files).toHaveLength(1);
+    const s = await summariseRecording(join(dir, files[0]!));
+    expect(s.truncated).toBe(false);
+    expect(s.entities).toEqual({ robot: 2 });
+    expect(s.metadata.twin).toMatchObject({ source: 'file:day.mcap', model: 'm.ifc', modelHash: 'h' });
+  });
+});
