@@ -9,12 +9,11 @@
  *   sim.beacons();                        // the beacon registry (spec/telemetry.md)
  *   sim.robotZones();                     // where each robot is allowed (alerts: "left its zone")
  *
- * One `step(dt)` runs sub-steps of at most SUB_STEP_S in a fixed order: crowd moves → phones
+ * One `step(dt)` runs the fixed sub-steps of SUB_STEP_S that fall in the span, each in this order: crowd moves → phones
  * scan (those due) → robots (faults, motion, battery) → robot reports → buses → bus reports →
  * every 10 s (on the 10 s boundary) people counts per space and environmental sensor states.
- * All randomness comes from one seeded generator, consumed in that order, so the same options
- * and the same sequence of `step(dt)` calls give the same records (sub-step boundaries follow
- * `dt`, so a different split of the same time gives a different, equally plausible day).
+ * All randomness comes from one seeded generator, consumed in that order on a fixed sub-step
+ * grid, so the same options give the same records however the caller splits time.
  *
  * Output volume at defaults (60 units, 2 000 tags, 400 beacons): ~60 robot/bus states, ~2 000
  * scans per simulated second; every 10 s ~100 counts and ~50 sensor states.
@@ -53,7 +52,7 @@ export interface TestbedSimulatorOptions {
 
 /**
  * Ground truth of the tags. Columns by slot (slot i ↔ `ids[i]`); `x`/`y`/`storey` are where
- * each person is now (`t`), `scanX`/`scanY`/`scanStorey` where they were at their last scan
+ * each person is at `t` (the last fixed sub-step, at most SUB_STEP_S before `now`), `scanX`/`scanY`/`scanStorey` where they were at their last scan
  * (`scanT`, epoch ms, NaN before the first) — compare a Position computed from a scan with the
  * scan-time truth. Storey is the index into `floors`. Copies: safe to keep.
  */
@@ -82,8 +81,10 @@ export class TestbedSimulator {
   private readonly crowd: Crowd;
   private readonly fleet: RobotFleet;
   private readonly buses: BusLine;
-  /** Simulated seconds since start. */
+  /** Simulated seconds since start (what callers asked for). */
   private clock = 0;
+  /** Fixed sub-steps run so far; the model state is at substeps × SUB_STEP_S. */
+  private substeps = 0;
   private nextSlow = 0;
   private readonly scanT: Float64Array;
   private readonly scanX: Float64Array;
@@ -134,16 +135,20 @@ export class TestbedSimulator {
     return this.fleet.zones();
   }
 
-  /** Advances the simulation by dtSeconds (simulated) and returns the records produced, in time order. */
+  /**
+   * Advances the simulation by dtSeconds (simulated) and returns the records produced, in time
+   * order. Internally the model runs fixed SUB_STEP_S sub-steps on a grid anchored at the start
+   * (an accumulator): any split of the same span into calls — one step(60) or 600 step(0.1) —
+   * gives exactly the same records, so a real-time source is as deterministic as a batch run.
+   */
   step(dtSeconds: number): TelemetryRecord[] {
     if (!(dtSeconds >= 0) || !Number.isFinite(dtSeconds)) throw new RangeError(`TestbedSimulator.step: dtSeconds must be a finite number ≥ 0, got ${dtSeconds}`);
     const out: TelemetryRecord[] = [];
-    let left = dtSeconds;
-    while (left > 1e-9) {
-      const dt = Math.min(SUB_STEP_S, left);
-      left -= dt;
-      this.clock += dt;
-      const now = this.clock;
+    this.clock += dtSeconds;
+    while ((this.substeps + 1) * SUB_STEP_S <= this.clock + 1e-9) {
+      this.substeps++;
+      const now = this.substeps * SUB_STEP_S;
+      const dt = SUB_STEP_S;
       this.crowd.step(now, dt);
       this.scans(now, out);
       this.fleet.step(now, dt);
@@ -162,7 +167,7 @@ export class TestbedSimulator {
   trueTagPositions(): TagTruth {
     const c = this.crowd;
     return {
-      t: this.now, ids: this.tagIds, floors: this.floors,
+      t: this.startMs + this.substeps * SUB_STEP_S * 1000, ids: this.tagIds, floors: this.floors,
       x: c.x.slice(), y: c.y.slice(), storey: c.storey.slice(),
       scanT: this.scanT.slice(), scanX: this.scanX.slice(), scanY: this.scanY.slice(), scanStorey: this.scanStorey.slice(),
     };
