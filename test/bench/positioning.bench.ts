@@ -8,6 +8,7 @@
  * Run: npm run bench positioning   (env BENCH_WALKERS, BENCH_SECONDS to change the scene)
  */
 import { buildTestbedLayout } from '../../common/testbedLayout.js';
+import { TestbedSimulator } from '../../main/sources/testbed/TestbedSimulator.js';
 import { PositioningService } from '../../workers/positioning/PositioningService.js';
 import { SyntheticCrowd } from '../../workers/positioning/SyntheticCrowd.js';
 import { WalkableGrid } from '../../workers/positioning/WalkableGrid.js';
@@ -74,6 +75,44 @@ const pct = (a: number[], p: number) => {
   console.log(`ratio centroid/filter: median ×${(pct(wcErr, 50) / pct(pfErr, 50)).toFixed(2)}, p90 ×${(pct(wcErr, 90) / pct(pfErr, 90)).toFixed(2)}`);
   console.log(`reported accuracy: median ${pct(acc, 50).toFixed(2)} m; fixes with error ≤ 2 × accuracy: ${((100 * pfErr.filter((e, k) => e <= 2 * acc[k]!).length) / pfErr.length).toFixed(1)} %`);
   console.log(`targets: median ≤ 1.5 m ${pct(pfErr, 50) <= 1.5 ? 'MET' : 'MISSED'}, p90 ≤ 3 m ${pct(pfErr, 90) <= 3 ? 'MET' : 'MISSED'}, floor ≥ 98 % ${pfFloorOk / scored >= 0.98 ? 'MET' : 'MISSED'}`);
+}
+
+// ——— accuracy on the testbed simulator's own radio model and truth (main/sources/testbed) ———
+{
+  const sim = new TestbedSimulator({ robots: 0, tags: WALKERS, beacons: 400, seed: 5, start: T0 });
+  const reg = sim.beacons();
+  const svc = new PositioningService(reg, { walkable: walk, seed: 6 });
+  const index = new Map(sim.tagIds.map((id, i) => [id, i]));
+  const pfErr: number[] = [];
+  const wcErr: number[] = [];
+  let pfFloorOk = 0;
+  let wcFloorOk = 0;
+  let scored = 0;
+  for (let k = 0; k < SECONDS * 4; k++) {
+    const scans = sim.step(0.25).flatMap((r) => (r.kind === 'scan' ? [r.record] : []));
+    const truth = sim.trueTagPositions();
+    for (const scan of scans) {
+      const p = svc.processScan(scan);
+      const c = weightedCentroid(scan, svc.beacons);
+      const i = index.get(scan.device)!;
+      if (k < WARMUP * 4 || truth.scanT[i] !== scan.t) continue;
+      scored++;
+      const tf = truth.floors[truth.scanStorey[i]!];
+      if (p) {
+        pfErr.push(Math.hypot(p.x! - truth.scanX[i]!, p.y! - truth.scanY[i]!));
+        if (p.floor === tf) pfFloorOk++;
+      }
+      if (c) {
+        wcErr.push(Math.hypot(c.x - truth.scanX[i]!, c.y - truth.scanY[i]!));
+        if (c.floor === tf) wcFloorOk++;
+      }
+    }
+  }
+  console.log(`testbed simulator radio (n = 2.2, walls 3–5 dB, σ 4 dB, 20 % dropouts, ${reg.beacons.length} beacons), ${scored} scans:`);
+  const row = (name: string, e: number[], floorOk: number) =>
+    console.log(`${name.padEnd(18)} median ${pct(e, 50).toFixed(2)} m   p90 ${pct(e, 90).toFixed(2)} m   p95 ${pct(e, 95).toFixed(2)} m   correct floor ${((100 * floorOk) / scored).toFixed(2)} %`);
+  row('particle filter', pfErr, pfFloorOk);
+  row('weighted centroid', wcErr, wcFloorOk);
 }
 
 // ——— throughput ———
