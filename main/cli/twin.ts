@@ -5,6 +5,7 @@
 import { EXIT_BAD_INPUT, EXIT_FAILURE, UsageError, type CliCommand, type CliIo } from './command.js';
 import { serveCommand } from './commands/serve.js';
 import { samplesCommand } from './commands/samples.js';
+import { ifcCommand } from './commands/ifc.js';
 import { recordCommand } from './commands/record.js';
 import { inspectCommand } from './commands/inspect.js';
 import { testbedCommand } from './commands/testbed.js';
@@ -12,7 +13,7 @@ import { testbedCommand } from './commands/testbed.js';
 const VERSION = process.env.TWIN_VERSION ?? '0.0.0';
 
 /** Every command of spec/cli.md, in the order `twin --help` lists them. */
-const COMMANDS: readonly CliCommand[] = [serveCommand, samplesCommand, recordCommand, inspectCommand, testbedCommand];
+const COMMANDS: readonly CliCommand[] = [serveCommand, samplesCommand, ifcCommand, recordCommand, inspectCommand, testbedCommand];
 
 function usage(): string {
   const w = Math.max(...COMMANDS.map((c) => c.name.length));
