@@ -5,7 +5,9 @@
  * polygons and rings of holes (walls, columns, voids), building frame metres. A cell is walkable
  * when its centre lies inside some polygon and inside no hole. The default 0.25 m cell is below
  * typical wall thickness (0.1–0.3 m after stamping) and door widths (≥ 0.8 m), so walls stay
- * closed and doors open, while a point test is one array read.
+ * closed and doors open, while a point test is one array read. Cells are conservative both ways:
+ * a walkable cell lies wholly inside the polygons (centre and corners), and a hole blocks every
+ * cell it touches.
  */
 
 /** One floor's walkable area (contract shared with nav/ and the people-flow module). */
@@ -153,8 +155,22 @@ function rasterise(m: WalkableMap, cs: number): FloorRaster {
   minY -= cs;
   const cols = Math.ceil((maxX - minX) / cs) + 2;
   const rows = Math.ceil((maxY - minY) / cs) + 2;
+  // A cell is walkable when its centre AND its four corners lie inside the polygons' union: thin
+  // walls modelled as notches of a walkable ring (IFC: spaces minus obstacles) stay closed even
+  // when no cell centre falls in them. Corners are the centres of a grid shifted by half a cell.
   const cells = new Uint8Array(cols * rows);
-  for (const ring of m.polygons) fillRing(cells, cols, rows, minX, minY, cs, ring, 1);
+  const corners = new Uint8Array((cols + 1) * (rows + 1));
+  for (const ring of m.polygons) {
+    fillRing(cells, cols, rows, minX, minY, cs, ring, 1);
+    fillRing(corners, cols + 1, rows + 1, minX - cs / 2, minY - cs / 2, cs, ring, 1);
+  }
+  const cc = cols + 1;
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      const k = r * cc + c;
+      if (corners[k] !== 1 || corners[k + 1] !== 1 || corners[k + cc] !== 1 || corners[k + cc + 1] !== 1) cells[r * cols + c] = 0;
+    }
+  }
   for (const ring of m.holes) fillRing(cells, cols, rows, minX, minY, cs, ring, 0, true);
   let count = 0;
   for (let i = 0; i < cells.length; i++) count += cells[i]!;

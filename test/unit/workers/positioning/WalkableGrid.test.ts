@@ -34,3 +34,24 @@ describe('walkable map of the sample building', () => {
     expect(grid.area('1F')).toBeLessThan(footprint);
   });
 });
+
+describe('WalkableGrid on a generic map', () => {
+  it('keeps a thin wall closed whether it is a hole or a notch of the walkable ring', () => {
+    // Two 4 × 4 m rooms side by side, separated at x = 4 by a 0.1 m wall with a 1 m door at y 1.5–2.5.
+    const notch: [number, number][] = [
+      [0, 0], [3.95, 0], [3.95, 1.5], [4.05, 1.5], [4.05, 0], [8, 0], [8, 4], [4.05, 4], [4.05, 2.5], [3.95, 2.5], [3.95, 4], [0, 4],
+    ];
+    const asNotch = new WalkableGrid([{ floor: 'L0', polygons: [notch], holes: [] }]);
+    const asHole = new WalkableGrid([{
+      floor: 'L0',
+      polygons: [[[0, 0], [8, 0], [8, 4], [0, 4]]],
+      holes: [[[3.95, 0], [4.05, 0], [4.05, 1.5], [3.95, 1.5]], [[3.95, 2.5], [4.05, 2.5], [4.05, 4], [3.95, 4]]],
+    }]);
+    for (const g of [asNotch, asHole]) {
+      const r = g.raster('L0')!;
+      expect(rasterSegmentClear(r, g.cellSize, 3, 0.8, 5, 0.8)).toBe(false);
+      expect(rasterSegmentClear(r, g.cellSize, 3, 3.2, 5, 3.2)).toBe(false);
+      expect(rasterSegmentClear(r, g.cellSize, 3, 2, 5, 2)).toBe(true);
+    }
+  });
+});
