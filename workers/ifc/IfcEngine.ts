@@ -1,0 +1,150 @@
+/**
+ * One web-ifc `IfcAPI` per worker or process (STYLE.md habit 10), with the checks web-ifc does
+ * not make: web-ifc answers a non-IFC buffer with a TypeError from deep inside `OpenModel`, a
+ * truncated file with a half-parsed model, and an unknown schema with `-1` and a console line.
+ * `open` turns each of those into a typed error whose message starts with the class name and
+ * names the file, so the UI and the CLI can show something a person can act on.
+ *
+ * Geometry leaves web-ifc in its own y-up frame (three.js frame): three(x, y, z) = building (x, z, -y).
+ */
+import * as WebIFC from 'web-ifc';
+
+/** Why a model could not be opened. Subclasses carry the reason in `name` so it survives Comlink. */
+export class IfcOpenError extends Error {
+  override name = 'IfcOpenError';
+}
+/** The bytes are not an ISO-10303-21 (STEP) file at all. */
+export class IfcNotIfcError extends IfcOpenError {
+  override name = 'IfcNotIfcError';
+}
+/** The STEP text stops before `END-ISO-10303-21;` (interrupted download or copy). */
+export class IfcTruncatedError extends IfcOpenError {
+  override name = 'IfcTruncatedError';
+}
+/** FILE_SCHEMA names a schema web-ifc cannot read (e.g. IFC2X2_FINAL). */
+export class IfcUnsupportedSchemaError extends IfcOpenError {
+  override name = 'IfcUnsupportedSchemaError';
+}
+/** The model opened but has no triangle to show. */
+export class IfcNoGeometryError extends IfcOpenError {
+  override name = 'IfcNoGeometryError';
+}
+/** The caller cancelled the load. */
+export class IfcCancelledError extends IfcOpenError {
+  override name = 'IfcCancelledError';
+}
+
+const OPEN_ERRORS = { IfcOpenError, IfcNotIfcError, IfcTruncatedError, IfcUnsupportedSchemaError, IfcNoGeometryError, IfcCancelledError };
+export type IfcOpenErrorName = keyof typeof OPEN_ERRORS;
+
+/** Rebuilds the typed error from a name and message (Comlink transports only those two). */
+export function reviveIfcOpenError(e: unknown): Error {
+  if (e instanceof Error && e.name in OPEN_ERRORS && !(e instanceof IfcOpenError)) {
+    const Ctor = OPEN_ERRORS[e.name as IfcOpenErrorName];
+    return new Ctor(e.message);
+  }
+  return e instanceof Error ? e : new Error(String(e));
+}
+
+/** Schemas web-ifc 0.0.78 has generated layouts for (prefix match on FILE_SCHEMA). */
+const SUPPORTED_SCHEMA = /^(IFC2X3|IFC4X3|IFC4)/i;
+
+export type IfcEngineState = 'idle' | 'initialising' | 'ready' | 'disposed';
+
+export interface IfcHeader {
+  schema: string;
+}
+
+/** Reads the STEP header and tail without web-ifc; throws the typed error for bad input. */
+export function checkIfcBytes(bytes: Uint8Array, fileName: string): IfcHeader {
+  const headLen = Math.min(bytes.byteLength, 4096);
+  const head = new TextDecoder('latin1').decode(bytes.subarray(0, headLen)).replace(/^\uFEFF/, '').trimStart();
+  if (!head.startsWith('ISO-10303-21')) {
+    throw new IfcNotIfcError(`IfcNotIfcError: ${fileName}: not an IFC file (expected the ISO-10303-21 STEP header, found "${head.slice(0, 24).replace(/[^\x20-\x7e]/g, '?')}")`);
+  }
+  const schemaMatch = /FILE_SCHEMA\s*\(\s*\(\s*'([^']*)'/i.exec(head);
+  if (!schemaMatch) {
+    if (headLen < bytes.byteLength) throw new IfcNotIfcError(`IfcNotIfcError: ${fileName}: no FILE_SCHEMA in the STEP header`);
+    throw new IfcTruncatedError(`IfcTruncatedError: ${fileName}: file ends inside the STEP header (${bytes.byteLength} bytes)`);
+  }
+  const schema = schemaMatch[1]!.trim();
+  if (!SUPPORTED_SCHEMA.test(schema)) {
+    throw new IfcUnsupportedSchemaError(`IfcUnsupportedSchemaError: ${fileName}: schema "${schema}" is not supported (expected IFC2X3, IFC4 or IFC4X3)`);
+  }
+  const tailLen = Math.min(bytes.byteLength, 512);
+  const tail = new TextDecoder('latin1').decode(bytes.subarray(bytes.byteLength - tailLen)).trimEnd();
+  if (!/END-ISO-10303-21\s*;?$/.test(tail)) {
+    throw new IfcTruncatedError(`IfcTruncatedError: ${fileName}: file is truncated (no END-ISO-10303-21; after ${bytes.byteLength} bytes)`);
+  }
+  return { schema };
+}
+
+export class IfcEngine {
+  private state: IfcEngineState = 'idle';
+  private readonly ifcApi = new WebIFC.IfcAPI();
+  private readonly open_ = new Set<number>();
+  private initPromise: Promise<void> | null = null;
+
+  /**
+   * Loads the WASM. `wasmLocation` is a folder (ending in '/') holding web-ifc's .wasm files:
+   * in Node an absolute path such as `<repo>/node_modules/web-ifc/`; in a browser worker a URL
+   * such as `new URL('../wasm/', import.meta.url).href` (the build copies the .wasm there).
+   */
+  init(wasmLocation: string): Promise<void> {
+    if (this.state === 'disposed') return Promise.reject(new Error('IfcEngine: init after dispose'));
+    if (this.initPromise) return this.initPromise;
+    this.state = 'initialising';
+    const dir = wasmLocation.endsWith('/') ? wasmLocation : `${wasmLocation}/`;
+    this.ifcApi.SetWasmPath(dir, true);
+    // Single-threaded module: the multi-threaded one needs cross-origin isolation the host does not set.
+    this.initPromise = this.ifcApi.Init(undefined, true).then(
+      () => {
+        this.ifcApi.SetLogLevel(WebIFC.LogLevel.LOG_LEVEL_OFF);
+        this.state = 'ready';
+      },
+      (e: unknown) => {
+        this.state = 'idle';
+        this.initPromise = null;
+        throw new Error(`IfcEngine: cannot load web-ifc WASM from ${dir}: ${e instanceof Error ? e.message : String(e)}`);
+      },
+    );
+    return this.initPromise;
+  }
+
+  get status(): IfcEngineState {
+    return this.state;
+  }
+
+  /** The raw API for geometry streaming and structure queries (functions taking `(api, modelID)`). */
+  get api(): WebIFC.IfcAPI {
+    if (this.state !== 'ready') throw new Error(`IfcEngine: not ready (state ${this.state}); await init() first`);
+    return this.ifcApi;
+  }
+
+  /** Parses the STEP text; returns web-ifc's numeric model handle. Close it with `close`. */
+  open(bytes: Uint8Array, fileName = 'model.ifc'): { modelID: number; schema: string } {
+    const api = this.api;
+    const header = checkIfcBytes(bytes, fileName);
+    let modelID: number;
+    try {
+      modelID = api.OpenModel(bytes, { COORDINATE_TO_ORIGIN: false });
+    } catch (e) {
+      throw new IfcNotIfcError(`IfcNotIfcError: ${fileName}: web-ifc could not parse the file (${e instanceof Error ? e.message : String(e)})`);
+    }
+    if (modelID < 0) throw new IfcUnsupportedSchemaError(`IfcUnsupportedSchemaError: ${fileName}: web-ifc refused schema "${header.schema}"`);
+    this.open_.add(modelID);
+    return { modelID, schema: api.GetModelSchema(modelID) };
+  }
+
+  close(modelID: number): void {
+    if (!this.open_.delete(modelID)) return;
+    if (this.state === 'ready') this.ifcApi.CloseModel(modelID);
+  }
+
+  dispose(): void {
+    if (this.state === 'disposed') return;
+    for (const id of this.open_) this.ifcApi.CloseModel(id);
+    this.open_.clear();
+    this.state = 'disposed';
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * Merges placed geometries into one vertex/index buffer per (storey × material), so a building
+ * of thousands of elements draws in a few dozen calls. Vertices are transformed on the way in
+ * (web-ifc's flatTransformation, column-major 4×4), read straight from the WASM heap without an
+ * intermediate copy, and written into growable per-batch buffers.
+ *
+ * Contract: all geometries of one element must be added before the next element's (web-ifc's
+ * stream does this), so each element occupies one contiguous index range per batch.
+ */
+import { RANGE_STRIDE, VERTEX_STRIDE, type GeometryBatch } from './ProcessedModel.js';
+
+class Growable<T extends Float32Array | Uint32Array> {
+  length = 0;
+  constructor(
+    public data: T,
+    private readonly make: (n: number) => T,
+  ) {}
+  reserve(extra: number): T {
+    const need = this.length + extra;
+    if (need > this.data.length) {
+      const next = this.make(Math.max(need, this.data.length * 2));
+      next.set(this.data.subarray(0, this.length));
+      this.data = next;
+    }
+    return this.data;
+  }
+  /** An exactly-sized copy that owns its ArrayBuffer (transferable). */
+  trimmed(): T {
+    return this.data.slice(0, this.length) as T;
+  }
+}
+
+interface BatchBuilder {
+  storey: number;
+  color: [number, number, number, number];
+  vertices: Growable<Float32Array>;
+  indices: Growable<Uint32Array>;
+  /** element row (set later), batch, indexStart, indexCount, vertexStart — element is an expressID here. */
+  ranges: number[];
+  lastElement: number;
+  /** Position in `order`. */
+  id: number;
+}
+
+export interface BatcherResult {
+  batches: Omit<GeometryBatch, 'rangeStart' | 'rangeCount'>[];
+  /** Per batch: RANGE_STRIDE numbers per row, `element` column holding the expressID. */
+  ranges: number[][];
+  bounds: [number, number, number, number, number, number];
+  triangleCount: number;
+  vertexCount: number;
+}
+
+export class GeometryBatcher {
+  private readonly builders = new Map<string, BatchBuilder>();
+  private readonly order: BatchBuilder[] = [];
+  private readonly min = [Infinity, Infinity, Infinity];
+  private readonly max = [-Infinity, -Infinity, -Infinity];
+  private triangles = 0;
+
+  /**
+   * Appends one placed geometry. `verts`/`vOffset`/`vFloats` address web-ifc's interleaved
+   * px py pz nx ny nz floats (possibly a view on the WASM heap); `idx`/`iOffset`/`iCount` its
+   * triangle indices; `m` the column-major 4×4 placement.
+   */
+  add(
+    expressID: number,
+    storey: number,
+    rgba: { x: number; y: number; z: number; w: number },
+    verts: Float32Array,
+    vOffset: number,
+    vFloats: number,
+    idx: Uint32Array,
+    iOffset: number,
+    iCount: number,
+    m: ArrayLike<number>,
+  ): void {
+    if (iCount < 3 || vFloats < VERTEX_STRIDE * 3) return;
+    const r = Math.round(rgba.x * 255), g = Math.round(rgba.y * 255), b = Math.round(rgba.z * 255), a = Math.round(rgba.w * 255);
+    const key = `${storey}|${r},${g},${b},${a}`;
+    let bb = this.builders.get(key);
+    if (!bb) {
+      bb = {
+        storey,
+        color: [r / 255, g / 255, b / 255, a / 255],
+        vertices: new Growable(new Float32Array(VERTEX_STRIDE * 1024), (n) => new Float32Array(n)),
+        indices: new Growable(new Uint32Array(3 * 1024), (n) => new Uint32Array(n)),
+        ranges: [],
+        lastElement: -1,
+        id: this.order.length,
+      };
+      this.builders.set(key, bb);
+      this.order.push(bb);
+    }
+    const vertexStart = bb.vertices.length / VERTEX_STRIDE;
+    const indexStart = bb.indices.length;
+    if (bb.lastElement !== expressID) {
+      bb.ranges.push(expressID, bb.id, indexStart, 0, vertexStart);
+      bb.lastElement = expressID;
+    }
+
+    const m0 = m[0]!, m1 = m[1]!, m2 = m[2]!, m4 = m[4]!, m5 = m[5]!, m6 = m[6]!, m8 = m[8]!, m9 = m[9]!, m10 = m[10]!;
+    const m12 = m[12]!, m13 = m[13]!, m14 = m[14]!;
+    // Normal matrix = inverse-transpose of the upper 3×3 (cofactors / det), so scaled placements keep normals right.
+    const c00 = m5 * m10 - m6 * m9, c01 = m6 * m8 - m4 * m10, c02 = m4 * m9 - m5 * m8;
+    const c10 = m2 * m9 - m1 * m10, c11 = m0 * m10 - m2 * m8, c12 = m1 * m8 - m0 * m9;
+    const c20 = m1 * m6 - m2 * m5, c21 = m2 * m4 - m0 * m6, c22 = m0 * m5 - m1 * m4;
+    const det = m0 * c00 + m1 * c01 + m2 * c02;
+
+    const nVerts = Math.floor(vFloats / VERTEX_STRIDE);
+    const out = bb.vertices.reserve(nVerts * VERTEX_STRIDE);
+    let o = bb.vertices.length;
+    const min = this.min, max = this.max;
+    let minX = min[0]!, minY = min[1]!, minZ = min[2]!, maxX = max[0]!, maxY = max[1]!, maxZ = max[2]!;
+    for (let v = 0, s = vOffset; v < nVerts; v++, s += VERTEX_STRIDE, o += VERTEX_STRIDE) {
+      const x = verts[s]!, y = verts[s + 1]!, z = verts[s + 2]!;
+      const nx = verts[s + 3]!, ny = verts[s + 4]!, nz = verts[s + 5]!;
+      const px = m0 * x + m4 * y + m8 * z + m12;
+      const py = m1 * x + m5 * y + m9 * z + m13;
+      const pz = m2 * x + m6 * y + m10 * z + m14;
+      out[o] = px;
+      out[o + 1] = py;
+      out[o + 2] = pz;
+      if (px < minX) minX = px;
+      if (px > maxX) maxX = px;
+      if (py < minY) minY = py;
+      if (py > maxY) maxY = py;
+      if (pz < minZ) minZ = pz;
+      if (pz > maxZ) maxZ = pz;
+      let tx = c00 * nx + c01 * ny + c02 * nz;
+      let ty = c10 * nx + c11 * ny + c12 * nz;
+      let tz = c20 * nx + c21 * ny + c22 * nz;
+      const len = Math.hypot(tx, ty, tz) || 1;
+      const sign = det < 0 ? -1 : 1;
+      tx = (tx / len) * sign;
+      ty = (ty / len) * sign;
+      tz = (tz / len) * sign;
+      out[o + 3] = tx;
+      out[o + 4] = ty;
+      out[o + 5] = tz;
+    }
+    min[0] = minX; min[1] = minY; min[2] = minZ;
+    max[0] = maxX; max[1] = maxY; max[2] = maxZ;
+    bb.vertices.length = o;
+
+    const tris = Math.floor(iCount / 3) * 3;
+    const iout = bb.indices.reserve(tris);
+    let w = bb.indices.length;
+    const flip = det < 0; // mirrored placement: keep triangles front-facing
+    for (let i = 0; i < tris; i += 3, w += 3) {
+      const a0 = idx[iOffset + i]! + vertexStart, a1 = idx[iOffset + i + 1]! + vertexStart, a2 = idx[iOffset + i + 2]! + vertexStart;
+      iout[w] = a0;
+      iout[w + 1] = flip ? a2 : a1;
+      iout[w + 2] = flip ? a1 : a2;
+    }
+    bb.indices.length = w;
+    const countAt = bb.ranges.length - RANGE_STRIDE + 3;
+    bb.ranges[countAt] = (bb.ranges[countAt] ?? 0) + tris;
+    this.triangles += tris / 3;
+  }
+
+  get triangleCount(): number {
+    return this.triangles;
+  }
+
+  finish(): BatcherResult {
+    let vertexCount = 0;
+    const batches = this.order.map((bb) => {
+      vertexCount += bb.vertices.length / VERTEX_STRIDE;
+      return { storey: bb.storey, color: bb.color, vertices: bb.vertices.trimmed(), indices: bb.indices.trimmed() };
+    });
+    const empty = !Number.isFinite(this.min[0]!);
+    return {
+      batches,
+      ranges: this.order.map((bb) => bb.ranges),
+      bounds: empty ? [0, 0, 0, 0, 0, 0] : [this.min[0]!, this.min[1]!, this.min[2]!, this.max[0]!, this.max[1]!, this.max[2]!],
+      triangleCount: this.triangles,
+      vertexCount,
+    };
+  }
+}

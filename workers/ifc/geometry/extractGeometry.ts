@@ -1,0 +1,156 @@
+/**
+ * web-ifc model → merged batches + element index (ProcessedModel without summary bookkeeping).
+ *
+ * Streams every mesh once (`StreamAllMeshes`), places each geometry with its flatTransformation
+ * and merges it into its storey × material batch straight from the WASM heap; native geometry
+ * objects are deleted in `finally`. Then reads GlobalId, Name and IFC type of each element that
+ * produced triangles, and builds the index columns.
+ */
+import type { IfcAPI, PlacedGeometry } from 'web-ifc';
+import { IfcCancelledError, IfcNoGeometryError } from '../IfcEngine.js';
+import { GeometryBatcher } from './GeometryBatcher.js';
+import { ifcTypeName } from './ifcTypeName.js';
+import { RANGE, RANGE_STRIDE, type ElementIndex, type GeometryBatch } from './ProcessedModel.js';
+import type { SpatialStructure } from './readSpatialStructure.js';
+
+/** Load phases in order; fraction is 0..1 within the phase. */
+export type LoadPhase = 'hash' | 'cache' | 'parse' | 'structure' | 'geometry' | 'index';
+export type ProgressFn = (phase: LoadPhase, fraction: number) => void;
+
+export interface ExtractOptions {
+  fileName: string;
+  onProgress?: ProgressFn;
+  signal?: AbortSignal;
+}
+
+export interface ExtractedGeometry {
+  batches: GeometryBatch[];
+  index: ElementIndex;
+  bounds: [number, number, number, number, number, number];
+  triangleCount: number;
+  vertexCount: number;
+}
+
+interface WasmHeaps {
+  HEAPF32: Float32Array;
+  HEAPU32: Uint32Array;
+}
+
+function cancelled(fileName: string): IfcCancelledError {
+  return new IfcCancelledError(`IfcCancelledError: ${fileName}: loading cancelled`);
+}
+
+export function extractGeometry(api: IfcAPI, modelID: number, spatial: SpatialStructure, opts: ExtractOptions): ExtractedGeometry {
+  const { onProgress, signal, fileName } = opts;
+  const batcher = new GeometryBatcher();
+  const heaps = api.wasmModule as WasmHeaps;
+  let lastReported = -1;
+  let aborted = false;
+
+  onProgress?.('geometry', 0);
+  api.StreamAllMeshes(modelID, (mesh, index, total) => {
+    try {
+      // StreamAllMeshes cannot be interrupted safely from JS; after an abort the rest is skipped cheaply.
+      if (aborted || signal?.aborted) {
+        aborted = true;
+        return;
+      }
+      const storey = spatial.storeyOf.get(mesh.expressID) ?? -1;
+      const geoms = mesh.geometries;
+      for (let g = 0, n = geoms.size(); g < n; g++) {
+        const placed: PlacedGeometry = geoms.get(g);
+        const geometry = api.GetGeometry(modelID, placed.geometryExpressID);
+        try {
+          const vPtr = geometry.GetVertexData(), vSize = geometry.GetVertexDataSize();
+          const iPtr = geometry.GetIndexData(), iSize = geometry.GetIndexDataSize();
+          // Heaps are re-read per geometry: WASM memory growth replaces the views.
+          batcher.add(mesh.expressID, storey, placed.color, heaps.HEAPF32, vPtr / 4, vSize, heaps.HEAPU32, iPtr / 4, iSize, placed.flatTransformation);
+        } finally {
+          geometry.delete();
+        }
+      }
+      const pct = Math.floor(((index + 1) / Math.max(total, 1)) * 100);
+      if (pct !== lastReported) {
+        lastReported = pct;
+        onProgress?.('geometry', pct / 100);
+      }
+    } finally {
+      // Streamed meshes are owned by web-ifc in 0.0.78 (no delete); older builds handed them over.
+      (mesh as { delete?: () => void }).delete?.();
+    }
+  });
+  if (aborted || signal?.aborted) throw cancelled(fileName);
+
+  const merged = batcher.finish();
+  if (merged.triangleCount === 0) throw new IfcNoGeometryError(`IfcNoGeometryError: ${fileName}: the model has no element with triangles to show`);
+
+  onProgress?.('index', 0);
+  // Elements that produced triangles, sorted by expressID.
+  const elementSet = new Set<number>();
+  for (const rows of merged.ranges) for (let r = 0; r < rows.length; r += RANGE_STRIDE) elementSet.add(rows[r + RANGE.element]!);
+  const expressIDs = Uint32Array.from(elementSet).sort();
+  const rowOf = new Map<number, number>();
+  expressIDs.forEach((id, i) => rowOf.set(id, i));
+
+  const typeNames: string[] = [];
+  const typeIndex = new Map<number, number>();
+  const types = new Uint16Array(expressIDs.length);
+  const storeys = new Int32Array(expressIDs.length);
+  const globalIds: string[] = new Array<string>(expressIDs.length);
+  const names: string[] = new Array<string>(expressIDs.length);
+  for (let i = 0; i < expressIDs.length; i++) {
+    if (signal?.aborted) throw cancelled(fileName);
+    const id = expressIDs[i]!;
+    const code = api.GetLineType(modelID, id) as number;
+    let t = typeIndex.get(code);
+    if (t === undefined) {
+      t = typeNames.length;
+      typeNames.push(ifcTypeName(api, code));
+      typeIndex.set(code, t);
+    }
+    types[i] = t;
+    storeys[i] = spatial.storeyOf.get(id) ?? -1;
+    const line = api.GetLine(modelID, id, false) as { GlobalId?: { value?: unknown }; Name?: { value?: unknown } | null };
+    globalIds[i] = typeof line.GlobalId?.value === 'string' ? line.GlobalId.value : '';
+    names[i] = typeof line.Name?.value === 'string' ? line.Name.value : '';
+  }
+
+  // Range table: batches in order, rows by indexStart; element column → element row.
+  let rowCount = 0;
+  for (const rows of merged.ranges) rowCount += rows.length / RANGE_STRIDE;
+  const ranges = new Uint32Array(rowCount * RANGE_STRIDE);
+  const batches: GeometryBatch[] = [];
+  let w = 0;
+  merged.batches.forEach((b, bi) => {
+    const rows = merged.ranges[bi]!;
+    batches.push({ ...b, rangeStart: w / RANGE_STRIDE, rangeCount: rows.length / RANGE_STRIDE });
+    for (let r = 0; r < rows.length; r += RANGE_STRIDE, w += RANGE_STRIDE) {
+      ranges[w + RANGE.element] = rowOf.get(rows[r + RANGE.element]!)!;
+      ranges[w + RANGE.batch] = bi;
+      ranges[w + RANGE.indexStart] = rows[r + RANGE.indexStart]!;
+      ranges[w + RANGE.indexCount] = rows[r + RANGE.indexCount]!;
+      ranges[w + RANGE.vertexStart] = rows[r + RANGE.vertexStart]!;
+    }
+  });
+
+  // CSR: element row → its range rows.
+  const counts = new Uint32Array(expressIDs.length + 1);
+  for (let r = 0; r < rowCount; r++) counts[ranges[r * RANGE_STRIDE + RANGE.element]! + 1]!++;
+  for (let i = 1; i <= expressIDs.length; i++) counts[i] = counts[i]! + counts[i - 1]!;
+  const elementRangeStart = counts;
+  const fill = elementRangeStart.slice(0, expressIDs.length);
+  const rangesByElement = new Uint32Array(rowCount);
+  for (let r = 0; r < rowCount; r++) {
+    const e = ranges[r * RANGE_STRIDE + RANGE.element]!;
+    rangesByElement[fill[e]!++] = r;
+  }
+  onProgress?.('index', 1);
+
+  return {
+    batches,
+    index: { expressIDs, storeys, types, typeNames, globalIds, names, ranges, elementRangeStart, rangesByElement },
+    bounds: merged.bounds,
+    triangleCount: merged.triangleCount,
+    vertexCount: merged.vertexCount,
+  };
+}

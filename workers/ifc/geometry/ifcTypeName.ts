@@ -1,0 +1,24 @@
+/**
+ * IFC entity name as people read it ("IfcWallStandardCase"), from web-ifc's numeric type code.
+ * web-ifc only reports the upper-case STEP name; the CamelCase spelling comes from the keys of
+ * its generated schema namespaces (object keys survive minification, class names do not).
+ */
+import * as WebIFC from 'web-ifc';
+import type { IfcAPI } from 'web-ifc';
+
+let camelByUpper: Map<string, string> | null = null;
+
+function camelNames(): Map<string, string> {
+  if (camelByUpper) return camelByUpper;
+  camelByUpper = new Map();
+  for (const ns of [WebIFC.IFC2X3, WebIFC.IFC4, WebIFC.IFC4X3] as unknown as Record<string, unknown>[]) {
+    for (const key of Object.keys(ns)) if (key.startsWith('Ifc')) camelByUpper.set(key.toUpperCase(), key);
+  }
+  return camelByUpper;
+}
+
+export function ifcTypeName(api: IfcAPI, typeCode: number): string {
+  const upper = String(api.GetNameFromTypeCode(typeCode) ?? '');
+  if (!upper) return `IfcType${typeCode}`;
+  return camelNames().get(upper) ?? upper;
+}
