@@ -1,0 +1,109 @@
+/**
+ * The processed-model cache: a round trip reproduces every array byte for byte, a re-open of the
+ * same file comes from the cache without web-ifc, and damaged or stale entries are rebuilt.
+ */
+import { describe, it, expect, afterAll } from 'vitest';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { IfcService } from '../../../../../workers/ifc/IfcService';
+import { FileModelCache, defaultModelCacheDir } from '../../../../../workers/ifc/cache/node/FileModelCache';
+import { decodeProcessedModel, encodeProcessedModel, ProcessedModelCodecError } from '../../../../../workers/ifc/cache/processedModelCodec';
+import type { ProcessedModel } from '../../../../../workers/ifc/geometry/ProcessedModel';
+
+const root = resolve(__dirname, '../../../../..');
+const ifcDir = resolve(root, '../shared/ifc');
+const wasm = join(root, 'node_modules/web-ifc/');
+const dir = mkdtempSync(join(tmpdir(), 'twin-model-cache-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function bytesOf(a: ArrayBufferView): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
+function expectSameModel(a: ProcessedModel, b: ProcessedModel): void {
+  expect(b.storeys).toEqual(a.storeys);
+  expect(b.structure).toEqual(a.structure);
+  expect(b.batches.length).toBe(a.batches.length);
+  a.batches.forEach((ba, i) => {
+    const bb = b.batches[i]!;
+    expect(bb.storey).toBe(ba.storey);
+    expect(bb.color).toEqual(ba.color);
+    expect([bb.rangeStart, bb.rangeCount]).toEqual([ba.rangeStart, ba.rangeCount]);
+    expect(Buffer.from(bytesOf(bb.vertices)).equals(Buffer.from(bytesOf(ba.vertices)))).toBe(true);
+    expect(Buffer.from(bytesOf(bb.indices)).equals(Buffer.from(bytesOf(ba.indices)))).toBe(true);
+  });
+  for (const k of ['expressIDs', 'storeys', 'types', 'ranges', 'elementRangeStart', 'rangesByElement'] as const) {
+    expect(b.index[k].constructor).toBe(a.index[k].constructor);
+    expect(Buffer.from(bytesOf(b.index[k])).equals(Buffer.from(bytesOf(a.index[k])))).toBe(true);
+  }
+  expect(b.index.globalIds).toEqual(a.index.globalIds);
+  expect(b.index.names).toEqual(a.index.names);
+  expect(b.index.typeNames).toEqual(a.index.typeNames);
+}
+
+describe('processed-model cache', () => {
+  const file = 'duplex-apartment-ifc2x3.ifc';
+  const ifc = new Uint8Array(readFileSync(join(ifcDir, file)));
+
+  it('encode → decode reproduces every array byte for byte', async () => {
+    const service = new IfcService({ wasmLocation: wasm, cache: null });
+    try {
+      const m = await service.open(ifc, { fileName: file });
+      m.structure = { storeys: [{ name: 'Level 1' }], note: 'structure blob passed in' };
+      const back = decodeProcessedModel(encodeProcessedModel(m));
+      expectSameModel(m, back);
+      expect(back.summary).toEqual(m.summary);
+    } finally {
+      service.dispose();
+    }
+  });
+
+  it('second open of the same bytes comes from the file cache without web-ifc', async () => {
+    const cache = new FileModelCache(dir);
+    const first = new IfcService({ wasmLocation: wasm, cache });
+    const a = await first.open(ifc, { fileName: file });
+    first.dispose();
+    expect(a.summary.fromCache).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.twinmodel'))).toEqual([`${a.summary.hash}.twinmodel`]);
+
+    // A wasm folder that does not exist: any web-ifc use would fail, so success proves it was skipped.
+    const second = new IfcService({ wasmLocation: join(dir, 'no-wasm-here/'), cache });
+    const b = await second.open(ifc, { fileName: file });
+    expect(b.summary.fromCache).toBe(true);
+    expectSameModel(a, b);
+    // Properties still work: web-ifc is loaded lazily, here it cannot be, and says so.
+    await expect(second.properties(b.index.expressIDs[0]!)).rejects.toThrow(/IfcEngine: cannot load web-ifc WASM/);
+    second.dispose();
+
+    const third = new IfcService({ wasmLocation: wasm, cache });
+    const c = await third.open(ifc, { fileName: file });
+    const props = await third.properties(c.index.expressIDs[0]!);
+    expect(props.globalId).toBe(c.index.globalIds[0]);
+    third.dispose();
+  });
+
+  it('a damaged cache entry is rebuilt from the IFC, not served', async () => {
+    const cache = new FileModelCache(dir);
+    const service = new IfcService({ wasmLocation: wasm, cache });
+    const a = await service.open(ifc, { fileName: file });
+    const path = cache.pathOf(a.summary.hash);
+    const bytes = readFileSync(path);
+    writeFileSync(path, bytes.subarray(0, Math.floor(bytes.length / 3)));
+    const b = await service.open(ifc, { fileName: file });
+    expect(b.summary.fromCache).toBe(false);
+    expect(readFileSync(path).length).toBe(bytes.length);
+    service.dispose();
+  });
+
+  it('decode names what is wrong', () => {
+    expect(() => decodeProcessedModel(new TextEncoder().encode('ISO-10303-21; not a cache'))).toThrow(ProcessedModelCodecError);
+    expect(() => decodeProcessedModel(new Uint8Array(4))).toThrow(/too short/);
+  });
+
+  it('cache folder: TWIN_CACHE_DIR overrides the user cache default', () => {
+    expect(defaultModelCacheDir({ TWIN_CACHE_DIR: '/data/models' })).toBe('/data/models');
+    expect(defaultModelCacheDir({})).toMatch(/\.cache[\\/]twin-workbench[\\/]models$/);
+    expect(() => new FileModelCache(dir).pathOf('../../etc/passwd')).toThrow(/not a sha256/);
+  });
+});
