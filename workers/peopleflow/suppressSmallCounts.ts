@@ -2,7 +2,7 @@
  * k-anonymity for exported counts: a cell (zone × time bucket) holding 1 … k−1 people could single
  * someone out, so exports show it as suppressed (`count: null`) instead. Zero is kept (it reveals
  * nobody). Default k = 5 (settings `privacyK`). Live views of aggregates on the operator's own
- * screen are not exports; this applies to files and reports leaving the app.
+ * screen are not exports; this applies to files and reports leaving the app (main/privacy re-exports it).
  */
 import type { CountRecord } from '../../common/records.js';
 
