@@ -4,7 +4,7 @@
  * Runs TestbedSimulator on a 100 ms real-time tick, advancing simulated time by the real time
  * elapsed × `speed`; each tick's records go to the listener as one batch and the next tick
  * waits for the listener's promise (backpressure). When the machine (or the listener) cannot
- * keep up, a tick never advances more than MAX_TICK_SIM_S simulated seconds: the source falls
+ * keep up, a tick never advances more than `maxTickSimSeconds(speed)` simulated seconds: the source falls
  * behind real time instead of piling up work, and its status says so ("running at ×42 of ×60").
  *
  * Record times are simulated: from `start` (default now, rounded down to the second). With
@@ -26,8 +26,13 @@ import { formatTestbedUri, parseTestbedUri, TestbedOptionsError, type TestbedOpt
 
 /** Real-time tick, ms. */
 export const TICK_MS = 100;
-/** Most simulated seconds one tick may advance. */
-export const MAX_TICK_SIM_S = 10;
+/**
+ * Most simulated seconds one tick may advance: half a real second's worth at the current speed,
+ * at least 2 s (a stalled event loop at ×1 catches up instead of drifting behind the clock).
+ */
+export function maxTickSimSeconds(speed: number): number {
+  return Math.max(2, speed * 0.5);
+}
 
 const TRANSITIONS: Record<SourceState, readonly SourceState[]> = {
   idle: ['live', 'stopped', 'error'],
@@ -143,7 +148,7 @@ export class TestbedSource implements Source {
       const real = performance.now();
       const realDt = (real - last) / 1000;
       last = real;
-      let simDt = Math.min(realDt * this.speed, MAX_TICK_SIM_S);
+      let simDt = Math.min(realDt * this.speed, maxTickSimSeconds(this.speed));
       if (duration !== null) simDt = Math.min(simDt, Math.max(0, duration - sim.elapsed));
       const batch: TelemetryRecord[] = sim.step(simDt);
       periodReal += realDt;
