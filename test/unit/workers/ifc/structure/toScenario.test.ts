@@ -1,0 +1,89 @@
+/** Building structure → scenario (spec/scenario.md) on the testbed sample and office-a. */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { IfcEngine } from '../../../../../workers/ifc/IfcEngine';
+import { extractStructure } from '../../../../../workers/ifc/structure/extractStructure';
+import { buildingToScenario } from '../../../../../workers/ifc/structure/toScenario';
+import type { BuildingStructure } from '../../../../../workers/ifc/structure/BuildingStructure';
+import { pointInMultiPolygon } from '../../../../../workers/ifc/structure/planGeometry';
+import { ScenarioSchema } from '../../../../../common/scenario';
+import { buildTestbedLayout } from '../../../../../common/testbedLayout';
+
+const root = resolve(__dirname, '../../../../..');
+const engine = new IfcEngine();
+let sample: BuildingStructure;
+let office: BuildingStructure;
+
+function load(path: string): BuildingStructure {
+  const { modelID } = engine.open(new Uint8Array(readFileSync(path)), path);
+  try {
+    return extractStructure(engine.api, modelID);
+  } finally {
+    engine.close(modelID);
+  }
+}
+
+beforeAll(async () => {
+  await engine.init(join(root, 'node_modules', 'web-ifc') + '/');
+  sample = load(join(root, 'samples', 'testbed-complex.ifc'));
+  office = load(join(root, '..', 'shared', 'ifc', 'office-a-ifc2x3.ifc'));
+});
+afterAll(() => engine.dispose());
+
+describe('buildingToScenario', () => {
+  it('turns the testbed sample into a valid scenario with its floors, stairs and exits', () => {
+    const layout = buildTestbedLayout();
+    const sc = buildingToScenario(sample, { occupants: 300, seed: 7 });
+    expect(ScenarioSchema.safeParse(sc).success).toBe(true);
+    expect(sc.seed).toBe(7);
+    expect(sc.floors.map((f) => f.id)).toEqual(['1F', '2F', '3F']);
+    expect(sc.links).toHaveLength(layout.stairs.length);
+    for (const l of sc.links!) {
+      expect(l.kind).toBe('stairs');
+      expect(l.length).toBeCloseTo(layout.stairs[0]!.length, 1);
+    }
+    expect(sc.exits).toHaveLength(layout.doors.filter((d) => d.exterior).length);
+    for (const e of sc.exits) expect(e.floor).toBe('1F');
+    // each exit segment is as wide as its door and lies just outside the exterior wall
+    const xs = sc.exits.map((e) => e.segment[0][0]).sort((a, b) => a - b);
+    expect(xs[0]).toBeLessThan(0);
+    expect(xs[1]).toBeGreaterThan(Math.max(...layout.walls.map((w) => w.b[0])));
+    for (const e of sc.exits) expect(Math.hypot(e.segment[1][0] - e.segment[0][0], e.segment[1][1] - e.segment[0][1])).toBeCloseTo(1.8, 3);
+    expect(sc.agentGroups.reduce((a, g) => a + (g.count ?? 0), 0)).toBe(300);
+  });
+
+  it('places link ends on the walkable map of their floors', () => {
+    const sc = buildingToScenario(sample);
+    for (const l of sc.links!) {
+      for (const end of [l.from, l.to]) {
+        const storey = sample.storeys.find((s) => s.name === end.floor)!;
+        const mid: [number, number] = [(end.segment[0][0] + end.segment[1][0]) / 2, (end.segment[0][1] + end.segment[1][1]) / 2];
+        expect(pointInMultiPolygon(mid[0], mid[1], storey.walkable), `${l.id} ${end.floor}`).toBe(true);
+      }
+    }
+  });
+
+  it('spreads occupants by area, or by density (default 0.1 persons/m²)', () => {
+    const byDensity = buildingToScenario(office, { density: 0.2 });
+    const total = byDensity.agentGroups.reduce((a, g) => a + (g.count ?? 0), 0);
+    const spaceArea = office.spaces.reduce((a, s) => a + s.area, 0);
+    expect(total).toBeGreaterThan(0.1 * spaceArea);
+    expect(total).toBeLessThan(0.25 * spaceArea);
+    const byDefault = buildingToScenario(office).agentGroups.reduce((a, g) => a + (g.count ?? 0), 0);
+    expect(byDefault).toBeGreaterThan(total * 0.4);
+    expect(byDefault).toBeLessThan(total * 0.6);
+    const sc = buildingToScenario(office, { occupants: 150 });
+    expect(ScenarioSchema.safeParse(sc).success).toBe(true);
+    expect(sc.agentGroups.reduce((a, g) => a + (g.count ?? 0), 0)).toBe(150);
+    expect(sc.exits.length).toBeGreaterThanOrEqual(1);
+    expect(sc.links).toHaveLength(2);
+    // the largest space gets at least as many people as the smallest one
+    const counts = sc.agentGroups.map((g) => g.count ?? 0);
+    expect(Math.max(...counts)).toBeGreaterThan(Math.min(...counts));
+  });
+
+  it('is deterministic', () => {
+    expect(JSON.stringify(buildingToScenario(office, { occupants: 99 }))).toBe(JSON.stringify(buildingToScenario(office, { occupants: 99 })));
+  });
+});
