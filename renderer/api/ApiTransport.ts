@@ -1,0 +1,29 @@
+/**
+ * A way for the page to reach the main-side API (common/api.ts): a WebSocket to `twin serve`
+ * (web mode) or the MessagePort the Electron preload hands over. The client above it does not
+ * know which one it has.
+ */
+import type { Disposer } from '../../common/source.js';
+
+/** Connection lifecycle as the page shows it in the status bar. */
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
+
+export interface ConnectionStatus {
+  state: ConnectionState;
+  /** Why, for the status bar tooltip: "retry in 4 s", "no token in the page URL", … */
+  detail?: string;
+}
+
+export interface ApiTransport {
+  /** Human-readable name shown in the About dialog ("WebSocket", "Electron MessagePort"). */
+  readonly kind: string;
+  /** Starts connecting; idempotent. */
+  connect(): void;
+  /** Sends one JSON text frame. Throws when not connected (the client turns that into a rejected call). */
+  send(text: string): void;
+  /** Text frames arrive as string; binary frames as bytes (buffer + byte offset of the frame). */
+  onMessage(cb: (data: string | { buffer: ArrayBuffer; offset: number; length: number }) => void): Disposer;
+  onStatus(cb: (status: ConnectionStatus) => void): Disposer;
+  status(): ConnectionStatus;
+  dispose(): void;
+}

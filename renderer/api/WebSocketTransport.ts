@@ -1,0 +1,95 @@
+/**
+ * Web mode: the API over a WebSocket to `twin serve` at `/api/ws?token=…`.
+ *
+ * The token comes from the page URL (`?token=` as printed by `twin serve`). A dropped socket is
+ * retried with exponential backoff (0.5 s doubling to 10 s, reset after a good connection) so a
+ * restarted host is picked up without reloading the page.
+ */
+import type { Disposer } from '../../common/source.js';
+import type { ApiTransport, ConnectionStatus } from './ApiTransport.js';
+import { ListenerSet } from './ListenerSet.js';
+
+const FIRST_RETRY_MS = 500;
+const MAX_RETRY_MS = 10_000;
+
+export class WebSocketTransport implements ApiTransport {
+  readonly kind = 'WebSocket';
+  private ws: WebSocket | null = null;
+  private current: ConnectionStatus = { state: 'connecting' };
+  private retryMs = FIRST_RETRY_MS;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private disposed = false;
+  private readonly messages = new ListenerSet<string | { buffer: ArrayBuffer; offset: number; length: number }>();
+  private readonly statuses = new ListenerSet<ConnectionStatus>();
+
+  /** `url`: ws://host/api/ws?token=… (see `fromLocation`). */
+  constructor(private readonly url: string | null, private readonly missingReason = '') {}
+
+  /** Builds the transport from the page address; without a token it reports why it cannot connect. */
+  static fromLocation(loc: Location): WebSocketTransport {
+    const token = new URLSearchParams(loc.search).get('token');
+    if (!token) return new WebSocketTransport(null, 'no ?token= in the page address: open the URL that twin serve printed');
+    const proto = loc.protocol === 'https:' ? 'wss:' : 'ws:';
+    return new WebSocketTransport(`${proto}//${loc.host}/api/ws?token=${encodeURIComponent(token)}`);
+  }
+
+  connect(): void {
+    if (this.disposed || this.ws) return;
+    if (!this.url) return this.setStatus({ state: 'disconnected', detail: this.missingReason });
+    const ws = new WebSocket(this.url);
+    ws.binaryType = 'arraybuffer';
+    this.ws = ws;
+    ws.onopen = () => {
+      this.retryMs = FIRST_RETRY_MS;
+      this.setStatus({ state: 'connected' });
+    };
+    ws.onmessage = (e: MessageEvent<string | ArrayBuffer>) => {
+      const d = e.data;
+      this.messages.fire(typeof d === 'string' ? d : { buffer: d, offset: 0, length: d.byteLength });
+    };
+    ws.onclose = (e) => {
+      this.ws = null;
+      if (this.disposed) return;
+      const seconds = Math.round(this.retryMs / 100) / 10;
+      const why = e.code === 1006 ? 'connection lost' : `closed (${e.code}${e.reason ? `: ${e.reason}` : ''})`;
+      this.setStatus({ state: 'reconnecting', detail: `${why}; retry in ${seconds} s` });
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = null;
+        this.setStatus({ state: 'connecting' });
+        this.connect();
+      }, this.retryMs);
+      this.retryMs = Math.min(MAX_RETRY_MS, this.retryMs * 2);
+    };
+  }
+
+  send(text: string): void {
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) throw new Error(`WebSocketTransport: ${this.current.state}`);
+    this.ws.send(text);
+  }
+
+  onMessage(cb: (data: string | { buffer: ArrayBuffer; offset: number; length: number }) => void): Disposer {
+    return this.messages.add(cb);
+  }
+
+  onStatus(cb: (status: ConnectionStatus) => void): Disposer {
+    return this.statuses.add(cb);
+  }
+
+  status(): ConnectionStatus {
+    return this.current;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.ws?.close();
+    this.ws = null;
+    this.messages.clear();
+    this.statuses.clear();
+  }
+
+  private setStatus(s: ConnectionStatus): void {
+    this.current = s;
+    this.statuses.fire(s);
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * How the workbench is laid out: which views show, panel sizes, the active tab per side, and the
+ * storey shown (shared by the 3D view and the plan view).
+ *
+ * Storeys are published by whoever knows the building (the model feature, from the IFC):
+ * `layoutStore.setState({ storeys })`. `activeStorey` is a storey `index`, or null for "all
+ * storeys" (3D shows every storey; the plan, which is one storey at a time, shows the lowest).
+ */
+import { createStore } from 'zustand/vanilla';
+import type { Settings } from '../../common/api.js';
+import type { PanelSide } from '../shell/WorkbenchContext.js';
+
+export type LayoutMode = Settings['layout'];
+
+export interface StoreyInfo {
+  /** Storey number used across features (0 = ground floor in the testbed layout). */
+  index: number;
+  /** Name shown to the user ("1F", "Level 2"). */
+  name: string;
+  /** Floor elevation, metres above the building origin (building-frame z). */
+  elevation: number;
+  /** Storey height, metres (for section planes). */
+  height?: number;
+}
+
+export interface LayoutState {
+  mode: LayoutMode;
+  /** Panel sizes in CSS pixels; 0 = collapsed. */
+  leftWidth: number;
+  rightWidth: number;
+  bottomHeight: number;
+  /** Share of the centre width given to the 3D view in split mode (0.2–0.8). */
+  splitRatio: number;
+  activeTab: Record<PanelSide, string | null>;
+  storeys: StoreyInfo[];
+  activeStorey: number | null;
+}
+
+export const layoutStore = createStore<LayoutState>(() => ({
+  mode: 'split',
+  leftWidth: 280,
+  rightWidth: 300,
+  bottomHeight: 200,
+  splitRatio: 0.5,
+  activeTab: { left: null, right: null, bottom: null },
+  storeys: [],
+  activeStorey: null,
+}));
+
+/** The storey the plan view draws: the active one, or the lowest when "all" is selected. */
+export function planStorey(s: Pick<LayoutState, 'storeys' | 'activeStorey'>): StoreyInfo | null {
+  if (s.activeStorey !== null) {
+    const found = s.storeys.find((st) => st.index === s.activeStorey);
+    if (found) return found;
+  }
+  let lowest: StoreyInfo | null = null;
+  for (const st of s.storeys) if (!lowest || st.elevation < lowest.elevation) lowest = st;
+  return lowest;
+}

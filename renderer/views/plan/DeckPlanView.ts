@@ -1,0 +1,138 @@
+/**
+ * The 2D plan: deck.gl with an OrthographicView in building-frame metres (x east, y north —
+ * `flipY: false`, so north is up), one storey at a time. Features contribute layers through
+ * providers; the shell draws the grid, origin axes and a scale bar underneath, so an empty plan
+ * still reads as a plan. Redraws are coalesced to one per animation frame.
+ */
+import { Deck, OrthographicView, type Layer, type OrthographicViewState } from '@deck.gl/core';
+import type { Disposer } from '../../../common/source.js';
+import type { PlanView } from '../../shell/WorkbenchContext.js';
+import { h } from '../../shell/h.js';
+import { planGridLayers, type PlanColors } from './planGridLayers.js';
+import { scaleBar } from './scaleBar.js';
+
+interface PlanViewState {
+  target: [number, number, number];
+  zoom: number;
+}
+
+const MIN_ZOOM = -4; // 1 px = 16 m
+const MAX_ZOOM = 8; // 256 px per metre
+
+export class DeckPlanView implements PlanView {
+  readonly dom: HTMLElement;
+  /** Why deck.gl could not start, or null. */
+  error: string | null = null;
+  private deck: Deck<OrthographicView> | null = null;
+  private readonly providers = new Map<string, () => Layer[]>();
+  private viewState: PlanViewState = { target: [0, 0, 0], zoom: 2 };
+  private colors: PlanColors;
+  private readonly scaleLine: HTMLElement;
+  private readonly scaleLabel: HTMLElement;
+  private readonly message: HTMLElement;
+  private redrawRequested = 0;
+  private readonly resizeObserver: ResizeObserver;
+  private disposed = false;
+
+  constructor(host: HTMLElement, colors: PlanColors) {
+    this.dom = host;
+    this.colors = colors;
+    this.scaleLine = h('div.scale-bar-line');
+    this.scaleLabel = h('span.scale-bar-label');
+    this.message = h('div.viewport-message', { hidden: true });
+    host.append(h('div.scale-bar', { 'data-testid': 'scale-bar' }, this.scaleLine, this.scaleLabel), this.message);
+    try {
+      this.deck = new Deck<OrthographicView>({
+        parent: host as HTMLDivElement,
+        views: new OrthographicView({ id: 'plan', flipY: false }),
+        viewState: this.fullViewState(),
+        controller: { dragRotate: false, inertia: true },
+        layers: [],
+        useDevicePixels: true,
+        onViewStateChange: ({ viewState }) => {
+          const vs = viewState as OrthographicViewState;
+          this.viewState = { target: [vs.target?.[0] ?? 0, vs.target?.[1] ?? 0, 0], zoom: typeof vs.zoom === 'number' ? vs.zoom : this.viewState.zoom };
+          this.requestRedraw();
+        },
+        onError: (e) => this.fail(e.message),
+        getCursor: ({ isDragging, isHovering }) => (isDragging ? 'grabbing' : isHovering ? 'pointer' : 'grab'),
+      });
+    } catch (e) {
+      this.fail((e as Error).message);
+    }
+    this.resizeObserver = new ResizeObserver(() => this.requestRedraw());
+    this.resizeObserver.observe(host);
+    this.requestRedraw();
+  }
+
+  addLayers(id: string, provider: () => Layer[]): Disposer {
+    if (this.providers.has(id)) throw new Error(`PlanView: layer provider "${id}" is already registered`);
+    this.providers.set(id, provider);
+    this.requestRedraw();
+    return () => {
+      if (this.providers.get(id) === provider) this.providers.delete(id);
+      this.requestRedraw();
+    };
+  }
+
+  requestRedraw(): void {
+    if (this.disposed || this.redrawRequested) return;
+    this.redrawRequested = requestAnimationFrame(() => {
+      this.redrawRequested = 0;
+      this.redraw();
+    });
+  }
+
+  fitBounds(minX: number, minY: number, maxX: number, maxY: number): void {
+    const w = Math.max(1, this.dom.clientWidth);
+    const hgt = Math.max(1, this.dom.clientHeight);
+    const dx = Math.max(maxX - minX, 1);
+    const dy = Math.max(maxY - minY, 1);
+    const zoom = Math.log2(Math.min(w / (dx * 1.12), hgt / (dy * 1.12)));
+    this.viewState = { target: [(minX + maxX) / 2, (minY + maxY) / 2, 0], zoom: Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, zoom)) };
+    this.requestRedraw();
+  }
+
+  setColors(colors: PlanColors): void {
+    this.colors = colors;
+    this.requestRedraw();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.redrawRequested) cancelAnimationFrame(this.redrawRequested);
+    this.resizeObserver.disconnect();
+    this.providers.clear();
+    this.deck?.finalize();
+    this.deck = null;
+  }
+
+  private fullViewState(): OrthographicViewState {
+    return { ...this.viewState, minZoom: MIN_ZOOM, maxZoom: MAX_ZOOM };
+  }
+
+  private redraw(): void {
+    if (this.disposed) return;
+    const w = this.dom.clientWidth;
+    const hgt = this.dom.clientHeight;
+    const bar = scaleBar(2 ** this.viewState.zoom);
+    this.scaleLine.style.width = `${Math.round(bar.px)}px`;
+    this.scaleLabel.textContent = bar.label;
+    if (!this.deck || w === 0 || hgt === 0) return;
+    const layers: Layer[] = planGridLayers([this.viewState.target[0], this.viewState.target[1]], this.viewState.zoom, w, hgt, this.colors);
+    for (const [id, provider] of this.providers) {
+      try {
+        layers.push(...provider());
+      } catch (e) {
+        console.error(`PlanView: layer provider "${id}" failed:`, e);
+      }
+    }
+    this.deck.setProps({ layers, viewState: this.fullViewState() });
+  }
+
+  private fail(message: string): void {
+    this.error = message;
+    this.message.hidden = false;
+    this.message.replaceChildren(h('strong', {}, 'The plan needs WebGL2'), h('span', {}, message));
+  }
+}
