@@ -1,0 +1,79 @@
+/**
+ * The 3D view's coloured floor overlay: per storey, a plane just above the floor textured with
+ * the density grid in Fruin colours (transparent where nobody is). Building frame → three.js at
+ * this boundary only: the plane is laid in building x/y and rotated −90° about x, so texture u
+ * runs east and v north (DataTexture rows from min y, flipY false).
+ */
+import * as THREE from 'three';
+import type { DensityGrid } from '../../../workers/peopleflow/PeopleFlow.js';
+import { toThree } from '../../shell/buildingFrame.js';
+import { densityImage } from './densityImage.js';
+
+/** Height of the overlay above the storey's floor level, m (clear of slab z-fighting). */
+const LIFT_M = 0.06;
+
+interface FloorMesh {
+  mesh: THREE.Mesh<THREE.PlaneGeometry, THREE.MeshBasicMaterial>;
+  texture: THREE.DataTexture;
+  key: string;
+}
+
+export class DensityFloorOverlay {
+  readonly group = new THREE.Group();
+  private readonly floors = new Map<string, FloorMesh>();
+
+  constructor(scene: THREE.Scene) {
+    this.group.name = 'people-density';
+    this.group.renderOrder = 5;
+    scene.add(this.group);
+  }
+
+  set visible(v: boolean) {
+    this.group.visible = v;
+  }
+
+  /** Updates (or creates) the overlay of `grid.floor` at floor level `elevation` (m). */
+  update(grid: DensityGrid, elevation: number): void {
+    const key = `${grid.minX},${grid.minY},${grid.cols},${grid.rows},${grid.cellSize}`;
+    let f = this.floors.get(grid.floor);
+    if (f && f.key !== key) {
+      this.remove(grid.floor);
+      f = undefined;
+    }
+    const pixels = densityImage(grid, false);
+    if (!f) {
+      const texture = new THREE.DataTexture(new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength), grid.cols, grid.rows, THREE.RGBAFormat);
+      texture.magFilter = THREE.NearestFilter;
+      texture.minFilter = THREE.NearestFilter;
+      texture.needsUpdate = true;
+      const w = grid.cols * grid.cellSize;
+      const h = grid.rows * grid.cellSize;
+      const material = new THREE.MeshBasicMaterial({ map: texture, transparent: true, depthWrite: false, side: THREE.DoubleSide });
+      const mesh = new THREE.Mesh(new THREE.PlaneGeometry(w, h), material);
+      mesh.rotation.x = -Math.PI / 2;
+      mesh.name = `people-density-${grid.floor}`;
+      f = { mesh, texture, key };
+      this.floors.set(grid.floor, f);
+      this.group.add(mesh);
+    } else {
+      (f.texture.image.data as Uint8Array).set(pixels);
+      f.texture.needsUpdate = true;
+    }
+    toThree(grid.minX + (grid.cols * grid.cellSize) / 2, grid.minY + (grid.rows * grid.cellSize) / 2, elevation + LIFT_M, f.mesh.position);
+  }
+
+  remove(floor: string): void {
+    const f = this.floors.get(floor);
+    if (!f) return;
+    this.group.remove(f.mesh);
+    f.mesh.geometry.dispose();
+    f.mesh.material.dispose();
+    f.texture.dispose();
+    this.floors.delete(floor);
+  }
+
+  dispose(): void {
+    for (const floor of [...this.floors.keys()]) this.remove(floor);
+    this.group.removeFromParent();
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Occupancy over the last hour as a step chart on a canvas (one step per minute), axis labels
+ * in the canvas's CSS colour. Redraws fully each call (≤ 61 points).
+ */
+export function drawOccupancyChart(canvas: HTMLCanvasElement, t: Float64Array, count: Uint16Array, title: string): void {
+  const dpr = globalThis.devicePixelRatio || 1;
+  const w = canvas.clientWidth || 300;
+  const h = canvas.clientHeight || 120;
+  if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
+    canvas.width = Math.round(w * dpr);
+    canvas.height = Math.round(h * dpr);
+  }
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, w, h);
+  const style = getComputedStyle(canvas);
+  const fg = style.color || '#ccc';
+  const accent = style.getPropertyValue('--accent').trim() || '#4aa3ff';
+  ctx.font = '11px system-ui, sans-serif';
+  ctx.fillStyle = fg;
+  ctx.fillText(title, 6, 12);
+  const left = 30;
+  const top = 18;
+  const bottom = h - 16;
+  const right = w - 6;
+  const n = t.length;
+  if (n === 0) {
+    ctx.fillText('no positions yet', left, (top + bottom) / 2);
+    return;
+  }
+  let max = 1;
+  for (let i = 0; i < n; i++) max = Math.max(max, count[i]!);
+  const niceMax = max <= 5 ? 5 : Math.ceil(max / 5) * 5;
+  const t0 = t[n - 1]! - 59 * 60_000;
+  const x = (tt: number) => left + ((tt - t0) / (60 * 60_000)) * (right - left);
+  const y = (v: number) => bottom - (v / niceMax) * (bottom - top);
+  ctx.globalAlpha = 0.35;
+  ctx.strokeStyle = fg;
+  ctx.beginPath();
+  for (const v of [0, niceMax / 2, niceMax]) {
+    ctx.moveTo(left, y(v));
+    ctx.lineTo(right, y(v));
+  }
+  ctx.stroke();
+  ctx.globalAlpha = 1;
+  ctx.textAlign = 'right';
+  for (const v of [0, niceMax / 2, niceMax]) ctx.fillText(String(v), left - 4, y(v) + 4);
+  ctx.textAlign = 'left';
+  ctx.fillText('−60 min', left, h - 3);
+  ctx.textAlign = 'right';
+  ctx.fillText('now', right, h - 3);
+  ctx.textAlign = 'left';
+  ctx.strokeStyle = accent;
+  ctx.lineWidth = 1.5;
+  ctx.beginPath();
+  for (let i = 0; i < n; i++) {
+    const xa = Math.max(left, x(t[i]!));
+    const xb = Math.min(right, x(t[i]! + 60_000));
+    if (i === 0) ctx.moveTo(xa, y(count[i]!));
+    else ctx.lineTo(xa, y(count[i]!));
+    ctx.lineTo(xb, y(count[i]!));
+  }
+  ctx.stroke();
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { buildTestbedLayout } from '../../../../../common/testbedLayout.js';
+import { decodeTelemetryFrame, encodeTelemetryFrame, type FramePosition } from '../../../../../common/telemetryFrame.js';
+import { densityImage } from '../../../../../renderer/features/people/densityImage.js';
+import { PeopleModel } from '../../../../../renderer/features/people/PeopleModel.js';
+import { peopleGeometryFromLayout } from '../../../../../renderer/features/people/peopleGeometry.js';
+import { FRUIN_COLOURS } from '../../../../../workers/peopleflow/fruin.js';
+
+const T0 = Date.UTC(2026, 10, 25, 9, 0, 0);
+const frame = (time: number, positions: FramePosition[], counts: { zone: string; t: number; count: number }[] = []) => {
+  const bytes = encodeTelemetryFrame({ time, full: false, entities: [], positions, counts });
+  return decodeTelemetryFrame(bytes.buffer as ArrayBuffer, bytes.byteOffset);
+};
+const pos = (id: string, t: number, x: number, y: number, floor = '1F'): FramePosition => ({ id, t, floor, x, y, accuracy: 1, stale: false });
+
+describe('PeopleModel (telemetry frames → aggregates)', () => {
+  it('counts people per space from frame positions, and never exposes their ids', () => {
+    const m = new PeopleModel();
+    m.setGeometry(peopleGeometryFromLayout(buildTestbedLayout()));
+    m.ingestFrame(frame(T0, [pos('anon-aa', T0, 13, 4), pos('anon-bb', T0, 13.5, 4.5), pos('anon-cc', T0, 30, 15)]));
+    m.ingestFrame(frame(T0 + 1000, [pos('anon-aa', T0 + 1000, 13, 9)])); // walks out through the S01 door
+    const s = m.snapshot();
+    expect(s.present).toBe(3);
+    expect(s.occupancy.find((z) => z.id === '1F-S01')!.count).toBe(1);
+    expect(s.occupancy.find((z) => z.id === '1F-COR-S')!.count).toBe(1);
+    expect(s.flows.find((f) => f.id === '1F-D-S01')).toMatchObject({ forward: 1, backward: 0 });
+    expect(s.total!.count.at(-1)).toBe(3);
+    expect(JSON.stringify(s)).not.toContain('anon-');
+  });
+
+  it('without geometry, shows the counts the source reports', () => {
+    const m = new PeopleModel();
+    m.ingestFrame(frame(T0, [pos('x', T0, 1, 1)], [{ zone: 'Atrium', t: T0, count: 12 }]));
+    m.ingestFrame(frame(T0 + 10, [], [{ zone: 'Atrium', t: T0 - 5000, count: 3 }])); // older: ignored
+    const s = m.snapshot();
+    expect(s.geometryLabel).toBeNull();
+    expect(s.sourceCounts).toEqual([{ zone: 'Atrium', t: T0, count: 12 }]);
+  });
+
+  it('paints the density grid in Fruin colours, north up for images', () => {
+    const m = new PeopleModel();
+    m.setGeometry(peopleGeometryFromLayout(buildTestbedLayout()));
+    const crowd: FramePosition[] = [];
+    for (let i = 0; i < 25; i++) crowd.push(pos(`p${i}`, T0, 30 + (i % 5) * 0.4, 15 + Math.floor(i / 5) * 0.4));
+    m.ingestFrame(frame(T0, crowd));
+    const g = m.density('1F')!;
+    const r = Math.floor((15.8 - g.minY) / g.cellSize);
+    const c = Math.floor((30.8 - g.minX) / g.cellSize);
+    const level = g.level[r * g.cols + c]!;
+    expect(level).toBeGreaterThanOrEqual(4);
+    const south = densityImage(g, false);
+    const north = densityImage(g, true);
+    expect(Array.from(south.subarray((r * g.cols + c) * 4, (r * g.cols + c) * 4 + 4))).toEqual([...FRUIN_COLOURS[level]!]);
+    const flipped = (g.rows - 1 - r) * g.cols + c;
+    expect(Array.from(north.subarray(flipped * 4, flipped * 4 + 4))).toEqual([...FRUIN_COLOURS[level]!]);
+    expect(south[(0 * g.cols + 0) * 4 + 3]).toBe(0); // empty / outside: transparent
+  });
+});
