@@ -9,42 +9,17 @@
  */
 import * as WebIFC from 'web-ifc';
 
-/** Why a model could not be opened. Subclasses carry the reason in `name` so it survives Comlink. */
-export class IfcOpenError extends Error {
-  override name = 'IfcOpenError';
-}
-/** The bytes are not an ISO-10303-21 (STEP) file at all. */
-export class IfcNotIfcError extends IfcOpenError {
-  override name = 'IfcNotIfcError';
-}
-/** The STEP text stops before `END-ISO-10303-21;` (interrupted download or copy). */
-export class IfcTruncatedError extends IfcOpenError {
-  override name = 'IfcTruncatedError';
-}
-/** FILE_SCHEMA names a schema web-ifc cannot read (e.g. IFC2X2_FINAL). */
-export class IfcUnsupportedSchemaError extends IfcOpenError {
-  override name = 'IfcUnsupportedSchemaError';
-}
-/** The model opened but has no triangle to show. */
-export class IfcNoGeometryError extends IfcOpenError {
-  override name = 'IfcNoGeometryError';
-}
-/** The caller cancelled the load. */
-export class IfcCancelledError extends IfcOpenError {
-  override name = 'IfcCancelledError';
-}
-
-const OPEN_ERRORS = { IfcOpenError, IfcNotIfcError, IfcTruncatedError, IfcUnsupportedSchemaError, IfcNoGeometryError, IfcCancelledError };
-export type IfcOpenErrorName = keyof typeof OPEN_ERRORS;
-
-/** Rebuilds the typed error from a name and message (Comlink transports only those two). */
-export function reviveIfcOpenError(e: unknown): Error {
-  if (e instanceof Error && e.name in OPEN_ERRORS && !(e instanceof IfcOpenError)) {
-    const Ctor = OPEN_ERRORS[e.name as IfcOpenErrorName];
-    return new Ctor(e.message);
-  }
-  return e instanceof Error ? e : new Error(String(e));
-}
+export {
+  IfcOpenError,
+  IfcNotIfcError,
+  IfcTruncatedError,
+  IfcUnsupportedSchemaError,
+  IfcNoGeometryError,
+  IfcCancelledError,
+  reviveIfcOpenError,
+  type IfcOpenErrorName,
+} from './geometry/IfcOpenError.js';
+import { IfcNotIfcError, IfcTruncatedError, IfcUnsupportedSchemaError } from './geometry/IfcOpenError.js';
 
 /** Schemas web-ifc 0.0.78 has generated layouts for (prefix match on FILE_SCHEMA). */
 const SUPPORTED_SCHEMA = /^(IFC2X3|IFC4X3|IFC4)/i;

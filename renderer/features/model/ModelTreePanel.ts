@@ -1,0 +1,203 @@
+/**
+ * The left "Model" tab: load progress with cancel, the spatial tree (site › building › storey ›
+ * elements grouped by IFC type, with counts), storey visibility toggles, hide / isolate / x-ray
+ * of the selected element, its type or its storey, and the section-plane slider.
+ *
+ * Element lists are built when a type group is opened (a model has thousands of elements).
+ */
+import type { Disposable } from '../../../common/source.js';
+import { h } from '../../shell/h.js';
+import { modelActions, modelStore, type ElementScope, type ModelState } from '../../stores/modelStore.js';
+
+const PHASE_LABEL: Record<string, string> = {
+  hash: 'Hashing', cache: 'Reading cache', parse: 'Parsing IFC', structure: 'Reading structure', geometry: 'Building geometry', index: 'Indexing elements',
+};
+const MAX_LIST = 500;
+
+export interface ModelTreeActions {
+  cancelLoad(): void;
+  fitSelection(): void;
+  fitStorey(storey: number): void;
+  fitAll(): void;
+}
+
+export function mountModelTreePanel(el: HTMLElement, actions: ModelTreeActions): Disposable {
+  const progressText = h('span', { 'data-testid': 'model-progress-text' });
+  const progressBar = h('progress', { max: 1, value: 0, style: 'flex:1', 'data-testid': 'model-progress' });
+  const cancel = h('button', { type: 'button', 'data-testid': 'model-cancel' }, 'Cancel');
+  cancel.addEventListener('click', () => actions.cancelLoad());
+  const progress = h('div', { style: 'display:none;gap:6px;align-items:center' }, progressText, progressBar, cancel);
+
+  const title = h('div', { style: 'font-weight:600', 'data-testid': 'model-title' }, 'No model loaded');
+  const stats = h('div', { style: 'opacity:.75;font-size:90%', 'data-testid': 'model-stats' });
+
+  const sectionOn = h('input', { type: 'checkbox', 'data-testid': 'model-section-toggle' });
+  const sectionSlider = h('input', { type: 'range', min: 0, max: 1, step: 0.05, value: 0, style: 'flex:1', 'data-testid': 'model-section-slider' });
+  const sectionValue = h('span', { style: 'min-width:5em;text-align:right' });
+  const section = h('div', { style: 'display:flex;gap:6px;align-items:center' }, h('label', {}, sectionOn, ' Section'), sectionSlider, sectionValue);
+  const applySection = (): void => modelActions.setSection(sectionOn.checked ? Number(sectionSlider.value) : null);
+  sectionOn.addEventListener('change', applySection);
+  sectionSlider.addEventListener('input', () => {
+    sectionOn.checked = true;
+    applySection();
+  });
+
+  const button = (label: string, testid: string, run: () => void) => {
+    const b = h('button', { type: 'button', 'data-testid': testid }, label);
+    b.addEventListener('click', run);
+    return b;
+  };
+  const scopeOf = (kind: ElementScope['kind']): ElementScope | null => {
+    const s = modelStore.getState();
+    const row = s.selected === null || !s.lookup ? -1 : s.lookup.rowOf(s.selected);
+    if (row < 0 || !s.lookup) return null;
+    if (kind === 'element') return { kind, expressID: s.selected! };
+    if (kind === 'type') return { kind, typeName: s.lookup.typeName(row) };
+    return { kind, storey: s.lookup.index.storeys[row]! };
+  };
+  const scopeSelect = h('select', { 'data-testid': 'model-scope' }, h('option', { value: 'element' }, 'element'), h('option', { value: 'type' }, 'type'), h('option', { value: 'storey' }, 'storey'));
+  const withScope = (fn: (s: ElementScope) => void) => () => {
+    const s = scopeOf(scopeSelect.value as ElementScope['kind']);
+    if (s) fn(s);
+  };
+  const selectionTools = h(
+    'div',
+    { style: 'display:flex;gap:4px;flex-wrap:wrap;align-items:center' },
+    h('span', {}, 'Selected'),
+    scopeSelect,
+    button('Hide', 'model-hide', withScope(modelActions.hide)),
+    button('Isolate', 'model-isolate', withScope(modelActions.isolate)),
+    button('X-ray', 'model-xray', withScope(modelActions.xray)),
+    button('Fit (F)', 'model-fit-selection', () => actions.fitSelection()),
+  );
+  const globalTools = h(
+    'div',
+    { style: 'display:flex;gap:4px;flex-wrap:wrap' },
+    button('Show all', 'model-show-all', () => modelActions.showAll()),
+    button('Fit model', 'model-fit-all', () => actions.fitAll()),
+  );
+  const tree = h('div', { 'data-testid': 'model-tree', style: 'overflow:auto;flex:1;min-height:0;font-size:92%' });
+  const root = h(
+    'div.model-panel',
+    { style: 'display:flex;flex-direction:column;gap:6px;padding:8px;height:100%;box-sizing:border-box' },
+    progress, title, stats, globalTools, selectionTools, section, tree,
+  );
+  el.append(root);
+
+  let builtFor: ModelState['lookup'] = null;
+  const storeyChecks: HTMLInputElement[] = [];
+  const elementItems = new Map<number, HTMLElement>();
+
+  const buildTree = (s: ModelState): void => {
+    tree.replaceChildren();
+    storeyChecks.length = 0;
+    elementItems.clear();
+    builtFor = s.lookup;
+    const lookup = s.lookup;
+    if (!lookup || !s.summary) return;
+    const ix = lookup.index;
+    const slots = s.storeys.length + 1;
+    const rowsBy: Map<number, number[]>[] = Array.from({ length: slots }, () => new Map());
+    for (let r = 0; r < lookup.size; r++) {
+      const st = ix.storeys[r]!;
+      const slot = st >= 0 ? st : slots - 1;
+      const t = ix.types[r]!;
+      const m = rowsBy[slot]!;
+      let list = m.get(t);
+      if (!list) m.set(t, (list = []));
+      list.push(r);
+    }
+    const site = s.summary.sites[0]?.name ?? 'Site';
+    const building = s.summary.buildings[0]?.name ?? 'Building';
+    const container = h('div', { style: 'padding-left:10px' });
+    tree.append(h('div', {}, `▸ ${site}`), h('div', { style: 'padding-left:6px' }, `▸ ${building}`), container);
+    // Highest storey first, as drawings list them.
+    for (let slot = slots - 1; slot >= 0; slot--) {
+      const groups = rowsBy[slot]!;
+      const count = [...groups.values()].reduce((n, l) => n + l.length, 0);
+      if (slot === slots - 1 && count === 0) continue;
+      const storey = slot === slots - 1 ? -1 : slot;
+      const name = storey >= 0 ? s.storeys[storey]!.name : '(not in a storey)';
+      const check = h('input', { type: 'checkbox', checked: true, title: 'Show this storey', 'data-testid': `model-storey-visible-${storey}` });
+      check.dataset.storey = String(storey);
+      check.addEventListener('click', (ev) => ev.stopPropagation());
+      check.addEventListener('change', () => modelActions.setStoreyVisible(storey, check.checked));
+      storeyChecks.push(check);
+      const fit = h('button', { type: 'button', title: 'Fit storey', style: 'margin-left:4px;font-size:85%' }, 'fit');
+      fit.addEventListener('click', (ev) => {
+        ev.preventDefault();
+        actions.fitStorey(storey >= 0 ? storey : slots - 1);
+      });
+      const elev = storey >= 0 ? ` · ${s.storeys[storey]!.elevation.toFixed(2)} m` : '';
+      const storeyNode = h('details', { 'data-testid': `model-storey-${storey}` },
+        h('summary', {}, check, ` ${name} `, h('span', { style: 'opacity:.7' }, `(${count}${elev})`), fit));
+      const types = [...groups.entries()].sort((a, b) => ix.typeNames[a[0]]!.localeCompare(ix.typeNames[b[0]]!));
+      for (const [t, rows] of types) {
+        const typeName = ix.typeNames[t]!;
+        const list = h('div', { style: 'padding-left:14px' });
+        const typeNode = h('details', { style: 'padding-left:12px', 'data-type': typeName },
+          h('summary', {}, `${typeName} `, h('span', { style: 'opacity:.7' }, `(${rows.length})`)), list);
+        typeNode.addEventListener('toggle', () => {
+          if (!typeNode.open || list.childElementCount) return;
+          for (const r of rows.slice(0, MAX_LIST)) {
+            const id = ix.expressIDs[r]!;
+            const item = h('div.model-element', { style: 'cursor:pointer;white-space:nowrap;overflow:hidden;text-overflow:ellipsis', 'data-express-id': id, title: ix.globalIds[r] },
+              ix.names[r] || `${typeName} #${id}`);
+            item.addEventListener('click', () => {
+              modelActions.select(id);
+              actions.fitSelection();
+            });
+            elementItems.set(id, item);
+            list.append(item);
+          }
+          if (rows.length > MAX_LIST) list.append(h('div', { style: 'opacity:.7' }, `… ${rows.length - MAX_LIST} more (pick them in the view)`));
+          markSelected(modelStore.getState().selected);
+        });
+        storeyNode.append(typeNode);
+      }
+      container.append(storeyNode);
+    }
+  };
+
+  let marked: HTMLElement | null = null;
+  const markSelected = (id: number | null): void => {
+    if (marked) marked.style.background = '';
+    marked = id === null ? null : elementItems.get(id) ?? null;
+    if (marked) marked.style.background = 'rgba(255,176,0,.3)';
+  };
+
+  const render = (s: ModelState): void => {
+    const loading = s.status === 'loading' && s.progress;
+    progress.style.display = loading ? 'flex' : 'none';
+    if (s.progress) {
+      progressText.textContent = `${PHASE_LABEL[s.progress.phase] ?? s.progress.phase} ${Math.round(s.progress.fraction * 100)}%`;
+      progressBar.value = s.progress.fraction;
+    }
+    if (s.summary) {
+      title.textContent = s.summary.projectName ? `${s.summary.fileName} — ${s.summary.projectName}` : s.summary.fileName;
+      stats.textContent = `${s.summary.schema} · ${s.storeys.length} storeys · ${s.summary.elementCount} elements · ${s.summary.triangleCount.toLocaleString()} triangles · ${(s.summary.loadMs / 1000).toFixed(2)} s${s.summary.fromCache ? ' (cache)' : ''}`;
+      const [, minY, , , maxY] = s.summary.bounds;
+      if (sectionSlider.min !== String(minY)) {
+        sectionSlider.min = String(minY);
+        sectionSlider.max = String(maxY);
+        sectionSlider.value = String(maxY);
+      }
+    } else {
+      title.textContent = s.status === 'error' ? 'Model failed to load' : 'No model loaded';
+      stats.textContent = s.error ?? 'Drop an .ifc file on the window to open it.';
+    }
+    sectionValue.textContent = s.sectionHeight === null ? 'off' : `${s.sectionHeight.toFixed(2)} m`;
+    sectionOn.checked = s.sectionHeight !== null;
+    if (s.lookup !== builtFor) buildTree(s);
+    for (const c of storeyChecks) c.checked = !s.hiddenStoreys.includes(Number(c.dataset.storey));
+    markSelected(s.selected);
+  };
+  render(modelStore.getState());
+  const unsubscribe = modelStore.subscribe(render);
+  return {
+    dispose() {
+      unsubscribe();
+      root.remove();
+    },
+  };
+}

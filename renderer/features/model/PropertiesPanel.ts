@@ -1,0 +1,69 @@
+/**
+ * The right "Properties" tab: the selected element's attributes, property sets and quantities,
+ * fetched lazily from the IFC worker when the selection changes (modelStore.properties).
+ */
+import type { Disposable } from '../../../common/source.js';
+import type { PropertyGroup, PropertyRow } from '../../../workers/ifc/geometry/readElementProperties.js';
+import { h } from '../../shell/h.js';
+import { modelStore, type ModelState } from '../../stores/modelStore.js';
+
+function formatValue(r: PropertyRow): string {
+  if (r.value === null) return '—';
+  if (typeof r.value === 'number') {
+    const v = Number.isInteger(r.value) ? String(r.value) : r.value.toFixed(3).replace(/\.?0+$/, '');
+    return r.valueType && !r.valueType.startsWith('Ifc') ? `${v} ${r.valueType}` : v;
+  }
+  return String(r.value);
+}
+
+function table(rows: PropertyRow[]): HTMLTableElement {
+  return h('table', { style: 'width:100%;border-collapse:collapse;font-size:92%' },
+    ...rows.map((r) => h('tr', {},
+      h('td', { style: 'padding:1px 6px 1px 0;opacity:.75;vertical-align:top;white-space:nowrap' }, r.name),
+      h('td', { style: 'padding:1px 0;word-break:break-word' }, formatValue(r)))));
+}
+
+function group(g: PropertyGroup, kind: string): HTMLElement {
+  return h('details', { open: true, 'data-group': g.name },
+    h('summary', { style: 'font-weight:600' }, `${g.name || kind}${g.fromType ? ' (type)' : ''}`), table(g.rows));
+}
+
+export function mountPropertiesPanel(el: HTMLElement): Disposable {
+  const body = h('div', { 'data-testid': 'model-properties', style: 'padding:8px;overflow:auto;height:100%;box-sizing:border-box' });
+  el.append(body);
+  let shown: ModelState['properties'] = null;
+  const render = (s: ModelState): void => {
+    if (s.properties === shown) return;
+    shown = s.properties;
+    const p = s.properties;
+    if (!p) {
+      body.replaceChildren(h('div', { style: 'opacity:.7' }, 'Click an element in the 3D view or the Model tree.'));
+      return;
+    }
+    if (p.state === 'loading') {
+      body.replaceChildren(h('div', {}, `Reading properties of #${p.expressID}…`));
+      return;
+    }
+    if (p.state === 'error') {
+      body.replaceChildren(h('div', { style: 'color:#e66' }, p.message));
+      return;
+    }
+    const d = p.data;
+    body.replaceChildren(
+      h('div', { style: 'font-weight:600;font-size:110%', 'data-testid': 'model-properties-title' }, d.name || `#${d.expressID}`),
+      h('div', { style: 'opacity:.75;margin-bottom:6px' }, `${d.type} · #${d.expressID}`),
+      h('div', { 'data-testid': 'model-properties-globalid', style: 'font-family:monospace;margin-bottom:6px' }, d.globalId),
+      h('details', { open: true }, h('summary', { style: 'font-weight:600' }, 'Attributes'), table(d.attributes)),
+      ...d.propertySets.map((g) => group(g, 'Property set')),
+      ...(d.quantities.length ? [h('div', { style: 'font-weight:600;margin-top:6px' }, 'Quantities'), ...d.quantities.map((g) => group(g, 'Quantities'))] : []),
+    );
+  };
+  render(modelStore.getState());
+  const unsubscribe = modelStore.subscribe(render);
+  return {
+    dispose() {
+      unsubscribe();
+      body.remove();
+    },
+  };
+}

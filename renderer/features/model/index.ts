@@ -1,0 +1,274 @@
+/**
+ * The model feature: loads the session's IFC in the IFC worker, shows it in the 3D view, and
+ * offers the Model tree (left), Properties (right), picking, hide / isolate / x-ray, the
+ * section plane, fit-to-selection (F) and drag-and-drop of an .ifc onto the window.
+ *
+ * Flow: session (ModelInfo) → fetch `info.url` (+ token) → worker open (cache or web-ifc) →
+ * ModelScene in `ctx.viewport.scene` → modelStore. A failed or cancelled load leaves the
+ * previous model on screen; a crashed worker is restarted and the model re-opened (cache hit).
+ */
+import * as THREE from 'three';
+import type { ModelInfo, SessionInfo } from '../../../common/api.js';
+import type { Disposable, Disposer } from '../../../common/source.js';
+import { ElementLookup } from '../../../workers/ifc/geometry/ElementLookup.js';
+import type { Feature, WorkbenchContext } from '../../shell/WorkbenchContext.js';
+import { modelActions, modelStore, type ModelState } from '../../stores/modelStore.js';
+import { IfcWorkerClient } from './IfcWorkerClient.js';
+import { ModelScene } from './ModelScene.js';
+import { mountModelTreePanel } from './ModelTreePanel.js';
+import { mountPropertiesPanel } from './PropertiesPanel.js';
+
+/** Page URL's `?token=` (web mode); Electron pages have none and need none. */
+function withToken(path: string): URL {
+  const url = new URL(path, document.baseURI);
+  const token = new URLSearchParams(location.search).get('token');
+  if (token && !url.searchParams.has('token')) url.searchParams.set('token', token);
+  return url;
+}
+
+async function errorText(res: Response): Promise<string> {
+  const text = await res.text().catch(() => '');
+  try {
+    const j = JSON.parse(text) as { error?: unknown };
+    if (typeof j.error === 'string') return j.error;
+  } catch {
+    /* plain text body */
+  }
+  return text || `${res.status} ${res.statusText}`;
+}
+
+class ModelController implements Disposable {
+  private readonly client = new IfcWorkerClient();
+  private scene: ModelScene | null = null;
+  private currentHash: string | null = null;
+  private current: ModelInfo | null = null;
+  private loading: { seq: number; info: ModelInfo } | null = null;
+  private seq = 0;
+  private readonly disposers: Disposer[] = [];
+  private readonly status: { set(text: string, title?: string): void; dispose(): void };
+
+  constructor(private readonly ctx: WorkbenchContext) {
+    this.status = ctx.addStatusItem('model', 20);
+    this.disposers.push(
+      () => this.status.dispose(),
+      this.client.onRestart((reason) => {
+        ctx.notify('warn', `${reason}`);
+        if (this.current) void this.load(this.current, true);
+      }),
+      ctx.api.on('session', (s: SessionInfo) => this.onSession(s)),
+      ctx.api.onStatus((st) => {
+        if (st.state === 'connected') void this.refreshSession();
+      }),
+      ctx.viewport.onPick(({ raycaster }) => this.pick(raycaster)),
+      modelStore.subscribe((s, prev) => this.onState(s, prev)),
+    );
+    if (ctx.api.status().state === 'connected') void this.refreshSession();
+  }
+
+  private async refreshSession(): Promise<void> {
+    try {
+      this.onSession(await this.ctx.api.call('session.info', {}));
+    } catch {
+      /* the 'session' event will tell us once connected */
+    }
+  }
+
+  private onSession(s: SessionInfo): void {
+    const m = s.model;
+    if (!m || m.hash === this.currentHash || m.hash === this.loading?.info.hash) return;
+    void this.load(m);
+  }
+
+  /** Fetches and opens a model; the previous one stays until the new one is ready. */
+  async load(info: ModelInfo, quiet = false): Promise<void> {
+    const seq = ++this.seq;
+    if (this.loading) this.client.cancel(this.loading.info.name);
+    this.loading = { seq, info };
+    modelActions.loadStarted(info.name);
+    try {
+      const res = await fetch(withToken(info.url), { cache: 'no-store' });
+      if (!res.ok) throw new Error(`${info.name}: could not download the model (${await errorText(res)})`);
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      if (seq !== this.seq) return;
+      const model = await this.client.open(bytes, { fileName: info.name, hash: info.hash }, (phase, fraction) => {
+        if (seq === this.seq) modelActions.loadProgress(phase, fraction);
+      });
+      if (seq !== this.seq) return;
+      this.scene?.dispose();
+      const lookup = new ElementLookup(model.index, model.batches);
+      this.scene = new ModelScene(model, lookup);
+      this.ctx.viewport.scene.add(this.scene.root);
+      this.currentHash = info.hash;
+      this.current = info;
+      modelActions.loaded(model.summary, model.storeys, lookup);
+      this.ctx.viewport.setClippingPlanes([]);
+      if (!quiet) this.ctx.viewport.fitTo(this.scene.box());
+      this.status.set(`${info.name} · ${this.scene.drawCalls} draw calls`, `${model.summary.elementCount} elements, ${model.summary.triangleCount} triangles, ${(model.summary.loadMs / 1000).toFixed(2)} s${model.summary.fromCache ? ' from cache' : ''}`);
+      this.ctx.viewport.requestRender();
+    } catch (e) {
+      if (seq !== this.seq) return;
+      const err = e instanceof Error ? e : new Error(String(e));
+      const cancelled = err.name === 'IfcCancelledError';
+      modelActions.loadFailed(cancelled ? null : err.message);
+      if (cancelled) this.ctx.notify('info', `Loading ${info.name} cancelled${this.scene ? '; the previous model stays' : ''}`);
+      else this.ctx.notify('error', `${err.message}${this.scene ? ' — the previous model stays open' : ''}`);
+    } finally {
+      if (this.loading?.seq === seq) this.loading = null;
+    }
+  }
+
+  cancelLoad(): void {
+    if (!this.loading) return;
+    this.client.cancel(this.loading.info.name);
+  }
+
+  private pick(raycaster: THREE.Raycaster): void {
+    if (!this.scene) return;
+    const row = this.scene.pick(raycaster, modelStore.getState().sectionHeight);
+    modelActions.select(row >= 0 ? this.scene.lookup.expressID(row) : null);
+    if (row >= 0) this.ctx.showPanel('model.properties');
+  }
+
+  private onState(s: ModelState, prev: ModelState): void {
+    const scene = this.scene;
+    if (!scene || s.lookup !== scene.lookup) return;
+    let render = false;
+    if (s.hiddenStoreys !== prev.hiddenStoreys || s.hiddenRows !== prev.hiddenRows || s.isolatedRows !== prev.isolatedRows || s.xrayRows !== prev.xrayRows || s.lookup !== prev.lookup) {
+      scene.applyVisibility(s);
+      scene.syncOverlayVisibility();
+      render = true;
+    }
+    if (s.selected !== prev.selected || s.lookup !== prev.lookup) {
+      const row = s.selected === null ? -1 : scene.lookup.rowOf(s.selected);
+      scene.highlight(row >= 0 ? [row] : []);
+      scene.syncOverlayVisibility();
+      render = true;
+      if (s.selected !== null) void this.fetchProperties(s.selected);
+    }
+    if (s.sectionHeight !== prev.sectionHeight) {
+      this.ctx.viewport.setClippingPlanes(s.sectionHeight === null ? [] : [new THREE.Plane(new THREE.Vector3(0, -1, 0), s.sectionHeight)]);
+      render = true;
+    }
+    if (render) this.ctx.viewport.requestRender();
+  }
+
+  private async fetchProperties(expressID: number): Promise<void> {
+    try {
+      modelActions.propertiesLoaded(expressID, await this.client.properties(expressID));
+    } catch (e) {
+      modelActions.propertiesFailed(expressID, `Properties of #${expressID}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  fitSelection(): void {
+    const { selected } = modelStore.getState();
+    if (!this.scene) return;
+    const row = selected === null ? -1 : this.scene.lookup.rowOf(selected);
+    const box = row >= 0 ? this.scene.elementBox(row) : this.scene.box();
+    if (!box.isEmpty()) this.ctx.viewport.fitTo(box);
+  }
+
+  fitStorey(slot: number): void {
+    if (!this.scene) return;
+    const box = this.scene.storeyBox(slot);
+    if (!box.isEmpty()) this.ctx.viewport.fitTo(box);
+  }
+
+  fitAll(): void {
+    if (this.scene) this.ctx.viewport.fitTo(this.scene.box());
+  }
+
+  /** Uploads a dropped .ifc to the host (PUT /api/model), then opens it. */
+  async upload(file: File): Promise<void> {
+    if (!/\.ifc$/i.test(file.name)) {
+      this.ctx.notify('error', `${file.name}: not an .ifc file — drop an IFC (STEP) model`);
+      return;
+    }
+    const url = withToken('api/model');
+    url.searchParams.set('name', file.name);
+    try {
+      const res = await fetch(url, { method: 'PUT', body: file, headers: { 'content-type': 'application/octet-stream' } });
+      if (!res.ok) throw new Error(await errorText(res));
+      const info = (await res.json()) as ModelInfo;
+      if (info.hash !== this.currentHash && info.hash !== this.loading?.info.hash) await this.load(info);
+    } catch (e) {
+      this.ctx.notify('error', `${file.name}: upload failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  dispose(): void {
+    for (const d of this.disposers.splice(0)) d();
+    this.client.dispose();
+    this.scene?.dispose();
+    this.scene = null;
+    this.ctx.viewport.setClippingPlanes([]);
+    modelActions.cleared();
+  }
+}
+
+export const modelFeature: Feature = {
+  id: 'model',
+  activate(ctx: WorkbenchContext): Disposable {
+    const controller = new ModelController(ctx);
+    const disposers: Disposer[] = [];
+    disposers.push(
+      ctx.registerPanel({
+        id: 'model.tree',
+        title: 'Model',
+        side: 'left',
+        order: 10,
+        mount: (el) =>
+          mountModelTreePanel(el, {
+            cancelLoad: () => controller.cancelLoad(),
+            fitSelection: () => controller.fitSelection(),
+            fitStorey: (s) => controller.fitStorey(s),
+            fitAll: () => controller.fitAll(),
+          }),
+      }),
+      ctx.registerPanel({ id: 'model.properties', title: 'Properties', side: 'right', order: 10, mount: (el) => mountPropertiesPanel(el) }),
+      ctx.registerCommand({ id: 'model.fitSelection', title: 'Fit to selection', key: 'F', run: () => controller.fitSelection() }),
+      ctx.registerCommand({ id: 'model.fitAll', title: 'Fit whole model', run: () => controller.fitAll() }),
+      ctx.registerCommand({ id: 'model.cancelLoad', title: 'Cancel model loading', run: () => controller.cancelLoad() }),
+      ctx.registerCommand({ id: 'model.showAll', title: 'Show all elements', run: () => modelActions.showAll() }),
+      ctx.registerCommand({
+        id: 'model.section',
+        title: 'Section plane (toggle, or height in metres)',
+        run: (arg) => {
+          const s = modelStore.getState();
+          if (arg !== undefined && arg !== '' && Number.isFinite(Number(arg))) modelActions.setSection(Number(arg));
+          else if (s.sectionHeight !== null) modelActions.setSection(null);
+          else if (s.summary) {
+            // Default cut: 1.2 m above the lowest storey with elements, or mid-height.
+            const [, minY, , , maxY] = s.summary.bounds;
+            const base = s.storeys[0]?.elevation ?? minY;
+            modelActions.setSection(Math.min(maxY, Math.max(minY, base + 1.2)));
+          }
+        },
+      }),
+    );
+
+    // Drag-and-drop an .ifc anywhere on the page.
+    const onDragOver = (ev: DragEvent): void => {
+      if (ev.dataTransfer?.types.includes('Files')) {
+        ev.preventDefault();
+        ev.dataTransfer.dropEffect = 'copy';
+      }
+    };
+    const onDrop = (ev: DragEvent): void => {
+      const file = ev.dataTransfer?.files[0];
+      if (!file) return;
+      ev.preventDefault();
+      void controller.upload(file);
+    };
+    window.addEventListener('dragover', onDragOver);
+    window.addEventListener('drop', onDrop);
+    disposers.push(() => window.removeEventListener('dragover', onDragOver), () => window.removeEventListener('drop', onDrop));
+
+    return {
+      dispose() {
+        for (const d of disposers.splice(0)) d();
+        controller.dispose();
+      },
+    };
+  },
+};
