@@ -18,7 +18,7 @@ function find(dir, suffix) {
   for (const name of readdirSync(abs)) {
     const p = join(abs, name);
     if (statSync(p).isDirectory()) found.push(...find(relative(root, p), suffix));
-    else if (name.endsWith(suffix)) found.push(p);
+    else if (name.endsWith(suffix)) found.push(relative(root, p)); // relative: the filter below joins it with root
   }
   return found;
 }
