@@ -55,6 +55,8 @@ export interface PositioningOptions {
   resetAfterS?: number;
   /** Phone height above the floor, m (default 1.2); beacon heights are the registry's `z` (default 2.5 m). */
   phoneHeightM?: number;
+  /** Devices silent this long (scan time) are forgotten and their particle slots reused, s (default 300). */
+  forgetAfterS?: number;
 }
 
 export interface PositioningStats {
@@ -95,6 +97,8 @@ export class PositioningService {
   private readonly confirm: number;
   private readonly linkRadius: number;
   private readonly resetAfterMs: number;
+  private readonly forgetAfterMs: number;
+  private lastForget = -Infinity;
   private readonly cell: number;
   private readonly rasters: FloorRaster[];
   private readonly links: LinkArea[];
@@ -141,6 +145,7 @@ export class PositioningService {
     this.confirm = opts.floorConfirmScans ?? 2;
     this.linkRadius = opts.linkRadius ?? 6;
     this.resetAfterMs = (opts.resetAfterS ?? 10) * 1000;
+    this.forgetAfterMs = (opts.forgetAfterS ?? 300) * 1000;
     this.cell = opts.cellSize ?? 0.25;
     this.rng = new SeededRandom(opts.seed ?? 1);
     const floorOrder = opts.walkable?.floors ?? opts.walkable?.maps.map((m) => m.floor) ?? [];
@@ -166,6 +171,11 @@ export class PositioningService {
   /** One scan → the device's position with the scan's `t`, or null (dropped, empty, or no beacon on the floor). */
   processScan(scan: ScanRecord): PositionRecord | null {
     this.counters.scans++;
+    // Pseudonyms rotate daily and people leave: forget silent devices once a minute of scan time.
+    if (scan.t - this.lastForget >= 60_000) {
+      this.lastForget = scan.t;
+      this.evictSilent(scan.t - this.forgetAfterMs);
+    }
     let slot = this.slots.get(scan.device);
     const fresh = slot === undefined;
     if (slot !== undefined) {

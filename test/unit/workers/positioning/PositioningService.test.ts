@@ -165,3 +165,17 @@ describe('floor decision with hysteresis', () => {
     expect(floors.at(-1)).toBe('2F'); // recovers eventually: the evidence is overwhelming
   });
 });
+
+describe('PositioningService memory', () => {
+  it('forgets devices silent for forgetAfterS and reuses their slots', () => {
+    const crowd = new SyntheticCrowd(grid, walk.links, registry, 1, 4, { dropout: 0 });
+    const rssi = crowd.scanAt(0, 13, 4);
+    const svc = new PositioningService(registry, { walkable: walk, forgetAfterS: 120 });
+    for (let i = 0; i < 50; i++) svc.processScan({ device: `old-${i}`, t: T0, rssi });
+    expect(svc.stats().devices).toBe(50);
+    svc.processScan({ device: 'new', t: T0 + 200_000, rssi });
+    expect(svc.stats().devices).toBe(1);
+    // A forgotten device starts afresh: its next scan is not "out of order".
+    expect(svc.processScan({ device: 'old-1', t: T0 + 200_500, rssi })).not.toBeNull();
+  });
+});
