@@ -8,12 +8,13 @@ import { samplesCommand } from './commands/samples.js';
 import { ifcCommand } from './commands/ifc.js';
 import { recordCommand } from './commands/record.js';
 import { inspectCommand } from './commands/inspect.js';
+import { replayCommand } from './commands/replay.js';
 import { testbedCommand } from './commands/testbed.js';
 
 const VERSION = process.env.TWIN_VERSION ?? '0.0.0';
 
 /** Every command of spec/cli.md, in the order `twin --help` lists them. */
-const COMMANDS: readonly CliCommand[] = [serveCommand, samplesCommand, ifcCommand, recordCommand, inspectCommand, testbedCommand];
+const COMMANDS: readonly CliCommand[] = [serveCommand, samplesCommand, ifcCommand, recordCommand, inspectCommand, replayCommand, testbedCommand];
 
 function usage(): string {
   const w = Math.max(...COMMANDS.map((c) => c.name.length));

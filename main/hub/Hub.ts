@@ -14,7 +14,7 @@
  * (the recorder) in order; the hub never blocks on them.
  *
  * Time: the hub's clock is source time — the newest record `t` seen, advanced by wall time × the
- * source's speed between records — so staleness and "stalled for 30 s" mean the same thing live,
+ * source's speed once the source falls silent (see `clock`) — so staleness and "stalled for 30 s" mean the same thing live,
  * in a 60× testbed and in replay. An entity is stale when the clock passes its latest `t` by
  * `staleAfterSeconds`.
  *
@@ -27,6 +27,9 @@ import type { AlertRecord, CountRecord, PositionRecord, ScanRecord, StateRecord,
 import type { Disposer, SourceStatus } from '../../common/source.js';
 import { encodeTelemetryFrame, type FrameCount, type FrameEntity, type FramePosition, type FrameSidecar } from '../../common/telemetryFrame.js';
 import { AlertEngine } from './AlertEngine.js';
+
+/** Wall ms a source may be silent before the hub clock runs on without it. */
+export const CLOCK_GRACE_MS = 2000;
 
 /** What the hub needs from positioning (workers/positioning PositioningService fits). */
 export interface ScanPositioner {
@@ -184,10 +187,15 @@ export class Hub {
     this.fullRequested = true;
   }
 
-  /** Source clock (epoch ms) at a wall time: newest record t, advanced by wall time × speed. */
+  /**
+   * Source clock (epoch ms) at a wall time: the newest record t; once the source has been silent
+   * for more than CLOCK_GRACE_MS of wall time, advanced by the silent wall time × speed. The grace
+   * keeps a source that runs slower than its nominal speed (a loaded 60× testbed) from having its
+   * entities declared stale by a clock that runs ahead of the data.
+   */
   clock(wallNow: number = Date.now()): number {
     if (this.latestT === -Infinity) return wallNow;
-    return this.latestT + Math.max(0, wallNow - this.latestWall) * this.speed;
+    return this.latestT + Math.max(0, wallNow - this.latestWall - CLOCK_GRACE_MS) * this.speed;
   }
 
   entity(id: string): EntitySlot | undefined {

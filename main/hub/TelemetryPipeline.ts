@@ -70,6 +70,7 @@ export class TelemetryPipeline {
   private readonly privacy: Pseudonymiser | null;
   private state: PipelineState = 'created';
   private readonly disposers: (() => void)[] = [];
+  private cutoffT: number | undefined;
 
   constructor(private readonly options: TelemetryPipelineOptions) {
     this.source = options.source;
@@ -96,7 +97,11 @@ export class TelemetryPipeline {
     }
     const listener: SourceListener = {
       onBatch: (batch: readonly TelemetryRecord[]) => {
-        if (this.state === 'running' || this.state === 'stopped') this.hub.ingest(this.privacy ? this.privacy.applyBatch(batch) : batch, Date.now());
+        if (this.state !== 'running' && this.state !== 'stopped') return;
+        let records = batch;
+        const cut = this.cutoffT;
+        if (cut !== undefined) records = batch.filter((r) => r.kind === 'rejected' || r.record.t <= cut);
+        this.hub.ingest(this.privacy ? this.privacy.applyBatch(records) : records, Date.now());
       },
       onStatus: (status) => {
         this.hub.setSourceStatus(status);
@@ -121,6 +126,14 @@ export class TelemetryPipeline {
       this.privacy?.dispose();
       this.hub.dispose();
     }
+  }
+
+  /**
+   * Records with `t` after this (epoch ms) are ignored: `twin record --duration` on a source that
+   * runs faster than real time delivers whole simulated seconds per tick, so the end is cut exactly.
+   */
+  setCutoff(t: number | undefined): void {
+    this.cutoffT = t;
   }
 
   sourceStatus(): SourceStatus {

@@ -12,6 +12,9 @@
 import type { Source } from '../../common/source.js';
 import { MqttSource } from './mqtt.js';
 import { NgsiLdSource } from './ngsiLd.js';
+// Side-effect import: the testbed source registers its factory (it imports this module back;
+// `factories()` is a hoisted function so the registration works whichever module runs first).
+import './testbed/TestbedSource.js';
 
 export class SourceUriError extends Error {
   override readonly name = 'SourceUriError';
@@ -21,10 +24,13 @@ export type SourceScheme = 'testbed' | 'mqtt' | 'ngsi-ld' | 'file';
 
 /** A scheme implemented in another module registers itself here (keeps this file free of cycles). */
 export type SourceFactory = (uri: string) => Source;
-const extra = new Map<SourceScheme, SourceFactory>();
+function factories(): Map<SourceScheme, SourceFactory> {
+  const holder = factories as { map?: Map<SourceScheme, SourceFactory> };
+  return (holder.map ??= new Map());
+}
 
 export function registerSourceFactory(scheme: SourceScheme, factory: SourceFactory): void {
-  extra.set(scheme, factory);
+  factories().set(scheme, factory);
 }
 
 export function sourceScheme(uri: string): SourceScheme {
@@ -41,7 +47,7 @@ export function sourceScheme(uri: string): SourceScheme {
 export function createSource(uri: string): Source {
   const scheme = sourceScheme(uri);
   try {
-    const registered = extra.get(scheme);
+    const registered = factories().get(scheme);
     if (registered) return registered(uri);
     switch (scheme) {
       case 'mqtt':

@@ -73,12 +73,16 @@ export const recordCommand: CliCommand = {
       if (e instanceof SourceUriError) throw new UsageError(`twin record: --source ${e.message}`);
       throw e;
     }
+    let lastState = '';
     const pipeline = new TelemetryPipeline({
       source,
       record: { file: out },
       beacons,
       settings: DEFAULT_SETTINGS,
       onStatus: (s) => {
+        // One line per state change (sources re-send their status with fresh counts).
+        if (s.state === lastState) return;
+        lastState = s.state;
         if (s.state === 'reconnecting' || s.state === 'error') io.err(`twin record: ${s.uri}: ${s.state}${s.detail ? ` (${s.detail})` : ''}\n`);
         if (s.state === 'live') io.err(`twin record: ${s.uri}: live\n`);
       },
@@ -89,7 +93,8 @@ export const recordCommand: CliCommand = {
     io.err(`twin record: recording ${values.source} → ${out}${Number.isFinite(duration) ? ` for ${duration} s` : ' (Ctrl+C to stop)'}\n`);
     const bar = progress(io, 'record');
     const sourceTimed = source.capabilities.has('speed');
-    let sourceStart: number | undefined;
+    let sourceStart: number | undefined = sourceTimed ? source.status().now : undefined;
+    if (sourceStart !== undefined && Number.isFinite(duration)) pipeline.setCutoff(sourceStart + duration * 1000);
     // Elapsed seconds: the source's own time when it runs at a speed (testbed), wall time otherwise.
     const elapsed = (): number => {
       if (sourceTimed) {

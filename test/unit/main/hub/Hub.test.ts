@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PositionRecord, ScanRecord, StateRecord, TelemetryRecord } from '../../../../common/records.js';
 import { decodeTelemetryFrame, frameString, ROW_STALE } from '../../../../common/telemetryFrame.js';
-import { Hub } from '../../../../main/hub/Hub.js';
+import { CLOCK_GRACE_MS, Hub } from '../../../../main/hub/Hub.js';
 
 const T0 = Date.UTC(2026, 10, 24, 3, 0, 0);
 const st = (id: string, t: number, extra: Partial<StateRecord> = {}): TelemetryRecord => ({ kind: 'state', record: { id, kind: 'robot', t, x: 0, y: 0, ...extra } });
@@ -45,11 +45,12 @@ describe('Hub', () => {
     expect(hub.alerts.list().some((a) => a.code === 'stale')).toBe(false);
   });
 
-  it('the source clock advances with wall time × speed between records', () => {
+  it('the source clock follows the data, and runs on at wall time × speed once the source is silent', () => {
     const hub = new Hub();
     hub.setSourceStatus({ uri: 'testbed:', state: 'live', accepted: 0, rejected: 0, rejectReasons: {}, speed: 60 }, 0);
     hub.ingest([st('r1', T0)], 1000);
-    expect(hub.clock(2000)).toBe(T0 + 60_000);
+    expect(hub.clock(1000 + CLOCK_GRACE_MS)).toBe(T0);
+    expect(hub.clock(1000 + CLOCK_GRACE_MS + 1000)).toBe(T0 + 60_000);
   });
 
   it('coalesces many updates into one delta frame, with a full frame on subscribe', () => {
