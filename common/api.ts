@@ -81,6 +81,8 @@ export interface Settings {
   batteryLowThreshold: number;
   densityAlertPerM2: number;
   privacyK: number;
+  /** Recordings older than this many days are deleted (main/privacy/RetentionSweeper, docs/privacy.md). */
+  retentionDays: number;
 }
 
 export const SettingsSchema = z.object({
@@ -93,6 +95,7 @@ export const SettingsSchema = z.object({
   batteryLowThreshold: z.number().min(0).max(1),
   densityAlertPerM2: z.number().min(0.1).max(10),
   privacyK: z.number().int().min(1).max(100),
+  retentionDays: z.number().min(1).max(3650),
 });
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -105,6 +108,7 @@ export const DEFAULT_SETTINGS: Settings = {
   batteryLowThreshold: 0.15,
   densityAlertPerM2: 2.17,
   privacyK: 5,
+  retentionDays: 30,
 };
 
 // ── wire protocol ───────────────────────────────────────────────

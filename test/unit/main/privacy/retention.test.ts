@@ -38,3 +38,26 @@ describe('deleteExpiredRecordings', () => {
     await expect(deleteExpiredRecordings('/no/such/dir', 30)).rejects.toThrow('/no/such/dir');
   });
 });
+
+describe('RetentionSweeper', () => {
+  it('sweeps at start with the current setting, and does nothing when retention is off', async () => {
+    const { RetentionSweeper } = await import('../../../../main/privacy/RetentionSweeper.js');
+    const dir = mkdtempSync(join(tmpdir(), 'twin-sweeper-'));
+    dirs.push(dir);
+    writeFileSync(join(dir, 'twin-20260101-000000.mcap'), 'x');
+    const old = new Date(NOW - 400 * 86_400_000);
+    utimesSync(join(dir, 'twin-20260101-000000.mcap'), old, old);
+    let days: number | null = null;
+    const logs: string[] = [];
+    const s = new RetentionSweeper({ dir: () => dir, retentionDays: () => days, now: () => NOW, log: (_l, m) => logs.push(m) });
+    expect(await s.start()).toBeNull();
+    expect(readdirSync(dir)).toEqual(['twin-20260101-000000.mcap']);
+    days = 30;
+    const r = await s.sweep();
+    expect(r!.deleted.length).toBe(1);
+    expect(readdirSync(dir)).toEqual([]);
+    expect(logs.join('\n')).toMatch(/deleted 1 recording/);
+    s.dispose();
+    expect(await s.sweep()).toBeNull();
+  });
+});
