@@ -4,6 +4,7 @@
  * the telemetry services.
  */
 import { readBeaconRegistry } from '../cli/commands/record.js';
+import { RetentionSweeper } from '../privacy/RetentionSweeper.js';
 import { TelemetryService } from './TelemetryService.js';
 import type { Workbench, WorkbenchService } from './Workbench.js';
 
@@ -35,6 +36,13 @@ export async function startTelemetry(workbench: Workbench, options: TelemetryOpt
     onSessionChange: () => workbench.publishSession(),
   });
   workbench.logger.log('info', `telemetry: source ${options.source}, recording ${options.recordDir ?? 'off'}`);
+  if (options.recordDir !== null) {
+    // Retention (docs/privacy.md): delete recordings older than the retentionDays setting, now and hourly.
+    const recordDir = options.recordDir;
+    const sweeper = new RetentionSweeper({ dir: () => recordDir, retentionDays: () => workbench.settings.get().retentionDays, log: workbench.logger.log });
+    workbench.addService(sweeper);
+    void sweeper.start();
+  }
   try {
     await service.connect(options.source);
   } catch (e) {
