@@ -1,0 +1,169 @@
+/**
+ * `twin record`, `twin inspect` and `twin replay` as a user runs them (built CLI): the testbed
+ * at 60×, a recording killed with SIGKILL, a truncated file, bad input (exit 2), and a replay
+ * through a real mosquitto broker recorded again by a second `twin record`.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startBroker, type Broker } from '../helpers/mosquitto.js';
+import { repoRoot, twin, twinBin } from '../helpers/twinCli.js';
+
+interface Summary {
+  file: string;
+  start: string;
+  end: string;
+  messages: number;
+  channels: { topic: string; schema: string; messages: number }[];
+  entities: Record<string, number>;
+  rejected: number;
+  truncated: boolean;
+  metadata: Record<string, Record<string, string>>;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'twin-cli-rec-'));
+const day = join(dir, 'day.mcap');
+const inspect = (file: string) => {
+  const r = twin(['inspect', file, '--json']);
+  expect(r.code, r.stderr).toBe(0);
+  return { summary: JSON.parse(r.stdout) as Summary, stderr: r.stderr };
+};
+const topics = (s: Summary) => Object.fromEntries(s.channels.map((c) => [c.topic, c.messages]));
+
+describe('twin record / inspect / replay', () => {
+  beforeAll(() => {
+    const r = twin(['record', '--source', 'testbed:?speed=60&seed=3&tags=150&robots=20', '--out', day, '--duration', '60'], { timeoutMs: 120_000 });
+    expect(r.code, r.stderr).toBe(0);
+  });
+
+  it('records a minute of the 60× testbed, cut at exactly 60 s of source time, with the spec channels', () => {
+    const { summary: s } = inspect(day);
+    expect(s.file).toBe(day);
+    expect(s.truncated).toBe(false);
+    expect(Date.parse(s.end) - Date.parse(s.start)).toBeLessThanOrEqual(60_000);
+    expect(Date.parse(s.end) - Date.parse(s.start)).toBeGreaterThanOrEqual(55_000);
+    const t = topics(s);
+    expect(t['/state/robot']).toBeGreaterThan(500);
+    expect(t['/state/bus']).toBeGreaterThan(10);
+    expect(t['/scan']).toBeGreaterThan(1000);
+    // Scans become positions (the testbed brings its beacon registry).
+    expect(t['/position']).toBeGreaterThan(0.8 * t['/scan']!);
+    expect(t['/count']).toBeGreaterThan(0);
+    expect(s.channels.find((c) => c.topic === '/state/robot')!.schema).toBe('twin.State');
+    expect(s.entities.robot! + (s.entities.bus ?? 0)).toBe(20);
+    expect(s.rejected).toBe(0);
+    expect(s.messages).toBe(s.channels.reduce((a, c) => a + c.messages, 0));
+    expect(s.metadata.twin?.source).toBe('testbed:?speed=60&seed=3&tags=150&robots=20');
+  });
+
+  it('prints a readable summary without --json', () => {
+    const r = twin(['inspect', day]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/channels:\n/);
+    expect(r.stdout).toMatch(/\/state\/robot\s+\d+\s+twin\.State/);
+    expect(r.stdout).toMatch(/entities:\s+\d+ bus, \d+ robot/);
+  });
+
+  it('opens a truncated recording, says so, and counts what it could read', () => {
+    const cut = join(dir, 'cut.mcap');
+    copyFileSync(day, cut);
+    truncateSync(cut, Math.floor(statSync(day).size * 0.6));
+    const { summary, stderr } = inspect(cut);
+    expect(summary.truncated).toBe(true);
+    expect(stderr).toMatch(/truncated/);
+    expect(summary.messages).toBeGreaterThan(0);
+    expect(summary.messages).toBeLessThan(inspect(day).summary.messages);
+    const text = twin(['inspect', cut]);
+    expect(text.stdout).toMatch(/TRUNCATED/);
+  });
+
+  it('a recording killed with SIGKILL still opens, with the data up to the last seconds', async () => {
+    const killed = join(dir, 'killed.mcap');
+    const child = spawn(process.execPath, [twinBin, 'record', '--source', 'testbed:?speed=10&tags=50&robots=10', '--out', killed], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no "recording" line: ${err}`)), 20_000);
+      const poll = setInterval(() => {
+        if (/recording testbed/.test(err)) {
+          clearInterval(poll);
+          clearTimeout(timer);
+          resolve();
+        }
+      }, 50);
+    });
+    await new Promise((r) => setTimeout(r, 4000));
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+    const { summary } = inspect(killed);
+    expect(summary.truncated).toBe(true);
+    expect(topics(summary)['/state/robot']).toBeGreaterThan(0);
+    // ≥ 4 s × 10 = 40 s of source time recorded, at most ~2 s of wall time (20 s of source) lost.
+    expect(Date.parse(summary.end) - Date.parse(summary.start)).toBeGreaterThan(15_000);
+  });
+
+  it('bad input exits 2 with a message naming the file or flag', () => {
+    const notMcap = join(dir, 'not.mcap');
+    writeFileSync(notMcap, 'hello, this is text and not an MCAP recording');
+    let r = twin(['inspect', notMcap]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(notMcap);
+    r = twin(['inspect', join(dir, 'missing.mcap')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/missing\.mcap: no such file/);
+    r = twin(['record', '--source', 'gopher://x', '--out', join(dir, 'x.mcap')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/gopher:\/\/x.*unknown scheme/);
+    r = twin(['record', '--source', 'testbed:']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--out/);
+    const badBeacons = join(dir, 'beacons.json');
+    writeFileSync(badBeacons, JSON.stringify({ beacons: [{ id: 'b1', floor: '1F', x: 'east', y: 0, txPower: -59 }] }));
+    r = twin(['record', '--source', 'testbed:', '--out', join(dir, 'y.mcap'), '--beacons', badBeacons, '--duration', '1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/beacons\.json: beacons\.0\.x/);
+    r = twin(['record', '--source', 'testbed:', '--out', join(dir, 'y.mcap'), '--duration', 'ten']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--duration/);
+    r = twin(['replay', day, '--to', 'http://x']);
+    expect(r.code).toBe(2);
+  });
+
+  describe('replay through a real broker', () => {
+    let broker: Broker;
+    beforeAll(async () => {
+      broker = await startBroker();
+    });
+    afterAll(async () => {
+      await broker?.stop();
+    });
+
+    it('republishes in the live format; a second twin record gets the same records', async () => {
+      const again = join(dir, 'again.mcap');
+      const rec = spawn(process.execPath, [twinBin, 'record', '--source', `${broker.url}/replayed?qos=1`, '--out', again], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      rec.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+      for (let i = 0; i < 200 && !/: live/.test(err); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(err).toMatch(/: live/);
+      const r = twin(['replay', day, '--to', `${broker.url}/replayed?qos=1`, '--speed', '0'], { timeoutMs: 120_000 });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/published \d+ records/);
+      await new Promise((res) => setTimeout(res, 1500));
+      const exited = new Promise((res) => rec.once('exit', res));
+      rec.kill('SIGINT');
+      expect(await exited).toBe(0);
+      const a = topics(inspect(day).summary);
+      const b = inspect(again).summary;
+      const tb = topics(b);
+      for (const topic of ['/state/robot', '/state/bus', '/count', '/scan']) expect(tb[topic], topic).toBe(a[topic]);
+      expect(b.rejected).toBe(0);
+      expect(Date.parse(b.start)).toBe(Date.parse(inspect(day).summary.start));
+      // Replayed positions arrive as positions; the second recorder has no beacons, so it computes none.
+      expect(tb['/position']).toBe(a['/position']);
+      expect(readFileSync(again).length).toBeGreaterThan(0);
+    });
+  });
+});
