@@ -1,0 +1,123 @@
+/**
+ * Left-panel "Entities" tab: search, kind chips, state and floor filters, a headline count and
+ * the matching entities (first MAX_ROWS, natural id order) with colour, type, floor, condition
+ * and battery. Clicking a row selects the entity (inspector) and frames it in 3D. Re-renders at
+ * most REFRESH_MS apart while frames arrive; immediately on a filter change.
+ */
+import type { Disposable } from '../../../common/source.js';
+import { h } from '../../shell/h.js';
+import { entitiesStore, KIND_NAMES, selectEntity, type EntityFilters, type KindName } from '../../stores/entitiesStore.js';
+import { BADGE_COLOURS, BADGE_LABELS, badgeOf, css, entityColour } from './entityStyle.js';
+import { filterEntities } from './filterEntities.js';
+
+const MAX_ROWS = 300;
+const REFRESH_MS = 500;
+const STATE_OPTIONS: [EntityFilters['states'][number] | '', string][] = [
+  ['', 'All states'], ['error', 'Error'], ['low-battery', 'Low battery'], ['stale', 'No data (stale)'], ['offline', 'Offline'],
+  ['moving', 'Moving'], ['idle', 'Idle'], ['charging', 'Charging'], ['manual', 'Manual'],
+];
+
+export class EntityListPanel implements Disposable {
+  private readonly search: HTMLInputElement;
+  private readonly chips: Map<KindName, HTMLButtonElement> = new Map();
+  private readonly stateSel: HTMLSelectElement;
+  private readonly floorSel: HTMLSelectElement;
+  private readonly summary: HTMLElement;
+  private readonly list: HTMLElement;
+  private readonly more: HTMLElement;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private last = 0;
+  private readonly unsubscribe: () => void;
+
+  constructor(el: HTMLElement, private readonly onActivate: (id: string) => void) {
+    this.search = h('input.entity-search', { type: 'search', placeholder: 'Search id, type, task…', 'aria-label': 'Search entities', 'data-testid': 'entity-search' });
+    this.search.addEventListener('input', () => this.setFilters({ search: this.search.value }));
+    const chipRow = h('div.entity-chips', { role: 'group', 'aria-label': 'Kinds' });
+    for (const kind of KIND_NAMES) {
+      const b = h('button.entity-chip', { type: 'button', 'aria-pressed': 'false', 'data-kind': kind }, kind);
+      b.addEventListener('click', () => {
+        const kinds = entitiesStore.getState().filters.kinds;
+        this.setFilters({ kinds: kinds.includes(kind) ? kinds.filter((k) => k !== kind) : [...kinds, kind] });
+      });
+      this.chips.set(kind, b);
+      chipRow.append(b);
+    }
+    this.stateSel = h('select.entity-select', { 'aria-label': 'State filter', 'data-testid': 'entity-state-filter' });
+    for (const [v, label] of STATE_OPTIONS) this.stateSel.append(h('option', { value: v }, label));
+    this.stateSel.addEventListener('change', () => this.setFilters({ states: this.stateSel.value ? [this.stateSel.value as EntityFilters['states'][number]] : [] }));
+    this.floorSel = h('select.entity-select', { 'aria-label': 'Floor filter', 'data-testid': 'entity-floor-filter' });
+    this.floorSel.addEventListener('change', () => this.setFilters({ floor: this.floorSel.value || null }));
+    this.summary = h('div.entity-summary', { 'data-testid': 'entity-summary' });
+    this.list = h('ul.entity-list', { role: 'listbox', 'aria-label': 'Entities', 'data-testid': 'entity-list' });
+    this.more = h('div.entity-more');
+    this.list.addEventListener('click', (e) => {
+      const row = (e.target as HTMLElement).closest<HTMLElement>('[data-id]');
+      if (!row) return;
+      const id = row.dataset.id!;
+      selectEntity(id);
+      this.onActivate(id);
+    });
+    el.append(h('div.entity-panel', {}, this.search, chipRow, h('div.entity-selects', {}, this.stateSel, this.floorSel), this.summary, this.list, this.more));
+    this.unsubscribe = entitiesStore.subscribe((s, prev) => {
+      if (s.filters !== prev.filters || s.selectedId !== prev.selectedId) this.render();
+      else if (s.version !== prev.version) this.schedule();
+    });
+    this.render();
+  }
+
+  dispose(): void {
+    this.unsubscribe();
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  private setFilters(patch: Partial<EntityFilters>): void {
+    entitiesStore.setState({ filters: { ...entitiesStore.getState().filters, ...patch } });
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    const wait = Math.max(0, REFRESH_MS - (performance.now() - this.last));
+    this.timer = setTimeout(() => { this.timer = null; this.render(); }, wait);
+  }
+
+  private render(): void {
+    this.last = performance.now();
+    const { table, people, filters, selectedId } = entitiesStore.getState();
+    for (const [kind, chip] of this.chips) chip.setAttribute('aria-pressed', String(filters.kinds.includes(kind)));
+    // Floor options follow the floors seen.
+    const want = ['', ...[...table.floors].sort((a, b) => a.localeCompare(b, undefined, { numeric: true }))];
+    if (this.floorSel.options.length !== want.length) {
+      this.floorSel.replaceChildren(...want.map((f) => h('option', { value: f }, f || 'All floors')));
+      this.floorSel.value = filters.floor ?? '';
+    }
+    const byKind = new Array<number>(KIND_NAMES.length).fill(0);
+    let alerts = 0;
+    for (let s = 0; s < table.count; s++) {
+      byKind[table.kind[s]!]!++;
+      const b = badgeOf(table, s);
+      if (b === 'error' || b === 'low-battery' || b === 'stale' || b === 'offline') alerts++;
+    }
+    const parts = KIND_NAMES.map((k, i) => (byKind[i] ? `${byKind[i]} ${k}${byKind[i] === 1 || k === 'other' ? '' : k === 'bus' ? 'es' : 's'}` : '')).filter(Boolean);
+    if (people.count) parts.push(`${people.count.toLocaleString()} people`);
+    this.summary.replaceChildren(h('span', {}, parts.join(' · ') || 'No entities yet — waiting for telemetry'));
+    if (alerts) this.summary.append(h('span.entity-summary-alerts', { title: 'Entities in error, low on battery, offline or silent' }, `${alerts} need attention`));
+    const slots = filterEntities(table, filters);
+    const rows: HTMLElement[] = [];
+    for (const s of slots.slice(0, MAX_ROWS)) {
+      const id = table.ids[s]!;
+      const badge = badgeOf(table, s);
+      const f = table.floor[s]!;
+      const b = table.battery[s]!;
+      rows.push(h('li.entity-row', { 'data-id': id, role: 'option', 'aria-selected': String(id === selectedId), title: table.task[s] ?? '' },
+        h('span.entity-dot', { style: `background:${css(entityColour(table, s))}` }),
+        h('span.entity-id', {}, id),
+        h('span.entity-type', {}, table.type[s] ?? table.kindName[s]!),
+        h('span.entity-floor', {}, f >= 0 ? table.floors[f]! : ''),
+        badge ? h('span.entity-badge', { style: `background:${css(BADGE_COLOURS[badge], 0.9)}` }, BADGE_LABELS[badge]) : h('span.entity-state', {}, table.stateName(s) ?? ''),
+        h('span.entity-battery', {}, Number.isNaN(b) ? '' : `${Math.round(b * 100)}%`),
+      ));
+    }
+    this.list.replaceChildren(...rows);
+    this.more.textContent = slots.length > MAX_ROWS ? `${slots.length - MAX_ROWS} more — refine the search` : slots.length === 0 && table.count ? 'No entity matches the filters' : '';
+  }
+}

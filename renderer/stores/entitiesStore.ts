@@ -1,0 +1,332 @@
+/**
+ * Live entities (robots, the bus, sensors, other assets) and people positions, as columns by slot.
+ *
+ * Telemetry frames (common/telemetryFrame.ts) are applied in place into `EntityTable` /
+ * `PeopleTable` — typed arrays indexed by slot, grown by doubling, never one object per entity —
+ * and the store's `version` is bumped so views re-read. zustand holds the UI state around them
+ * (selection, hover, follow, list filters); render loops read `getState()` and `subscribe()`.
+ *
+ * Per entity a short history ring (HISTORY samples of t, speed, battery, x, y; one sample per
+ * new record time) feeds the inspector charts and the 3D/plan trails.
+ */
+import { createStore } from 'zustand/vanilla';
+import { decodeTelemetryFrame, frameString, NO_STRING, ROW_GEO, ROW_STALE, type TelemetryFrameView } from '../../common/telemetryFrame.js';
+import { ENTITY_STATES, type EntityStateName } from '../../common/records.js';
+
+/** History samples kept per entity (~2 min at 1 Hz). */
+export const HISTORY = 120;
+
+/** Kind codes: what the 3D view draws differently. Anything else is OTHER. */
+export const KIND_ROBOT = 0;
+export const KIND_BUS = 1;
+export const KIND_SENSOR = 2;
+export const KIND_PERSON = 3;
+export const KIND_OTHER = 4;
+export const KIND_NAMES = ['robot', 'bus', 'sensor', 'person', 'other'] as const;
+export type KindName = (typeof KIND_NAMES)[number];
+
+export function kindCode(kind: string): number {
+  switch (kind) {
+    case 'robot': return KIND_ROBOT;
+    case 'bus': return KIND_BUS;
+    case 'sensor': return KIND_SENSOR;
+    case 'person': return KIND_PERSON;
+    default: return KIND_OTHER;
+  }
+}
+
+/** Growable typed array helper: a copy of `a` with room for `n` elements. */
+function grow<T extends Float32Array | Float64Array | Uint8Array | Int16Array | Int32Array>(a: T, n: number): T {
+  const b = new (a.constructor as new (n: number) => T)(n);
+  b.set(a.subarray(0, Math.min(a.length, n)));
+  return b;
+}
+
+/** Columns of the known entities. Slots 0..count-1 are live; removal swaps the last slot in. */
+export class EntityTable {
+  count = 0;
+  capacity = 0;
+  ids: string[] = [];
+  readonly slotOf = new Map<string, number>();
+  kind = new Uint8Array(0);
+  /** The record's own kind string (for OTHER kinds) and type, task, error. */
+  kindName: string[] = [];
+  type: (string | undefined)[] = [];
+  task: (string | undefined)[] = [];
+  error: (string | undefined)[] = [];
+  /** Index into `floors` (the floor labels seen, in first-seen order), -1 when none. */
+  floor = new Int16Array(0);
+  readonly floors: string[] = [];
+  private readonly floorIndex = new Map<string, number>();
+  x = new Float32Array(0);
+  y = new Float32Array(0);
+  z = new Float32Array(0);
+  heading = new Float32Array(0);
+  speed = new Float32Array(0);
+  battery = new Float32Array(0);
+  /** 0 unknown, then ENTITY_STATES order (frame state code). */
+  state = new Uint8Array(0);
+  /** ROW_STALE / ROW_GEO bits from the frame. */
+  flags = new Uint8Array(0);
+  /** Time of the latest record, epoch ms. */
+  lastSeen = new Float64Array(0);
+  /** History rings: [slot * HISTORY + k]; head = next write position, len = filled samples. */
+  histT = new Float64Array(0);
+  histSpeed = new Float32Array(0);
+  histBattery = new Float32Array(0);
+  histX = new Float32Array(0);
+  histY = new Float32Array(0);
+  histHead = new Int32Array(0);
+  histLen = new Int32Array(0);
+  /** Bumped when slots are added or removed (views rebuild per-kind instance lists). */
+  structure = 0;
+
+  floorOf(label: string): number {
+    let i = this.floorIndex.get(label);
+    if (i === undefined) {
+      i = this.floors.length;
+      this.floors.push(label);
+      this.floorIndex.set(label, i);
+    }
+    return i;
+  }
+
+  slot(id: string, kind: string): number {
+    const found = this.slotOf.get(id);
+    if (found !== undefined) return found;
+    if (this.count === this.capacity) this.reserve(Math.max(64, this.capacity * 2));
+    const s = this.count++;
+    this.ids[s] = id;
+    this.slotOf.set(id, s);
+    this.kind[s] = kindCode(kind);
+    this.kindName[s] = kind;
+    this.type[s] = undefined; this.task[s] = undefined; this.error[s] = undefined;
+    this.floor[s] = -1;
+    this.lastSeen[s] = Number.NEGATIVE_INFINITY;
+    this.histHead[s] = 0; this.histLen[s] = 0;
+    this.structure++;
+    return s;
+  }
+
+  remove(id: string): void {
+    const s = this.slotOf.get(id);
+    if (s === undefined) return;
+    const last = this.count - 1;
+    this.slotOf.delete(id);
+    if (s !== last) this.moveSlot(last, s);
+    this.count--;
+    this.ids.length = this.count;
+    this.structure++;
+  }
+
+  /** Latest `n` history samples of a slot, oldest first, into the given arrays; returns the count. */
+  history(slot: number, column: 'speed' | 'battery' | 'x' | 'y' | 't', out: Float64Array | Float32Array): number {
+    const len = Math.min(this.histLen[slot]!, out.length);
+    const src = column === 'speed' ? this.histSpeed : column === 'battery' ? this.histBattery : column === 'x' ? this.histX : column === 'y' ? this.histY : this.histT;
+    const head = this.histHead[slot]!;
+    for (let k = 0; k < len; k++) out[k] = src[slot * HISTORY + ((head - len + k + HISTORY) % HISTORY)]!;
+    return len;
+  }
+
+  stateName(slot: number): EntityStateName | undefined {
+    const c = this.state[slot]!;
+    return c === 0 ? undefined : ENTITY_STATES[c - 1];
+  }
+
+  private reserve(n: number): void {
+    this.capacity = n;
+    this.kind = grow(this.kind, n); this.floor = grow(this.floor, n);
+    this.x = grow(this.x, n); this.y = grow(this.y, n); this.z = grow(this.z, n);
+    this.heading = grow(this.heading, n); this.speed = grow(this.speed, n); this.battery = grow(this.battery, n);
+    this.state = grow(this.state, n); this.flags = grow(this.flags, n); this.lastSeen = grow(this.lastSeen, n);
+    this.histT = grow(this.histT, n * HISTORY); this.histSpeed = grow(this.histSpeed, n * HISTORY);
+    this.histBattery = grow(this.histBattery, n * HISTORY); this.histX = grow(this.histX, n * HISTORY); this.histY = grow(this.histY, n * HISTORY);
+    this.histHead = grow(this.histHead, n); this.histLen = grow(this.histLen, n);
+  }
+
+  private moveSlot(from: number, to: number): void {
+    const id = this.ids[from]!;
+    this.ids[to] = id;
+    this.slotOf.set(id, to);
+    this.kindName[to] = this.kindName[from]!; this.type[to] = this.type[from]; this.task[to] = this.task[from]; this.error[to] = this.error[from];
+    for (const col of [this.kind, this.floor, this.x, this.y, this.z, this.heading, this.speed, this.battery, this.state, this.flags, this.lastSeen, this.histHead, this.histLen]) {
+      col[to] = col[from]!;
+    }
+    for (const col of [this.histT, this.histSpeed, this.histBattery, this.histX, this.histY]) {
+      col.copyWithin(to * HISTORY, from * HISTORY, (from + 1) * HISTORY);
+    }
+  }
+}
+
+/** People positions (anonymous dots): columns by slot, like EntityTable without history. */
+export class PeopleTable {
+  count = 0;
+  capacity = 0;
+  ids: string[] = [];
+  readonly slotOf = new Map<string, number>();
+  x = new Float32Array(0);
+  y = new Float32Array(0);
+  accuracy = new Float32Array(0);
+  floor = new Int16Array(0);
+  flags = new Uint8Array(0);
+  t = new Float64Array(0);
+  structure = 0;
+
+  slot(id: string): number {
+    const found = this.slotOf.get(id);
+    if (found !== undefined) return found;
+    if (this.count === this.capacity) {
+      const n = Math.max(256, this.capacity * 2);
+      this.capacity = n;
+      this.x = grow(this.x, n); this.y = grow(this.y, n); this.accuracy = grow(this.accuracy, n);
+      this.floor = grow(this.floor, n); this.flags = grow(this.flags, n); this.t = grow(this.t, n);
+    }
+    const s = this.count++;
+    this.ids[s] = id;
+    this.slotOf.set(id, s);
+    this.t[s] = Number.NEGATIVE_INFINITY;
+    this.structure++;
+    return s;
+  }
+
+  remove(id: string): void {
+    const s = this.slotOf.get(id);
+    if (s === undefined) return;
+    const last = this.count - 1;
+    this.slotOf.delete(id);
+    if (s !== last) {
+      const moved = this.ids[last]!;
+      this.ids[s] = moved;
+      this.slotOf.set(moved, s);
+      for (const col of [this.x, this.y, this.accuracy, this.floor, this.flags, this.t]) col[s] = col[last]!;
+    }
+    this.count--;
+    this.ids.length = this.count;
+    this.structure++;
+  }
+}
+
+export interface EntityFilters {
+  search: string;
+  /** Kinds shown in the list; empty = all. */
+  kinds: KindName[];
+  /** States shown; empty = all. 'stale' and 'low-battery' are pseudo-states. */
+  states: (EntityStateName | 'stale' | 'low-battery')[];
+  /** Floor label, or null for all. */
+  floor: string | null;
+}
+
+export interface EntitiesState {
+  table: EntityTable;
+  people: PeopleTable;
+  /** Bumped on every applied frame. */
+  version: number;
+  /** Source time of the latest frame, epoch ms (NaN before the first). */
+  time: number;
+  selectedId: string | null;
+  hoveredId: string | null;
+  /** Entity the 3D camera follows, or null. */
+  followId: string | null;
+  filters: EntityFilters;
+  /** Frames that failed to decode (should stay 0). */
+  badFrames: number;
+}
+
+export const entitiesStore = createStore<EntitiesState>(() => ({
+  table: new EntityTable(),
+  people: new PeopleTable(),
+  version: 0,
+  time: Number.NaN,
+  selectedId: null,
+  hoveredId: null,
+  followId: null,
+  filters: { search: '', kinds: [], states: [], floor: null },
+  badFrames: 0,
+}));
+
+/** Selects an entity by id (alerts, list, picking), or clears the selection. */
+export function selectEntity(id: string | null): void {
+  // While following, the camera moves on to the newly selected entity; clearing stops following.
+  const following = entitiesStore.getState().followId !== null;
+  entitiesStore.setState({ selectedId: id, followId: following && id !== null ? id : null });
+}
+
+/**
+ * Applies one decoded frame to the tables in place. Rows older than an entity's latest record
+ * (out of order) update nothing; a new record time appends one history sample. A full frame
+ * also removes entities and people it does not carry; `sidecar.removed` removes by id.
+ */
+export function applyFrameView(view: TelemetryFrameView, table: EntityTable, people: PeopleTable): void {
+  const e = view.entities;
+  const seen = view.full ? new Set<number>() : null;
+  for (let i = 0; i < e.count; i++) {
+    if (e.flags[i]! & ROW_GEO) continue; // WGS84 rows need the model's georeference; not drawn here
+    const id = frameString(view, e.id[i]!);
+    if (id === undefined) continue;
+    const s = table.slot(id, frameString(view, e.kind[i]!) ?? 'other');
+    seen?.add(s);
+    const t = e.t[i]!;
+    table.flags[s] = e.flags[i]!;
+    if (t < table.lastSeen[s]!) continue;
+    const fresh = t > table.lastSeen[s]!;
+    table.lastSeen[s] = t;
+    table.type[s] = frameString(view, e.type[i]!);
+    table.task[s] = frameString(view, e.task[i]!);
+    table.error[s] = frameString(view, e.error[i]!);
+    const f = e.floor[i]!;
+    table.floor[s] = f === NO_STRING ? -1 : table.floorOf(view.strings[f]!);
+    const x = e.x[i]!, y = e.y[i]!;
+    if (!Number.isNaN(x) && !Number.isNaN(y)) { table.x[s] = x; table.y[s] = y; }
+    table.z[s] = Number.isNaN(e.z[i]!) ? 0 : e.z[i]!;
+    table.heading[s] = Number.isNaN(e.heading[i]!) ? table.heading[s]! : e.heading[i]!;
+    table.speed[s] = e.speed[i]!;
+    table.battery[s] = e.battery[i]!;
+    table.state[s] = e.state[i]!;
+    if (fresh) {
+      const k = s * HISTORY + table.histHead[s]!;
+      table.histT[k] = t; table.histSpeed[k] = table.speed[s]!; table.histBattery[k] = table.battery[s]!;
+      table.histX[k] = table.x[s]!; table.histY[k] = table.y[s]!;
+      table.histHead[s] = (table.histHead[s]! + 1) % HISTORY;
+      table.histLen[s] = Math.min(HISTORY, table.histLen[s]! + 1);
+    }
+  }
+  const p = view.positions;
+  const seenPeople = view.full ? new Set<number>() : null;
+  for (let i = 0; i < p.count; i++) {
+    if (p.flags[i]! & ROW_GEO) continue;
+    const id = frameString(view, p.id[i]!);
+    if (id === undefined) continue;
+    const s = people.slot(id);
+    seenPeople?.add(s);
+    people.flags[s] = p.flags[i]!;
+    if (p.t[i]! < people.t[s]!) continue;
+    people.t[s] = p.t[i]!;
+    people.x[s] = p.x[i]!; people.y[s] = p.y[i]!; people.accuracy[s] = p.accuracy[i]!;
+    const f = p.floor[i]!;
+    people.floor[s] = f === NO_STRING ? -1 : table.floorOf(view.strings[f]!);
+  }
+  if (seen) for (const id of table.ids.filter((_, s) => !seen.has(s))) table.remove(id);
+  if (seenPeople) for (const id of people.ids.filter((_, s) => !seenPeople.has(s))) people.remove(id);
+  for (const id of view.sidecar.removed ?? []) { table.remove(id); people.remove(id); }
+}
+
+/** Decodes a binary telemetry frame and applies it to the store (the feature's onBinary handler). */
+export function applyTelemetryFrame(buf: ArrayBuffer, offset: number): void {
+  const st = entitiesStore.getState();
+  let view: TelemetryFrameView;
+  try {
+    view = decodeTelemetryFrame(buf, offset);
+  } catch {
+    entitiesStore.setState({ badFrames: st.badFrames + 1 });
+    return;
+  }
+  applyFrameView(view, st.table, st.people);
+  const patch: Partial<EntitiesState> = { version: st.version + 1, time: Number.isFinite(view.time) ? view.time : st.time };
+  if (st.selectedId !== null && !st.table.slotOf.has(st.selectedId)) { patch.selectedId = null; patch.followId = null; }
+  entitiesStore.setState(patch);
+}
+
+/** True when the slot's row is stale (the hub saw no update within its stale period). */
+export function isStale(table: EntityTable, slot: number): boolean {
+  return (table.flags[slot]! & ROW_STALE) !== 0;
+}
