@@ -127,16 +127,27 @@ const pct = (a: number[], p: number) => {
   }
   const svc = new PositioningService(registry, { walkable: walk, seed: 4 });
   svc.processBatch(batches[0]!); // initialisation is not the steady state
+  // CPU time of this process (not wall time): the bench machine is shared, and "under half a
+  // core" is a CPU budget. Wall time is printed beside it.
+  const cpuMs = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
   let fixes = 0;
-  let t = performance.now();
+  let w0 = performance.now();
+  let c0 = cpuMs();
   for (let s = 1; s < STEPS; s++) fixes += svc.processBatch(batches[s]!).length;
-  const pfMs = performance.now() - t;
+  const pfCpu = cpuMs() - c0;
+  const pfWall = performance.now() - w0;
   let wc = 0;
-  t = performance.now();
+  w0 = performance.now();
+  c0 = cpuMs();
   for (let s = 1; s < STEPS; s++) for (const scan of batches[s]!) if (weightedCentroid(scan, svc.beacons)) wc++;
-  const wcMs = performance.now() - t;
-  const pfRate = (fixes / pfMs) * 1000;
-  const wcRate = (wc / wcMs) * 1000;
-  console.log(`throughput (one thread, ${DEVICES} devices, ${STEPS - 1} s of scans): particle filter ${Math.round(pfRate)} fixes/s (${(pfMs / fixes * 1000).toFixed(1)} µs/fix), weighted centroid ${Math.round(wcRate)} fixes/s; filter/centroid cost ×${(wcRate / pfRate).toFixed(1)}`);
-  console.log(`core share for 2 000 devices at 1 Hz: ${((2000 / pfRate) * 100).toFixed(1)} % of one core; target ≥ 4 000 fixes/s ${pfRate >= 4000 ? 'MET' : 'MISSED'}`);
+  const wcCpu = cpuMs() - c0;
+  const wcWall = performance.now() - w0;
+  const pfRate = (fixes / pfCpu) * 1000;
+  const wcRate = (wc / wcCpu) * 1000;
+  console.log(`throughput (one thread, ${DEVICES} devices, ${STEPS - 1} s of scans), per CPU second: particle filter ${Math.round(pfRate)} fixes/s (${((pfCpu / fixes) * 1000).toFixed(1)} µs/fix), weighted centroid ${Math.round(wcRate)} fixes/s; filter/centroid cost ×${(wcRate / pfRate).toFixed(1)}`);
+  console.log(`  wall clock (machine shared): particle filter ${Math.round((fixes / pfWall) * 1000)} fixes/s, weighted centroid ${Math.round((wc / wcWall) * 1000)} fixes/s`);
+  console.log(`core share for 2 000 devices at 1 Hz: ${((2000 / pfRate) * 100).toFixed(1)} % of one core; target ≥ 4 000 fixes/s per core ${pfRate >= 4000 ? 'MET' : 'MISSED'}`);
 }

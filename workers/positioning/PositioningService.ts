@@ -231,8 +231,11 @@ export class PositioningService {
     // 5. Update.
     const used = this.selectMeasurements(slot, m);
     if (used > 0) {
-      const worst = this.weigh(slot, used);
-      if (worst) this.seedAroundBeacons(slot, m, 0.3);
+      if (this.weigh(slot, used)) {
+        // Lost: re-seed 30 % around the strongest beacons (weights reset to uniform), weigh again.
+        this.seedAroundBeacons(slot, m, 0.3);
+        this.weigh(slot, used);
+      }
     }
     this.resampleIfNeeded(slot);
     // 6. Estimate.
