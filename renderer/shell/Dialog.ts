@@ -9,6 +9,7 @@ export class Dialog {
   readonly dom: HTMLElement;
   readonly body: HTMLElement;
   readonly footer: HTMLElement;
+  private readonly box: HTMLElement;
   private previousFocus: Element | null = null;
   private onCloseCb: (() => void) | null = null;
 
@@ -17,12 +18,13 @@ export class Dialog {
     close.addEventListener('click', () => this.close());
     this.body = h('div.dialog-body');
     this.footer = h('div.dialog-footer', { hidden: true });
-    const box = h(`div.dialog${opts.wide ? '.dialog-wide' : ''}`, { role: 'dialog', 'aria-modal': 'true', 'aria-label': title, 'data-dialog': id },
+    const box = h(`div.dialog${opts.wide ? '.dialog-wide' : ''}`, { role: 'dialog', tabindex: -1, 'aria-modal': 'true', 'aria-label': title, 'data-dialog': id },
       h('header.dialog-header', {}, h('h2', {}, title), close),
       this.body,
       this.footer);
     this.dom = h('div.dialog-backdrop', { hidden: true });
     this.dom.append(box);
+    this.box = box;
     this.dom.addEventListener('mousedown', (e) => {
       if (e.target === this.dom) this.close();
     });
@@ -50,9 +52,9 @@ export class Dialog {
     this.onCloseCb = onClose ?? null;
     this.previousFocus = document.activeElement;
     this.dom.hidden = false;
-    const first = this.dom.querySelector<HTMLElement>('input, select, textarea, .dialog-body button, .dialog-footer .button-primary') ??
-      this.dom.querySelector<HTMLElement>('button');
-    first?.focus();
+    // Focus the first field; a dialog without fields takes focus itself (no stray focus ring).
+    const first = this.dom.querySelector<HTMLElement>('input, select, textarea') ?? this.box;
+    first.focus();
   }
 
   close(): void {

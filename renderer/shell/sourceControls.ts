@@ -1,0 +1,48 @@
+/**
+ * Which timeline controls a source gets, from what its status declares (STYLE.md habit 4: the UI
+ * shows controls only for declared capabilities). SourceStatus carries them implicitly:
+ *   seek  ⇐ a time range (replay, simulation results)
+ *   speed ⇐ a speed value
+ *   pause ⇐ a player state ('playing' | 'paused')
+ *   live  ⇐ a live connection state without a time range (testbed, MQTT, NGSI-LD)
+ */
+import type { SourceStatus } from '../../common/source.js';
+
+export interface SourceControls {
+  live: boolean;
+  pause: boolean;
+  seek: boolean;
+  speed: boolean;
+}
+
+export function sourceControls(s: SourceStatus | null): SourceControls {
+  if (!s) return { live: false, pause: false, seek: false, speed: false };
+  const hasRange = !!s.range && s.range.end > s.range.start;
+  const player = s.state === 'playing' || s.state === 'paused' || (hasRange && s.state === 'ended');
+  return {
+    live: !hasRange && (s.state === 'live' || s.state === 'connecting' || s.state === 'reconnecting'),
+    pause: player,
+    seek: hasRange,
+    speed: s.speed !== undefined,
+  };
+}
+
+/** Status-bar colour class for a source state. */
+export function sourceTone(state: SourceStatus['state'] | 'none'): 'ok' | 'busy' | 'bad' | 'idle' {
+  switch (state) {
+    case 'live':
+    case 'playing':
+      return 'ok';
+    case 'connecting':
+    case 'reconnecting':
+    case 'paused':
+      return 'busy';
+    case 'error':
+      return 'bad';
+    case 'idle':
+    case 'ended':
+    case 'stopped':
+    case 'none':
+      return 'idle';
+  }
+}

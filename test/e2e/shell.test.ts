@@ -1,0 +1,153 @@
+/**
+ * The workbench shell in a real browser (Debian Chromium via playwright-core) against a real
+ * `twin serve`: regions visible, no console errors, theme and layout switches (persisted through
+ * main), shortcuts overlay, connection state, WebGL (or its clear fallback message).
+ * Screenshots go to test-results/ for a person to look at.
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { repoRoot, startServe } from '../helpers/twinCli.js';
+
+const shots = join(repoRoot, 'test-results');
+mkdirSync(shots, { recursive: true });
+
+let server: Awaited<ReturnType<typeof startServe>>;
+let browser: Browser;
+let page: Page;
+const consoleErrors: string[] = [];
+
+async function openPage(url: string): Promise<Page> {
+  const p = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  p.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  p.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+  await p.goto(url);
+  await p.waitForSelector('[data-region="viewport"]');
+  return p;
+}
+
+beforeAll(async () => {
+  const userData = mkdtempSync(join(tmpdir(), 'twin-shell-e2e-'));
+  server = await startServe(['--no-record'], { TWIN_USER_DATA: userData });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--use-gl=swiftshader', '--enable-unsafe-swiftshader'],
+  });
+  page = await openPage(server.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('workbench shell (twin serve + Chromium)', () => {
+  it('connects to the workbench and shows every region of the layout', async () => {
+    await page.waitForSelector('[data-status="connection"][data-state="connected"]', { timeout: 20_000 });
+    for (const region of ['topbar', 'left-panel', 'viewport', 'plan', 'right-panel', 'timeline', 'statusbar']) {
+      const box = await page.locator(`[data-region="${region}"]`).first().boundingBox();
+      expect(box, `region ${region}`).not.toBeNull();
+      expect(box!.width * box!.height, `region ${region} has an area`).toBeGreaterThan(100);
+    }
+    await expect.poll(() => page.locator('[data-status="connection"]').innerText()).toContain('Connected');
+    // The default source of twin serve is the testbed simulator: the status bar names it.
+    await expect.poll(() => page.locator('[data-status="source"]').innerText(), { timeout: 20_000 }).toContain('testbed:');
+    await page.screenshot({ path: join(shots, 'shell-dark.png') });
+  });
+
+  it('draws the 3D view with WebGL, or says clearly that it needs WebGL', async () => {
+    const state = await page.evaluate(() => {
+      const canvas = document.querySelector('[data-region="viewport"] canvas');
+      const msg = document.querySelector('[data-region="viewport"] .viewport-message');
+      return { canvas: !!canvas, message: msg?.textContent ?? null };
+    });
+    if (state.canvas) expect(state.message).toBeNull();
+    else expect(state.message).toContain('3D needs WebGL');
+    // The grid and scale bar make an empty plan read as a plan.
+    await expect.poll(() => page.locator('[data-testid="scale-bar"]').innerText()).toMatch(/\d+ (m|mm|km)/);
+  });
+
+  it('toggles the theme from the top bar and persists it in main', async () => {
+    const before = await page.evaluate(() => document.documentElement.dataset.theme);
+    const bgBefore = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await page.click('[data-testid="theme-toggle"]');
+    const after = await page.evaluate(() => document.documentElement.dataset.theme);
+    expect(after).not.toBe(before);
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).not.toBe(bgBefore);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(shots, `shell-${after}.png`) });
+    // A fresh page gets the theme from main's settings.
+    const second = await openPage(server.url);
+    await expect.poll(() => second.evaluate(() => document.documentElement.dataset.theme), { timeout: 10_000 }).toBe(after);
+    await second.close();
+    await page.keyboard.press('t');
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(before);
+  });
+
+  it('switches between 3D, plan and split layouts by button and by key', async () => {
+    const widths = () =>
+      page.evaluate(() => ({
+        v: document.querySelector<HTMLElement>('[data-region="viewport"]')!.getBoundingClientRect().width,
+        p: document.querySelector<HTMLElement>('[data-region="plan"]')!.getBoundingClientRect().width,
+      }));
+    await page.click('.segment[data-layout="3d"]');
+    let w = await widths();
+    expect(w.p).toBe(0);
+    expect(w.v).toBeGreaterThan(600);
+    await page.screenshot({ path: join(shots, 'shell-3d.png') });
+    await page.keyboard.press('2');
+    w = await widths();
+    expect(w.v).toBe(0);
+    expect(w.p).toBeGreaterThan(600);
+    expect(await page.getAttribute('.segment[data-layout="plan"]', 'aria-pressed')).toBe('true');
+    await page.screenshot({ path: join(shots, 'shell-plan.png') });
+    await page.keyboard.press('3');
+    w = await widths();
+    expect(w.v).toBeGreaterThan(200);
+    expect(w.p).toBeGreaterThan(200);
+  });
+
+  it('opens the keyboard shortcuts overlay with ? and closes it with Escape', async () => {
+    await page.keyboard.press('Shift+Slash');
+    const overlay = page.locator('[data-dialog="shortcuts"]');
+    await expect.poll(() => overlay.isVisible()).toBe(true);
+    const text = await overlay.innerText();
+    for (const want of ['Toggle light / dark theme', 'Fit to view', 'Open IFC model', 'Plan view']) expect(text).toContain(want);
+    await page.screenshot({ path: join(shots, 'shell-shortcuts.png') });
+    await page.keyboard.press('Escape');
+    await expect.poll(() => overlay.isVisible()).toBe(false);
+  });
+
+  it('resizes the left panel by dragging its splitter', async () => {
+    const panel = page.locator('[data-region="left-panel"]');
+    const before = (await panel.boundingBox())!.width;
+    const splitter = page.locator('.main > .splitter').first();
+    const box = (await splitter.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + 200);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 80, box.y + 200, { steps: 5 });
+    await page.mouse.up();
+    const after = (await panel.boundingBox())!.width;
+    expect(after).toBeGreaterThan(before + 40);
+  });
+
+  it('checks a source URI in the connect dialog before sending it', async () => {
+    await page.click('.source-button');
+    const dlg = page.locator('[data-dialog="connect"]');
+    await expect.poll(() => dlg.isVisible()).toBe(true);
+    await dlg.locator('input').fill('http://nowhere');
+    await dlg.locator('.button-primary').click();
+    await expect.poll(() => dlg.locator('.form-error').innerText()).toContain('is not a source URI');
+    await page.screenshot({ path: join(shots, 'shell-connect.png') });
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dlg.isVisible()).toBe(false);
+  });
+
+  it('logged no console errors', () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});
