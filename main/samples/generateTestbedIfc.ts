@@ -6,8 +6,8 @@
  * What it writes, all in metres (IfcSIUnit METRE), building frame = IFC world frame (x east, y north, z up):
  * IfcProject → IfcSite (RefLatitude/RefLongitude, IfcMapConversion to EPSG:6677) → IfcBuilding →
  * IfcBuildingStorey per storey (Elevation). Per storey: IfcSpace per layout space (extruded footprint,
- * Name = space id, LongName = human name, aggregated to the storey), IfcWall per wall (extruded
- * rectangle), one IfcSlab, IfcDoor per door (OverallWidth = clear width) filling an IfcOpeningElement
+ * Name = space id, LongName = human name, aggregated to the storey), IfcWall per wall bay (layout
+ * walls split where other walls meet them; extruded rectangle), one IfcSlab, IfcDoor per door (OverallWidth = clear width) filling an IfcOpeningElement
  * that voids its host wall. IfcStair per flight of the layout, aggregating one IfcStairFlight with a
  * stepped extruded profile, contained in the lower storey. The bus road loop and bus stops are
  * IfcBuildingElementProxy elements contained in the IfcSite. Output is deterministic for given options.
@@ -93,6 +93,41 @@ class StepWriter {
     }
     return `'1TwinTestbed${tail.slice(2)}'`;
   }
+}
+
+/** A wall segment between two junctions; `first`/`last`: it starts/ends where the layout wall does. */
+interface WallBay extends TestbedWall {
+  first: boolean;
+  last: boolean;
+}
+
+/**
+ * Splits each layout wall at the junctions where other walls of the storey meet it (one IfcWall per
+ * room bay, as authoring tools model them). Besides being the usual modelling, it keeps each wall to
+ * at most a door or two, so the boolean opening cuts stay cheap in viewers (web-ifc included).
+ */
+function bays(walls: TestbedWall[]): WallBay[] {
+  const out: WallBay[] = [];
+  for (const wall of walls) {
+    const len = Math.hypot(wall.b[0] - wall.a[0], wall.b[1] - wall.a[1]);
+    const ux = (wall.b[0] - wall.a[0]) / len;
+    const uy = (wall.b[1] - wall.a[1]) / len;
+    const cuts = new Set<number>();
+    for (const other of walls) {
+      if (other === wall) continue;
+      for (const p of [other.a, other.b]) {
+        const t = (p[0] - wall.a[0]) * ux + (p[1] - wall.a[1]) * uy;
+        const off = Math.abs(-(p[0] - wall.a[0]) * uy + (p[1] - wall.a[1]) * ux);
+        if (off < 1e-6 && t > 1e-6 && t < len - 1e-6) cuts.add(Math.round(t * 1e6) / 1e6);
+      }
+    }
+    const ts = [0, ...[...cuts].sort((a, b) => a - b), len];
+    for (let k = 0; k + 1 < ts.length; k++) {
+      const at = (t: number): [number, number] => [wall.a[0] + ux * t, wall.a[1] + uy * t];
+      out.push({ ...wall, a: at(ts[k]!), b: at(ts[k + 1]!), first: k === 0, last: k + 2 === ts.length });
+    }
+  }
+  return out;
 }
 
 export interface GenerateTestbedIfcResult {
@@ -240,21 +275,23 @@ export function generateTestbedIfc(layout: TestbedLayout, write: (chunk: string)
     const contained = containedByStorey[s]!;
     const walls = layout.walls.filter((x) => x.storey === s);
     const wallEntity = new Map<TestbedWall, { id: number; placement: number }>();
-    walls.forEach((wall, i) => {
+    const segments = bays(walls);
+    segments.forEach((wall, i) => {
       const len = Math.hypot(wall.b[0] - wall.a[0], wall.b[1] - wall.a[1]);
       const dir: [number, number] = [(wall.b[0] - wall.a[0]) / len, (wall.b[1] - wall.a[1]) / len];
       const pl = placement(sp, wall.a[0], wall.a[1], 0, dir);
-      // Exterior walls run on past their ends by half a thickness so that the corners close.
-      const ext = wall.exterior ? wall.thickness / 2 : 0;
-      const solid = extrude(rectProfile(len / 2, 0, len + 2 * ext, wall.thickness), st.height - SLAB_THICKNESS);
+      // Exterior walls run on past the building corners by half a thickness so that the corners close.
+      const e0 = wall.exterior && wall.first ? wall.thickness / 2 : 0;
+      const e1 = wall.exterior && wall.last ? wall.thickness / 2 : 0;
+      const solid = extrude(rectProfile((len + e1 - e0) / 2, 0, len + e0 + e1, wall.thickness), st.height - SLAB_THICKNESS);
       const id = w.add(
-        `IFCWALL(${w.guid()},$,${str(`${st.name}-W${String(i + 1).padStart(3, '0')}`)},$,$,#${pl},#${shape(solid)},$,${wall.exterior ? '.SOLIDWALL.' : '.PARTITIONING.'})`,
+        `IFCWALL(${w.guid()},$,${str(`${st.name}-W${String(i + 1).padStart(4, '0')}`)},$,$,#${pl},#${shape(solid)},$,${wall.exterior ? '.SOLIDWALL.' : '.PARTITIONING.'})`,
       );
       wallEntity.set(wall, { id, placement: pl });
       contained.push(id);
     });
     for (const door of layout.doors.filter((x) => x.storey === s)) {
-      const { wall, t } = hostOf(door, walls);
+      const { wall, t } = hostOf(door, segments);
       const host = wallEntity.get(wall)!;
       const openingPl = placement(host.placement, t, 0, 0);
       const openingSolid = extrude(rectProfile(0, 0, door.width, wall.thickness + 0.1), DOOR_HEIGHT);

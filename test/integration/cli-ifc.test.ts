@@ -100,7 +100,7 @@ describe('twin samples → twin ifc', () => {
     expect(r.counts.IfcDoor).toBe(layout.doors.length);
     expect(r.counts.IfcStair).toBe(layout.stairs.length);
     expect(r.counts.IfcStairFlight).toBe(layout.stairs.length);
-    expect(r.counts.IfcWall).toBe(layout.walls.length);
+    expect(r.counts.IfcWall).toBeGreaterThanOrEqual(layout.walls.length); // one per wall bay
     expect(r.georeference).toEqual(layout.georeference);
   });
 

@@ -186,7 +186,13 @@ export function extractStructure(api: IfcAPI, modelID: number, opts: ExtractStru
 
   // (6, first half) Floor base and obstacles per storey; doors need the base on storeys without spaces.
   const obstacles = obstacleRings.map((polys) => unionPolygons(polys));
-  const spacesOn = spatial.storeys.map((_, s) => spaces.map((sp, i) => ({ sp, i })).filter((x) => x.sp.storey === s));
+  const boxes = spaces.map((sp) => {
+    const b = [Infinity, Infinity, -Infinity, -Infinity];
+    for (const poly of sp.footprint) for (const [x, y] of poly[0] ?? []) (b[0] = Math.min(b[0]!, x)), (b[1] = Math.min(b[1]!, y)), (b[2] = Math.max(b[2]!, x)), (b[3] = Math.max(b[3]!, y));
+    return b;
+  });
+  const spacesOn = spatial.storeys.map(() => [] as { sp: StructureSpace; i: number; box: number[] }[]);
+  spaces.forEach((sp, i) => spacesOn[sp.storey]!.push({ sp, i, box: boxes[i]! }));
   const bases = spatial.storeys.map((st, s): { base: PlanMultiPolygon; source: StructureStorey['walkableSource'] } => {
     if (spacesOn[s]!.length > 0) return { base: unionPolygons(spacesOn[s]!.flatMap((x) => x.sp.footprint)), source: 'spaces' };
     const slabPolys = slabs
@@ -220,7 +226,7 @@ export function extractStructure(api: IfcAPI, modelID: number, opts: ExtractStru
       for (const d of DOOR_PROBES) {
         const px = g.x + n[0] * sign * d;
         const py = g.y + n[1] * sign * d;
-        const hit = onStorey.find((x) => pointInMultiPolygon(px, py, x.sp.footprint));
+        const hit = onStorey.find((x) => px >= x.box[0]! && py >= x.box[1]! && px <= x.box[2]! && py <= x.box[3]! && pointInMultiPolygon(px, py, x.sp.footprint));
         if (hit) return hit.i;
       }
       return null;

@@ -15,6 +15,11 @@ const generate = (opts = {}) => {
   return { text: chunks.join(''), ...r };
 };
 const count = (text: string, entity: string) => (text.match(new RegExp(`=${entity}\\(`, 'g')) ?? []).length;
+/**
+ * IfcWalls per storey: layout walls split where other walls meet them — south/north façades and the
+ * two corridor walls in R + 2 bays each, east/west façades in 3, and 2(R + 1) room partitions.
+ */
+const wallBays = (storeys: number, R: number) => storeys * (4 * (R + 2) + 2 * 3 + 2 * (R + 1));
 
 describe('buildTestbedLayout', () => {
   it('has the plan the contract describes', () => {
@@ -56,7 +61,8 @@ describe('generateTestbedIfc', () => {
     expect(count(text, 'IFCDOOR')).toBe(l.doors.length);
     expect(count(text, 'IFCOPENINGELEMENT')).toBe(l.doors.length);
     expect(count(text, 'IFCRELVOIDSELEMENT')).toBe(l.doors.length);
-    expect(count(text, 'IFCWALL')).toBe(l.walls.length);
+    expect(count(text, 'IFCWALL')).toBe(wallBays(3, 6));
+    expect(count(generate({ storeys: 2, roomsPerSide: 9 }).text, 'IFCWALL')).toBe(wallBays(2, 9));
     expect(count(text, 'IFCSTAIR')).toBe(l.stairs.length);
     expect(count(text, 'IFCSTAIRFLIGHT')).toBe(l.stairs.length);
     expect(count(text, 'IFCSLAB')).toBe(l.storeys.length);
@@ -107,7 +113,7 @@ describe('web-ifc reads the generated building with geometry', () => {
       const t = api.GetNameFromTypeCode(api.GetLineType(modelID, m.expressID));
       byType.set(t, (byType.get(t) ?? 0) + 1);
     });
-    expect(byType.get('IfcWall')).toBe(l.walls.length);
+    expect(byType.get('IfcWall')).toBe(wallBays(3, 6));
     expect(byType.get('IfcSlab')).toBe(l.storeys.length);
     expect(byType.get('IfcDoor')).toBe(l.doors.length);
     expect(byType.get('IfcStairFlight')).toBe(l.stairs.length);
