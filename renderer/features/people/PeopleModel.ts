@@ -63,6 +63,11 @@ export class PeopleModel {
     this.rebuild();
   }
 
+  /** The user-drawn zones and lines (for drawing them on the plan). */
+  userGeometry(): FlowGeometry {
+    return { zones: this.userZones, lines: this.userLines };
+  }
+
   /** Feeds one binary telemetry frame (the API's 'telemetry' channel). */
   ingestFrameBuffer(buf: ArrayBuffer, offset: number): void {
     this.ingestFrame(decodeTelemetryFrame(buf, offset));

@@ -23,6 +23,7 @@ import { mountOccupancyPanel } from './OccupancyPanel.js';
 import { PeopleModel, type PeopleGeometry } from './PeopleModel.js';
 import { peopleGeometryFromLayout } from './peopleGeometry.js';
 import { peopleStore } from './peopleStore.js';
+import { userLayers } from './userLayers.js';
 
 /** Storey height assumed when the model publishes no elevations, m. */
 const DEFAULT_STOREY_HEIGHT = 4;
@@ -121,6 +122,33 @@ export const peopleFeature: Feature = {
     disposers.push(ctx.registerCommand({ id: 'people.toggleHeatmap', title: 'People: toggle density heatmap', key: 'Shift+H', run: () => peopleStore.setState((s) => ({ heatmap: !s.heatmap })) }));
     disposers.push(ctx.registerCommand({ id: 'people.toggleAverage', title: 'People: heatmap now / average over time', run: () => peopleStore.setState((s) => ({ average: !s.average })) }));
     disposers.push(ctx.registerCommand({ id: 'people.exportCounts', title: 'People: export occupancy counts (CSV, k-anonymous)', run: exportCounts }));
+    // User-drawn counting lines and zones, typed as coordinates (building frame, metres) on the
+    // plan's storey: "x1,y1 x2,y2" for a line, "x1,y1 x2,y2 x3,y3 …" for a zone.
+    let drawn = 0;
+    const parsePoints = (arg: string | undefined, min: number): [number, number][] => {
+      const pts = (arg ?? '').trim().split(/\s+/).filter(Boolean).map((p) => p.split(',').map(Number));
+      if (pts.length < min || pts.some((p) => p.length !== 2 || !p.every(Number.isFinite))) {
+        throw new Error(`expected at least ${min} points as "x,y x,y …" in metres, got "${arg ?? ''}"`);
+      }
+      return pts as [number, number][];
+    };
+    const planFloorName = () => planStorey(layoutStore.getState())?.name ?? model.snapshot().floors[0] ?? '1F';
+    const userCommand = (kind: 'line' | 'zone') => (arg?: string) => {
+      try {
+        const pts = parsePoints(arg, kind === 'line' ? 2 : 3);
+        const floor = planFloorName();
+        drawn++;
+        if (kind === 'line') model.addUserLine({ id: `user-line-${drawn}`, name: `Line ${drawn}`, floor, a: pts[0]!, b: pts[1]! });
+        else model.addUserZone({ id: `user-zone-${drawn}`, name: `Zone ${drawn}`, floor, polygon: pts });
+        ctx.notify('info', `People: ${kind} ${drawn} added on ${floor}; flow figures restart from now`);
+        ctx.plan.requestRedraw();
+      } catch (e) {
+        ctx.notify('error', `People: cannot add the ${kind}: ${(e as Error).message}`);
+      }
+    };
+    disposers.push(ctx.registerCommand({ id: 'people.addLine', title: 'People: add a counting line (x1,y1 x2,y2)', run: userCommand('line') }));
+    disposers.push(ctx.registerCommand({ id: 'people.addZone', title: 'People: add a zone (x,y x,y x,y …)', run: userCommand('zone') }));
+    disposers.push(ctx.plan.addLayers('people-user-geometry', () => userLayers(model.userGeometry(), planFloorName())));
     disposers.push(ctx.registerCommand({ id: 'people.showOccupancy', title: 'People: show occupancy', run: () => ctx.showPanel('people.occupancy') }));
 
     return {

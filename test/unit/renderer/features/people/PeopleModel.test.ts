@@ -28,6 +28,19 @@ describe('PeopleModel (telemetry frames → aggregates)', () => {
     expect(JSON.stringify(s)).not.toContain('anon-');
   });
 
+  it('counts crossings of a user-drawn line and people in a user-drawn zone', () => {
+    const m = new PeopleModel();
+    m.setGeometry(peopleGeometryFromLayout(buildTestbedLayout()));
+    m.addUserLine({ id: 'L', name: 'Line 1', floor: '1F', a: [30, 12], b: [30, 18] });
+    m.addUserZone({ id: 'Z', name: 'Zone 1', floor: '1F', polygon: [[31, 12], [35, 12], [35, 18], [31, 18]] });
+    m.ingestFrame(frame(T0, [pos('p', T0, 29, 15)]));
+    m.ingestFrame(frame(T0 + 1000, [pos('p', T0 + 1000, 32, 15)]));
+    const s = m.snapshot();
+    expect(s.flows.find((f) => f.id === 'L')).toMatchObject({ kind: 'user', forward: 0, backward: 1 });
+    expect(s.occupancy.find((z) => z.id === 'Z')).toMatchObject({ kind: 'user', count: 1 });
+    expect(m.userGeometry().lines.map((l) => l.id)).toEqual(['L']);
+  });
+
   it('without geometry, shows the counts the source reports', () => {
     const m = new PeopleModel();
     m.ingestFrame(frame(T0, [pos('x', T0, 1, 1)], [{ zone: 'Atrium', t: T0, count: 12 }]));
