@@ -83,8 +83,8 @@ export class GeometryBatcher {
       bb = {
         storey,
         color: [r / 255, g / 255, b / 255, a / 255],
-        vertices: new Growable(new Float32Array(VERTEX_STRIDE * 1024), (n) => new Float32Array(n)),
-        indices: new Growable(new Uint32Array(3 * 1024), (n) => new Uint32Array(n)),
+        vertices: new Growable(new Float32Array(VERTEX_STRIDE * 16384), (n) => new Float32Array(n)),
+        indices: new Growable(new Uint32Array(3 * 16384), (n) => new Uint32Array(n)),
         ranges: [],
         lastElement: -1,
         id: this.order.length,
@@ -101,11 +101,16 @@ export class GeometryBatcher {
 
     const m0 = m[0]!, m1 = m[1]!, m2 = m[2]!, m4 = m[4]!, m5 = m[5]!, m6 = m[6]!, m8 = m[8]!, m9 = m[9]!, m10 = m[10]!;
     const m12 = m[12]!, m13 = m[13]!, m14 = m[14]!;
-    // Normal matrix = inverse-transpose of the upper 3×3 (cofactors / det), so scaled placements keep normals right.
+    // Normal matrix = inverse-transpose of the upper 3×3 = cofactor matrix / det, so scaled placements keep normals right.
     const c00 = m5 * m10 - m6 * m9, c01 = m6 * m8 - m4 * m10, c02 = m4 * m9 - m5 * m8;
     const c10 = m2 * m9 - m1 * m10, c11 = m0 * m10 - m2 * m8, c12 = m1 * m8 - m0 * m9;
     const c20 = m1 * m6 - m2 * m5, c21 = m2 * m4 - m0 * m6, c22 = m0 * m5 - m1 * m4;
     const det = m0 * c00 + m1 * c01 + m2 * c02;
+    // Rotation (+ mirror): cofactors equal ±the matrix and keep unit normals, so skip the renormalisation.
+    const near1 = (x: number): boolean => Math.abs(x - 1) < 1e-5;
+    const rigid = near1(Math.abs(det)) && near1(m0 * m0 + m1 * m1 + m2 * m2) && near1(m4 * m4 + m5 * m5 + m6 * m6) && near1(m8 * m8 + m9 * m9 + m10 * m10);
+    const sign = det < 0 ? -1 : 1;
+    // For a mirrored rigid placement the cofactor matrix is −M: `sign` flips normals back outward.
 
     const nVerts = Math.floor(vFloats / VERTEX_STRIDE);
     const out = bb.vertices.reserve(nVerts * VERTEX_STRIDE);
@@ -127,17 +132,20 @@ export class GeometryBatcher {
       if (py > maxY) maxY = py;
       if (pz < minZ) minZ = pz;
       if (pz > maxZ) maxZ = pz;
-      let tx = c00 * nx + c01 * ny + c02 * nz;
-      let ty = c10 * nx + c11 * ny + c12 * nz;
-      let tz = c20 * nx + c21 * ny + c22 * nz;
-      const len = Math.hypot(tx, ty, tz) || 1;
-      const sign = det < 0 ? -1 : 1;
-      tx = (tx / len) * sign;
-      ty = (ty / len) * sign;
-      tz = (tz / len) * sign;
-      out[o + 3] = tx;
-      out[o + 4] = ty;
-      out[o + 5] = tz;
+      // cXY above is the adjugate (transposed cofactors); the normal needs the cofactor matrix.
+      let tx = c00 * nx + c10 * ny + c20 * nz;
+      let ty = c01 * nx + c11 * ny + c21 * nz;
+      let tz = c02 * nx + c12 * ny + c22 * nz;
+      if (!rigid) {
+        // Scaled or sheared placement: renormalise (Math.hypot is several times slower than sqrt in V8).
+        const inv = 1 / (Math.sqrt(tx * tx + ty * ty + tz * tz) || 1);
+        tx *= inv;
+        ty *= inv;
+        tz *= inv;
+      }
+      out[o + 3] = tx * sign;
+      out[o + 4] = ty * sign;
+      out[o + 5] = tz * sign;
     }
     min[0] = minX; min[1] = minY; min[2] = minZ;
     max[0] = maxX; max[1] = maxY; max[2] = maxZ;

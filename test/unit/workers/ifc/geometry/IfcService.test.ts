@@ -46,6 +46,21 @@ describe('IfcService on the shared IFC files', () => {
         expect(maxIndex).toBeLessThan(nVerts);
         expect(Number.isFinite(b.vertices[0]!)).toBe(true);
       }
+      // Normals agree with the triangles' winding (placements applied to normals correctly).
+      let agree = 0, checked = 0;
+      for (const b of m.batches) {
+        const v = b.vertices;
+        for (let t = 0; t < b.indices.length; t += 3 * 7) {
+          const [a, c, d] = [b.indices[t]! * VERTEX_STRIDE, b.indices[t + 1]! * VERTEX_STRIDE, b.indices[t + 2]! * VERTEX_STRIDE];
+          const ux = v[c]! - v[a]!, uy = v[c + 1]! - v[a + 1]!, uz = v[c + 2]! - v[a + 2]!;
+          const wx = v[d]! - v[a]!, wy = v[d + 1]! - v[a + 1]!, wz = v[d + 2]! - v[a + 2]!;
+          const fx = uy * wz - uz * wy, fy = uz * wx - ux * wz, fz = ux * wy - uy * wx;
+          if (Math.hypot(fx, fy, fz) < 1e-9) continue;
+          checked++;
+          if (fx * v[a + 3]! + fy * v[a + 4]! + fz * v[a + 5]! > 0) agree++;
+        }
+      }
+      expect(agree / checked).toBeGreaterThan(0.9);
       let tris = 0;
       for (const b of m.batches) tris += b.indices.length / 3;
       expect(tris).toBe(m.summary.triangleCount);
