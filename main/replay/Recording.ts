@@ -1,0 +1,405 @@
+/**
+ * A recording opened for replay: one MCAP file, or a folder of rotated files read as one
+ * continuous timeline (`file:DIR`), on the records' own time `t` (MCAP publishTime, epoch ms).
+ *
+ * Opening reads only summaries (McapChunkFile), so the first frame shows after one chunk. The
+ * index pass (`ready`, run once in the background) reads every chunk once and builds:
+ *  - the publish-time range of every chunk (seek reads only chunks overlapping (keyframe, T]);
+ *  - keyframes: the recorded `/snapshot` messages (SnapshotWriter), or for files without them
+ *    (foreign, older) the same keyframes built from the records every `KEYFRAME_PERIOD_MS`,
+ *    kept in memory as JSON and thinned when they pass `KEYFRAME_BUDGET_BYTES`;
+ *  - the timeline strip: messages per second, people (sum of the latest zone counts, or distinct
+ *    positioned ids when the file has no counts) and alert marks.
+ * A keyframe is used only when no later chunk holds a record at or before it (records written
+ * far out of order would otherwise be missed); the seek then falls back to an earlier keyframe.
+ *
+ * Seek = keyframe ≤ T + records in (keyframe.t, T], never a read from the start.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AlertRecord, TelemetryRecord } from '../../common/records.js';
+import { SNAPSHOT_TOPIC, SnapshotSchema, TwinState, type SnapshotRecord } from '../recording/snapshots.js';
+import { McapChunkFile, McapOpenError, type DecodedChunk } from './McapChunkFile.js';
+import { decodeRecord, topicKind, type RecordTopicKind } from './decodeRecord.js';
+
+export const KEYFRAME_PERIOD_MS = 10_000;
+/** Memory allowed for built keyframes (files without `/snapshot`), bytes of JSON. */
+export const KEYFRAME_BUDGET_BYTES = 64 * 1024 * 1024;
+/** Decoded chunks kept for repeated seeks and playback, bytes. */
+const CHUNK_CACHE_BYTES = 96 * 1024 * 1024;
+
+interface ChunkEntry {
+  file: McapChunkFile;
+  index: number;
+  /** Publish-time range, ms; known after the index pass (or once decoded). */
+  minPub: number;
+  maxPub: number;
+  count: number;
+}
+
+type Keyframe =
+  | { t: number; chunk: number; source: 'recorded'; message: number }
+  | { t: number; chunk: number; source: 'built'; json: string };
+
+export interface UnknownChannel {
+  file: string;
+  topic: string;
+  messageEncoding: string;
+  schema: string;
+}
+
+export interface Timeline {
+  start: number;
+  end: number;
+  /** Bucket width, ms. */
+  bucketMs: number;
+  /** Mean messages per second in each bucket. */
+  rate: number[];
+  /** People at the end of each bucket (see `peopleBasis`), null where unknown. */
+  people: (number | null)[];
+  peopleBasis: 'zone counts' | 'positioned ids' | 'none';
+  /** Alerts raised (active: true), as marks. */
+  alerts: Pick<AlertRecord, 'id' | 't' | 'entity' | 'severity' | 'code' | 'message'>[];
+}
+
+export type RecordingState = 'open' | 'indexing' | 'ready' | 'closed';
+
+export class Recording {
+  readonly chunks: ChunkEntry[] = [];
+  readonly notices: string[] = [];
+  readonly unknownChannels: UnknownChannel[] = [];
+  /** Messages that looked like records but failed the check (counted, not fatal). */
+  rejected = 0;
+  state: RecordingState = 'open';
+  private keyframes: Keyframe[] = [];
+  private readonly cache = new Map<number, DecodedChunk>();
+  private cacheBytes = 0;
+  private indexing: Promise<void> | null = null;
+  private perSecond = { origin: NaN, messages: [] as number[], people: [] as number[], basis: 'none' as Timeline['peopleBasis'] };
+  private alertMarks: Timeline['alerts'] = [];
+  private readonly kinds = new Map<McapChunkFile, Map<number, RecordTopicKind | 'snapshot' | null>>();
+
+  private constructor(readonly path: string, readonly files: McapChunkFile[]) {
+    for (const f of files) {
+      f.chunks.forEach((_, index) => this.chunks.push({ file: f, index, minPub: Infinity, maxPub: -Infinity, count: 0 }));
+      if (f.damage) this.notices.push(f.damage);
+    }
+    this.refreshChannels();
+  }
+
+  /** Opens a `.mcap` file, or every `.mcap` in a folder (name order = rotation order). */
+  static async open(path: string): Promise<Recording> {
+    let paths: string[];
+    if (statSync(path).isDirectory()) {
+      paths = readdirSync(path).filter((n) => n.endsWith('.mcap')).sort().map((n) => join(path, n));
+      if (paths.length === 0) throw new McapOpenError(`${path}: folder holds no .mcap files`);
+    } else paths = [path];
+    const files: McapChunkFile[] = [];
+    try {
+      for (const p of paths) files.push(await McapChunkFile.open(p));
+    } catch (e) {
+      await Promise.all(files.map((f) => f.close()));
+      throw e;
+    }
+    return new Recording(path, files);
+  }
+
+  /** MCAP metadata by name, merged over the files (the first file wins). */
+  get metadata(): Record<string, Record<string, string>> {
+    const out: Record<string, Record<string, string>> = {};
+    for (const f of [...this.files].reverse()) Object.assign(out, f.metadata);
+    return out;
+  }
+
+  /** Record-time range, ms (complete after `ready`). */
+  get range(): { start: number; end: number } | null {
+    let start = Infinity;
+    let end = -Infinity;
+    for (const c of this.chunks) {
+      if (c.count === 0) continue;
+      start = Math.min(start, c.minPub);
+      end = Math.max(end, c.maxPub);
+    }
+    return Number.isFinite(start) ? { start, end } : null;
+  }
+
+  get hasRecordedSnapshots(): boolean {
+    return this.keyframes.some((k) => k.source === 'recorded');
+  }
+
+  /** The index pass; runs once, later calls share it. */
+  ready(): Promise<void> {
+    this.indexing ??= this.buildIndex();
+    return this.indexing;
+  }
+
+  /** The records of the first chunk (what the first frame shows) without waiting for the index. */
+  async firstFrame(): Promise<SnapshotRecord> {
+    const state = new TwinState();
+    let t = NaN;
+    for (let c = 0; c < this.chunks.length && Number.isNaN(t); c++) {
+      const chunk = await this.chunk(c);
+      if (!chunk || chunk.count === 0) continue;
+      this.forEachRecord(c, chunk, 0, chunk.count, (r) => state.apply(r));
+      t = chunk.maxPub;
+    }
+    return state.snapshot(Number.isNaN(t) ? 0 : t);
+  }
+
+  /** The twin at record time `t` (ms): latest State/Position/Count with t ≤ T, alerts active then. */
+  async seek(t: number): Promise<SnapshotRecord> {
+    await this.ready();
+    const k = this.keyframeAt(t);
+    const state = k ? await this.loadKeyframe(k) : new TwinState();
+    const from = k ? k.t : -Infinity;
+    await this.scan(from, t, (r) => state.apply(r));
+    return state.snapshot(t);
+  }
+
+  /** Records with t in (from, to], sorted by t (stable: file order on ties). */
+  async read(from: number, to: number): Promise<TelemetryRecord[]> {
+    const out: { r: TelemetryRecord; t: number; i: number }[] = [];
+    let i = 0;
+    await this.scan(from, to, (r, pub) => out.push({ r, t: pub, i: i++ }));
+    out.sort((a, b) => a.t - b.t || a.i - b.i);
+    return out.map((o) => o.r);
+  }
+
+  /** Calls `fn` for every record with t in (from, to], chunk by chunk (each chunk in time order). */
+  async scan(from: number, to: number, fn: (r: TelemetryRecord, pub: number) => void): Promise<void> {
+    for (let c = 0; c < this.chunks.length; c++) {
+      const e = this.chunks[c]!;
+      if (e.count > 0 && (e.maxPub <= from || e.minPub > to)) continue;
+      const chunk = await this.chunk(c);
+      if (!chunk || chunk.count === 0 || chunk.maxPub <= from || chunk.minPub > to) continue;
+      const lo = upperBound(chunk.pub, from);
+      const hi = upperBound(chunk.pub, to);
+      this.forEachRecord(c, chunk, lo, hi, fn);
+    }
+  }
+
+  timeline(buckets = 600): Timeline | null {
+    const range = this.range;
+    if (!range) return null;
+    const ps = this.perSecond;
+    const seconds = ps.messages.length;
+    const bucketS = Math.max(1, Math.ceil(seconds / Math.max(1, buckets)));
+    const rate: number[] = [];
+    const people: (number | null)[] = [];
+    for (let b = 0; b * bucketS < seconds; b++) {
+      let m = 0;
+      let p: number | null = null;
+      for (let s = b * bucketS; s < Math.min(seconds, (b + 1) * bucketS); s++) {
+        m += ps.messages[s] ?? 0;
+        const v = ps.people[s];
+        if (v !== undefined && v >= 0) p = v;
+      }
+      rate.push(m / bucketS);
+      people.push(p);
+    }
+    return { start: range.start, end: range.end, bucketMs: bucketS * 1000, rate, people, peopleBasis: ps.basis, alerts: this.alertMarks };
+  }
+
+  async close(): Promise<void> {
+    this.state = 'closed';
+    this.cache.clear();
+    await Promise.all(this.files.map((f) => f.close()));
+  }
+
+  // ── index pass ────────────────────────────────────────────────
+  private async buildIndex(): Promise<void> {
+    this.state = 'indexing';
+    const built = new TwinState();
+    let prevMaxPub = -Infinity;
+    let lastKey = -Infinity;
+    let period = KEYFRAME_PERIOD_MS;
+    let builtBytes = 0;
+    const hasSnapshots = this.files.some((f) => [...f.channels.values()].some((ch) => ch.topic === SNAPSHOT_TOPIC));
+    const zoneCounts = new Map<string, number>();
+    let peopleSum = 0;
+    const positionedPerSecond = new Map<number, Set<string>>();
+    for (let c = 0; c < this.chunks.length; c++) {
+      if (this.state === 'closed') return;
+      const chunk = await this.chunk(c);
+      if (!chunk || chunk.count === 0) continue;
+      const kinds = this.kindsOf(this.chunks[c]!.file);
+      for (let i = 0; i < chunk.count; i++) {
+        const pub = chunk.pub[i]!;
+        const sec = this.secondOf(pub);
+        this.perSecond.messages[sec] = (this.perSecond.messages[sec] ?? 0) + 1;
+        const kind = kinds.get(chunk.channel[i]!) ?? null;
+        if (kind === 'snapshot') {
+          if (pub >= prevMaxPub) this.keyframes.push({ t: pub, chunk: c, source: 'recorded', message: i });
+          continue;
+        }
+        if (kind === null) continue;
+        if (!hasSnapshots || kind === 'count' || kind === 'alert') {
+          const r = decodeRecord(kind, chunk.bytes.subarray(chunk.start[i], chunk.end[i]));
+          if (!r) {
+            this.rejected++;
+            continue;
+          }
+          if (r.kind === 'count') {
+            peopleSum += r.record.count - (zoneCounts.get(r.record.zone) ?? 0);
+            zoneCounts.set(r.record.zone, r.record.count);
+            this.perSecond.people[sec] = peopleSum;
+            this.perSecond.basis = 'zone counts';
+          } else if (r.kind === 'alert' && r.record.active) {
+            const { id, t, entity, severity, code, message } = r.record;
+            this.alertMarks.push({ id, t, entity, severity, code, message });
+          } else if (r.kind === 'position' && zoneCounts.size === 0) {
+            let ids = positionedPerSecond.get(sec);
+            if (!ids) positionedPerSecond.set(sec, (ids = new Set()));
+            ids.add(r.record.id);
+          }
+          if (!hasSnapshots) {
+            built.apply(r);
+            const next = chunk.pub[i + 1];
+            if (pub >= lastKey + period && pub >= prevMaxPub && (next === undefined || next > pub)) {
+              const json = JSON.stringify(built.snapshot(pub));
+              this.keyframes.push({ t: pub, chunk: c, source: 'built', json });
+              builtBytes += json.length;
+              lastKey = pub;
+              if (builtBytes > KEYFRAME_BUDGET_BYTES) {
+                // Thin: keep every other keyframe and double the period from here on.
+                this.keyframes = this.keyframes.filter((_, j) => j % 2 === 0);
+                builtBytes = this.keyframes.reduce((s, k) => s + (k.source === 'built' ? k.json.length : 0), 0);
+                period *= 2;
+              }
+            }
+          }
+        }
+      }
+      prevMaxPub = Math.max(prevMaxPub, chunk.maxPub);
+    }
+    if (this.perSecond.basis === 'none' && positionedPerSecond.size > 0) {
+      this.perSecond.basis = 'positioned ids';
+      for (const [sec, ids] of positionedPerSecond) this.perSecond.people[sec] = ids.size;
+    }
+    this.dropUnsafeKeyframes();
+    this.state = 'ready';
+  }
+
+  /** Keeps only keyframes no later chunk undercuts (see the file comment). */
+  private dropUnsafeKeyframes(): void {
+    const suffixMin = new Float64Array(this.chunks.length + 1).fill(Infinity);
+    for (let c = this.chunks.length - 1; c >= 0; c--) suffixMin[c] = Math.min(suffixMin[c + 1]!, this.chunks[c]!.count ? this.chunks[c]!.minPub : Infinity);
+    this.keyframes = this.keyframes.filter((k) => suffixMin[k.chunk + 1]! > k.t).sort((a, b) => a.t - b.t);
+  }
+
+  private keyframeAt(t: number): Keyframe | null {
+    let lo = 0;
+    let hi = this.keyframes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.keyframes[mid]!.t <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 ? this.keyframes[lo - 1]! : null;
+  }
+
+  private async loadKeyframe(k: Keyframe): Promise<TwinState> {
+    if (k.source === 'built') return TwinState.from(JSON.parse(k.json) as SnapshotRecord);
+    const chunk = (await this.chunk(k.chunk))!;
+    const raw: unknown = JSON.parse(new TextDecoder().decode(chunk.bytes.subarray(chunk.start[k.message], chunk.end[k.message])));
+    const parsed = SnapshotSchema.safeParse(raw);
+    if (!parsed.success) {
+      // A damaged snapshot: fall back to the keyframe before it.
+      this.rejected++;
+      this.keyframes = this.keyframes.filter((x) => x !== k);
+      const prev = this.keyframeAt(k.t);
+      if (!prev) return new TwinState();
+      const st = await this.loadKeyframe(prev);
+      await this.scan(prev.t, k.t, (r) => st.apply(r));
+      return st;
+    }
+    return TwinState.from(parsed.data as SnapshotRecord);
+  }
+
+  // ── chunks ────────────────────────────────────────────────────
+  private async chunk(c: number): Promise<DecodedChunk | null> {
+    const hit = this.cache.get(c);
+    if (hit) {
+      this.cache.delete(c);
+      this.cache.set(c, hit);
+      return hit;
+    }
+    const e = this.chunks[c]!;
+    let chunk: DecodedChunk;
+    try {
+      chunk = await e.file.readChunk(e.index);
+    } catch (err) {
+      const msg = `${(err as Error).message}; the records of that chunk are skipped`;
+      if (!this.notices.includes(msg)) this.notices.push(msg);
+      e.count = 0;
+      return null;
+    }
+    e.minPub = chunk.minPub;
+    e.maxPub = chunk.maxPub;
+    e.count = chunk.count;
+    this.refreshChannels(); // a sequentially read file defines channels inside its chunks
+    this.cache.set(c, chunk);
+    this.cacheBytes += chunk.bytes.byteLength;
+    for (const [key, old] of this.cache) {
+      if (this.cacheBytes <= CHUNK_CACHE_BYTES || key === c) break;
+      this.cache.delete(key);
+      this.cacheBytes -= old.bytes.byteLength;
+    }
+    return chunk;
+  }
+
+  private forEachRecord(c: number, chunk: DecodedChunk, lo: number, hi: number, fn: (r: TelemetryRecord, pub: number) => void): void {
+    const kinds = this.kindsOf(this.chunks[c]!.file);
+    for (let i = lo; i < hi; i++) {
+      const kind = kinds.get(chunk.channel[i]!);
+      if (!kind || kind === 'snapshot') continue;
+      const r = decodeRecord(kind, chunk.bytes.subarray(chunk.start[i], chunk.end[i]));
+      if (r) fn(r, chunk.pub[i]!);
+    }
+  }
+
+  private kindsOf(file: McapChunkFile): Map<number, RecordTopicKind | 'snapshot' | null> {
+    let m = this.kinds.get(file);
+    if (!m || m.size !== file.channels.size) {
+      m = new Map();
+      for (const ch of file.channels.values()) m.set(ch.id, ch.topic === SNAPSHOT_TOPIC ? 'snapshot' : topicKind(ch.topic, ch.messageEncoding));
+      this.kinds.set(file, m);
+    }
+    return m;
+  }
+
+  private refreshChannels(): void {
+    for (const f of this.files) {
+      for (const ch of f.channels.values()) {
+        if (ch.topic === SNAPSHOT_TOPIC || topicKind(ch.topic, ch.messageEncoding)) continue;
+        if (this.unknownChannels.some((u) => u.file === f.path && u.topic === ch.topic)) continue;
+        this.unknownChannels.push({ file: f.path, topic: ch.topic, messageEncoding: ch.messageEncoding, schema: ch.schemaName });
+      }
+    }
+  }
+
+  private secondOf(pub: number): number {
+    const ps = this.perSecond;
+    if (Number.isNaN(ps.origin)) ps.origin = Math.floor(pub / 1000) * 1000;
+    if (pub < ps.origin) {
+      // Earlier than anything seen (a later chunk reaching back): shift the arrays.
+      const shift = Math.ceil((ps.origin - pub) / 1000);
+      ps.messages = [...new Array<number>(shift).fill(0), ...ps.messages];
+      ps.people = [...new Array<number>(shift).fill(-1), ...ps.people];
+      ps.origin -= shift * 1000;
+    }
+    return Math.floor((pub - ps.origin) / 1000);
+  }
+}
+
+/** First index with a[i] > x in a sorted array. */
+function upperBound(a: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TelemetryRecord } from '../../../../common/records.js';
+import { TwinState, type SnapshotRecord } from '../../../../main/recording/snapshots.js';
+import { Recording } from '../../../../main/replay/Recording.js';
+import { McapOpenError } from '../../../../main/replay/McapChunkFile.js';
+import { writeFixtureRecording, writeForeignMcap, type FixtureInfo } from '../../../helpers/mcapFixture.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'twin-replay-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Brute force: fold every written record with t ≤ T, from the start. */
+function truthAt(records: readonly TelemetryRecord[], t: number): SnapshotRecord {
+  const st = new TwinState();
+  for (const r of records) if (r.record.t <= t) st.apply(r);
+  return st.snapshot(t);
+}
+const byKey = <R,>(rows: R[], key: (r: R) => string) => Object.fromEntries(rows.map((r) => [key(r), r]));
+function expectSameTwin(actual: SnapshotRecord, expected: SnapshotRecord): void {
+  expect(byKey(actual.states, (r) => r.id)).toEqual(byKey(expected.states, (r) => r.id));
+  expect(byKey(actual.positions, (r) => r.id)).toEqual(byKey(expected.positions, (r) => r.id));
+  expect(byKey(actual.counts, (r) => r.zone)).toEqual(byKey(expected.counts, (r) => r.zone));
+  expect(byKey(actual.alerts, (r) => r.id)).toEqual(byKey(expected.alerts, (r) => r.id));
+}
+
+function randomTimes(info: FixtureInfo, n: number, seed: number): number[] {
+  let s = seed;
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    out.push(Math.round(info.start - 500 + (s / 2147483648) * (info.end - info.start + 1000)));
+  }
+  return out;
+}
+
+describe.each([
+  { name: 'with recorded /snapshot keyframes', snapshots: true },
+  { name: 'without snapshots (keyframes built in the index pass)', snapshots: false },
+])('Recording seek $name', ({ snapshots }) => {
+  const records: TelemetryRecord[] = [];
+  let info: FixtureInfo;
+  let rec: Recording;
+  const file = join(dir, `seek-${snapshots}.mcap`);
+  beforeAll(async () => {
+    info = await writeFixtureRecording(file, { durationS: 300, robots: 8, people: 30, snapshots, chunkSize: 32 * 1024, onRecord: (r) => records.push(r) });
+    rec = await Recording.open(file);
+    await rec.ready();
+  });
+  afterAll(() => rec.close());
+
+  it('shows every entity at random moments exactly as a sequential scan from the start does', async () => {
+    expect(rec.chunks.length).toBeGreaterThan(10);
+    expect(rec.hasRecordedSnapshots).toBe(snapshots);
+    for (const t of randomTimes(info, 25, snapshots ? 1 : 2)) {
+      expectSameTwin(await rec.seek(t), truthAt(records, t));
+    }
+  });
+
+  it('seeks at exact record times, before the start and after the end', async () => {
+    const someT = records[Math.floor(records.length / 2)]!.record.t;
+    for (const t of [someT, someT - 1, info.start - 1, info.end + 60_000]) expectSameTwin(await rec.seek(t), truthAt(records, t));
+    expect((await rec.seek(info.start - 1)).states).toEqual([]);
+  });
+
+  it('reads a time window in time order with every record in it', async () => {
+    const from = info.start + 42_000;
+    const to = info.start + 47_500;
+    const got = await rec.read(from, to);
+    const want = records.filter((r) => r.record.t > from && r.record.t <= to);
+    expect(got.length).toBe(want.length);
+    expect(got.map((r) => r.record.t)).toEqual([...want.map((r) => r.record.t)].sort((a, b) => a - b));
+  });
+
+  it('gives a timeline with message rate, people and the alerts raised', () => {
+    const tl = rec.timeline(60)!;
+    expect(tl.start).toBe(records.reduce((m, r) => Math.min(m, r.record.t), Infinity));
+    expect(tl.peopleBasis).toBe('zone counts');
+    expect(Math.max(...tl.people.map((p) => p ?? 0))).toBe(30);
+    expect(tl.rate.reduce((a, b) => a + b, 0) * (tl.bucketMs / 1000)).toBeGreaterThanOrEqual(records.length);
+    expect(tl.alerts.length).toBe(records.filter((r) => r.kind === 'alert' && r.record.active).length);
+  });
+});
+
+describe('Recording: damaged, foreign and rotated files', () => {
+  it('opens a file cut off by a crash with everything before the damage and says what was lost', async () => {
+    const records: TelemetryRecord[] = [];
+    const full = join(dir, 'full.mcap');
+    const info = await writeFixtureRecording(full, { durationS: 200, robots: 5, people: 10, snapshots: true, chunkSize: 16 * 1024, onRecord: (r) => records.push(r) });
+    const cut = join(dir, 'cut.mcap');
+    const bytes = readFileSync(full);
+    writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+    const rec = await Recording.open(cut);
+    await rec.ready();
+    expect(rec.files[0]!.mode).toBe('sequential');
+    expect(rec.notices.join('\n')).toMatch(/cut off.*lost/);
+    const range = rec.range!;
+    expect(range.start).toBe(info.start + 10);
+    expect(range.end).toBeLessThan(info.end);
+    expect(range.end).toBeGreaterThan(info.start + 60_000);
+    // Everything before the damage is there, exactly.
+    for (const t of [info.start + 30_000, range.end - 5000, range.end]) expectSameTwin(await rec.seek(t), truthAt(records, t));
+    await rec.close();
+  });
+
+  it('rejects a file that is not MCAP with a message naming it', async () => {
+    const bad = join(dir, 'bad.mcap');
+    writeFileSync(bad, 'this is not mcap at all');
+    await expect(Recording.open(bad)).rejects.toThrow(McapOpenError);
+    await expect(Recording.open(bad)).rejects.toThrow(/bad\.mcap: not an MCAP file/);
+  });
+
+  it.each([true, false])('opens a foreign recording (chunked: %s), lists and ignores unknown channels', async (chunked) => {
+    const f = join(dir, `foreign-${chunked}.mcap`);
+    const { positions } = await writeForeignMcap(f, { chunked, seconds: 20 });
+    const rec = await Recording.open(f);
+    await rec.ready();
+    expect(rec.unknownChannels.map((c) => `${c.topic} ${c.messageEncoding}`).sort()).toEqual(['/camera/info protobuf', '/tf cdr']);
+    const all = await rec.read(-Infinity, Infinity);
+    expect(all.length).toBe(positions);
+    expect(all.every((r) => r.kind === 'position')).toBe(true);
+    const snap = await rec.seek(rec.range!.start + 10_500);
+    expect(snap.positions.map((p) => [p.id, p.x]).sort()).toEqual([['dev-0', 10], ['dev-1', 11], ['dev-2', 12]]);
+    expect(rec.timeline()!.peopleBasis).toBe('positioned ids');
+    await rec.close();
+  });
+
+  it('reads a folder of rotated files as one continuous timeline across the boundary', async () => {
+    const folder = join(dir, 'rotated');
+    mkdirSync(folder);
+    const records: TelemetryRecord[] = [];
+    const start = Date.parse('2026-11-24T09:00:00Z');
+    const a = await writeFixtureRecording(join(folder, 'twin-20261124-090000.mcap'), { start, durationS: 60, robots: 4, people: 6, snapshots: true, onRecord: (r) => records.push(r) });
+    await writeFixtureRecording(join(folder, 'twin-20261124-090101.mcap'), { start: a.end + 50, durationS: 60, robots: 4, people: 6, snapshots: true, seed: 7, onRecord: (r) => records.push(r) });
+    const rec = await Recording.open(folder);
+    await rec.ready();
+    expect(rec.files.length).toBe(2);
+    expect(rec.range!.start).toBe(start + 10);
+    for (const t of [a.end - 100, a.end + 20, a.end + 3000, a.end + 59_000]) expectSameTwin(await rec.seek(t), truthAt(records, t));
+    const across = await rec.read(a.end - 2000, a.end + 2000);
+    expect(across.length).toBe(records.filter((r) => r.record.t > a.end - 2000 && r.record.t <= a.end + 2000).length);
+    await rec.close();
+  });
+});
