@@ -3,5 +3,9 @@
  * and 3D objects through the WorkbenchContext; order decides tab order ties and key overrides).
  */
 import type { Feature } from '../shell/WorkbenchContext.js';
+import { modelFeature } from './model/index.js';
+import { entitiesFeature } from './entities/index.js';
+import { peopleFeature } from './people/index.js';
+import { alertsFeature } from './alerts/index.js';
 
-export const FEATURES: Feature[] = [];
+export const FEATURES: Feature[] = [modelFeature, entitiesFeature, peopleFeature, alertsFeature];

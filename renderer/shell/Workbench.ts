@@ -309,14 +309,21 @@ export class Workbench implements WorkbenchContext {
     if (api.status().state === 'connected') void this.loadSession();
   }
 
-  private async loadSession(): Promise<void> {
+  /**
+   * Reads the session and settings after each (re)connect. A busy host may answer late (the
+   * socket can hold a backlog of telemetry frames): retry while connected, and tell the user
+   * only when it keeps failing.
+   */
+  private async loadSession(attempt = 1): Promise<void> {
     try {
       const [info, settings] = await Promise.all([this.api.call('session.info', {}), this.api.call('settings.get', {})]);
       sessionStore.setState({ info, source: info.source });
       settingsStore.setState({ settings, loaded: true });
       if (layoutStore.getState().mode !== settings.layout) layoutStore.setState({ mode: settings.layout });
     } catch (e) {
-      this.notify('error', `Could not read the workbench session: ${(e as Error).message}`);
+      if (this.api.status().state !== 'connected') return; // the next connect tries again
+      if (attempt === 2) this.notify('warn', `The workbench is slow to answer (${(e as Error).message}); still trying`);
+      setTimeout(() => void this.loadSession(attempt + 1), Math.min(10_000, 1000 * attempt));
     }
   }
 
