@@ -26,8 +26,12 @@ export interface StructureStorey {
   walkable: PlanMultiPolygon;
   /** Area of `walkable`, m². */
   walkableArea: number;
-  /** Obstacles (walls, columns, furniture, windows, …) cut at `elevation + OBSTACLE_CUT_HEIGHT`, unioned. */
-  obstacles: PlanMultiPolygon;
+  /**
+   * Obstacles (walls, columns, furniture, windows, …) cut at `elevation + OBSTACLE_CUT_HEIGHT`: one
+   * polygon per cut outline, NOT unioned (they may overlap where walls meet; unioning thousands of
+   * them costs more than every other step together, and `walkable` already has them subtracted).
+   */
+  obstacles: PlanPolygon[];
   /** Where `walkable` came from: IfcSpace footprints, IfcSlab footprints, or the hull of the walls. */
   walkableSource: 'spaces' | 'slabs' | 'walls' | 'none';
 }

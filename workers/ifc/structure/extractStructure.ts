@@ -70,6 +70,17 @@ function idList(api: IfcAPI, modelID: number, type: number): number[] {
   return out;
 }
 
+/** True when one ring's bounding box holds another's (a hole, e.g. a hollow column): then the cut needs even–odd. */
+function nested(rings: PlanPoint[][]): boolean {
+  const boxes = rings.map((r) => {
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    for (const [x, y] of r) (x0 = Math.min(x0, x)), (y0 = Math.min(y0, y)), (x1 = Math.max(x1, x)), (y1 = Math.max(y1, y));
+    return [x0, y0, x1, y1] as const;
+  });
+  for (const a of boxes) for (const b of boxes) if (a !== b && a[0] <= b[0] && a[1] <= b[1] && a[2] >= b[2] && a[3] >= b[3]) return true;
+  return false;
+}
+
 function doorGeometry(mesh: PlacedPlanMesh): DoorGeometry {
   const u = mesh.axis;
   const v: PlanPoint = [-u[1], u[0]];
@@ -113,32 +124,32 @@ export function extractStructure(api: IfcAPI, modelID: number, opts: ExtractStru
 
   // (2) Spaces.
   const spaceIds = idList(api, modelID, IFCSPACE);
-  const spaceMeshes = new Map<number, PlacedPlanMesh>();
+  /** Footprint of each space mesh, cut near its floor while streaming (the mesh itself is not kept). */
+  const spaceCuts = new Map<number, { footprint: PlanMultiPolygon; zmin: number }>();
   if (spaceIds.length > 0) {
     const t0 = now();
-    api.StreamMeshes(modelID, spaceIds, (mesh: FlatMesh) => {
-      const m = readPlanMesh(api, modelID, mesh);
-      if (m) spaceMeshes.set(mesh.expressID, m);
-    });
-    geometryMs += now() - t0;
-  }
-  const spaces: StructureSpace[] = [];
-  for (const id of spaceIds) {
-    const line = api.GetLine(modelID, id) as Record<string, unknown>;
-    const mesh = spaceMeshes.get(id);
-    let footprint: PlanMultiPolygon = [];
-    if (mesh) {
-      elements++;
+    api.StreamMeshes(modelID, spaceIds, (flat: FlatMesh) => {
+      const mesh = readPlanMesh(api, modelID, flat);
+      if (!mesh) return;
       const height = mesh.max[2] - mesh.min[2];
-      footprint = polygonsFromRings(sliceMesh(mesh, mesh.min[2] + Math.min(OBSTACLE_CUT_HEIGHT, height / 2) + CUT_EPSILON));
+      let footprint = polygonsFromRings(sliceMesh(mesh, mesh.min[2] + Math.min(OBSTACLE_CUT_HEIGHT, height / 2) + CUT_EPSILON));
       if (footprint.length === 0) {
         const pts: PlanPoint[] = [];
         for (let i = 0; i < mesh.positions.length; i += 3) pts.push([mesh.positions[i]!, mesh.positions[i + 1]!]);
         const hull = convexHull(pts);
         if (hull.length >= 3) footprint = [[hull]];
       }
-    }
-    const storey = spatial.storeyOf(id) ?? (mesh ? storeyByZ(mesh.min[2]) : null);
+      spaceCuts.set(flat.expressID, { footprint, zmin: mesh.min[2] });
+    });
+    geometryMs += now() - t0;
+  }
+  const spaces: StructureSpace[] = [];
+  for (const id of spaceIds) {
+    const line = api.GetLine(modelID, id) as Record<string, unknown>;
+    const cut = spaceCuts.get(id);
+    const footprint: PlanMultiPolygon = cut?.footprint ?? [];
+    if (cut) elements++;
+    const storey = spatial.storeyOf(id) ?? (cut ? storeyByZ(cut.zmin) : null);
     if (storey === null) continue;
     spaces.push({
       expressID: id,
@@ -150,7 +161,7 @@ export function extractStructure(api: IfcAPI, modelID: number, opts: ExtractStru
       area: multiPolygonArea(footprint),
     });
   }
-  spaceMeshes.clear();
+  spaceCuts.clear();
 
   // (3) One pass over all other meshes.
   const obstacleRings: PlanPolygon[][] = spatial.storeys.map(() => []);
@@ -162,7 +173,8 @@ export function extractStructure(api: IfcAPI, modelID: number, opts: ExtractStru
   api.StreamAllMeshes(modelID, (flat: FlatMesh) => {
     const id = flat.expressID;
     const type = typeName(id).toUpperCase();
-    const mesh = readPlanMesh(api, modelID, flat);
+    // Stair meshes are kept for after the pass; everything else is used inside this callback.
+    const mesh = readPlanMesh(api, modelID, flat, STAIR_TYPES.has(type));
     if (!mesh) return;
     elements++;
     if (OBSTACLE_TYPES.has(type)) {
@@ -170,7 +182,8 @@ export function extractStructure(api: IfcAPI, modelID: number, opts: ExtractStru
         const h = elevations[s]! + OBSTACLE_CUT_HEIGHT + CUT_EPSILON;
         if (mesh.min[2] >= h || mesh.max[2] <= h) continue;
         const rings = sliceMesh(mesh, h);
-        for (const r of rings) obstacleRings[s]!.push([r]);
+        if (rings.length > 1 && nested(rings)) obstacleRings[s]!.push(...polygonsFromRings(rings));
+        else for (const r of rings) obstacleRings[s]!.push([r]);
         if (WALL_TYPES.has(type)) for (const r of rings) wallPoints[s]!.push(...r);
       }
     } else if (type === 'IFCSLAB') {
@@ -185,7 +198,7 @@ export function extractStructure(api: IfcAPI, modelID: number, opts: ExtractStru
   geometryMs += now() - t1;
 
   // (6, first half) Floor base and obstacles per storey; doors need the base on storeys without spaces.
-  const obstacles = obstacleRings.map((polys) => unionPolygons(polys));
+  const obstacles = obstacleRings;
   const boxes = spaces.map((sp) => {
     const b = [Infinity, Infinity, -Infinity, -Infinity];
     for (const poly of sp.footprint) for (const [x, y] of poly[0] ?? []) (b[0] = Math.min(b[0]!, x)), (b[1] = Math.min(b[1]!, y)), (b[2] = Math.max(b[2]!, x)), (b[3] = Math.max(b[3]!, y));

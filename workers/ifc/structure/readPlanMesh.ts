@@ -15,11 +15,29 @@ export interface PlacedPlanMesh extends PlanMesh {
   axis: [number, number];
 }
 
-export function readPlanMesh(api: IfcAPI, modelID: number, mesh: FlatMesh): PlacedPlanMesh | null {
-  const parts: { pos: Float64Array; idx: Uint32Array }[] = [];
+/** Scratch buffers reused across calls: 70 000 meshes would otherwise mean 200 000 short-lived typed arrays. */
+let scratchPos = new Float64Array(1 << 16);
+let scratchIdx = new Uint32Array(1 << 16);
+
+function grow<T extends Float64Array | Uint32Array>(buf: T, need: number, make: (n: number) => T): T {
+  if (buf.length >= need) return buf;
+  let n = buf.length;
+  while (n < need) n *= 2;
+  const next = make(n);
+  next.set(buf);
+  return next;
+}
+
+/**
+ * The mesh in the building frame. Without `keep`, `positions` and `indices` are views of scratch
+ * buffers that the next call overwrites (use them inside the streaming callback); with `keep`, copies.
+ */
+export function readPlanMesh(api: IfcAPI, modelID: number, mesh: FlatMesh, keep = false): PlacedPlanMesh | null {
   let vertexCount = 0;
   let indexCount = 0;
   let axis: [number, number] = [1, 0];
+  const min: [number, number, number] = [Infinity, Infinity, Infinity];
+  const max: [number, number, number] = [-Infinity, -Infinity, -Infinity];
   const n = mesh.geometries.size();
   for (let g = 0; g < n; g++) {
     const placed = mesh.geometries.get(g);
@@ -33,19 +51,28 @@ export function readPlanMesh(api: IfcAPI, modelID: number, mesh: FlatMesh): Plac
         if (len > 1e-9) axis = [m[0]! / len, -m[2]! / len];
       }
       const count = verts.length / 6;
-      const pos = new Float64Array(count * 3);
+      scratchPos = grow(scratchPos, (vertexCount + count) * 3, (k) => new Float64Array(k));
+      scratchIdx = grow(scratchIdx, indexCount + idx.length, (k) => new Uint32Array(k));
+      const pos = scratchPos;
       for (let i = 0; i < count; i++) {
         const x = verts[i * 6]!;
         const y = verts[i * 6 + 1]!;
         const z = verts[i * 6 + 2]!;
-        const wx = m[0]! * x + m[4]! * y + m[8]! * z + m[12]!;
-        const wy = m[1]! * x + m[5]! * y + m[9]! * z + m[13]!;
-        const wz = m[2]! * x + m[6]! * y + m[10]! * z + m[14]!;
-        pos[i * 3] = wx;
-        pos[i * 3 + 1] = -wz;
-        pos[i * 3 + 2] = wy;
+        const bx = m[0]! * x + m[4]! * y + m[8]! * z + m[12]!;
+        const by = -(m[2]! * x + m[6]! * y + m[10]! * z + m[14]!);
+        const bz = m[1]! * x + m[5]! * y + m[9]! * z + m[13]!;
+        const o = (vertexCount + i) * 3;
+        pos[o] = bx;
+        pos[o + 1] = by;
+        pos[o + 2] = bz;
+        if (bx < min[0]) min[0] = bx;
+        if (by < min[1]) min[1] = by;
+        if (bz < min[2]) min[2] = bz;
+        if (bx > max[0]) max[0] = bx;
+        if (by > max[1]) max[1] = by;
+        if (bz > max[2]) max[2] = bz;
       }
-      parts.push({ pos, idx: idx.slice() });
+      for (let i = 0; i < idx.length; i++) scratchIdx[indexCount + i] = idx[i]! + vertexCount;
       vertexCount += count;
       indexCount += idx.length;
     } finally {
@@ -53,24 +80,7 @@ export function readPlanMesh(api: IfcAPI, modelID: number, mesh: FlatMesh): Plac
     }
   }
   if (vertexCount === 0 || indexCount === 0) return null;
-  const positions = new Float64Array(vertexCount * 3);
-  const indices = new Uint32Array(indexCount);
-  let vo = 0;
-  let io = 0;
-  for (const p of parts) {
-    positions.set(p.pos, vo * 3);
-    for (let i = 0; i < p.idx.length; i++) indices[io + i] = p.idx[i]! + vo;
-    vo += p.pos.length / 3;
-    io += p.idx.length;
-  }
-  const min: [number, number, number] = [Infinity, Infinity, Infinity];
-  const max: [number, number, number] = [-Infinity, -Infinity, -Infinity];
-  for (let i = 0; i < positions.length; i += 3) {
-    for (let k = 0; k < 3; k++) {
-      const v = positions[i + k]!;
-      if (v < min[k]!) min[k] = v;
-      if (v > max[k]!) max[k] = v;
-    }
-  }
+  const positions = keep ? scratchPos.slice(0, vertexCount * 3) : scratchPos.subarray(0, vertexCount * 3);
+  const indices = keep ? scratchIdx.slice(0, indexCount) : scratchIdx.subarray(0, indexCount);
   return { positions, indices, min, max, axis };
 }

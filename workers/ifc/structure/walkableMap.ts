@@ -43,10 +43,10 @@ export function unionPolygons(polygons: PlanPolygon[]): PlanMultiPolygon {
   return cleanMultiPolygon(acc);
 }
 
-/** `subject` minus `clip`. */
-export function differencePolygons(subject: PlanMultiPolygon, clip: PlanMultiPolygon): PlanMultiPolygon {
+/** `subject` minus every polygon of `clip` (the clip polygons may overlap each other). */
+export function differencePolygons(subject: PlanMultiPolygon, clip: PlanPolygon[]): PlanMultiPolygon {
   if (subject.length === 0 || clip.length === 0) return subject;
-  const result = attempt((g) => polygonClipping.difference(snap(subject, g), snap(clip, g)));
+  const result = attempt((g) => polygonClipping.difference(snap(subject, g), ...snap(clip, g)));
   if (result) return cleanMultiPolygon(result);
   let acc = snap(subject, 1e-3);
   for (const p of snap(clip, 1e-3)) {
@@ -59,15 +59,44 @@ export function differencePolygons(subject: PlanMultiPolygon, clip: PlanMultiPol
   return cleanMultiPolygon(acc);
 }
 
+type Box = [number, number, number, number];
+function ringBox(ring: PlanRing): Box {
+  const b: Box = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const [x, y] of ring) {
+    if (x < b[0]) b[0] = x;
+    if (y < b[1]) b[1] = y;
+    if (x > b[2]) b[2] = x;
+    if (y > b[3]) b[3] = y;
+  }
+  return b;
+}
+const overlaps = (a: Box, b: Box) => a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+
 /**
- * The walkable map of one storey: (base ∪ door passages) − obstacles, with the door passages added
- * back afterwards so that a door stays passable even where the wall's opening was not cut.
+ * The walkable map of one storey: (base ∪ door passages) − obstacles, where the obstacles touching a
+ * door passage get the passage cut out first, so that a door stays passable even where the wall's
+ * opening was not cut (or a door frame or furniture stands in it). Two sweeps in all, whatever the
+ * number of obstacles: the union of the floor and one difference with every obstacle at once.
  */
-export function buildWalkable(base: PlanMultiPolygon, obstacles: PlanMultiPolygon, doorPassages: PlanRing[]): PlanMultiPolygon {
+export function buildWalkable(base: PlanMultiPolygon, obstacles: PlanPolygon[], doorPassages: PlanRing[]): PlanMultiPolygon {
   const doors: PlanPolygon[] = doorPassages.map((r) => [r]);
   const floor = unionPolygons([...base, ...doors]);
-  const free = differencePolygons(floor, obstacles);
-  return doors.length ? unionPolygons([...free, ...doors]) : free;
+  const doorBoxes = doorPassages.map(ringBox);
+  const clip: PlanPolygon[] = [];
+  for (const ob of obstacles) {
+    const box = ringBox(ob[0]!);
+    const hits = doors.filter((_, i) => overlaps(box, doorBoxes[i]!));
+    if (hits.length === 0) {
+      clip.push(ob);
+      continue;
+    }
+    try {
+      clip.push(...polygonClipping.difference(ob, ...hits));
+    } catch {
+      clip.push(ob);
+    }
+  }
+  return differencePolygons(floor, clip);
 }
 
 /**
