@@ -165,8 +165,12 @@ export class Recording {
     return out.map((o) => o.r);
   }
 
-  /** Calls `fn` for every record with t in (from, to], chunk by chunk (each chunk in time order). */
-  async scan(from: number, to: number, fn: (r: TelemetryRecord, pub: number) => void): Promise<void> {
+  /**
+   * Calls `fn` for every record with t in (from, to], chunk by chunk, each chunk in time order
+   * (chunk order is file order: globally in time order for recordings written as they arrive).
+   * `kinds` limits decoding to those record kinds (others are skipped undecoded).
+   */
+  async scan(from: number, to: number, fn: (r: TelemetryRecord, pub: number) => void, kinds?: ReadonlySet<RecordTopicKind>): Promise<void> {
     for (let c = 0; c < this.chunks.length; c++) {
       const e = this.chunks[c]!;
       if (e.count > 0 && (e.maxPub <= from || e.minPub > to)) continue;
@@ -174,7 +178,7 @@ export class Recording {
       if (!chunk || chunk.count === 0 || chunk.maxPub <= from || chunk.minPub > to) continue;
       const lo = upperBound(chunk.pub, from);
       const hi = upperBound(chunk.pub, to);
-      this.forEachRecord(c, chunk, lo, hi, fn);
+      this.forEachRecord(c, chunk, lo, hi, fn, kinds);
     }
   }
 
@@ -219,7 +223,7 @@ export class Recording {
     let peopleSum = 0;
     const positionedPerSecond = new Map<number, Set<string>>();
     for (let c = 0; c < this.chunks.length; c++) {
-      if (this.state === 'closed') return;
+      if ((this.state as RecordingState) === 'closed') return;
       const chunk = await this.chunk(c);
       if (!chunk || chunk.count === 0) continue;
       const kinds = this.kindsOf(this.chunks[c]!.file);
@@ -348,11 +352,11 @@ export class Recording {
     return chunk;
   }
 
-  private forEachRecord(c: number, chunk: DecodedChunk, lo: number, hi: number, fn: (r: TelemetryRecord, pub: number) => void): void {
+  private forEachRecord(c: number, chunk: DecodedChunk, lo: number, hi: number, fn: (r: TelemetryRecord, pub: number) => void, only?: ReadonlySet<RecordTopicKind>): void {
     const kinds = this.kindsOf(this.chunks[c]!.file);
     for (let i = lo; i < hi; i++) {
       const kind = kinds.get(chunk.channel[i]!);
-      if (!kind || kind === 'snapshot') continue;
+      if (!kind || kind === 'snapshot' || (only && !only.has(kind))) continue;
       const r = decodeRecord(kind, chunk.bytes.subarray(chunk.start[i], chunk.end[i]));
       if (r) fn(r, chunk.pub[i]!);
     }

@@ -50,13 +50,13 @@ export function decodeRecord(kind: RecordTopicKind, data: Uint8Array): Telemetry
   switch (kind) {
     case 'state':
       if (!isStr(o.id) || !isStr(o.kind) || !optNum(o.x) || !optNum(o.y) || !optNum(o.battery) || !optNum(o.speed)) return null;
-      return { kind, record: o as TelemetryRecord['record'] & { id: string; kind: string; t: number } };
+      return { kind, record: o as unknown as Extract<TelemetryRecord, { kind: 'state' }>['record'] };
     case 'position':
       if (!isStr(o.id) || !optNum(o.x) || !optNum(o.y)) return null;
-      return { kind, record: o as { id: string; t: number } };
+      return { kind, record: o as unknown as Extract<TelemetryRecord, { kind: 'position' }>['record'] };
     case 'count':
       if (!isStr(o.zone) || !isNum(o.count) || o.count < 0) return null;
-      return { kind, record: o as { zone: string; t: number; count: number } };
+      return { kind, record: o as unknown as Extract<TelemetryRecord, { kind: 'count' }>['record'] };
     case 'alert':
       if (!isStr(o.id) || typeof o.active !== 'boolean' || typeof o.entity !== 'string' || !isStr(o.code)) return null;
       if (o.severity !== 'info' && o.severity !== 'warning' && o.severity !== 'critical') return null;

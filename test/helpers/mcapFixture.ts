@@ -4,7 +4,7 @@
  * metadata record), with the project's McapFileWriter (chunked, zstd, indexed), optionally with
  * `/snapshot` keyframes from SnapshotWriter. Deterministic for a seed.
  *
- * The synthetic day: robots drive between random points of a 60 × 40 m floor at 0.8 m/s
+ * The synthetic day: robots drive between random points of a 56 × 30 m floor at 0.8 m/s
  * (1 Hz State), some stop to charge or fail (error → `/alert` raised, cleared on recovery);
  * people walk randomly (1 Hz Position); every 10 s a Count per zone (each floor cut into 4 zones).
  *
@@ -43,8 +43,8 @@ export interface FixtureInfo {
   people: string[];
 }
 
-export const FIXTURE_FLOOR_W = 60;
-export const FIXTURE_FLOOR_D = 40;
+export const FIXTURE_FLOOR_W = 56;
+export const FIXTURE_FLOOR_D = 30;
 const encoder = new TextEncoder();
 
 function rng(seed: number): () => number {

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { McapFileError } from '../../recording/McapMessageReader.js';
 import { summariseRecording, type RecordingSummary } from '../../recording/summariseRecording.js';
 import { parseFlags, UsageError, type CliCommand, type CliIo } from '../command.js';
+import { inspectAt } from '../../replay/inspectAt.js';
 
 const HELP = `Usage: twin inspect FILE.mcap [--json]
        twin inspect FILE.mcap --at TIME [--json]
@@ -29,7 +30,7 @@ Examples:
  * Extension point for `--at TIME` (owned by the replay feature): set `inspectAtHandler` from the
  * module that implements the seek; until then `--at` is reported as unavailable.
  */
-export let inspectAtHandler: ((file: string, at: string, json: boolean, io: CliIo) => Promise<number>) | null = null;
+export let inspectAtHandler: ((file: string, at: string, json: boolean, io: CliIo) => Promise<number>) | null = inspectAt;
 export function setInspectAtHandler(handler: typeof inspectAtHandler): void {
   inspectAtHandler = handler;
 }

@@ -1,0 +1,113 @@
+/**
+ * Density heatmap over a time window, per storey: people-seconds per grid cell, divided by the
+ * window length and the cell area → mean density in persons/m² and its Fruin level.
+ *
+ * Each positioned person (Position records, and State records of kind `person`) counts in the
+ * cell of its last sample until its next sample, for at most `holdMs` (default 5 s: a device
+ * that stops reporting stops counting), clipped to the window. Pure: fed records in time order
+ * by the reader (analyseWindow.ts).
+ */
+import type { PositionRecord, StateRecord } from '../../common/records.js';
+import { FRUIN_LEVELS, fruinLevel, type FruinLevel } from './fruinLevel.js';
+
+export interface HeatmapOptions {
+  from: number;
+  to: number;
+  /** Cell edge, m (default 1). */
+  cellM?: number;
+  holdMs?: number;
+}
+
+export interface StoreyHeatmap {
+  floor: string;
+  cellM: number;
+  /** Building-frame coordinates of the grid's minimum corner, m. */
+  x0: number;
+  y0: number;
+  cols: number;
+  rows: number;
+  /** Mean density per cell, P/m², row-major (row = y index). */
+  density: number[];
+  peak: number;
+  /** Cells with any presence, per Fruin level. */
+  levels: Record<FruinLevel, number>;
+  /** Person-seconds in the window on this storey. */
+  personSeconds: number;
+}
+
+interface Last {
+  floor: string;
+  x: number;
+  y: number;
+  t: number;
+}
+
+export class DensityHeatmap {
+  private readonly cellM: number;
+  private readonly holdMs: number;
+  private readonly last = new Map<string, Last>();
+  /** floor → cell key (ix,iy packed) → person-ms. */
+  private readonly cells = new Map<string, Map<number, number>>();
+
+  constructor(private readonly o: HeatmapOptions) {
+    this.cellM = o.cellM ?? 1;
+    this.holdMs = o.holdMs ?? 5000;
+    if (!(this.cellM > 0) || !(o.to > o.from)) throw new Error(`DensityHeatmap: need cellM > 0 and to > from (got cellM ${this.cellM}, ${o.from}..${o.to})`);
+  }
+
+  add(r: PositionRecord | StateRecord): void {
+    if (r.floor === undefined || r.x === undefined || r.y === undefined) return;
+    const prev = this.last.get(r.id);
+    if (prev) this.credit(prev, Math.min(r.t, prev.t + this.holdMs));
+    this.last.set(r.id, { floor: r.floor, x: r.x, y: r.y, t: r.t });
+  }
+
+  result(): StoreyHeatmap[] {
+    for (const prev of this.last.values()) this.credit(prev, Math.min(this.o.to, prev.t + this.holdMs));
+    this.last.clear();
+    const windowS = (this.o.to - this.o.from) / 1000;
+    const area = this.cellM * this.cellM;
+    const out: StoreyHeatmap[] = [];
+    for (const [floor, cells] of [...this.cells].sort(([a], [b]) => a.localeCompare(b))) {
+      let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+      for (const key of cells.keys()) {
+        const [ix, iy] = unpack(key);
+        minX = Math.min(minX, ix); maxX = Math.max(maxX, ix); minY = Math.min(minY, iy); maxY = Math.max(maxY, iy);
+      }
+      const cols = maxX - minX + 1;
+      const rows = maxY - minY + 1;
+      const density = new Array<number>(cols * rows).fill(0);
+      const levels = Object.fromEntries(FRUIN_LEVELS.map((l) => [l, 0])) as Record<FruinLevel, number>;
+      let peak = 0;
+      let personMs = 0;
+      for (const [key, ms] of cells) {
+        const [ix, iy] = unpack(key);
+        const d = ms / 1000 / windowS / area;
+        density[(iy - minY) * cols + (ix - minX)] = d;
+        peak = Math.max(peak, d);
+        levels[fruinLevel(d)]++;
+        personMs += ms;
+      }
+      out.push({ floor, cellM: this.cellM, x0: minX * this.cellM, y0: minY * this.cellM, cols, rows, density, peak, levels, personSeconds: personMs / 1000 });
+    }
+    return out;
+  }
+
+  private credit(p: Last, until: number): void {
+    const from = Math.max(p.t, this.o.from);
+    const to = Math.min(until, this.o.to);
+    if (to <= from) return;
+    let cells = this.cells.get(p.floor);
+    if (!cells) this.cells.set(p.floor, (cells = new Map()));
+    const key = pack(Math.floor(p.x / this.cellM), Math.floor(p.y / this.cellM));
+    cells.set(key, (cells.get(key) ?? 0) + (to - from));
+  }
+}
+
+const OFFSET = 1 << 15;
+function pack(ix: number, iy: number): number {
+  return (ix + OFFSET) * 65536 + (iy + OFFSET);
+}
+function unpack(key: number): [number, number] {
+  return [Math.floor(key / 65536) - OFFSET, (key % 65536) - OFFSET];
+}
