@@ -119,7 +119,7 @@ describe('workbench shell (twin serve + Chromium)', { timeout: 300_000 }, () => 
     const overlay = page.locator('[data-dialog="shortcuts"]');
     await expect.poll(() => overlay.isVisible(), { timeout: 90_000 }).toBe(true);
     const text = await overlay.innerText();
-    for (const want of ['Toggle light / dark theme', 'Fit to view', 'Open IFC model', 'Plan view']) expect(text).toContain(want);
+    for (const want of ['Toggle light / dark theme', 'Keyboard shortcuts', 'Open IFC model', 'Plan view']) expect(text).toContain(want);
     await page.screenshot({ path: join(shots, 'shell-shortcuts.png') });
     await page.keyboard.press('Escape');
     await expect.poll(() => overlay.isVisible(), { timeout: 90_000 }).toBe(false);
