@@ -55,6 +55,8 @@ export interface PositioningOptions {
   resetAfterS?: number;
   /** Phone height above the floor, m (default 1.2); beacon heights are the registry's `z` (default 2.5 m). */
   phoneHeightM?: number;
+  /** Weight of the newest reading in the per-beacon RSSI average used for the floor decision (default 0.5). */
+  smoothingAlpha?: number;
   /** Devices silent this long (scan time) are forgotten and their particle slots reused, s (default 300). */
   forgetAfterS?: number;
 }
@@ -157,7 +159,7 @@ export class PositioningService {
     const grid = new WalkableGrid([...maps.values(), ...fallback], this.cell);
     this.rasters = this.beacons.floors.map((f) => grid.raster(f)!);
     this.links = (opts.walkable?.links ?? []).flatMap((l) => this.linkArea(l));
-    this.smoother = new RssiSmoother(this.beacons.size);
+    this.smoother = new RssiSmoother(this.beacons.size, opts.smoothingAlpha ?? 0.5);
     this.useIdx = new Int32Array(this.k);
     this.useRssi = new Float32Array(this.k);
     this.lw = new Float64Array(this.n);
