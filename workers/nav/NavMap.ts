@@ -1,0 +1,193 @@
+/**
+ * The walkable map of a scenario: one FloorGrid per floor, the portals (open exits and link ends)
+ * marked on them, and one distance field per open exit computed across all floors through the
+ * links (fastMarching). Immutable after `build`; the simulation reads directions and values.
+ */
+import { ScenarioError, type Scenario, type Segment } from '../../common/scenario.js';
+import { FloorGrid } from './FloorGrid.js';
+import { fastMarching, type MarchLink } from './fastMarching.js';
+
+/** What a portal index on a floor grid refers to. */
+export type Portal = { kind: 'exit'; exit: number } | { kind: 'link'; link: number; end: 'from' | 'to' };
+
+/** Resolved link: floors as indices, traversal cost and speed factor. */
+export interface NavLink {
+  id: string;
+  fromFloor: number;
+  toFloor: number;
+  from: Segment;
+  to: Segment;
+  length: number;
+  speedFactor: number;
+  oneWay: boolean;
+  /** Portal indices of both ends on their floors. */
+  fromPortal: number;
+  toPortal: number;
+}
+
+/** Distance field to one exit: per floor T (free-walking metres) and unit walking direction. */
+export interface ExitField {
+  exit: number;
+  T: Float32Array[];
+  dirX: Float32Array[];
+  dirY: Float32Array[];
+  /** Lowest T over the cells of each link end: [2k] = from end, [2k + 1] = to end. */
+  linkEnd: Float64Array;
+}
+
+/** Default speed factors when a link names none: stairs 0.6 down / 0.5 up (RiMEA handbook data), else 1. */
+function defaultSpeedFactor(kind: string, up: boolean): number {
+  return kind === 'stairs' ? (up ? 0.5 : 0.6) : 1;
+}
+
+/** Grid cell size for a scenario: fine for rooms, coarser for whole buildings (≤ ~1 M cells). */
+export function chooseCellSize(s: Scenario): number {
+  if (s.cellSize !== undefined) return s.cellSize;
+  let area = 0;
+  for (const f of s.floors) {
+    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    for (const r of f.walkable) for (const [x, y] of r) { minX = Math.min(minX, x); maxX = Math.max(maxX, x); minY = Math.min(minY, y); maxY = Math.max(maxY, y); }
+    area += (maxX - minX + 2) * (maxY - minY + 2);
+  }
+  return Math.min(0.25, Math.max(0.1, Math.sqrt(area / 1e6)));
+}
+
+export class NavMap {
+  readonly grids: FloorGrid[];
+  readonly floorIndex: ReadonlyMap<string, number>;
+  /** Portals per floor, indexed as in the grid's `portal` column. */
+  readonly portals: Portal[][];
+  readonly links: NavLink[];
+  /** Field per exit index; null for closed exits. */
+  readonly fields: (ExitField | null)[];
+
+  private constructor(grids: FloorGrid[], floorIndex: Map<string, number>, portals: Portal[][], links: NavLink[], fields: (ExitField | null)[]) {
+    this.grids = grids; this.floorIndex = floorIndex; this.portals = portals; this.links = links; this.fields = fields;
+  }
+
+  /** Builds the map; throws ScenarioError for portals that do not touch the walkable area. */
+  static build(s: Scenario): NavMap {
+    const h = chooseCellSize(s);
+    const floorIndex = new Map(s.floors.map((f, i) => [f.id, i]));
+    const portals: Portal[][] = s.floors.map(() => []);
+    const segs: Segment[][] = s.floors.map(() => []);
+    const exitPortal = s.exits.map((e, i) => {
+      if (e.open === false) return -1;
+      const f = floorIndex.get(e.floor)!;
+      portals[f]!.push({ kind: 'exit', exit: i });
+      segs[f]!.push(e.segment);
+      return portals[f]!.length - 1;
+    });
+    const links: NavLink[] = (s.links ?? []).map((l, k) => {
+      const fromFloor = floorIndex.get(l.from.floor)!, toFloor = floorIndex.get(l.to.floor)!;
+      portals[fromFloor]!.push({ kind: 'link', link: k, end: 'from' });
+      segs[fromFloor]!.push(l.from.segment);
+      const fromPortal = portals[fromFloor]!.length - 1;
+      portals[toFloor]!.push({ kind: 'link', link: k, end: 'to' });
+      segs[toFloor]!.push(l.to.segment);
+      const toPortal = portals[toFloor]!.length - 1;
+      const up = (s.floors[toFloor]!.elevation ?? toFloor) > (s.floors[fromFloor]!.elevation ?? fromFloor);
+      return { id: l.id, fromFloor, toFloor, from: l.from.segment, to: l.to.segment, length: l.length,
+        speedFactor: l.speedFactor ?? defaultSpeedFactor(l.kind, up), oneWay: l.oneWay ?? false, fromPortal, toPortal };
+    });
+    const grids = s.floors.map((f, i) =>
+      FloorGrid.build(f, h, segs[i]!, (s.zones ?? []).filter((z) => z.floor === f.id).map((z) => ({ polygon: z.polygon, speedFactor: z.speedFactor }))));
+
+    // Cells of each portal, and the check that it touches walkable cells.
+    const portalCells = grids.map((g, f) => {
+      const lists: number[][] = portals[f]!.map(() => []);
+      const touches = portals[f]!.map(() => false);
+      for (let c = 0; c < g.portal.length; c++) {
+        const p = g.portal[c]!;
+        if (p >= 0) { lists[p]!.push(c); if (g.kind[c] === 1) touches[p] = true; }
+      }
+      touches.forEach((ok, p) => {
+        if (ok) return;
+        const portal = portals[f]![p]!;
+        const path = portal.kind === 'exit' ? `exits[${portal.exit}].segment` : `links[${portal.link}].${portal.end}.segment`;
+        throw new ScenarioError(path, `not on any walkable edge of floor "${s.floors[f]!.id}" (no walkable area within ${(0.75 * h).toFixed(2)} m of the segment)`);
+      });
+      return lists;
+    });
+    const offsets: number[] = [];
+    let total = 0;
+    for (const g of grids) { offsets.push(total); total += g.nx * g.ny; }
+    const global = (f: number, cells: number[]) => Int32Array.from(cells, (c) => c + offsets[f]!);
+
+    // Local speed factor for marching: zone factor × wall clearance (paths keep ~0.5 m off walls and corners).
+    const speed = grids.map((g) => {
+      const F = new Float32Array(g.kind.length);
+      for (let c = 0; c < F.length; c++) {
+        if (g.kind[c] === 0) continue;
+        const clear = g.kind[c] === 2 ? 1 : Math.min(1, 0.3 + (0.7 * g.wallDist[c]!) / 0.5);
+        F[c] = g.speed[c]! * clear;
+      }
+      return F;
+    });
+    const marchLinks: MarchLink[] = links.map((l) => ({
+      fromCells: global(l.fromFloor, portalCells[l.fromFloor]![l.fromPortal]!),
+      toCells: global(l.toFloor, portalCells[l.toFloor]![l.toPortal]!),
+      cost: l.length / l.speedFactor,
+      oneWay: l.oneWay,
+    }));
+
+    const fields = s.exits.map((e, i): ExitField | null => {
+      if (exitPortal[i]! < 0) return null;
+      const f = floorIndex.get(e.floor)!;
+      const T = fastMarching(grids, speed, global(f, portalCells[f]![exitPortal[i]!]!), marchLinks);
+      const dirX: Float32Array[] = [], dirY: Float32Array[] = [];
+      grids.forEach((g, fl) => { const [dx, dy] = directionField(g, T[fl]!); dirX.push(dx); dirY.push(dy); });
+      const linkEnd = new Float64Array(2 * links.length).fill(Infinity);
+      links.forEach((l, k) => {
+        for (const c of portalCells[l.fromFloor]![l.fromPortal]!) linkEnd[2 * k] = Math.min(linkEnd[2 * k]!, T[l.fromFloor]![c]!);
+        for (const c of portalCells[l.toFloor]![l.toPortal]!) linkEnd[2 * k + 1] = Math.min(linkEnd[2 * k + 1]!, T[l.toFloor]![c]!);
+      });
+      return { exit: i, T, dirX, dirY, linkEnd };
+    });
+    return new NavMap(grids, floorIndex, portals, links, fields);
+  }
+
+  /** Field value (free-walking metres to the exit) at a point, bilinear over finite neighbours; Infinity if unreachable. */
+  value(field: ExitField, floor: number, x: number, y: number): number {
+    const g = this.grids[floor]!, T = field.T[floor]!;
+    const c = g.cellIndex(x, y);
+    return c < 0 ? Infinity : T[c]!;
+  }
+
+  /**
+   * Unit walking direction towards the field's exit at (x, y), bilinear over the four nearest
+   * cell centres; writes into out[0], out[1] (0, 0 where none is defined).
+   */
+  direction(field: ExitField, floor: number, x: number, y: number, out: Float64Array): void {
+    const g = this.grids[floor]!, dx = field.dirX[floor]!, dy = field.dirY[floor]!;
+    const fx = (x - g.x0) / g.h - 0.5, fy = (y - g.y0) / g.h - 0.5;
+    const cx = Math.floor(fx), cy = Math.floor(fy);
+    let sx = 0, sy = 0;
+    if (cx >= 0 && cy >= 0 && cx < g.nx - 1 && cy < g.ny - 1) {
+      const ax = fx - cx, ay = fy - cy, i = cy * g.nx + cx;
+      const w00 = (1 - ax) * (1 - ay), w10 = ax * (1 - ay), w01 = (1 - ax) * ay, w11 = ax * ay;
+      sx = dx[i]! * w00 + dx[i + 1]! * w10 + dx[i + g.nx]! * w01 + dx[i + g.nx + 1]! * w11;
+      sy = dy[i]! * w00 + dy[i + 1]! * w10 + dy[i + g.nx]! * w01 + dy[i + g.nx + 1]! * w11;
+    }
+    const n = Math.sqrt(sx * sx + sy * sy);
+    if (n > 1e-9) { out[0] = sx / n; out[1] = sy / n; } else { out[0] = 0; out[1] = 0; }
+  }
+}
+
+/** −∇T normalised per cell (central differences over finite neighbours, one-sided at walls). */
+function directionField(g: FloorGrid, T: Float32Array): [Float32Array, Float32Array] {
+  const { nx, ny } = g;
+  const dx = new Float32Array(nx * ny), dy = new Float32Array(nx * ny);
+  for (let j = 1; j < ny - 1; j++) for (let i = 1; i < nx - 1; i++) {
+    const c = j * nx + i, t = T[c]!;
+    if (!Number.isFinite(t)) continue;
+    const l = T[c - 1]!, r = T[c + 1]!, d = T[c - nx]!, u = T[c + nx]!;
+    let gx = 0, gy = 0;
+    const fl = Number.isFinite(l), fr = Number.isFinite(r), fd = Number.isFinite(d), fu = Number.isFinite(u);
+    if (fl && fr) gx = (r - l) / 2; else if (fr) gx = Math.min(0, r - t); else if (fl) gx = Math.max(0, t - l);
+    if (fd && fu) gy = (u - d) / 2; else if (fu) gy = Math.min(0, u - t); else if (fd) gy = Math.max(0, t - d);
+    const n = Math.hypot(gx, gy);
+    if (n > 0) { dx[c] = -gx / n; dy[c] = -gy / n; }
+  }
+  return [dx, dy];
+}

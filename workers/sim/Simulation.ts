@@ -1,0 +1,390 @@
+/**
+ * The people-flow engine: collision-free speed model (Tordeux, Chraibi, Seyfried 2016, as in
+ * JuPedSim's CollisionFreeSpeedModel) on exit distance fields (workers/nav).
+ *
+ * Per agent: direction e = normalise(e0 + Σ neighbour repulsion + wall repulsion), where e0 is the
+ * field's walking direction; speed v = min(v0 · zone factor, max(0, s / T)) with s the smallest gap
+ * to a neighbour ahead in e's corridor (width = sum of radii) and T the time gap. First order: the
+ * velocity is set, not integrated, so the model is collision-free for dt ≤ T.
+ *
+ * State is columns (structure of arrays) indexed by slot: agents first, then robots (kinematic
+ * moving obstacles). `step()` runs the stages in this fixed order and advances the clock:
+ *   1 robots move along their routes        2 link (stairs) arrivals are placed on their floor
+ *   3 route choice (every 2 s, 'quickest')  4 cell lists rebuilt (counting sort, 1 m cells)
+ *   5 computeUpdate: new velocities from positions only (pure)
+ *   6 apply: move, slide along walls, walked distance
+ *   7 events: exits, link entries, line crossings   8 clock += dt
+ */
+import type { Scenario } from '../../common/scenario.js';
+import type { ExitField, NavMap } from '../nav/NavMap.js';
+import { orient } from '../nav/planarGeometry.js';
+import { DEFAULT_SPEED, sampleDistribution } from './sampleDistribution.js';
+import { placeAgents } from './placeAgents.js';
+import { SeededRandom } from './SeededRandom.js';
+
+/** Lifecycle of one agent slot. */
+export const AgentState = { Waiting: 0, Walking: 1, Transit: 2, Out: 3, Stuck: 4 } as const;
+
+/** Model constants (JuPedSim CFSM defaults, time gap calibrated on the validation tests). */
+export const MODEL = {
+  /** Time gap T, s. */
+  timeGap: 1.0,
+  neighbourStrength: 8.0,
+  /** m */
+  neighbourRange: 0.1,
+  wallStrength: 5.0,
+  /** m */
+  wallRange: 0.02,
+  /** Neighbour cut-off, m: beyond it neither repulsion nor spacing matters. */
+  cutoff: 2.0,
+  /** Neighbour cell size, m. */
+  cell: 1.0,
+  /** Seconds between route choices (congestion-aware re-routing). */
+  rerouteInterval: 2.0,
+  /** Specific flow assumed at an exit when estimating its queue, P/(m·s). */
+  exitFlow: 1.3,
+  /** Specific flow capacity of a link entry (stairs), P/(m·s) (IMO: stairs down 1.1). */
+  linkFlow: 1.1,
+} as const;
+
+export interface LineCrossing { line: number; agent: number; t: number; dir: 1 | -1 }
+
+export class Simulation {
+  readonly nav: NavMap;
+  readonly scenario: Scenario;
+  readonly dt: number;
+  /** Simulated time, s. */
+  t = 0;
+  /** Number of people (slots 0..agents-1); robots follow. */
+  readonly agents: number;
+  readonly slots: number;
+  readonly x: Float64Array; readonly y: Float64Array;
+  readonly vx: Float64Array; readonly vy: Float64Array;
+  readonly radius: Float64Array; readonly v0: Float64Array;
+  readonly floor: Int16Array; readonly state: Uint8Array;
+  readonly group: Int16Array; readonly target: Int16Array;
+  readonly startTime: Float64Array; readonly exitTime: Float64Array;
+  readonly exitUsed: Int16Array; readonly walked: Float64Array;
+  readonly startX: Float64Array; readonly startY: Float64Array;
+  readonly reachable: Uint8Array;
+  /** Agents still inside (waiting, walking, in transit). */
+  remaining: number;
+  agentSteps = 0;
+  readonly crossings: LineCrossing[] = [];
+
+  private readonly allowed: number[][];
+  private readonly nvx: Float64Array; private readonly nvy: Float64Array;
+  private readonly px: Float64Array; private readonly py: Float64Array;
+  private readonly transitLink: Int16Array; private readonly transitRev: Uint8Array;
+  private readonly transitFrac: Float64Array; private readonly transitUntil: Float64Array;
+  private readonly linkFree: Float64Array;
+  // Cell lists: per floor a grid of 1 m cells, all floors in one index space.
+  private readonly cellOff: Int32Array; private readonly cnx: Int32Array; private readonly cny: Int32Array;
+  private readonly cx0: Float64Array; private readonly cy0: Float64Array;
+  private readonly cellStart: Int32Array; private readonly cellOf: Int32Array;
+  private readonly order: Int32Array; private readonly cursor: Int32Array;
+  private readonly sx: Float64Array; private readonly sy: Float64Array; private readonly sr: Float64Array;
+  private readonly robotRoute: [number, number][][]; private readonly robotLen: number[];
+  private nextReroute = 0;
+  private readonly dir = new Float64Array(2);
+  private readonly nb = new Float64Array(4 * 512);
+
+  constructor(scenario: Scenario, nav: NavMap, seed: number) {
+    this.scenario = scenario; this.nav = nav;
+    this.dt = Math.min(0.1, Math.max(0.005, scenario.dt ?? 0.05));
+    const rng = new SeededRandom(seed);
+    const placed = placeAgents(scenario, nav, rng);
+    const robots = scenario.obstaclesMoving ?? [];
+    const n = placed.length, m = n + robots.length;
+    this.agents = n; this.slots = m; this.remaining = n;
+    const f64 = () => new Float64Array(m);
+    this.x = f64(); this.y = f64(); this.vx = f64(); this.vy = f64(); this.radius = f64(); this.v0 = f64();
+    this.startTime = f64(); this.exitTime = new Float64Array(m).fill(NaN); this.walked = f64();
+    this.startX = f64(); this.startY = f64(); this.nvx = f64(); this.nvy = f64(); this.px = f64(); this.py = f64();
+    this.transitFrac = f64(); this.transitUntil = f64(); this.sx = f64(); this.sy = f64(); this.sr = f64();
+    this.floor = new Int16Array(m); this.state = new Uint8Array(m); this.group = new Int16Array(m).fill(-1);
+    this.target = new Int16Array(m).fill(-1); this.exitUsed = new Int16Array(m).fill(-1);
+    this.transitLink = new Int16Array(m).fill(-1); this.transitRev = new Uint8Array(m); this.reachable = new Uint8Array(m);
+    this.cellOf = new Int32Array(m); this.order = new Int32Array(m);
+    this.linkFree = new Float64Array(nav.links.length);
+    const exitIndex = new Map(scenario.exits.map((e, i) => [e.id, i]));
+    this.allowed = scenario.agentGroups.map((g) =>
+      (g.exits ? g.exits.map((id) => exitIndex.get(id)!) : scenario.exits.map((_, i) => i)).filter((i) => nav.fields[i] !== null));
+    placed.forEach((p, i) => {
+      const g = scenario.agentGroups[p.group]!;
+      this.x[i] = this.startX[i] = p.x; this.y[i] = this.startY[i] = p.y; this.floor[i] = p.floor;
+      this.radius[i] = p.radius; this.group[i] = p.group;
+      this.v0[i] = sampleDistribution(g.speed ?? DEFAULT_SPEED, rng);
+      this.startTime[i] = g.premovement ? sampleDistribution(g.premovement, rng) : 0;
+      let best = -1, bestCost = Infinity;
+      for (const e of this.allowed[p.group]!) {
+        const c = nav.value(nav.fields[e]!, p.floor, p.x, p.y);
+        if (c < bestCost) { bestCost = c; best = e; }
+      }
+      this.target[i] = best;
+      this.reachable[i] = best >= 0 ? 1 : 0;
+      this.state[i] = best >= 0 ? (this.startTime[i]! <= 0 ? AgentState.Walking : AgentState.Waiting) : AgentState.Stuck;
+      if (best < 0) this.remaining--;
+    });
+    this.robotRoute = robots.map((r) => r.route);
+    this.robotLen = robots.map((r) => r.route.slice(1).reduce((s, p, k) => s + Math.hypot(p[0] - r.route[k]![0], p[1] - r.route[k]![1]), 0));
+    robots.forEach((r, k) => {
+      const i = n + k;
+      this.radius[i] = r.radius; this.floor[i] = nav.floorIndex.get(r.floor)!; this.state[i] = AgentState.Walking;
+      this.v0[i] = r.speed; this.x[i] = r.route[0]![0]; this.y[i] = r.route[0]![1];
+    });
+    const G = nav.grids.length;
+    this.cellOff = new Int32Array(G + 1); this.cnx = new Int32Array(G); this.cny = new Int32Array(G);
+    this.cx0 = new Float64Array(G); this.cy0 = new Float64Array(G);
+    nav.grids.forEach((g, f) => {
+      this.cx0[f] = g.x0; this.cy0[f] = g.y0;
+      this.cnx[f] = Math.ceil((g.nx * g.h) / MODEL.cell); this.cny[f] = Math.ceil((g.ny * g.h) / MODEL.cell);
+      this.cellOff[f + 1] = this.cellOff[f]! + this.cnx[f]! * this.cny[f]!;
+    });
+    this.cellStart = new Int32Array(this.cellOff[G]! + 2);
+    this.cursor = new Int32Array(this.cellOff[G]! + 2);
+  }
+
+  /** True when nothing is left to simulate: everybody out or stuck, or maxTime reached. */
+  get done(): boolean { return this.remaining <= 0 || this.t >= this.scenario.maxTime - 1e-9; }
+
+  /** One time step; the stage order is documented at the top of this file. */
+  step(): void {
+    this.moveRobots();
+    this.placeArrivals();
+    if (this.t >= this.nextReroute) { this.reroute(); this.nextReroute = this.t + MODEL.rerouteInterval; }
+    for (let i = 0; i < this.agents; i++) if (this.state[i] === AgentState.Waiting && this.t >= this.startTime[i]!) this.state[i] = AgentState.Walking;
+    this.buildCells();
+    this.computeUpdate();
+    this.apply();
+    this.t += this.dt;
+  }
+
+  private fieldOf(i: number): ExitField { return this.nav.fields[this.target[i]!]!; }
+
+  /** Stage 1: robots advance along their polyline routes at constant speed (loop or stop at the end). */
+  private moveRobots(): void {
+    const robots = this.scenario.obstaclesMoving ?? [];
+    robots.forEach((r, k) => {
+      const i = this.agents + k, route = this.robotRoute[k]!, total = this.robotLen[k]!;
+      let s = Math.max(0, this.t - (r.start ?? 0)) * r.speed;
+      s = r.loop ? s % (total + Math.hypot(route[0]![0] - route[route.length - 1]![0], route[0]![1] - route[route.length - 1]![1]) || 1) : Math.min(s, total);
+      const pts = r.loop ? [...route, route[0]!] : route;
+      const ox = this.x[i]!, oy = this.y[i]!;
+      for (let p = 0; p + 1 < pts.length; p++) {
+        const [ax, ay] = pts[p]!, [bx, by] = pts[p + 1]!;
+        const len = Math.hypot(bx - ax, by - ay);
+        if (s <= len || p + 2 === pts.length) { const u = len > 0 ? Math.min(1, s / len) : 0; this.x[i] = ax + (bx - ax) * u; this.y[i] = ay + (by - ay) * u; break; }
+        s -= len;
+      }
+      this.vx[i] = (this.x[i]! - ox) / this.dt; this.vy[i] = (this.y[i]! - oy) / this.dt;
+    });
+  }
+
+  /** Stage 2: agents whose link traversal is over appear at the far segment when there is room. */
+  private placeArrivals(): void {
+    for (let i = 0; i < this.agents; i++) {
+      if (this.state[i] !== AgentState.Transit || this.t < this.transitUntil[i]!) continue;
+      const l = this.nav.links[this.transitLink[i]!]!, rev = this.transitRev[i] === 1;
+      const f = rev ? l.fromFloor : l.toFloor, [[ax, ay], [bx, by]] = rev ? l.from : l.to;
+      const g = this.nav.grids[f]!, r = this.radius[i]!;
+      const len = Math.hypot(bx - ax, by - ay), nx = -(by - ay) / len, ny = (bx - ax) / len;
+      for (const du of [0, 0.25, -0.25, 0.5, -0.5, 0.75, -0.75]) {
+        const u = Math.min(1 - r / len, Math.max(r / len, this.transitFrac[i]! + (du * 2 * r) / len));
+        const mx = ax + (bx - ax) * u, my = ay + (by - ay) * u;
+        let best = -1, bx2 = 0, by2 = 0;
+        for (const side of [1, -1]) {
+          const qx = mx + side * nx * (r + 0.1), qy = my + side * ny * (r + 0.1);
+          const w = g.isWalkable(qx, qy) ? g.sampleWallDist(qx, qy) : -1;
+          if (w > best) { best = w; bx2 = qx; by2 = qy; }
+        }
+        if (best < 0 || !this.roomAt(f, bx2, by2, r, i)) continue;
+        this.x[i] = bx2; this.y[i] = by2; this.floor[i] = f; this.state[i] = AgentState.Walking;
+        this.vx[i] = 0; this.vy[i] = 0;
+        break;
+      }
+    }
+  }
+
+  private roomAt(f: number, x: number, y: number, r: number, self: number): boolean {
+    for (let j = 0; j < this.slots; j++) {
+      if (j === self || this.floor[j] !== f) continue;
+      const s = this.state[j];
+      if (s === AgentState.Out || s === AgentState.Transit) continue;
+      const dx = this.x[j]! - x, dy = this.y[j]! - y, l = r + this.radius[j]!;
+      if (dx * dx + dy * dy < l * l) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Stage 3 ('quickest' routing): each walking agent with several allowed exits takes the exit
+   * with the lowest walking time + queue ahead / exit capacity; it switches only when that saves
+   * more than max(2 s, 10 %), so choices do not flicker.
+   */
+  private reroute(): void {
+    if (this.scenario.routing === 'shortest') return;
+    const fields = this.nav.fields, E = fields.length;
+    const queues: Float64Array[] = [];
+    const cap = this.scenario.exits.map((e) => Math.hypot(e.segment[1][0] - e.segment[0][0], e.segment[1][1] - e.segment[0][1]) * MODEL.exitFlow);
+    const lists: number[][] = Array.from({ length: E }, () => []);
+    for (let i = 0; i < this.agents; i++) {
+      if (this.state[i] !== AgentState.Walking) continue;
+      lists[this.target[i]!]!.push(this.nav.value(this.fieldOf(i), this.floor[i]!, this.x[i]!, this.y[i]!));
+    }
+    for (let e = 0; e < E; e++) queues.push(Float64Array.from(lists[e]!).sort());
+    for (let i = 0; i < this.agents; i++) {
+      const st = this.state[i];
+      if (st !== AgentState.Walking && st !== AgentState.Waiting) continue;
+      const allowed = this.allowed[this.group[i]!]!;
+      if (allowed.length < 2) continue;
+      let best = -1, bestCost = Infinity, cur = Infinity;
+      for (const e of allowed) {
+        const d = this.nav.value(fields[e]!, this.floor[i]!, this.x[i]!, this.y[i]!);
+        if (!Number.isFinite(d)) continue;
+        const cost = d / this.v0[i]! + lowerCount(queues[e]!, d) / cap[e]!;
+        if (e === this.target[i]) cur = cost;
+        if (cost < bestCost) { bestCost = cost; best = e; }
+      }
+      if (best >= 0 && best !== this.target[i] && bestCost < cur - Math.max(2, 0.1 * cur)) this.target[i] = best;
+    }
+  }
+
+  /** Stage 4: counting sort of every present slot into its floor's 1 m cell; sorted copies for locality. */
+  private buildCells(): void {
+    const cs = this.cellStart, sentinel = this.cellOff[this.cellOff.length - 1]!;
+    cs.fill(0);
+    for (let i = 0; i < this.slots; i++) {
+      const s = this.state[i];
+      let c = sentinel;
+      if (s !== AgentState.Out && s !== AgentState.Transit) {
+        const f = this.floor[i]!, nx = this.cnx[f]!;
+        let cx = Math.floor((this.x[i]! - this.cx0[f]!) / MODEL.cell), cy = Math.floor((this.y[i]! - this.cy0[f]!) / MODEL.cell);
+        cx = cx < 0 ? 0 : cx >= nx ? nx - 1 : cx; cy = cy < 0 ? 0 : cy >= this.cny[f]! ? this.cny[f]! - 1 : cy;
+        c = this.cellOff[f]! + cy * nx + cx;
+      }
+      this.cellOf[i] = c; cs[c + 1] = cs[c + 1]! + 1;
+    }
+    for (let c = 1; c < cs.length; c++) cs[c]! += cs[c - 1]!;
+    const cursor = this.cursor;
+    cursor.fill(0);
+    for (let i = 0; i < this.slots; i++) {
+      const c = this.cellOf[i]!, k = cs[c]! + cursor[c]!;
+      cursor[c] = cursor[c]! + 1;
+      this.order[k] = i; this.sx[k] = this.x[i]!; this.sy[k] = this.y[i]!; this.sr[k] = this.radius[i]!;
+    }
+  }
+
+  /** Stage 5 (pure): new velocities of walking agents into nvx/nvy from positions, neighbours and walls. */
+  private computeUpdate(): void {
+    const { x, y, radius, floor, state, nvx, nvy, sx, sy, sr, order, cellStart, nb, dir } = this;
+    const R = Math.ceil(MODEL.cutoff / MODEL.cell), cut2 = MODEL.cutoff * MODEL.cutoff;
+    const A = MODEL.neighbourStrength, D = MODEL.neighbourRange, B = MODEL.wallStrength, Dw = MODEL.wallRange, T = MODEL.timeGap;
+    for (let i = 0; i < this.agents; i++) {
+      nvx[i] = 0; nvy[i] = 0;
+      if (state[i] !== AgentState.Walking) continue;
+      this.agentSteps++;
+      const f = floor[i]!, xi = x[i]!, yi = y[i]!, ri = radius[i]!;
+      this.nav.direction(this.fieldOf(i), f, xi, yi, dir);
+      let ex = dir[0]!, ey = dir[1]!;
+      // Neighbours in the (2R+1)² block of cells: contiguous row ranges of the sorted arrays.
+      const nx = this.cnx[f]!, ny = this.cny[f]!, off = this.cellOff[f]!;
+      const ci = this.cellOf[i]! - off, cx = ci % nx, cy = (ci - cx) / nx;
+      const xa = cx - R < 0 ? 0 : cx - R, xb = cx + R >= nx ? nx - 1 : cx + R;
+      let count = 0;
+      for (let row = cy - R < 0 ? 0 : cy - R, rowEnd = cy + R >= ny ? ny - 1 : cy + R; row <= rowEnd; row++) {
+        const base = off + row * nx;
+        for (let k = cellStart[base + xa]!, end = cellStart[base + xb + 1]!; k < end; k++) {
+          const dx = sx[k]! - xi, dy = sy[k]! - yi, d2 = dx * dx + dy * dy;
+          if (d2 > cut2 || order[k] === i || count >= 512) continue;
+          const d = Math.sqrt(d2) || 1e-6, l = ri + sr[k]!;
+          const w = (A * Math.exp((l - d) / D)) / d;
+          ex -= dx * w; ey -= dy * w;
+          nb[4 * count] = dx; nb[4 * count + 1] = dy; nb[4 * count + 2] = d; nb[4 * count + 3] = l; count++;
+        }
+      }
+      const g = this.nav.grids[f]!, c = g.cellIndex(xi, yi);
+      const wd = g.sampleWallDist(xi, yi);
+      if (c >= 0 && wd < ri + 10 * Dw) { const w = B * Math.exp((ri - wd) / Dw); ex += g.wallGx[c]! * w; ey += g.wallGy[c]! * w; }
+      const en = Math.sqrt(ex * ex + ey * ey);
+      if (en < 1e-9) continue;
+      ex /= en; ey /= en;
+      let spacing = Infinity;
+      for (let k = 0; k < count; k++) {
+        const dx = nb[4 * k]!, dy = nb[4 * k + 1]!;
+        if (ex * dx + ey * dy < 0) continue;
+        if (Math.abs(-ey * dx + ex * dy) > nb[4 * k + 3]!) continue;
+        const s = nb[4 * k + 2]! - nb[4 * k + 3]!;
+        if (s < spacing) spacing = s;
+      }
+      const vmax = this.v0[i]! * (c >= 0 ? g.speed[c]! : 1);
+      const v = spacing / T < vmax ? (spacing > 0 ? spacing / T : 0) : vmax;
+      nvx[i] = ex * v; nvy[i] = ey * v;
+    }
+  }
+
+  /** Stages 6 and 7: move, keep bodies off walls, then exits, link entries and line crossings. */
+  private apply(): void {
+    const dt = this.dt, lines = this.scenario.measurements?.lines ?? [];
+    for (let i = 0; i < this.agents; i++) {
+      if (this.state[i] !== AgentState.Walking) { if (this.state[i] !== AgentState.Transit) { this.vx[i] = 0; this.vy[i] = 0; } continue; }
+      const f = this.floor[i]!, g = this.nav.grids[f]!, ox = this.x[i]!, oy = this.y[i]!, r = this.radius[i]!;
+      let vx = this.nvx[i]!, vy = this.nvy[i]!;
+      let qx = ox + vx * dt, qy = oy + vy * dt;
+      const wd = g.sampleWallDist(qx, qy);
+      if (wd < r && wd < g.sampleWallDist(ox, oy)) {
+        // Slide: drop the velocity component into the nearest wall.
+        const c = g.cellIndex(qx, qy);
+        if (c >= 0) { const gx = g.wallGx[c]!, gy = g.wallGy[c]!, vn = vx * gx + vy * gy; if (vn < 0) { vx -= vn * gx; vy -= vn * gy; } }
+        qx = ox + vx * dt; qy = oy + vy * dt;
+        if (g.sampleWallDist(qx, qy) < Math.min(r, wd) * 0.5) { vx = 0; vy = 0; qx = ox; qy = oy; }
+      }
+      const cq = g.cellIndex(qx, qy);
+      if (cq < 0 || g.kind[cq] === 0) { vx = 0; vy = 0; qx = ox; qy = oy; }
+      this.vx[i] = vx; this.vy[i] = vy; this.x[i] = qx; this.y[i] = qy;
+      this.walked[i]! += Math.hypot(qx - ox, qy - oy);
+      this.px[i] = ox; this.py[i] = oy;
+      for (let L = 0; L < lines.length; L++) {
+        const ln = lines[L]!;
+        if (this.nav.floorIndex.get(ln.floor) !== f) continue;
+        const [[ax, ay], [bx, by]] = ln.segment;
+        const s0 = orient(ax, ay, bx, by, ox, oy), s1 = orient(ax, ay, bx, by, qx, qy);
+        if ((s0 > 0) === (s1 > 0) || s0 === s1) continue;
+        const t0 = orient(ox, oy, qx, qy, ax, ay), t1 = orient(ox, oy, qx, qy, bx, by);
+        if ((t0 > 0) === (t1 > 0) && t0 !== 0 && t1 !== 0) continue;
+        const u = s0 / (s0 - s1);
+        this.crossings.push({ line: L, agent: i, t: this.t + u * dt, dir: s0 > 0 ? 1 : -1 });
+      }
+      const p = cq >= 0 ? g.portal[cq]! : -1;
+      if (p < 0) continue;
+      const portal = this.nav.portals[f]![p]!;
+      if (portal.kind === 'exit') {
+        this.state[i] = AgentState.Out; this.exitTime[i] = this.t + dt; this.exitUsed[i] = portal.exit; this.remaining--;
+        this.vx[i] = 0; this.vy[i] = 0;
+      } else this.tryEnterLink(i, portal.link, portal.end === 'to', qx, qy);
+    }
+  }
+
+  /** Enters link k at the current position when that lowers the agent's remaining cost and the entry has capacity. */
+  private tryEnterLink(i: number, k: number, rev: boolean, qx: number, qy: number): void {
+    const l = this.nav.links[k]!;
+    if (rev && l.oneWay) return;
+    const field = this.fieldOf(i), here = this.nav.value(field, this.floor[i]!, qx, qy);
+    const far = field.linkEnd[rev ? 2 * k : 2 * k + 1]!;
+    if (!(far + l.length / l.speedFactor < here + 0.5) || this.t < this.linkFree[k]!) return;
+    const [[ax, ay], [bx, by]] = rev ? l.to : l.from;
+    const len = Math.hypot(bx - ax, by - ay);
+    this.linkFree[k] = this.t + 1 / (MODEL.linkFlow * len);
+    this.state[i] = AgentState.Transit; this.transitLink[i] = k; this.transitRev[i] = rev ? 1 : 0;
+    this.transitFrac[i] = Math.min(1, Math.max(0, ((qx - ax) * (bx - ax) + (qy - ay) * (by - ay)) / (len * len)));
+    this.transitUntil[i] = this.t + this.dt + l.length / (this.v0[i]! * l.speedFactor);
+    this.walked[i]! += l.length;
+  }
+}
+
+/** Number of values in a sorted array strictly below v. */
+function lowerCount(a: Float64Array, v: number): number {
+  let lo = 0, hi = a.length;
+  while (lo < hi) { const m = (lo + hi) >> 1; if (a[m]! < v) lo = m + 1; else hi = m; }
+  return lo;
+}

@@ -1,0 +1,69 @@
+/**
+ * Start positions of every agent group: explicit positions (checked inside the walkable area), or
+ * random non-overlapping positions inside `area` (random sequential adsorption, then a shuffled
+ * hexagonal lattice when the area is dense). Throws ScenarioError naming the group field.
+ */
+import { ScenarioError, type Scenario } from '../../common/scenario.js';
+import type { NavMap } from '../nav/NavMap.js';
+import { pointInPolygon } from '../nav/planarGeometry.js';
+import type { SeededRandom } from './SeededRandom.js';
+
+export interface Placement { group: number; floor: number; x: number; y: number; radius: number }
+
+export const DEFAULT_RADIUS = 0.2;
+/** Gap kept between bodies and to walls at placement, m. */
+const GAP = 0.01;
+
+export function placeAgents(s: Scenario, nav: NavMap, rng: SeededRandom): Placement[] {
+  const out: Placement[] = [];
+  const hash = new Map<string, number[]>(); // floor:cx:cy (1 m cells) → indices in out
+  const key = (f: number, x: number, y: number) => `${f}:${Math.floor(x)}:${Math.floor(y)}`;
+  const free = (f: number, x: number, y: number, r: number) => {
+    for (let dx = -1; dx <= 1; dx++) for (let dy = -1; dy <= 1; dy++) {
+      for (const k of hash.get(key(f, x + dx, y + dy)) ?? []) {
+        const p = out[k]!;
+        if (Math.hypot(p.x - x, p.y - y) < p.radius + r + GAP) return false;
+      }
+    }
+    return true;
+  };
+  const add = (p: Placement) => {
+    const k = key(p.floor, p.x, p.y);
+    (hash.get(k) ?? hash.set(k, []).get(k)!).push(out.length);
+    out.push(p);
+  };
+  s.agentGroups.forEach((g, gi) => {
+    const f = nav.floorIndex.get(g.floor)!, grid = nav.grids[f]!, floor = s.floors[f]!;
+    const r = g.radius ?? DEFAULT_RADIUS;
+    const inWalkable = (x: number, y: number) =>
+      floor.walkable.some((w) => pointInPolygon(x, y, w)) && !(floor.obstacles ?? []).some((o) => pointInPolygon(x, y, o));
+    if (g.positions) {
+      g.positions.forEach(([x, y], j) => {
+        if (!inWalkable(x, y) || !grid.isWalkable(x, y))
+          throw new ScenarioError(`agentGroups[${gi}].positions[${j}]`, `[${x}, ${y}] is outside the walkable area of floor "${g.floor}"`);
+        add({ group: gi, floor: f, x, y, radius: r });
+      });
+      return;
+    }
+    const area = g.area!, count = g.count!;
+    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    for (const [x, y] of area) { minX = Math.min(minX, x); maxX = Math.max(maxX, x); minY = Math.min(minY, y); maxY = Math.max(maxY, y); }
+    const ok = (x: number, y: number) => pointInPolygon(x, y, area) && grid.isWalkable(x, y) && grid.sampleWallDist(x, y) >= r + GAP && inWalkable(x, y) && free(f, x, y, r);
+    let placed = 0;
+    for (let tries = 0; placed < count && tries < count * 60 + 1000; tries++) {
+      const x = minX + (maxX - minX) * rng.next(), y = minY + (maxY - minY) * rng.next();
+      if (ok(x, y)) { add({ group: gi, floor: f, x, y, radius: r }); placed++; }
+    }
+    if (placed < count) {
+      // Dense fill: hexagonal lattice at body spacing, in random order.
+      const s2 = 2 * r + 2 * GAP, rowH = (s2 * Math.sqrt(3)) / 2;
+      const cand: [number, number][] = [];
+      for (let row = 0, y = minY + r; y <= maxY - r; y += rowH, row++) for (let x = minX + r + (row % 2 ? s2 / 2 : 0); x <= maxX - r; x += s2) cand.push([x, y]);
+      for (let i = cand.length - 1; i > 0; i--) { const j = Math.floor(rng.next() * (i + 1)); [cand[i], cand[j]] = [cand[j]!, cand[i]!]; }
+      for (const [x, y] of cand) { if (placed >= count) break; if (ok(x, y)) { add({ group: gi, floor: f, x, y, radius: r }); placed++; } }
+    }
+    if (placed < count)
+      throw new ScenarioError(`agentGroups[${gi}].count`, `${count} agents of radius ${r} m do not fit in agentGroups[${gi}].area on floor "${g.floor}" (room for ${placed})`);
+  });
+  return out;
+}

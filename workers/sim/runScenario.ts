@@ -1,0 +1,116 @@
+/**
+ * Runs one scenario to the end and assembles the results document (spec/scenario.md). Plain
+ * module: the CLI, the worker-pool thread, the Web Worker and tests call it directly.
+ */
+import type { AreaResult, LineResult, Scenario, SimulationResults } from '../../common/scenario.js';
+import { NavMap } from '../nav/NavMap.js';
+import { pointInPolygon, polygonArea } from '../nav/planarGeometry.js';
+import { checkScenario } from './checkScenario.js';
+import { AgentState, Simulation } from './Simulation.js';
+import { summarizeRuns } from './summarizeRuns.js';
+
+export interface RunOptions {
+  /** Overrides scenario.seed. */
+  seed?: number;
+  /** A prebuilt map for this scenario (Monte-Carlo runs share one). */
+  nav?: NavMap;
+  signal?: AbortSignal;
+  /** Called about every 1 % of maxTime with the fraction of time and of people done. */
+  onProgress?: (timeFraction: number, evacuated: number, total: number) => void;
+  /** Called every `positionInterval` s (default 0.5) with the simulation, for recording. */
+  onPositions?: (sim: Simulation) => void;
+  positionInterval?: number;
+}
+
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
+
+export function runScenario(scenario: Scenario, opts: RunOptions = {}): SimulationResults {
+  const started = performance.now();
+  if (!opts.nav) checkScenario(scenario);
+  const nav = opts.nav ?? NavMap.build(scenario);
+  const seed = opts.seed ?? scenario.seed ?? 1;
+  const sim = new Simulation(scenario, nav, seed);
+  const m = scenario.measurements ?? {};
+  const areaDefs = (m.areas ?? []).map((a) => ({ ...a, f: nav.floorIndex.get(a.floor)!, size: polygonArea(a.polygon) }));
+  const areas: AreaResult[] = areaDefs.map(() => ({ t: [], density: [], speed: [] }));
+  const areaInterval = m.areaInterval ?? 1;
+  const trajInterval = m.trajectoryInterval ?? sim.dt;
+  const multiFloor = scenario.floors.length > 1;
+  const traj: (number | string)[][][] | null = m.trajectories ? Array.from({ length: sim.agents }, () => []) : null;
+  let nextArea = 0, nextTraj = 0, nextPos = 0, nextProgress = 0;
+  const posInterval = opts.positionInterval ?? 0.5;
+  const sample = () => {
+    const t = sim.t;
+    if (areaDefs.length && t >= nextArea - 1e-9) {
+      nextArea += areaInterval;
+      areaDefs.forEach((a, k) => {
+        let n = 0, v = 0;
+        for (let i = 0; i < sim.agents; i++) {
+          const s = sim.state[i];
+          if (s === AgentState.Out || s === AgentState.Transit || sim.floor[i] !== a.f) continue;
+          if (!pointInPolygon(sim.x[i]!, sim.y[i]!, a.polygon)) continue;
+          n++; v += Math.hypot(sim.vx[i]!, sim.vy[i]!);
+        }
+        areas[k]!.t.push(r3(t)); areas[k]!.density.push(r3(n / a.size)); areas[k]!.speed.push(r3(n ? v / n : 0));
+      });
+    }
+    if (traj && t >= nextTraj - 1e-9) {
+      nextTraj += trajInterval;
+      for (let i = 0; i < sim.agents; i++) {
+        const s = sim.state[i];
+        if (s === AgentState.Out || s === AgentState.Transit) continue;
+        const row: (number | string)[] = [r3(t), r3(sim.x[i]!), r3(sim.y[i]!)];
+        if (multiFloor) row.push(scenario.floors[sim.floor[i]!]!.id);
+        traj[i]!.push(row);
+      }
+    }
+    if (opts.onPositions && t >= nextPos - 1e-9) { nextPos += posInterval; opts.onPositions(sim); }
+    if (opts.onProgress && t >= nextProgress) { nextProgress += scenario.maxTime / 100; opts.onProgress(t / scenario.maxTime, sim.agents - sim.remaining, sim.agents); }
+  };
+  sample();
+  let aborted = false;
+  while (!sim.done) {
+    if (opts.signal?.aborted) { aborted = true; break; }
+    sim.step();
+    sample();
+  }
+
+  const agents = [];
+  let evacuated = 0, last = 0;
+  const exitUsage: Record<string, number> = Object.fromEntries(scenario.exits.map((e) => [e.id, 0]));
+  const overTime: number[] = [];
+  for (let i = 0; i < sim.agents; i++) {
+    const out = sim.state[i] === AgentState.Out, et = sim.exitTime[i]!;
+    if (out) {
+      evacuated++; last = Math.max(last, et);
+      exitUsage[scenario.exits[sim.exitUsed[i]!]!.id]!++;
+      const sec = Math.ceil(et);
+      while (overTime.length <= sec) overTime.push(0);
+      overTime[sec]!++;
+    }
+    agents.push({
+      id: i, group: scenario.agentGroups[sim.group[i]!]!.id, start: [r3(sim.startX[i]!), r3(sim.startY[i]!)] as [number, number],
+      startTime: r3(sim.startTime[i]!), exitTime: out ? r3(et) : null, exit: out ? scenario.exits[sim.exitUsed[i]!]!.id : null,
+      distance: r3(sim.walked[i]!), reachable: sim.reachable[i] === 1,
+    });
+  }
+  for (let s = 1; s < overTime.length; s++) overTime[s]! += overTime[s - 1]!;
+  const lines: Record<string, LineResult> = Object.fromEntries((m.lines ?? []).map((l) => [l.id, { crossings: [] as LineResult['crossings'] }]));
+  for (const c of sim.crossings) lines[m.lines![c.line]!.id]!.crossings.push({ t: r3(c.t), agent: c.agent, dir: c.dir });
+  const warnings: string[] = [];
+  const stuck = agents.filter((a) => !a.reachable).length;
+  if (stuck) warnings.push(`${stuck} agent(s) cannot reach any allowed open exit from their start position (first: agent ${agents.find((a) => !a.reachable)!.id} of group ${agents.find((a) => !a.reachable)!.group})`);
+  if (aborted) warnings.push(`stopped by a signal at t = ${r3(sim.t)} s`);
+  if (!aborted && evacuated < sim.agents) warnings.push(`${sim.agents - evacuated} agent(s) still inside at the end (t = ${r3(sim.t)} s, maxTime ${scenario.maxTime} s)`);
+  const evacuationTime = evacuated === sim.agents ? r3(last) : null;
+  const wallSeconds = (performance.now() - started) / 1000;
+  const results: SimulationResults = {
+    scenario: scenario.name ?? '', seed, agentsTotal: sim.agents, agentsEvacuated: evacuated, evacuationTime, agents,
+    lines, areas: Object.fromEntries(areaDefs.map((a, k) => [a.id, areas[k]!])),
+    runs: [{ seed, evacuationTime, agentsEvacuated: evacuated }], summary: summarizeRuns([evacuationTime]),
+    performance: { wallSeconds: r3(wallSeconds), agentSteps: sim.agentSteps, agentStepsPerSecond: Math.round(sim.agentSteps / Math.max(wallSeconds, 1e-6)) },
+    exitUsage, warnings, evacuatedOverTime: overTime,
+  };
+  if (traj) results.trajectories = Object.fromEntries(traj.map((rows, i) => [String(i), rows]));
+  return results;
+}
