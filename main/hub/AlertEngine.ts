@@ -73,7 +73,8 @@ export function polygonArea(ring: readonly [number, number][]): number {
 }
 
 export class AlertEngine {
-  private readonly active = new Map<string, AlertRecord>();
+  /** entity → code → active alert (two-level so the hot path needs no key strings). */
+  private readonly active = new Map<string, Map<string, AlertRecord>>();
   private readonly stall = new Map<string, StallTrack>();
   private pending: AlertRecord[] = [];
   config: AlertConfig;
@@ -91,16 +92,23 @@ export class AlertEngine {
 
   /** Active alerts, oldest first. */
   list(): AlertRecord[] {
-    return [...this.active.values()].sort((a, b) => a.t - b.t);
+    const out: AlertRecord[] = [];
+    for (const m of this.active.values()) for (const a of m.values()) out.push(a);
+    return out.sort((a, b) => a.t - b.t);
+  }
+
+  private has(code: string, entity: string): boolean {
+    return this.active.get(entity)?.has(code) === true;
   }
 
   /** Marks an active alert acknowledged; false when no such active alert. */
   acknowledge(id: string): boolean {
-    for (const [key, a] of this.active) {
-      if (a.id === id) {
+    for (const m of this.active.values()) {
+      for (const [code, a] of m) {
+        if (a.id !== id) continue;
         if (a.acknowledged) return true;
         const acked = { ...a, acknowledged: true };
-        this.active.set(key, acked);
+        m.set(code, acked);
         this.pending.push(acked);
         return true;
       }
@@ -111,11 +119,13 @@ export class AlertEngine {
   /** An applied (newest) state of an entity. */
   onState(s: StateRecord): void {
     const t = s.t;
-    this.set('error', s.id, s.state === 'error', t, 'critical', () => `${s.id}: error${s.error ? ` — ${s.error}` : ''}`);
+    const isError = s.state === 'error';
+    if (isError !== this.has('error', s.id)) this.set('error', s.id, isError, t, 'critical', () => `${s.id}: error${s.error ? ` — ${s.error}` : ''}`);
     const low = this.config.batteryLowThreshold;
     if (s.battery !== undefined) {
-      const isLow = this.active.has(`battery-low\u0000${s.id}`) ? s.battery < low + 0.05 : s.battery < low;
-      this.set('battery-low', s.id, isLow && s.state !== 'charging', t, 'warning', () => `${s.id}: battery ${Math.round(s.battery! * 100)} % (below ${Math.round(low * 100)} %)`);
+      const wasLow = this.has('battery-low', s.id);
+      const isLow = (wasLow ? s.battery < low + 0.05 : s.battery < low) && s.state !== 'charging';
+      if (isLow !== wasLow) this.set('battery-low', s.id, isLow, t, 'warning', () => `${s.id}: battery ${Math.round(s.battery! * 100)} % (below ${Math.round(low * 100)} %)`);
     }
     this.checkStall(s);
     this.checkZone(s.id, s.type ?? s.kind, s.kind, s.floor, s.x, s.y, t);
@@ -131,6 +141,7 @@ export class AlertEngine {
     if (area === undefined || area <= 0) return;
     const density = c.count / area;
     const limit = this.config.densityPerM2;
+    if (density > limit === this.has('crowding', c.zone)) return;
     this.set('crowding', c.zone, density > limit, c.t, 'warning', () => `${c.zone}: ${density.toFixed(2)} P/m² (${c.count} people in ${area.toFixed(0)} m², limit ${limit} P/m²)`);
   }
 
@@ -149,7 +160,7 @@ export class AlertEngine {
   /** Time passes (source clock, epoch ms): rules that fire on duration. */
   tick(now: number): void {
     for (const [id, track] of this.stall) {
-      if (now - track.since > this.config.stallSeconds * 1000) {
+      if (now - track.since > this.config.stallSeconds * 1000 && !this.has('stalled', id)) {
         this.set('stalled', id, true, now, 'warning', () => `${id}: moving but not advancing for ${Math.round((now - track.since) / 1000)} s`);
       }
     }
@@ -157,7 +168,8 @@ export class AlertEngine {
 
   /** Forget an entity (removed by the hub): its alerts clear. */
   forget(id: string, t: number): void {
-    for (const [key, a] of [...this.active]) if (a.entity === id) this.clear(key, a, t);
+    const m = this.active.get(id);
+    if (m) for (const [code, a] of [...m]) this.clear(code, a, t);
     this.stall.delete(id);
   }
 
@@ -167,8 +179,7 @@ export class AlertEngine {
    */
   private checkStall(s: StateRecord): void {
     if (s.state !== 'moving') {
-      this.stall.delete(s.id);
-      this.set('stalled', s.id, false, s.t, 'warning', () => '');
+      if (this.stall.delete(s.id) && this.has('stalled', s.id)) this.set('stalled', s.id, false, s.t, 'warning', () => '');
       return;
     }
     const track = this.stall.get(s.id);
@@ -179,11 +190,13 @@ export class AlertEngine {
     const speedOk = s.speed === undefined || s.speed >= STALL_SPEED;
     const placeOk = s.x === undefined || track.x === undefined || Math.hypot(s.x - track.x, s.y! - track.y!) >= STALL_DISTANCE;
     if (speedOk && placeOk) {
-      this.stall.set(s.id, { since: s.t, x: s.x, y: s.y });
-      this.set('stalled', s.id, false, s.t, 'warning', () => '');
+      track.since = s.t;
+      track.x = s.x;
+      track.y = s.y;
+      if (this.has('stalled', s.id)) this.set('stalled', s.id, false, s.t, 'warning', () => '');
       return;
     }
-    if (s.t - track.since > this.config.stallSeconds * 1000) {
+    if (s.t - track.since > this.config.stallSeconds * 1000 && !this.has('stalled', s.id)) {
       this.set('stalled', s.id, true, s.t, 'warning', () => `${s.id}: moving but not advancing for ${Math.round((s.t - track.since) / 1000)} s`);
     }
   }
@@ -192,23 +205,27 @@ export class AlertEngine {
     const zones = this.config.zones.get(id) ?? (type !== undefined ? this.config.zones.get(type) : undefined) ?? (kind !== undefined ? this.config.zones.get(kind) : undefined);
     if (!zones || zones.length === 0 || x === undefined || y === undefined) return;
     const inside = zones.some((z) => (z.floor === undefined || z.floor === floor) && (z.polygon === undefined || pointInPolygon(x, y, z.polygon)));
+    if (inside !== this.has('outside-zone', id)) return;
     this.set('outside-zone', id, !inside, t, 'warning', () => `${id}: outside its allowed zone (at ${floor ?? '?'} ${x.toFixed(1)}, ${y.toFixed(1)})`);
   }
 
   private set(code: string, entity: string, on: boolean, t: number, severity: Severity, message: () => string): void {
-    const key = `${code}\u0000${entity}`;
-    const current = this.active.get(key);
+    let m = this.active.get(entity);
+    const current = m?.get(code);
     if (on && !current) {
       const a: AlertRecord = { id: `${code}:${entity}:${t}`, t, entity, severity, code, message: message(), active: true };
-      this.active.set(key, a);
+      if (!m) this.active.set(entity, (m = new Map()));
+      m.set(code, a);
       this.pending.push(a);
     } else if (!on && current) {
-      this.clear(key, current, t);
+      this.clear(code, current, t);
     }
   }
 
-  private clear(key: string, a: AlertRecord, t: number): void {
-    this.active.delete(key);
+  private clear(code: string, a: AlertRecord, t: number): void {
+    const m = this.active.get(a.entity);
+    m?.delete(code);
+    if (m && m.size === 0) this.active.delete(a.entity);
     this.pending.push({ ...a, t: Math.max(t, a.t), active: false });
   }
 }

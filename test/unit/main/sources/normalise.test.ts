@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseMqttMessage, rejectReasonKey, routeTopic } from '../../../../main/sources/normalise.js';
+import { CountSchema, PositionSchema, ScanSchema, StateSchema } from '../../../../common/records.js';
+import { fastValidate, normaliseMqttMessage, rejectReasonKey, routeTopic } from '../../../../main/sources/normalise.js';
 
 const T = '2026-11-24T03:00:00.120Z';
 const TMS = Date.parse(T);
@@ -58,4 +59,44 @@ describe('normalise (MQTT edge)', () => {
     const r = norm('testbed/state/drone/d1', JSON.stringify({ t: TMS, x: 1, y: 1 }));
     expect(r.records[0]?.record).toMatchObject({ id: 'd1', kind: 'drone' });
   });
+});
+
+describe('normalise fast path agrees with the zod schemas', () => {
+  const schemas = { state: StateSchema, scan: ScanSchema, position: PositionSchema, count: CountSchema } as const;
+  // Deterministic generator of near-valid records: each field sometimes mutated to something odd.
+  let seed = 12345;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const odd = [undefined, null, NaN, -1, 2, 1e20, '', 'x', 'NaN', [], {}, true, 0, -200, 400, '2026-11-24T03:00:00Z', 1_000, 'moving', 'flying', 'a'.repeat(300)];
+  const pick = <T,>(a: readonly T[]) => a[Math.floor(rnd() * a.length)]!;
+  const mutate = (o: Record<string, unknown>) => {
+    const out: Record<string, unknown> = { ...o };
+    for (const k of Object.keys(out)) if (rnd() < 0.12) out[k] = pick(odd);
+    if (rnd() < 0.1) delete out[pick(Object.keys(out))];
+    if (rnd() < 0.1) out.extra = 'kept?';
+    return out;
+  };
+  const base = {
+    state: () => ({ id: 'robot-1', kind: 'robot', type: 'delivery', t: TMS, floor: '2F', x: 1.5, y: -2, z: 0, heading: 90, speed: 0.8, battery: 0.5, state: 'moving', task: 'deliver', error: null, lat: 35.5, lon: 139.7 }),
+    scan: () => ({ device: 'tag-1', t: T, rssi: { 'b-1': -70, 'b-2': pick([-80, -131, 1, 'x', -100]) } }),
+    position: () => ({ id: 'tag-1', t: TMS, floor: '1F', x: 1, y: 2, accuracy: 1.5 }),
+    count: () => ({ zone: 'z', t: TMS, count: 3 }),
+  };
+
+  for (const kind of ['state', 'scan', 'position', 'count'] as const) {
+    it(`${kind}: whatever the fast path accepts, zod accepts with the same output; valid input takes the fast path`, () => {
+      let fastHits = 0;
+      for (let i = 0; i < 3000; i++) {
+        const input = i < 50 ? base[kind]() : mutate(base[kind]());
+        const fast = fastValidate(kind, input);
+        const z = schemas[kind].safeParse(input);
+        if (i < 50 && kind !== 'scan') expect(fast, JSON.stringify(input)).not.toBeNull();
+        if (fast) {
+          fastHits++;
+          expect(z.success, JSON.stringify(input)).toBe(true);
+          expect(fast.record).toEqual(z.data);
+        }
+      }
+      expect(fastHits).toBeGreaterThan(100);
+    });
+  }
 });
