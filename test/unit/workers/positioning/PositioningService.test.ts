@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BeaconRegistry, PositionRecord, ScanRecord } from '../../../../common/records.js';
+import { ScanSchema, type BeaconRegistry, type PositionRecord, type ScanRecord } from '../../../../common/records.js';
 import { buildTestbedLayout } from '../../../../common/testbedLayout.js';
 import { PositioningService } from '../../../../workers/positioning/PositioningService.js';
 import { SyntheticCrowd } from '../../../../workers/positioning/SyntheticCrowd.js';
@@ -108,6 +108,16 @@ describe('PositioningService bad input', () => {
     expect(st.duplicates).toBe(1);
     expect(st.outOfOrder).toBe(1);
     expect(st.fixes).toBe(2);
+  });
+
+  it('impossible RSSI is rejected at the edge; −130…−100 dBm passes the edge but is ignored', () => {
+    const id = registry.beacons[0]!.id;
+    expect(ScanSchema.safeParse({ device: 'd', t: T0, rssi: { [id]: 3 } }).success).toBe(false);
+    expect(ScanSchema.safeParse({ device: 'd', t: T0, rssi: { [id]: -131 } }).success).toBe(false);
+    const weak = ScanSchema.parse({ device: 'd', t: T0, rssi: { [id]: -120 } });
+    const svc = new PositioningService(registry, { walkable: walk });
+    expect(svc.processScan(weak)).toBeNull();
+    expect(svc.stats()).toMatchObject({ weakEntries: 1, emptyScans: 1 });
   });
 
   it('rejects a registry with a duplicated beacon id, naming it', () => {
