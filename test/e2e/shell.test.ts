@@ -150,7 +150,27 @@ describe('workbench shell (twin serve + Chromium)', { timeout: 300_000 }, () => 
     await expect.poll(() => dlg.isVisible(), { timeout: 90_000 }).toBe(false);
   });
 
+  it('opens the About dialog with the version and the connection', async () => {
+    await page.click('[data-command="about"]');
+    const dlg = page.locator('[data-dialog="about"]');
+    await expect.poll(() => dlg.isVisible(), { timeout: 90_000 }).toBe(true);
+    const text = await dlg.innerText();
+    expect(text).toMatch(/Version\s+\d+\.\d+\.\d+/);
+    expect(text).toContain('Web (twin serve)');
+    expect(text).toContain('connected over WebSocket');
+    await page.keyboard.press('Escape');
+  });
+
   it('logged no console errors', () => {
     expect(consoleErrors).toEqual([]);
+  });
+
+  // Last: it stops the host (the browser then logs failed WebSocket attempts, which is expected).
+  it('shows the connection dropping and being retried when the host goes away', async () => {
+    await server.stop();
+    const conn = page.locator('[data-status="connection"]');
+    await expect.poll(() => conn.getAttribute('data-state'), { timeout: 90_000 }).toMatch(/^(reconnecting|connecting)$/);
+    await expect.poll(() => conn.getAttribute('title'), { timeout: 90_000 }).toMatch(/retry in \d/);
+    expect(await page.locator('[data-status="connection"] .status-dot').getAttribute('data-tone')).toBe('busy');
   });
 });
