@@ -1,7 +1,10 @@
 /**
  * The model feature: loads the session's IFC in the IFC worker, shows it in the 3D view, and
  * offers the Model tree (left), Properties (right), picking, hide / isolate / x-ray, the
- * section plane, fit-to-selection (F) and drag-and-drop of an .ifc onto the window.
+ * section plane and fit-to-selection (F).
+ *
+ * Opening a file (Ctrl+O, drag-and-drop: upload via PUT /api/model) is the shell's ModelOpener;
+ * main then broadcasts the new session, which this feature loads.
  *
  * Flow: session (ModelInfo) → fetch `info.url` (+ token) → worker open (cache or web-ifc) →
  * ModelScene in `ctx.viewport.scene` → modelStore. A failed or cancelled load leaves the
@@ -13,6 +16,7 @@ import type { Disposable, Disposer } from '../../../common/source.js';
 import { ElementLookup } from '../../../workers/ifc/geometry/ElementLookup.js';
 import type { Feature, WorkbenchContext } from '../../shell/WorkbenchContext.js';
 import { modelActions, modelStore, type ModelState } from '../../stores/modelStore.js';
+import { sessionStore } from '../../stores/sessionStore.js';
 import { IfcWorkerClient } from './IfcWorkerClient.js';
 import { ModelScene } from './ModelScene.js';
 import { mountModelTreePanel } from './ModelTreePanel.js';
@@ -55,26 +59,17 @@ class ModelController implements Disposable {
         ctx.notify('warn', `${reason}`);
         if (this.current) void this.load(this.current, true);
       }),
+      // The shell keeps the session (model info) in sessionStore, re-reading it after each reconnect.
+      sessionStore.subscribe((s) => this.onSession(s.info)),
       ctx.api.on('session', (s: SessionInfo) => this.onSession(s)),
-      ctx.api.onStatus((st) => {
-        if (st.state === 'connected') void this.refreshSession();
-      }),
       ctx.viewport.onPick(({ raycaster }) => this.pick(raycaster)),
       modelStore.subscribe((s, prev) => this.onState(s, prev)),
     );
-    if (ctx.api.status().state === 'connected') void this.refreshSession();
+    this.onSession(sessionStore.getState().info);
   }
 
-  private async refreshSession(): Promise<void> {
-    try {
-      this.onSession(await this.ctx.api.call('session.info', {}));
-    } catch {
-      /* the 'session' event will tell us once connected */
-    }
-  }
-
-  private onSession(s: SessionInfo): void {
-    const m = s.model;
+  private onSession(s: SessionInfo | null): void {
+    const m = s?.model;
     if (!m || m.hash === this.currentHash || m.hash === this.loading?.info.hash) return;
     void this.load(m);
   }
@@ -178,24 +173,6 @@ class ModelController implements Disposable {
     if (this.scene) this.ctx.viewport.fitTo(this.scene.box());
   }
 
-  /** Uploads a dropped .ifc to the host (PUT /api/model), then opens it. */
-  async upload(file: File): Promise<void> {
-    if (!/\.ifc$/i.test(file.name)) {
-      this.ctx.notify('error', `${file.name}: not an .ifc file — drop an IFC (STEP) model`);
-      return;
-    }
-    const url = withToken('api/model');
-    url.searchParams.set('name', file.name);
-    try {
-      const res = await fetch(url, { method: 'PUT', body: file, headers: { 'content-type': 'application/octet-stream' } });
-      if (!res.ok) throw new Error(await errorText(res));
-      const info = (await res.json()) as ModelInfo;
-      if (info.hash !== this.currentHash && info.hash !== this.loading?.info.hash) await this.load(info);
-    } catch (e) {
-      this.ctx.notify('error', `${file.name}: upload failed: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }
-
   dispose(): void {
     for (const d of this.disposers.splice(0)) d();
     this.client.dispose();
@@ -246,23 +223,6 @@ export const modelFeature: Feature = {
         },
       }),
     );
-
-    // Drag-and-drop an .ifc anywhere on the page.
-    const onDragOver = (ev: DragEvent): void => {
-      if (ev.dataTransfer?.types.includes('Files')) {
-        ev.preventDefault();
-        ev.dataTransfer.dropEffect = 'copy';
-      }
-    };
-    const onDrop = (ev: DragEvent): void => {
-      const file = ev.dataTransfer?.files[0];
-      if (!file) return;
-      ev.preventDefault();
-      void controller.upload(file);
-    };
-    window.addEventListener('dragover', onDragOver);
-    window.addEventListener('drop', onDrop);
-    disposers.push(() => window.removeEventListener('dragover', onDragOver), () => window.removeEventListener('drop', onDrop));
 
     return {
       dispose() {

@@ -1,0 +1,115 @@
+/**
+ * The model feature in a real browser (Debian Chromium via playwright-core) against a real
+ * `twin serve --model duplex`: the IFC worker loads the building, the Model tree lists its
+ * storeys, picking and the tree select elements and the Properties tab shows their GlobalId,
+ * storey toggles change the picture, a broken IFC leaves the previous model on screen, and a
+ * reload comes from the IndexedDB cache. Screenshots go to test-results/.
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { repoRoot, sharedDir, startServe } from '../helpers/twinCli.js';
+
+const shots = join(repoRoot, 'test-results');
+mkdirSync(shots, { recursive: true });
+const duplex = join(sharedDir, 'ifc', 'duplex-apartment-ifc2x3.ifc');
+
+let server: Awaited<ReturnType<typeof startServe>>;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  const userData = mkdtempSync(join(tmpdir(), 'twin-model-e2e-'));
+  server = await startServe(['--no-record', '--model', duplex], { TWIN_USER_DATA: userData });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--use-gl=swiftshader', '--enable-unsafe-swiftshader'],
+  });
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(server.url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+  await page.waitForSelector('[data-region="viewport"]', { timeout: 120_000 });
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+// Generous limits: on a loaded 2-core CI machine the page alone can take a minute to start.
+const SLOW = 300_000;
+const stats = () => page.locator('[data-testid="model-stats"]').innerText();
+
+describe('model feature (twin serve + Chromium)', () => {
+  it('loads the session IFC in the worker and lists its storeys in the Model tree', async () => {
+    await expect.poll(stats, { timeout: 150_000 }).toMatch(/IFC2X3 · 4 storeys · \d+ elements/);
+    expect(await page.locator('[data-testid="model-title"]').innerText()).toContain('duplex-apartment-ifc2x3.ifc');
+    for (let s = 0; s < 4; s++) expect(await page.locator(`[data-testid="model-storey-${s}"]`).count()).toBe(1);
+    expect(await stats()).not.toContain('(cache)');
+    await page.screenshot({ path: join(shots, 'model-duplex.png') });
+    expect(pageErrors).toEqual([]);
+  }, SLOW);
+
+  it('selecting an element in the tree shows its properties (GlobalId, property sets)', async () => {
+    const storey = page.locator('[data-testid="model-storey-1"]');
+    await storey.locator('summary').first().click();
+    const wallGroup = storey.locator('details[data-type="IfcWallStandardCase"]');
+    await wallGroup.locator('summary').click();
+    const first = wallGroup.locator('.model-element').first();
+    await first.click();
+    const gid = page.locator('[data-testid="model-properties-globalid"]');
+    await expect.poll(() => gid.count(), { timeout: 20_000 }).toBe(1);
+    expect(await gid.innerText()).toBe(await first.getAttribute('title'));
+    expect(await page.locator('[data-testid="model-properties"]').innerText()).toContain('IfcWallStandardCase');
+    expect(await page.locator('[data-testid="model-properties"] details[data-group]').count()).toBeGreaterThan(0);
+  }, SLOW);
+
+  it('clicking the building in the 3D view picks an element', async () => {
+    await page.click('[data-testid="model-show-all"]');
+    await page.click('[data-testid="model-fit-all"]');
+    const box = (await page.locator('[data-region="viewport"]').first().boundingBox())!;
+    const before = await page.locator('[data-testid="model-properties-globalid"]').innerText().catch(() => '');
+    // Try a few points around the centre of the fitted model until one hits a different element.
+    let picked = '';
+    for (const [fx, fy] of [[0.5, 0.5], [0.45, 0.55], [0.55, 0.45], [0.5, 0.6], [0.4, 0.5], [0.6, 0.5]] as const) {
+      await page.mouse.click(box.x + box.width * fx, box.y + box.height * fy);
+      await page.waitForTimeout(400);
+      picked = await page.locator('[data-testid="model-properties-globalid"]').innerText().catch(() => '');
+      if (picked && picked !== before) break;
+    }
+    expect(picked).toMatch(/^[0-9A-Za-z_$]{22}$/);
+    expect(picked).not.toBe(before);
+  }, SLOW);
+
+  it('switching a storey off changes the picture', async () => {
+    await page.click('[data-testid="model-fit-all"]');
+    await page.waitForTimeout(300);
+    const viewport = page.locator('[data-region="viewport"]').first();
+    const a = await viewport.screenshot();
+    for (let s = 0; s < 4; s++) await page.locator(`[data-testid="model-storey-visible-${s}"]`).uncheck();
+    await page.waitForTimeout(300);
+    const b = await viewport.screenshot();
+    expect(Buffer.compare(a, b)).not.toBe(0);
+    await page.click('[data-testid="model-show-all"]');
+    for (let s = 0; s < 4; s++) expect(await page.locator(`[data-testid="model-storey-visible-${s}"]`).isChecked()).toBe(true);
+  }, SLOW);
+
+  it('reloading the page opens the model from the IndexedDB cache', async () => {
+    await page.reload();
+    await page.waitForSelector('[data-region="viewport"]', { timeout: 120_000 });
+    await expect.poll(stats, { timeout: 150_000 }).toContain('(cache)');
+    expect(await page.locator('[data-testid="model-title"]').innerText()).toContain('duplex-apartment-ifc2x3.ifc');
+    await page.screenshot({ path: join(shots, 'model-duplex-cache.png') });
+  }, SLOW);
+
+  it('a truncated IFC shows an error and the previous model stays', async () => {
+    const bytes = readFileSync(duplex);
+    await page.locator('[data-testid="model-file-input"]').setInputFiles({ name: 'broken.ifc', mimeType: 'application/octet-stream', buffer: bytes.subarray(0, bytes.length >> 1) });
+    await expect.poll(() => page.locator('body').innerText(), { timeout: 30_000 }).toMatch(/IfcTruncatedError: broken\.ifc/);
+    expect(await page.locator('[data-testid="model-title"]').innerText()).toContain('duplex-apartment-ifc2x3.ifc');
+    expect(await stats()).toMatch(/4 storeys/);
+  }, SLOW);
+});
