@@ -15,11 +15,11 @@
 import * as THREE from 'three';
 import { mergeGeometries } from 'three/examples/jsm/utils/BufferGeometryUtils.js';
 import { headingToThreeYaw } from '../../shell/buildingFrame.js';
-import type { StoreyInfo } from '../../stores/layoutStore.js';
 import { HISTORY, KIND_BUS, KIND_NAMES, KIND_PERSON, KIND_ROBOT, type EntityTable, type PeopleTable } from '../../stores/entitiesStore.js';
-import { BADGE_COLOURS, badgeOf, entityColour, floorElevation, markerHeight } from './entityStyle.js';
+import { BADGE_COLOURS, badgeOf, entityColour, floorElevation, markerHeight, type NamedElevation } from './entityStyle.js';
 
 const TAU_MS = 250;
+const BADGE_ORDER = Object.keys(BADGE_COLOURS) as (keyof typeof BADGE_COLOURS)[];
 /** Trail length in history samples. */
 const TRAIL = 12;
 /** A jump longer than this (m) is drawn as a jump (floor change, reappearing), not a glide. */
@@ -47,10 +47,17 @@ function kindGeometry(kind: number): THREE.BufferGeometry {
   }
 }
 
+/** Gives an instanced mesh its per-instance colour attribute up front (white). */
+function withColours(mesh: THREE.InstancedMesh): void {
+  mesh.instanceColor = new THREE.InstancedBufferAttribute(new Float32Array(mesh.instanceMatrix.count * 3).fill(1), 3);
+  mesh.instanceColor.setUsage(THREE.DynamicDrawUsage);
+}
+
 export interface MarkerScene {
   /** Visible floor label, or null for all. */
   floor: string | null;
-  storeys: readonly StoreyInfo[];
+  /** Storey elevations by name (model first, then layout). */
+  storeys: readonly NamedElevation[];
   selected: number;
   hovered: number;
 }
@@ -75,6 +82,10 @@ export class EntityMarkers3D {
   private readonly colour = new THREE.Color();
   /** Elevation per floor index of the table (m), refreshed in sync(): no label parsing per frame. */
   private floorZ = new Float32Array(0);
+  /** Badge per slot (0 none, else BADGE_ORDER index + 1), from the last sync. */
+  private badgeOfSlot = new Uint8Array(0);
+  /** sRGB 0..255 → linear colour (three's working space), cached: colour conversion per instance is not free. */
+  private readonly linearCache = new Map<number, Float32Array>();
 
   constructor(private readonly table: EntityTable, private readonly peopleTable: PeopleTable) {
     this.group.name = 'entities';
@@ -84,12 +95,14 @@ export class EntityMarkers3D {
       mesh.frustumCulled = false;
       mesh.name = `entities-${KIND_NAMES[k]}`;
       mesh.instanceMatrix.setUsage(THREE.DynamicDrawUsage);
+      withColours(mesh);
       this.meshes.push(mesh);
       this.group.add(mesh);
     }
     this.badges = new THREE.InstancedMesh(new THREE.SphereGeometry(0.16, 12, 8), new THREE.MeshBasicMaterial({ color: 0xffffff }), 16);
     this.badges.count = 0;
     this.badges.frustumCulled = false;
+    withColours(this.badges);
     this.group.add(this.badges);
     const tg = new THREE.BufferGeometry();
     tg.setAttribute('position', new THREE.Float32BufferAttribute(new Float32Array(0), 3));
@@ -145,33 +158,32 @@ export class EntityMarkers3D {
       mesh.count = 0;
     }
     let badgeCount = 0;
+    if (this.badgeOfSlot.length < t.capacity) this.badgeOfSlot = new Uint8Array(t.capacity);
     for (let s = 0; s < t.count; s++) {
       if (!this.visible[s]) continue;
       const k = t.kind[s]!;
       const mesh = this.meshes[k]!;
       const i = mesh.count++;
       this.lists[k]![i] = s;
-      const [r, g, b] = entityColour(t, s);
-      this.colour.setRGB(r / 255, g / 255, b / 255, THREE.SRGBColorSpace);
-      if (s === scene.hovered) this.colour.offsetHSL(0, 0, 0.15);
-      mesh.setColorAt(i, this.colour);
-      if (badgeOf(t, s) !== null) badgeCount++;
+      const lin = this.linear(entityColour(t, s), s === scene.hovered);
+      (mesh.instanceColor!.array as Float32Array).set(lin, i * 3);
+      const badge = badgeOf(t, s);
+      this.badgeOfSlot[s] = badge === null ? 0 : BADGE_ORDER.indexOf(badge) + 1;
+      if (badge !== null) badgeCount++;
     }
-    for (const mesh of this.meshes) if (mesh.instanceColor) mesh.instanceColor.needsUpdate = true;
+    for (const mesh of this.meshes) mesh.instanceColor!.needsUpdate = true;
     // Badges.
     if (this.badgeSlots.length < badgeCount) this.badgeSlots = new Int32Array(badgeCount * 2);
-    if ((this.badges.instanceMatrix.count) < badgeCount) this.resizeBadges(badgeCount * 2);
+    if (this.badges.instanceMatrix.count < badgeCount) this.resizeBadges(badgeCount * 2);
     this.badges.count = 0;
+    const badgeColours = this.badges.instanceColor!.array as Float32Array;
     for (let s = 0; s < t.count; s++) {
-      if (!this.visible[s]) continue;
-      const badge = badgeOf(t, s);
-      if (badge === null) continue;
+      if (!this.visible[s] || this.badgeOfSlot[s] === 0) continue;
       const i = this.badges.count++;
       this.badgeSlots[i] = s;
-      const [r, g, b] = BADGE_COLOURS[badge];
-      this.badges.setColorAt(i, this.colour.setRGB(r / 255, g / 255, b / 255, THREE.SRGBColorSpace));
+      badgeColours.set(this.linear(BADGE_COLOURS[BADGE_ORDER[this.badgeOfSlot[s]! - 1]!], false), i * 3);
     }
-    if (this.badges.instanceColor) this.badges.instanceColor.needsUpdate = true;
+    this.badges.instanceColor!.needsUpdate = true;
     this.syncTrails(scene);
     this.syncPeople(scene);
   }
@@ -270,6 +282,7 @@ export class EntityMarkers3D {
     bigger.name = mesh.name;
     bigger.frustumCulled = false;
     bigger.instanceMatrix.setUsage(THREE.DynamicDrawUsage);
+    withColours(bigger);
     this.group.remove(mesh);
     mesh.dispose();
     this.group.add(bigger);
@@ -281,10 +294,23 @@ export class EntityMarkers3D {
     const old = this.badges;
     const bigger = new THREE.InstancedMesh(old.geometry, old.material, n);
     bigger.frustumCulled = false;
+    withColours(bigger);
     this.group.remove(old);
     old.dispose();
     this.group.add(bigger);
     this.badges = bigger;
+  }
+
+  private linear(rgb: readonly [number, number, number], lighter: boolean): Float32Array {
+    const key = (rgb[0] << 16) | (rgb[1] << 8) | rgb[2] | (lighter ? 1 << 24 : 0);
+    let c = this.linearCache.get(key);
+    if (!c) {
+      this.colour.setRGB(rgb[0] / 255, rgb[1] / 255, rgb[2] / 255, THREE.SRGBColorSpace);
+      if (lighter) this.colour.offsetHSL(0, 0, 0.15);
+      c = Float32Array.of(this.colour.r, this.colour.g, this.colour.b);
+      this.linearCache.set(key, c);
+    }
+    return c;
   }
 
   private syncTrails(scene: MarkerScene): void {

@@ -2,7 +2,6 @@
  * How entities look, shared by the 3D markers, the plan layers and the panels: colour by robot
  * type / kind, badge colour by condition, and the storey elevation of a floor label.
  */
-import type { StoreyInfo } from '../../stores/layoutStore.js';
 import { isStale, KIND_BUS, KIND_PERSON, KIND_SENSOR, type EntityTable } from '../../stores/entitiesStore.js';
 
 /** RGB 0..255 per robot type (testbed kinds), then per kind. */
@@ -68,11 +67,17 @@ export function badgeOf(table: EntityTable, slot: number, lowBattery = LOW_BATTE
   return null;
 }
 
+/** A storey as far as elevations go (the model store's and the layout store's both fit). */
+export interface NamedElevation {
+  name: string;
+  elevation: number;
+}
+
 /**
- * Elevation (m, building-frame z) of a floor label: the model's storey of that name when known
- * (layoutStore), else "NF" → (N−1) × 4 m, "BN" → −N × 4 m, else the label's first-seen index × 4 m.
+ * Elevation (m, building-frame z) of a floor label: the first storey of that name in `storeys`
+ * (the loaded model's, then the layout store's), else "NF" → (N−1) × 4 m, "BN" → −N × 4 m, else the label's first-seen index × 4 m.
  */
-export function floorElevation(label: string | undefined, fallbackIndex: number, storeys: readonly StoreyInfo[]): number {
+export function floorElevation(label: string | undefined, fallbackIndex: number, storeys: readonly NamedElevation[]): number {
   if (label === undefined) return 0;
   const st = storeys.find((s) => s.name === label);
   if (st) return st.elevation;

@@ -1,6 +1,7 @@
 /**
  * The Entities list's query: which slots match the search text and the kind / state / floor
- * filters, sorted by id (natural order: robot-2 before robot-10). Pure; the panel calls it at
+ * filters, moving things first (robots, buses, other assets, then person-kind entities and
+ * sensors), each by id in natural order (robot-2 before robot-10). Pure; the panel calls it at
  * most a few times a second.
  */
 import type { EntityFilters, EntityTable } from '../../stores/entitiesStore.js';
@@ -8,6 +9,8 @@ import { isStale, KIND_NAMES } from '../../stores/entitiesStore.js';
 import { badgeOf } from './entityStyle.js';
 
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+/** List order by kind code (robot, bus, sensor, person, other). */
+const KIND_RANK = [0, 1, 4, 3, 2];
 
 export function filterEntities(table: EntityTable, f: EntityFilters): number[] {
   const q = f.search.trim().toLowerCase();
@@ -30,5 +33,5 @@ export function filterEntities(table: EntityTable, f: EntityFilters): number[] {
     }
     out.push(s);
   }
-  return out.sort((a, b) => collator.compare(table.ids[a]!, table.ids[b]!));
+  return out.sort((a, b) => KIND_RANK[table.kind[a]!]! - KIND_RANK[table.kind[b]!]! || collator.compare(table.ids[a]!, table.ids[b]!));
 }

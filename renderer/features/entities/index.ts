@@ -13,12 +13,13 @@ import type { Disposable, Disposer } from '../../../common/source.js';
 import { h } from '../../shell/h.js';
 import type { Feature, WorkbenchContext } from '../../shell/WorkbenchContext.js';
 import { applyTelemetryFrame, entitiesStore, KIND_BUS, selectEntity } from '../../stores/entitiesStore.js';
-import { layoutStore, planStorey } from '../../stores/layoutStore.js';
+import { layoutStore, planStorey, type StoreyInfo } from '../../stores/layoutStore.js';
+import { modelStore } from '../../stores/modelStore.js';
 import { EntityInspectorPanel } from './EntityInspectorPanel.js';
 import { EntityListPanel } from './EntityListPanel.js';
 import { EntityMarkers3D, type MarkerScene } from './EntityMarkers3D.js';
 import { EntityPlanLayers } from './EntityPlanLayers.js';
-import { BADGE_LABELS, badgeOf } from './entityStyle.js';
+import { BADGE_LABELS, badgeOf, floorElevation } from './entityStyle.js';
 
 export const INSPECTOR_PANEL_ID = 'entities.inspector';
 
@@ -42,9 +43,26 @@ export const entitiesFeature: Feature = {
     };
     const scene = (): MarkerScene => {
       const s = entitiesStore.getState();
-      return { floor: visibleFloor(), storeys: layoutStore.getState().storeys, selected: slotOf(s.selectedId), hovered: slotOf(s.hoveredId) };
+      const storeys = [...modelStore.getState().storeys, ...layoutStore.getState().storeys];
+      return { floor: visibleFloor(), storeys, selected: slotOf(s.selectedId), hovered: slotOf(s.hoveredId) };
+    };
+    // Without a model nobody publishes storeys: derive them from the floor labels telemetry uses,
+    // so the storey selector and the one-storey plan work for any source. A model's storeys
+    // (published later by the model feature) replace these.
+    let derived: StoreyInfo[] | null = null;
+    const deriveStoreys = () => {
+      const l = layoutStore.getState();
+      if (l.storeys.length > 0 && l.storeys !== derived) return;
+      if (derived && derived.length === table.floors.length) return;
+      const named = modelStore.getState().storeys;
+      derived = table.floors
+        .map((name, i) => ({ name, elevation: floorElevation(name, i, named) }))
+        .sort((a, b) => a.elevation - b.elevation || a.name.localeCompare(b.name, undefined, { numeric: true }))
+        .map((st, index) => ({ index, name: st.name, elevation: st.elevation, height: 4 }));
+      layoutStore.setState({ storeys: derived });
     };
     const sync = () => {
+      deriveStoreys();
       const sc = scene();
       markers.sync(sc);
       const l = layoutStore.getState();
@@ -61,6 +79,7 @@ export const entitiesFeature: Feature = {
     disposers.push(layoutStore.subscribe((s, prev) => {
       if (s.storeys !== prev.storeys || s.activeStorey !== prev.activeStorey) sync();
     }));
+    disposers.push(modelStore.subscribe((s, prev) => { if (s.storeys !== prev.storeys) sync(); }));
     disposers.push(ctx.plan.addLayers('entities', () => plan.layers()));
 
     // 3D: glide, follow, hover label.

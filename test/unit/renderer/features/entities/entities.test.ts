@@ -70,7 +70,7 @@ describe('entities list, plan and 3D', () => {
   it('filters by kind, state, floor and text, in natural id order', () => {
     const ids = (f: Parameters<typeof filterEntities>[1]) => filterEntities(table, f).map((s) => table.ids[s]);
     const none = { search: '', kinds: [], states: [], floor: null };
-    expect(ids(none)).toEqual(['env-1F-S01', 'robot-1', 'robot-2', 'robot-10']);
+    expect(ids(none)).toEqual(['robot-1', 'robot-2', 'robot-10', 'env-1F-S01']);
     expect(ids({ ...none, kinds: ['sensor'] })).toEqual(['env-1F-S01']);
     expect(ids({ ...none, states: ['error'] })).toEqual(['robot-2']);
     expect(ids({ ...none, states: ['low-battery'] })).toEqual(['robot-10']);
@@ -84,7 +84,7 @@ describe('entities list, plan and 3D', () => {
     const b = (id: string) => badgeOf(table, table.slotOf.get(id)!);
     expect([b('robot-2'), b('robot-10'), b('robot-1'), b('env-1F-S01')]).toEqual(['error', 'low-battery', 'stale', null]);
     expect(floorElevation('3F', 0, [])).toBe(8);
-    expect(floorElevation('3F', 0, [{ index: 2, name: '3F', elevation: 7.5 }])).toBe(7.5);
+    expect(floorElevation('3F', 0, [{ name: '3F', elevation: 7.5 }])).toBe(7.5);
   });
 
   it('draws only the plan storey, mapping picks back to slots', () => {
