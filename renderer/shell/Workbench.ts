@@ -15,6 +15,7 @@ import type { ApiClient } from '../api/ApiClient.js';
 import { layoutStore, type LayoutMode, type LayoutState } from '../stores/layoutStore.js';
 import { sessionStore } from '../stores/sessionStore.js';
 import { settingsStore } from '../stores/settingsStore.js';
+import { modelStore } from '../stores/modelStore.js';
 import { ThreeViewport } from '../views/viewport/ThreeViewport.js';
 import { DeckPlanView } from '../views/plan/DeckPlanView.js';
 import { StoreySelector } from '../views/StoreySelector.js';
@@ -161,7 +162,13 @@ export class Workbench implements WorkbenchContext {
       const st = activeStorey === null ? [...storeys].sort((a, b) => a.elevation - b.elevation)[0] : storeys.find((x) => x.index === activeStorey);
       planLabel.lastElementChild!.textContent = st ? `Plan · ${st.name}` : 'Plan';
     };
-    this.disposers.push(layoutStore.subscribe(planName));
+    this.disposers.push(
+      layoutStore.subscribe(planName),
+      // A building just finished loading: frame it in the plan too (the model feature frames the 3D view).
+      modelStore.subscribe((st, prev) => {
+        if (st.status === 'ready' && prev.status !== 'ready') requestAnimationFrame(() => this.fitPlanToContent());
+      }),
+    );
     this.applyTheme();
     this.applyLayout();
 
@@ -251,7 +258,7 @@ export class Workbench implements WorkbenchContext {
       { id: 'layout-plan', title: 'Plan view', key: '2', run: () => this.setLayout('plan') },
       { id: 'layout-split', title: '3D and plan side by side', key: '3', run: () => this.setLayout('split') },
       { id: 'toggle-theme', title: 'Toggle light / dark theme', key: 'T', run: () => this.setSettings({ theme: settingsStore.getState().settings.theme === 'dark' ? 'light' : 'dark' }) },
-      { id: 'fit', title: 'Fit to view', key: 'F', run: () => this.viewport.fitAll() },
+      { id: 'fit', title: 'Fit to view', key: 'F', run: () => this.fitViews() },
       { id: 'toggle-left', title: 'Show / hide the left panel', key: 'Ctrl+B', run: () => this.toggleSize('leftWidth', 280) },
       { id: 'toggle-right', title: 'Show / hide the inspector', key: 'Ctrl+I', run: () => this.toggleSize('rightWidth', 300) },
       { id: 'play-pause', title: 'Play / pause the replay', key: 'Space', run: () => this.timeline.togglePlay() },
@@ -343,6 +350,18 @@ export class Workbench implements WorkbenchContext {
     };
     window.addEventListener('keydown', onKey);
     this.disposers.push(() => window.removeEventListener('keydown', onKey));
+  }
+
+  /** Plan framed on the 3D content seen from above (three → building frame: x = x, y = −z). */
+  private fitPlanToContent(): void {
+    const box = this.viewport.contentBox();
+    if (!box.isEmpty()) this.plan.fitBounds(box.min.x, -box.max.z, box.max.x, -box.min.z);
+  }
+
+  /** Frames the scene's content in 3D and, seen from above, in the plan. */
+  private fitViews(): void {
+    this.viewport.fitAll();
+    this.fitPlanToContent();
   }
 
   private setLayout(mode: LayoutMode): void {

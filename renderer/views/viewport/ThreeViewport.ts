@@ -143,13 +143,19 @@ export class ThreeViewport implements Viewport3D {
     this.requestRender();
   }
 
-  /** Fit everything in the scene except the grid and lights; an empty scene frames the grid centre. */
-  fitAll(): void {
+  /** Bounds of everything visible in the scene except the grid and lights (three.js coordinates; empty when nothing). */
+  contentBox(): THREE.Box3 {
     const box = new THREE.Box3();
     for (const child of this.scene.children) {
       if (child === this.helpers || !child.visible) continue;
       box.expandByObject(child);
     }
+    return box;
+  }
+
+  /** Fit everything in the scene except the grid and lights; an empty scene frames the grid centre. */
+  fitAll(): void {
+    const box = this.contentBox();
     if (box.isEmpty()) box.setFromCenterAndSize(new THREE.Vector3(0, 5, 0), new THREE.Vector3(60, 10, 60));
     this.fitTo(box);
   }
