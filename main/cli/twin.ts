@@ -11,11 +11,12 @@ import { inspectCommand } from './commands/inspect.js';
 import { replayCommand } from './commands/replay.js';
 import { testbedCommand } from './commands/testbed.js';
 import { exportCommand } from './commands/export.js';
+import { simulateCommand } from './commands/simulate.js';
 
 const VERSION = process.env.TWIN_VERSION ?? '0.0.0';
 
 /** Every command of spec/cli.md, in the order `twin --help` lists them. */
-const COMMANDS: readonly CliCommand[] = [serveCommand, samplesCommand, ifcCommand, recordCommand, inspectCommand, replayCommand, testbedCommand, exportCommand];
+const COMMANDS: readonly CliCommand[] = [serveCommand, samplesCommand, ifcCommand, recordCommand, inspectCommand, replayCommand, testbedCommand, exportCommand, simulateCommand];
 
 function usage(): string {
   const w = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -119,7 +119,7 @@ export class NavMap {
       const F = new Float32Array(g.kind.length);
       for (let c = 0; c < F.length; c++) {
         if (g.kind[c] === 0) continue;
-        const clear = g.kind[c] === 2 ? 1 : Math.min(1, 0.3 + (0.7 * g.wallDist[c]!) / 0.5);
+        const clear = g.kind[c] === 2 ? 1 : Math.min(1, 0.4 + (0.6 * g.wallDist[c]!) / 0.3);
         F[c] = g.speed[c]! * clear;
       }
       return F;

@@ -1,0 +1,152 @@
+/**
+ * `twin simulate FILE.json|FILE.ifc [--runs N] [--seed S] [--workers K] [--out FILE] [--record FILE.mcap]
+ *  [--occupants N] [--density P] [--write-scenario FILE]` (spec/cli.md, spec/scenario.md).
+ * Monte-Carlo runs go to a worker_threads pool (dist/workers/sim.js); run i uses seed + i.
+ */
+import { closeSync, existsSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { IWritable } from '@mcap/core';
+import { parseScenario, ScenarioError, type Scenario, type SimulationResults } from '../../../common/scenario.js';
+import { NavMap } from '../../../workers/nav/NavMap.js';
+import { checkScenario } from '../../../workers/sim/checkScenario.js';
+import { TrajectoryRecorder } from '../../../workers/sim/recordTrajectories.js';
+import { runScenario } from '../../../workers/sim/runScenario.js';
+import { summarizeRuns } from '../../../workers/sim/summarizeRuns.js';
+import { buildingToScenario } from '../../../workers/ifc/structure/toScenario.js';
+import { numberFlag, parseFlags, progress, UsageError, type CliCommand, type CliIo } from '../command.js';
+import { loadIfcStructure } from './ifc.js';
+
+const HELP = `Usage: twin simulate FILE.json|FILE.ifc [options]
+
+Runs an evacuation / people-flow simulation (scenario format: spec/scenario.md) and writes the
+results JSON to standard output or --out. Progress goes to standard error.
+
+Options:
+  --runs N              Monte-Carlo runs (default 1); run i uses seed + i
+  --seed S              seed of run 0 (default: the scenario's seed, else 1)
+  --workers K           worker threads for --runs (default: min(runs, cores))
+  --out FILE            write the results JSON to FILE
+  --record FILE.mcap    trajectories of run 0 as MCAP (/position at 2 Hz, /sim/summary)
+  --occupants N         IFC input: total occupants spread over the spaces by area
+  --density P           IFC input: occupants per m² of space (when --occupants is not given)
+  --write-scenario FILE IFC input: save the derived scenario JSON
+
+Exit codes: 0 success, 1 runtime failure, 2 bad input (names the file and the field path).
+Examples:
+  twin simulate bottleneck.json --out results.json
+  twin simulate bottleneck.json --runs 20 --workers 2
+  twin simulate samples/testbed-complex.ifc --occupants 500 --record evac.mcap`;
+
+/** A tiny synchronous file adapter for McapWriter. */
+class FileWritable implements IWritable {
+  private readonly fd: number;
+  private pos = 0n;
+  constructor(path: string) { this.fd = openSync(path, 'w'); }
+  async write(buffer: Uint8Array): Promise<void> { writeSync(this.fd, buffer); this.pos += BigInt(buffer.byteLength); }
+  position(): bigint { return this.pos; }
+  close(): void { closeSync(this.fd); }
+}
+
+async function loadScenario(file: string, flags: { occupants?: string; density?: string; seed?: string; 'write-scenario'?: string }): Promise<Scenario> {
+  if (/\.ifc$/i.test(file)) {
+    const occupants = flags.occupants === undefined ? undefined : numberFlag('simulate', 'occupants', flags.occupants, 0, { min: 0, integer: true });
+    const density = flags.density === undefined ? undefined : numberFlag('simulate', 'density', flags.density, 0, { min: 0 });
+    const seed = flags.seed === undefined ? undefined : numberFlag('simulate', 'seed', flags.seed, 1, { integer: true });
+    const { structure } = await loadIfcStructure(file, 'simulate');
+    const scenario = buildingToScenario(structure, { occupants, density, seed });
+    if (flags['write-scenario']) writeFileSync(flags['write-scenario'], JSON.stringify(scenario, null, 1));
+    return scenario;
+  }
+  let text: string;
+  try { text = readFileSync(file, 'utf8'); } catch { throw new UsageError(`twin simulate: ${file}: cannot read the file`); }
+  return parseScenario(text);
+}
+
+/** Runs seeds on K worker threads; results in seed order. */
+async function runPool(scenario: Scenario, seeds: number[], workers: number, signal: AbortSignal, onDone: (n: number) => void): Promise<SimulationResults[]> {
+  const threadFile = join(dirname(fileURLToPath(import.meta.url)), '..', 'workers', 'sim.js');
+  if (!existsSync(threadFile)) throw new Error(`twin simulate: ${threadFile} missing; run npm run build`);
+  const out: SimulationResults[] = new Array(seeds.length);
+  let next = 0, done = 0;
+  const pool = Array.from({ length: workers }, () => new Worker(threadFile));
+  try {
+    await Promise.all(pool.map((w) => new Promise<void>((resolve, reject) => {
+      const feed = () => {
+        if (signal.aborted || next >= seeds.length) { resolve(); return; }
+        const i = next++;
+        w.once('message', (m: { ok: true; results: SimulationResults } | { ok: false; error: string; path: string | null }) => {
+          if (!m.ok) { reject(m.path !== null ? new ScenarioError(m.path, m.error.replace(/^[^:]*: /, '')) : new Error(m.error)); return; }
+          out[i] = m.results; onDone(++done); feed();
+        });
+        w.postMessage({ scenario, seed: seeds[i], full: i === 0 });
+      };
+      w.once('error', reject);
+      feed();
+    })));
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+  return out.filter(Boolean);
+}
+
+export const simulateCommand: CliCommand = {
+  name: 'simulate',
+  summary: 'runs an evacuation / people-flow simulation from a scenario JSON or an IFC model',
+  help: HELP,
+  async run(args: string[], io: CliIo): Promise<number> {
+    const { values, positionals } = parseFlags('simulate', args, {
+      runs: { type: 'string' }, seed: { type: 'string' }, workers: { type: 'string' }, out: { type: 'string' }, record: { type: 'string' },
+      occupants: { type: 'string' }, density: { type: 'string' }, 'write-scenario': { type: 'string' },
+    });
+    if (positionals.length !== 1) throw new UsageError('twin simulate: expected one scenario file (FILE.json or FILE.ifc); see twin simulate --help');
+    const file = positionals[0]!;
+    const runs = numberFlag('simulate', 'runs', values.runs, 1, { min: 1, max: 100000, integer: true });
+    const workers = numberFlag('simulate', 'workers', values.workers, Math.min(runs, availableParallelism()), { min: 1, max: 64, integer: true });
+    const started = performance.now();
+    let scenario: Scenario, nav: NavMap;
+    try {
+      scenario = await loadScenario(file, values);
+      checkScenario(scenario);
+      nav = NavMap.build(scenario);
+    } catch (e) {
+      if (e instanceof ScenarioError) throw new UsageError(`twin simulate: ${file}: ${e.message}`);
+      throw e;
+    }
+    const seed = values.seed !== undefined ? numberFlag('simulate', 'seed', values.seed, 1, { integer: true }) : scenario.seed ?? 1;
+    const report = progress(io, 'simulate');
+    const recorder = values.record ? new TrajectoryRecorder() : null;
+    let first: SimulationResults;
+    try {
+      first = runScenario(scenario, {
+        seed, nav, signal: io.signal,
+        onProgress: runs === 1 ? (f, ev, total) => report(Math.max(f, total ? ev / total : 0), `${ev}/${total} out`) : undefined,
+        onPositions: recorder ? (sim) => recorder.capture(sim) : undefined,
+      });
+    } catch (e) {
+      if (e instanceof ScenarioError) throw new UsageError(`twin simulate: ${file}: ${e.message}`);
+      throw e;
+    }
+    const all = [first];
+    if (runs > 1 && !io.signal.aborted) {
+      const seeds = Array.from({ length: runs - 1 }, (_, i) => seed + i + 1);
+      all.push(...(await runPool(scenario, seeds, Math.min(workers, seeds.length), io.signal, (n) => report((n + 1) / runs, `run ${n + 1}/${runs}`))));
+    }
+    first.runs = all.map((r) => ({ seed: r.seed, evacuationTime: r.evacuationTime, agentsEvacuated: r.agentsEvacuated }));
+    first.summary = summarizeRuns(all.map((r) => r.evacuationTime));
+    const wall = (performance.now() - started) / 1000, steps = all.reduce((s, r) => s + r.performance.agentSteps, 0);
+    first.performance = { wallSeconds: Math.round(wall * 1000) / 1000, agentSteps: steps, agentStepsPerSecond: Math.round(steps / Math.max(wall, 1e-6)) };
+    if (io.signal.aborted) first.warnings.push(`stopped by a signal after ${all.length} of ${runs} run(s)`);
+    if (recorder && values.record) {
+      const w = new FileWritable(values.record);
+      try { await recorder.write(w, first); } finally { w.close(); }
+    }
+    const text = JSON.stringify(first) + '\n';
+    if (values.out) writeFileSync(values.out, text); else io.out(text);
+    io.err(`simulate: ${first.agentsEvacuated}/${first.agentsTotal} evacuated, evacuation time ${first.evacuationTime ?? 'n/a (not all left)'} s` +
+      (runs > 1 ? `, ${runs} runs mean ${first.summary.mean} s` : '') + `, ${first.performance.wallSeconds} s wall\n`);
+    return 0;
+  },
+};
