@@ -1,0 +1,98 @@
+// `twin simulate` through the built CLI (npm test builds first): results, Monte-Carlo, MCAP, bad input.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const dir = mkdtempSync(join(tmpdir(), 'twin-simulate-'));
+const twin = (...args: string[]) => spawnSync(process.execPath, ['bin/twin.js', 'simulate', ...args], { encoding: 'utf8', timeout: 120_000 });
+const rect = (x0: number, y0: number, x1: number, y1: number) => [[x0, y0], [x1, y0], [x1, y1], [x0, y1]];
+const room = () => ({
+  name: 'room', seed: 42, maxTime: 200,
+  floors: [{ id: 'F0', walkable: [rect(0, 0, 10, 5)], obstacles: [rect(4, 2, 5, 3)] }],
+  exits: [{ id: 'E1', floor: 'F0', segment: [[10, 2], [10, 3]], open: true }],
+  agentGroups: [{ id: 'G1', floor: 'F0', area: rect(0, 0, 4, 5), count: 20, speed: { dist: 'uniform', min: 1.0, max: 1.4 }, radius: 0.2 }],
+  measurements: { lines: [{ id: 'L1', floor: 'F0', segment: [[7, 5], [7, 0]] }], areas: [{ id: 'A1', floor: 'F0', polygon: rect(6, 1, 8, 4) }] },
+});
+const file = (name: string, body: unknown) => { const p = join(dir, name); writeFileSync(p, typeof body === 'string' ? body : JSON.stringify(body)); return p; };
+
+describe('twin simulate', () => {
+  it('writes the results document of spec/scenario.md', () => {
+    const r = twin(file('room.json', room()));
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ scenario: 'room', seed: 42, agentsTotal: 20, agentsEvacuated: 20 });
+    expect(out.evacuationTime).toBeGreaterThan(5);
+    expect(out.agents).toHaveLength(20);
+    expect(out.agents[0]).toEqual(expect.objectContaining({ group: 'G1', exit: 'E1' }));
+    // L1 runs from (7,5) down to (7,0): its left side is x > 7, so people walking east cross right→left: dir −1.
+    const dirs = new Set(out.lines.L1.crossings.map((c: { dir: number }) => c.dir));
+    expect(out.lines.L1.crossings.length).toBeGreaterThanOrEqual(20);
+    expect([...dirs]).toEqual([-1]);
+    expect(out.areas.A1.t.length).toBe(out.areas.A1.density.length);
+    expect(Math.max(...out.areas.A1.density)).toBeGreaterThan(0);
+    expect(out.summary).toMatchObject({ runs: 1, mean: out.evacuationTime, min: out.evacuationTime, max: out.evacuationTime });
+    expect(out.performance.agentSteps).toBeGreaterThan(0);
+    const strip = (t: string) => t.replace(/"performance":\{[^}]*\}/, '');
+    expect(strip(twin(file('room2.json', room())).stdout)).toBe(strip(r.stdout)); // same seed → same results
+  });
+
+  it('runs Monte-Carlo batches on worker threads, deterministic per seed, and records MCAP', () => {
+    const mcap = join(dir, 'room.mcap');
+    const a = twin(file('mc.json', room()), '--runs', '4', '--workers', '2', '--record', mcap);
+    expect(a.status).toBe(0);
+    const out = JSON.parse(a.stdout);
+    expect(out.runs.map((r: { seed: number }) => r.seed)).toEqual([42, 43, 44, 45]);
+    expect(out.summary.runs).toBe(4);
+    expect(out.summary.min).toBeLessThanOrEqual(out.summary.p50);
+    expect(out.summary.p50).toBeLessThanOrEqual(out.summary.max);
+    const b = JSON.parse(twin(file('mc2.json', room()), '--runs', '4', '--workers', '1').stdout);
+    expect(b.runs).toEqual(out.runs);
+    expect(existsSync(mcap)).toBe(true);
+    const insp = spawnSync(process.execPath, ['bin/twin.js', 'inspect', mcap, '--json'], { encoding: 'utf8' });
+    if (insp.status === 0) {
+      const info = JSON.parse(insp.stdout);
+      const topics = info.channels.map((c: { topic: string }) => c.topic);
+      expect(topics).toEqual(expect.arrayContaining(['/position', '/sim/summary']));
+      expect(info.start).toBe('2026-01-01T00:00:00.000Z');
+    } else {
+      expect(readFileSync(mcap).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x4d, 0x43, 0x41, 0x50, 0x30, 0x0d, 0x0a]));
+    }
+  });
+
+  const bad: [string, unknown, string][] = [
+    ['invalid JSON', '{ "floors": [', 'invalid JSON'],
+    ['missing floors', { ...room(), floors: undefined }, 'floors'],
+    ['self-intersecting polygon', { ...room(), agentGroups: [{ ...room().agentGroups[0], area: [[0, 0], [4, 5], [4, 0], [0, 5]] }] }, 'agentGroups[0].area'],
+    ['exit not on a walkable edge', { ...room(), exits: [{ id: 'E1', floor: 'F0', segment: [[20, 2], [20, 3]] }] }, 'exits[0].segment'],
+    ['agent outside the walkable area', { ...room(), agentGroups: [{ id: 'G1', floor: 'F0', positions: [[1, 1], [12, 1]] }] }, 'agentGroups[0].positions[1]'],
+    ['agent inside an obstacle', { ...room(), agentGroups: [{ id: 'G1', floor: 'F0', positions: [[4.5, 2.5]] }] }, 'agentGroups[0].positions[0]'],
+    ['more agents than fit', { ...room(), agentGroups: [{ ...room().agentGroups[0], count: 2000 }] }, 'agentGroups[0].count'],
+    ['negative speed', { ...room(), agentGroups: [{ ...room().agentGroups[0], speed: { dist: 'constant', value: -1 } }] }, 'agentGroups[0].speed'],
+    ['unknown floor id', { ...room(), exits: [{ id: 'E1', floor: 'F9', segment: [[10, 2], [10, 3]] }] }, 'exits[0].floor'],
+    ['unknown exit id', { ...room(), agentGroups: [{ ...room().agentGroups[0], exits: ['E7'] }] }, 'agentGroups[0].exits[0]'],
+    ['all allowed exits closed', { ...room(), exits: [{ id: 'E1', floor: 'F0', segment: [[10, 2], [10, 3]], open: false }] }, 'exits'],
+  ];
+  for (const [what, body, path] of bad) {
+    it(`exits 2 naming the file and field for: ${what}`, () => {
+      const p = file(`bad-${what.replace(/\W+/g, '-')}.json`, body);
+      const r = twin(p);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(p);
+      expect(r.stderr).toContain(path);
+    });
+  }
+
+  it('reports agents that cannot reach any exit in the results instead of failing', () => {
+    const s = { ...room(), floors: [{ id: 'F0', walkable: [rect(0, 0, 10, 5)], obstacles: [rect(3, 0, 3.5, 5)] }],
+      agentGroups: [{ id: 'G1', floor: 'F0', positions: [[1, 1], [8, 1]] }] };
+    const r = twin(file('walled.json', s));
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.agentsEvacuated).toBe(1);
+    expect(out.evacuationTime).toBeNull();
+    expect(out.agents[0].reachable).toBe(false);
+    expect(out.warnings.join(' ')).toMatch(/cannot reach/);
+  });
+});
