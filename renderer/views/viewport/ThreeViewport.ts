@@ -217,9 +217,11 @@ export class ThreeViewport implements Viewport3D {
       m.depthWrite = false;
       g.renderOrder = -1;
     }
-    (this.gridMinor.material as THREE.LineBasicMaterial).opacity = 0.45;
+    (this.gridMinor.material as THREE.LineBasicMaterial).opacity = 0.35;
     (this.gridMajor.material as THREE.LineBasicMaterial).opacity = 0.9;
-    this.gridMajor.position.y = 0.002; // above the minor grid, no z-fighting
+    // Just below ground level: a building's ground slab at z = 0 covers the grid instead of z-fighting with it.
+    this.gridMinor.position.y = -0.03;
+    this.gridMajor.position.y = -0.025;
     const hemi = new THREE.HemisphereLight(0xf4f7ff, 0x4a4f5a, 1.6);
     const sun = new THREE.DirectionalLight(0xffffff, 1.6);
     sun.position.copy(toThree(-60, -40, 120)); // from the south-west, high
