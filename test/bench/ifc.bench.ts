@@ -142,7 +142,7 @@ files.sort((a, b) => statSync(a).size - statSync(b).size);
 const tmp = mkdtempSync(join(tmpdir(), 'twin-ifc-bench-'));
 const notes: string[] = [];
 const twin = join(root, 'bin', 'twin.js');
-for (const [storeys, rooms] of [[10, 40], [20, 80]] as const) {
+for (const [storeys, rooms] of [[10, 40], [20, 40]] as const) {
   const out = join(tmp, `testbed-${storeys}x${rooms}.ifc`);
   const r = spawnSync(process.execPath, [twin, 'samples', '--storeys', String(storeys), '--rooms', String(rooms), '--out', out], { encoding: 'utf8', timeout: 120_000 });
   if (r.status === 0 && existsSync(out)) files.push(out);

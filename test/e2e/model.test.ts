@@ -23,12 +23,14 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   const userData = mkdtempSync(join(tmpdir(), 'twin-model-e2e-'));
-  server = await startServe(['--no-record', '--model', duplex], { TWIN_USER_DATA: userData });
+  // A light simulated source: this test is about the building, not the crowd.
+  server = await startServe(['--no-record', '--model', duplex, '--source', 'testbed:?robots=2&tags=5'], { TWIN_USER_DATA: userData });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--use-gl=swiftshader', '--enable-unsafe-swiftshader'],
   });
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.setDefaultTimeout(120_000);
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(server.url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
   await page.waitForSelector('[data-region="viewport"]', { timeout: 120_000 });
