@@ -106,6 +106,18 @@ describe('IfcService on the shared IFC files', () => {
     });
   }
 
+  it('the project sample building: three storeys, each drawn in its own batches', async () => {
+    const sample = join(root, 'samples', 'testbed-complex.ifc');
+    const m = await service.open(new Uint8Array(readFileSync(sample)), { fileName: 'testbed-complex.ifc' });
+    expect(m.summary.schema).toBe('IFC4');
+    expect(m.storeys.map((s) => s.name)).toEqual(['1F', '2F', '3F']);
+    for (let s = 0; s < 3; s++) expect(m.batches.some((b) => b.storey === s)).toBe(true);
+    const look = new ElementLookup(m.index, m.batches);
+    const types = new Set([...Array(look.size).keys()].map((r) => look.typeName(r)));
+    expect(types.has('IfcWall')).toBe(true);
+    expect(types.has('IfcSlab')).toBe(true);
+  });
+
   it('duplex: storeys sorted by elevation, walls have property sets with values', async () => {
     const file = 'duplex-apartment-ifc2x3.ifc';
     const m = await service.open(new Uint8Array(readFileSync(join(ifcDir, file))), { fileName: file });
