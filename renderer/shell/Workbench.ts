@@ -166,7 +166,13 @@ export class Workbench implements WorkbenchContext {
       layoutStore.subscribe(planName),
       // A building just finished loading: frame it in the plan too (the model feature frames the 3D view).
       modelStore.subscribe((st, prev) => {
-        if (st.status === 'ready' && prev.status !== 'ready') requestAnimationFrame(() => this.fitPlanToContent());
+        if (st.status === 'ready' && prev.status !== 'ready') {
+          requestAnimationFrame(() => {
+            const box = this.viewport.contentBox();
+            if (!box.isEmpty()) this.viewport.setGroundLevel(Math.min(0, box.min.y));
+            this.fitPlanToContent();
+          });
+        }
       }),
     );
     this.applyTheme();

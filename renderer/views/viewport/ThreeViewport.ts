@@ -153,6 +153,17 @@ export class ThreeViewport implements Viewport3D {
     return box;
   }
 
+  /**
+   * Puts the ground grid just under `y` (three.js up, metres): under the lowest slab of a loaded
+   * building, so site and ground-floor surfaces hide it instead of showing it through.
+   */
+  setGroundLevel(y: number): void {
+    if (!this.gridMinor || !this.gridMajor || !Number.isFinite(y)) return;
+    this.gridMinor.position.y = y - 0.05;
+    this.gridMajor.position.y = y - 0.045;
+    this.requestRender();
+  }
+
   /** Fit everything in the scene except the grid and lights; an empty scene frames the grid centre. */
   fitAll(): void {
     const box = this.contentBox();
