@@ -66,6 +66,7 @@ export function mountAlertsPanel(el: HTMLElement, actions: AlertsPanelActions): 
   };
 
   let scheduled = 0;
+  let rows = new Map<string, { el: HTMLElement; alert: AlertRecord }>();
   const render = () => {
     scheduled = 0;
     const s = alertsStore.getState();
@@ -76,8 +77,24 @@ export function mountAlertsPanel(el: HTMLElement, actions: AlertsPanelActions): 
     const items = visibleAlerts(s);
     const active = items.filter((a) => a.active).length;
     summary.textContent = `${active} active${s.filter === 'all' ? `, ${items.length - active} cleared` : ''}`;
-    list.replaceChildren(...items.slice(0, MAX_ROWS).map(row));
-    if (items.length === 0) list.append(h('div', { style: 'opacity:0.7;padding:6px' }, s.filter === 'active' ? 'No active alerts.' : 'No alerts this session.'));
+    // Keyed update: a row element is rebuilt only when its alert changed, and the list is
+    // re-ordered only when the order changed, so a row under the pointer stays clickable while
+    // alerts stream in.
+    const shown = items.slice(0, MAX_ROWS);
+    const next = new Map<string, { el: HTMLElement; alert: AlertRecord }>();
+    const els: HTMLElement[] = [];
+    for (const a of shown) {
+      const prev = rows.get(a.id);
+      const el = prev && prev.alert === a ? prev.el : row(a);
+      next.set(a.id, { el, alert: a });
+      els.push(el);
+    }
+    rows = next;
+    const current = [...list.children];
+    if (current.length !== els.length || els.some((el, i) => current[i] !== el)) {
+      list.replaceChildren(...els);
+      if (items.length === 0) list.append(h('div', { style: 'opacity:0.7;padding:6px' }, s.filter === 'active' ? 'No active alerts.' : 'No alerts this session.'));
+    }
   };
   const schedule = () => {
     if (!scheduled) scheduled = requestAnimationFrame(render);

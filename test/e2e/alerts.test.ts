@@ -1,0 +1,75 @@
+/**
+ * The Alerts and Source health panels in a real browser against `twin serve` with the testbed:
+ * alerts raised by the hub appear with their severity, acknowledging one round-trips through the
+ * API, the filter switches between active and all, a click selects the entity, and the health
+ * panel shows the live source with its counts.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { repoRoot, startServe } from '../helpers/twinCli.js';
+
+const shots = join(repoRoot, 'test-results');
+mkdirSync(shots, { recursive: true });
+
+let server: Awaited<ReturnType<typeof startServe>>;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  const userData = mkdtempSync(join(tmpdir(), 'twin-alerts-e2e-'));
+  // At 30× the testbed's own faults (errors, stalls, low batteries) raise alerts within minutes.
+  server = await startServe(['--no-record', '--source', 'testbed:?robots=12&tags=20&seed=5&speed=30'], { TWIN_USER_DATA: userData });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--use-gl=swiftshader', '--enable-unsafe-swiftshader'],
+  });
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.setDefaultTimeout(120_000);
+  await page.goto(server.url);
+  await page.waitForSelector('[data-region="viewport"]');
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('alerts panel (twin serve + Chromium)', { timeout: 300_000 }, () => {
+  it('lists hub alerts with severity, acknowledges one, filters, and selects the entity on click', async () => {
+    await page.click('button.dock-tab[data-panel="alerts"]');
+    const rows = page.locator('[data-testid="alert-row"]');
+    await expect.poll(() => rows.count(), { timeout: 180_000 }).toBeGreaterThan(0);
+    const first = rows.first();
+    const severity = await first.getAttribute('data-severity');
+    expect(['critical', 'warning', 'info']).toContain(severity);
+    const id = (await first.getAttribute('data-alert-id'))!;
+    // Acknowledge: the button goes away and the row is marked (or the alert cleared meanwhile).
+    const row = page.locator(`[data-testid="alert-row"][data-alert-id="${id}"]`);
+    if (await row.locator('[data-testid="alert-ack"]').count()) {
+      await row.locator('[data-testid="alert-ack"]').click();
+      await expect
+        .poll(async () => (await row.count()) === 0 || ((await row.locator('[data-testid="alert-ack"]').count()) === 0 && (await row.innerText()).includes('✓')), { timeout: 60_000 })
+        .toBe(true);
+    }
+    // Filter: "All" shows at least as many rows as "Active".
+    const active = await rows.count();
+    await page.click('[data-testid="alerts-filter-all"]');
+    await expect.poll(async () => (await page.locator('[data-testid="alerts-filter-all"]').getAttribute('aria-pressed')) === 'true').toBe(true);
+    expect(await rows.count()).toBeGreaterThanOrEqual(Math.min(active, 1));
+    // Click selects the entity: the inspector on the right shows it.
+    const entity = (await rows.first().locator('span').nth(2).innerText()).trim();
+    await rows.first().click();
+    await expect.poll(() => page.locator('[data-region="right-panel"]').innerText(), { timeout: 60_000 }).toContain(entity);
+    await page.screenshot({ path: join(shots, 'alerts-panel.png') });
+  });
+
+  it('shows the source health with state and counts', async () => {
+    await page.click('button.dock-tab[data-panel="source-health"]');
+    await expect.poll(() => page.locator('[data-testid="health-state"]').innerText(), { timeout: 60_000 }).toMatch(/testbed:.* — live/);
+    await expect.poll(() => page.locator('[data-testid="health-counts"]').innerText(), { timeout: 60_000 }).toMatch(/accepted [1-9][\d,]* · rejected 0/);
+    await page.screenshot({ path: join(shots, 'source-health.png') });
+  });
+});
