@@ -15,6 +15,8 @@ export interface RunOptions {
   /** A prebuilt map for this scenario (Monte-Carlo runs share one). */
   nav?: NavMap;
   signal?: AbortSignal;
+  /** Polled every step: return true to stop early (a wall-clock budget in benches; the loop is synchronous). */
+  shouldStop?: () => boolean;
   /** Called about every 1 % of maxTime with the fraction of time and of people done. */
   onProgress?: (timeFraction: number, evacuated: number, total: number) => void;
   /** Called every `positionInterval` s (default 0.5) with the simulation, for recording. */
@@ -70,7 +72,7 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): Simulati
   sample();
   let aborted = false;
   while (!sim.done) {
-    if (opts.signal?.aborted) { aborted = true; break; }
+    if (opts.signal?.aborted || opts.shouldStop?.()) { aborted = true; break; }
     sim.step();
     sample();
   }

@@ -1,0 +1,95 @@
+// `npm run bench sim`: people-flow engine speed. Figures:
+//  1. agent-steps/s on one core at 1 000, 10 000, 50 000 agents (room at ~0.8 P/m², four 4 m exits),
+//     against the peer @recast-navigation DetourCrowd on the same room, same agents, same dt, same run;
+//  2. wall time to evacuate 10 000 occupants from samples/testbed-complex.ifc (stopped after 120 s);
+//  3. Monte-Carlo worker-pool scaling: `twin simulate --runs 4` with 1 vs 2 workers.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { init, Crowd } from '@recast-navigation/core';
+import { generateSoloNavMesh } from '@recast-navigation/generators';
+import type { Scenario } from '../../common/scenario';
+import { NavMap } from '../../workers/nav/NavMap';
+import { Simulation } from '../../workers/sim/Simulation';
+import { runScenario } from '../../workers/sim/runScenario';
+
+const rect = (x0: number, y0: number, x1: number, y1: number): [number, number][] => [[x0, y0], [x1, y0], [x1, y1], [x0, y1]];
+const fmt = (v: number) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)} M` : `${(v / 1e3).toFixed(0)} k`);
+
+function room(n: number): Scenario {
+  const side = Math.ceil(Math.sqrt(n / 0.8));
+  const m = side / 2;
+  return { seed: 1, maxTime: 10_000, cellSize: 0.25, floors: [{ id: 'F0', walkable: [rect(0, 0, side, side)] }],
+    exits: [{ id: 'S', floor: 'F0', segment: [[m - 2, 0], [m + 2, 0]] }, { id: 'N', floor: 'F0', segment: [[m - 2, side], [m + 2, side]] },
+      { id: 'W', floor: 'F0', segment: [[0, m - 2], [0, m + 2]] }, { id: 'E', floor: 'F0', segment: [[side, m - 2], [side, m + 2]] }],
+    agentGroups: [{ id: 'G', floor: 'F0', area: rect(0.5, 0.5, side - 0.5, side - 0.5), count: n }] };
+}
+
+console.log('sim bench: agent-steps/s on one core (room at 0.8 P/m², dt 0.05 s)');
+await init();
+const rows: string[][] = [['agents', 'twin CFSM steps/s', 'DetourCrowd steps/s', 'ratio', 'nav build']];
+for (const n of [1_000, 10_000, 50_000]) {
+  const s = room(n);
+  const t0 = performance.now();
+  const nav = NavMap.build(s);
+  const navMs = performance.now() - t0;
+  const sim = new Simulation(s, nav, 1);
+  const steps = n <= 1000 ? 300 : n <= 10_000 ? 60 : 15;
+  for (let i = 0; i < 3; i++) sim.step(); // warm-up
+  const s0 = sim.agentSteps, t1 = performance.now();
+  for (let i = 0; i < steps; i++) sim.step();
+  const ours = ((sim.agentSteps - s0) / (performance.now() - t1)) * 1000;
+  let peer = NaN;
+  if (n <= 10_000) {
+    // The same room as two triangles (y up in Recast), agents at the same starts, each sent to its nearest exit.
+    const side = Math.ceil(Math.sqrt(n / 0.8)), m = side / 2;
+    const { navMesh, success } = generateSoloNavMesh([0, 0, 0, side, 0, 0, side, 0, side, 0, 0, side], [0, 2, 1, 0, 3, 2],
+      { cs: 0.25, ch: 0.2, walkableRadius: 1, maxVertsPerPoly: 6 });
+    if (success && navMesh) {
+      const crowd = new Crowd(navMesh, { maxAgents: n, maxAgentRadius: 0.3 });
+      const exits = [[m, 0], [m, side], [0, m], [side, m]] as const;
+      for (let i = 0; i < n; i++) {
+        const x = sim.startX[i]!, z = sim.startY[i]!;
+        const agent = crowd.addAgent({ x, y: 0, z }, { radius: 0.2, height: 1.8, maxSpeed: sim.v0[i]!, maxAcceleration: 8, collisionQueryRange: 2, pathOptimizationRange: 10, separationWeight: 2 });
+        const e = exits.reduce((b, p) => (Math.hypot(p[0] - x, p[1] - z) < Math.hypot(b[0] - x, b[1] - z) ? p : b));
+        agent.requestMoveTarget({ x: e[0], y: 0, z: e[1] });
+      }
+      for (let i = 0; i < 3; i++) crowd.update(0.05);
+      const t2 = performance.now();
+      for (let i = 0; i < steps; i++) crowd.update(0.05);
+      peer = ((n * steps) / (performance.now() - t2)) * 1000;
+      crowd.destroy();
+      navMesh.destroy();
+    }
+  }
+  rows.push([String(n), fmt(ours), Number.isNaN(peer) ? 'n/a (not run at this size)' : fmt(peer), Number.isNaN(peer) ? '' : `${(ours / peer).toFixed(2)}×`, `${navMs.toFixed(0)} ms`]);
+}
+for (const r of rows) console.log(r.map((c, i) => c.padEnd(i === 2 ? 28 : 20)).join(''));
+
+const ifc = 'samples/testbed-complex.ifc';
+if (existsSync(ifc)) {
+  const { loadIfcStructure } = await import('../../main/cli/commands/ifc');
+  const { buildingToScenario } = await import('../../workers/ifc/structure/toScenario');
+  const t0 = performance.now();
+  const scenario = buildingToScenario((await loadIfcStructure(ifc, 'bench')).structure, { occupants: 10_000, seed: 1 });
+  const deadline = performance.now() + 120_000;
+  let last = { f: 0, ev: 0 }, stopped = false;
+  const r = runScenario({ ...scenario, dt: 0.1 }, { shouldStop: () => (stopped = performance.now() > deadline), onProgress: (f, ev) => { last = { f, ev }; } });
+  const wall = (performance.now() - t0) / 1000;
+  console.log(`testbed-complex.ifc, 10 000 occupants (dt 0.1 s): ${r.agentsEvacuated}/${r.agentsTotal} out, evacuation time ${r.evacuationTime ?? 'n/a'} s, ` +
+    `wall ${wall.toFixed(1)} s (target ≤ 30 s)${stopped ? `, stopped at the 120 s bench limit (sim t ≈ ${(last.f * scenario.maxTime).toFixed(0)} s)` : ''}; ` +
+    `${fmt(r.performance.agentStepsPerSecond)} agent-steps/s`);
+} else console.log(`${ifc} missing: run npm run samples`);
+
+const dir = mkdtempSync(join(tmpdir(), 'sim-bench-'));
+const file = join(dir, 'room.json');
+writeFileSync(file, JSON.stringify({ ...room(1000), maxTime: 300 }));
+const pool: number[] = [];
+for (const k of [1, 2]) {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ['bin/twin.js', 'simulate', file, '--runs', '5', '--workers', String(k), '--out', join(dir, `out${k}.json`)], { encoding: 'utf8' });
+  if (r.status !== 0) { console.log(`worker pool run failed: ${r.stderr}`); break; }
+  pool.push((performance.now() - t0) / 1000);
+}
+if (pool.length === 2) console.log(`--runs 5 (1000 agents): 1 worker ${pool[0]!.toFixed(1)} s, 2 workers ${pool[1]!.toFixed(1)} s, speed-up ${(pool[0]! / pool[1]!).toFixed(2)}×`);
