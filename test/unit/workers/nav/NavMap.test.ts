@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import type { Scenario } from '../../../../common/scenario';
+import { NavMap } from '../../../../workers/nav/NavMap';
+
+const rect = (x0: number, y0: number, x1: number, y1: number): [number, number][] => [[x0, y0], [x1, y0], [x1, y1], [x0, y1]];
+const base = (extra: Partial<Scenario> = {}): Scenario => ({ maxTime: 10, cellSize: 0.1, floors: [{ id: 'F0', walkable: [rect(0, 0, 20, 20)] }],
+  exits: [{ id: 'E', floor: 'F0', segment: [[0, 0], [0, 0.5]] }], agentGroups: [], ...extra });
+
+describe('NavMap distance fields', () => {
+  it('is Euclidean, not Manhattan: the diagonal of an open room costs ≈ √2 · side', () => {
+    const nav = NavMap.build(base());
+    const field = nav.fields[0]!;
+    const d = nav.value(field, 0, 15, 15); // straight-line ≈ 21.2 m from the exit corner; Manhattan would be 30 m
+    // Wall clearance slows the first few cells along the walls; allow 8 %.
+    expect(d).toBeGreaterThan(15 * Math.SQRT2 * 0.97);
+    expect(d).toBeLessThan(15 * Math.SQRT2 * 1.08);
+  });
+
+  it('walks around obstacles, and its direction points along the way round', () => {
+    const nav = NavMap.build(base({ floors: [{ id: 'F0', walkable: [rect(0, 0, 20, 20)], obstacles: [rect(5, 0, 6, 15)] }],
+      exits: [{ id: 'E', floor: 'F0', segment: [[0, 4], [0, 5]] }] }));
+    const field = nav.fields[0]!;
+    expect(nav.value(field, 0, 10, 4.5)).toBeGreaterThan(2 * 10.5 + 1); // up to y 15, round and back down
+    const dir = new Float64Array(2);
+    nav.direction(field, 0, 10, 4.5, dir);
+    expect(dir[1]).toBeGreaterThan(0.5); // heads north, round the obstacle's end
+  });
+
+  it('joins floors through links and marks cells with no way out as unreachable', () => {
+    const s = base({ floors: [{ id: 'A', walkable: [rect(0, 0, 5, 2)] }, { id: 'B', walkable: [rect(0, 0, 5, 2)] }, { id: 'C', walkable: [rect(0, 0, 5, 2)] }],
+      links: [{ id: 'S', kind: 'stairs', from: { floor: 'A', segment: [[5, 0], [5, 2]] }, to: { floor: 'B', segment: [[0, 0], [0, 2]] }, length: 6, speedFactor: 0.5 }],
+      exits: [{ id: 'E', floor: 'B', segment: [[5, 0], [5, 2]] }] });
+    const nav = NavMap.build(s);
+    const f = nav.fields[0]!;
+    const onA = nav.value(f, 0, 1, 1);
+    expect(onA).toBeGreaterThan(4 + 12 + 4.5); // 4 m on A + 6 m / 0.5 + 5 m on B (less the portal strips)
+    expect(onA).toBeLessThan(4 + 12 + 5.5);
+    expect(nav.value(f, 2, 1, 1)).toBe(Infinity);
+  });
+});
