@@ -145,7 +145,7 @@ export class Workbench implements WorkbenchContext {
     this.opener = new ModelOpener(window, o.electron, (l, m) => this.notify(l, m));
 
     // ── stores → DOM ──────────────────────────────────────────
-    Object.assign(layoutStore.getState(), panelSizes.load());
+    layoutStore.setState(panelSizes.load());
     this.disposers.push(
       layoutStore.subscribe((s, p) => {
         this.applyLayout();
