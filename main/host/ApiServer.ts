@@ -35,8 +35,13 @@ interface Registered {
   fn: (params: unknown, conn: ApiConnection) => unknown;
 }
 
-/** Binary frames are dropped for a client whose socket already holds more than this (bytes). */
-const MAX_BUFFERED = 16 * 1024 * 1024;
+/**
+ * Binary frames are dropped for a client whose socket already holds more than this (bytes).
+ * Kept small: replies to requests queue behind frames on the same socket, so a deep backlog
+ * would delay every click; a page that falls behind loses intermediate frames (each frame carries
+ * its own string table and a full frame follows every 2 s), never the latest state.
+ */
+const MAX_BUFFERED = 1024 * 1024;
 
 export class ApiServer {
   private readonly methods = new Map<string, Registered>();
