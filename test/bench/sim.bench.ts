@@ -15,6 +15,8 @@ import { Simulation } from '../../workers/sim/Simulation';
 import { runScenario } from '../../workers/sim/runScenario';
 
 const rect = (x0: number, y0: number, x1: number, y1: number): [number, number][] => [[x0, y0], [x1, y0], [x1, y1], [x0, y1]];
+/** CPU seconds of this process (user + system): figures stay meaningful on a loaded shared machine. */
+const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
 const fmt = (v: number) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)} M` : `${(v / 1e3).toFixed(0)} k`);
 
 function room(n: number): Scenario {
@@ -28,7 +30,7 @@ function room(n: number): Scenario {
 
 console.log('sim bench: agent-steps/s on one core (room at 0.8 P/m², dt 0.05 s)');
 await init();
-const rows: string[][] = [['agents', 'twin CFSM steps/s', 'DetourCrowd steps/s', 'ratio', 'nav build']];
+const rows: string[][] = [['agents', 'twin CFSM /s (wall | CPU)', 'DetourCrowd /s (wall | CPU)', 'ratio (CPU)', 'nav build']];
 for (const n of [1_000, 10_000, 50_000]) {
   const s = room(n);
   const t0 = performance.now();
@@ -37,10 +39,11 @@ for (const n of [1_000, 10_000, 50_000]) {
   const sim = new Simulation(s, nav, 1);
   const steps = n <= 1000 ? 300 : n <= 10_000 ? 60 : 15;
   for (let i = 0; i < 3; i++) sim.step(); // warm-up
-  const s0 = sim.agentSteps, t1 = performance.now();
+  const s0 = sim.agentSteps, t1 = performance.now(), c1 = cpu();
   for (let i = 0; i < steps; i++) sim.step();
   const ours = ((sim.agentSteps - s0) / (performance.now() - t1)) * 1000;
-  let peer = NaN;
+  const oursCpu = (sim.agentSteps - s0) / (cpu() - c1);
+  let peer = NaN, peerCpu = NaN;
   if (n <= 10_000) {
     // The same room as two triangles (y up in Recast), agents at the same starts, each sent to its nearest exit.
     const side = Math.ceil(Math.sqrt(n / 0.8)), m = side / 2;
@@ -56,16 +59,18 @@ for (const n of [1_000, 10_000, 50_000]) {
         agent.requestMoveTarget({ x: e[0], y: 0, z: e[1] });
       }
       for (let i = 0; i < 3; i++) crowd.update(0.05);
-      const t2 = performance.now();
+      const t2 = performance.now(), c2 = cpu();
       for (let i = 0; i < steps; i++) crowd.update(0.05);
       peer = ((n * steps) / (performance.now() - t2)) * 1000;
+      peerCpu = (n * steps) / (cpu() - c2);
       crowd.destroy();
       navMesh.destroy();
     }
   }
-  rows.push([String(n), fmt(ours), Number.isNaN(peer) ? 'n/a (not run at this size)' : fmt(peer), Number.isNaN(peer) ? '' : `${(ours / peer).toFixed(2)}×`, `${navMs.toFixed(0)} ms`]);
+  rows.push([String(n), `${fmt(ours)} | ${fmt(oursCpu)}`, Number.isNaN(peer) ? 'n/a (not run at this size)' : `${fmt(peer)} | ${fmt(peerCpu)}`,
+    Number.isNaN(peer) ? '' : `${(oursCpu / peerCpu).toFixed(2)}×`, `${navMs.toFixed(0)} ms`]);
 }
-for (const r of rows) console.log(r.map((c, i) => c.padEnd(i === 2 ? 28 : 20)).join(''));
+for (const r of rows) console.log(r.map((c, i) => c.padEnd(i === 0 ? 8 : 30)).join(''));
 
 const ifc = 'samples/testbed-complex.ifc';
 if (existsSync(ifc)) {

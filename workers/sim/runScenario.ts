@@ -26,7 +26,27 @@ export interface RunOptions {
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
+/** Runs to the end in one go (tests, worker threads). */
 export function runScenario(scenario: Scenario, opts: RunOptions = {}): SimulationResults {
+  const it = runSteps(scenario, opts);
+  let r = it.next();
+  while (!r.done) r = it.next();
+  return r.value;
+}
+
+/**
+ * Same run, yielding to the event loop every ~100 ms of wall time so that signals (SIGINT), progress
+ * output and cancellation in the UI get through; the results are identical to runScenario's.
+ */
+export async function runScenarioAsync(scenario: Scenario, opts: RunOptions = {}): Promise<SimulationResults> {
+  const it = runSteps(scenario, opts);
+  let r = it.next();
+  while (!r.done) { await new Promise((resolve) => setTimeout(resolve, 0)); r = it.next(); }
+  return r.value;
+}
+
+/** The run as a generator: yields every ~100 ms of wall time, returns the results. */
+function* runSteps(scenario: Scenario, opts: RunOptions): Generator<void, SimulationResults, void> {
   const started = performance.now();
   if (!opts.nav) checkScenario(scenario);
   const nav = opts.nav ?? NavMap.build(scenario);
@@ -70,11 +90,12 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): Simulati
     if (opts.onProgress && t >= nextProgress) { nextProgress += scenario.maxTime / 100; opts.onProgress(t / scenario.maxTime, sim.agents - sim.remaining, sim.agents); }
   };
   sample();
-  let aborted = false;
+  let aborted = false, lastYield = performance.now();
   while (!sim.done) {
     if (opts.signal?.aborted || opts.shouldStop?.()) { aborted = true; break; }
     sim.step();
     sample();
+    if (performance.now() - lastYield > 100) { yield; lastYield = performance.now(); }
   }
 
   const agents = [];

@@ -13,7 +13,7 @@ import { parseScenario, ScenarioError, type Scenario, type SimulationResults } f
 import { NavMap } from '../../../workers/nav/NavMap.js';
 import { checkScenario } from '../../../workers/sim/checkScenario.js';
 import { TrajectoryRecorder } from '../../../workers/sim/recordTrajectories.js';
-import { runScenario } from '../../../workers/sim/runScenario.js';
+import { runScenarioAsync } from '../../../workers/sim/runScenario.js';
 import { summarizeRuns } from '../../../workers/sim/summarizeRuns.js';
 import { buildingToScenario } from '../../../workers/ifc/structure/toScenario.js';
 import { numberFlag, parseFlags, progress, UsageError, type CliCommand, type CliIo } from '../command.js';
@@ -120,7 +120,7 @@ export const simulateCommand: CliCommand = {
     const recorder = values.record ? new TrajectoryRecorder() : null;
     let first: SimulationResults;
     try {
-      first = runScenario(scenario, {
+      first = await runScenarioAsync(scenario, {
         seed, nav, signal: io.signal,
         onProgress: runs === 1 ? (f, ev, total) => report(Math.max(f, total ? ev / total : 0), `${ev}/${total} out`) : undefined,
         onPositions: recorder ? (sim) => recorder.capture(sim) : undefined,
