@@ -138,7 +138,7 @@ export const simulateCommand: CliCommand = {
     first.summary = summarizeRuns(all.map((r) => r.evacuationTime));
     const wall = (performance.now() - started) / 1000, steps = all.reduce((s, r) => s + r.performance.agentSteps, 0);
     first.performance = { wallSeconds: Math.round(wall * 1000) / 1000, agentSteps: steps, agentStepsPerSecond: Math.round(steps / Math.max(wall, 1e-6)) };
-    if (io.signal.aborted) first.warnings.push(`stopped by a signal after ${all.length} of ${runs} run(s)`);
+    if (io.signal.aborted && runs > 1) first.warnings.push(`stopped by a signal after ${all.length} of ${runs} run(s)`);
     if (recorder && values.record) {
       const w = new FileWritable(values.record);
       try { await recorder.write(w, first); } finally { w.close(); }
