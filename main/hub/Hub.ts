@@ -65,6 +65,12 @@ export class EntitySlot {
   latest: StateRecord;
   stale = false;
   dirty = true;
+  /**
+   * Smoothed interval between this entity's updates (ms, 0 until two have arrived). Staleness is
+   * judged against it, so a sensor reporting every 10 s is not "stale" after a 10 s threshold
+   * meant for 1 Hz robots.
+   */
+  interval = 0;
   /** History ring: t (epoch ms), x, y (m), speed (m/s), battery (0..1); NaN when absent. */
   readonly t: Float64Array;
   readonly x: Float32Array;
@@ -284,10 +290,12 @@ export class Hub {
     const now = this.clock(wallNow);
     const staleMs = this.opts.staleAfterSeconds * 1000;
     for (const slot of this.entities.values()) {
-      const stale = now - slot.latest.t > staleMs;
+      // Silent for the configured time AND for three of its own reporting periods.
+      const limitMs = Math.max(staleMs, 3 * slot.interval);
+      const stale = now - slot.latest.t > limitMs;
       if (stale !== slot.stale) {
         slot.stale = stale;
-        this.alerts.onStale(slot.latest.id, stale, now, this.opts.staleAfterSeconds);
+        this.alerts.onStale(slot.latest.id, stale, now, Math.round(limitMs / 1000));
         this.markEntity(slot);
       }
     }
@@ -379,6 +387,8 @@ export class Hub {
       this.stats_.outOfOrder++;
       return true;
     }
+    const dt = s.t - latestT;
+    slot.interval = slot.interval === 0 ? dt : 0.8 * slot.interval + 0.2 * dt;
     slot.latest = s;
     slot.push(s);
     this.noteTime(s.t);

@@ -45,6 +45,20 @@ describe('Hub', () => {
     expect(hub.alerts.list().some((a) => a.code === 'stale')).toBe(false);
   });
 
+  it('judges a slow reporter against its own period: a 10 s sensor is not stale 11 s after its last report', () => {
+    const hub = new Hub({ staleAfterSeconds: 10 });
+    const sensor = (t: number) => st('s1', t, { kind: 'sensor' });
+    for (let i = 0; i <= 5; i++) {
+      hub.ingest([sensor(T0 + i * 10_000)], i * 10_000);
+      hub.tick(i * 10_000);
+    }
+    hub.tick(50_000 + CLOCK_GRACE_MS + 11_000); // 11 s of source time after its last report
+    expect(hub.entity('s1')!.stale).toBe(false);
+    expect(hub.alerts.list().some((a) => a.code === 'stale')).toBe(false);
+    hub.tick(50_000 + CLOCK_GRACE_MS + 31_000); // three of its 10 s periods have passed
+    expect(hub.entity('s1')!.stale).toBe(true);
+  });
+
   it('the source clock follows the data, and runs on at wall time × speed once the source is silent', () => {
     const hub = new Hub();
     hub.setSourceStatus({ uri: 'testbed:', state: 'live', accepted: 0, rejected: 0, rejectReasons: {}, speed: 60 }, 0);
