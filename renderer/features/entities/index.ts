@@ -198,7 +198,8 @@ export const entitiesFeature: Feature = {
       const s = entitiesStore.getState();
       let attention = 0;
       for (let i = 0; i < s.table.count; i++) { const b = badgeOf(s.table, i); if (b === 'error' || b === 'offline' || b === 'stale' || b === 'low-battery') attention++; }
-      status.set(`${s.table.count} entities · ${s.people.count} people${attention ? ` · ${attention} need attention` : ''}`, 'Entities and located people in the latest telemetry');
+      // The shell's status bar already shows the entity and people counts; this item adds what needs a look.
+      status.set(attention ? `${attention} need attention` : '', 'Entities in error, offline, stale or low on battery');
     };
     let statusTimer: ReturnType<typeof setInterval> | null = setInterval(updateStatus, 1000);
     disposers.push(() => { if (statusTimer) clearInterval(statusTimer); statusTimer = null; status.dispose(); });

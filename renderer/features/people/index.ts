@@ -4,7 +4,6 @@
  *    coloured overlay on each storey's floor in 3D;
  *  - an "Occupancy" panel: people present, occupancy over the last hour, counts per space, flows
  *    per door/line and direction; a k-anonymous CSV export of the counts;
- *  - a status-bar item with the number of people present.
  * People are only ever aggregates here (the entities feature draws them as anonymous dots).
  *
  * Geometry: whatever `peopleStore.geometry` holds (published by the model feature from the IFC),
@@ -79,7 +78,6 @@ export const peopleFeature: Feature = {
     } catch {
       overlay = null; // no 3D view (no WebGL): the plan and the panel still work
     }
-    const status = ctx.addStatusItem('people', 40);
 
     const elevationOf = (floor: string, index: number): number => {
       const st = layoutStore.getState().storeys.find((s) => s.name === floor);
@@ -88,7 +86,6 @@ export const peopleFeature: Feature = {
     const refresh = () => {
       const ui = peopleStore.getState();
       const snap = model.snapshot();
-      status.set(snap.geometryLabel ? `People ${snap.present}` : '', 'People present (from BLE positions)');
       const planFloor = planStorey(layoutStore.getState())?.name ?? snap.floors[0];
       plan.update(ui.heatmap && planFloor ? model.density(planFloor, ui.average) : null);
       ctx.plan.requestRedraw();
@@ -156,7 +153,6 @@ export const peopleFeature: Feature = {
         for (const d of disposers.splice(0).reverse()) d();
         plan.dispose();
         overlay?.dispose();
-        status.dispose();
       },
     };
   },
