@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import type { SourceStatus } from './source.js';
 import type { AlertRecord } from './records.js';
+import type { AnalysisPart, OccupancyComparison, ReplayInfo, WindowAnalysis } from './replay.js';
 
 /** What the workbench is showing: model, source, recording. */
 export interface SessionInfo {
@@ -52,6 +53,21 @@ export interface ApiMethods {
   'source.resume': { params: Record<string, never>; result: null };
   'alerts.acknowledge': { params: { id: string }; result: null };
   'alerts.list': { params: Record<string, never>; result: AlertRecord[] };
+  // ── replay & analytics (main/replay/ReplayService.ts; owner: replay feature) ──
+  // `uri` names a recording (`file:PATH.mcap` or `file:DIR`); omitted = the session's replay source.
+  // Times are epoch ms of record time; windows default to the whole recording.
+  /** Range, index state, notices (damage, ignored channels) and the timeline strip (rate, people, alert marks). */
+  'replay.info': { params: { uri?: string; buckets?: number }; result: ReplayInfo };
+  /** Window analytics: any of heatmap, occupancy, flows (+dwell), kpis, trails. */
+  'replay.analyse': { params: { uri?: string; what: AnalysisPart[]; from?: number; to?: number; bucketMs?: number; cellM?: number; trailIds?: string[] }; result: WindowAnalysis };
+  /** A CSV/JSON export of the window (people counts below k suppressed), for the page to download. */
+  'replay.export': { params: { uri?: string; what: 'counts' | 'flows' | 'dwell' | 'kpis' | 'heatmap'; format: 'csv' | 'json'; from?: number; to?: number; bucketMs?: number; k?: number }; result: { filename: string; mime: string; text: string } };
+  /** Occupancy of the session's (or `a`) recording and another (`b`, e.g. a simulation run) on one clock. */
+  'replay.compare': { params: { a?: string; b: string; offsetMs?: number; bucketMs?: number }; result: OccupancyComparison };
+  /** Loop playback of the session's replay over [start, end], or stop looping (null). */
+  'replay.setLoop': { params: { range: { start: number; end: number } | null }; result: null };
+  /** Step the session's replay by `ms` of record time (negative: back). */
+  'replay.step': { params: { ms: number }; result: null };
 }
 export type ApiMethod = keyof ApiMethods;
 export type ApiParams<M extends ApiMethod> = ApiMethods[M]['params'];

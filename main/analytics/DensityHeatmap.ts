@@ -9,6 +9,8 @@
  */
 import type { PositionRecord, StateRecord } from '../../common/records.js';
 import { FRUIN_LEVELS, fruinLevel, type FruinLevel } from './fruinLevel.js';
+import type { StoreyHeatmap } from '../../common/replay.js';
+export type { StoreyHeatmap };
 
 export interface HeatmapOptions {
   from: number;
@@ -18,22 +20,6 @@ export interface HeatmapOptions {
   holdMs?: number;
 }
 
-export interface StoreyHeatmap {
-  floor: string;
-  cellM: number;
-  /** Building-frame coordinates of the grid's minimum corner, m. */
-  x0: number;
-  y0: number;
-  cols: number;
-  rows: number;
-  /** Mean density per cell, P/m², row-major (row = y index). */
-  density: number[];
-  peak: number;
-  /** Cells with any presence, per Fruin level. */
-  levels: Record<FruinLevel, number>;
-  /** Person-seconds in the window on this storey. */
-  personSeconds: number;
-}
 
 interface Last {
   floor: string;

@@ -7,20 +7,9 @@
  * number of distinct positioned ids seen in each bucket. Pure; fed in time order by analyseWindow.ts.
  */
 import type { CountRecord } from '../../common/records.js';
+import type { OccupancyResult } from '../../common/replay.js';
+export type { OccupancyResult };
 
-export interface OccupancyResult {
-  from: number;
-  to: number;
-  bucketMs: number;
-  /** Bucket end times, epoch ms. */
-  times: number[];
-  zones: { zone: string; values: (number | null)[] }[];
-  /** Sum over zones per bucket (null before any count). */
-  total: (number | null)[];
-  /** People per bucket: `total` when there are counts, else distinct positioned ids. */
-  people: number[];
-  basis: 'zone counts' | 'positioned ids' | 'none';
-}
 
 export class OccupancySeries {
   private readonly buckets: number;

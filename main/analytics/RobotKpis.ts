@@ -8,26 +8,11 @@
  * Pure: fed records in time order by the reader (analyseWindow.ts).
  */
 import type { AlertRecord, EntityStateName, StateRecord } from '../../common/records.js';
+import type { KpiStateTimes, RobotKpi, KindKpi } from '../../common/replay.js';
+export type { KpiStateTimes, RobotKpi, KindKpi };
 
-export type KpiStateTimes = Record<EntityStateName | 'unknown', number>;
 
-export interface RobotKpi {
-  id: string;
-  kind: string;
-  type?: string;
-  distanceM: number;
-  seconds: KpiStateTimes;
-  alerts: number;
-  chargeSessions: number;
-  batteryCycles: number;
-  /** Battery at the first and last report in the window (0..1), when reported. */
-  batteryStart?: number;
-  batteryEnd?: number;
-}
 
-export interface KindKpi extends Omit<RobotKpi, 'id' | 'type' | 'batteryStart' | 'batteryEnd'> {
-  units: number;
-}
 
 const zeroTimes = (): KpiStateTimes => ({ idle: 0, moving: 0, charging: 0, error: 0, manual: 0, offline: 0, unknown: 0 });
 

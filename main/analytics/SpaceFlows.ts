@@ -10,6 +10,8 @@
  * crossing). Visits still open at the window's end are counted as open, not as dwell samples.
  */
 import type { PositionRecord } from '../../common/records.js';
+import type { FlowRow, DwellRow, SpaceFlowsResult } from '../../common/replay.js';
+export type { FlowRow, DwellRow, SpaceFlowsResult };
 
 export interface SpaceShape {
   id: string;
@@ -21,32 +23,8 @@ export interface DoorLink {
   between: [string, string];
 }
 
-export interface FlowRow {
-  /** Door id, or "A→B" when no door joins the spaces. */
-  door: string;
-  from: string;
-  to: string;
-  /** Crossings per bucket. */
-  counts: number[];
-  total: number;
-}
 
-export interface DwellRow {
-  space: string;
-  visits: number;
-  meanS: number;
-  medianS: number;
-  p90S: number;
-  /** Visits still going on at the end of the window. */
-  open: number;
-}
 
-export interface SpaceFlowsResult {
-  bucketMs: number;
-  times: number[];
-  flows: FlowRow[];
-  dwell: DwellRow[];
-}
 
 interface Track {
   space: string | null;

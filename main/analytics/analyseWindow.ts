@@ -13,8 +13,9 @@ import { DensityHeatmap, type StoreyHeatmap } from './DensityHeatmap.js';
 import { OccupancySeries, type OccupancyResult } from './OccupancySeries.js';
 import { RobotKpis, type KindKpi, type RobotKpi } from './RobotKpis.js';
 import { SpaceFlows, type DoorLink, type SpaceFlowsResult, type SpaceShape } from './SpaceFlows.js';
+import type { AnalysisPart, Trail, WindowAnalysis } from '../../common/replay.js';
+export type { AnalysisPart, Trail, WindowAnalysis };
 
-export type AnalysisPart = 'heatmap' | 'occupancy' | 'flows' | 'kpis' | 'trails';
 
 export interface AnalysisOptions {
   what: readonly AnalysisPart[];
@@ -31,24 +32,7 @@ export interface AnalysisOptions {
   signal?: AbortSignal;
 }
 
-export interface Trail {
-  id: string;
-  /** [t ms, x m, y m] per point; `floors[i]` is the storey of point i. */
-  points: [number, number, number][];
-  floors: string[];
-}
 
-export interface WindowAnalysis {
-  from: number;
-  to: number;
-  heatmap?: StoreyHeatmap[];
-  occupancy?: OccupancyResult;
-  flows?: SpaceFlowsResult;
-  kpis?: { robots: RobotKpi[]; kinds: KindKpi[] };
-  trails?: Trail[];
-  /** Wall time the analysis took, ms. */
-  elapsedMs: number;
-}
 
 /** Spaces and doors of the built-in testbed building. */
 export function testbedBuilding(): { spaces: SpaceShape[]; doors: DoorLink[] } {

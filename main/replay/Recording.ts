@@ -21,6 +21,8 @@ import type { AlertRecord, TelemetryRecord } from '../../common/records.js';
 import { SNAPSHOT_TOPIC, SnapshotSchema, TwinState, type SnapshotRecord } from '../recording/snapshots.js';
 import { McapChunkFile, McapOpenError, type DecodedChunk } from './McapChunkFile.js';
 import { decodeRecord, topicKind, type RecordTopicKind } from './decodeRecord.js';
+import type { Timeline } from '../../common/replay.js';
+export type { Timeline };
 
 export const KEYFRAME_PERIOD_MS = 10_000;
 /** Memory allowed for built keyframes (files without `/snapshot`), bytes of JSON. */
@@ -48,19 +50,6 @@ export interface UnknownChannel {
   schema: string;
 }
 
-export interface Timeline {
-  start: number;
-  end: number;
-  /** Bucket width, ms. */
-  bucketMs: number;
-  /** Mean messages per second in each bucket. */
-  rate: number[];
-  /** People at the end of each bucket (see `peopleBasis`), null where unknown. */
-  people: (number | null)[];
-  peopleBasis: 'zone counts' | 'positioned ids' | 'none';
-  /** Alerts raised (active: true), as marks. */
-  alerts: Pick<AlertRecord, 'id' | 't' | 'entity' | 'severity' | 'code' | 'message'>[];
-}
 
 export type RecordingState = 'open' | 'indexing' | 'ready' | 'closed';
 

@@ -15,6 +15,8 @@ import { NgsiLdSource } from './ngsiLd.js';
 // Side-effect import: the testbed source registers its factory (it imports this module back;
 // `factories()` is a hoisted function so the registration works whichever module runs first).
 import './testbed/TestbedSource.js';
+// Side-effect import: `file:` replay (main/replay) registers its factory the same way.
+import '../replay/McapReplaySource.js';
 
 export class SourceUriError extends Error {
   override readonly name = 'SourceUriError';

@@ -1,0 +1,301 @@
+/**
+ * Replay of a recording as a `Source` (common/source.ts) with capabilities seek, speed and loop:
+ * `file:PATH.mcap` or `file:DIR` (a folder of rotated files, one timeline). After Foxglove's
+ * IterablePlayer: one state machine, playback pulls one slice of record time per tick.
+ *
+ * Playback: every TICK_MS of wall time the clock advances by the elapsed wall time × speed
+ * (0.1×..100×) and the records with t in (previous, now] go to the listener as ONE batch; the
+ * listener's promise is backpressure (the clock does not advance while it is pending, so a slow
+ * consumer slows playback instead of piling up records). Seek pushes the twin at T (the seek
+ * snapshot: latest State/Position/Count and active alerts) as one batch. Loop: when the clock
+ * passes the loop's end it seeks to the loop's start. At the end without a loop: `ended`.
+ *
+ * States: idle → connecting → paused | playing ⇄ paused → ended → (seek) paused/playing;
+ * any → stopped; connecting → error. Invalid transitions throw.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { TelemetryRecord } from '../../common/records.js';
+import type { Source, SourceCapability, SourceListener, SourceState, SourceStatus } from '../../common/source.js';
+import type { SnapshotRecord } from '../recording/snapshots.js';
+import { registerSourceFactory } from '../sources/sourceUri.js';
+import { Recording } from './Recording.js';
+
+export const TICK_MS = 50;
+export const MIN_SPEED = 0.1;
+export const MAX_SPEED = 100;
+
+export class ReplayUriError extends Error {
+  override readonly name = 'ReplayUriError';
+}
+
+/** `file:PATH` (also `file://PATH`) → absolute path. */
+export function replayPath(uri: string): string {
+  if (!uri.startsWith('file:')) throw new ReplayUriError(`replay URI "${uri}": expected file:PATH.mcap or file:DIR`);
+  let p = uri.slice('file:'.length);
+  if (p.startsWith('//')) p = decodeURIComponent(new URL(uri).pathname);
+  if (!p) throw new ReplayUriError(`replay URI "${uri}": no path after file:`);
+  return resolve(p);
+}
+
+/** The factory for `file:` URIs (registered with main/sources/sourceUri.ts). Throws ReplayUriError for a missing path. */
+export function createReplaySource(uri: string, options: { autoplay?: boolean } = {}): McapReplaySource {
+  const path = replayPath(uri);
+  if (!existsSync(path)) throw new ReplayUriError(`replay URI "${uri}": ${path}: no such file or folder`);
+  return new McapReplaySource(uri, options);
+}
+
+registerSourceFactory('file', (uri) => createReplaySource(uri));
+
+const TRANSITIONS: Record<SourceState, readonly SourceState[]> = {
+  idle: ['connecting', 'stopped'],
+  connecting: ['paused', 'playing', 'error', 'stopped'],
+  playing: ['paused', 'ended', 'stopped', 'playing'],
+  paused: ['playing', 'paused', 'stopped', 'ended'],
+  ended: ['paused', 'playing', 'stopped', 'ended'],
+  error: ['stopped'],
+  stopped: [],
+  live: [],
+  reconnecting: [],
+};
+
+export class McapReplaySource implements Source {
+  readonly capabilities: ReadonlySet<SourceCapability> = new Set<SourceCapability>(['seek', 'speed', 'loop']);
+  readonly path: string;
+  private static readonly live = new Set<McapReplaySource>();
+  private rec: Recording | null = null;
+  private listener: SourceListener | null = null;
+  private state: SourceState = 'idle';
+  private detail: string | undefined;
+  private now = NaN;
+  private speed = 1;
+  private loop: { start: number; end: number } | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private lastWall = 0;
+  private busy: Promise<void> = Promise.resolve();
+  private accepted = 0;
+  private readonly autoplay: boolean;
+
+  constructor(readonly uri: string, options: { autoplay?: boolean } = {}) {
+    this.path = replayPath(uri);
+    this.autoplay = options.autoplay ?? true;
+  }
+
+  /** The replay sources currently started (ReplayService finds the session's replay here). */
+  static active(): McapReplaySource[] {
+    return [...McapReplaySource.live];
+  }
+
+  get recording(): Recording | null {
+    return this.rec;
+  }
+
+  async start(listener: SourceListener): Promise<void> {
+    this.listener = listener;
+    this.setState('connecting');
+    try {
+      this.rec = await Recording.open(this.path);
+    } catch (e) {
+      this.detail = (e as Error).message;
+      this.setState('error');
+      throw e;
+    }
+    McapReplaySource.live.add(this);
+    const first = await this.rec.firstFrame();
+    this.now = first.t;
+    await this.push(snapshotBatch(first));
+    this.detail = this.describe();
+    // The index pass runs in the background; the range and timeline complete when it ends.
+    void this.rec.ready().then(() => {
+      this.detail = this.describe();
+      this.emitStatus();
+    }, (e: Error) => {
+      this.detail = `index: ${e.message}`;
+      this.emitStatus();
+    });
+    this.setState(this.autoplay ? 'playing' : 'paused');
+    if (this.autoplay) this.schedule();
+  }
+
+  async stop(): Promise<void> {
+    if (this.state === 'stopped') return;
+    this.clearTimer();
+    this.setState('stopped');
+    McapReplaySource.live.delete(this);
+    await this.busy.catch(() => undefined);
+    await this.rec?.close();
+  }
+
+  status(): SourceStatus {
+    const range = this.rec?.range ?? undefined;
+    return {
+      uri: this.uri,
+      state: this.state,
+      ...(this.detail ? { detail: this.detail } : {}),
+      accepted: this.accepted,
+      rejected: this.rec?.rejected ?? 0,
+      rejectReasons: this.rec?.rejected ? { 'recorded message failed validation': this.rec.rejected } : {},
+      ...(range ? { range } : {}),
+      ...(Number.isFinite(this.now) ? { now: this.now } : {}),
+      speed: this.speed,
+    };
+  }
+
+  /** Shows the twin at record time `t` (ms); playback continues from there if it was playing. */
+  seek(t: number): Promise<void> {
+    if (!Number.isFinite(t)) return Promise.reject(new RangeError(`McapReplaySource: seek time must be finite, got ${t}`));
+    return this.exclusive(async () => {
+      const rec = this.requireOpen('seek');
+      const snap = await rec.seek(t);
+      this.now = t;
+      await this.push(snapshotBatch(snap));
+      if (this.state === 'ended') this.setState('paused');
+      this.emitStatus();
+    });
+  }
+
+  setSpeed(speed: number): void {
+    if (!Number.isFinite(speed) || speed < MIN_SPEED || speed > MAX_SPEED) throw new RangeError(`McapReplaySource: speed must be in [${MIN_SPEED}, ${MAX_SPEED}], got ${speed}`);
+    this.speed = speed;
+    this.emitStatus();
+  }
+
+  pause(): void {
+    if (this.state !== 'playing') return;
+    this.clearTimer();
+    this.setState('paused');
+  }
+
+  resume(): void {
+    if (this.state === 'playing') return;
+    if (this.state === 'ended') {
+      const start = this.loop?.start ?? this.rec?.range?.start;
+      if (start !== undefined) void this.seek(start);
+    }
+    this.setState('playing');
+    this.schedule();
+  }
+
+  /** Loops playback over [start, end] (epoch ms), or stops looping with null. */
+  setLoop(range: { start: number; end: number } | null): void {
+    if (range && !(range.end > range.start)) throw new RangeError(`McapReplaySource: loop end must be after its start (${range.start}..${range.end})`);
+    this.loop = range;
+    this.emitStatus();
+  }
+
+  getLoop(): { start: number; end: number } | null {
+    return this.loop;
+  }
+
+  /** Advances a paused replay by `ms` of record time, pushing the records in between. */
+  step(ms: number): Promise<void> {
+    return this.exclusive(async () => {
+      const rec = this.requireOpen('step');
+      const to = this.now + ms;
+      if (ms < 0) {
+        this.now = to;
+        await this.push(snapshotBatch(await rec.seek(to)));
+      } else {
+        await this.push(await rec.read(this.now, to));
+        this.now = to;
+      }
+      this.emitStatus();
+    });
+  }
+
+  // ── playback ──────────────────────────────────────────────────
+  private schedule(): void {
+    this.clearTimer();
+    this.lastWall = performance.now();
+    const tick = () => {
+      this.timer = null;
+      if (this.state !== 'playing') return;
+      void this.exclusive(() => this.advance()).finally(() => {
+        if (this.state === 'playing') this.timer = setTimeout(tick, TICK_MS);
+      });
+    };
+    this.timer = setTimeout(tick, TICK_MS);
+  }
+
+  private async advance(): Promise<void> {
+    const rec = this.requireOpen('play');
+    const wall = performance.now();
+    const dt = (wall - this.lastWall) * this.speed;
+    this.lastWall = wall;
+    const end = this.loop?.end ?? rec.range?.end ?? this.now;
+    const to = Math.min(this.now + dt, end);
+    if (to > this.now) {
+      const batch = await rec.read(this.now, to);
+      this.now = to;
+      await this.push(batch);
+    }
+    if (this.now >= end && rec.state === 'ready') {
+      if (this.loop) {
+        const snap = await rec.seek(this.loop.start);
+        this.now = this.loop.start;
+        await this.push(snapshotBatch(snap));
+      } else {
+        this.clearTimer();
+        this.setState('ended');
+      }
+    }
+    this.lastWall = performance.now() - Math.min(TICK_MS, performance.now() - wall); // backpressure: time spent waiting does not count
+    this.emitStatus();
+  }
+
+  private async push(batch: readonly TelemetryRecord[]): Promise<void> {
+    if (!this.listener || batch.length === 0) return;
+    this.accepted += batch.length;
+    await this.listener.onBatch(batch);
+  }
+
+  /** Seek, step and ticks run one at a time. */
+  private exclusive(fn: () => Promise<void>): Promise<void> {
+    const run = this.busy.then(fn, fn);
+    this.busy = run.catch((e: Error) => {
+      this.detail = e.message;
+      this.emitStatus();
+    });
+    return run;
+  }
+
+  private requireOpen(op: string): Recording {
+    if (!this.rec || this.state === 'stopped' || this.state === 'idle' || this.state === 'connecting') throw new Error(`McapReplaySource: ${op} while ${this.state} (${this.uri})`);
+    return this.rec;
+  }
+
+  private describe(): string {
+    const rec = this.rec!;
+    const parts: string[] = [];
+    if (rec.files.length > 1) parts.push(`${rec.files.length} files`);
+    if (rec.state !== 'ready') parts.push('indexing…');
+    parts.push(...rec.notices);
+    if (rec.unknownChannels.length) parts.push(`ignored channels: ${[...new Set(rec.unknownChannels.map((c) => c.topic))].join(', ')}`);
+    return parts.join('; ');
+  }
+
+  private setState(next: SourceState): void {
+    if (!TRANSITIONS[this.state].includes(next)) throw new Error(`McapReplaySource: invalid transition ${this.state} → ${next} (${this.uri})`);
+    this.state = next;
+    this.emitStatus();
+  }
+
+  private emitStatus(): void {
+    this.listener?.onStatus(this.status());
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}
+
+/** The seek snapshot as one batch of records. */
+export function snapshotBatch(s: SnapshotRecord): TelemetryRecord[] {
+  return [
+    ...s.states.map((record) => ({ kind: 'state' as const, record })),
+    ...s.positions.map((record) => ({ kind: 'position' as const, record })),
+    ...s.counts.map((record) => ({ kind: 'count' as const, record })),
+    ...s.alerts.map((record) => ({ kind: 'alert' as const, record })),
+  ];
+}

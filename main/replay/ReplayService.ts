@@ -1,0 +1,136 @@
+/**
+ * The replay and analytics API ('replay.*' in common/api.ts) of one workbench session:
+ * timeline strip data, window analytics (heatmap, occupancy, flows and dwell, KPIs, trails),
+ * exports for download, recorded-vs-simulated comparison, loop and step of the session's replay.
+ *
+ * A method without `uri` works on the session's replay source (the started McapReplaySource);
+ * other recordings (`file:` URIs, e.g. a simulation run to compare with) are opened on demand and
+ * kept open (indexed once) while used, at most `MAX_OPEN` of them, least recently used closed first.
+ */
+import { z } from 'zod';
+import type { ReplayInfo } from '../../common/replay.js';
+import type { Disposer } from '../../common/source.js';
+import { analyseWindow } from '../analytics/analyseWindow.js';
+import { compareOccupancy } from '../analytics/compareOccupancy.js';
+import { exportAnalysis, partFor } from '../analytics/exportAnalysis.js';
+import type { Workbench, WorkbenchService } from '../services/Workbench.js';
+import { McapReplaySource, replayPath } from './McapReplaySource.js';
+import { Recording } from './Recording.js';
+
+const MAX_OPEN = 3;
+const uri = z.string().regex(/^file:/, 'a file: URI').max(4096);
+const time = z.number().finite();
+const window = { from: time.optional(), to: time.optional() };
+
+export class ReplayService implements WorkbenchService {
+  private readonly open = new Map<string, Promise<Recording>>();
+  private readonly disposers: Disposer[] = [];
+
+  constructor(private readonly workbench: Workbench) {
+    const api = workbench.api;
+    const settingsK = () => workbench.settings.get().privacyK;
+    this.disposers.push(
+      api.handle('replay.info', z.object({ uri: uri.optional(), buckets: z.number().int().min(10).max(4000).optional() }).strict(), async (p) => {
+        const { uri: u, rec } = await this.recordingFor(p.uri);
+        return this.info(u, rec, p.buckets);
+      }),
+      api.handle(
+        'replay.analyse',
+        z.object({
+          uri: uri.optional(), what: z.array(z.enum(['heatmap', 'occupancy', 'flows', 'kpis', 'trails'])).min(1), ...window,
+          bucketMs: z.number().min(1000).optional(), cellM: z.number().min(0.1).max(100).optional(), trailIds: z.array(z.string().max(200)).max(100).optional(),
+        }).strict(),
+        async (p) => {
+          const { rec } = await this.recordingFor(p.uri);
+          return analyseWindow(rec, { what: p.what, from: p.from, to: p.to, bucketMs: p.bucketMs, cellM: p.cellM, trailIds: p.trailIds });
+        },
+      ),
+      api.handle(
+        'replay.export',
+        z.object({
+          uri: uri.optional(), what: z.enum(['counts', 'flows', 'dwell', 'kpis', 'heatmap']), format: z.enum(['csv', 'json']), ...window,
+          bucketMs: z.number().min(1000).optional(), k: z.number().int().min(1).max(100).optional(),
+        }).strict(),
+        async (p) => {
+          const { rec } = await this.recordingFor(p.uri);
+          const a = await analyseWindow(rec, { what: [partFor(p.what)], from: p.from, to: p.to, bucketMs: p.bucketMs });
+          const stamp = new Date(a.from).toISOString().slice(0, 19).replace(/[-:]/g, '');
+          return {
+            filename: `twin-${p.what}-${stamp}.${p.format}`,
+            mime: p.format === 'csv' ? 'text/csv' : 'application/json',
+            text: exportAnalysis(a, p.what, p.format, p.k ?? settingsK()),
+          };
+        },
+      ),
+      api.handle('replay.compare', z.object({ a: uri.optional(), b: uri, offsetMs: time.optional(), bucketMs: z.number().min(1000).optional() }).strict(), async (p) => {
+        const [a, b] = await Promise.all([this.recordingFor(p.a), this.recordingFor(p.b)]);
+        return compareOccupancy(a, b, { offsetMs: p.offsetMs, bucketMs: p.bucketMs });
+      }),
+      api.handle('replay.setLoop', z.object({ range: z.object({ start: time, end: time }).nullable() }).strict(), (p) => {
+        this.session().setLoop(p.range);
+        return null;
+      }),
+      api.handle('replay.step', z.object({ ms: z.number().finite().min(-86_400_000).max(86_400_000) }).strict(), async (p) => {
+        await this.session().step(p.ms);
+        return null;
+      }),
+    );
+    workbench.addService(this);
+  }
+
+  async dispose(): Promise<void> {
+    for (const d of this.disposers.splice(0)) d();
+    const recs = await Promise.allSettled([...this.open.values()]);
+    this.open.clear();
+    await Promise.all(recs.map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)));
+  }
+
+  private session(): McapReplaySource {
+    const s = McapReplaySource.active().at(-1);
+    if (!s) throw new Error('no recording is being replayed (connect a file: source first)');
+    return s;
+  }
+
+  /** The recording for a URI, or the session's replay. */
+  private async recordingFor(u: string | undefined): Promise<{ uri: string; rec: Recording }> {
+    if (u === undefined) {
+      const s = this.session();
+      if (!s.recording) throw new Error(`${s.uri}: not open yet`);
+      return { uri: s.uri, rec: s.recording };
+    }
+    const path = replayPath(u);
+    const live = McapReplaySource.active().find((s) => s.path === path && s.recording);
+    if (live) return { uri: u, rec: live.recording! };
+    let p = this.open.get(path);
+    if (p) {
+      this.open.delete(path);
+      this.open.set(path, p);
+    } else {
+      p = Recording.open(path);
+      this.open.set(path, p);
+      p.catch(() => this.open.delete(path));
+      while (this.open.size > MAX_OPEN) {
+        const [oldest, rec] = this.open.entries().next().value!;
+        this.open.delete(oldest);
+        void rec.then((r) => r.close(), () => undefined);
+      }
+    }
+    return { uri: u, rec: await p };
+  }
+
+  private info(u: string, rec: Recording, buckets = 600): ReplayInfo {
+    const session = McapReplaySource.active().find((s) => s.recording === rec);
+    return {
+      uri: u,
+      files: rec.files.length,
+      range: rec.range,
+      state: rec.state,
+      hasRecordedSnapshots: rec.hasRecordedSnapshots,
+      notices: [...rec.notices],
+      unknownChannels: [...rec.unknownChannels],
+      twin: rec.metadata.twin ?? null,
+      timeline: rec.state === 'ready' ? rec.timeline(buckets) : null,
+      loop: session?.getLoop() ?? null,
+    };
+  }
+}
