@@ -222,14 +222,16 @@ export class McapReplaySource implements Source {
     const wall = performance.now();
     const dt = (wall - this.lastWall) * this.speed;
     this.lastWall = wall;
-    const end = this.loop?.end ?? rec.range?.end ?? this.now;
+    // Until the index pass is done the end is not known yet: play on without clamping.
+    const indexed = rec.state === 'ready';
+    const end = this.loop?.end ?? (indexed ? (rec.range?.end ?? this.now) : Infinity);
     const to = Math.min(this.now + dt, end);
     if (to > this.now) {
       const batch = await rec.read(this.now, to);
       this.now = to;
       await this.push(batch);
     }
-    if (this.now >= end && rec.state === 'ready') {
+    if (indexed && this.now >= end) {
       if (this.loop) {
         const snap = await rec.seek(this.loop.start);
         this.now = this.loop.start;

@@ -25,6 +25,8 @@ import type { Timeline } from '../../common/replay.js';
 export type { Timeline };
 
 export const KEYFRAME_PERIOD_MS = 10_000;
+/** Record time the first frame covers from the first record, ms. */
+const FIRST_FRAME_MS = 1000;
 /** Memory allowed for built keyframes (files without `/snapshot`), bytes of JSON. */
 export const KEYFRAME_BUDGET_BYTES = 64 * 1024 * 1024;
 /** Decoded chunks kept for repeated seeks and playback, bytes. */
@@ -122,15 +124,16 @@ export class Recording {
     return this.indexing;
   }
 
-  /** The records of the first chunk (what the first frame shows) without waiting for the index. */
+  /** The twin over the recording's first second (the first frame), from the first chunk, without waiting for the index. */
   async firstFrame(): Promise<SnapshotRecord> {
     const state = new TwinState();
     let t = NaN;
     for (let c = 0; c < this.chunks.length && Number.isNaN(t); c++) {
       const chunk = await this.chunk(c);
       if (!chunk || chunk.count === 0) continue;
-      this.forEachRecord(c, chunk, 0, chunk.count, (r) => state.apply(r));
-      t = chunk.maxPub;
+      // The first second of the recording (every entity reporting at 1 Hz has appeared).
+      t = Math.min(chunk.maxPub, chunk.minPub + FIRST_FRAME_MS);
+      this.forEachRecord(c, chunk, 0, upperBound(chunk.pub, t), (r) => state.apply(r));
     }
     return state.snapshot(Number.isNaN(t) ? 0 : t);
   }

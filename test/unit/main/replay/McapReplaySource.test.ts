@@ -1,0 +1,52 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TelemetryRecord } from '../../../../common/records.js';
+import type { SourceStatus } from '../../../../common/source.js';
+import { createSource } from '../../../../main/sources/sourceUri.js';
+import { McapReplaySource } from '../../../../main/replay/McapReplaySource.js';
+import { writeFixtureRecording } from '../../../helpers/mcapFixture.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'twin-replay-src-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('McapReplaySource (file: URIs)', () => {
+  it('plays at 100× in time order, seeks to a snapshot batch, and ends at the end', async () => {
+    const file = join(dir, 'a.mcap');
+    const info = await writeFixtureRecording(file, { durationS: 20, robots: 3, people: 5, snapshots: true });
+    const src = createSource(`file:${file}`);
+    expect(src).toBeInstanceOf(McapReplaySource);
+    expect([...src.capabilities].sort()).toEqual(['loop', 'seek', 'speed']);
+    const batches: TelemetryRecord[][] = [];
+    const statuses: SourceStatus[] = [];
+    src.setSpeed!(100);
+    await src.start({ onBatch: (b) => void batches.push([...b]), onStatus: (s) => void statuses.push(s) });
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        if (src.status().state === 'ended') {
+          clearInterval(timer);
+          resolve();
+        }
+      }, 20);
+    });
+    const played = batches.slice(1).flat();
+    const ts = played.map((r) => r.record.t);
+    expect(ts).toEqual([...ts].sort((a, b) => a - b));
+    expect(played.length + batches[0]!.length).toBeGreaterThanOrEqual(info.messages - 10);
+    expect(src.status().now).toBe(src.status().range!.end);
+    batches.length = 0;
+    await src.seek!(info.start + 5000);
+    expect(batches.length).toBe(1);
+    const ids = new Set(batches[0]!.filter((r) => r.kind === 'state').map((r) => (r.record as { id: string }).id));
+    expect(ids.size).toBe(3);
+    expect(src.status().state).toBe('paused');
+    expect(() => src.setSpeed!(1000)).toThrow(/speed must be in \[0.1, 100\]/);
+    await src.stop();
+    expect(statuses.map((s) => s.state)).toContain('playing');
+  });
+
+  it('rejects a file: URI whose file does not exist, naming it', () => {
+    expect(() => createSource(`file:${join(dir, 'missing.mcap')}`)).toThrow(/missing\.mcap: no such file/);
+  });
+});
