@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { DensityHeatmap } from '../../../../main/analytics/DensityHeatmap.js';
+import { fruinLevel } from '../../../../main/analytics/fruinLevel.js';
+import { RobotKpis } from '../../../../main/analytics/RobotKpis.js';
+import { SpaceFlows } from '../../../../main/analytics/SpaceFlows.js';
+import { OccupancySeries } from '../../../../main/analytics/OccupancySeries.js';
+import { exportAnalysis } from '../../../../main/analytics/exportAnalysis.js';
+
+const T = Date.parse('2026-11-24T09:00:00Z');
+
+describe('window analytics', () => {
+  it('Fruin levels at the published boundaries', () => {
+    expect([0, 0.31, 0.32, 0.43, 0.72, 1.08, 2.17, 2.18].map(fruinLevel)).toEqual(['A', 'A', 'B', 'B', 'C', 'D', 'E', 'F']);
+  });
+
+  it('heatmap: 3 people standing in one 1 m² cell for the whole window = 3 P/m², level F', () => {
+    const h = new DensityHeatmap({ from: T, to: T + 60_000, cellM: 1 });
+    for (let s = 0; s <= 60; s++) for (const id of ['a', 'b', 'c']) h.add({ id, t: T + s * 1000, floor: '1F', x: 5.5, y: 2.5 });
+    const [g] = h.result();
+    expect(g!.floor).toBe('1F');
+    expect(g!.cols * g!.rows).toBe(1);
+    expect(g!.density[0]).toBeCloseTo(3, 6);
+    expect(g!.levels.F).toBe(1);
+    expect(g!.personSeconds).toBeCloseTo(180, 6);
+  });
+
+  it('heatmap: a device that stops reporting stops counting after the hold time', () => {
+    const h = new DensityHeatmap({ from: T, to: T + 100_000, holdMs: 5000 });
+    h.add({ id: 'a', t: T, floor: '1F', x: 0, y: 0 });
+    expect(h.result()[0]!.personSeconds).toBeCloseTo(5, 6);
+  });
+
+  it('KPIs: distance, time per state, charge sessions and battery cycles', () => {
+    const k = new RobotKpis({ from: T, to: T + 30_000 });
+    const st = (t: number, x: number, state: 'moving' | 'charging', battery: number) => k.addState({ id: 'r1', kind: 'robot', t: T + t, floor: '1F', x, y: 0, state, battery });
+    st(0, 0, 'moving', 0.5);
+    st(10_000, 8, 'moving', 0.4);
+    st(20_000, 8, 'charging', 0.4);
+    st(30_000, 8, 'charging', 0.9);
+    k.addAlert({ id: 'x', t: T + 1, entity: 'r1', severity: 'critical', code: 'c', message: '', active: true });
+    const { robots, kinds } = k.result();
+    expect(robots[0]).toMatchObject({ id: 'r1', distanceM: 8, alerts: 1, chargeSessions: 1, batteryCycles: 0.5 });
+    expect(robots[0]!.seconds).toMatchObject({ moving: 20, charging: 10 });
+    expect(kinds).toEqual([expect.objectContaining({ kind: 'robot', units: 1, distanceM: 8 })]);
+  });
+
+  it('flows: a crossing is counted once, named by the door, and a noisy single fix is not a crossing', () => {
+    const square = (x0: number): [number, number][] => [[x0, 0], [x0 + 10, 0], [x0 + 10, 10], [x0, 10]];
+    const f = new SpaceFlows([{ id: 'A', floor: '1F', polygon: square(0) }, { id: 'B', floor: '1F', polygon: square(10) }], [{ id: 'D1', between: ['A', 'B'] }], { from: T, to: T + 60_000, bucketMs: 30_000 });
+    const xs = [2, 4, 11, 4, 6, 8, 12, 14, 16];
+    xs.forEach((x, i) => f.add({ id: 'p', t: T + i * 1000, floor: '1F', x, y: 5 }));
+    const r = f.result();
+    expect(r.flows).toEqual([{ door: 'D1', from: 'A', to: 'B', counts: [1, 0], total: 1 }]);
+    expect(r.dwell.find((d) => d.space === 'A')).toMatchObject({ visits: 1, meanS: 7, open: 0 }); // A from t=0 s to the confirmed crossing at 7 s
+    expect(r.dwell.find((d) => d.space === 'B')).toMatchObject({ visits: 0, open: 1 });
+  });
+
+  it('counts export suppresses 1..k-1 with a note and keeps zero', () => {
+    const o = new OccupancySeries(T, T + 20_000, 10_000);
+    o.addCount({ zone: 'z', t: T + 5000, count: 3 });
+    o.addCount({ zone: 'z', t: T + 15_000, count: 0 });
+    const csv = exportAnalysis({ from: T, to: T + 20_000, occupancy: o.result(), elapsedMs: 0 }, 'counts', 'csv', 5);
+    expect(csv.split('\n').slice(1, 3)).toEqual([`z,${new Date(T + 10_000).toISOString()},,suppressed (fewer than k=5)`, `z,${new Date(T + 20_000).toISOString()},0,`]);
+  });
+});
