@@ -7,5 +7,6 @@ import { modelFeature } from './model/index.js';
 import { entitiesFeature } from './entities/index.js';
 import { peopleFeature } from './people/index.js';
 import { alertsFeature } from './alerts/index.js';
+import { replayFeature } from './replay/index.js';
 
-export const FEATURES: Feature[] = [modelFeature, entitiesFeature, peopleFeature, alertsFeature];
+export const FEATURES: Feature[] = [modelFeature, entitiesFeature, peopleFeature, alertsFeature, replayFeature];
