@@ -1,0 +1,69 @@
+import { describe, it, expect } from 'vitest';
+import type { Scenario } from '../../../../common/scenario.js';
+import { runScenario } from '../../../../workers/sim/runScenario.js';
+import { SimWorkerService } from '../../../../workers/sim/SimWorkerService.js';
+
+/** A 10 m × 6 m room with one 1.2 m exit in the east wall and 20 people in its west half. */
+const room = (count = 20, maxTime = 120): Scenario => ({
+  name: 'room', seed: 7, maxTime,
+  floors: [{ id: 'F0', walkable: [[[0, 0], [10, 0], [10, 6], [0, 6]]] }],
+  exits: [{ id: 'east', floor: 'F0', segment: [[10, 2.4], [10, 3.6]] }],
+  agentGroups: [{ id: 'g', floor: 'F0', area: [[0.5, 0.5], [5, 0.5], [5, 5.5], [0.5, 5.5]], count }],
+});
+
+describe('SimWorkerService', () => {
+  it('returns the same results as runScenario for the same seed, with a playback track', async () => {
+    const svc = new SimWorkerService('unused/');
+    const calls: [number, number, number][] = [];
+    const out = await svc.run(JSON.stringify(room()), { runs: 1, seed: 3 }, (f, t, ev) => calls.push([f, t, ev]));
+    const ref = runScenario(room(), { seed: 3 });
+    expect(out.results.evacuationTime).toBe(ref.evacuationTime);
+    expect(out.results.agents.map((a) => a.exitTime)).toEqual(ref.agents.map((a) => a.exitTime));
+    expect(out.results.exitUsage).toEqual({ east: 20 });
+    expect(out.results.evacuationTime).toBeGreaterThan(0);
+    // progress: called many times, non-decreasing, ending at 1 with everybody out
+    expect(calls.length).toBeGreaterThan(5);
+    for (let i = 1; i < calls.length; i++) expect(calls[i]![0]).toBeGreaterThanOrEqual(calls[i - 1]![0]);
+    expect(calls.at(-1)).toEqual([1, ref.evacuationTime, 20]);
+    // track: one frame per 0.5 s up to the end; the first frame has everybody inside the room, the last nobody
+    const { track } = out;
+    expect(track.agents).toBe(20);
+    expect(track.frames).toBeGreaterThanOrEqual(Math.floor(ref.evacuationTime! / 0.5));
+    expect(track.x.length).toBe(track.frames * 20);
+    for (let i = 0; i < 20; i++) { expect(track.x[i]).toBeGreaterThan(0); expect(track.x[i]).toBeLessThan(5.1); }
+    expect(Number.isNaN(track.x[(track.frames - 1) * 20])).toBe(true);
+    // max density: somebody stood in some cell; the jam at the exit is denser than 1 P/m²
+    const g = out.maxDensity[0]!;
+    expect(g.cols * g.rows).toBe(g.density.length);
+    expect(Math.max(...g.density)).toBeGreaterThanOrEqual(1);
+  });
+
+  it('runs N Monte-Carlo runs sequentially and summarises them', async () => {
+    const svc = new SimWorkerService('unused/');
+    const out = await svc.run(JSON.stringify(room(10)), { runs: 3, seed: 1 });
+    expect(out.results.runs.map((r) => r.seed)).toEqual([1, 2, 3]);
+    expect(out.results.runs[1]!.evacuationTime).toBe(runScenario(room(10), { seed: 2 }).evacuationTime);
+    expect(out.results.summary.runs).toBe(3);
+    expect(out.results.summary.mean).toBeGreaterThan(0);
+  });
+
+  it('cancel() rejects the run with "cancelled" and the service can run again', async () => {
+    const svc = new SimWorkerService('unused/');
+    const big = room(150, 600);
+    big.floors[0]!.walkable = [[[0, 0], [40, 0], [40, 20], [0, 20]]];
+    big.exits = [{ id: 'east', floor: 'F0', segment: [[40, 9.6], [40, 10.4]] }];
+    big.agentGroups[0]!.area = [[0.5, 0.5], [20, 0.5], [20, 19.5], [0.5, 19.5]];
+    let cancelled = false;
+    const p = svc.run(JSON.stringify(big), { runs: 1 }, (f) => { if (f > 0.001 && !cancelled) { cancelled = true; svc.cancel(); } });
+    await expect(p).rejects.toThrow(/cancelled/);
+    expect(svc.status).toBe('idle');
+    const again = await svc.run(JSON.stringify(room(5)), { runs: 1 });
+    expect(again.results.agentsEvacuated).toBe(5);
+  });
+
+  it('rejects a bad scenario naming the field', async () => {
+    const svc = new SimWorkerService('unused/');
+    const bad = { ...room(), exits: [{ id: 'e', floor: 'F0', segment: [[1, 1]] }] };
+    await expect(svc.run(JSON.stringify(bad), { runs: 1 })).rejects.toThrow(/exits\[0\]\.segment/);
+  });
+});

@@ -1,0 +1,207 @@
+/**
+ * The simulation Web Worker's API as a plain class (DOM-free): `sim.worker.ts` only constructs it
+ * and `Comlink.expose`s it; tests call it in-thread.
+ *
+ * run(scenarioJson, { runs, seed }, onProgress) → results document identical to `twin simulate`'s
+ * (spec/scenario.md) for the first run, plus a playback track and a max-density grid as typed
+ * columns, transferred (not copied) with `Comlink.transfer`. Runs > 1 are executed sequentially
+ * here with seeds seed+1 … and summarised with the engine's `summarizeRuns`.
+ * cancel() sets a flag that the engine's step loop polls (via an AbortSignal) → run rejects with
+ * a SimCancelledError whose message says "cancelled".
+ * deriveFromIfc(bytes, …) → scenario from an IFC building (structure extraction + buildingToScenario).
+ *
+ * Lifecycle (string union): 'idle' → 'running' → 'idle'; any → 'disposed'.
+ */
+import * as Comlink from 'comlink';
+import { ScenarioError, parseScenario, type Scenario, type SimulationResults } from '../../common/scenario.js';
+import { NavMap } from '../nav/NavMap.js';
+import { IfcEngine } from '../ifc/IfcEngine.js';
+import { extractStructure } from '../ifc/structure/extractStructure.js';
+import { buildingToScenario, type BuildingToScenarioOptions } from '../ifc/structure/toScenario.js';
+import { checkScenario } from './checkScenario.js';
+import { runScenarioAsync } from './runScenario.js';
+import { AgentState, type Simulation } from './Simulation.js';
+import { summarizeRuns } from './summarizeRuns.js';
+
+export type SimWorkerState = 'idle' | 'running' | 'disposed';
+
+/** Seconds between playback samples. */
+export const TRACK_INTERVAL = 0.5;
+/** Edge of a max-density cell, m (1 m² cells: count per cell = persons/m²). */
+export const DENSITY_CELL = 1;
+
+/**
+ * Agent positions of the first run every TRACK_INTERVAL s: frame f, agent i at index f·agents + i.
+ * x, y in metres (building frame, the scenario floor's plane); NaN once the agent has left (or
+ * while on stairs); `floor` = index into scenario.floors.
+ */
+export interface PlaybackTrack {
+  interval: number;
+  frames: number;
+  agents: number;
+  x: Float32Array;
+  y: Float32Array;
+  floor: Uint8Array;
+}
+
+/** Maximum density over time per DENSITY_CELL cell of one floor (persons/m²), row-major from (minX, minY). */
+export interface MaxDensityGrid {
+  floor: number;
+  minX: number;
+  minY: number;
+  cellSize: number;
+  cols: number;
+  rows: number;
+  density: Float32Array;
+}
+
+export interface SimRunOutput {
+  results: SimulationResults;
+  track: PlaybackTrack;
+  maxDensity: MaxDensityGrid[];
+}
+
+/** (fraction of the whole job 0–1, simulated time of the current run s, evacuated in the current run). */
+export type SimProgressFn = (fraction: number, simTime: number, evacuated: number) => void;
+
+export class SimCancelledError extends Error {
+  override readonly name = 'SimCancelledError';
+}
+
+function floorBounds(s: Scenario): { minX: number; minY: number; maxX: number; maxY: number }[] {
+  return s.floors.map((f) => {
+    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    for (const poly of f.walkable) for (const [x, y] of poly) { minX = Math.min(minX, x); minY = Math.min(minY, y); maxX = Math.max(maxX, x); maxY = Math.max(maxY, y); }
+    return { minX, minY, maxX, maxY };
+  });
+}
+
+/** Collects the playback track and the max-density grids from position samples. */
+class TrackRecorder {
+  private xs: number[] = [];
+  private ys: number[] = [];
+  private fl: number[] = [];
+  private frames = 0;
+  readonly grids: MaxDensityGrid[];
+  private readonly counts: Uint16Array[];
+
+  constructor(scenario: Scenario, private readonly agents: number) {
+    this.grids = floorBounds(scenario).map((b, floor) => {
+      const minX = Math.floor(b.minX), minY = Math.floor(b.minY);
+      const cols = Math.max(1, Math.ceil((b.maxX - minX) / DENSITY_CELL)), rows = Math.max(1, Math.ceil((b.maxY - minY) / DENSITY_CELL));
+      return { floor, minX, minY, cellSize: DENSITY_CELL, cols, rows, density: new Float32Array(cols * rows) };
+    });
+    this.counts = this.grids.map((g) => new Uint16Array(g.cols * g.rows));
+  }
+
+  capture(sim: Simulation): void {
+    for (const c of this.counts) c.fill(0);
+    for (let i = 0; i < this.agents; i++) {
+      const st = sim.state[i];
+      const gone = st === AgentState.Out || st === AgentState.Transit;
+      const x = sim.x[i]!, y = sim.y[i]!, f = sim.floor[i]!;
+      this.xs.push(gone ? NaN : x); this.ys.push(gone ? NaN : y); this.fl.push(f);
+      if (gone) continue;
+      const g = this.grids[f]!;
+      const cx = Math.floor((x - g.minX) / g.cellSize), cy = Math.floor((y - g.minY) / g.cellSize);
+      if (cx < 0 || cy < 0 || cx >= g.cols || cy >= g.rows) continue;
+      const k = cy * g.cols + cx;
+      const n = ++this.counts[f]![k]!;
+      const d = n / (g.cellSize * g.cellSize);
+      if (d > g.density[k]!) g.density[k] = d;
+    }
+    this.frames++;
+  }
+
+  track(): PlaybackTrack {
+    return { interval: TRACK_INTERVAL, frames: this.frames, agents: this.agents, x: Float32Array.from(this.xs), y: Float32Array.from(this.ys), floor: Uint8Array.from(this.fl) };
+  }
+}
+
+export class SimWorkerService {
+  private state: SimWorkerState = 'idle';
+  private abort: AbortController | null = null;
+  private readonly ifc = new IfcEngine();
+
+  /** `wasmLocation`: folder with web-ifc's .wasm files (only needed by deriveFromIfc). */
+  constructor(private readonly wasmLocation: string) {}
+
+  get status(): SimWorkerState {
+    return this.state;
+  }
+
+  /**
+   * Validates and runs a scenario (JSON text). Rejects with ScenarioError-style messages
+   * ("path: problem") for bad input and SimCancelledError after cancel().
+   */
+  async run(scenarioJson: string, opts: { runs: number; seed?: number }, onProgress?: SimProgressFn): Promise<SimRunOutput> {
+    if (this.state === 'disposed') throw new Error('SimWorkerService: disposed');
+    if (this.state === 'running') throw new Error('SimWorkerService: a run is already in progress; cancel it first');
+    this.state = 'running';
+    const abort = (this.abort = new AbortController());
+    try {
+      const scenario = parseScenario(scenarioJson);
+      checkScenario(scenario);
+      const nav = NavMap.build(scenario);
+      const runs = Math.max(1, Math.floor(opts.runs));
+      const seed = opts.seed ?? scenario.seed ?? 1;
+      let recorder: TrackRecorder | null = null;
+      const first = await runScenarioAsync(scenario, {
+        seed, nav, signal: abort.signal, positionInterval: TRACK_INTERVAL,
+        onPositions: (sim) => { (recorder ??= new TrackRecorder(scenario, sim.agents)).capture(sim); },
+        onProgress: (f, ev) => onProgress?.(f / runs, f * scenario.maxTime, ev),
+      });
+      if (abort.signal.aborted) throw new SimCancelledError('SimWorkerService: run cancelled');
+      const all: SimulationResults[] = [first];
+      for (let k = 1; k < runs; k++) {
+        const r = await runScenarioAsync(scenario, {
+          seed: seed + k, nav, signal: abort.signal,
+          onProgress: (f, ev) => onProgress?.((k + f) / runs, f * scenario.maxTime, ev),
+        });
+        if (abort.signal.aborted) throw new SimCancelledError(`SimWorkerService: run cancelled after ${k} of ${runs} runs`);
+        all.push(r);
+      }
+      first.runs = all.map((r) => ({ seed: r.seed, evacuationTime: r.evacuationTime, agentsEvacuated: r.agentsEvacuated }));
+      first.summary = summarizeRuns(all.map((r) => r.evacuationTime));
+      const steps = all.reduce((s, r) => s + r.performance.agentSteps, 0), wall = all.reduce((s, r) => s + r.performance.wallSeconds, 0);
+      first.performance = { wallSeconds: Math.round(wall * 1000) / 1000, agentSteps: steps, agentStepsPerSecond: Math.round(steps / Math.max(wall, 1e-6)) };
+      onProgress?.(1, first.evacuationTime ?? scenario.maxTime, first.agentsEvacuated);
+      const rec = recorder ?? new TrackRecorder(scenario, 0);
+      const track = rec.track(), maxDensity = rec.grids;
+      const out: SimRunOutput = { results: first, track, maxDensity };
+      return Comlink.transfer(out, [track.x.buffer, track.y.buffer, track.floor.buffer, ...maxDensity.map((g) => g.density.buffer)]);
+    } finally {
+      this.abort = null;
+      if (this.state === 'running') this.state = 'idle';
+    }
+  }
+
+  /** Stops the run in progress at its next step (no-op when idle). */
+  cancel(): void {
+    this.abort?.abort();
+  }
+
+  /**
+   * Derives an evacuation scenario from IFC bytes: web-ifc parse → building structure → scenario
+   * (workers/ifc/structure/toScenario.ts). Throws naming the file when it has no usable storey.
+   */
+  async deriveFromIfc(bytes: Uint8Array, fileName: string, opts: BuildingToScenarioOptions): Promise<Scenario> {
+    if (this.ifc.status !== 'ready') await this.ifc.init(this.wasmLocation);
+    const { modelID } = this.ifc.open(bytes, fileName);
+    try {
+      const structure = extractStructure(this.ifc.api, modelID);
+      return buildingToScenario(structure, { name: fileName, ...opts });
+    } catch (e) {
+      if (e instanceof ScenarioError) throw new Error(`${fileName}: ${e.message}`);
+      throw e;
+    } finally {
+      this.ifc.close(modelID);
+    }
+  }
+
+  dispose(): void {
+    this.abort?.abort();
+    if (this.ifc.status !== 'disposed') this.ifc.dispose();
+    this.state = 'disposed';
+  }
+}
