@@ -8,5 +8,6 @@ import { entitiesFeature } from './entities/index.js';
 import { peopleFeature } from './people/index.js';
 import { alertsFeature } from './alerts/index.js';
 import { replayFeature } from './replay/index.js';
+import { simulationFeature } from './simulation/index.js';
 
-export const FEATURES: Feature[] = [modelFeature, entitiesFeature, peopleFeature, alertsFeature, replayFeature];
+export const FEATURES: Feature[] = [modelFeature, entitiesFeature, peopleFeature, alertsFeature, replayFeature, simulationFeature];

@@ -1,0 +1,168 @@
+/**
+ * The "Simulation" panel: scenario source (derive from the loaded model, or a scenario JSON file),
+ * exits open/closed, robots, pre-movement and speed profiles, seed and runs; Run with progress
+ * and Cancel; results (evacuation time, evacuated/total, evacuated-over-time curve, per-exit usage
+ * with mean flow, Monte-Carlo histogram), exports, and a playback slider with play/pause.
+ * Reads simulationStore; every change goes through `dispatchSimulation` or the controller.
+ */
+import type { Disposable } from '../../../common/source.js';
+import { h } from '../../shell/h.js';
+import { dispatchSimulation, playbackDuration, simulationStore, type PremovementProfile, type SimulationState, type SpeedProfile } from '../../stores/simulationStore.js';
+import { evacuationCurveSvg, histogramSvg } from './resultCharts.js';
+
+export interface SimulationController {
+  derive(opts: { occupants?: number; density?: number }): Promise<void>;
+  loadFile(file: File): Promise<void>;
+  run(): Promise<void>;
+  cancel(): void;
+  exportResults(): void;
+  saveScenario(): void;
+}
+
+const row = (...c: (Node | string)[]) => h('div', { style: 'display:flex;gap:6px;align-items:center;flex-wrap:wrap' }, ...c);
+const num = (testid: string, value: number, step: string, min: string) => h('input', { type: 'number', value, step, min, 'data-testid': testid, style: 'width:70px' });
+const fmt = (x: number | null, unit = ' s') => (x === null ? 'n/a' : `${x.toFixed(1)}${unit}`);
+
+export function mountSimulationPanel(el: HTMLElement, ctl: SimulationController): Disposable {
+  // --- scenario source
+  const mode = h('select', { 'data-testid': 'sim-occupant-mode' }, h('option', { value: 'occupants' }, 'Occupants'), h('option', { value: 'density' }, 'Density (P/m²)'));
+  const amount = num('sim-occupants', 50, 'any', '0');
+  mode.addEventListener('change', () => { amount.value = mode.value === 'density' ? '0.1' : '50'; });
+  const derive = h('button', { type: 'button', 'data-testid': 'sim-derive' }, 'Derive from loaded model');
+  derive.addEventListener('click', () => {
+    const v = Number(amount.value);
+    void ctl.derive(mode.value === 'density' ? { density: v } : { occupants: Math.round(v) });
+  });
+  const file = h('input', { type: 'file', accept: '.json,application/json', 'data-testid': 'sim-file', style: 'display:none' });
+  const load = h('button', { type: 'button' }, 'Load scenario JSON…');
+  load.addEventListener('click', () => file.click());
+  file.addEventListener('change', () => { const f = file.files?.[0]; if (f) void ctl.loadFile(f); file.value = ''; });
+  const source = h('div', { 'data-testid': 'sim-source', style: 'opacity:0.8' });
+  const scenarioError = h('div', { 'data-testid': 'sim-scenario-error', style: 'color:#d9534f;white-space:pre-wrap' });
+
+  // --- options
+  const seed = num('sim-seed', 1, '1', '0');
+  const runs = num('sim-runs', 1, '1', '1');
+  const premove = h('select', { 'data-testid': 'sim-premovement' },
+    h('option', { value: 'scenario' }, 'as in scenario'), h('option', { value: 'none' }, 'none'),
+    h('option', { value: 'uniform10-60' }, '10–60 s uniform'), h('option', { value: 'rimea10-100' }, 'RiMEA 10–100 s'));
+  const speed = h('select', { 'data-testid': 'sim-speed' },
+    h('option', { value: 'scenario' }, 'as in scenario'), h('option', { value: 'weidmann' }, 'Weidmann 1.34±0.26 m/s'), h('option', { value: 'slow' }, 'slow 0.8±0.2 m/s'));
+  const robots = h('input', { type: 'checkbox', checked: true, 'data-testid': 'sim-robots' });
+  const robotCount = num('sim-robot-count', 0, '1', '0');
+  const opts = (): void => dispatchSimulation({ type: 'setOptions', options: {
+    seed: Math.round(Number(seed.value) || 0), runs: Math.max(1, Math.round(Number(runs.value) || 1)),
+    premovement: premove.value as PremovementProfile, speed: speed.value as SpeedProfile,
+    robots: robots.checked, robotCount: Math.max(0, Math.round(Number(robotCount.value) || 0)),
+  } });
+  for (const c of [seed, runs, premove, speed, robots, robotCount]) c.addEventListener('change', opts);
+  const exits = h('div', { 'data-testid': 'sim-exits', style: 'display:flex;flex-direction:column;gap:2px' });
+  const robotsNote = h('span', { style: 'opacity:0.7' });
+
+  // --- run
+  const runBtn = h('button', { type: 'button', 'data-testid': 'sim-run' }, 'Run');
+  const cancelBtn = h('button', { type: 'button', 'data-testid': 'sim-cancel' }, 'Cancel');
+  runBtn.addEventListener('click', () => void ctl.run());
+  cancelBtn.addEventListener('click', () => ctl.cancel());
+  const bar = h('progress', { max: 1, value: 0, 'data-testid': 'sim-progress', style: 'flex:1' });
+  const runStatus = h('div', { 'data-testid': 'sim-status' });
+
+  // --- results
+  const results = h('div', { 'data-testid': 'sim-results', style: 'display:flex;flex-direction:column;gap:6px' });
+  const play = h('button', { type: 'button', 'data-testid': 'sim-play' }, 'Play');
+  const slider = h('input', { type: 'range', min: 0, max: 0, step: 0.1, value: 0, 'data-testid': 'sim-slider', style: 'flex:1' });
+  const clock = h('span', { 'data-testid': 'sim-clock', style: 'min-width:60px;text-align:right' });
+  play.addEventListener('click', () => dispatchSimulation({ type: 'setPlaying', playing: !simulationStore.getState().playback.playing }));
+  slider.addEventListener('input', () => { dispatchSimulation({ type: 'setPlaying', playing: false }); dispatchSimulation({ type: 'seek', time: Number(slider.value) }); });
+  const exportBtn = h('button', { type: 'button', 'data-testid': 'sim-export' }, 'Export results JSON');
+  const saveBtn = h('button', { type: 'button', 'data-testid': 'sim-save' }, 'Save scenario');
+  exportBtn.addEventListener('click', () => ctl.exportResults());
+  saveBtn.addEventListener('click', () => ctl.saveScenario());
+  const playback = h('div', { style: 'display:flex;flex-direction:column;gap:4px' }, row(play, slider, clock));
+
+  const section = (title: string, ...c: Node[]) => h('fieldset', { style: 'border:1px solid rgba(127,127,127,0.35);padding:6px;display:flex;flex-direction:column;gap:6px' }, h('legend', {}, title), ...c);
+  const root = h('div.sim-panel', { 'data-testid': 'sim-panel', style: 'display:flex;flex-direction:column;gap:8px;padding:8px;overflow:auto;height:100%;box-sizing:border-box;font-size:12px' },
+    section('Scenario', row(mode, amount, derive), row(load, file), source, scenarioError),
+    section('Options', h('div', {}, 'Exits'), exits, row(h('label', {}, robots, ' Robots'), h('label', {}, 'generated ', robotCount), robotsNote),
+      row(h('label', {}, 'Pre-movement ', premove)), row(h('label', {}, 'Speed ', speed)),
+      row(h('label', {}, 'Seed ', seed), h('label', {}, 'Runs ', runs))),
+    section('Run', row(runBtn, cancelBtn, bar), runStatus),
+    section('Results', results, playback, row(exportBtn, saveBtn)),
+  );
+  el.append(root);
+
+  let last: SimulationState | null = null;
+  const render = (s: SimulationState): void => {
+    const p = last;
+    last = s;
+    if (!p || p.scenario !== s.scenario || p.options.exitsOpen !== s.options.exitsOpen || p.source !== s.source || p.deriving !== s.deriving || p.scenarioError !== s.scenarioError) {
+      const sc = s.scenario;
+      const groups = sc ? sc.agentGroups.reduce((n, g) => n + (g.positions?.length ?? g.count ?? 0), 0) : 0;
+      source.textContent = s.deriving ? 'Deriving the scenario from the model…'
+        : sc ? `${s.source}: ${sc.floors.length} floor(s), ${sc.exits.length} exit(s), ${groups} occupants, ${sc.obstaclesMoving?.length ?? 0} robot(s)` : 'No scenario yet.';
+      scenarioError.textContent = s.scenarioError ? `${s.scenarioError.path ? `${s.scenarioError.path}: ` : ''}${s.scenarioError.message}` : '';
+      exits.replaceChildren(...(sc?.exits ?? []).map((e) => {
+        const open = s.options.exitsOpen[e.id] ?? e.open ?? true;
+        const cb = h('input', { type: 'checkbox', checked: open, 'data-testid': `sim-exit-${e.id}` });
+        cb.addEventListener('change', () => dispatchSimulation({ type: 'setExitOpen', exit: e.id, open: cb.checked }));
+        return h('label', {}, cb, ` ${e.id} (${e.floor})`);
+      }));
+      robotsNote.textContent = sc?.obstaclesMoving?.length ? `scenario has ${sc.obstaclesMoving.length}` : '';
+      if (sc) seed.value = String(s.options.seed);
+    }
+    const running = s.status === 'running';
+    runBtn.disabled = running || !s.scenario || s.deriving;
+    cancelBtn.disabled = !running;
+    derive.disabled = s.deriving || running;
+    bar.value = s.progress?.fraction ?? (s.status === 'done' ? 1 : 0);
+    runStatus.textContent = running && s.progress ? `Running… t = ${s.progress.simTime.toFixed(0)} s, ${s.progress.evacuated} out`
+      : s.status === 'failed' || s.status === 'cancelled' ? s.runError ?? s.status : s.status === 'done' ? 'Done.' : '';
+    if (!p || p.output !== s.output) renderResults(s);
+    exportBtn.disabled = !s.output;
+    saveBtn.disabled = !s.scenario;
+    const dur = playbackDuration(s);
+    slider.max = String(dur);
+    slider.value = String(s.playback.time);
+    play.textContent = s.playback.playing ? 'Pause' : 'Play';
+    play.disabled = !s.output;
+    clock.textContent = `${s.playback.time.toFixed(1)} / ${dur.toFixed(0)} s`;
+  };
+
+  const renderResults = (s: SimulationState): void => {
+    const out = s.output;
+    if (!out) { results.replaceChildren(h('div', { style: 'opacity:0.7' }, 'Run a scenario to see results.')); return; }
+    const r = out.results;
+    const table = h('table', { 'data-testid': 'sim-exit-table', style: 'border-collapse:collapse;width:100%' },
+      h('tr', {}, h('th', { style: 'text-align:left' }, 'Exit'), h('th', {}, 'Persons'), h('th', {}, 'Mean flow P/s')));
+    const firstLast = new Map<string, [number, number]>();
+    for (const a of r.agents) {
+      if (a.exit === null || a.exitTime === null) continue;
+      const fl = firstLast.get(a.exit);
+      firstLast.set(a.exit, fl ? [Math.min(fl[0], a.exitTime), Math.max(fl[1], a.exitTime)] : [a.exitTime, a.exitTime]);
+    }
+    for (const [id, n] of Object.entries(r.exitUsage)) {
+      // Mean flow over the exit's active period (first to last person through it).
+      const fl = firstLast.get(id), span = fl ? fl[1] - fl[0] : 0;
+      table.append(h('tr', {}, h('td', {}, id), h('td', { style: 'text-align:right' }, String(n)), h('td', { style: 'text-align:right' }, n > 1 && span > 0 ? ((n - 1) / span).toFixed(2) : '–')));
+    }
+    const curve = h('div', { style: 'color:inherit' });
+    curve.innerHTML = evacuationCurveSvg(r.evacuatedOverTime, r.agentsTotal);
+    const parts: Node[] = [
+      h('div', { style: 'font-size:14px' }, 'Evacuation time: ', h('b', { 'data-testid': 'sim-evac-time' }, fmt(r.evacuationTime))),
+      h('div', { 'data-testid': 'sim-evacuated' }, `Evacuated ${r.agentsEvacuated} / ${r.agentsTotal}`),
+      curve, table,
+    ];
+    if (r.runs.length > 1) {
+      const hist = h('div', {});
+      hist.innerHTML = histogramSvg(r.runs.flatMap((x) => (x.evacuationTime === null ? [] : [x.evacuationTime])), r.summary);
+      parts.push(h('div', { 'data-testid': 'sim-summary' }, `${r.summary.runs} runs: mean ${fmt(r.summary.mean)}, p50 ${fmt(r.summary.p50)}, p95 ${fmt(r.summary.p95)} (sd ${fmt(r.summary.sd)})`), hist);
+    }
+    for (const w of r.warnings) parts.push(h('div', { style: 'color:#d68a00' }, `⚠ ${w}`));
+    parts.push(h('div', { style: 'opacity:0.7' }, 'Plan: max density per m² (Fruin A ≤0.31 B ≤0.43 C ≤0.72 D ≤1.08 E ≤2.17 F >2.17)'));
+    results.replaceChildren(...parts);
+  };
+
+  render(simulationStore.getState());
+  const unsub = simulationStore.subscribe(render);
+  return { dispose: () => { unsub(); root.remove(); } };
+}

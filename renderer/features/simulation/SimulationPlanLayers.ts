@@ -1,0 +1,81 @@
+/**
+ * Plan-view layers of a simulation result: the max-density map (BitmapLayer, one 1 m² cell per
+ * pixel in Fruin level-of-service colours, empty cells transparent) and the playback agents
+ * (ScatterplotLayer fed with a binary position attribute, no per-agent objects).
+ */
+import { BitmapLayer, ScatterplotLayer } from '@deck.gl/layers';
+import type { Layer } from '@deck.gl/core';
+import type { MaxDensityGrid, SimRunOutput } from '../../../workers/sim/SimWorkerService.js';
+import { fruinColor } from './fruinColor.js';
+import { playbackFrame } from './PlaybackFrame.js';
+
+function densityCanvas(g: MaxDensityGrid): HTMLCanvasElement {
+  const canvas = document.createElement('canvas');
+  canvas.width = g.cols;
+  canvas.height = g.rows;
+  const img = new ImageData(g.cols, g.rows);
+  for (let r = 0; r < g.rows; r++) {
+    for (let c = 0; c < g.cols; c++) {
+      const d = g.density[r * g.cols + c]!;
+      if (d <= 0) continue;
+      const k = ((g.rows - 1 - r) * g.cols + c) * 4; // image row 0 is the north edge
+      img.data.set(fruinColor(d).rgba, k);
+    }
+  }
+  canvas.getContext('2d')?.putImageData(img, 0, 0);
+  return canvas;
+}
+
+export class SimulationPlanLayers {
+  private output: SimRunOutput | null = null;
+  private canvases: HTMLCanvasElement[] = [];
+  private positions = new Float32Array(0);
+  private version = 0;
+  showDensity = true;
+
+  setOutput(output: SimRunOutput | null): void {
+    this.output = output;
+    this.canvases = output ? output.maxDensity.map(densityCanvas) : [];
+    this.positions = new Float32Array((output?.track.agents ?? 0) * 2);
+    this.version++;
+  }
+
+  /** Layers for scenario floor `floor` at playback time `t`, s. */
+  layers(floor: number, t: number): Layer[] {
+    const out = this.output;
+    if (!out) return [];
+    const layers: Layer[] = [];
+    const g = out.maxDensity[floor];
+    if (g && this.showDensity) {
+      layers.push(new BitmapLayer({
+        id: `sim-max-density-${floor}`,
+        image: this.canvases[floor]!,
+        bounds: [g.minX, g.minY, g.minX + g.cols * g.cellSize, g.minY + g.rows * g.cellSize],
+        textureParameters: { minFilter: 'nearest', magFilter: 'nearest' },
+        opacity: 0.8,
+        updateTriggers: { image: this.version },
+        pickable: false,
+      }));
+    }
+    playbackFrame(out.track, t, floor, this.positions);
+    layers.push(new ScatterplotLayer({
+      id: 'sim-playback-agents',
+      data: { length: out.track.agents, attributes: { getPosition: { value: this.positions, size: 2 } } },
+      getFillColor: [30, 110, 230, 230],
+      getLineColor: [255, 255, 255, 255],
+      stroked: true,
+      lineWidthMinPixels: 1,
+      radiusUnits: 'meters',
+      getRadius: 0.25,
+      radiusMinPixels: 2,
+      updateTriggers: { getPosition: t },
+      pickable: false,
+    }));
+    return layers;
+  }
+
+  dispose(): void {
+    this.output = null;
+    this.canvases = [];
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * The Simulation feature: a right-side "Simulation" panel that derives an evacuation scenario from
+ * the session's building (or loads one from JSON), runs it in the simulation Web Worker
+ * (workers/sim/sim.worker.ts) with progress and cancel, shows the results, and plays the first
+ * run back on the plan view (agents + max-density map in Fruin colours) and in 3D (points).
+ *
+ * Playback runs on its own clock (requestAnimationFrame, PLAYBACK_SPEED × real time), independent
+ * of the live timeline. Scenario floors map to plan storeys by name (toScenario names floors after
+ * storeys); a scenario whose floors match no storey shows its first floor on the plan.
+ */
+import { ScenarioError, parseScenario } from '../../../common/scenario.js';
+import type { Disposable, Disposer } from '../../../common/source.js';
+import type { Feature, WorkbenchContext } from '../../shell/WorkbenchContext.js';
+import { layoutStore, planStorey } from '../../stores/layoutStore.js';
+import { sessionStore } from '../../stores/sessionStore.js';
+import { dispatchSimulation, playbackDuration, simulationStore, type SimulationState } from '../../stores/simulationStore.js';
+import { effectiveScenario } from './effectiveScenario.js';
+import { PlaybackPoints3D } from './PlaybackPoints3D.js';
+import { SimulationPlanLayers } from './SimulationPlanLayers.js';
+import { mountSimulationPanel, type SimulationController } from './SimulationPanel.js';
+import { SimWorkerClient } from './SimWorkerClient.js';
+
+/** Playback advances this many simulated seconds per wall-clock second. */
+export const PLAYBACK_SPEED = 4;
+
+/** Page URL's `?token=` (web mode) added to a host path. */
+function withToken(path: string): URL {
+  const url = new URL(path, document.baseURI);
+  const token = new URLSearchParams(location.search).get('token');
+  if (token && !url.searchParams.has('token')) url.searchParams.set('token', token);
+  return url;
+}
+
+function download(name: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+class SimulationFeature implements SimulationController, Disposable {
+  private readonly client = new SimWorkerClient();
+  private readonly plan = new SimulationPlanLayers();
+  private readonly points = new PlaybackPoints3D();
+  private readonly disposers: Disposer[] = [];
+  private raf = 0;
+  private lastTick = 0;
+
+  constructor(private readonly ctx: WorkbenchContext) {
+    ctx.viewport.scene.add(this.points.root);
+    this.disposers.push(
+      ctx.registerPanel({ id: 'simulation', title: 'Simulation', side: 'right', order: 40, mount: (el) => mountSimulationPanel(el, this) }),
+      ctx.registerCommand({ id: 'simulation.run', title: 'Simulation: run the scenario', run: () => this.run() }),
+      ctx.registerCommand({ id: 'simulation.cancel', title: 'Simulation: cancel the run', run: () => this.cancel() }),
+      ctx.plan.addLayers('simulation', () => this.plan.layers(this.planFloor(), simulationStore.getState().playback.time)),
+      simulationStore.subscribe((s, prev) => this.onState(s, prev)),
+      layoutStore.subscribe(() => ctx.plan.requestRedraw()),
+    );
+  }
+
+  /** Index of the scenario floor shown on the plan. */
+  private planFloor(): number {
+    const sc = simulationStore.getState().scenario, st = planStorey(layoutStore.getState());
+    if (!sc || !st) return 0;
+    const i = sc.floors.findIndex((f) => f.id === st.name || f.id.startsWith(`${st.name}#`));
+    return Math.max(0, i);
+  }
+
+  private onState(s: SimulationState, prev: SimulationState): void {
+    if (s.output !== prev.output) {
+      this.plan.setOutput(s.output);
+      this.points.setOutput(s.output, (s.scenario?.floors ?? []).map((f) => f.elevation ?? 0));
+    }
+    if (s.output !== prev.output || s.playback.time !== prev.playback.time) {
+      this.points.update(s.playback.time);
+      this.ctx.plan.requestRedraw();
+      this.ctx.viewport.requestRender();
+    }
+    if (s.playback.playing && !prev.playback.playing) { this.lastTick = performance.now(); this.raf = requestAnimationFrame(this.tick); }
+    if (!s.playback.playing && prev.playback.playing) cancelAnimationFrame(this.raf);
+  }
+
+  private readonly tick = (now: number): void => {
+    const s = simulationStore.getState();
+    if (!s.playback.playing) return;
+    const t = s.playback.time + ((now - this.lastTick) / 1000) * PLAYBACK_SPEED;
+    this.lastTick = now;
+    dispatchSimulation({ type: 'seek', time: t });
+    if (t >= playbackDuration(s)) { dispatchSimulation({ type: 'setPlaying', playing: false }); return; }
+    this.raf = requestAnimationFrame(this.tick);
+  };
+
+  async derive(opts: { occupants?: number; density?: number }): Promise<void> {
+    const model = sessionStore.getState().info?.model;
+    if (!model) { dispatchSimulation({ type: 'scenarioFailed', path: '', message: 'No model is loaded in this session: open an IFC first, or load a scenario JSON.' }); return; }
+    dispatchSimulation({ type: 'deriveStarted' });
+    try {
+      const res = await fetch(withToken(model.url), { cache: 'no-store' });
+      if (!res.ok) throw new Error(`${model.name}: could not download the model (HTTP ${res.status})`);
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      const scenario = await this.client.deriveFromIfc(bytes, model.name, { ...opts, seed: simulationStore.getState().options.seed });
+      dispatchSimulation({ type: 'scenarioLoaded', scenario, source: `derived from ${model.name}` });
+    } catch (e) {
+      dispatchSimulation({ type: 'scenarioFailed', path: '', message: `Cannot derive a scenario from ${model.name}: ${errorMessage(e)}` });
+    }
+  }
+
+  async loadFile(file: File): Promise<void> {
+    try {
+      const scenario = parseScenario(await file.text());
+      dispatchSimulation({ type: 'scenarioLoaded', scenario, source: `file ${file.name}` });
+    } catch (e) {
+      dispatchSimulation({ type: 'scenarioFailed', path: e instanceof ScenarioError ? `${file.name}: ${e.path || '(scenario)'}` : file.name, message: e instanceof ScenarioError ? e.problem : errorMessage(e) });
+    }
+  }
+
+  async run(): Promise<void> {
+    const s = simulationStore.getState();
+    if (!s.scenario || s.status === 'running') return;
+    const scenario = effectiveScenario(s.scenario, s.options);
+    dispatchSimulation({ type: 'runStarted' });
+    try {
+      const output = await this.client.run(scenario, { runs: s.options.runs, seed: s.options.seed }, (fraction, simTime, evacuated) =>
+        dispatchSimulation({ type: 'runProgress', fraction, simTime, evacuated }));
+      dispatchSimulation({ type: 'runFinished', output });
+    } catch (e) {
+      const message = errorMessage(e);
+      dispatchSimulation({ type: 'runFailed', message: /cancelled/.test(message) ? 'Run cancelled.' : message, cancelled: /cancelled/.test(message) });
+    }
+  }
+
+  cancel(): void {
+    void this.client.cancel();
+  }
+
+  exportResults(): void {
+    const out = simulationStore.getState().output;
+    if (out) download(`${out.results.scenario || 'simulation'}-results.json`, JSON.stringify(out.results, null, 1));
+  }
+
+  saveScenario(): void {
+    const s = simulationStore.getState();
+    if (s.scenario) download(`${s.scenario.name || 'scenario'}.json`, JSON.stringify(effectiveScenario(s.scenario, s.options), null, 1));
+  }
+
+  dispose(): void {
+    cancelAnimationFrame(this.raf);
+    for (const d of this.disposers.splice(0).reverse()) d();
+    this.client.dispose();
+    this.plan.dispose();
+    this.points.dispose();
+  }
+}
+
+export const simulationFeature: Feature = {
+  id: 'simulation',
+  activate: (ctx) => new SimulationFeature(ctx),
+};

@@ -1,0 +1,122 @@
+/**
+ * The Simulation panel's state: the scenario (derived from the loaded model or loaded from JSON),
+ * the user's run options, the run lifecycle and its progress, the last results with their playback
+ * track, and the playback cursor (independent of the live timeline).
+ *
+ * Vanilla zustand store with a pure reducer over a discriminated union of actions (STYLE.md
+ * habits 5, 6, 11). Run lifecycle: 'idle' → 'running' → 'done' | 'failed' | 'cancelled' → 'running' …;
+ * deriving a scenario is its own flag so a finished result stays visible while a new one loads.
+ * Invalid transitions throw (a run without a scenario, a second run while one runs).
+ */
+import { createStore } from 'zustand/vanilla';
+import { assertNever } from '../../common/records.js';
+import type { Scenario } from '../../common/scenario.js';
+import type { SimRunOutput } from '../../workers/sim/SimWorkerService.js';
+
+export type RunStatus = 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
+/** Pre-movement profile: none, uniform 10–60 s, RiMEA (uniform 10–100 s). */
+export type PremovementProfile = 'scenario' | 'none' | 'uniform10-60' | 'rimea10-100';
+/** Free-speed profile: Weidmann normal 1.34 ± 0.26 m/s, slow 0.8 ± 0.2 m/s, or as in the scenario. */
+export type SpeedProfile = 'scenario' | 'weidmann' | 'slow';
+
+export interface SimOptions {
+  runs: number;
+  seed: number;
+  /** Moving obstacles on: the scenario's own, or `robotCount` generated ones when it has none. */
+  robots: boolean;
+  robotCount: number;
+  premovement: PremovementProfile;
+  speed: SpeedProfile;
+  /** Exit id → open (missing: as in the scenario). */
+  exitsOpen: Record<string, boolean>;
+}
+
+export interface SimulationState {
+  scenario: Scenario | null;
+  /** Where the scenario came from ("derived from duplex.ifc", "file room.json"). */
+  source: string;
+  deriving: boolean;
+  /** Last scenario problem: field path ('' for the whole document) and message; the old scenario stays. */
+  scenarioError: { path: string; message: string } | null;
+  options: SimOptions;
+  status: RunStatus;
+  progress: { fraction: number; simTime: number; evacuated: number } | null;
+  runError: string | null;
+  output: SimRunOutput | null;
+  /** Playback cursor, s, and whether it advances. */
+  playback: { time: number; playing: boolean };
+}
+
+export type SimulationAction =
+  | { type: 'deriveStarted' }
+  | { type: 'scenarioLoaded'; scenario: Scenario; source: string }
+  | { type: 'scenarioFailed'; path: string; message: string }
+  | { type: 'setOptions'; options: Partial<Omit<SimOptions, 'exitsOpen'>> }
+  | { type: 'setExitOpen'; exit: string; open: boolean }
+  | { type: 'runStarted' }
+  | { type: 'runProgress'; fraction: number; simTime: number; evacuated: number }
+  | { type: 'runFinished'; output: SimRunOutput }
+  | { type: 'runFailed'; message: string; cancelled: boolean }
+  | { type: 'seek'; time: number }
+  | { type: 'setPlaying'; playing: boolean };
+
+export const initialSimulationState: SimulationState = {
+  scenario: null,
+  source: '',
+  deriving: false,
+  scenarioError: null,
+  options: { runs: 1, seed: 1, robots: true, robotCount: 0, premovement: 'scenario', speed: 'scenario', exitsOpen: {} },
+  status: 'idle',
+  progress: null,
+  runError: null,
+  output: null,
+  playback: { time: 0, playing: false },
+};
+
+/** Length of the playback track, s. */
+export function playbackDuration(s: Pick<SimulationState, 'output'>): number {
+  const t = s.output?.track;
+  return t && t.frames > 0 ? (t.frames - 1) * t.interval : 0;
+}
+
+export function reduceSimulation(s: SimulationState, a: SimulationAction): SimulationState {
+  switch (a.type) {
+    case 'deriveStarted':
+      return { ...s, deriving: true, scenarioError: null };
+    case 'scenarioLoaded':
+      return { ...s, deriving: false, scenario: a.scenario, source: a.source, scenarioError: null, options: { ...s.options, exitsOpen: {}, seed: a.scenario.seed ?? s.options.seed } };
+    case 'scenarioFailed':
+      return { ...s, deriving: false, scenarioError: { path: a.path, message: a.message } };
+    case 'setOptions':
+      return { ...s, options: { ...s.options, ...a.options } };
+    case 'setExitOpen':
+      if (!s.scenario?.exits.some((e) => e.id === a.exit)) throw new Error(`simulationStore: no exit "${a.exit}" in the scenario`);
+      return { ...s, options: { ...s.options, exitsOpen: { ...s.options.exitsOpen, [a.exit]: a.open } } };
+    case 'runStarted':
+      if (!s.scenario) throw new Error('simulationStore: cannot run without a scenario');
+      if (s.status === 'running') throw new Error('simulationStore: a run is already in progress');
+      return { ...s, status: 'running', progress: { fraction: 0, simTime: 0, evacuated: 0 }, runError: null };
+    case 'runProgress':
+      if (s.status !== 'running') return s; // a late progress message after cancel/finish
+      return { ...s, progress: { fraction: a.fraction, simTime: a.simTime, evacuated: a.evacuated } };
+    case 'runFinished':
+      if (s.status !== 'running') throw new Error(`simulationStore: results arrived in state ${s.status}`);
+      return { ...s, status: 'done', progress: null, output: a.output, playback: { time: 0, playing: false } };
+    case 'runFailed':
+      if (s.status !== 'running') throw new Error(`simulationStore: run failure in state ${s.status}`);
+      return { ...s, status: a.cancelled ? 'cancelled' : 'failed', progress: null, runError: a.message };
+    case 'seek':
+      return { ...s, playback: { ...s.playback, time: Math.min(Math.max(0, a.time), playbackDuration(s)) } };
+    case 'setPlaying':
+      if (a.playing && !s.output) return s;
+      return { ...s, playback: { time: a.playing && s.playback.time >= playbackDuration(s) ? 0 : s.playback.time, playing: a.playing } };
+    default:
+      return assertNever(a);
+  }
+}
+
+export const simulationStore = createStore<SimulationState>(() => initialSimulationState);
+
+export function dispatchSimulation(action: SimulationAction): void {
+  simulationStore.setState(reduceSimulation(simulationStore.getState(), action), true);
+}
