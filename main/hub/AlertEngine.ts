@@ -90,6 +90,16 @@ export class AlertEngine {
     return out;
   }
 
+  /**
+   * Forgets every alert (replay jumped in time). Pages learn it as clears of the alerts that were
+   * active, so their lists match the new moment.
+   */
+  reset(t: number): void {
+    for (const m of this.active.values()) for (const a of m.values()) this.pending.push({ ...a, t, active: false });
+    this.active.clear();
+    this.stall.clear();
+  }
+
   /** Active alerts, oldest first. */
   list(): AlertRecord[] {
     const out: AlertRecord[] = [];

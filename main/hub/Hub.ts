@@ -188,6 +188,21 @@ export class Hub {
     return () => this.alertSubs.delete(cb);
   }
 
+  /**
+   * Forgets all latest state (a replay seek jumped in time, possibly backwards, where every record
+   * would otherwise count as out-of-order). The next frame is a full frame, so pages drop every
+   * entity and device it does not carry; the records that follow rebuild the twin at the new moment.
+   */
+  reset(): void {
+    this.entities.clear();
+    this.devices.clear();
+    this.counts.clear();
+    this.alerts.reset(this.latestT === -Infinity ? Date.now() : this.latestT);
+    this.latestT = -Infinity;
+    this.latestWall = 0;
+    this.fullRequested = true;
+  }
+
   /** The next frame carries everything (a page connected). */
   requestFullFrame(): void {
     this.fullRequested = true;

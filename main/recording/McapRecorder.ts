@@ -17,7 +17,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TelemetryRecord } from '../../common/records.js';
 import { McapFileWriter } from './McapFileWriter.js';
-import { RECORD_SCHEMAS, recordTopic, type RecordSchemaName } from './recordSchemas.js';
+import { RECORD_SCHEMAS, recordTopic } from './recordSchemas.js';
+import { SNAPSHOT_JSON_SCHEMA, SNAPSHOT_SCHEMA_NAME, SNAPSHOT_TOPIC, SnapshotWriter, type SnapshotRecord } from './snapshots.js';
 
 export type RecorderTarget = { file: string } | { dir: string; rotateSeconds?: number; rotateBytes?: number };
 
@@ -61,7 +62,7 @@ export function rotationFileName(ms: number): string {
 export class McapRecorder {
   private writer: McapFileWriter;
   private channelIds = new Map<string, number>();
-  private schemaIds = new Map<RecordSchemaName, number>();
+  private schemaIds = new Map<string, number>();
   private sequences: number[] = [];
   private openedAt: number;
   private state: RecorderState = 'recording';
@@ -69,6 +70,8 @@ export class McapRecorder {
   private readonly now: () => number;
   private readonly files: string[] = [];
   private totalMessages = 0;
+  /** Keyframes on `/snapshot` every 10 s of record time, so replay seeks without reading from the start. */
+  private readonly snapshots = new SnapshotWriter();
 
   static async create(options: McapRecorderOptions): Promise<McapRecorder> {
     await McapFileWriter.ready();
@@ -90,9 +93,12 @@ export class McapRecorder {
     this.maybeRotate();
     const logTime = BigInt(Math.round(receivedAt)) * NS_PER_MS;
     for (const r of batch) {
+      const snapshot = this.snapshots.due(r.record.t);
+      if (snapshot) this.writeSnapshot(snapshot, logTime);
+      this.snapshots.push(r.kind, r.record);
       const { topic, schema } = recordTopic(r);
       let channelId = this.channelIds.get(topic);
-      if (channelId === undefined) channelId = this.addChannel(topic, schema);
+      if (channelId === undefined) channelId = this.addChannel(topic, schema, RECORD_SCHEMAS[schema]);
       const sequence = (this.sequences[channelId] = (this.sequences[channelId] ?? 0) + 1);
       this.writer.addMessage({
         channelId,
@@ -137,6 +143,16 @@ export class McapRecorder {
     this.writer.close();
     this.openedAt = this.now();
     this.writer = this.openFile();
+    // Each rotated file starts with a keyframe, so it can be seeked on its own.
+    const snapshot = this.snapshots.current();
+    if (snapshot) this.writeSnapshot(snapshot, BigInt(Math.round(this.now())) * NS_PER_MS);
+  }
+
+  private writeSnapshot(snapshot: SnapshotRecord, logTime: bigint): void {
+    let channelId = this.channelIds.get(SNAPSHOT_TOPIC);
+    if (channelId === undefined) channelId = this.addChannel(SNAPSHOT_TOPIC, SNAPSHOT_SCHEMA_NAME, SNAPSHOT_JSON_SCHEMA);
+    const sequence = (this.sequences[channelId] = (this.sequences[channelId] ?? 0) + 1);
+    this.writer.addMessage({ channelId, sequence, logTime, publishTime: BigInt(Math.round(snapshot.t)) * NS_PER_MS, data: encoder.encode(JSON.stringify(snapshot)) });
   }
 
   private openFile(): McapFileWriter {
@@ -165,10 +181,10 @@ export class McapRecorder {
     return writer;
   }
 
-  private addChannel(topic: string, schema: RecordSchemaName): number {
+  private addChannel(topic: string, schema: string, jsonSchema: object): number {
     let schemaId = this.schemaIds.get(schema);
     if (schemaId === undefined) {
-      schemaId = this.writer.registerSchema({ name: schema, encoding: 'jsonschema', data: encoder.encode(JSON.stringify(RECORD_SCHEMAS[schema])) });
+      schemaId = this.writer.registerSchema({ name: schema, encoding: 'jsonschema', data: encoder.encode(JSON.stringify(jsonSchema)) });
       this.schemaIds.set(schema, schemaId);
     }
     const id = this.writer.registerChannel({ topic, messageEncoding: 'json', schemaId, metadata: new Map() });

@@ -133,6 +133,11 @@ export class SnapshotWriter {
     if (this.next === -Infinity) this.next = Math.floor(record.t / this.periodMs) * this.periodMs + this.periodMs;
   }
 
+  /** The state so far (e.g. to start a rotated file with a keyframe), or null before any record. */
+  current(): SnapshotRecord | null {
+    return this.lastT === -Infinity ? null : this.state.snapshot(this.lastT);
+  }
+
   /** Call before writing a record of time `t`: a snapshot when a period boundary was passed, else null. */
   due(t: number): SnapshotRecord | null {
     if (this.lastT === -Infinity || t < this.next || t <= this.lastT) return null;

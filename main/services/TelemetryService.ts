@@ -98,7 +98,8 @@ export class TelemetryService implements WorkbenchService {
     const { api, log } = this.options;
     const pipeline = new TelemetryPipeline({
       source,
-      record: this.options.recordDir ? { dir: this.options.recordDir } : null,
+      // A replay is already a recording: recording it again would only duplicate it.
+      record: this.options.recordDir && !uri.startsWith('file:') ? { dir: this.options.recordDir } : null,
       beacons: this.options.beacons ?? null,
       model: this.options.model(),
       settings: this.options.settings(),
@@ -150,8 +151,9 @@ export class TelemetryService implements WorkbenchService {
         return null;
       }),
       api.handle('source.seek', z.object({ t: z.number().finite() }), async ({ t }) => {
-        await requireCapability('seek').seek?.(t);
-        this.pipeline?.hub.requestFullFrame();
+        const source = requireCapability('seek');
+        this.pipeline?.hub.reset();
+        await source.seek?.(t);
         return null;
       }),
       api.handle('source.setSpeed', z.object({ speed: z.number().positive().max(1000) }), ({ speed }) => {

@@ -6,6 +6,7 @@
 import { readBeaconRegistry } from '../cli/commands/record.js';
 import { RetentionSweeper } from '../privacy/RetentionSweeper.js';
 import { TelemetryService } from './TelemetryService.js';
+import { ReplayService } from '../replay/ReplayService.js';
 import type { Workbench, WorkbenchService } from './Workbench.js';
 
 export interface TelemetryOptions {
@@ -36,6 +37,8 @@ export async function startTelemetry(workbench: Workbench, options: TelemetryOpt
     onSessionChange: () => workbench.publishSession(),
   });
   workbench.logger.log('info', `telemetry: source ${options.source}, recording ${options.recordDir ?? 'off'}`);
+  // Timeline, analytics and exports of whatever recording the session replays (replay.* methods).
+  workbench.addService(new ReplayService(workbench));
   if (options.recordDir !== null) {
     // Retention (docs/privacy.md): delete recordings older than the retentionDays setting, now and hourly.
     const recordDir = options.recordDir;

@@ -59,6 +59,23 @@ describe('Hub', () => {
     expect(hub.entity('s1')!.stale).toBe(true);
   });
 
+  it('after reset (a replay seek backwards) older records apply again and the next frame is full, without what was dropped', () => {
+    const hub = new Hub();
+    const frames: Uint8Array[] = [];
+    hub.onFrame((f) => frames.push(f));
+    hub.ingest([st('r1', T0 + 60_000, { x: 60 }), st('r2', T0 + 60_000)], 0);
+    hub.tick(0);
+    hub.reset();
+    hub.ingest([st('r1', T0 + 10_000, { x: 10 })], 10);
+    hub.tick(10);
+    expect(hub.entity('r1')!.latest.x).toBe(10);
+    expect(hub.entity('r2')).toBeUndefined();
+    expect(hub.stats().outOfOrder).toBe(0);
+    const f = decodeTelemetryFrame(frames.at(-1)!.buffer as ArrayBuffer);
+    expect(f.full).toBe(true);
+    expect([...f.entities.id].map((k) => frameString(f, k))).toEqual(['r1']);
+  });
+
   it('the source clock follows the data, and runs on at wall time × speed once the source is silent', () => {
     const hub = new Hub();
     hub.setSourceStatus({ uri: 'testbed:', state: 'live', accepted: 0, rejected: 0, rejectReasons: {}, speed: 60 }, 0);

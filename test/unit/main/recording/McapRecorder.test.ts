@@ -35,6 +35,21 @@ async function readAll(path: string) {
 }
 
 describe('McapRecorder', () => {
+  it('writes a /snapshot keyframe every 10 s of record time holding the latest record per entity and zone', async () => {
+    const file = join(tmp(), 'snap.mcap');
+    const rec = await McapRecorder.create({ target: { file }, metadata: { source: 'testbed:' } });
+    for (let i = 0; i < 300; i++) rec.write(batch(i), T0 + i * 100); // 30 s of records
+    rec.close();
+    const { messages } = await readAll(file);
+    const snaps = messages.filter((m) => m.channel.topic === '/snapshot');
+    expect(snaps.map((m) => m.channel.schemaName)).toEqual(['twin.Snapshot', 'twin.Snapshot']);
+    const snap = JSON.parse(new TextDecoder().decode(snaps[0]!.data));
+    expect(snap.t).toBe(T0 + 9_900);
+    expect(snap.states.map((s: { id: string }) => s.id).sort()).toEqual(['bus-1', 'robot-0', 'robot-1', 'robot-2', 'robot-3', 'robot-4']);
+    expect(snap.states.find((s: { id: string }) => s.id === 'robot-4').x).toBe(99);
+    expect(snap.counts).toEqual([{ zone: '1F-atrium', t: T0 + 9_900, count: 99 }]);
+  });
+
   it('writes spec channels with json schemas, times in ns, metadata, and an indexed file other readers open', async () => {
     const file = join(tmp(), 'a.mcap');
     const rec = await McapRecorder.create({ target: { file }, metadata: { source: 'testbed:?seed=1', modelName: 'x.ifc', modelHash: 'abc' } });
@@ -88,7 +103,10 @@ describe('McapRecorder', () => {
     const a = await readAll(join(dir, files[0]!));
     const b = await readAll(join(dir, files[1]!));
     expect(a.messages).toHaveLength(4);
-    expect(b.messages).toHaveLength(8);
+    // The rotated file opens with a keyframe of the twin so far, then its own 8 records.
+    expect(b.messages).toHaveLength(9);
+    expect(b.messages[0]!.channel.topic).toBe('/snapshot');
+    expect(JSON.parse(new TextDecoder().decode(b.messages[0]!.data)).states).toHaveLength(2);
     expect(b.end.truncated).toBe(false);
     expect(b.metadata.twin?.get('source')).toBe('mqtt://h:1');
   });
