@@ -78,5 +78,8 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 const code = await main(process.argv.slice(2));
-// Commands that keep servers open (serve) return only when stopped; exit explicitly so stray handles never hang CI.
+// Writes to a pipe are asynchronous: let stdout and stderr drain (a large --json result would be
+// cut otherwise), then exit explicitly so stray handles (sockets, timers) never keep the CLI alive.
+await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+await new Promise<void>((resolve) => process.stderr.write('', () => resolve()));
 process.exit(code);
