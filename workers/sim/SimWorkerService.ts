@@ -13,6 +13,7 @@
  * Lifecycle (string union): 'idle' → 'running' → 'idle'; any → 'disposed'.
  */
 import * as Comlink from 'comlink';
+import type { IfcAPI } from 'web-ifc';
 import { ScenarioError, parseScenario, type Scenario, type SimulationResults } from '../../common/scenario.js';
 import { NavMap } from '../nav/NavMap.js';
 import { IfcEngine } from '../ifc/IfcEngine.js';
@@ -27,8 +28,11 @@ export type SimWorkerState = 'idle' | 'running' | 'disposed';
 
 /** Seconds between playback samples. */
 export const TRACK_INTERVAL = 0.5;
-/** Edge of a max-density cell, m (1 m² cells: count per cell = persons/m²). */
-export const DENSITY_CELL = 1;
+/**
+ * Edge of a max-density cell, m. 2 m (4 m² cells) so one person alone reads 0.25 P/m² (Fruin A)
+ * rather than 1 P/m² (D), which 1 m cells would report for anybody standing anywhere.
+ */
+export const DENSITY_CELL = 2;
 
 /**
  * Agent positions of the first run every TRACK_INTERVAL s: frame f, agent i at index f·agents + i.
@@ -118,6 +122,25 @@ class TrackRecorder {
   }
 }
 
+/**
+ * web-ifc 0.0.78's browser module (web-ifc.wasm) binds StreamMeshes with 3 arguments while its JS
+ * wrapper always passes a 4th (applyLinearScalingFactor), so every call throws "called with 4
+ * arguments, expected 3" in a browser (the Node module takes 4). When that happens, call the
+ * binding with the 3 it accepts. Checked on the metre-based sample building; whether that binding
+ * applies a non-metre file's length unit to space meshes is not verified.
+ */
+function patchStreamMeshes(api: IfcAPI): void {
+  const original = api.StreamMeshes.bind(api);
+  api.StreamMeshes = (modelID, ids, cb, scale) => {
+    try {
+      original(modelID, ids, cb, scale);
+    } catch (e) {
+      if (!/called with 4 arguments, expected 3/.test(String((e as Error)?.message ?? e))) throw e;
+      (api.wasmModule as { StreamMeshes(m: number, i: number[], c: Parameters<IfcAPI['StreamMeshes']>[2]): void }).StreamMeshes(modelID, ids, cb);
+    }
+  };
+}
+
 export class SimWorkerService {
   private state: SimWorkerState = 'idle';
   private abort: AbortController | null = null;
@@ -186,7 +209,7 @@ export class SimWorkerService {
    * (workers/ifc/structure/toScenario.ts). Throws naming the file when it has no usable storey.
    */
   async deriveFromIfc(bytes: Uint8Array, fileName: string, opts: BuildingToScenarioOptions): Promise<Scenario> {
-    if (this.ifc.status !== 'ready') await this.ifc.init(this.wasmLocation);
+    if (this.ifc.status !== 'ready') { await this.ifc.init(this.wasmLocation); patchStreamMeshes(this.ifc.api); }
     const { modelID } = this.ifc.open(bytes, fileName);
     try {
       const structure = extractStructure(this.ifc.api, modelID);

@@ -73,7 +73,11 @@ export function mountSimulationPanel(el: HTMLElement, ctl: SimulationController)
   const slider = h('input', { type: 'range', min: 0, max: 0, step: 0.1, value: 0, 'data-testid': 'sim-slider', style: 'flex:1' });
   const clock = h('span', { 'data-testid': 'sim-clock', style: 'min-width:60px;text-align:right' });
   play.addEventListener('click', () => dispatchSimulation({ type: 'setPlaying', playing: !simulationStore.getState().playback.playing }));
-  slider.addEventListener('input', () => { dispatchSimulation({ type: 'setPlaying', playing: false }); dispatchSimulation({ type: 'seek', time: Number(slider.value) }); });
+  slider.addEventListener('input', () => {
+    const time = Number(slider.value); // read first: the pause below re-renders the slider
+    dispatchSimulation({ type: 'setPlaying', playing: false });
+    dispatchSimulation({ type: 'seek', time });
+  });
   const exportBtn = h('button', { type: 'button', 'data-testid': 'sim-export' }, 'Export results JSON');
   const saveBtn = h('button', { type: 'button', 'data-testid': 'sim-save' }, 'Save scenario');
   exportBtn.addEventListener('click', () => ctl.exportResults());

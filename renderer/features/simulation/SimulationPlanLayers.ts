@@ -1,5 +1,5 @@
 /**
- * Plan-view layers of a simulation result: the max-density map (BitmapLayer, one 1 m² cell per
+ * Plan-view layers of a simulation result: the max-density map (BitmapLayer, one DENSITY_CELL (2 m) cell per
  * pixel in Fruin level-of-service colours, empty cells transparent) and the playback agents
  * (ScatterplotLayer fed with a binary position attribute, no per-agent objects).
  */
