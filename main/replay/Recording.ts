@@ -10,10 +10,13 @@
  *    kept in memory as JSON and thinned when they pass `KEYFRAME_BUDGET_BYTES`;
  *  - the timeline strip: messages per second, people (sum of the latest zone counts, or distinct
  *    positioned ids when the file has no counts) and alert marks.
- * A keyframe is used only when no later chunk holds a record at or before it (records written
- * far out of order would otherwise be missed); the seek then falls back to an earlier keyframe.
+ * Live records arrive slightly out of order (a chunk may hold records older than the snapshot
+ * written before it). So each keyframe also knows `scanFrom`: the earliest record time that any
+ * later chunk holds, if earlier than the keyframe. A seek applies the records in (scanFrom, T];
+ * the fold keeps the latest per entity by `t`, so records the snapshot already covers change
+ * nothing and late arrivals are not missed.
  *
- * Seek = keyframe ≤ T + records in (keyframe.t, T], never a read from the start.
+ * Seek = keyframe ≤ T + records in (scanFrom, T], never a read from the start.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,9 +44,10 @@ interface ChunkEntry {
   count: number;
 }
 
-type Keyframe =
+type Keyframe = (
   | { t: number; chunk: number; source: 'recorded'; message: number }
-  | { t: number; chunk: number; source: 'built'; json: string };
+  | { t: number; chunk: number; source: 'built'; json: string }
+) & { scanFrom?: number };
 
 export interface UnknownChannel {
   file: string;
@@ -143,7 +147,7 @@ export class Recording {
     await this.ready();
     const k = this.keyframeAt(t);
     const state = k ? await this.loadKeyframe(k) : new TwinState();
-    const from = k ? k.t : -Infinity;
+    const from = k ? (k.scanFrom ?? k.t) : -Infinity;
     await this.scan(from, t, (r) => state.apply(r));
     return state.snapshot(t);
   }
@@ -272,15 +276,16 @@ export class Recording {
       this.perSecond.basis = 'positioned ids';
       for (const [sec, ids] of positionedPerSecond) this.perSecond.people[sec] = ids.size;
     }
-    this.dropUnsafeKeyframes();
+    this.setScanStarts();
     this.state = 'ready';
   }
 
-  /** Keeps only keyframes no later chunk undercuts (see the file comment). */
-  private dropUnsafeKeyframes(): void {
+  /** Where each keyframe's seek starts reading: before any late record a later chunk holds (see the file comment). */
+  private setScanStarts(): void {
     const suffixMin = new Float64Array(this.chunks.length + 1).fill(Infinity);
     for (let c = this.chunks.length - 1; c >= 0; c--) suffixMin[c] = Math.min(suffixMin[c + 1]!, this.chunks[c]!.count ? this.chunks[c]!.minPub : Infinity);
-    this.keyframes = this.keyframes.filter((k) => suffixMin[k.chunk + 1]! > k.t).sort((a, b) => a.t - b.t);
+    for (const k of this.keyframes) k.scanFrom = Math.min(k.t, suffixMin[k.chunk + 1]! - 1e-3);
+    this.keyframes.sort((a, b) => a.t - b.t);
   }
 
   private keyframeAt(t: number): Keyframe | null {
