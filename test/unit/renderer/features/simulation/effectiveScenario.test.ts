@@ -1,0 +1,54 @@
+import { describe, it, expect } from 'vitest';
+import type { Scenario } from '../../../../../common/scenario.js';
+import { effectiveScenario, PREMOVEMENT, SPEED } from '../../../../../renderer/features/simulation/effectiveScenario.js';
+import { fruinColor } from '../../../../../renderer/features/simulation/fruinColor.js';
+import { playbackFrame } from '../../../../../renderer/features/simulation/PlaybackFrame.js';
+import { initialSimulationState } from '../../../../../renderer/stores/simulationStore.js';
+import { runScenario } from '../../../../../workers/sim/runScenario.js';
+
+const base: Scenario = {
+  maxTime: 200, seed: 1,
+  floors: [{ id: 'F0', walkable: [[[0, 0], [20, 0], [20, 6], [0, 6]]] }],
+  exits: [{ id: 'east', floor: 'F0', segment: [[20, 2], [20, 4]] }, { id: 'west', floor: 'F0', segment: [[0, 2], [0, 4]] }],
+  agentGroups: [{ id: 'g', floor: 'F0', area: [[8, 1], [12, 1], [12, 5], [8, 5]], count: 10 }],
+};
+const opts = initialSimulationState.options;
+
+describe('effectiveScenario', () => {
+  it('a closed exit is not used by anybody', () => {
+    const r = runScenario(effectiveScenario(base, { ...opts, exitsOpen: { west: false } }));
+    expect(r.exitUsage).toEqual({ east: 10, west: 0 });
+    expect(base.exits[1]!.open).toBeUndefined(); // the loaded scenario is not mutated
+  });
+
+  it('RiMEA pre-movement makes the evacuation take at least 10 s longer than none', () => {
+    const none = runScenario(effectiveScenario(base, { ...opts, premovement: 'none' })).evacuationTime!;
+    const rimea = runScenario(effectiveScenario(base, { ...opts, premovement: 'rimea10-100' })).evacuationTime!;
+    expect(rimea).toBeGreaterThan(none + 10);
+    expect(effectiveScenario(base, { ...opts, premovement: 'rimea10-100', speed: 'slow' }).agentGroups[0]).toMatchObject({ premovement: PREMOVEMENT['rimea10-100'], speed: SPEED.slow });
+  });
+
+  it('robots: generated ones inside the floor when the scenario has none; off removes them', () => {
+    const on = effectiveScenario(base, { ...opts, robots: true, robotCount: 2 });
+    expect(on.obstaclesMoving).toHaveLength(2);
+    for (const r of on.obstaclesMoving!) for (const [x, y] of r.route) { expect(x).toBeGreaterThan(0); expect(x).toBeLessThan(20); expect(y).toBeGreaterThan(0); expect(y).toBeLessThan(6); }
+    expect(effectiveScenario({ ...base, obstaclesMoving: on.obstaclesMoving }, { ...opts, robots: false }).obstaclesMoving).toEqual([]);
+  });
+});
+
+describe('fruinColor', () => {
+  it('uses the Fruin walkway boundaries (inclusive upper bounds)', () => {
+    expect([0.31, 0.32, 0.43, 0.72, 1.08, 2.17, 2.18].map((d) => fruinColor(d).los)).toEqual(['A', 'B', 'B', 'C', 'D', 'E', 'F']);
+  });
+});
+
+describe('playbackFrame', () => {
+  it('interpolates between samples and hides agents gone or on another floor', () => {
+    const track = { interval: 0.5, frames: 2, agents: 3, x: Float32Array.of(0, 5, 1, 2, NaN, 1), y: Float32Array.of(0, 5, 1, 4, NaN, 1), floor: Uint8Array.of(0, 0, 1, 0, 0, 1) };
+    const out = new Float32Array(6);
+    expect(playbackFrame(track, 0.25, 0, out)).toBe(2);
+    expect([out[0], out[1]]).toEqual([1, 2]);
+    expect([out[2], out[3]]).toEqual([5, 5]); // leaves at the next sample: stays where last seen
+    expect(Number.isNaN(out[4]!)).toBe(true);
+  });
+});

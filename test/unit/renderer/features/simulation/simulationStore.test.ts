@@ -1,0 +1,76 @@
+import { describe, it, expect } from 'vitest';
+import type { Scenario } from '../../../../../common/scenario.js';
+import { initialSimulationState, playbackDuration, reduceSimulation, type SimulationState } from '../../../../../renderer/stores/simulationStore.js';
+import type { SimRunOutput } from '../../../../../workers/sim/SimWorkerService.js';
+
+const scenario: Scenario = {
+  maxTime: 60, seed: 5,
+  floors: [{ id: 'F0', walkable: [[[0, 0], [10, 0], [10, 6], [0, 6]]] }],
+  exits: [{ id: 'east', floor: 'F0', segment: [[10, 2], [10, 4]] }, { id: 'west', floor: 'F0', segment: [[0, 2], [0, 4]], open: false }],
+  agentGroups: [{ id: 'g', floor: 'F0', area: [[1, 1], [4, 1], [4, 5], [1, 5]], count: 4 }],
+};
+const output = (frames: number): SimRunOutput => ({
+  results: { evacuationTime: 10 } as SimRunOutput['results'],
+  track: { interval: 0.5, frames, agents: 1, x: new Float32Array(frames), y: new Float32Array(frames), floor: new Uint8Array(frames) },
+  maxDensity: [],
+});
+const loaded = (): SimulationState => reduceSimulation(initialSimulationState, { type: 'scenarioLoaded', scenario, source: 'file s.json' });
+
+describe('simulationStore reducer', () => {
+  it('loading a scenario takes its seed, clears exit overrides and a previous error', () => {
+    let s = reduceSimulation(initialSimulationState, { type: 'scenarioFailed', path: 'exits', message: 'a scenario needs at least one exit' });
+    expect(s.scenarioError).toEqual({ path: 'exits', message: 'a scenario needs at least one exit' });
+    expect(() => reduceSimulation(s, { type: 'setExitOpen', exit: 'east', open: false })).toThrow(/no exit "east"/); // no scenario yet
+    s = reduceSimulation(s, { type: 'scenarioLoaded', scenario, source: 'file s.json' });
+    expect(s.scenarioError).toBeNull();
+    expect(s.options.seed).toBe(5);
+    expect(s.source).toBe('file s.json');
+  });
+
+  it('a failed load keeps the previous scenario', () => {
+    const s = reduceSimulation(loaded(), { type: 'scenarioFailed', path: 'bad.json: floors[0].walkable', message: 'x' });
+    expect(s.scenario).toBe(scenario);
+    expect(s.scenarioError?.path).toBe('bad.json: floors[0].walkable');
+  });
+
+  it('exit toggles apply to existing exits only', () => {
+    const s = reduceSimulation(loaded(), { type: 'setExitOpen', exit: 'west', open: true });
+    expect(s.options.exitsOpen).toEqual({ west: true });
+    expect(s.options.seed).toBe(5);
+    expect(() => reduceSimulation(s, { type: 'setExitOpen', exit: 'north', open: true })).toThrow(/no exit "north"/);
+  });
+
+  it('run lifecycle: start → progress → finished; invalid transitions throw', () => {
+    expect(() => reduceSimulation(initialSimulationState, { type: 'runStarted' })).toThrow(/without a scenario/);
+    let s = reduceSimulation(loaded(), { type: 'runStarted' });
+    expect(s.status).toBe('running');
+    expect(() => reduceSimulation(s, { type: 'runStarted' })).toThrow(/already in progress/);
+    s = reduceSimulation(s, { type: 'runProgress', fraction: 0.4, simTime: 24, evacuated: 2 });
+    expect(s.progress).toEqual({ fraction: 0.4, simTime: 24, evacuated: 2 });
+    s = reduceSimulation(s, { type: 'runFinished', output: output(21) });
+    expect(s.status).toBe('done');
+    expect(s.progress).toBeNull();
+    expect(playbackDuration(s)).toBe(10);
+    // a late progress message after the end changes nothing
+    expect(reduceSimulation(s, { type: 'runProgress', fraction: 0.9, simTime: 50, evacuated: 4 })).toBe(s);
+    expect(() => reduceSimulation(s, { type: 'runFinished', output: output(3) })).toThrow(/in state done/);
+  });
+
+  it('cancel keeps the previous results', () => {
+    let s = reduceSimulation(reduceSimulation(loaded(), { type: 'runStarted' }), { type: 'runFinished', output: output(5) });
+    const first = s.output;
+    s = reduceSimulation(reduceSimulation(s, { type: 'runStarted' }), { type: 'runFailed', message: 'Run cancelled.', cancelled: true });
+    expect(s.status).toBe('cancelled');
+    expect(s.output).toBe(first);
+  });
+
+  it('playback: seek clamps to the track, play from the end restarts at 0, no play without results', () => {
+    expect(reduceSimulation(loaded(), { type: 'setPlaying', playing: true }).playback.playing).toBe(false);
+    let s = reduceSimulation(reduceSimulation(loaded(), { type: 'runStarted' }), { type: 'runFinished', output: output(21) });
+    expect(reduceSimulation(s, { type: 'seek', time: -3 }).playback.time).toBe(0);
+    s = reduceSimulation(s, { type: 'seek', time: 99 });
+    expect(s.playback.time).toBe(10);
+    s = reduceSimulation(s, { type: 'setPlaying', playing: true });
+    expect(s.playback).toEqual({ time: 0, playing: true });
+  });
+});
