@@ -65,6 +65,25 @@ describe('simulation panel (twin serve + Chromium)', () => {
     expect(pageErrors).toEqual([]);
   }, 120_000);
 
+  it('Monte-Carlo: 3 runs show mean/p50/p95 and a histogram; Cancel stops a long batch and keeps the results', async () => {
+    console.log(`50 occupants: ${await page.locator('[data-testid="sim-performance"]').innerText()}`);
+    await page.fill('[data-testid="sim-runs"]', '3');
+    await page.locator('[data-testid="sim-runs"]').dispatchEvent('change');
+    await page.click('[data-testid="sim-run"]');
+    await expect.poll(() => page.locator('[data-testid="sim-summary"]').count(), { timeout: 90_000 }).toBe(1);
+    expect(await page.locator('[data-testid="sim-summary"]').innerText()).toMatch(/^3 runs: mean \d+\.\d s, p50 \d+\.\d s, p95 \d+\.\d s/);
+    expect(await page.locator('[data-testid="sim-histogram"] rect').count()).toBe(10);
+    const before = await page.locator('[data-testid="sim-evac-time"]').innerText();
+    await page.fill('[data-testid="sim-runs"]', '50');
+    await page.locator('[data-testid="sim-runs"]').dispatchEvent('change');
+    await page.click('[data-testid="sim-run"]');
+    await expect.poll(() => page.locator('[data-testid="sim-status"]').innerText()).toMatch(/Running/);
+    await page.click('[data-testid="sim-cancel"]');
+    await expect.poll(() => page.locator('[data-testid="sim-status"]').innerText(), { timeout: 30_000 }).toBe('Run cancelled.');
+    expect(await page.locator('[data-testid="sim-evac-time"]').innerText()).toBe(before);
+    expect(await page.locator('[data-testid="sim-run"]').isEnabled()).toBe(true);
+  }, 150_000);
+
   it('a scenario JSON with a bad field shows the field path and keeps the derived scenario', async () => {
     await page.locator('[data-testid="sim-file"]').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ maxTime: 10, floors: [{ id: 'F', walkable: [[[0, 0], [1, 0], [1, 1]]] }], exits: [], agentGroups: [] })) });
     await expect.poll(() => page.locator('[data-testid="sim-scenario-error"]').innerText()).toContain('bad.json: exits');
