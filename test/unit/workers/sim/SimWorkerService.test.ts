@@ -1,4 +1,6 @@
 import { describe, it, expect } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Scenario } from '../../../../common/scenario.js';
 import { runScenario } from '../../../../workers/sim/runScenario.js';
 import { SimWorkerService } from '../../../../workers/sim/SimWorkerService.js';
@@ -60,6 +62,22 @@ describe('SimWorkerService', () => {
     const again = await svc.run(JSON.stringify(room(5)), { runs: 1 });
     expect(again.results.agentsEvacuated).toBe(5);
   });
+
+  it('derives a runnable scenario with the requested occupants from the sample IFC building', async () => {
+    const root = join(__dirname, '..', '..', '..', '..');
+    const svc = new SimWorkerService(join(root, 'node_modules', 'web-ifc') + '/');
+    try {
+      const bytes = new Uint8Array(readFileSync(join(root, 'samples', 'testbed-complex.ifc')));
+      const scenario = await svc.deriveFromIfc(bytes, 'testbed-complex.ifc', { occupants: 30, seed: 2 });
+      expect(scenario.floors.length).toBe(3);
+      expect(scenario.exits.length).toBeGreaterThan(0);
+      expect(scenario.agentGroups.reduce((n, g) => n + (g.count ?? 0), 0)).toBe(30);
+      const out = await svc.run(JSON.stringify(scenario), { runs: 1 });
+      expect(out.results.agentsEvacuated).toBe(30);
+    } finally {
+      svc.dispose();
+    }
+  }, 60_000);
 
   it('rejects a bad scenario naming the field', async () => {
     const svc = new SimWorkerService('unused/');
