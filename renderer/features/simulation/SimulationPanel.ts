@@ -11,6 +11,8 @@ import { dispatchSimulation, playbackDuration, simulationStore, type Premovement
 import { evacuationCurveSvg, histogramSvg } from './resultCharts.js';
 
 export interface SimulationController {
+  /** Show or hide the max-density plan layer. */
+  showDensity(on: boolean): void;
   derive(opts: { occupants?: number; density?: number }): Promise<void>;
   loadFile(file: File): Promise<void>;
   run(): Promise<void>;
@@ -82,7 +84,9 @@ export function mountSimulationPanel(el: HTMLElement, ctl: SimulationController)
   const saveBtn = h('button', { type: 'button', 'data-testid': 'sim-save' }, 'Save scenario');
   exportBtn.addEventListener('click', () => ctl.exportResults());
   saveBtn.addEventListener('click', () => ctl.saveScenario());
-  const playback = h('div', { style: 'display:flex;flex-direction:column;gap:4px' }, row(play, slider, clock));
+  const density = h('input', { type: 'checkbox', checked: true, 'data-testid': 'sim-density-toggle' });
+  density.addEventListener('change', () => ctl.showDensity(density.checked));
+  const playback = h('div', { style: 'display:flex;flex-direction:column;gap:4px' }, row(play, slider, clock), h('label', {}, density, ' Max-density map on the plan'));
 
   const section = (title: string, ...c: Node[]) => h('fieldset', { style: 'border:1px solid rgba(127,127,127,0.35);padding:6px;display:flex;flex-direction:column;gap:6px' }, h('legend', {}, title), ...c);
   const root = h('div.sim-panel', { 'data-testid': 'sim-panel', style: 'display:flex;flex-direction:column;gap:8px;padding:8px;overflow:auto;height:100%;box-sizing:border-box;font-size:12px' },

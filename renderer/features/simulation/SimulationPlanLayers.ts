@@ -52,7 +52,7 @@ export class SimulationPlanLayers {
         image: this.canvases[floor]!,
         bounds: [g.minX, g.minY, g.minX + g.cols * g.cellSize, g.minY + g.rows * g.cellSize],
         textureParameters: { minFilter: 'nearest', magFilter: 'nearest' },
-        opacity: 0.8,
+        opacity: 0.6,
         updateTriggers: { image: this.version },
         pickable: false,
       }));
@@ -61,13 +61,11 @@ export class SimulationPlanLayers {
     layers.push(new ScatterplotLayer({
       id: 'sim-playback-agents',
       data: { length: out.track.agents, attributes: { getPosition: { value: this.positions, size: 2 } } },
-      getFillColor: [30, 110, 230, 230],
-      getLineColor: [255, 255, 255, 255],
-      stroked: true,
-      lineWidthMinPixels: 1,
+      getFillColor: [40, 120, 255, 240],
+      stroked: false,
       radiusUnits: 'meters',
       getRadius: 0.25,
-      radiusMinPixels: 2,
+      radiusMinPixels: 2.5,
       updateTriggers: { getPosition: t },
       pickable: false,
     }));

@@ -139,6 +139,11 @@ class SimulationFeature implements SimulationController, Disposable {
     void this.client.cancel();
   }
 
+  showDensity(on: boolean): void {
+    this.plan.showDensity = on;
+    this.ctx.plan.requestRedraw();
+  }
+
   exportResults(): void {
     const out = simulationStore.getState().output;
     if (out) download(`${out.results.scenario || 'simulation'}-results.json`, JSON.stringify(out.results, null, 1));
