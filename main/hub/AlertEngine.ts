@@ -15,6 +15,7 @@
  * returns later is a new alert. Times are source time (epoch ms). Acknowledging keeps the alert
  * active but marks it (`acknowledged: true`, re-emitted so recordings and pages see it).
  */
+import { pointInPolygon, polygonArea } from '../../common/polygon.js';
 import type { AlertRecord, Severity, StateRecord, CountRecord, PositionRecord } from '../../common/records.js';
 import type { SourceStatus } from '../../common/source.js';
 
@@ -54,23 +55,7 @@ interface StallTrack {
   y: number | undefined;
 }
 
-/** Point-in-polygon (even-odd), ring not closed. */
-export function pointInPolygon(x: number, y: number, ring: readonly [number, number][]): boolean {
-  let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i]!;
-    const [xj, yj] = ring[j]!;
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}
-
-/** Area of a ring (shoelace), m². */
-export function polygonArea(ring: readonly [number, number][]): number {
-  let a = 0;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) a += (ring[j]![0] + ring[i]![0]) * (ring[j]![1] - ring[i]![1]);
-  return Math.abs(a / 2);
-}
+export { pointInPolygon, polygonArea };
 
 export class AlertEngine {
   /** entity → code → active alert (two-level so the hot path needs no key strings). */

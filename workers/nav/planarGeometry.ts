@@ -4,16 +4,7 @@
  */
 import type { Point } from '../../common/scenario.js';
 
-/** Even-odd point-in-ring test. */
-export function pointInPolygon(x: number, y: number, ring: readonly Point[]): boolean {
-  let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i]!;
-    const [xj, yj] = ring[j]!;
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}
+export { pointInPolygon } from '../../common/polygon.js';
 
 /** Absolute area of a ring, m². */
 export function polygonArea(ring: readonly Point[]): number {

@@ -5,6 +5,7 @@
  * A line's direction: walking from the RIGHT of a→b to its LEFT counts as `forward` (for a door,
  * from `from` into `to`); the other way is `backward`.
  */
+import { pointInPolygon as pointInRing, polygonArea } from '../../common/polygon.js';
 export interface FlowZone {
   id: string;
   name: string;
@@ -30,20 +31,9 @@ export interface FlowGeometry {
   lines: FlowLine[];
 }
 
-/** Even-odd point in polygon. */
+/** Even-odd point in polygon (ring first, as this module's callers pass it). */
 export function pointInPolygon(ring: readonly [number, number][], x: number, y: number): boolean {
-  let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i]!;
-    const [xj, yj] = ring[j]!;
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
+  return pointInRing(x, y, ring);
 }
 
-/** Shoelace area, m². */
-export function polygonArea(ring: readonly [number, number][]): number {
-  let a = 0;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) a += ring[j]![0] * ring[i]![1] - ring[i]![0] * ring[j]![1];
-  return Math.abs(a) / 2;
-}
+export { polygonArea };

@@ -3,18 +3,13 @@
  * closed), as used by the testbed layout. Pure functions, no allocation on the hot ones
  * (`pointInRing`, `segmentsCross`), because the radio model and routing call them per tag.
  */
+import { pointInPolygon } from '../../../common/polygon.js';
+
 export type Ring = readonly (readonly [number, number])[];
 
-/** Even–odd point-in-polygon test. Points exactly on an edge may go either way. */
+/** Even–odd point-in-polygon test (ring first). Points exactly on an edge may go either way. */
 export function pointInRing(ring: Ring, x: number, y: number): boolean {
-  let inside = false;
-  const n = ring.length;
-  for (let i = 0, j = n - 1; i < n; j = i++) {
-    const a = ring[i] as readonly [number, number];
-    const b = ring[j] as readonly [number, number];
-    if (a[1] > y !== b[1] > y && x < ((b[0] - a[0]) * (y - a[1])) / (b[1] - a[1]) + a[0]) inside = !inside;
-  }
-  return inside;
+  return pointInPolygon(x, y, ring);
 }
 
 /** Signed area (m²), positive for counter-clockwise rings. */

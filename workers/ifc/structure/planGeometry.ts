@@ -22,16 +22,8 @@ export function multiPolygonArea(mp: PlanMultiPolygon): number {
   return a;
 }
 
-/** Even-odd point in ring test. */
-export function pointInRing(x: number, y: number, ring: readonly PlanPoint[]): boolean {
-  let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i]!;
-    const [xj, yj] = ring[j]!;
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}
+import { pointInPolygon as pointInRing } from '../../../common/polygon.js';
+export { pointInRing };
 
 /** True when (x, y) is inside a polygon of `mp` (inside its outer ring and outside its holes). */
 export function pointInMultiPolygon(x: number, y: number, mp: PlanMultiPolygon): boolean {
