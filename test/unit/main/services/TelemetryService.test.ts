@@ -32,7 +32,7 @@ class ScriptedSource implements Source {
 }
 
 let last: ScriptedSource | null = null;
-registerSourceFactory('file', (uri) => (last = new ScriptedSource(uri)));
+registerSourceFactory('ngsi-ld', (uri) => (last = new ScriptedSource(uri)));
 
 function page(api: ApiServer) {
   const texts: ApiMessage[] = [];
@@ -70,8 +70,8 @@ describe('TelemetryService', () => {
     const dir = mkdtempSync(join(tmpdir(), 'twin-tsvc-'));
     service = new TelemetryService({ api, log: () => {}, settings: () => DEFAULT_SETTINGS, model: () => ({ name: 'm.ifc', hash: 'h' }), recordDir: dir });
     const p = page(api);
-    const res = await p.call('source.connect', { uri: 'file:day.mcap' });
-    expect(res).toMatchObject({ ok: true, result: { uri: 'file:day.mcap', state: 'live' } });
+    const res = await p.call('source.connect', { uri: 'ngsi-ld:http://scripted' });
+    expect(res).toMatchObject({ ok: true, result: { uri: 'ngsi-ld:http://scripted', state: 'live' } });
     await last!.listener!.onBatch([
       { kind: 'state', record: { id: 'robot-1', kind: 'robot', t: T0, x: 1, y: 2, state: 'error', error: 'lidar' } },
       { kind: 'state', record: { id: 'robot-2', kind: 'robot', t: T0, x: 3, y: 4, battery: 0.5 } },
@@ -105,6 +105,6 @@ describe('TelemetryService', () => {
     const s = await summariseRecording(join(dir, files[0]!));
     expect(s.truncated).toBe(false);
     expect(s.entities).toEqual({ robot: 2 });
-    expect(s.metadata.twin).toMatchObject({ source: 'file:day.mcap', model: 'm.ifc', modelHash: 'h' });
+    expect(s.metadata.twin).toMatchObject({ source: 'ngsi-ld:http://scripted', model: 'm.ifc', modelHash: 'h' });
   });
 });
