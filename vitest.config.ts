@@ -4,7 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     exclude: ['test/bench/**', 'node_modules/**', 'dist/**'],
-    testTimeout: 60_000,
+    // Generous: integration and e2e tests spawn the CLI, brokers and a browser on a 2-core machine.
+    testTimeout: 180_000,
     hookTimeout: 120_000,
     pool: 'forks',
     // Two cores on CI machines: keep at most two test files running at once.
