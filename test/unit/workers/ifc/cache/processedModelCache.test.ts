@@ -92,7 +92,13 @@ describe('processed-model cache', () => {
     writeFileSync(path, bytes.subarray(0, Math.floor(bytes.length / 3)));
     const b = await service.open(ifc, { fileName: file });
     expect(b.summary.fromCache).toBe(false);
-    expect(readFileSync(path).length).toBe(bytes.length);
+    // The rewritten entry is whole again (its JSON part holds timings, so its length may differ by a few bytes)
+    // and the next open is served from it.
+    expect(Math.abs(readFileSync(path).length - bytes.length)).toBeLessThan(64);
+    const c = await service.open(ifc, { fileName: file });
+    expect(c.summary.fromCache).toBe(true);
+    expect(c.summary.triangleCount).toBe(a.summary.triangleCount);
+    expect(c.summary.triangleCount).toBeGreaterThan(0);
     service.dispose();
   });
 
