@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium } from '../helpers/launchChromium';
 import { repoRoot, startServe } from '../helpers/twinCli.js';
 
 const shots = join(repoRoot, 'test-results');
@@ -22,10 +23,7 @@ beforeAll(async () => {
   const userData = mkdtempSync(join(tmpdir(), 'twin-alerts-e2e-'));
   // At 30× the testbed's own faults (errors, stalls, low batteries) raise alerts within minutes.
   server = await startServe(['--no-record', '--source', 'testbed:?robots=12&tags=20&seed=5&speed=30'], { TWIN_USER_DATA: userData });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--use-gl=swiftshader', '--enable-unsafe-swiftshader'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   page.setDefaultTimeout(120_000);
   await page.goto(server.url);

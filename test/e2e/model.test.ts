@@ -9,7 +9,8 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium } from '../helpers/launchChromium';
 import { repoRoot, sharedDir, startServe } from '../helpers/twinCli.js';
 
 const shots = join(repoRoot, 'test-results');
@@ -25,10 +26,7 @@ beforeAll(async () => {
   const userData = mkdtempSync(join(tmpdir(), 'twin-model-e2e-'));
   // A light simulated source: this test is about the building, not the crowd.
   server = await startServe(['--no-record', '--model', duplex, '--source', 'testbed:?robots=2&tags=5'], { TWIN_USER_DATA: userData });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--use-gl=swiftshader', '--enable-unsafe-swiftshader'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   page.setDefaultTimeout(120_000);
   page.on('pageerror', (e) => pageErrors.push(e.message));

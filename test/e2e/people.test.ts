@@ -7,7 +7,8 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium } from '../helpers/launchChromium';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, startServe } from '../helpers/twinCli.js';
 
@@ -22,10 +23,7 @@ const consoleErrors: string[] = [];
 beforeAll(async () => {
   const userData = mkdtempSync(join(tmpdir(), 'twin-people-e2e-'));
   server = await startServe(['--no-record', '--source', 'testbed:?robots=2&tags=400&seed=4&speed=5'], { TWIN_USER_DATA: userData });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--use-gl=swiftshader', '--enable-unsafe-swiftshader'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   page.setDefaultTimeout(120_000);
   page.on('console', (m) => {

@@ -8,7 +8,8 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium } from '../helpers/launchChromium';
 import { repoRoot, startServe } from '../helpers/twinCli.js';
 
 const shots = join(repoRoot, 'test-results');
@@ -36,10 +37,7 @@ beforeAll(async () => {
   const userData = mkdtempSync(join(tmpdir(), 'twin-shell-e2e-'));
   // A small testbed keeps software WebGL (swiftshader on 2 cores) responsive; the shell is what is under test.
   server = await startServe(['--no-record', '--source', 'testbed:?robots=8&tags=60&seed=3'], { TWIN_USER_DATA: userData });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--use-gl=swiftshader', '--enable-unsafe-swiftshader'],
-  });
+  browser = await launchChromium();
   page = await openPage(server.url);
 }, 300_000);
 
