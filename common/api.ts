@@ -13,6 +13,7 @@ import { z } from 'zod';
 import type { SourceStatus } from './source.js';
 import type { AlertRecord } from './records.js';
 import type { AnalysisPart, OccupancyComparison, ReplayInfo, WindowAnalysis } from './replay.js';
+import type { BuildingStructure } from './buildingStructure.js';
 
 /** What the workbench is showing: model, source, recording. */
 export interface SessionInfo {
@@ -33,6 +34,16 @@ export interface ModelInfo {
   url: string;
 }
 
+/**
+ * The walkable building structure of the session's model (main/services/ModelStructureService):
+ * extracted once per model in a worker thread and cached by content hash in user data.
+ * 'pending' while extraction runs (a `model.structure` event follows), 'failed' with the reason.
+ */
+export type ModelStructureInfo =
+  | { hash: string; status: 'pending' }
+  | { hash: string; status: 'ready'; structure: BuildingStructure; cached: boolean; ms: number }
+  | { hash: string; status: 'failed'; error: string };
+
 /** Method name → params and result. Keep params/results JSON-serialisable. */
 export interface ApiMethods {
   // ── session / shell ─────────────────────────────────────────────
@@ -41,6 +52,8 @@ export interface ApiMethods {
   'model.openPath': { params: { path: string }; result: ModelInfo };
   /** Web mode: the page uploads a dropped file via HTTP PUT /api/model?name=…; this returns the info. */
   'model.current': { params: Record<string, never>; result: ModelInfo | null };
+  /** The current model's walkable structure (storeys, spaces, doors, stairs, walkable map, georeference); null without a model. */
+  'model.structure': { params: Record<string, never>; result: ModelStructureInfo | null };
   'settings.get': { params: Record<string, never>; result: Settings };
   'settings.set': { params: Partial<Settings>; result: Settings };
   'app.log': { params: { level: 'info' | 'warn' | 'error'; message: string }; result: null };
@@ -81,6 +94,8 @@ export interface ApiEvents {
   notice: { level: 'info' | 'warn' | 'error'; message: string };
   /** The native menu asked the page to do something (Electron), e.g. "open-model", "toggle-theme". */
   command: { id: string; arg?: string };
+  /** The current model's structure changed state (extraction finished or failed). */
+  'model.structure': ModelStructureInfo;
 }
 export type ApiEvent = keyof ApiEvents;
 
