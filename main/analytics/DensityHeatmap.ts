@@ -9,6 +9,7 @@
  */
 import type { PositionRecord, StateRecord } from '../../common/records.js';
 import { FRUIN_LEVELS, fruinLevel, type FruinLevel } from './fruinLevel.js';
+import { creditCell, PARTIAL_CELL_M, PARTIAL_HOLD_MS, unpackCell, type HeatPartial, type HeatSample } from './HeatPartial.js';
 import type { StoreyHeatmap } from '../../common/replay.js';
 export type { StoreyHeatmap };
 
@@ -21,12 +22,7 @@ export interface HeatmapOptions {
 }
 
 
-interface Last {
-  floor: string;
-  x: number;
-  y: number;
-  t: number;
-}
+type Last = HeatSample;
 
 export class DensityHeatmap {
   private readonly cellM: number;
@@ -48,6 +44,29 @@ export class DensityHeatmap {
     this.last.set(r.id, { floor: r.floor, x: r.x, y: r.y, t: r.t });
   }
 
+  /** Whether a chunk's pre-aggregate (HeatPartial) can stand in for its records in this window. */
+  canUse(p: HeatPartial): boolean {
+    return this.cellM === PARTIAL_CELL_M && this.holdMs === PARTIAL_HOLD_MS && p.minT >= this.o.from && p.maxT <= this.o.to;
+  }
+
+  /**
+   * Adds a whole chunk's pre-aggregate (in chunk order, instead of its records): joins each id's
+   * first sample to its sample before the chunk, adds the chunk's own cells, and keeps each id's
+   * last sample for the next chunk. Only for a chunk inside the window (`canUse`).
+   */
+  addPartial(p: HeatPartial): void {
+    for (const [id, f] of p.first) {
+      const prev = this.last.get(id);
+      if (prev) this.credit(prev, Math.min(f.t, prev.t + this.holdMs));
+    }
+    for (const [floor, cells] of p.cells) {
+      let mine = this.cells.get(floor);
+      if (!mine) this.cells.set(floor, (mine = new Map()));
+      for (const [key, ms] of cells) mine.set(key, (mine.get(key) ?? 0) + ms);
+    }
+    for (const [id, l] of p.last) this.last.set(id, l);
+  }
+
   result(): StoreyHeatmap[] {
     for (const prev of this.last.values()) this.credit(prev, Math.min(this.o.to, prev.t + this.holdMs));
     this.last.clear();
@@ -57,7 +76,7 @@ export class DensityHeatmap {
     for (const [floor, cells] of [...this.cells].sort(([a], [b]) => a.localeCompare(b))) {
       let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
       for (const key of cells.keys()) {
-        const [ix, iy] = unpack(key);
+        const [ix, iy] = unpackCell(key);
         minX = Math.min(minX, ix); maxX = Math.max(maxX, ix); minY = Math.min(minY, iy); maxY = Math.max(maxY, iy);
       }
       const cols = maxX - minX + 1;
@@ -67,7 +86,7 @@ export class DensityHeatmap {
       let peak = 0;
       let personMs = 0;
       for (const [key, ms] of cells) {
-        const [ix, iy] = unpack(key);
+        const [ix, iy] = unpackCell(key);
         const d = ms / 1000 / windowS / area;
         density[(iy - minY) * cols + (ix - minX)] = d;
         peak = Math.max(peak, d);
@@ -80,20 +99,6 @@ export class DensityHeatmap {
   }
 
   private credit(p: Last, until: number): void {
-    const from = Math.max(p.t, this.o.from);
-    const to = Math.min(until, this.o.to);
-    if (to <= from) return;
-    let cells = this.cells.get(p.floor);
-    if (!cells) this.cells.set(p.floor, (cells = new Map()));
-    const key = pack(Math.floor(p.x / this.cellM), Math.floor(p.y / this.cellM));
-    cells.set(key, (cells.get(key) ?? 0) + (to - from));
+    creditCell(this.cells, p, Math.max(p.t, this.o.from), Math.min(until, this.o.to), this.cellM);
   }
-}
-
-const OFFSET = 1 << 15;
-function pack(ix: number, iy: number): number {
-  return (ix + OFFSET) * 65536 + (iy + OFFSET);
-}
-function unpack(key: number): [number, number] {
-  return [Math.floor(key / 65536) - OFFSET, (key % 65536) - OFFSET];
 }

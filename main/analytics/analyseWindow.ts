@@ -115,11 +115,22 @@ export async function analyseWindow(rec: Recording, o: AnalysisOptions): Promise
   if (heat || occ || kpis || trailIds.size) kinds.add('state');
   if (occ) kinds.add('count');
   if (kpis) kinds.add('alert');
+  // A heatmap alone takes whole chunks from their pre-aggregates (index pass) instead of decoding them.
+  const heatOnly = heat && !occ && !flows && !kpis && trailIds.size === 0;
+  if (heatOnly) await rec.heatReady();
+  const whole = heatOnly
+    ? (c: number) => {
+        const p = rec.heatPartial(c);
+        if (!p || !heat.canUse(p)) return false;
+        heat.addPartial(p);
+        return true;
+      }
+    : undefined;
   let n = 0;
   await rec.scan(from, to, (r) => {
     if ((++n & 0xffff) === 0 && o.signal?.aborted) throw new Error('analyseWindow: cancelled');
     feed(r);
-  }, kinds);
+  }, kinds, whole);
   const out: WindowAnalysis = { from, to, elapsedMs: 0 };
   if (heat) out.heatmap = heat.result();
   if (occ) out.occupancy = occ.result();

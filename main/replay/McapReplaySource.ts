@@ -106,9 +106,14 @@ export class McapReplaySource implements Source {
     await this.push(snapshotBatch(first));
     this.detail = this.describe();
     // The index pass runs in the background; the range and timeline complete when it ends.
-    void this.rec.ready().then(() => {
+    const rec = this.rec;
+    void rec.ready().then(() => {
       this.detail = this.describe();
       this.emitStatus();
+      // Then the heatmap pre-aggregates, so the Analytics heatmap of hours answers at once.
+      rec.heatReady().catch((e: Error) => {
+        if (!rec.notices.includes(e.message)) rec.notices.push(`heatmap index: ${e.message}`);
+      });
     }, (e: Error) => {
       this.detail = `index: ${e.message}`;
       this.emitStatus();

@@ -9,7 +9,11 @@
  *    (foreign, older) the same keyframes built from the records every `KEYFRAME_PERIOD_MS`,
  *    kept in memory as JSON and thinned when they pass `KEYFRAME_BUDGET_BYTES`;
  *  - the timeline strip: messages per second, people (sum of the latest zone counts, or distinct
- *    positioned ids when the file has no counts) and alert marks.
+ *    positioned ids when the file has no counts) and alert marks;
+ * A second background pass (`heatReady`, started by the replay source once the index is ready,
+ * or by the first heatmap) builds each chunk's density heatmap pre-aggregate
+ * (analytics/HeatPartial.ts), so a heatmap over hours adds up chunk tables instead of decoding
+ * every position again; seeks do not wait for it.
  * Live records arrive slightly out of order (a chunk may hold records older than the snapshot
  * written before it). So each keyframe also knows `scanFrom`: the earliest record time that any
  * later chunk holds, if earlier than the keyframe. A seek applies the records in (scanFrom, T];
@@ -22,6 +26,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AlertRecord, TelemetryRecord } from '../../common/records.js';
 import { SNAPSHOT_TOPIC, SnapshotSchema, TwinState, type SnapshotRecord } from '../recording/snapshots.js';
+import { HeatPartialBuilder, type HeatPartial } from '../analytics/HeatPartial.js';
 import { McapChunkFile, McapOpenError, type DecodedChunk } from './McapChunkFile.js';
 import { decodeRecord, topicKind, type RecordTopicKind } from './decodeRecord.js';
 import type { Timeline } from '../../common/replay.js';
@@ -70,9 +75,12 @@ export class Recording {
   private readonly cache = new Map<number, DecodedChunk>();
   private cacheBytes = 0;
   private indexing: Promise<void> | null = null;
+  private heating: Promise<void> | null = null;
   private perSecond = { origin: NaN, messages: [] as number[], people: [] as number[], basis: 'none' as Timeline['peopleBasis'] };
   private alertMarks: Timeline['alerts'] = [];
   private readonly kinds = new Map<McapChunkFile, Map<number, RecordTopicKind | 'snapshot' | null>>();
+  /** Heatmap pre-aggregate of each chunk (index pass), by chunk number. */
+  private readonly heat: (HeatPartial | undefined)[] = [];
 
   private constructor(readonly path: string, readonly files: McapChunkFile[]) {
     for (const f of files) {
@@ -128,6 +136,12 @@ export class Recording {
     return this.indexing;
   }
 
+  /** The heatmap pre-aggregate pass (after the index pass); runs once, later calls share it. */
+  heatReady(): Promise<void> {
+    this.heating ??= this.ready().then(() => this.buildHeat());
+    return this.heating;
+  }
+
   /** The twin over the recording's first second (the first frame), from the first chunk, without waiting for the index. */
   async firstFrame(): Promise<SnapshotRecord> {
     const state = new TwinState();
@@ -166,16 +180,23 @@ export class Recording {
    * (chunk order is file order: globally in time order for recordings written as they arrive).
    * `kinds` limits decoding to those record kinds (others are skipped undecoded).
    */
-  async scan(from: number, to: number, fn: (r: TelemetryRecord, pub: number) => void, kinds?: ReadonlySet<RecordTopicKind>): Promise<void> {
+  async scan(from: number, to: number, fn: (r: TelemetryRecord, pub: number) => void, kinds?: ReadonlySet<RecordTopicKind>, whole?: (c: number) => boolean): Promise<void> {
     for (let c = 0; c < this.chunks.length; c++) {
       const e = this.chunks[c]!;
       if (e.count > 0 && (e.maxPub <= from || e.minPub > to)) continue;
+      // A chunk wholly inside the window that the caller can take from a pre-aggregate is not decoded.
+      if (whole && e.count > 0 && e.minPub > from && e.maxPub <= to && whole(c)) continue;
       const chunk = await this.chunk(c);
       if (!chunk || chunk.count === 0 || chunk.maxPub <= from || chunk.minPub > to) continue;
       const lo = upperBound(chunk.pub, from);
       const hi = upperBound(chunk.pub, to);
       this.forEachRecord(c, chunk, lo, hi, fn, kinds);
     }
+  }
+
+  /** Chunk `c`'s heatmap pre-aggregate (after `ready`), or undefined. */
+  heatPartial(c: number): HeatPartial | undefined {
+    return this.heat[c];
   }
 
   timeline(buckets = 600): Timeline | null {
@@ -280,6 +301,26 @@ export class Recording {
     this.state = 'ready';
   }
 
+  private async buildHeat(): Promise<void> {
+    for (let c = 0; c < this.chunks.length; c++) {
+      if (this.state === 'closed') return;
+      if (this.chunks[c]!.count === 0) continue;
+      const chunk = await this.chunk(c);
+      if (!chunk || chunk.count === 0) continue;
+      const channels = this.heatChannelsOf(this.chunks[c]!.file);
+      const heat = new HeatPartialBuilder();
+      for (let i = 0; i < chunk.count; i++) {
+        const kind = channels.get(chunk.channel[i]!);
+        if (!kind) continue;
+        const r = decodeRecord(kind, chunk.bytes.subarray(chunk.start[i], chunk.end[i]));
+        if (r?.kind === 'position' || (r?.kind === 'state' && r.record.kind === 'person')) heat.add(r.record);
+      }
+      this.heat[c] = heat.result();
+      // Let seeks and playback ticks in between (this pass is background work).
+      if ((c & 7) === 7) await new Promise((r) => setImmediate(r));
+    }
+  }
+
   /** Where each keyframe's seek starts reading: before any late record a later chunk holds (see the file comment). */
   private setScanStarts(): void {
     const suffixMin = new Float64Array(this.chunks.length + 1).fill(Infinity);
@@ -367,6 +408,21 @@ export class Recording {
       this.kinds.set(file, m);
     }
     return m;
+  }
+
+  /**
+   * Channels whose records the heatmap counts: positions, and States of people — the recorder's
+   * `/state/person`; in a file without the recorder's `/snapshot` (foreign, older) every State
+   * channel, since its topics need not follow the recorder's naming.
+   */
+  private heatChannelsOf(file: McapChunkFile): Map<number, 'position' | 'state'> {
+    const recorderTopics = [...file.channels.values()].some((ch) => ch.topic === SNAPSHOT_TOPIC);
+    const out = new Map<number, 'position' | 'state'>();
+    for (const ch of file.channels.values()) {
+      const kind = topicKind(ch.topic, ch.messageEncoding);
+      if (kind === 'position' || (kind === 'state' && (!recorderTopics || ch.topic === '/state/person'))) out.set(ch.id, kind);
+    }
+    return out;
   }
 
   private refreshChannels(): void {

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import type { TelemetryRecord } from '../../../../common/records.js';
 import { TwinState, type SnapshotRecord } from '../../../../main/recording/snapshots.js';
 import { Recording } from '../../../../main/replay/Recording.js';
+import { DensityHeatmap } from '../../../../main/analytics/DensityHeatmap.js';
+import { analyseWindow } from '../../../../main/analytics/analyseWindow.js';
 import { McapOpenError } from '../../../../main/replay/McapChunkFile.js';
 import { writeFixtureRecording, writeForeignMcap, type FixtureInfo } from '../../../helpers/mcapFixture.js';
 
@@ -55,6 +57,26 @@ describe.each([
     expect(rec.hasRecordedSnapshots).toBe(snapshots);
     for (const t of randomTimes(info, 25, snapshots ? 1 : 2)) {
       expectSameTwin(await rec.seek(t), truthAt(records, t));
+    }
+  });
+
+  it('heatmap from the per-chunk pre-aggregates equals feeding every record from the start, for any window', async () => {
+    for (const [from, to] of [[info.start, info.end], [info.start + 37_300, info.start + 211_700]] as const) {
+      const fast = await analyseWindow(rec, { what: ['heatmap'], from, to });
+      const truth = new DensityHeatmap({ from, to });
+      for (const r of records) {
+        if (r.record.t > to) continue;
+        if (r.kind === 'position' || (r.kind === 'state' && r.record.kind === 'person')) truth.add(r.record);
+      }
+      const expected = truth.result();
+      expect(fast.heatmap!.map((h) => h.floor)).toEqual(expected.map((h) => h.floor));
+      fast.heatmap!.forEach((h, i) => {
+        expect(h.personSeconds).toBeCloseTo(expected[i]!.personSeconds, 3);
+        expect(h.density.length).toBe(expected[i]!.density.length);
+        h.density.forEach((d, j) => expect(d).toBeCloseTo(expected[i]!.density[j]!, 9));
+      });
+      expect(fast.heatmap![0]!.personSeconds).toBeGreaterThan(0);
+      expect(rec.heatPartial(1)?.first.size).toBeGreaterThan(0); // the pre-aggregates were built and used
     }
   });
 
