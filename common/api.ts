@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import type { SourceStatus } from './source.js';
 import type { AlertRecord } from './records.js';
-import type { AnalysisPart, OccupancyComparison, ReplayInfo, WindowAnalysis } from './replay.js';
+import type { AnalysisPart, OccupancyComparison, ReplayInfo, ReviewStatus, WindowAnalysis } from './replay.js';
 import type { BuildingStructure } from './buildingStructure.js';
 
 /** What the workbench is showing: model, source, recording. */
@@ -81,6 +81,16 @@ export interface ApiMethods {
   'replay.setLoop': { params: { range: { start: number; end: number } | null }; result: null };
   /** Step the session's replay by `ms` of record time (negative: back). */
   'replay.step': { params: { ms: number }; result: null };
+  // Live review: scrub back over the recent past of a live session (record folder) while live data keeps recording.
+  /** Opens the last `windowMs` (default 1 h) of the record folder; the pages show it instead of live frames. Again: extends it to now. */
+  'review.start': { params: { windowMs?: number }; result: ReviewStatus };
+  /** Back to live: closes the review; the pages get live frames again. */
+  'review.stop': { params: Record<string, never>; result: ReviewStatus };
+  'review.status': { params: Record<string, never>; result: ReviewStatus };
+  'review.seek': { params: { t: number }; result: null };
+  'review.play': { params: Record<string, never>; result: null };
+  'review.pause': { params: Record<string, never>; result: null };
+  'review.setSpeed': { params: { speed: number }; result: null };
 }
 export type ApiMethod = keyof ApiMethods;
 export type ApiParams<M extends ApiMethod> = ApiMethods[M]['params'];
@@ -96,6 +106,8 @@ export interface ApiEvents {
   command: { id: string; arg?: string };
   /** The current model's structure changed state (extraction finished or failed). */
   'model.structure': ModelStructureInfo;
+  /** The live review changed (opened, playback, back to live). */
+  'review.status': ReviewStatus;
 }
 export type ApiEvent = keyof ApiEvents;
 

@@ -147,3 +147,24 @@ export interface OccupancyComparison {
   /** B shifted by `offsetMs` onto A's clock. */
   b: { uri: string; people: number[]; basis: OccupancyResult['basis']; offsetMs: number };
 }
+
+/**
+ * Live review (main/replay/LiveReview.ts): the recent past of a live session replayed from the
+ * record folder while live data keeps recording. `off`: the page shows live frames.
+ */
+export type ReviewStatus =
+  | { state: 'off' }
+  | { state: 'opening'; windowMs: number }
+  | {
+      state: 'on';
+      windowMs: number;
+      /** Files of the record folder opened (rotation order). */
+      files: number;
+      /** Record-time range reviewable, epoch ms (its end: the moment the review was opened). */
+      range: { start: number; end: number } | null;
+      /** Review playback: paused | playing | ended, current time, speed. */
+      playback: 'paused' | 'playing' | 'ended';
+      now: number | null;
+      speed: number;
+      notices: string[];
+    };

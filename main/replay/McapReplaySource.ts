@@ -75,10 +75,13 @@ export class McapReplaySource implements Source {
   private busy: Promise<void> = Promise.resolve();
   private accepted = 0;
   private readonly autoplay: boolean;
+  private readonly opener: () => Promise<Recording>;
 
-  constructor(readonly uri: string, options: { autoplay?: boolean } = {}) {
+  /** `open` replaces opening `uri`'s path (the live review opens the record folder's last hour). */
+  constructor(readonly uri: string, options: { autoplay?: boolean; open?: () => Promise<Recording> } = {}) {
     this.path = replayPath(uri);
     this.autoplay = options.autoplay ?? true;
+    this.opener = options.open ?? (() => Recording.open(this.path));
   }
 
   /** The replay sources currently started (ReplayService finds the session's replay here). */
@@ -94,7 +97,7 @@ export class McapReplaySource implements Source {
     this.listener = listener;
     this.setState('connecting');
     try {
-      this.rec = await Recording.open(this.path);
+      this.rec = await this.opener();
     } catch (e) {
       this.detail = (e as Error).message;
       this.setState('error');

@@ -97,6 +97,12 @@ export class Recording {
       paths = readdirSync(path).filter((n) => n.endsWith('.mcap')).sort().map((n) => join(path, n));
       if (paths.length === 0) throw new McapOpenError(`${path}: folder holds no .mcap files`);
     } else paths = [path];
+    return Recording.openFiles(path, paths);
+  }
+
+  /** Opens the given `.mcap` files (rotation order) as one timeline named `label` (e.g. the live review's last hour). */
+  static async openFiles(label: string, paths: readonly string[]): Promise<Recording> {
+    if (paths.length === 0) throw new McapOpenError(`${label}: no .mcap files to open`);
     const files: McapChunkFile[] = [];
     try {
       for (const p of paths) files.push(await McapChunkFile.open(p));
@@ -104,7 +110,7 @@ export class Recording {
       await Promise.all(files.map((f) => f.close()));
       throw e;
     }
-    return new Recording(path, files);
+    return new Recording(label, files);
   }
 
   /** MCAP metadata by name, merged over the files (the first file wins). */

@@ -6,6 +6,9 @@
  * A method without `uri` works on the session's replay source (the started McapReplaySource);
  * other recordings (`file:` URIs, e.g. a simulation run to compare with) are opened on demand and
  * kept open (indexed once) while used, at most `MAX_OPEN` of them, least recently used closed first.
+ *
+ * Also the live review ('review.*', LiveReview.ts): the recent past of a live session from its
+ * record folder; while it is on, it is the session's replay for the methods above.
  */
 import { z } from 'zod';
 import type { ReplayInfo } from '../../common/replay.js';
@@ -14,7 +17,8 @@ import { analyseWindow } from '../analytics/analyseWindow.js';
 import { compareOccupancy } from '../analytics/compareOccupancy.js';
 import { exportAnalysis, partFor } from '../analytics/exportAnalysis.js';
 import type { Workbench, WorkbenchService } from '../services/Workbench.js';
-import { McapReplaySource, replayPath } from './McapReplaySource.js';
+import { LiveReview } from './LiveReview.js';
+import { MAX_SPEED, McapReplaySource, MIN_SPEED, replayPath } from './McapReplaySource.js';
 import { Recording } from './Recording.js';
 
 const MAX_OPEN = 3;
@@ -25,9 +29,18 @@ const window = { from: time.optional(), to: time.optional() };
 export class ReplayService implements WorkbenchService {
   private readonly open = new Map<string, Promise<Recording>>();
   private readonly disposers: Disposer[] = [];
+  readonly review: LiveReview;
 
   constructor(private readonly workbench: Workbench) {
     const api = workbench.api;
+    this.review = new LiveReview({
+      server: api,
+      broadcastFrame: (frame) => api.broadcastBinary('telemetry', frame),
+      broadcastStatus: (s) => api.broadcast('review.status', s),
+      recordDir: () => workbench.sessionInfo().recording?.dir ?? null,
+      settings: () => workbench.settings.get(),
+    });
+    const empty = z.object({}).strict();
     const settingsK = () => workbench.settings.get().privacyK;
     this.disposers.push(
       api.handle('replay.info', z.object({ uri: uri.optional(), buckets: z.number().int().min(10).max(4000).optional() }).strict(), async (p) => {
@@ -74,12 +87,32 @@ export class ReplayService implements WorkbenchService {
         await this.session().step(p.ms);
         return null;
       }),
+      api.handle('review.start', z.object({ windowMs: z.number().int().min(60_000).max(7 * 86_400_000).optional() }).strict(), (p) => this.review.start(p.windowMs)),
+      api.handle('review.stop', empty, () => this.review.stop()),
+      api.handle('review.status', empty, () => this.review.status()),
+      api.handle('review.seek', z.object({ t: time }).strict(), async (p) => {
+        await this.review.seek(p.t);
+        return null;
+      }),
+      api.handle('review.play', empty, () => {
+        this.review.play();
+        return null;
+      }),
+      api.handle('review.pause', empty, () => {
+        this.review.pause();
+        return null;
+      }),
+      api.handle('review.setSpeed', z.object({ speed: z.number().min(MIN_SPEED).max(MAX_SPEED) }).strict(), (p) => {
+        this.review.setSpeed(p.speed);
+        return null;
+      }),
     );
     workbench.addService(this);
   }
 
   async dispose(): Promise<void> {
     for (const d of this.disposers.splice(0)) d();
+    await this.review.dispose();
     const recs = await Promise.allSettled([...this.open.values()]);
     this.open.clear();
     await Promise.all(recs.map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)));

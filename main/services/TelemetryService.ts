@@ -17,6 +17,7 @@ import type { SourceStatus } from '../../common/source.js';
 import type { ApiServer } from '../host/ApiServer.js';
 import { TelemetryPipeline, type PipelineSettings } from '../hub/TelemetryPipeline.js';
 import { createSource, SourceUriError } from '../sources/sourceUri.js';
+import { liveFramePasses } from '../replay/LiveFrameGate.js';
 import type { WorkbenchService } from './Workbench.js';
 
 /** Frame period, ms (≈ 30 frames/s: coalesced well under the 50 ms budget). */
@@ -108,7 +109,8 @@ export class TelemetryService implements WorkbenchService {
     });
     this.pipeline = pipeline;
     this.pipelineDisposers.push(
-      pipeline.hub.onFrame((frame) => api.broadcastBinary('telemetry', frame)),
+      // Held back while a live review (main/replay/LiveReview.ts) shows the recent past.
+      pipeline.hub.onFrame((frame) => liveFramePasses(api, frame) && api.broadcastBinary('telemetry', frame)),
       pipeline.hub.onAlert((a) => api.broadcast('alert', a)),
     );
     await pipeline.start();
