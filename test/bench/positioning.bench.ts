@@ -2,14 +2,24 @@
  * Positioning benchmark: accuracy against ground truth and throughput, the particle filter beside
  * the weighted-centroid baseline measured in the same run on the same scans.
  *
- * Scene: the sample building (buildTestbedLayout: 3 storeys), ~400 beacons, walkers from
- * SyntheticCrowd with n = 2.2, σ = 4 dB, 20 % dropouts, walls 4 dB, slabs 18 dB, 1 Hz scans.
- * The filter assumes n = 2.5 (mis-calibrated on purpose, as in the field).
+ * Scenes (the sample building, buildTestbedLayout: 3 storeys, ~400 beacons, 1 Hz scans):
+ *  - SyntheticCrowd walkers with n = 2.2, σ = 4 dB, 20 % dropouts, walls 4 dB, slabs 18 dB; the
+ *    filter assumes n = 2.5 (mis-calibrated on purpose, as in the field). Harsher than the issue.
+ *  - the issue-6 targets: the testbed simulator's own tags, radio and ground truth at its default
+ *    density (main/sources/testbed): median ≤ 1.5 m, p90 ≤ 3 m, correct floor ≥ 98 %.
+ * Throughput: 2 000 devices at 1 Hz under half a core, from CPU time on this thread and as the
+ * busy share of one positioning worker thread (dist/workers/positioning.js) paced at 1 Hz.
  * Run: npm run bench positioning   (env BENCH_WALKERS, BENCH_SECONDS to change the scene)
  */
+import { availableParallelism, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import * as Comlink from 'comlink';
 import { buildTestbedLayout } from '../../common/testbedLayout.js';
 import { TestbedSimulator } from '../../main/sources/testbed/TestbedSimulator.js';
+import { nodeEndpoint } from '../../workers/positioning/node/nodeEndpoint.js';
 import { PositioningService } from '../../workers/positioning/PositioningService.js';
+import type { PositioningWorkerService } from '../../workers/positioning/PositioningWorkerService.js';
 import { SyntheticCrowd } from '../../workers/positioning/SyntheticCrowd.js';
 import { WalkableGrid } from '../../workers/positioning/WalkableGrid.js';
 import { gridBeacons } from '../../workers/positioning/gridBeacons.js';
@@ -32,7 +42,8 @@ const pct = (a: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
 };
 
-// ——— accuracy ———
+// ——— accuracy, a harsher scene: SyntheticCrowd radio with 18 dB slabs, filter mis-calibrated ———
+console.log('\nSyntheticCrowd scene (n = 2.2 true, 2.5 assumed; walls 4 dB, slabs 18 dB; σ 4 dB; 20 % dropouts):');
 {
   const crowd = new SyntheticCrowd(grid, walk.links, registry, WALKERS, 11);
   const svc = new PositioningService(registry, { walkable: walk, seed: 3 });
@@ -74,7 +85,7 @@ const pct = (a: number[], p: number) => {
   row('weighted centroid', wcErr, wcFloorOk);
   console.log(`ratio centroid/filter: median ×${(pct(wcErr, 50) / pct(pfErr, 50)).toFixed(2)}, p90 ×${(pct(wcErr, 90) / pct(pfErr, 90)).toFixed(2)}`);
   console.log(`reported accuracy: median ${pct(acc, 50).toFixed(2)} m; fixes with error ≤ 2 × accuracy: ${((100 * pfErr.filter((e, k) => e <= 2 * acc[k]!).length) / pfErr.length).toFixed(1)} %`);
-  console.log(`targets: median ≤ 1.5 m ${pct(pfErr, 50) <= 1.5 ? 'MET' : 'MISSED'}, p90 ≤ 3 m ${pct(pfErr, 90) <= 3 ? 'MET' : 'MISSED'}, floor ≥ 98 % ${pfFloorOk / scored >= 0.98 ? 'MET' : 'MISSED'}`);
+  console.log(`targets on this harsher scene: median ≤ 1.5 m ${pct(pfErr, 50) <= 1.5 ? 'met' : 'NOT met'}, p90 ≤ 3 m ${pct(pfErr, 90) <= 3 ? 'met' : 'NOT met'}, floor ≥ 98 % ${pfFloorOk / scored >= 0.98 ? 'met' : 'NOT met'}`);
 }
 
 // ——— accuracy on the testbed simulator's own radio model and truth (main/sources/testbed) ———
@@ -108,11 +119,14 @@ const pct = (a: number[], p: number) => {
       }
     }
   }
-  console.log(`testbed simulator radio (n = 2.2, walls 3–5 dB, σ 4 dB, 20 % dropouts, ${reg.beacons.length} beacons), ${scored} scans:`);
+  console.log(`\nISSUE 6 TARGETS — ground truth of the testbed simulator at its default density and radio (n = 2.2, walls 3–5 dB, σ 4 dB, 20 % dropouts, ${reg.beacons.length} beacons, 1 Hz scans), ${scored} scans after ${WARMUP} s warm-up:`);
   const row = (name: string, e: number[], floorOk: number) =>
     console.log(`${name.padEnd(18)} median ${pct(e, 50).toFixed(2)} m   p90 ${pct(e, 90).toFixed(2)} m   p95 ${pct(e, 95).toFixed(2)} m   correct floor ${((100 * floorOk) / scored).toFixed(2)} %`);
   row('particle filter', pfErr, pfFloorOk);
   row('weighted centroid', wcErr, wcFloorOk);
+  const verdict = (v: number, ok: boolean) => `${v.toFixed(2)} (${ok ? 'met' : 'NOT met'})`;
+  const med = pct(pfErr, 50), p90 = pct(pfErr, 90), floor = (100 * pfFloorOk) / scored;
+  console.log(`targets (filter): median ≤ 1.5 m: ${verdict(med, med <= 1.5)}; p90 ≤ 3 m: ${verdict(p90, p90 <= 3)}; correct floor ≥ 98 %: ${verdict(floor, floor >= 98)}; baseline centroid median ${pct(wcErr, 50).toFixed(2)} m, p90 ${pct(wcErr, 90).toFixed(2)} m → filter ×${(pct(wcErr, 50) / med).toFixed(2)} / ×${(pct(wcErr, 90) / p90).toFixed(2)} better`);
 }
 
 // ——— throughput ———
@@ -149,5 +163,35 @@ const pct = (a: number[], p: number) => {
   const wcRate = (wc / wcCpu) * 1000;
   console.log(`throughput (one thread, ${DEVICES} devices, ${STEPS - 1} s of scans), per CPU second: particle filter ${Math.round(pfRate)} fixes/s (${((pfCpu / fixes) * 1000).toFixed(1)} µs/fix), weighted centroid ${Math.round(wcRate)} fixes/s; filter/centroid cost ×${(wcRate / pfRate).toFixed(1)}`);
   console.log(`  wall clock (machine shared): particle filter ${Math.round((fixes / pfWall) * 1000)} fixes/s, weighted centroid ${Math.round((wc / wcWall) * 1000)} fixes/s`);
-  console.log(`core share for 2 000 devices at 1 Hz: ${((2000 / pfRate) * 100).toFixed(1)} % of one core; target ≥ 4 000 fixes/s per core ${pfRate >= 4000 ? 'MET' : 'MISSED'}`);
+  const share = (2000 / pfRate) * 100;
+  console.log(`core share for 2 000 devices at 1 Hz (from CPU time): ${share.toFixed(1)} % of one core (target < 50 %, i.e. ≥ 4 000 fixes/s per core: ${share < 50 ? 'met' : 'NOT met'})`);
+
+  // On one worker thread (dist/workers/positioning.js, as the hub runs it): 2 000 devices paced at
+  // 1 Hz. The CPU share is the whole process's CPU time over the paced window (worker + the main
+  // thread's structured clone + GC helpers; the main thread does nothing else meanwhile) divided
+  // by the window. The worker's event-loop utilisation is printed beside it: it is wall time, so
+  // on a loaded machine time spent preempted counts as busy.
+  const worker = new Worker(fileURLToPath(new URL('../workers/positioning.js', import.meta.url)));
+  try {
+    const remote = Comlink.wrap<PositioningWorkerService>(nodeEndpoint(worker));
+    await remote.configure(registry, { walkable: walk, seed: 4 });
+    // Warm the worker's JIT as the in-thread figure above was warmed by the accuracy runs.
+    const WARM_BATCHES = Math.min(5, STEPS - 2);
+    for (let s = 0; s < WARM_BATCHES; s++) await remote.processBatch(batches[s]!);
+    const PACED = STEPS - WARM_BATCHES;
+    const elu0 = worker.performance.eventLoopUtilization();
+    let got = 0;
+    const c0w = cpuMs();
+    const start = performance.now();
+    for (let s = 0; s < PACED; s++) {
+      got += (await remote.processBatch(batches[WARM_BATCHES + s]!)).count;
+      const due = start + (s + 1) * 1000;
+      await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
+    }
+    const cpuShare = (100 * (cpuMs() - c0w)) / (performance.now() - start);
+    const elu = worker.performance.eventLoopUtilization(elu0);
+    console.log(`one worker thread, ${DEVICES} devices paced at 1 Hz for ${PACED} s: ${got} fixes, CPU ${cpuShare.toFixed(1)} % of one core (target < 50 %: ${cpuShare < 50 ? 'met' : 'NOT met'}); worker event loop busy ${(elu.utilization * 100).toFixed(1)} % of wall time (load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores)`);
+  } finally {
+    await worker.terminate();
+  }
 }
