@@ -12,7 +12,7 @@
  *   1 robots move along their routes        2 link (stairs) arrivals are placed on their floor
  *   3 route choice (every 2 s, 'quickest')  4 cell lists rebuilt (counting sort, 0.9 m cells)
  *   5 computeUpdate: new velocities from positions only (pure)
- *   6 apply: move, slide along walls, walked distance
+ *   6 move: move, slide along walls, walked distance
  *   7 events: exits, link entries, line crossings   8 clock += dt
  */
 import type { Scenario } from '../../common/scenario.js';
@@ -38,7 +38,7 @@ export const MODEL = {
   wallRange: 0.02,
   /** Neighbour cut-off, m: beyond it neither repulsion nor spacing matters (2 r + v0max · T ≈ 1.7 m). */
   cutoff: 1.8,
-  /** Neighbour cell size, m (the search covers ±2 cells). */
+  /** Neighbour cell size, m (the search covers the cells within each agent's exact radius, see computeUpdate). */
   cell: 0.9,
   /** Seconds between route choices (congestion-aware re-routing). */
   rerouteInterval: 2.0,
@@ -76,6 +76,10 @@ export class Simulation {
   private readonly allowed: number[][];
   private readonly nvx: Float64Array; private readonly nvy: Float64Array;
   private readonly px: Float64Array; private readonly py: Float64Array;
+  /** Portal index under each agent after stage 6 (-1: none). */
+  private readonly hit: Int16Array;
+  /** Floor index of each measurement line. */
+  private readonly lineFloor: Int32Array;
   private readonly transitLink: Int16Array; private readonly transitRev: Uint8Array;
   private readonly transitFrac: Float64Array; private readonly transitUntil: Float64Array;
   private readonly linkFree: Float64Array;
@@ -86,9 +90,10 @@ export class Simulation {
   private readonly order: Int32Array; private readonly cursor: Int32Array;
   private readonly sx: Float64Array; private readonly sy: Float64Array; private readonly sr: Float64Array;
   private readonly robotRoute: [number, number][][]; private readonly robotLen: number[];
+  /** Largest body radius of any slot (agents and robots), m: bounds the neighbour search. */
+  private readonly rmax: number;
   private nextReroute = 0;
-  private readonly dir = new Float64Array(2);
-  private readonly nb = new Float64Array(4 * 512);
+    private readonly nb = new Float64Array(4 * 512);
 
   constructor(scenario: Scenario, nav: NavMap, seed: number) {
     this.scenario = scenario; this.nav = nav;
@@ -106,6 +111,8 @@ export class Simulation {
     this.floor = new Int16Array(m); this.state = new Uint8Array(m); this.group = new Int16Array(m).fill(-1);
     this.target = new Int16Array(m).fill(-1); this.exitUsed = new Int16Array(m).fill(-1);
     this.transitLink = new Int16Array(m).fill(-1); this.transitRev = new Uint8Array(m); this.reachable = new Uint8Array(m);
+    this.hit = new Int16Array(m).fill(-1);
+    this.lineFloor = Int32Array.from(scenario.measurements?.lines ?? [], (l) => nav.floorIndex.get(l.floor) ?? -1);
     this.cellOf = new Int32Array(m); this.order = new Int32Array(m);
     this.linkFree = new Float64Array(nav.links.length);
     const exitIndex = new Map(scenario.exits.map((e, i) => [e.id, i]));
@@ -134,6 +141,9 @@ export class Simulation {
       this.radius[i] = r.radius; this.floor[i] = nav.floorIndex.get(r.floor)!; this.state[i] = AgentState.Walking;
       this.v0[i] = r.speed; this.x[i] = r.route[0]![0]; this.y[i] = r.route[0]![1];
     });
+    let rmax = 0;
+    for (let i = 0; i < m; i++) if (this.radius[i]! > rmax) rmax = this.radius[i]!;
+    this.rmax = rmax;
     const G = nav.grids.length;
     this.cellOff = new Int32Array(G + 1); this.cnx = new Int32Array(G); this.cny = new Int32Array(G);
     this.cx0 = new Float64Array(G); this.cy0 = new Float64Array(G);
@@ -157,7 +167,8 @@ export class Simulation {
     for (let i = 0; i < this.agents; i++) if (this.state[i] === AgentState.Waiting && this.t >= this.startTime[i]!) this.state[i] = AgentState.Walking;
     this.buildCells();
     this.computeUpdate();
-    this.apply();
+    this.move();
+    this.events();
     this.t += this.dt;
   }
 
@@ -251,7 +262,7 @@ export class Simulation {
     }
   }
 
-  /** Stage 4: counting sort of every present slot into its floor's 1 m cell; sorted copies for locality. */
+  /** Stage 4: counting sort of every present slot into its floor's 0.9 m cell; sorted copies for locality. */
   private buildCells(): void {
     const cs = this.cellStart, sentinel = this.cellOff[this.cellOff.length - 1]!;
     cs.fill(0);
@@ -276,61 +287,115 @@ export class Simulation {
     }
   }
 
-  /** Stage 5 (pure): new velocities of walking agents into nvx/nvy from positions, neighbours and walls. */
+  /**
+   * Stage 5 (pure): new velocities of walking agents into nvx/nvy from positions, neighbours and walls.
+   *
+   * Hot loop (≈ 80 % of a step): everything is read from local typed-array columns, the field direction
+   * and the wall distance are sampled inline, and no objects are created. The neighbour search radius is
+   * per agent and exact: a neighbour j changes nothing unless it repels (d − l < 7 D) or limits the speed
+   * (s = d − l < vmax·T), so with l ≤ r_i + r_max the search needs only d < r_i + r_max + max(7 D, vmax·T)
+   * (≈ 1.25 m at 1.34 m/s instead of the 1.8 m cap): 3–4 rows of 3–4 cells of the 0.9 m cell list instead of 5 × 5,
+   * each row one contiguous range of the sorted columns. Results are bit-identical to the full-radius search
+   * (the 0.9 m cell size fixes the summation order; a finer grid reorders the sums and, the model being
+   * chaotic near clogging, changes individual runs).
+   */
   private computeUpdate(): void {
-    const { x, y, radius, floor, state, nvx, nvy, sx, sy, sr, order, cellStart, nb, dir } = this;
-    const R = Math.ceil(MODEL.cutoff / MODEL.cell), cut2 = MODEL.cutoff * MODEL.cutoff;
+    const { floor, state, nvx, nvy, sx, sy, sr, order, cellStart, nb, v0, target, cnx, cny, cx0, cy0, cellOff } = this;
+    const grids = this.nav.grids, fields = this.nav.fields;
     const A = MODEL.neighbourStrength, D = MODEL.neighbourRange, B = MODEL.wallStrength, Dw = MODEL.wallRange, T = MODEL.timeGap;
-    for (let i = 0; i < this.agents; i++) {
+    const cell = MODEL.cell, inv = 1 / cell, rmax = this.rmax, repelReach = 7 * D, maxNb = nb.length >> 2;
+    let steps = 0;
+    // Agents in cell order (the sorted columns): neighbours, field and wall samples of consecutive agents
+    // share cache lines. The stage is pure, so the visiting order does not change any result.
+    for (let o = 0, agents = this.agents, slots = this.slots; o < slots; o++) {
+      const i = order[o]!;
+      if (i >= agents) continue;
       nvx[i] = 0; nvy[i] = 0;
       if (state[i] !== AgentState.Walking) continue;
-      this.agentSteps++;
-      const f = floor[i]!, xi = x[i]!, yi = y[i]!, ri = radius[i]!;
-      this.nav.direction(this.fieldOf(i), f, xi, yi, dir);
-      let ex = dir[0]!, ey = dir[1]!;
-      // Neighbours in the (2R+1)² block of cells: contiguous row ranges of the sorted arrays.
-      const nx = this.cnx[f]!, ny = this.cny[f]!, off = this.cellOff[f]!;
-      const ci = this.cellOf[i]! - off, cx = ci % nx, cy = (ci - cx) / nx;
-      const xa = cx - R < 0 ? 0 : cx - R, xb = cx + R >= nx ? nx - 1 : cx + R;
+      steps++;
+      const f = floor[i]!, xi = sx[o]!, yi = sy[o]!, ri = sr[o]!;
+      const g = grids[f]!, h = g.h, gnx = g.nx, gny = g.ny;
+      // Field direction: bilinear over the four nearest cell centres, normalised (NavMap.direction inlined).
+      const field = fields[target[i]!]!, fdx = field.dirX[f]!, fdy = field.dirY[f]!;
+      const fx = (xi - g.x0) / h - 0.5, fy = (yi - g.y0) / h - 0.5;
+      const bx = Math.floor(fx), by = Math.floor(fy);
+      let ex = 0, ey = 0;
+      if (bx >= 0 && by >= 0 && bx < gnx - 1 && by < gny - 1) {
+        const ax = fx - bx, ay = fy - by, b = by * gnx + bx;
+        const w00 = (1 - ax) * (1 - ay), w10 = ax * (1 - ay), w01 = (1 - ax) * ay, w11 = ax * ay;
+        const sxx = fdx[b]! * w00 + fdx[b + 1]! * w10 + fdx[b + gnx]! * w01 + fdx[b + gnx + 1]! * w11;
+        const syy = fdy[b]! * w00 + fdy[b + 1]! * w10 + fdy[b + gnx]! * w01 + fdy[b + gnx + 1]! * w11;
+        const n = Math.sqrt(sxx * sxx + syy * syy);
+        if (n > 1e-9) { ex = sxx / n; ey = syy / n; }
+      }
+      // Cell of the agent on the nav grid (zone speed, wall gradient) and the exact search radius.
+      const gcx = Math.floor((xi - g.x0) / h), gcy = Math.floor((yi - g.y0) / h);
+      const c = gcx < 0 || gcy < 0 || gcx >= gnx || gcy >= gny ? -1 : gcy * gnx + gcx;
+      const vmax = v0[i]! * (c >= 0 ? g.speed[c]! : 1);
+      const slow = vmax * T;
+      let cut = ri + rmax + (slow > repelReach ? slow : repelReach);
+      if (cut > MODEL.cutoff) cut = MODEL.cutoff;
+      const cut2 = cut * cut;
+      // Neighbours: the cell block covering [x ± cut] × [y ± cut], one contiguous range of the sorted columns per row.
+      const nx = cnx[f]!, ny = cny[f]!, off = cellOff[f]!, ox = cx0[f]!, oy = cy0[f]!;
+      let xa = Math.floor((xi - cut - ox) * inv), xb = Math.floor((xi + cut - ox) * inv);
+      let ya = Math.floor((yi - cut - oy) * inv), yb = Math.floor((yi + cut - oy) * inv);
+      if (xa < 0) xa = 0; if (xb >= nx) xb = nx - 1; if (ya < 0) ya = 0; if (yb >= ny) yb = ny - 1;
       let count = 0;
-      for (let row = cy - R < 0 ? 0 : cy - R, rowEnd = cy + R >= ny ? ny - 1 : cy + R; row <= rowEnd; row++) {
+      for (let row = ya; row <= yb; row++) {
         const base = off + row * nx;
         for (let k = cellStart[base + xa]!, end = cellStart[base + xb + 1]!; k < end; k++) {
           const dx = sx[k]! - xi, dy = sy[k]! - yi, d2 = dx * dx + dy * dy;
-          if (d2 > cut2 || order[k] === i || count >= 512) continue;
+          if (d2 > cut2 || order[k] === i || count >= maxNb) continue;
           const d = Math.sqrt(d2) || 1e-6, l = ri + sr[k]!;
           // Beyond 7 ranges the repulsion is < 0.1 % of the desired direction: skip the exp.
-          if (d - l < 7 * D) { const w = (A * Math.exp((l - d) / D)) / d; ex -= dx * w; ey -= dy * w; }
-          nb[4 * count] = dx; nb[4 * count + 1] = dy; nb[4 * count + 2] = d; nb[4 * count + 3] = l; count++;
+          if (d - l < repelReach) { const w = (A * Math.exp((l - d) / D)) / d; ex -= dx * w; ey -= dy * w; }
+          const q = count << 2;
+          nb[q] = dx; nb[q + 1] = dy; nb[q + 2] = d; nb[q + 3] = l; count++;
         }
       }
-      const g = this.nav.grids[f]!, c = g.cellIndex(xi, yi);
-      const wd = g.sampleWallDist(xi, yi);
-      if (c >= 0 && wd < ri + 10 * Dw) { const w = B * Math.exp((ri - wd) / Dw); ex += g.wallGx[c]! * w; ey += g.wallGy[c]! * w; }
+      // Wall repulsion: bilinear wall distance (FloorGrid.sampleWallDist inlined), gradient of the agent's cell.
+      if (c >= 0) {
+        let wx = bx, wy = by;
+        if (wx < 0) wx = 0; else if (wx > gnx - 2) wx = gnx - 2;
+        if (wy < 0) wy = 0; else if (wy > gny - 2) wy = gny - 2;
+        let ax = fx - wx, ay = fy - wy;
+        ax = ax < 0 ? 0 : ax > 1 ? 1 : ax; ay = ay < 0 ? 0 : ay > 1 ? 1 : ay;
+        const wd0 = g.wallDist, b = wy * gnx + wx;
+        const wd = (wd0[b]! * (1 - ax) + wd0[b + 1]! * ax) * (1 - ay) + (wd0[b + gnx]! * (1 - ax) + wd0[b + gnx + 1]! * ax) * ay;
+        if (wd < ri + 10 * Dw) { const w = B * Math.exp((ri - wd) / Dw); ex += g.wallGx[c]! * w; ey += g.wallGy[c]! * w; }
+      }
       const en = Math.sqrt(ex * ex + ey * ey);
       if (en < 1e-9) continue;
       ex /= en; ey /= en;
       let spacing = Infinity;
-      for (let k = 0; k < count; k++) {
-        const dx = nb[4 * k]!, dy = nb[4 * k + 1]!;
+      for (let q = 0, qe = count << 2; q < qe; q += 4) {
+        const dx = nb[q]!, dy = nb[q + 1]!;
         if (ex * dx + ey * dy < 0) continue;
-        if (Math.abs(-ey * dx + ex * dy) > nb[4 * k + 3]!) continue;
-        const s = nb[4 * k + 2]! - nb[4 * k + 3]!;
+        const side = ex * dy - ey * dx, l = nb[q + 3]!;
+        if (side > l || side < -l) continue;
+        const s = nb[q + 2]! - l;
         if (s < spacing) spacing = s;
       }
-      const vmax = this.v0[i]! * (c >= 0 ? g.speed[c]! : 1);
       const v = spacing / T < vmax ? (spacing > 0 ? spacing / T : 0) : vmax;
       nvx[i] = ex * v; nvy[i] = ey * v;
     }
+    this.agentSteps += steps;
   }
 
-  /** Stages 6 and 7: move, keep bodies off walls, then exits, link entries and line crossings. */
-  private apply(): void {
-    const dt = this.dt, lines = this.scenario.measurements?.lines ?? [];
-    for (let i = 0; i < this.agents; i++) {
-      if (this.state[i] !== AgentState.Walking) { if (this.state[i] !== AgentState.Transit) { this.vx[i] = 0; this.vy[i] = 0; } continue; }
-      const f = this.floor[i]!, g = this.nav.grids[f]!, ox = this.x[i]!, oy = this.y[i]!, r = this.radius[i]!;
-      let vx = this.nvx[i]!, vy = this.nvy[i]!;
+  /**
+   * Stage 6: move, keep bodies off walls. Each agent reads only its own state and the grid, so it runs in
+   * cell order like stage 5 (cache-friendly); it records the portal under each moved agent for stage 7.
+   */
+  private move(): void {
+    const dt = this.dt, grids = this.nav.grids, { order, state, floor, radius, nvx, nvy, x, y, vx: cvx, vy: cvy, px, py, walked, hit } = this;
+    for (let o = 0, agents = this.agents, slots = this.slots; o < slots; o++) {
+      const i = order[o]!;
+      if (i >= agents) continue;
+      hit[i] = -1;
+      if (state[i] !== AgentState.Walking) { if (state[i] !== AgentState.Transit) { cvx[i] = 0; cvy[i] = 0; } continue; }
+      const g = grids[floor[i]!]!, ox = x[i]!, oy = y[i]!, r = radius[i]!;
+      let vx = nvx[i]!, vy = nvy[i]!;
       let qx = ox + vx * dt, qy = oy + vy * dt;
       const wd = g.sampleWallDist(qx, qy);
       if (wd < r && wd < g.sampleWallDist(ox, oy)) {
@@ -342,12 +407,25 @@ export class Simulation {
       }
       const cq = g.cellIndex(qx, qy);
       if (cq < 0 || g.kind[cq] === 0) { vx = 0; vy = 0; qx = ox; qy = oy; }
-      this.vx[i] = vx; this.vy[i] = vy; this.x[i] = qx; this.y[i] = qy;
-      this.walked[i]! += Math.hypot(qx - ox, qy - oy);
-      this.px[i] = ox; this.py[i] = oy;
-      for (let L = 0; L < lines.length; L++) {
+      cvx[i] = vx; cvy[i] = vy; x[i] = qx; y[i] = qy;
+      const mx = qx - ox, my = qy - oy;
+      walked[i]! += Math.sqrt(mx * mx + my * my);
+      px[i] = ox; py[i] = oy;
+      if (cq >= 0) hit[i] = g.portal[cq]!;
+    }
+  }
+
+  /** Stage 7, in agent index order (it changes shared state): line crossings, exits, link entries. */
+  private events(): void {
+    const dt = this.dt, lines = this.scenario.measurements?.lines;
+    const { state, floor, x, y, px, py, hit } = this;
+    for (let i = 0; i < this.agents; i++) {
+      if (state[i] !== AgentState.Walking) continue;
+      const f = floor[i]!, qx = x[i]!, qy = y[i]!;
+      if (lines) for (let L = 0; L < lines.length; L++) {
         const ln = lines[L]!;
-        if (this.nav.floorIndex.get(ln.floor) !== f) continue;
+        if (this.lineFloor[L] !== f) continue;
+        const ox = px[i]!, oy = py[i]!;
         const [[ax, ay], [bx, by]] = ln.segment;
         const s0 = orient(ax, ay, bx, by, ox, oy), s1 = orient(ax, ay, bx, by, qx, qy);
         if ((s0 > 0) === (s1 > 0) || s0 === s1) continue;
@@ -356,11 +434,11 @@ export class Simulation {
         const u = s0 / (s0 - s1);
         this.crossings.push({ line: L, agent: i, t: this.t + u * dt, dir: s0 > 0 ? 1 : -1 });
       }
-      const p = cq >= 0 ? g.portal[cq]! : -1;
+      const p = hit[i]!;
       if (p < 0) continue;
       const portal = this.nav.portals[f]![p]!;
       if (portal.kind === 'exit') {
-        this.state[i] = AgentState.Out; this.exitTime[i] = this.t + dt; this.exitUsed[i] = portal.exit; this.remaining--;
+        state[i] = AgentState.Out; this.exitTime[i] = this.t + dt; this.exitUsed[i] = portal.exit; this.remaining--;
         this.vx[i] = 0; this.vy[i] = 0;
       } else this.tryEnterLink(i, portal.link, portal.end === 'to', qx, qy);
     }
