@@ -1,6 +1,7 @@
 /**
  * MQTT source against a real mosquitto broker, through the built CLI (`twin record`), as a user
- * would run it: valid and malformed payloads, a flood, and a broker crash + restart mid-stream.
+ * would run it: valid and malformed payloads, a flood, and a broker crash + restart; then the
+ * project's own `twin testbed` publishing while the broker crashes mid-stream.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -8,6 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
+import { readMcapFile } from '../../main/recording/McapMessageReader.js';
 import { startBroker, type Broker } from '../helpers/mosquitto.js';
 import { repoRoot, twin, twinBin } from '../helpers/twinCli.js';
 
@@ -69,7 +71,13 @@ describe('MQTT source → twin record (real mosquitto)', () => {
     await p.pub('testbed/count/2F-atrium', { zone: '2F-atrium', t: T0, count: 37 });
     await p.pub('testbed/scan/tag-0042', { device: 'tag-0042', t: T0, rssi: { 'b-001': -71, 'b-017': -80 } });
     await p.pub('testbed/position/tag-0042', { id: 'tag-0042', t: T0, floor: '1F', x: 10.2, y: 4.9, accuracy: 1.8 });
-    // Malformed: 7 rejects.
+    // An entity kind the app has no special drawing for is still an entity (spec: any non-empty kind).
+    await p.pub('testbed/state/forklift/fl-1', { id: 'fl-1', kind: 'forklift', t: T0, x: 3, y: 4 });
+    // Malformed: 11 rejects.
+    await p.pub('testbed/state/robot/robot-03', '{"id": "robot-03", "kind": "robot", "t": 1764061200000, "x": NaN, "y": 1}');
+    await p.pub('testbed/state/robot/robot-03', { id: 'robot-03', kind: 42, t: T0, x: 1, y: 1 });
+    await p.pub('testbed/state/robot/robot-03', { id: 'robot-03', kind: '', t: T0, x: 1, y: 1 });
+    await p.pub('testbed/scan/tag-0043', { device: 'tag-0043', t: T0, rssi: { 'b-001': 20 } });
     await p.pub('testbed/state/robot/robot-03', '{"id": "robot-03", "kind": "robot", "t": ');
     await p.pub('testbed/state/robot/robot-03', { id: 'robot-03', kind: 'robot', t: T0, x: 'twelve', y: 1 });
     await p.pub('testbed/state/robot/robot-03', { id: 'robot-03', kind: 'robot', t: T0, x: 'NaN', y: 1 });
@@ -103,7 +111,7 @@ describe('MQTT source → twin record (real mosquitto)', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
     child.kill('SIGINT');
     expect(await exited).toBe(0);
-    expect(stderr).toMatch(/accepted 5008, rejected 7/);
+    expect(stderr).toMatch(/accepted 5009, rejected 11/);
 
     const r = twin(['inspect', out, '--json']);
     expect(r.code, r.stderr).toBe(0);
@@ -112,20 +120,95 @@ describe('MQTT source → twin record (real mosquitto)', () => {
     const ch = Object.fromEntries(s.channels.map((c: { topic: string; messages: number }) => [c.topic, c.messages]));
     expect(ch['/state/robot']).toBe(1 + 2 + 5000 + 1);
     expect(ch['/state/bus']).toBe(1);
+    expect(ch['/state/forklift']).toBe(1);
     expect(ch['/count']).toBe(1);
     expect(ch['/scan']).toBe(1);
     expect(ch['/position']).toBe(1);
-    expect(ch['/rejected']).toBe(7);
-    expect(s.rejected).toBe(7);
+    expect(ch['/rejected']).toBe(11);
+    expect(s.rejected).toBe(11);
     expect(s.rejectReasons).toEqual({
-      'invalid JSON': 1,
+      'invalid JSON': 2,
+      'invalid state: kind': 2,
+      'invalid scan: rssi.b-001': 1,
       'invalid state: x': 2,
       'invalid state: time out of range': 2,
       'unknown topic': 1,
       'invalid count: count': 1,
     });
-    expect(s.entities).toEqual({ bus: 1, robot: 2 + 50 + 1 });
+    expect(s.entities).toEqual({ bus: 1, forklift: 1, robot: 2 + 50 + 1 });
     // The connection loss was alerted and recorded.
     expect(ch['/alert']).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('twin testbed → mosquitto → twin record, broker crash mid-stream', () => {
+  it('reconnects by itself and records every record it received, before and after the crash', async () => {
+    const broker = await startBroker();
+    const out = join(mkdtempSync(join(tmpdir(), 'twin-mqtt-tb-')), 'stream.mcap');
+    const procs: ChildProcess[] = [];
+    const run = (args: string[]) => {
+      const c = spawn(process.execPath, [twinBin, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+      let err = '';
+      c.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+      procs.push(c);
+      return { child: c, err: () => err, exited: new Promise<number | null>((r) => c.once('exit', (code) => r(code))) };
+    };
+    try {
+      const rec = run(['record', '--source', `${broker.url}/site`, '--out', out]);
+      await waitFor(rec.err, /: live/, 20_000);
+      // A small testbed at real time: 8 units, 40 tags (scans ~1 Hz), counts and sensors.
+      const tb = run(['testbed', '--to', `${broker.url}/site`, '--robots', '8', '--tags', '40', '--beacon-count', '60', '--seed', '3']);
+      await waitFor(tb.err, /publishing to/, 20_000);
+      await new Promise((r) => setTimeout(r, 3000));
+
+      // Crash the broker while the testbed is publishing, and bring it back.
+      const mark = rec.err().length;
+      await broker.kill();
+      await waitFor(rec.err, /reconnecting/, 15_000, mark);
+      await new Promise((r) => setTimeout(r, 1000));
+      await broker.restart();
+      const restartedAt = Date.now();
+      await waitFor(rec.err, /: live/, 30_000, mark);
+      // The stream resumes (the testbed's own client reconnects too): keep it going a while.
+      await new Promise((r) => setTimeout(r, 4000));
+
+      tb.child.kill('SIGINT');
+      expect(await tb.exited).toBe(0);
+      await new Promise((r) => setTimeout(r, 500));
+      rec.child.kill('SIGINT');
+      expect(await rec.exited).toBe(0);
+
+      const summary = /accepted (\d+), rejected (\d+), duplicates (\d+)/.exec(rec.err());
+      expect(summary, rec.err()).not.toBeNull();
+      const [accepted, rejected, duplicates] = summary!.slice(1).map(Number) as [number, number, number];
+      // The project's own publisher produces nothing the edge rejects.
+      expect(rejected).toBe(0);
+      expect(accepted).toBeGreaterThan(100);
+
+      // Everything the recorder's source accepted is in the file (duplicates are dropped by design).
+      const times: number[] = [];
+      let records = 0;
+      let truncated = true;
+      for await (const ev of readMcapFile(out)) {
+        if (ev.type === 'end') truncated = ev.truncated;
+        if (ev.type !== 'message') continue;
+        const topic = ev.message.channel.topic;
+        if (topic === '/alert' || topic === '/rejected' || topic === '/snapshot') continue;
+        records++;
+        if (topic.startsWith('/state/')) times.push(Number(ev.message.logTime / 1_000_000n));
+      }
+      expect(truncated).toBe(false);
+      expect(records).toBe(accepted - duplicates);
+      // Records arrived both before the crash and after the restart.
+      expect(times.some((t) => t < restartedAt - 1000)).toBe(true);
+      expect(times.some((t) => t > restartedAt + 1000)).toBe(true);
+      // The loss of the connection was alerted and recorded.
+      const r = twin(['inspect', out, '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).alerts).toBeGreaterThanOrEqual(1);
+    } finally {
+      for (const c of procs) if (c.exitCode === null) c.kill('SIGKILL');
+      await broker.stop();
+    }
   });
 });
