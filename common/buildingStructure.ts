@@ -100,6 +100,23 @@ export interface Georeference {
   lon: number;
   /** Degrees clockwise from the building frame's +y axis to true north (IfcGeometricRepresentationContext.TrueNorth). */
   trueNorth: number;
+  /** IFC4 IfcMapConversion of the model context to a projected CRS, when the file has one. */
+  mapConversion?: MapConversion;
+}
+
+/** IfcMapConversion (IFC4): model frame → map grid coordinates of `crs`. */
+export interface MapConversion {
+  /** IfcProjectedCRS (IfcCoordinateReferenceSystem) Name, e.g. "EPSG:6677". */
+  crs: string;
+  /** Map coordinates of the model origin, in the CRS's map unit (normally metres). */
+  eastings: number;
+  northings: number;
+  orthogonalHeight: number;
+  /** The model x axis in map grid coordinates (not necessarily unit length); (1, 0) when absent. */
+  xAxisAbscissa: number;
+  xAxisOrdinate: number;
+  /** Map units per model unit; 1 when absent. */
+  scale: number;
 }
 
 export interface BuildingStructure {

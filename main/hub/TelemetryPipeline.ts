@@ -8,20 +8,32 @@
  *  - Testbed extras, when the source exposes them: `layout` gives the walkable map for
  *    positioning and space areas for the crowding alert; `robotZones()` the allowed spaces of each
  *    robot for the outside-zone alert.
+ *  - The session model's structure (`structure` option, or `setStructure` when extraction ends
+ *    after the source started), for sources without a layout (MQTT, NGSI-LD, replay): its spaces
+ *    are the crowding zones (main/hub/structureZoneAreas), its walkable map constrains
+ *    positioning, it gives a beacon registry when neither `beacons` nor the source has one
+ *    (main/sources/placeBeaconsOnStructure), and its georeference turns WGS84 lat/lon records
+ *    into building x/y before the hub (main/sources/georeferenceRecords). Applying it later loses
+ *    nothing: records already received stay as they were; the next ones use it.
  *  - Privacy: device ids are pseudonymised (main/privacy/Pseudonymiser) before the hub, unless
  *    `pseudonymise: false`.
  *  - The recorder gets every accepted record and every alert; `stop()` records what the source
  *    flushes on stop, then closes the file properly.
  */
+import type { BuildingStructure } from '../../common/buildingStructure.js';
 import type { BeaconRegistry, TelemetryRecord } from '../../common/records.js';
 import type { TestbedLayout } from '../../common/testbedLayout.js';
 import type { Source, SourceListener, SourceStatus } from '../../common/source.js';
 import { PositioningService } from '../../workers/positioning/PositioningService.js';
-import { walkableFromLayout } from '../../workers/positioning/walkableFromLayout.js';
+import { walkableFromLayout, type LayoutWalkable } from '../../workers/positioning/walkableFromLayout.js';
+import { walkableFromStructure } from '../../workers/positioning/walkableFromStructure.js';
+import { georeferenceRecords, recordFrameOf, type RecordFrame } from '../sources/georeferenceRecords.js';
+import { placeBeaconsOnStructure } from '../sources/placeBeaconsOnStructure.js';
 import { Pseudonymiser } from '../privacy/Pseudonymiser.js';
 import { McapRecorder, type RecorderStatus, type RecorderTarget } from '../recording/McapRecorder.js';
 import { AlertEngine, polygonArea, type AllowedZone } from './AlertEngine.js';
 import { Hub } from './Hub.js';
+import { structureZoneAreas } from './structureZoneAreas.js';
 
 export interface PipelineSettings {
   staleAfterSeconds: number;
@@ -35,6 +47,8 @@ export interface TelemetryPipelineOptions {
   record: RecorderTarget | null;
   beacons?: BeaconRegistry | null;
   model?: { name: string; hash: string } | null;
+  /** The model's structure when already known (see `setStructure`). */
+  structure?: BuildingStructure | null;
   settings: PipelineSettings;
   /**
    * Pseudonymise device ids (scans, positions, people) before the hub sees them, so nothing
@@ -71,6 +85,12 @@ export class TelemetryPipeline {
   private state: PipelineState = 'created';
   private readonly disposers: (() => void)[] = [];
   private cutoffT: number | undefined;
+  private structure: BuildingStructure | null;
+  private recordFrame: RecordFrame | null;
+  private registry: BeaconRegistry | null = null;
+  /** What the positioner was built from ("registry origin|walkable origin"), to rebuild only on change. */
+  private positionerKey = '';
+  private zonesFromModel = false;
 
   constructor(private readonly options: TelemetryPipelineOptions) {
     this.source = options.source;
@@ -80,6 +100,8 @@ export class TelemetryPipeline {
       staleAfterSeconds: s.staleAfterSeconds,
       alerts: new AlertEngine({ batteryLowThreshold: s.batteryLowThreshold, densityPerM2: s.densityAlertPerM2 }),
     });
+    this.structure = options.structure ?? null;
+    this.recordFrame = this.structure ? recordFrameOf(this.structure) : null;
   }
 
   /** Opens the recording and starts the source. */
@@ -101,6 +123,7 @@ export class TelemetryPipeline {
         let records = batch;
         const cut = this.cutoffT;
         if (cut !== undefined) records = batch.filter((r) => r.kind === 'rejected' || r.record.t <= cut);
+        if (this.recordFrame) records = georeferenceRecords(records, this.recordFrame);
         this.hub.ingest(this.privacy ? this.privacy.applyBatch(records) : records, Date.now());
       },
       onStatus: (status) => {
@@ -109,7 +132,22 @@ export class TelemetryPipeline {
       },
     };
     await this.source.start(listener);
-    this.configureFromSource();
+    this.configure();
+  }
+
+  /**
+   * The model's structure became known (or changed): crowding zones, positioning map, model
+   * beacons and georeference follow it from the next record on. Nothing received is dropped.
+   */
+  setStructure(structure: BuildingStructure | null): void {
+    this.structure = structure;
+    this.recordFrame = structure ? recordFrameOf(structure) : null;
+    if (this.state === 'running') this.configure();
+  }
+
+  /** The beacon registry positioning uses (option, source, or placed on the model), or null. */
+  beacons(): BeaconRegistry | null {
+    return this.registry;
   }
 
   /** Stops the source (delivering what it still holds), runs a last tick, closes the recording. */
@@ -144,14 +182,34 @@ export class TelemetryPipeline {
     return this.recorder?.status() ?? null;
   }
 
-  private configureFromSource(): void {
+  private configure(): void {
     const src = this.source as object;
     const layout = hasLayout(src) ? src.layout : null;
-    const registry = this.options.beacons ?? (hasBeacons(src) ? src.beacons() : null);
-    if (registry && registry.beacons.length > 0) {
-      this.positioner = new PositioningService(registry, layout ? { walkable: walkableFromLayout(layout) } : {});
+    // A source with its own layout (testbed) is its own truth; the model serves the others.
+    const structure = layout ? null : this.structure;
+    const given = this.options.beacons ?? (hasBeacons(src) ? src.beacons() : null);
+    let registry: BeaconRegistry | null = null;
+    let origin = '';
+    if (given && given.beacons.length > 0) [registry, origin] = [given, this.options.beacons ? 'option' : 'source'];
+    else if (structure) [registry, origin] = [placeBeaconsOnStructure(structure), 'model'];
+    let walkable: LayoutWalkable | undefined;
+    if (layout) [walkable, origin] = [walkableFromLayout(layout), `${origin}|layout`];
+    else if (structure) [walkable, origin] = [walkableFromStructure(structure), `${origin}|model`];
+    this.registry = registry && registry.beacons.length > 0 ? registry : null;
+    if (!this.registry && this.positioner) {
+      // The model that gave the beacons went away (another model opened).
+      this.positioner.dispose();
+      this.positioner = null;
+      this.positionerKey = '';
+      this.hub.setPositioner(null);
+    }
+    if (this.registry && origin !== this.positionerKey) {
+      this.positioner?.dispose();
+      this.positioner = new PositioningService(this.registry, walkable ? { walkable } : {});
+      this.positionerKey = origin;
       this.hub.setPositioner(this.positioner);
-      this.options.log?.('info', `telemetry: positioning on, ${registry.beacons.length} beacons`);
+      const where = origin.startsWith('model') ? ' placed on the model' : '';
+      this.options.log?.('info', `telemetry: positioning on, ${this.registry.beacons.length} beacons${where}${walkable ? `, walkable map of ${walkable.floors.length} floors` : ''}`);
     }
     if (layout) {
       const areas = new Map<string, number>();
@@ -171,6 +229,13 @@ export class TelemetryPipeline {
         }
         this.hub.alerts.config.zones = zones;
       }
+    } else if (structure) {
+      this.zonesFromModel = true;
+      this.hub.alerts.config.zoneAreas = structureZoneAreas(structure);
+      this.options.log?.('info', `telemetry: crowding zones from the model, ${structure.spaces.length} spaces${this.recordFrame ? ', WGS84 records placed with its georeference' : ''}`);
+    } else if (this.zonesFromModel) {
+      this.zonesFromModel = false; // the model went away: its spaces are no zones any more
+      this.hub.alerts.config.zoneAreas = new Map();
     }
   }
 }

@@ -50,8 +50,15 @@ export async function sha256File(path: string): Promise<string> {
 export class ModelService {
   private path: string | null = null;
   private info: ModelInfo | null = null;
+  private readonly listeners = new Set<(info: ModelInfo, path: string) => void>();
 
   constructor(private readonly uploadsDir: string) {}
+
+  /** Called after every successful `open`/`openUpload` (the structure service extracts the new model). */
+  onOpen(listener: (info: ModelInfo, path: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 
   current(): ModelInfo | null {
     return this.info;
@@ -66,8 +73,10 @@ export class ModelService {
     const { bytes } = checkIfcFile(path);
     const hash = await sha256File(path);
     this.path = path;
-    this.info = { name: basename(path), hash, bytes, url: `api/model?h=${hash.slice(0, 16)}` };
-    return this.info;
+    const info: ModelInfo = { name: basename(path), hash, bytes, url: `api/model?h=${hash.slice(0, 16)}` };
+    this.info = info;
+    for (const l of this.listeners) l(info, path);
+    return info;
   }
 
   /** Stores an uploaded (dropped) file in the user-data models folder and opens it. */

@@ -9,12 +9,17 @@
  * and source status as `source.status` (on change, and once a second for the health counts).
  *
  * `source.connect` replaces the running pipeline (the old recording file is closed properly).
+ *
+ * The model's structure (ModelStructureService) goes to every pipeline: when it is ready at
+ * connect time, at once; when it becomes ready later (or another model opens), the running
+ * pipeline is told (`setStructure`) without a restart, so nothing received is lost.
  */
 import { z } from 'zod';
 import type { SessionInfo } from '../../common/api.js';
 import type { BeaconRegistry } from '../../common/records.js';
 import type { SourceStatus } from '../../common/source.js';
 import type { ApiServer } from '../host/ApiServer.js';
+import type { ModelStructureService } from './ModelStructureService.js';
 import { TelemetryPipeline, type PipelineSettings } from '../hub/TelemetryPipeline.js';
 import { createSource, SourceUriError } from '../sources/sourceUri.js';
 import { liveFramePasses } from '../replay/LiveFrameGate.js';
@@ -32,6 +37,8 @@ export interface TelemetryServiceOptions {
   /** Folder for rotating recordings, or null to not record. */
   recordDir: string | null;
   beacons?: BeaconRegistry | null;
+  /** The session model's structure (crowding zones, positioning map and beacons, georeference). */
+  structure?: ModelStructureService;
   /** Called when the source changed (so the session info is re-broadcast). */
   onSessionChange?: () => void;
 }
@@ -54,6 +61,11 @@ export class TelemetryService implements WorkbenchService {
     }, STATUS_MS);
     this.frameTimer.unref?.();
     this.statusTimer.unref?.();
+    if (options.structure) {
+      this.disposers.push(
+        options.structure.onChange((info) => this.pipeline?.setStructure(info.status === 'ready' ? info.structure : null)),
+      );
+    }
   }
 
   /** Starts (or replaces) the source. A bad URI throws SourceUriError. */
@@ -103,6 +115,7 @@ export class TelemetryService implements WorkbenchService {
       record: this.options.recordDir && !uri.startsWith('file:') ? { dir: this.options.recordDir } : null,
       beacons: this.options.beacons ?? null,
       model: this.options.model(),
+      structure: this.options.structure?.current() ?? null,
       settings: this.options.settings(),
       onStatus: (s) => api.broadcast('source.status', s),
       log,

@@ -10,8 +10,10 @@ import { ApiServer } from '../host/ApiServer.js';
 import { appPaths, sampleModelPath, type AppPaths } from './AppPaths.js';
 import { Logger } from './Logger.js';
 import { ModelService } from './ModelService.js';
+import { ModelStructureService, type StructureExtractor } from './ModelStructureService.js';
 import { SettingsStore } from './SettingsStore.js';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 
 export interface WorkbenchOptions {
   mode: 'web' | 'electron';
@@ -21,6 +23,8 @@ export interface WorkbenchOptions {
   model?: string;
   /** Mirror warnings and errors (e.g. to stderr). */
   echo?: (line: string) => void;
+  /** How model structures are extracted (tests); default: a worker thread (dist/workers/structure.js). */
+  extractStructure?: StructureExtractor;
 }
 
 /** Something that lives as long as the session and contributes to what the page sees. */
@@ -38,6 +42,8 @@ export class Workbench {
   readonly logger: Logger;
   readonly settings: SettingsStore;
   readonly models: ModelService;
+  /** The current model's walkable structure, extracted off the main thread and cached by content hash. */
+  readonly structure: ModelStructureService;
   readonly api: ApiServer;
   private readonly services: WorkbenchService[] = [];
 
@@ -47,6 +53,9 @@ export class Workbench {
     this.settings = new SettingsStore(this.paths.settingsFile, this.logger.log);
     this.models = new ModelService(this.paths.models);
     this.api = new ApiServer(this.logger.log);
+    this.structure = new ModelStructureService({ cacheDir: join(this.paths.cache, 'structure'), log: this.logger.log, extract: options.extractStructure });
+    this.models.onOpen((info, path) => this.structure.load({ hash: info.hash, path }));
+    this.structure.onChange((info) => this.api.broadcast('model.structure', info));
     this.registerApi();
   }
 
@@ -90,6 +99,7 @@ export class Workbench {
         this.logger.log('error', `dispose: ${(e as Error).message}`);
       }
     }
+    this.structure.dispose();
     this.api.closeAll();
   }
 
@@ -97,6 +107,7 @@ export class Workbench {
     const api = this.api;
     api.handle('session.info', empty, () => this.sessionInfo());
     api.handle('model.current', empty, () => this.models.current());
+    api.handle('model.structure', empty, () => this.structure.get());
     api.handle('model.openPath', z.object({ path: z.string().min(1).max(4096) }), async ({ path }) => {
       const info = await this.models.open(path);
       this.settings.addRecent('recentModels', path);

@@ -34,6 +34,7 @@ export async function startTelemetry(workbench: Workbench, options: TelemetryOpt
     },
     recordDir: options.recordDir,
     beacons,
+    structure: workbench.structure,
     onSessionChange: () => workbench.publishSession(),
   });
   workbench.logger.log('info', `telemetry: source ${options.source}, recording ${options.recordDir ?? 'off'}`);

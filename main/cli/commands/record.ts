@@ -1,16 +1,22 @@
 /**
- * `twin record --source URI --out FILE.mcap [--duration SECONDS] [--beacons FILE.json]`
+ * `twin record --source URI --out FILE.mcap [--duration SECONDS] [--beacons FILE.json] [--model FILE.ifc]`
  * Records a source to MCAP until the duration ends or SIGINT/SIGTERM (spec/cli.md).
+ * `--model` gives the pipeline the model's structure (ModelStructureService: worker thread,
+ * cached by content hash in user data) before the source starts.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { BuildingStructure } from '../../../common/buildingStructure.js';
 import { BeaconRegistrySchema, describeZodError, type BeaconRegistry } from '../../../common/records.js';
 import { DEFAULT_SETTINGS } from '../../../common/api.js';
 import { TelemetryPipeline } from '../../hub/TelemetryPipeline.js';
 import { createSource, SourceUriError } from '../../sources/sourceUri.js';
+import { appPaths } from '../../services/AppPaths.js';
+import { checkIfcFile, ModelFileError, sha256File } from '../../services/ModelService.js';
+import { ModelStructureService } from '../../services/ModelStructureService.js';
 import { numberFlag, parseFlags, progress, UsageError, type CliCommand } from '../command.js';
 
-const HELP = `Usage: twin record --source URI --out FILE.mcap [--duration SECONDS] [--beacons FILE.json]
+const HELP = `Usage: twin record --source URI --out FILE.mcap [--duration SECONDS] [--beacons FILE.json] [--model FILE.ifc]
 
 Records a telemetry source to an MCAP file (channels of spec/telemetry.md: /state/KIND, /scan,
 /position, /count, /alert, /rejected) until --duration ends or you press Ctrl+C. Input that fails
@@ -23,11 +29,37 @@ Options:
   --duration S      seconds to record; for a source with a speed (testbed:?speed=60) these are the
                     source's own seconds, so --duration 3600 records one simulated hour
   --beacons FILE    beacon registry (spec/telemetry.md): scans are turned into /position records
+  --model FILE      the building (IFC): its spaces are the crowding-alert zones, its walkable map
+                    constrains positions, its georeference turns lat/lon into x/y, and without
+                    --beacons (or a source registry) beacons are placed on it (~1 per 80 m²)
 
 Examples:
   twin record --source 'testbed:?speed=60&seed=7' --out day.mcap --duration 3600
   twin record --source mqtt://127.0.0.1:1883/testbed --out live.mcap
+  twin record --source mqtt://127.0.0.1:1883/site --model house.ifc --out live.mcap
 `;
+
+/** The structure of `--model FILE` (cached in user data); UsageError naming the file when it cannot be read. */
+async function readModelStructure(path: string, log: (line: string) => void): Promise<{ structure: BuildingStructure; name: string; hash: string }> {
+  let hash: string;
+  try {
+    checkIfcFile(path);
+    hash = await sha256File(path);
+  } catch (e) {
+    if (e instanceof ModelFileError) throw new UsageError(`twin record: --model ${e.message}`);
+    throw e;
+  }
+  const service = new ModelStructureService({ cacheDir: join(appPaths().cache, 'structure'), log: (_level, m) => log(m) });
+  try {
+    service.load({ hash, path });
+    const structure = await service.ready();
+    const info = service.get();
+    if (!structure) throw new UsageError(`twin record: --model ${path}: ${info?.status === 'failed' ? info.error : 'no structure'}`);
+    return { structure, name: basename(path), hash };
+  } finally {
+    service.dispose();
+  }
+}
 
 /** Reads and validates a beacon registry file; UsageError naming the file and field otherwise. */
 export function readBeaconRegistry(command: string, path: string): BeaconRegistry {
@@ -58,6 +90,7 @@ export const recordCommand: CliCommand = {
       out: { type: 'string' },
       duration: { type: 'string' },
       beacons: { type: 'string' },
+      model: { type: 'string' },
     });
     if (positionals.length) throw new UsageError(`twin record: unexpected argument "${positionals[0]}" (see twin record --help)`);
     if (!values.source) throw new UsageError('twin record: --source URI is required (see twin record --help)');
@@ -66,6 +99,7 @@ export const recordCommand: CliCommand = {
     const out = resolve(values.out);
     if (!existsSync(dirname(out)) || !statSync(dirname(out)).isDirectory()) throw new UsageError(`twin record: --out ${values.out}: folder ${dirname(out)} does not exist`);
     const beacons = values.beacons !== undefined ? readBeaconRegistry('record', resolve(values.beacons)) : null;
+    const model = values.model !== undefined ? await readModelStructure(resolve(values.model), (m) => io.err(`twin record: ${m}\n`)) : null;
     let source;
     try {
       source = createSource(values.source);
@@ -78,6 +112,8 @@ export const recordCommand: CliCommand = {
       source,
       record: { file: out },
       beacons,
+      structure: model?.structure ?? null,
+      model: model ? { name: model.name, hash: model.hash } : null,
       settings: DEFAULT_SETTINGS,
       onStatus: (s) => {
         // One line per state change (sources re-send their status with fresh counts).

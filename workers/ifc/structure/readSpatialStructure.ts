@@ -8,12 +8,13 @@ import type { IfcAPI } from 'web-ifc';
 import {
   IFCBUILDINGSTOREY,
   IFCGEOMETRICREPRESENTATIONCONTEXT,
+  IFCMAPCONVERSION,
   IFCPROJECT,
   IFCRELAGGREGATES,
   IFCRELCONTAINEDINSPATIALSTRUCTURE,
   IFCSITE,
 } from 'web-ifc';
-import type { Georeference } from './BuildingStructure.js';
+import type { Georeference, MapConversion } from './BuildingStructure.js';
 import { ifcNumber, ifcRef, ifcRefs, ifcText } from './ifcValue.js';
 
 export interface SpatialStorey {
@@ -92,7 +93,35 @@ function readGeoreference(api: IfcAPI, modelID: number): Georeference | null {
     const r = ctx.TrueNorth?.DirectionRatios?.map(ifcNumber);
     if (r && r[0] != null && r[1] != null && (r[0] !== 0 || r[1] !== 0)) trueNorth = (Math.atan2(r[0], r[1]) * 180) / Math.PI;
   }
-  return { lat, lon, trueNorth: Math.round(trueNorth * 1e6) / 1e6 };
+  const georeference: Georeference = { lat, lon, trueNorth: Math.round(trueNorth * 1e6) / 1e6 };
+  const mapConversion = readMapConversion(api, modelID);
+  if (mapConversion) georeference.mapConversion = mapConversion;
+  return georeference;
+}
+
+/** The first IfcMapConversion (IFC4+; IFC2X3 has none) with its target CRS's name, or null. */
+function readMapConversion(api: IfcAPI, modelID: number): MapConversion | null {
+  let id: number | undefined;
+  try {
+    id = ids(api, modelID, IFCMAPCONVERSION)[0];
+  } catch {
+    return null; // the schema has no such entity
+  }
+  if (id === undefined) return null;
+  const line = api.GetLine(modelID, id, true) as Record<string, unknown>;
+  const eastings = ifcNumber(line.Eastings);
+  const northings = ifcNumber(line.Northings);
+  if (eastings === null || northings === null) return null;
+  const crs = line.TargetCRS as Record<string, unknown> | null | undefined;
+  return {
+    crs: (crs && ifcText(crs.Name)) ?? '',
+    eastings,
+    northings,
+    orthogonalHeight: ifcNumber(line.OrthogonalHeight) ?? 0,
+    xAxisAbscissa: ifcNumber(line.XAxisAbscissa) ?? 1,
+    xAxisOrdinate: ifcNumber(line.XAxisOrdinate) ?? 0,
+    scale: ifcNumber(line.Scale) ?? 1,
+  };
 }
 
 function readCounts(api: IfcAPI, modelID: number): Record<string, number> {

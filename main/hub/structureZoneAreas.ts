@@ -1,0 +1,41 @@
+/**
+ * Crowding-alert zones of any loaded IFC model: Count.zone name → the space's footprint area (m²).
+ *
+ * A people counter names its zone as people on site do, so each IfcSpace answers to several
+ * names: its GlobalId, its Name (often a room number) and LongName (the room's name), and those
+ * two prefixed with the storey name and "-" ("1F-Kitchen", the testbed's "2F-atrium" style).
+ * A name two spaces share is ambiguous and gets no area (no alert is better than a wrong one);
+ * the GlobalId always works.
+ *
+ * Storeys are zones too (name and GlobalId → walkable area): a counter at a floor's entrances, and
+ * every model without IfcSpaces (many exports have none), still gets a crowding alert. A space
+ * whose name equals a storey name keeps the name.
+ */
+import type { BuildingStructure } from '../../common/buildingStructure.js';
+
+export function structureZoneAreas(structure: BuildingStructure): Map<string, number> {
+  const storeyName = new Map(structure.storeys.map((s) => [s.index, s.name]));
+  const areas = new Map<string, number>();
+  const byName = new Map<string, number>();
+  for (const sp of structure.spaces) {
+    if (!(sp.area > 0)) continue;
+    if (sp.globalId) areas.set(sp.globalId, sp.area);
+    const storey = storeyName.get(sp.storey);
+    const names = new Set<string>();
+    for (const n of [sp.name, sp.longName]) {
+      if (!n) continue;
+      names.add(n);
+      if (storey) names.add(`${storey}-${n}`);
+    }
+    for (const n of names) byName.set(n, byName.has(n) ? -1 : sp.area);
+  }
+  for (const [name, a] of byName) if (a > 0 && !areas.has(name)) areas.set(name, a);
+  const storeyNames = new Map<string, number>();
+  for (const st of structure.storeys) {
+    if (!(st.walkableArea > 0)) continue;
+    if (st.globalId && !areas.has(st.globalId)) areas.set(st.globalId, st.walkableArea);
+    storeyNames.set(st.name, storeyNames.has(st.name) ? -1 : st.walkableArea);
+  }
+  for (const [name, a] of storeyNames) if (a > 0 && !areas.has(name) && !byName.has(name)) areas.set(name, a);
+  return areas;
+}
