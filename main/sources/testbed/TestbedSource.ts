@@ -18,6 +18,7 @@
  */
 import type { BeaconRegistry, TelemetryRecord } from '../../../common/records.js';
 import type { Source, SourceCapability, SourceListener, SourceState, SourceStatus } from '../../../common/source.js';
+import { polygonArea } from '../../../common/polygon.js';
 import type { TestbedLayout } from '../../../common/testbedLayout.js';
 import { registerSourceFactory } from '../sourceUri.js';
 import type { RobotZone } from './RobotFleet.js';
@@ -61,15 +62,31 @@ export class TestbedSource implements Source {
   /** Effective speed over the last status period (simulated s per real s). */
   private effective: number;
 
-  /** `uriOrOptions`: a `testbed:?…` URI (throws TestbedOptionsError naming the bad option) or parsed options. */
-  constructor(uriOrOptions: string | TestbedOptions) {
+  /** What adapting the simulation to a model's layout changed (tags or beacons capped to its floor area). */
+  readonly notes: string[] = [];
+
+  /**
+   * `uriOrOptions`: a `testbed:?…` URI (throws TestbedOptionsError naming the bad option) or parsed options.
+   * `extras.layout`: the building to run on (a loaded model's, see testbedLayoutForModel); it replaces
+   * the built-in layout and its `storeys`/`rooms` options, and caps people and beacons to its floor area
+   * (layoutCapacity: 2 000 people in a 200 m² house are neither believable nor cheap).
+   */
+  constructor(uriOrOptions: string | TestbedOptions, extras: { layout?: TestbedLayout | null } = {}) {
     this.options = typeof uriOrOptions === 'string' ? parseTestbedUri(uriOrOptions) : uriOrOptions;
     this.uri = typeof uriOrOptions === 'string' ? uriOrOptions : formatTestbedUri(uriOrOptions);
     const o = this.options;
     this.speed = o.speed;
     this.effective = o.speed;
+    let { tags, beacons } = o;
+    const layout = extras.layout ?? undefined;
+    if (layout) {
+      const cap = layoutCapacity(layout);
+      if (tags > cap.tags) { this.notes.push(`${layout.name}: ${tags} tags capped to ${cap.tags} (${PEOPLE_PER_M2} per m² of ${Math.round(cap.area)} m²)`); tags = cap.tags; }
+      if (beacons > cap.beacons) { this.notes.push(`${layout.name}: ${beacons} beacons capped to ${cap.beacons} (one per ${M2_PER_BEACON} m²)`); beacons = cap.beacons; }
+    }
     this.simulator = new TestbedSimulator({
-      robots: o.robots, buses: o.buses, tags: o.tags, beacons: o.beacons, seed: o.seed, start: o.start, storeys: o.storeys, rooms: o.rooms,
+      robots: o.robots, buses: o.buses, tags, beacons, seed: o.seed, start: o.start, storeys: o.storeys, rooms: o.rooms,
+      ...(layout ? { layout } : {}),
     });
   }
 
@@ -171,6 +188,22 @@ export class TestbedSource implements Source {
       }
     }
   }
+}
+
+/** People per m² of walkable floor at most on a model's layout (a busy office floor; the sample building stays under it). */
+export const PEOPLE_PER_M2 = 0.5;
+/** Walkable floor per beacon at least on a model's layout, m² (denser grids add cost, not accuracy). */
+export const M2_PER_BEACON = 6;
+
+/** The most tags and beacons a layout holds believably: by its walkable area (sum of space areas, m²). */
+export function layoutCapacity(layout: TestbedLayout): { area: number; tags: number; beacons: number } {
+  const area = layout.spaces.reduce((a, s) => a + polygonArea(s.polygon), 0);
+  return { area, tags: Math.max(10, Math.floor(area * PEOPLE_PER_M2)), beacons: Math.max(4 * layout.storeys.length, Math.ceil(area / M2_PER_BEACON)) };
+}
+
+/** A testbed source, on a model's layout when one is given (null/absent: the built-in layout). */
+export function createTestbedSource(uri: string, extras: { layout?: TestbedLayout | null } = {}): TestbedSource {
+  return new TestbedSource(uri, extras);
 }
 
 registerSourceFactory('testbed', (uri) => new TestbedSource(uri));
