@@ -9,5 +9,6 @@ import { peopleFeature } from './people/index.js';
 import { alertsFeature } from './alerts/index.js';
 import { replayFeature } from './replay/index.js';
 import { simulationFeature } from './simulation/index.js';
+import { structureFeature } from './structure/index.js';
 
-export const FEATURES: Feature[] = [modelFeature, entitiesFeature, peopleFeature, alertsFeature, replayFeature, simulationFeature];
+export const FEATURES: Feature[] = [modelFeature, structureFeature, entitiesFeature, peopleFeature, alertsFeature, replayFeature, simulationFeature];

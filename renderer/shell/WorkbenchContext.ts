@@ -10,7 +10,7 @@
  * the view boundary with `toThree` / `fromThree` (renderer/shell/buildingFrame.ts).
  */
 import type * as THREE from 'three';
-import type { Layer } from '@deck.gl/core';
+import type { Layer, PickingInfo } from '@deck.gl/core';
 import type { ApiClient } from '../api/ApiClient.js';
 import type { Disposable, Disposer } from '../../common/source.js';
 
@@ -38,6 +38,14 @@ export interface PlanView {
   requestRedraw(): void;
   /** Fit the view to a building-frame rectangle. */
   fitBounds(minX: number, minY: number, maxX: number, maxY: number): void;
+  /** The plan's host element (pointer tools listen on it). */
+  readonly dom: HTMLElement;
+  /** Building-frame [x, y] (m) under a client-pixel position; null before the first draw. */
+  unproject(clientX: number, clientY: number): [number, number] | null;
+  /** Hover text for a picked object of a pickable layer (first provider answering non-null wins). */
+  addTooltip(provider: (info: PickingInfo) => string | null): Disposer;
+  /** 'draw': a pointer tool owns clicks (crosshair cursor, no double-click zoom); 'navigate': default. */
+  setInteraction(mode: 'navigate' | 'draw'): void;
 }
 
 export type PanelSide = 'left' | 'right' | 'bottom';

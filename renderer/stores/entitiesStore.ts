@@ -8,10 +8,16 @@
  *
  * Per entity a short history ring (HISTORY samples of t, speed, battery, x, y; one sample per
  * new record time) feeds the inspector charts and the 3D/plan trails.
+ *
+ * Rows flagged ROW_GEO carry WGS84 lat/lon instead of x/y: with the loaded model's georeference
+ * (`georeference`, set by the entities feature from structureStore) they are converted to the
+ * building frame on arrival; without one they cannot be placed and are skipped.
  */
 import { createStore } from 'zustand/vanilla';
 import { decodeTelemetryFrame, frameString, NO_STRING, ROW_GEO, ROW_STALE, type TelemetryFrameView } from '../../common/telemetryFrame.js';
 import { ENTITY_STATES, type EntityStateName } from '../../common/records.js';
+import type { Georeference } from '../../common/buildingStructure.js';
+import { wgs84ToBuilding } from '../../common/georeference.js';
 
 /** History samples kept per entity (~2 min at 1 Hz). */
 export const HISTORY = 120;
@@ -230,6 +236,8 @@ export interface EntitiesState {
   filters: EntityFilters;
   /** Frames that failed to decode (should stay 0). */
   badFrames: number;
+  /** The loaded model's georeference: WGS84 rows are placed with it (null: they are skipped). */
+  georeference: Georeference | null;
 }
 
 export const entitiesStore = createStore<EntitiesState>(() => ({
@@ -242,6 +250,7 @@ export const entitiesStore = createStore<EntitiesState>(() => ({
   followId: null,
   filters: { search: '', kinds: [], states: [], floor: null },
   badFrames: 0,
+  georeference: null,
 }));
 
 /** Selects an entity by id (alerts, list, picking), or clears the selection. */
@@ -256,11 +265,12 @@ export function selectEntity(id: string | null): void {
  * (out of order) update nothing; a new record time appends one history sample. A full frame
  * also removes entities and people it does not carry; `sidecar.removed` removes by id.
  */
-export function applyFrameView(view: TelemetryFrameView, table: EntityTable, people: PeopleTable): void {
+export function applyFrameView(view: TelemetryFrameView, table: EntityTable, people: PeopleTable, geo: Georeference | null = null): void {
   const e = view.entities;
   const seen = view.full ? new Set<number>() : null;
   for (let i = 0; i < e.count; i++) {
-    if (e.flags[i]! & ROW_GEO) continue; // WGS84 rows need the model's georeference; not drawn here
+    const isGeo = (e.flags[i]! & ROW_GEO) !== 0;
+    if (isGeo && (!geo || !Number.isFinite(e.lat[i]!) || !Number.isFinite(e.lon[i]!))) continue; // WGS84 without a georeference: cannot be placed
     const id = frameString(view, e.id[i]!);
     if (id === undefined) continue;
     const s = table.slot(id, frameString(view, e.kind[i]!) ?? 'other');
@@ -275,7 +285,8 @@ export function applyFrameView(view: TelemetryFrameView, table: EntityTable, peo
     table.error[s] = frameString(view, e.error[i]!);
     const f = e.floor[i]!;
     table.floor[s] = f === NO_STRING ? -1 : table.floorOf(view.strings[f]!);
-    const x = e.x[i]!, y = e.y[i]!;
+    let x = e.x[i]!, y = e.y[i]!;
+    if (isGeo) [x, y] = wgs84ToBuilding(geo!, e.lat[i]!, e.lon[i]!);
     if (!Number.isNaN(x) && !Number.isNaN(y)) { table.x[s] = x; table.y[s] = y; }
     table.z[s] = Number.isNaN(e.z[i]!) ? 0 : e.z[i]!;
     table.heading[s] = Number.isNaN(e.heading[i]!) ? table.heading[s]! : e.heading[i]!;
@@ -293,7 +304,8 @@ export function applyFrameView(view: TelemetryFrameView, table: EntityTable, peo
   const p = view.positions;
   const seenPeople = view.full ? new Set<number>() : null;
   for (let i = 0; i < p.count; i++) {
-    if (p.flags[i]! & ROW_GEO) continue;
+    const pGeo = (p.flags[i]! & ROW_GEO) !== 0;
+    if (pGeo && (!geo || !Number.isFinite(p.lat[i]!) || !Number.isFinite(p.lon[i]!))) continue;
     const id = frameString(view, p.id[i]!);
     if (id === undefined) continue;
     const s = people.slot(id);
@@ -301,7 +313,9 @@ export function applyFrameView(view: TelemetryFrameView, table: EntityTable, peo
     people.flags[s] = p.flags[i]!;
     if (p.t[i]! < people.t[s]!) continue;
     people.t[s] = p.t[i]!;
-    people.x[s] = p.x[i]!; people.y[s] = p.y[i]!; people.accuracy[s] = p.accuracy[i]!;
+    if (pGeo) [people.x[s], people.y[s]] = wgs84ToBuilding(geo!, p.lat[i]!, p.lon[i]!);
+    else { people.x[s] = p.x[i]!; people.y[s] = p.y[i]!; }
+    people.accuracy[s] = p.accuracy[i]!;
     const f = p.floor[i]!;
     people.floor[s] = f === NO_STRING ? -1 : table.floorOf(view.strings[f]!);
   }
@@ -320,7 +334,7 @@ export function applyTelemetryFrame(buf: ArrayBuffer, offset: number): void {
     entitiesStore.setState({ badFrames: st.badFrames + 1 });
     return;
   }
-  applyFrameView(view, st.table, st.people);
+  applyFrameView(view, st.table, st.people, st.georeference);
   const patch: Partial<EntitiesState> = { version: st.version + 1, time: Number.isFinite(view.time) ? view.time : st.time };
   if (st.selectedId !== null && !st.table.slotOf.has(st.selectedId)) { patch.selectedId = null; patch.followId = null; }
   entitiesStore.setState(patch);

@@ -242,6 +242,10 @@ export class EntityMarkers3D {
 
   /** The entity slot under a ray, or -1. */
   pick(raycaster: THREE.Raycaster): number {
+    // InstancedMesh.raycast culls with a bounding sphere it computes ONCE and caches; markers move
+    // every frame (and the first hover may come before any instance exists), so a stale sphere
+    // made every hover miss. Recompute it over the current instances (O(instances), per hover).
+    for (const m of this.meshes) if (m.count > 0) m.computeBoundingSphere();
     const hits = raycaster.intersectObjects(this.meshes, false);
     for (const h of hits) {
       const k = this.meshes.indexOf(h.object as THREE.InstancedMesh);

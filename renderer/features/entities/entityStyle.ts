@@ -94,3 +94,15 @@ export function markerHeight(kind: number): number {
 }
 
 export const css = (rgb: readonly [number, number, number], a = 1) => `rgba(${rgb[0]},${rgb[1]},${rgb[2]},${a})`;
+
+/** The hover label of an entity: "id", then "type · condition or state · battery %". */
+export function entityHoverText(table: EntityTable, slot: number): { id: string; detail: string } {
+  const badge = badgeOf(table, slot);
+  const b = table.battery[slot]!;
+  const f = table.floor[slot]!;
+  const floor = f >= 0 ? ` · ${table.floors[f]}` : '';
+  return {
+    id: table.ids[slot] ?? '',
+    detail: `${table.type[slot] ?? table.kindName[slot]} · ${badge ? BADGE_LABELS[badge] : table.stateName(slot) ?? '—'}${Number.isNaN(b) ? '' : ` · ${Math.round(b * 100)}%`}${floor}`,
+  };
+}

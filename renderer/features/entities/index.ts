@@ -15,11 +15,12 @@ import type { Feature, WorkbenchContext } from '../../shell/WorkbenchContext.js'
 import { applyTelemetryFrame, entitiesStore, KIND_BUS, selectEntity } from '../../stores/entitiesStore.js';
 import { layoutStore, planStorey, type StoreyInfo } from '../../stores/layoutStore.js';
 import { modelStore } from '../../stores/modelStore.js';
+import { structureStore } from '../../stores/structureStore.js';
 import { EntityInspectorPanel } from './EntityInspectorPanel.js';
 import { EntityListPanel } from './EntityListPanel.js';
 import { EntityMarkers3D, type MarkerScene } from './EntityMarkers3D.js';
 import { EntityPlanLayers } from './EntityPlanLayers.js';
-import { BADGE_LABELS, badgeOf, floorElevation } from './entityStyle.js';
+import { badgeOf, entityHoverText, floorElevation } from './entityStyle.js';
 
 export const INSPECTOR_PANEL_ID = 'entities.inspector';
 
@@ -52,8 +53,8 @@ export const entitiesFeature: Feature = {
     let derived: StoreyInfo[] | null = null;
     const deriveStoreys = () => {
       const l = layoutStore.getState();
-      if (l.storeys.length > 0 && l.storeys !== derived) return;
-      if (derived && derived.length === table.floors.length) return;
+      if (l.storeys.length > 0 && l.storeys !== derived) return; // the model's storeys (structure feature)
+      if (derived && l.storeys === derived && derived.length === table.floors.length) return;
       const named = modelStore.getState().storeys;
       derived = table.floors
         .map((name, i) => ({ name, elevation: floorElevation(name, i, named) }))
@@ -81,6 +82,20 @@ export const entitiesFeature: Feature = {
     }));
     disposers.push(modelStore.subscribe((s, prev) => { if (s.storeys !== prev.storeys) sync(); }));
     disposers.push(ctx.plan.addLayers('entities', () => plan.layers()));
+    disposers.push(ctx.plan.addTooltip((info) => {
+      if (info.layer?.id !== 'entities') return null;
+      const slot = plan.slotAt(info.index);
+      if (slot < 0) return null;
+      const t = entityHoverText(table, slot);
+      return `${t.id}\n${t.detail}`;
+    }));
+    // WGS84 telemetry is placed with the loaded model's georeference (issue 5).
+    const syncGeo = () => {
+      const geo = structureStore.getState().structure?.georeference ?? null;
+      if (entitiesStore.getState().georeference !== geo) entitiesStore.setState({ georeference: geo });
+    };
+    syncGeo();
+    disposers.push(structureStore.subscribe(syncGeo));
 
     // 3D: glide, follow, hover label.
     const label = h('div.entity-hover-label', { 'data-testid': 'entity-hover-label', hidden: true });
@@ -134,9 +149,8 @@ export const entitiesFeature: Feature = {
       if (id !== entitiesStore.getState().hoveredId) entitiesStore.setState({ hoveredId: id });
       label.hidden = slot < 0;
       if (slot >= 0) {
-        const badge = badgeOf(table, slot);
-        const b = table.battery[slot]!;
-        label.replaceChildren(h('b', {}, id!), `${table.type[slot] ?? table.kindName[slot]} · ${badge ? BADGE_LABELS[badge] : table.stateName(slot) ?? '—'}${Number.isNaN(b) ? '' : ` · ${Math.round(b * 100)}%`}`);
+        const t = entityHoverText(table, slot);
+        label.replaceChildren(h('b', {}, t.id), t.detail);
         placeLabel(slot);
       }
       ctx.viewport.dom.style.cursor = slot >= 0 ? 'pointer' : '';

@@ -8,10 +8,12 @@
  * has figures even without geometry. Ids are never exposed: only aggregates leave this object.
  */
 import type { CountRecord } from '../../../common/records.js';
+import type { Georeference } from '../../../common/buildingStructure.js';
+import { wgs84ToBuilding } from '../../../common/georeference.js';
 import { decodeTelemetryFrame, frameString, ROW_GEO, type TelemetryFrameView } from '../../../common/telemetryFrame.js';
 import type { WalkableMap } from '../../../workers/positioning/WalkableGrid.js';
 import type { FlowGeometry, FlowLine, FlowZone } from '../../../workers/peopleflow/FlowGeometry.js';
-import { PeopleFlow, type DensityGrid, type LineFlow, type OccupancySeries, type ZoneOccupancy } from '../../../workers/peopleflow/PeopleFlow.js';
+import { PeopleFlow, type DensityGrid, type FlowSeries, type LineFlow, type OccupancySeries, type ZoneOccupancy } from '../../../workers/peopleflow/PeopleFlow.js';
 
 export interface PeopleGeometry {
   /** What the geometry came from, shown in the panel ("testbed layout", "model.ifc"). */
@@ -42,10 +44,16 @@ export class PeopleModel {
   private readonly userLines: FlowLine[] = [];
   private readonly counts = new Map<string, CountRecord>();
   private time = Number.NaN;
+  private georeference: Georeference | null = null;
 
   setGeometry(geometry: PeopleGeometry | null): void {
     this.geometry = geometry;
     this.rebuild();
+  }
+
+  /** WGS84 positions (ROW_GEO) are placed with this; without one they are skipped. */
+  setGeoreference(geo: Georeference | null): void {
+    this.georeference = geo;
   }
 
   geometryLabel(): string | null {
@@ -63,6 +71,44 @@ export class PeopleModel {
     this.rebuild();
   }
 
+  /** Replaces every user-drawn zone and line (a model's saved set); the aggregates restart. */
+  setUserShapes(zones: readonly Omit<FlowZone, 'kind'>[], lines: readonly Omit<FlowLine, 'kind'>[]): void {
+    this.userZones.splice(0, this.userZones.length, ...zones.map((z) => ({ ...z, kind: 'user' as const })));
+    this.userLines.splice(0, this.userLines.length, ...lines.map((l) => ({ ...l, kind: 'user' as const })));
+    this.rebuild();
+  }
+
+  /** Removes a user-drawn zone or line by id; false when there is none. The aggregates restart. */
+  removeUserShape(id: string): boolean {
+    const z = this.userZones.findIndex((x) => x.id === id);
+    if (z >= 0) this.userZones.splice(z, 1);
+    const l = this.userLines.findIndex((x) => x.id === id);
+    if (l >= 0) this.userLines.splice(l, 1);
+    if (z < 0 && l < 0) return false;
+    this.rebuild();
+    return true;
+  }
+
+  /** Renames a user-drawn zone or line (figures are kept: ids do not change). */
+  renameUserShape(id: string, name: string): boolean {
+    const shape = this.userZones.find((x) => x.id === id) ?? this.userLines.find((x) => x.id === id);
+    if (!shape) return false;
+    // PeopleFlow holds the same zone/line objects (it copies the arrays, not the shapes), so the
+    // new name shows in its figures without a rebuild that would restart them.
+    shape.name = name;
+    return true;
+  }
+
+  /** Crossings per minute and direction of a line (the last entry: the open minute); null without geometry. */
+  lineSeries(lineId: string): FlowSeries | null {
+    if (!this.flow) return null;
+    try {
+      return this.flow.flowSeries(lineId);
+    } catch {
+      return null;
+    }
+  }
+
   /** The user-drawn zones and lines (for drawing them on the plan). */
   userGeometry(): FlowGeometry {
     return { zones: this.userZones, lines: this.userLines };
@@ -78,11 +124,13 @@ export class PeopleModel {
     if (Number.isFinite(view.time) && !(view.time < this.time)) this.time = view.time;
     if (this.flow) {
       for (let i = 0; i < p.count; i++) {
-        if ((p.flags[i]! & ROW_GEO) !== 0) continue;
+        const geo = (p.flags[i]! & ROW_GEO) !== 0;
+        if (geo && !this.georeference) continue; // WGS84 without a georeference cannot be placed
         const floor = frameString(view, p.floor[i]!);
         const id = frameString(view, p.id[i]!);
-        const x = p.x[i]!;
-        const y = p.y[i]!;
+        let x = p.x[i]!;
+        let y = p.y[i]!;
+        if (geo) [x, y] = wgs84ToBuilding(this.georeference!, p.lat[i]!, p.lon[i]!);
         if (floor === undefined || id === undefined || !Number.isFinite(x) || !Number.isFinite(y)) continue;
         this.flow.observe(id, p.t[i]!, floor, x, y);
       }

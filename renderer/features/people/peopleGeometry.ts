@@ -3,7 +3,7 @@
  * simulator) or a loaded IFC's structure.
  */
 import type { TestbedLayout } from '../../../common/testbedLayout.js';
-import type { BuildingStructure } from '../../../workers/ifc/structure/BuildingStructure.js';
+import type { BuildingStructure } from '../../../common/buildingStructure.js';
 import { flowGeometryFromLayout } from '../../../workers/peopleflow/flowGeometryFromLayout.js';
 import { flowGeometryFromStructure } from '../../../workers/peopleflow/flowGeometryFromStructure.js';
 import { walkableFromLayout } from '../../../workers/positioning/walkableFromLayout.js';

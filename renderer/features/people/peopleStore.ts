@@ -14,6 +14,8 @@ export interface PeopleState {
   average: boolean;
   /** Zone whose occupancy the chart shows; null = all spaces together. */
   selectedZone: string | null;
+  /** Bumped when the user-drawn lines/zones change (added, renamed, deleted, another model's set). */
+  shapesVersion: number;
 }
 
-export const peopleStore = createStore<PeopleState>(() => ({ geometry: null, heatmap: true, average: false, selectedZone: null }));
+export const peopleStore = createStore<PeopleState>(() => ({ geometry: null, heatmap: true, average: false, selectedZone: null, shapesVersion: 0 }));

@@ -3,8 +3,12 @@
  * `flipY: false`, so north is up), one storey at a time. Features contribute layers through
  * providers; the shell draws the grid, origin axes and a scale bar underneath, so an empty plan
  * still reads as a plan. Redraws are coalesced to one per animation frame.
+ *
+ * Interaction hooks for features: hover tooltips on pickable layers (`addTooltip`), client pixel →
+ * building frame (`unproject`), and a 'draw' mode in which a pointer tool (e.g. the people
+ * feature's line/zone drawing) owns clicks: crosshair cursor, double-click does not zoom.
  */
-import { Deck, OrthographicView, type Layer, type OrthographicViewState } from '@deck.gl/core';
+import { Deck, OrthographicView, type Layer, type OrthographicViewState, type PickingInfo } from '@deck.gl/core';
 import type { Disposer } from '../../../common/source.js';
 import type { PlanView } from '../../shell/WorkbenchContext.js';
 import { h } from '../../shell/h.js';
@@ -16,6 +20,12 @@ interface PlanViewState {
   zoom: number;
 }
 
+/** deck.gl's tooltip div, styled like the 3D view's hover label. */
+const TOOLTIP_STYLE: Partial<CSSStyleDeclaration> = {
+  background: 'rgba(17,20,26,.88)', color: '#eef1f6', fontSize: '12px', padding: '3px 8px', borderRadius: '6px',
+  whiteSpace: 'pre', boxShadow: '0 2px 8px rgba(0,0,0,.3)', zIndex: '6',
+};
+
 const MIN_ZOOM = -4; // 1 px = 16 m
 const MAX_ZOOM = 8; // 256 px per metre
 
@@ -25,6 +35,8 @@ export class DeckPlanView implements PlanView {
   error: string | null = null;
   private deck: Deck<OrthographicView> | null = null;
   private readonly providers = new Map<string, () => Layer[]>();
+  private readonly tooltips = new Set<(info: PickingInfo) => string | null>();
+  private interaction: 'navigate' | 'draw' = 'navigate';
   private viewState: PlanViewState = { target: [0, 0, 0], zoom: 2 };
   private colors: PlanColors;
   private readonly scaleLine: HTMLElement;
@@ -46,7 +58,7 @@ export class DeckPlanView implements PlanView {
         parent: host as HTMLDivElement,
         views: new OrthographicView({ id: 'plan', flipY: false }),
         viewState: this.fullViewState(),
-        controller: { dragRotate: false, inertia: true },
+        controller: this.controller(),
         layers: [],
         useDevicePixels: true,
         onViewStateChange: ({ viewState }) => {
@@ -55,7 +67,8 @@ export class DeckPlanView implements PlanView {
           this.requestRedraw();
         },
         onError: (e) => this.fail(e.message),
-        getCursor: ({ isDragging, isHovering }) => (isDragging ? 'grabbing' : isHovering ? 'pointer' : 'grab'),
+        getCursor: ({ isDragging, isHovering }) => (this.interaction === 'draw' ? 'crosshair' : isDragging ? 'grabbing' : isHovering ? 'pointer' : 'grab'),
+        getTooltip: (info) => this.tooltip(info),
       });
     } catch (e) {
       this.fail((e as Error).message);
@@ -73,6 +86,27 @@ export class DeckPlanView implements PlanView {
       if (this.providers.get(id) === provider) this.providers.delete(id);
       this.requestRedraw();
     };
+  }
+
+  addTooltip(provider: (info: PickingInfo) => string | null): () => void {
+    this.tooltips.add(provider);
+    return () => void this.tooltips.delete(provider);
+  }
+
+  unproject(clientX: number, clientY: number): [number, number] | null {
+    if (!this.deck) return null;
+    const rect = this.dom.getBoundingClientRect();
+    const vp = this.deck.getViewports()[0];
+    if (!vp) return null;
+    const p = vp.unproject([clientX - rect.left, clientY - rect.top]);
+    return Number.isFinite(p[0]) && Number.isFinite(p[1]) ? [p[0]!, p[1]!] : null;
+  }
+
+  setInteraction(mode: 'navigate' | 'draw'): void {
+    if (mode === this.interaction) return;
+    this.interaction = mode;
+    this.deck?.setProps({ controller: this.controller() });
+    this.requestRedraw();
   }
 
   requestRedraw(): void {
@@ -105,6 +139,23 @@ export class DeckPlanView implements PlanView {
     this.providers.clear();
     this.deck?.finalize();
     this.deck = null;
+  }
+
+  private controller() {
+    return { dragRotate: false, inertia: true, doubleClickZoom: this.interaction === 'navigate' };
+  }
+
+  private tooltip(info: PickingInfo): { text: string; style: Partial<CSSStyleDeclaration> } | null {
+    if (!info.picked || this.interaction === 'draw') return null;
+    for (const provider of this.tooltips) {
+      try {
+        const text = provider(info);
+        if (text) return { text, style: TOOLTIP_STYLE };
+      } catch (e) {
+        console.error('PlanView: tooltip provider failed:', e);
+      }
+    }
+    return null;
   }
 
   private fullViewState(): OrthographicViewState {

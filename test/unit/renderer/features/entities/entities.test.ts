@@ -131,3 +131,28 @@ describe('entities list, plan and 3D', () => {
     markers.dispose();
   });
 });
+
+describe('entities with only lat/lon (ROW_GEO)', () => {
+  it('are placed in the building frame with the model’s georeference (incl. true north), and skipped without one', async () => {
+    const { buildingToWgs84 } = await import('../../../../../common/georeference.js');
+    const geo = { lat: 49.100435, lon: 8.436539, trueNorth: 50 };
+    const [lat, lon] = buildingToWgs84(geo, 12, -7);
+    const row: FrameEntity = { id: 'drone-1', kind: 'robot', t: T0, lat, lon, state: 'moving', stale: false };
+    const bytes = encodeTelemetryFrame({ time: T0, full: false, entities: [row], positions: [{ id: 'p-geo', t: T0, lat, lon, stale: false }], counts: [] });
+    const view = decodeTelemetryFrame(bytes.buffer as ArrayBuffer, bytes.byteOffset);
+    const table = new EntityTable(), people = new PeopleTable();
+    applyFrameView(view, table, people);
+    expect(table.count).toBe(0);
+    expect(people.count).toBe(0);
+    applyFrameView(view, table, people, geo);
+    const s = table.slotOf.get('drone-1')!;
+    expect(table.x[s]).toBeCloseTo(12, 2);
+    expect(table.y[s]).toBeCloseTo(-7, 2);
+    const p = people.slotOf.get('p-geo')!;
+    expect([people.x[p], people.y[p]].map((v) => Math.round(v! * 100) / 100)).toEqual([12, -7]);
+    // …and then drawn on the plan like any other entity.
+    const plan = new EntityPlanLayers(table, people, () => {});
+    plan.sync(null, -1);
+    expect(plan.drawn).toBe(1);
+  });
+});

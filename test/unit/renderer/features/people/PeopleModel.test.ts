@@ -69,3 +69,40 @@ describe('PeopleModel (telemetry frames → aggregates)', () => {
     expect(south[(0 * g.cols + 0) * 4 + 3]).toBe(0); // empty / outside: transparent
   });
 });
+
+describe('PeopleModel user-drawn lines and zones', () => {
+  it('counts crossings of a drawn line per direction per minute, keeps figures on rename, drops the line on delete', () => {
+    const m = new PeopleModel();
+    m.setGeometry(peopleGeometryFromLayout(buildTestbedLayout()));
+    m.setUserShapes([{ id: 'z', name: 'Zone 1', floor: '1F', polygon: [[29, 14], [31, 14], [31, 16], [29, 16]] }], [{ id: 'l', name: 'Line 1', floor: '1F', a: [20, 0], b: [20, 30] }]);
+    // a→b points north: walking east crosses from its right to its left? Right of north is east,
+    // so walking west (east → west) is forward.
+    m.ingestFrame(frame(T0, [pos('p1', T0, 21, 10), pos('p2', T0, 19, 12), pos('p3', T0, 30, 15)]));
+    m.ingestFrame(frame(T0 + 1000, [pos('p1', T0 + 1000, 19, 10), pos('p2', T0 + 1000, 21, 12)]));
+    expect(m.renameUserShape('l', 'Entrance')).toBe(true);
+    m.ingestFrame(frame(T0 + 2000, [pos('p1', T0 + 2000, 21, 10)]));
+    const series = m.lineSeries('l')!;
+    expect([series.forward.at(-1), series.backward.at(-1)]).toEqual([1, 2]);
+    const s = m.snapshot();
+    expect(s.flows.find((f) => f.id === 'l')).toMatchObject({ name: 'Entrance', kind: 'user', forward: 1, backward: 2 });
+    expect(s.occupancy.find((z) => z.id === 'z')!.count).toBe(1);
+    expect(m.removeUserShape('l')).toBe(true);
+    expect(m.removeUserShape('l')).toBe(false);
+    expect(m.snapshot().flows.some((f) => f.id === 'l')).toBe(false);
+    expect(m.userGeometry().zones.map((z) => z.name)).toEqual(['Zone 1']);
+  });
+
+  it('places WGS84 positions with the model’s georeference, and skips them without one', () => {
+    const geo = { lat: 49.1, lon: 8.4, trueNorth: 0 };
+    const m = new PeopleModel();
+    m.setGeometry(peopleGeometryFromLayout(buildTestbedLayout()));
+    // (13, 4) m from the reference point is inside 1F-S01.
+    const lat = geo.lat + 4 / 111_200, lon = geo.lon + 13 / (111_320 * Math.cos((geo.lat * Math.PI) / 180));
+    const geoPos: FramePosition = { id: 'g1', t: T0, floor: '1F', lat, lon, accuracy: 1, stale: false };
+    m.ingestFrame(frame(T0, [geoPos]));
+    expect(m.snapshot().present).toBe(0);
+    m.setGeoreference(geo);
+    m.ingestFrame(frame(T0 + 1000, [{ ...geoPos, t: T0 + 1000 }]));
+    expect(m.snapshot().occupancy.find((z) => z.id === '1F-S01')!.count).toBe(1);
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * The "Structure" panel: where the loaded model's walkable structure stands (extracting, ready,
+ * failed), the walkable-overlay toggle, and per storey the walkable area, spaces, doors, exits and
+ * stairs; the georeference when the model has one. Clicking a storey row shows it in the plan.
+ */
+import type { Disposable } from '../../../common/source.js';
+import { h } from '../../shell/h.js';
+import { layoutStore } from '../../stores/layoutStore.js';
+import { structureStore, type StructureState } from '../../stores/structureStore.js';
+import { structureStats } from './structureStats.js';
+
+function statusText(s: StructureState): string {
+  switch (s.status) {
+    case 'none': return 'No model loaded: open an IFC to see what people can walk on.';
+    case 'loading': return 'Asking the workbench for the model’s structure…';
+    case 'pending': return 'Extracting the walkable structure from the model…';
+    case 'ready': return `${s.structure!.schema} · ${s.structure!.storeys.length} storeys · ${s.structure!.elements} elements${s.ms !== null ? ` · ${(s.ms / 1000).toFixed(2)} s${s.cached ? ' (cache)' : ''}` : ''}`;
+    case 'failed': return `The structure could not be extracted: ${s.error ?? 'unknown error'}`;
+    case 'unavailable': return `No structure from this workbench (${s.error ?? 'no answer'}); storeys come from telemetry.`;
+    default: {
+      const never: never = s.status;
+      return String(never);
+    }
+  }
+}
+
+export function mountStructurePanel(el: HTMLElement): Disposable {
+  const status = h('div.structure-status', { 'data-testid': 'structure-status' });
+  const overlay = h('input', { type: 'checkbox', 'data-testid': 'structure-overlay-toggle' });
+  overlay.addEventListener('change', () => structureStore.setState({ overlay: overlay.checked }));
+  const table = h('table.structure-stats', { 'data-testid': 'structure-stats', style: 'width:100%;border-collapse:collapse;font-size:12px' });
+  const geo = h('div.structure-geo', { 'data-testid': 'structure-geo', style: 'font-size:12px;opacity:.8' });
+  const root = h(
+    'div.structure-panel',
+    { style: 'display:flex;flex-direction:column;gap:8px;padding:8px;overflow:auto;height:100%;box-sizing:border-box' },
+    status,
+    h('label', {}, overlay, ' Walkable overlay on the plan'),
+    table,
+    geo,
+  );
+  el.append(root);
+  const cell = (text: string, align = 'right') => h('td', { style: `padding:1px 4px;text-align:${align}` }, text);
+  const th = (text: string, align = 'right') => h('th', { style: `padding:1px 4px;text-align:${align}` }, text);
+  const render = () => {
+    const s = structureStore.getState();
+    status.textContent = statusText(s);
+    overlay.checked = s.overlay;
+    if (s.status !== 'ready' || !s.structure) {
+      table.replaceChildren();
+      geo.textContent = '';
+      return;
+    }
+    const stats = structureStats(s.structure);
+    const active = layoutStore.getState().activeStorey;
+    table.replaceChildren(
+      h('tr', {}, th('storey', 'left'), th('elev. m'), th('walkable m²'), th('spaces'), th('doors'), th('exits'), th('stairs')),
+      ...stats.storeys.map((st) => {
+        const tr = h('tr', { style: `cursor:pointer${st.index === active ? ';font-weight:600' : ''}`, title: `Show ${st.name} in the plan (walkable from ${st.walkableSource})`, 'data-storey': st.index },
+          cell(st.name, 'left'), cell(st.elevation.toFixed(2)), cell(st.walkableArea.toFixed(1)), cell(String(st.spaces)), cell(String(st.doors)), cell(String(st.exits)), cell(String(st.stairs)));
+        tr.addEventListener('click', () => layoutStore.setState({ activeStorey: st.index }));
+        return tr;
+      }),
+      h('tr', { style: 'border-top:1px solid rgba(140,150,165,.35)' },
+        cell('total', 'left'), cell(''), cell(stats.total.walkableArea.toFixed(1)), cell(String(stats.total.spaces)), cell(String(stats.total.doors)), cell(String(stats.total.exits)), cell(String(stats.total.stairs))),
+    );
+    const g = s.structure.georeference;
+    geo.textContent = g
+      ? `Georeference: ${g.lat.toFixed(6)}°, ${g.lon.toFixed(6)}° · true north ${g.trueNorth.toFixed(1)}° — WGS84 telemetry is placed with it.`
+      : 'No georeference in the model: telemetry with only lat/lon cannot be placed.';
+  };
+  render();
+  const unsubs = [structureStore.subscribe(render), layoutStore.subscribe((s, p) => { if (s.activeStorey !== p.activeStorey) render(); })];
+  return {
+    dispose() {
+      for (const u of unsubs) u();
+      root.remove();
+    },
+  };
+}
