@@ -94,6 +94,9 @@ export class LiveReview {
       try {
         pipeline.hub.onFrame((frame) => this.o.broadcastFrame(frame));
         await pipeline.start();
+        // The file being written has no summary yet: expected here, not damage to report.
+        const notices = source.recording!.notices;
+        for (let i = notices.length - 1; i >= 0; i--) if (notices[i]!.includes('file ends without a summary')) notices.splice(i, 1);
         gate.hold();
         this.timer = setInterval(() => pipeline.hub.tick(), FRAME_MS);
         this.timer.unref?.();
@@ -152,8 +155,7 @@ export class LiveReview {
       playback,
       now: s?.now ?? null,
       speed: s?.speed ?? 1,
-      // The file being written has no summary yet: that is expected here, not damage.
-      notices: (rec?.notices ?? []).filter((n) => !n.includes('file ends without a summary')),
+      notices: [...(rec?.notices ?? [])],
     };
   }
 

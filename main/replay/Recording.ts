@@ -213,9 +213,10 @@ export class Recording {
     const bucketS = Math.max(1, Math.ceil(seconds / Math.max(1, buckets)));
     const rate: number[] = [];
     const people: (number | null)[] = [];
+    // People at a bucket's end: the latest known value (counts arrive every few seconds).
+    let p: number | null = null;
     for (let b = 0; b * bucketS < seconds; b++) {
       let m = 0;
-      let p: number | null = null;
       for (let s = b * bucketS; s < Math.min(seconds, (b + 1) * bucketS); s++) {
         m += ps.messages[s] ?? 0;
         const v = ps.people[s];

@@ -22,6 +22,8 @@ import { MAX_SPEED, McapReplaySource, MIN_SPEED, replayPath } from './McapReplay
 import { Recording } from './Recording.js';
 
 const MAX_OPEN = 3;
+/** How long 'review.start' waits for the review to open before answering 'opening', ms. */
+const REVIEW_ANSWER_MS = 2000;
 const uri = z.string().regex(/^file:/, 'a file: URI').max(4096);
 const time = z.number().finite();
 const window = { from: time.optional(), to: time.optional() };
@@ -87,7 +89,15 @@ export class ReplayService implements WorkbenchService {
         await this.session().step(p.ms);
         return null;
       }),
-      api.handle('review.start', z.object({ windowMs: z.number().int().min(60_000).max(7 * 86_400_000).optional() }).strict(), (p) => this.review.start(p.windowMs)),
+      api.handle('review.start', z.object({ windowMs: z.number().int().min(60_000).max(7 * 86_400_000).optional() }).strict(), async (p) => {
+        // Opening an hour of a busy session takes a few seconds: answer 'opening' after
+        // REVIEW_ANSWER_MS (the 'review.status' event says when it is on); fast failures are errors.
+        const opening = this.review.start(p.windowMs);
+        const early = await Promise.race([opening, new Promise<null>((r) => setTimeout(() => r(null), REVIEW_ANSWER_MS))]);
+        if (early) return early;
+        opening.catch((e: Error) => api.broadcast('notice', { level: 'error', message: e.message }));
+        return this.review.status();
+      }),
       api.handle('review.stop', empty, () => this.review.stop()),
       api.handle('review.status', empty, () => this.review.status()),
       api.handle('review.seek', z.object({ t: time }).strict(), async (p) => {

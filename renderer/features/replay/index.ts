@@ -160,8 +160,27 @@ function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposab
   const off = ctx.api.on('source.status', (s) => {
     if (s.uri.startsWith('file:') && (!info || info.uri !== s.uri || info.state !== 'ready')) void refresh();
   });
+  // A live review (TimelineBar "Review") is the session's replay while it is on.
+  let reviewKey = '';
+  const offReview = ctx.api.on('review.status', (s) => {
+    // Refresh when a review opens or is extended (not on every playback tick).
+    const key = s.state === 'on' ? `on ${s.range?.start} ${s.range?.end}` : s.state;
+    if (key === reviewKey) return;
+    reviewKey = key;
+    if (s.state === 'on') void refresh();
+    else if (s.state === 'off') {
+      info = null;
+      status.textContent = 'Back to live. Review the last hour from the timeline, or open a recording.';
+      drawStrip();
+    }
+  });
   void refresh();
-  return { dispose: () => off() };
+  return {
+    dispose: () => {
+      off();
+      offReview();
+    },
+  };
 }
 
 export const replayFeature: Feature = {

@@ -102,6 +102,10 @@ describe.each([
     expect(Math.max(...tl.people.map((p) => p ?? 0))).toBe(30);
     expect(Math.round(tl.rate.reduce((a, b) => a + b, 0) * (tl.bucketMs / 1000))).toBeGreaterThanOrEqual(records.length);
     expect(tl.alerts.length).toBe(records.filter((r) => r.kind === 'alert' && r.record.active).length);
+    // 1 s buckets while counts come every 10 s: the people line holds its value, no gaps to zero.
+    const fine = rec.timeline(1000)!;
+    expect(fine.bucketMs).toBe(1000);
+    expect(fine.people.slice(fine.people.findIndex((p) => p !== null)).every((p) => p !== null && p > 0)).toBe(true);
   });
 });
 
