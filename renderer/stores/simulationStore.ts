@@ -19,6 +19,10 @@ export type PremovementProfile = 'scenario' | 'none' | 'uniform10-60' | 'rimea10
 /** Free-speed profile: Weidmann normal 1.34 ± 0.26 m/s, slow 0.8 ± 0.2 m/s, or as in the scenario. */
 export type SpeedProfile = 'scenario' | 'weidmann' | 'slow';
 
+/** Playback speeds offered (simulated s per wall-clock s). */
+export const PLAYBACK_SPEEDS = [0.5, 1, 2, 4, 10] as const;
+export type PlaybackSpeed = (typeof PLAYBACK_SPEEDS)[number];
+
 export interface SimOptions {
   runs: number;
   seed: number;
@@ -43,8 +47,8 @@ export interface SimulationState {
   progress: { fraction: number; simTime: number; evacuated: number } | null;
   runError: string | null;
   output: SimRunOutput | null;
-  /** Playback cursor, s, and whether it advances. */
-  playback: { time: number; playing: boolean };
+  /** Playback cursor, s, whether it advances, and how many simulated seconds pass per wall-clock second. */
+  playback: { time: number; playing: boolean; speed: PlaybackSpeed };
 }
 
 export type SimulationAction =
@@ -58,7 +62,8 @@ export type SimulationAction =
   | { type: 'runFinished'; output: SimRunOutput }
   | { type: 'runFailed'; message: string; cancelled: boolean }
   | { type: 'seek'; time: number }
-  | { type: 'setPlaying'; playing: boolean };
+  | { type: 'setPlaying'; playing: boolean }
+  | { type: 'setPlaybackSpeed'; speed: number };
 
 export const initialSimulationState: SimulationState = {
   scenario: null,
@@ -70,7 +75,7 @@ export const initialSimulationState: SimulationState = {
   progress: null,
   runError: null,
   output: null,
-  playback: { time: 0, playing: false },
+  playback: { time: 0, playing: false, speed: 4 },
 };
 
 /** Length of the playback track, s. */
@@ -101,7 +106,7 @@ export function reduceSimulation(s: SimulationState, a: SimulationAction): Simul
       return { ...s, progress: { fraction: a.fraction, simTime: a.simTime, evacuated: a.evacuated } };
     case 'runFinished':
       if (s.status !== 'running') throw new Error(`simulationStore: results arrived in state ${s.status}`);
-      return { ...s, status: 'done', progress: null, output: a.output, playback: { time: 0, playing: false } };
+      return { ...s, status: 'done', progress: null, output: a.output, playback: { ...s.playback, time: 0, playing: false } };
     case 'runFailed':
       if (s.status !== 'running') throw new Error(`simulationStore: run failure in state ${s.status}`);
       return { ...s, status: a.cancelled ? 'cancelled' : 'failed', progress: null, runError: a.message };
@@ -109,7 +114,12 @@ export function reduceSimulation(s: SimulationState, a: SimulationAction): Simul
       return { ...s, playback: { ...s.playback, time: Math.min(Math.max(0, a.time), playbackDuration(s)) } };
     case 'setPlaying':
       if (a.playing && !s.output) return s;
-      return { ...s, playback: { time: a.playing && s.playback.time >= playbackDuration(s) ? 0 : s.playback.time, playing: a.playing } };
+      return { ...s, playback: { ...s.playback, time: a.playing && s.playback.time >= playbackDuration(s) ? 0 : s.playback.time, playing: a.playing } };
+    case 'setPlaybackSpeed': {
+      const speed = PLAYBACK_SPEEDS.find((v) => v === a.speed);
+      if (speed === undefined) throw new Error(`simulationStore: playback speed ${a.speed} is not one of ${PLAYBACK_SPEEDS.join(', ')}`);
+      return { ...s, playback: { ...s.playback, speed } };
+    }
     default:
       return assertNever(a);
   }

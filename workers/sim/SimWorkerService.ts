@@ -46,6 +46,18 @@ export interface PlaybackTrack {
   x: Float32Array;
   y: Float32Array;
   floor: Uint8Array;
+  /** The robots (scenario.obstaclesMoving) at the same instants: frame f, robot k at index f·robots.count + k. */
+  robots: RobotTrack;
+}
+
+/** Robot positions of a playback track (same frames as the people; robots are never NaN). */
+export interface RobotTrack {
+  count: number;
+  /** Body radius per robot, m. */
+  radius: Float32Array;
+  x: Float32Array;
+  y: Float32Array;
+  floor: Uint8Array;
 }
 
 /** Maximum density over time per DENSITY_CELL cell of one floor (persons/m²), row-major from (minX, minY). */
@@ -85,6 +97,10 @@ class TrackRecorder {
   private xs: number[] = [];
   private ys: number[] = [];
   private fl: number[] = [];
+  private rxs: number[] = [];
+  private rys: number[] = [];
+  private rfl: number[] = [];
+  private robotRadius = new Float32Array(0);
   private frames = 0;
   readonly grids: MaxDensityGrid[];
   private readonly counts: Uint16Array[];
@@ -114,11 +130,14 @@ class TrackRecorder {
       const d = n / (g.cellSize * g.cellSize);
       if (d > g.density[k]!) g.density[k] = d;
     }
+    if (this.frames === 0) this.robotRadius = Float32Array.from(sim.radius.subarray(this.agents, sim.slots));
+    for (let i = this.agents; i < sim.slots; i++) { this.rxs.push(sim.x[i]!); this.rys.push(sim.y[i]!); this.rfl.push(sim.floor[i]!); }
     this.frames++;
   }
 
   track(): PlaybackTrack {
-    return { interval: TRACK_INTERVAL, frames: this.frames, agents: this.agents, x: Float32Array.from(this.xs), y: Float32Array.from(this.ys), floor: Uint8Array.from(this.fl) };
+    const robots: RobotTrack = { count: this.robotRadius.length, radius: this.robotRadius, x: Float32Array.from(this.rxs), y: Float32Array.from(this.rys), floor: Uint8Array.from(this.rfl) };
+    return { interval: TRACK_INTERVAL, frames: this.frames, agents: this.agents, x: Float32Array.from(this.xs), y: Float32Array.from(this.ys), floor: Uint8Array.from(this.fl), robots };
   }
 }
 
@@ -192,7 +211,7 @@ export class SimWorkerService {
       const rec = recorder ?? new TrackRecorder(scenario, 0);
       const track = rec.track(), maxDensity = rec.grids;
       const out: SimRunOutput = { results: first, track, maxDensity };
-      return Comlink.transfer(out, [track.x.buffer, track.y.buffer, track.floor.buffer, ...maxDensity.map((g) => g.density.buffer)]);
+      return Comlink.transfer(out, [track.x.buffer, track.y.buffer, track.floor.buffer, track.robots.x.buffer, track.robots.y.buffer, track.robots.floor.buffer, ...maxDensity.map((g) => g.density.buffer)]);
     } finally {
       this.abort = null;
       if (this.state === 'running') this.state = 'idle';

@@ -27,7 +27,7 @@ results JSON to standard output or --out. Progress goes to standard error.
 Options:
   --runs N              Monte-Carlo runs (default 1); run i uses seed + i
   --seed S              seed of run 0 (default: the scenario's seed, else 1)
-  --workers K           worker threads for --runs (default: min(runs, cores))
+  --workers K           compute threads for --runs, this one included (default: min(runs, cores))
   --out FILE            write the results JSON to FILE
   --record FILE.mcap    trajectories of run 0 as MCAP (/position at 2 Hz, /sim/summary)
   --occupants N         IFC input: total occupants spread over the spaces by area
@@ -65,27 +65,51 @@ async function loadScenario(file: string, flags: { occupants?: string; density?:
   return parseScenario(text);
 }
 
-/** Runs seeds on K worker threads; results in seed order. */
-async function runPool(scenario: Scenario, seeds: number[], workers: number, signal: AbortSignal, onDone: (n: number) => void): Promise<SimulationResults[]> {
+/** Per-agent parts dropped from every run but run 0 (the document keeps run 0's detail and all runs' summaries). */
+function summaryOnly(r: SimulationResults): SimulationResults {
+  r.agents = []; r.lines = {}; r.areas = {}; delete r.trajectories;
+  return r;
+}
+
+/**
+ * Runs every seed on K compute threads: this thread (which always takes run 0, so that it can record and
+ * report per-step progress, and reuses the map it already built) plus K − 1 worker threads
+ * (dist/workers/sim.js, started at once so that their start-up and map build overlap run 0;
+ * a worker builds the map once per batch). Each thread
+ * pulls the next seed from one queue when it finishes, so short and long runs balance. With K = 1 no
+ * thread is started at all. Results come back in seed order.
+ */
+async function runPool(scenario: Scenario, seeds: number[], workers: number, signal: AbortSignal,
+  runHere: (seed: number, index: number) => Promise<SimulationResults>, onDone: (n: number) => void): Promise<SimulationResults[]> {
   const threadFile = join(dirname(fileURLToPath(import.meta.url)), '..', 'workers', 'sim.js');
-  if (!existsSync(threadFile)) throw new Error(`twin simulate: ${threadFile} missing; run npm run build`);
+  const threads = Math.max(0, Math.min(workers, seeds.length) - 1);
+  if (threads > 0 && !existsSync(threadFile)) throw new Error(`twin simulate: ${threadFile} missing; run npm run build`);
   const out: SimulationResults[] = new Array(seeds.length);
   let next = 0, done = 0;
-  const pool = Array.from({ length: workers }, () => new Worker(threadFile));
+  const local = async () => {
+    while (next < seeds.length && !signal.aborted) {
+      const i = next++;
+      const r = await runHere(seeds[i]!, i);
+      out[i] = i === 0 ? r : summaryOnly(r); onDone(++done);
+    }
+  };
+  const pool = Array.from({ length: threads }, () => new Worker(threadFile));
+  const remote = (w: Worker) => new Promise<void>((resolve, reject) => {
+    const feed = () => {
+      if (signal.aborted || next >= seeds.length) { resolve(); return; }
+      const i = next++;
+      w.once('message', (m: { ok: true; results: SimulationResults } | { ok: false; error: string; path: string | null }) => {
+        if (!m.ok) { reject(m.path !== null ? new ScenarioError(m.path, m.error.replace(/^[^:]*: /, '')) : new Error(m.error)); return; }
+        out[i] = m.results; onDone(++done); feed();
+      });
+      w.postMessage({ scenario, seed: seeds[i], full: i === 0 });
+    };
+    w.once('error', reject);
+    feed();
+  });
   try {
-    await Promise.all(pool.map((w) => new Promise<void>((resolve, reject) => {
-      const feed = () => {
-        if (signal.aborted || next >= seeds.length) { resolve(); return; }
-        const i = next++;
-        w.once('message', (m: { ok: true; results: SimulationResults } | { ok: false; error: string; path: string | null }) => {
-          if (!m.ok) { reject(m.path !== null ? new ScenarioError(m.path, m.error.replace(/^[^:]*: /, '')) : new Error(m.error)); return; }
-          out[i] = m.results; onDone(++done); feed();
-        });
-        w.postMessage({ scenario, seed: seeds[i], full: i === 0 });
-      };
-      w.once('error', reject);
-      feed();
-    })));
+    // local() takes run 0 synchronously before any worker is fed.
+    await Promise.all([local(), ...pool.map(remote)]);
   } finally {
     await Promise.all(pool.map((w) => w.terminate()));
   }
@@ -118,22 +142,19 @@ export const simulateCommand: CliCommand = {
     const seed = values.seed !== undefined ? numberFlag('simulate', 'seed', values.seed, 1, { integer: true }) : scenario.seed ?? 1;
     const report = progress(io, 'simulate');
     const recorder = values.record ? new TrajectoryRecorder() : null;
-    let first: SimulationResults;
+    const seeds = Array.from({ length: runs }, (_, i) => seed + i);
+    let all: SimulationResults[];
     try {
-      first = await runScenarioAsync(scenario, {
-        seed, nav, signal: io.signal,
+      all = await runPool(scenario, seeds, workers, io.signal, (s, i) => runScenarioAsync(scenario, {
+        seed: s, nav, signal: io.signal,
         onProgress: runs === 1 ? (f, ev, total) => report(Math.max(f, total ? ev / total : 0), `${ev}/${total} out`) : undefined,
-        onPositions: recorder ? (sim) => recorder.capture(sim) : undefined,
-      });
+        onPositions: recorder && i === 0 ? (sim) => recorder.capture(sim) : undefined,
+      }), (n) => { if (runs > 1) report(n / runs, `run ${n}/${runs}`); });
     } catch (e) {
       if (e instanceof ScenarioError) throw new UsageError(`twin simulate: ${file}: ${e.message}`);
       throw e;
     }
-    const all = [first];
-    if (runs > 1 && !io.signal.aborted) {
-      const seeds = Array.from({ length: runs - 1 }, (_, i) => seed + i + 1);
-      all.push(...(await runPool(scenario, seeds, Math.min(workers, seeds.length), io.signal, (n) => report((n + 1) / runs, `run ${n + 1}/${runs}`))));
-    }
+    const first = all[0]!;
     first.runs = all.map((r) => ({ seed: r.seed, evacuationTime: r.evacuationTime, agentsEvacuated: r.agentsEvacuated }));
     first.summary = summarizeRuns(all.map((r) => r.evacuationTime));
     const wall = (performance.now() - started) / 1000, steps = all.reduce((s, r) => s + r.performance.agentSteps, 0);

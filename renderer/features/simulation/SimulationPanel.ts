@@ -7,7 +7,7 @@
  */
 import type { Disposable } from '../../../common/source.js';
 import { h } from '../../shell/h.js';
-import { dispatchSimulation, playbackDuration, simulationStore, type PremovementProfile, type SimulationState, type SpeedProfile } from '../../stores/simulationStore.js';
+import { dispatchSimulation, PLAYBACK_SPEEDS, playbackDuration, simulationStore, type PremovementProfile, type SimulationState, type SpeedProfile } from '../../stores/simulationStore.js';
 import { evacuationCurveSvg, histogramSvg } from './resultCharts.js';
 
 export interface SimulationController {
@@ -80,13 +80,16 @@ export function mountSimulationPanel(el: HTMLElement, ctl: SimulationController)
     dispatchSimulation({ type: 'setPlaying', playing: false });
     dispatchSimulation({ type: 'seek', time });
   });
+  const playSpeed = h('select', { 'data-testid': 'sim-playback-speed', title: 'Playback speed (simulated seconds per second)' },
+    ...PLAYBACK_SPEEDS.map((v) => h('option', { value: String(v) }, `${v}×`)));
+  playSpeed.addEventListener('change', () => dispatchSimulation({ type: 'setPlaybackSpeed', speed: Number(playSpeed.value) }));
   const exportBtn = h('button', { type: 'button', 'data-testid': 'sim-export' }, 'Export results JSON');
   const saveBtn = h('button', { type: 'button', 'data-testid': 'sim-save' }, 'Save scenario');
   exportBtn.addEventListener('click', () => ctl.exportResults());
   saveBtn.addEventListener('click', () => ctl.saveScenario());
   const density = h('input', { type: 'checkbox', checked: true, 'data-testid': 'sim-density-toggle' });
   density.addEventListener('change', () => ctl.showDensity(density.checked));
-  const playback = h('div', { style: 'display:flex;flex-direction:column;gap:4px' }, row(play, slider, clock), h('label', {}, density, ' Max-density map on the plan'));
+  const playback = h('div', { style: 'display:flex;flex-direction:column;gap:4px' }, row(play, playSpeed, slider, clock), h('label', {}, density, ' Max-density map on the plan'));
 
   const section = (title: string, ...c: Node[]) => h('fieldset', { style: 'border:1px solid rgba(127,127,127,0.35);padding:6px;display:flex;flex-direction:column;gap:6px' }, h('legend', {}, title), ...c);
   const root = h('div.sim-panel', { 'data-testid': 'sim-panel', style: 'display:flex;flex-direction:column;gap:8px;padding:8px;overflow:auto;height:100%;box-sizing:border-box;font-size:12px' },
@@ -133,6 +136,7 @@ export function mountSimulationPanel(el: HTMLElement, ctl: SimulationController)
     slider.value = String(s.playback.time);
     play.textContent = s.playback.playing ? 'Pause' : 'Play';
     play.disabled = !s.output;
+    playSpeed.value = String(s.playback.speed);
     clock.textContent = `${s.playback.time.toFixed(1)} / ${dur.toFixed(0)} s`;
   };
 

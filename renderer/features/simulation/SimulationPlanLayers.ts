@@ -1,13 +1,14 @@
 /**
  * Plan-view layers of a simulation result: the max-density map (BitmapLayer, one DENSITY_CELL (2 m) cell per
  * pixel in Fruin level-of-service colours, empty cells transparent) and the playback agents
- * (ScatterplotLayer fed with a binary position attribute, no per-agent objects).
+ * (ScatterplotLayer fed with a binary position attribute, no per-agent objects) and the robots (a second
+ * ScatterplotLayer, orange, at their body radius).
  */
 import { BitmapLayer, ScatterplotLayer } from '@deck.gl/layers';
 import type { Layer } from '@deck.gl/core';
 import type { MaxDensityGrid, SimRunOutput } from '../../../workers/sim/SimWorkerService.js';
 import { fruinColor } from './fruinColor.js';
-import { playbackFrame } from './PlaybackFrame.js';
+import { playbackFrame, robotFrame } from './PlaybackFrame.js';
 
 function densityCanvas(g: MaxDensityGrid): HTMLCanvasElement {
   const canvas = document.createElement('canvas');
@@ -30,6 +31,7 @@ export class SimulationPlanLayers {
   private output: SimRunOutput | null = null;
   private canvases: HTMLCanvasElement[] = [];
   private positions = new Float32Array(0);
+  private robotPositions = new Float32Array(0);
   private version = 0;
   showDensity = true;
 
@@ -37,6 +39,7 @@ export class SimulationPlanLayers {
     this.output = output;
     this.canvases = output ? output.maxDensity.map(densityCanvas) : [];
     this.positions = new Float32Array((output?.track.agents ?? 0) * 2);
+    this.robotPositions = new Float32Array((output?.track.robots.count ?? 0) * 2);
     this.version++;
   }
 
@@ -69,6 +72,23 @@ export class SimulationPlanLayers {
       updateTriggers: { getPosition: t },
       pickable: false,
     }));
+    const robots = out.track.robots;
+    if (robots.count > 0) {
+      robotFrame(out.track, t, floor, this.robotPositions);
+      layers.push(new ScatterplotLayer({
+        id: 'sim-playback-robots',
+        data: { length: robots.count, attributes: { getPosition: { value: this.robotPositions, size: 2 } } },
+        getFillColor: [255, 122, 0, 250],
+        getLineColor: [90, 40, 0, 255],
+        stroked: true,
+        lineWidthMinPixels: 1,
+        radiusUnits: 'meters',
+        getRadius: (_: unknown, { index }: { index: number }) => robots.radius[index] ?? 0.4,
+        radiusMinPixels: 4,
+        updateTriggers: { getPosition: t, getRadius: this.version },
+        pickable: false,
+      }));
+    }
     return layers;
   }
 

@@ -4,8 +4,9 @@
  * (workers/sim/sim.worker.ts) with progress and cancel, shows the results, and plays the first
  * run back on the plan view (agents + max-density map in Fruin colours) and in 3D (points).
  *
- * Playback runs on its own clock (requestAnimationFrame, PLAYBACK_SPEED × real time), independent
- * of the live timeline. Scenario floors map to plan storeys by name (toScenario names floors after
+ * Playback runs on its own clock (requestAnimationFrame, the chosen playback speed × real time, 0.5–10×),
+ * independent of the live timeline. Robots (moving obstacles) play back with the people: orange on the
+ * plan and in 3D. Scenario floors map to plan storeys by name (toScenario names floors after
  * storeys); a scenario whose floors match no storey shows its first floor on the plan.
  */
 import { ScenarioError, parseScenario } from '../../../common/scenario.js';
@@ -19,9 +20,6 @@ import { PlaybackPoints3D } from './PlaybackPoints3D.js';
 import { SimulationPlanLayers } from './SimulationPlanLayers.js';
 import { mountSimulationPanel, type SimulationController } from './SimulationPanel.js';
 import { SimWorkerClient } from './SimWorkerClient.js';
-
-/** Playback advances this many simulated seconds per wall-clock second. */
-export const PLAYBACK_SPEED = 4;
 
 /** Page URL's `?token=` (web mode) added to a host path. */
 function withToken(path: string): URL {
@@ -89,7 +87,7 @@ class SimulationFeature implements SimulationController, Disposable {
   private readonly tick = (now: number): void => {
     const s = simulationStore.getState();
     if (!s.playback.playing) return;
-    const t = s.playback.time + ((now - this.lastTick) / 1000) * PLAYBACK_SPEED;
+    const t = s.playback.time + ((now - this.lastTick) / 1000) * s.playback.speed;
     this.lastTick = now;
     dispatchSimulation({ type: 'seek', time: t });
     if (t >= playbackDuration(s)) { dispatchSimulation({ type: 'setPlaying', playing: false }); return; }

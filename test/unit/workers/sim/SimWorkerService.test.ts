@@ -40,6 +40,22 @@ describe('SimWorkerService', () => {
     expect(Math.max(...g.density)).toBeGreaterThanOrEqual(1);
   });
 
+  it('records the robots in the playback track: same frames, moving along their route', async () => {
+    const svc = new SimWorkerService('unused/');
+    const sc = room(5);
+    sc.obstaclesMoving = [{ id: 'r1', floor: 'F0', radius: 0.4, speed: 1, route: [[6, 1], [9, 1]], loop: false }];
+    const { track } = await svc.run(JSON.stringify(sc), { runs: 1, seed: 1 });
+    expect(track.robots.count).toBe(1);
+    expect(track.robots.radius[0]).toBeCloseTo(0.4, 6);
+    expect(track.robots.x.length).toBe(track.frames);
+    expect(track.robots.x[0]).toBe(6);
+    // 1 m/s, frames every 0.5 s: 7 m at t = 1 s (the engine moves robots at the start of a step: one dt behind)
+    expect(Math.abs(track.robots.x[2]! - 7)).toBeLessThanOrEqual(0.05 + 1e-6);
+    expect(track.robots.x[track.frames - 1]).toBe(9); // stops at the end of a non-looping route
+    expect(Array.from(track.robots.y.subarray(0, track.frames)).every((y) => y === 1)).toBe(true);
+    expect(track.robots.floor.every((f) => f === 0)).toBe(true);
+  });
+
   it('runs N Monte-Carlo runs sequentially and summarises them', async () => {
     const svc = new SimWorkerService('unused/');
     const out = await svc.run(JSON.stringify(room(10)), { runs: 3, seed: 1 });

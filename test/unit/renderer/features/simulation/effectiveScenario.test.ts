@@ -2,7 +2,9 @@ import { describe, it, expect } from 'vitest';
 import type { Scenario } from '../../../../../common/scenario.js';
 import { effectiveScenario, PREMOVEMENT, SPEED } from '../../../../../renderer/features/simulation/effectiveScenario.js';
 import { fruinColor } from '../../../../../renderer/features/simulation/fruinColor.js';
-import { playbackFrame } from '../../../../../renderer/features/simulation/PlaybackFrame.js';
+import { playbackFrame, robotFrame } from '../../../../../renderer/features/simulation/PlaybackFrame.js';
+
+const noRobots = { count: 0, radius: new Float32Array(0), x: new Float32Array(0), y: new Float32Array(0), floor: new Uint8Array(0) };
 import { initialSimulationState } from '../../../../../renderer/stores/simulationStore.js';
 import { runScenario } from '../../../../../workers/sim/runScenario.js';
 
@@ -44,11 +46,24 @@ describe('fruinColor', () => {
 
 describe('playbackFrame', () => {
   it('interpolates between samples and hides agents gone or on another floor', () => {
-    const track = { interval: 0.5, frames: 2, agents: 3, x: Float32Array.of(0, 5, 1, 2, NaN, 1), y: Float32Array.of(0, 5, 1, 4, NaN, 1), floor: Uint8Array.of(0, 0, 1, 0, 0, 1) };
+    const track = { interval: 0.5, frames: 2, agents: 3, x: Float32Array.of(0, 5, 1, 2, NaN, 1), y: Float32Array.of(0, 5, 1, 4, NaN, 1), floor: Uint8Array.of(0, 0, 1, 0, 0, 1), robots: noRobots };
     const out = new Float32Array(6);
     expect(playbackFrame(track, 0.25, 0, out)).toBe(2);
     expect([out[0], out[1]]).toEqual([1, 2]);
     expect([out[2], out[3]]).toEqual([5, 5]); // leaves at the next sample: stays where last seen
     expect(Number.isNaN(out[4]!)).toBe(true);
+  });
+
+  it('robotFrame interpolates the robots of the same frames, per floor', () => {
+    // two robots, two frames: robot 0 on floor 0 moves (2,2) → (4,2); robot 1 stays on floor 1
+    const robots = { count: 2, radius: Float32Array.of(0.4, 0.5), x: Float32Array.of(2, 9, 4, 9), y: Float32Array.of(2, 9, 2, 9), floor: Uint8Array.of(0, 1, 0, 1) };
+    const track = { interval: 0.5, frames: 2, agents: 1, x: Float32Array.of(1, 1), y: Float32Array.of(1, 1), floor: Uint8Array.of(0, 0), robots };
+    const out = new Float32Array(4);
+    expect(robotFrame(track, 0.25, 0, out)).toBe(1);
+    expect([out[0], out[1]]).toEqual([3, 2]);
+    expect(Number.isNaN(out[2]!)).toBe(true);
+    expect(robotFrame(track, 0.5, 1, out)).toBe(1);
+    expect([out[2], out[3]]).toEqual([9, 9]);
+    expect(robotFrame({ ...track, robots: noRobots }, 0.25, 0, new Float32Array(0))).toBe(0);
   });
 });

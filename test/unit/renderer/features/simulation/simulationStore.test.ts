@@ -11,7 +11,8 @@ const scenario: Scenario = {
 };
 const output = (frames: number): SimRunOutput => ({
   results: { evacuationTime: 10 } as SimRunOutput['results'],
-  track: { interval: 0.5, frames, agents: 1, x: new Float32Array(frames), y: new Float32Array(frames), floor: new Uint8Array(frames) },
+  track: { interval: 0.5, frames, agents: 1, x: new Float32Array(frames), y: new Float32Array(frames), floor: new Uint8Array(frames),
+    robots: { count: 0, radius: new Float32Array(0), x: new Float32Array(0), y: new Float32Array(0), floor: new Uint8Array(0) } },
   maxDensity: [],
 });
 const loaded = (): SimulationState => reduceSimulation(initialSimulationState, { type: 'scenarioLoaded', scenario, source: 'file s.json' });
@@ -71,6 +72,15 @@ describe('simulationStore reducer', () => {
     s = reduceSimulation(s, { type: 'seek', time: 99 });
     expect(s.playback.time).toBe(10);
     s = reduceSimulation(s, { type: 'setPlaying', playing: true });
-    expect(s.playback).toEqual({ time: 0, playing: true });
+    expect(s.playback).toEqual({ time: 0, playing: true, speed: 4 });
+  });
+
+  it('playback speed: one of 0.5/1/2/4/10×, kept across new results', () => {
+    expect(initialSimulationState.playback.speed).toBe(4);
+    let s = reduceSimulation(loaded(), { type: 'setPlaybackSpeed', speed: 0.5 });
+    expect(s.playback.speed).toBe(0.5);
+    expect(() => reduceSimulation(s, { type: 'setPlaybackSpeed', speed: 3 })).toThrow(/playback speed 3 is not one of 0.5, 1, 2, 4, 10/);
+    s = reduceSimulation(reduceSimulation(s, { type: 'runStarted' }), { type: 'runFinished', output: output(21) });
+    expect(s.playback).toEqual({ time: 0, playing: false, speed: 0.5 });
   });
 });
