@@ -3,10 +3,11 @@
  * nor the source gives one: ceiling beacons spread over each storey's walkable area.
  *
  * Deterministic (no random numbers: the same model always gives the same registry, so a
- * recording made with it can be positioned again): a square grid of spacing
- * `sqrt(areaPerBeacon)` (default 80 m² per beacon, i.e. ~8.9 m, within the 60–100 m² a BLE
- * deployment uses for room-level accuracy), aligned to each storey's walkable bounds and centred
- * in them, keeping the points inside the walkable area; then every space (IfcSpace) of at least
+ * recording made with it can be positioned again): per storey, round(walkableArea / areaPerBeacon)
+ * beacons (default 80 m² each, within the 60–100 m² a BLE deployment uses for room-level
+ * accuracy) on a cell-centred grid over the walkable bounds, starting at spacing
+ * `sqrt(areaPerBeacon)` (~8.9 m) and tightened until that many points fall inside the walkable
+ * area (irregular floors lose grid points outside it); then every space (IfcSpace) of at least
  * MIN_SPACE_M2 that got none gets one at an interior point, so each room can be told apart,
  * and a storey with walkable area but no grid point (narrower than the spacing) gets one.
  * Ids `b-001`…; `floor` = storey name (as walkableFromStructure names floors); `z` = height above
@@ -80,17 +81,20 @@ export function placeBeaconsOnStructure(structure: BuildingStructure, areaPerBea
     const walkable = storey.walkable;
     const outers = walkable.map((p) => p[0]).filter((r): r is PlanRing => r !== undefined && r.length >= 3);
     if (!outers.length) continue;
-    const mine: [number, number][] = [];
     const [minX, minY, maxX, maxY] = bounds(outers);
-    const cols = Math.max(1, Math.floor((maxX - minX) / spacing));
-    const rows = Math.max(1, Math.floor((maxY - minY) / spacing));
-    // Centre the grid in the bounds so the margins either side are equal.
-    const x0 = (minX + maxX) / 2 - ((cols - 1) * spacing) / 2;
-    const y0 = (minY + maxY) / 2 - ((rows - 1) * spacing) / 2;
-    for (let r = 0; r < rows; r++) {
-      for (let c = 0; c < cols; c++) {
-        const x = x0 + c * spacing, y = y0 + r * spacing;
-        if (inMultiPolygon(x, y, walkable)) mine.push([x, y]);
+    const w = maxX - minX, h = maxY - minY;
+    // As many beacons as the area asks for: shrink the grid until enough of it lands inside.
+    const target = Math.max(1, Math.round(storey.walkableArea / areaPerBeacon));
+    let mine: [number, number][] = [];
+    for (let spacing = Math.sqrt(areaPerBeacon), k = 0; k < 40 && mine.length < target; k++, spacing *= 0.93) {
+      const cols = Math.max(1, Math.round(w / spacing));
+      const rows = Math.max(1, Math.round(h / spacing));
+      mine = [];
+      for (let r = 0; r < rows; r++) {
+        for (let c = 0; c < cols; c++) {
+          const x = minX + ((c + 0.5) * w) / cols, y = minY + ((r + 0.5) * h) / rows;
+          if (inMultiPolygon(x, y, walkable)) mine.push([x, y]);
+        }
       }
     }
     for (const space of structure.spaces) {

@@ -9,6 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
+import { buildingToWgs84 } from '../../common/georeference.js';
 import { readMcapFile } from '../../main/recording/McapMessageReader.js';
 import { startBroker, type Broker } from '../helpers/mosquitto.js';
 import { repoRoot, twin, twinBin } from '../helpers/twinCli.js';
@@ -210,5 +211,48 @@ describe('twin testbed → mosquitto → twin record, broker crash mid-stream', 
       for (const c of procs) if (c.exitCode === null) c.kill('SIGKILL');
       await broker.stop();
     }
+  });
+});
+
+describe('twin record --model: a building without a source layout (real mosquitto)', () => {
+  it('raises crowding in an IFC space, positions scans on beacons placed on the model, and records WGS84 states with building x/y', async () => {
+    const broker = await startBroker();
+    const out = join(mkdtempSync(join(tmpdir(), 'twin-mqtt-model-')), 'model.mcap');
+    const model = join(repoRoot, '..', 'shared', 'ifc', 'kit-ac20-fzk-haus-ifc4.ifc');
+    const env = { ...process.env, TWIN_USER_DATA: mkdtempSync(join(tmpdir(), 'twin-ud-')) };
+    let stderr = '';
+    const child = spawn(process.execPath, [twinBin, 'record', '--source', `${broker.url}/site?qos=1`, '--model', model, '--out', out], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    try {
+      await waitFor(() => stderr, /: live/, 90_000);
+      expect(stderr).toMatch(/positioning on, \d+ beacons placed on the model/);
+      expect(stderr).toMatch(/crowding zones from the model, 7 spaces, WGS84 records placed/);
+      const p = await publisher(broker.url);
+      // KIT FZK-Haus: IfcSite 49°6′1.566″N 8°26′11.5404″E, true north 50°; the kitchen is 16.3 m².
+      const [lat, lon] = buildingToWgs84({ lat: 49 + 6 / 60 + 1.566 / 3600, lon: 8 + 26 / 60 + 11.5404 / 3600, trueNorth: 50 }, 5, 3);
+      await p.pub('site/state/bus/bus-1', { id: 'bus-1', kind: 'bus', t: T0, lat, lon, speed: 4 });
+      await p.pub('site/count/Küche', { zone: 'Küche', t: T0, count: 40 });
+      for (let k = 0; k < 3; k++) await p.pub('site/scan/tag-1', { device: 'tag-1', t: T0 + k * 1000, rssi: { 'b-001': -65, 'b-002': -72, 'b-003': -80 } });
+      await p.end();
+      await new Promise((r) => setTimeout(r, 1000));
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+      child.kill('SIGINT');
+      expect(await exited, stderr).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await broker.stop();
+    }
+    const byTopic = new Map<string, Record<string, unknown>[]>();
+    for await (const ev of readMcapFile(out)) {
+      if (ev.type !== 'message') continue;
+      const list = byTopic.get(ev.message.channel.topic) ?? [];
+      list.push(JSON.parse(new TextDecoder().decode(ev.message.data)) as Record<string, unknown>);
+      byTopic.set(ev.message.channel.topic, list);
+    }
+    expect(byTopic.get('/state/bus')![0]).toMatchObject({ id: 'bus-1', x: expect.closeTo(5, 1), y: expect.closeTo(3, 1), floor: 'Erdgeschoss' });
+    expect(byTopic.get('/alert')!.some((a) => a.code === 'crowding' && a.entity === 'Küche' && a.active === true)).toBe(true);
+    const positions = byTopic.get('/position') ?? [];
+    expect(positions.length).toBeGreaterThanOrEqual(1);
+    expect(['Erdgeschoss', 'Dachgeschoss']).toContain(positions[0]!.floor);
   });
 });

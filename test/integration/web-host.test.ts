@@ -13,6 +13,7 @@ const model = join(sharedDir, 'ifc', 'ifcopenhouse-ifc4.ifc');
 let serve: Awaited<ReturnType<typeof startServe>>;
 let base: string;
 let token: string;
+let userData: string;
 
 /** Opens the API socket and performs one request. */
 function rpc(method: string, params: unknown, opts: { token?: string; origin?: string } = {}): Promise<unknown> {
@@ -21,7 +22,8 @@ function rpc(method: string, params: unknown, opts: { token?: string; origin?: s
     ws.on('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
     ws.on('error', reject);
     ws.on('open', () => ws.send(JSON.stringify({ type: 'req', id: 1, method, params })));
-    ws.on('message', (data) => {
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return; // telemetry frames of the running source
       const msg = JSON.parse(data.toString());
       if (msg.type === 'res' && msg.id === 1) {
         ws.close();
@@ -32,7 +34,8 @@ function rpc(method: string, params: unknown, opts: { token?: string; origin?: s
 }
 
 beforeAll(async () => {
-  serve = await startServe(['--model', model, '--no-record', '--source', 'testbed:'], { TWIN_USER_DATA: mkdtempSync(join(tmpdir(), 'twin-ud-')) });
+  userData = mkdtempSync(join(tmpdir(), 'twin-ud-'));
+  serve = await startServe(['--model', model, '--no-record', '--source', 'testbed:'], { TWIN_USER_DATA: userData });
   const u = new URL(serve.url);
   base = `${u.protocol}//${u.host}`;
   token = u.searchParams.get('token')!;
@@ -83,6 +86,23 @@ describe('twin serve (web host)', () => {
     const res = (await rpc('settings.set', { theme: 'purple' })) as { ok: boolean; error: string };
     expect(res.ok).toBe(false);
     expect(res.error).toContain('theme');
+  });
+
+  it('extracts the model structure off the main thread, answers model.structure and caches it by content hash in user data', async () => {
+    type Info = { hash: string; status: 'pending' | 'ready' | 'failed'; cached?: boolean; error?: string; structure?: { storeys: { name: string; walkableArea: number }[]; spaces: unknown[] } };
+    let info: Info | null = null;
+    for (let i = 0; i < 240 && info?.status !== 'ready' && info?.status !== 'failed'; i++) {
+      info = ((await rpc('model.structure', {})) as { result: Info | null }).result;
+      if (info?.status === 'pending') await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(info?.status, info?.error).toBe('ready');
+    expect(info!.structure!.storeys).toHaveLength(1);
+    expect(info!.structure!.storeys[0]!.walkableArea).toBeGreaterThan(20);
+    const session = (await rpc('session.info', {})) as { result: { model: { hash: string } } };
+    expect(info!.hash).toBe(session.result.model.hash);
+    const cached = JSON.parse(readFileSync(join(userData, 'cache', 'structure', `${info!.hash}.json`), 'utf8'));
+    expect(cached.hash).toBe(info!.hash);
+    expect(cached.structure.storeys).toHaveLength(1);
   });
 
   it('rejects an uploaded file that is not IFC and keeps the current model', async () => {

@@ -172,6 +172,35 @@ describe('TelemetryPipeline on a loaded model (no source layout)', () => {
     expect(recorded.filter((r) => r.kind === 'count').length).toBe(2);
     expect(recorded.filter((r) => r.kind === 'scan').length).toBe(12 * 8);
   });
+
+  it('positions people from scans with the beacons placed on a model with rooms (KIT FZK-Haus), on the right storey and near the truth', async () => {
+    const src = new ScriptedSource();
+    const p = pipeline(src, kit);
+    await p.start();
+    const registry = p.beacons()!;
+    const ground = kit.storeys[0]!;
+    expect(registry.beacons.filter((b) => b.floor === ground.name).length).toBeGreaterThanOrEqual(6);
+    const truth = walkablePoints(ground.walkable, 10);
+    for (let k = 0; k < 10; k++) {
+      await src.send(truth.map(([x, y], d) => ({
+        kind: 'scan' as const,
+        record: {
+          device: `tag-${d}`,
+          t: T0 + 1000 * (k + 1),
+          // Beacons of the floor above are heard through the slab, 15 dB weaker.
+          rssi: Object.fromEntries(registry.beacons.map((b) => [b.id, Math.round(expectedRssi(b.txPower, Math.hypot(b.x - x, b.y - y, b.floor === ground.name ? 1.6 : 4.3), 2.5) - (b.floor === ground.name ? 0 : 15))]).filter(([, r]) => (r as number) > -95)),
+        },
+      })));
+    }
+    const errors = truth.map(([x, y], d) => {
+      const pos = p.hub.position(`tag-${d}`)!;
+      expect(pos.floor).toBe(ground.name);
+      expect(distanceToWalkable(pos.x!, pos.y!, ground.walkable)).toBeLessThanOrEqual(0.5);
+      return Math.hypot(pos.x! - x, pos.y! - y);
+    });
+    const mean = errors.reduce((a, b) => a + b, 0) / errors.length;
+    expect(mean).toBeLessThan(2.5);
+  });
 });
 
 describe('TelemetryService + ModelStructureService', () => {
