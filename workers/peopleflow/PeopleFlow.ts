@@ -16,8 +16,10 @@
  */
 import type { CountRecord, PositionRecord } from '../../common/records.js';
 import { WalkableGrid, type WalkableMap } from '../positioning/WalkableGrid.js';
+import { FloorDensityMap, type DensityGrid } from './FloorDensityMap.js';
 import { pointInPolygon, type FlowGeometry, type FlowLine, type FlowZone } from './FlowGeometry.js';
-import { fruinIndex } from './fruin.js';
+
+export type { DensityGrid };
 
 export interface PeopleFlowOptions {
   geometry: FlowGeometry;
@@ -72,32 +74,6 @@ export interface DwellStats {
   p90: number;
 }
 
-export interface DensityGrid {
-  floor: string;
-  minX: number;
-  minY: number;
-  cellSize: number;
-  cols: number;
-  rows: number;
-  /** P/m² per cell (row-major, row 0 at minY). */
-  density: Float32Array;
-  /** Fruin level index per cell (0 = A … 5 = F); 255 where the cell is not walkable. */
-  level: Uint8Array;
-  people: number;
-}
-
-interface FloorGrid {
-  minX: number;
-  minY: number;
-  cols: number;
-  rows: number;
-  /** Walkable m² within each cell's kernel neighbourhood. */
-  kernelArea: Float32Array;
-  walkable: Uint8Array;
-  /** Person-milliseconds spent in each cell since reset. */
-  dwellMs: Float64Array;
-}
-
 const DWELL_KEEP = 5000;
 
 export class PeopleFlow {
@@ -108,7 +84,7 @@ export class PeopleFlow {
   private readonly zoneFloor: Int32Array;
   private readonly floorIndex = new Map<string, number>();
   private readonly floorNames: string[] = [];
-  private readonly grids = new Map<number, FloorGrid>();
+  private readonly grids = new Map<number, FloorDensityMap>();
   private readonly cellSize: number;
   private readonly kernel: number;
   private readonly bucketMs: number;
@@ -187,7 +163,7 @@ export class PeopleFlow {
     if (wasAlive && prevF === f && t - prevT <= this.maxStepMs) {
       this.crossLines(f, x0, y0, x, y);
       const g = this.grids.get(f);
-      if (g) this.addDwell(g, x0, y0, t - prevT);
+      g?.addDwell(x0, y0, t - prevT);
     }
     this.updateZones(slot, f, x, y, t);
     this.lastT[slot] = t;
@@ -288,13 +264,13 @@ export class PeopleFlow {
     let people = 0;
     for (const slot of this.slots.values()) {
       if (this.alive[slot] !== 1 || this.floor[slot] !== f) continue;
-      const c = this.cellOf(g, this.px[slot]!, this.py[slot]!);
+      const c = g.cellOf(this.px[slot]!, this.py[slot]!);
       if (c >= 0) {
         counts[c]!++;
         people++;
       }
     }
-    return this.toDensity(floorName, g, this.boxSum(g, counts), people);
+    return g.current(counts, people);
   }
 
   /**
@@ -304,13 +280,8 @@ export class PeopleFlow {
   averageDensity(floorName: string): DensityGrid | null {
     const f = this.floorIndex.get(floorName);
     const g = f === undefined ? undefined : this.grids.get(f);
-    const span = this.nowT - this.startT;
     if (f === undefined || !g) return null;
-    const people = new Float32Array(g.cols * g.rows);
-    if (span > 0) for (let i = 0; i < people.length; i++) people[i] = g.dwellMs[i]! / span;
-    let total = 0;
-    for (let i = 0; i < people.length; i++) total += people[i]!;
-    return this.toDensity(floorName, g, this.boxSum(g, people), total);
+    return g.average(this.nowT - this.startT);
   }
 
   /** Current occupancy as Count records (zone = zone id), for the hub or an export. */
@@ -337,7 +308,7 @@ export class PeopleFlow {
     this.fwdHist.fill(0);
     this.bwdHist.fill(0);
     for (const d of this.dwellS) d.length = 0;
-    for (const g of this.grids.values()) g.dwellMs.fill(0);
+    for (const g of this.grids.values()) g.resetDwell();
     this.bucket = this.firstBucket = -1;
     this.startT = this.nowT = Number.NaN;
     this.lastEvict = -Infinity;
@@ -472,86 +443,11 @@ export class PeopleFlow {
   }
 
   private buildGrids(walkable: WalkableMap[] | undefined): void {
-    const cs = this.cellSize;
     const wg = walkable ? new WalkableGrid(walkable, 0.25) : null;
     for (let f = 0; f < this.floorNames.length; f++) {
-      const name = this.floorNames[f]!;
-      const zs = this.zones.filter((_, i) => this.zoneFloor[i] === f);
-      const raster = wg?.raster(name);
-      let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-      for (const z of zs) for (const [x, y] of z.polygon) { minX = Math.min(minX, x); minY = Math.min(minY, y); maxX = Math.max(maxX, x); maxY = Math.max(maxY, y); }
-      if (raster && raster.cols > 0) {
-        minX = Math.min(minX, raster.minX); minY = Math.min(minY, raster.minY);
-        maxX = Math.max(maxX, raster.minX + raster.cols * 0.25); maxY = Math.max(maxY, raster.minY + raster.rows * 0.25);
-      }
-      if (!Number.isFinite(minX)) continue;
-      const cols = Math.max(1, Math.ceil((maxX - minX) / cs));
-      const rows = Math.max(1, Math.ceil((maxY - minY) / cs));
-      // Walkable m² per cell: 4 × 4 samples per cell against the walkable raster, else the zones.
-      const area = new Float32Array(cols * rows);
-      const S = 4;
-      for (let r = 0; r < rows; r++) {
-        for (let c = 0; c < cols; c++) {
-          let hits = 0;
-          for (let i = 0; i < S; i++) {
-            for (let j = 0; j < S; j++) {
-              const x = minX + (c + (i + 0.5) / S) * cs;
-              const y = minY + (r + (j + 0.5) / S) * cs;
-              if (wg && raster ? wg.isWalkable(name, x, y) : zs.some((z) => pointInPolygon(z.polygon, x, y))) hits++;
-            }
-          }
-          area[r * cols + c] = (hits / (S * S)) * cs * cs;
-        }
-      }
-      const g: FloorGrid = { minX, minY, cols, rows, kernelArea: new Float32Array(0), walkable: Uint8Array.from(area, (a) => (a > 0 ? 1 : 0)), dwellMs: new Float64Array(cols * rows) };
-      g.kernelArea = this.boxSum(g, area);
-      this.grids.set(f, g);
+      const zones = this.zones.filter((_, i) => this.zoneFloor[i] === f);
+      const map = FloorDensityMap.build(this.floorNames[f]!, zones, wg, this.cellSize, this.kernel);
+      if (map) this.grids.set(f, map);
     }
-  }
-
-  private cellOf(g: FloorGrid, x: number, y: number): number {
-    const c = Math.floor((x - g.minX) / this.cellSize);
-    const r = Math.floor((y - g.minY) / this.cellSize);
-    return c < 0 || r < 0 || c >= g.cols || r >= g.rows ? -1 : r * g.cols + c;
-  }
-
-  private addDwell(g: FloorGrid, x: number, y: number, ms: number): void {
-    const c = this.cellOf(g, x, y);
-    if (c >= 0) g.dwellMs[c] = g.dwellMs[c]! + ms;
-  }
-
-  /** Sum over the (2k+1)² neighbourhood of each cell (separable box filter). */
-  private boxSum(g: FloorGrid, v: Float32Array): Float32Array {
-    const k = this.kernel;
-    const { cols, rows } = g;
-    const tmp = new Float32Array(cols * rows);
-    const out = new Float32Array(cols * rows);
-    for (let r = 0; r < rows; r++) {
-      for (let c = 0; c < cols; c++) {
-        let s = 0;
-        for (let d = Math.max(0, c - k); d <= Math.min(cols - 1, c + k); d++) s += v[r * cols + d]!;
-        tmp[r * cols + c] = s;
-      }
-    }
-    for (let r = 0; r < rows; r++) {
-      for (let c = 0; c < cols; c++) {
-        let s = 0;
-        for (let d = Math.max(0, r - k); d <= Math.min(rows - 1, r + k); d++) s += tmp[d * cols + c]!;
-        out[r * cols + c] = s;
-      }
-    }
-    return out;
-  }
-
-  private toDensity(floor: string, g: FloorGrid, people: Float32Array, total: number): DensityGrid {
-    const density = new Float32Array(g.cols * g.rows);
-    const level = new Uint8Array(g.cols * g.rows).fill(255);
-    for (let i = 0; i < density.length; i++) {
-      if (g.walkable[i] !== 1) continue;
-      const a = g.kernelArea[i]!;
-      density[i] = a > 0 ? people[i]! / a : 0;
-      level[i] = fruinIndex(density[i]!);
-    }
-    return { floor, minX: g.minX, minY: g.minY, cellSize: this.cellSize, cols: g.cols, rows: g.rows, density, level, people: total };
   }
 }

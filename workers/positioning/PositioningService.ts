@@ -22,9 +22,11 @@
  * Particles live in typed-array columns by device slot (no per-particle objects); randomness comes
  * only from the seeded generator, so a run is reproducible.
  */
-import type { BeaconRegistry, PositionRecord, ScanRecord } from '../../common/records.js';
+import { assertNever, type BeaconRegistry, type PositionRecord, type ScanRecord } from '../../common/records.js';
 import { BeaconTable } from './BeaconTable.js';
+import { FloorSelector, type FloorChange, type LinkArea } from './FloorSelector.js';
 import { DEFAULT_PATH_LOSS_EXPONENT, distanceFromRssi } from './pathLoss.js';
+import { RssiLikelihood } from './RssiLikelihood.js';
 import { RssiSmoother } from './RssiSmoother.js';
 import { SeededRandom } from './SeededRandom.js';
 import { rasterSegmentClear, rasterWalkable, WalkableGrid, type FloorLink, type FloorRaster, type WalkableMap } from './WalkableGrid.js';
@@ -75,45 +77,27 @@ export interface PositioningStats {
 
 const MAX_MEAS = 64;
 
-interface LinkArea {
-  a: number;
-  b: number;
-  polygon: [number, number][];
-  cx: number;
-  cy: number;
-  minX: number;
-  minY: number;
-  maxX: number;
-  maxY: number;
-}
-
 export class PositioningService {
   readonly beacons: BeaconTable;
   private readonly n: number;
   private readonly exponent: number;
-  private readonly sigma: number;
-  private readonly k: number;
   private readonly minRssi: number;
   private readonly maxSpeed: number;
-  private readonly hyst: number;
-  private readonly confirm: number;
-  private readonly linkRadius: number;
   private readonly resetAfterMs: number;
   private readonly forgetAfterMs: number;
   private lastForget = -Infinity;
   private readonly cell: number;
   private readonly rasters: FloorRaster[];
-  private readonly links: LinkArea[];
   private readonly rng: SeededRandom;
   private readonly smoother: RssiSmoother;
+  private readonly floors: FloorSelector;
+  private readonly likelihood: RssiLikelihood;
   private readonly slots = new Map<string, number>();
   private readonly free: number[] = [];
   private capacity = 0;
   // Per-slot columns.
   private lastT = new Float64Array(0);
   private floor = new Int16Array(0);
-  private pendFloor = new Int16Array(0);
-  private pendCount = new Uint8Array(0);
   private estX = new Float32Array(0);
   private estY = new Float32Array(0);
   // Per-particle columns, slot * n + i.
@@ -125,13 +109,7 @@ export class PositioningService {
   // Scratch.
   private readonly mIdx = new Int32Array(MAX_MEAS);
   private readonly mRssi = new Float32Array(MAX_MEAS);
-  private readonly useIdx: Int32Array;
-  private readonly useRssi: Float32Array;
-  private readonly lw: Float64Array;
   private readonly tmp: Float32Array;
-  private readonly evidence: Float64Array;
-  private readonly top1: Float64Array;
-  private readonly top2: Float64Array;
   private readonly counters: Omit<PositioningStats, 'devices'> = {
     scans: 0, fixes: 0, emptyScans: 0, duplicates: 0, outOfOrder: 0, unknownBeaconEntries: 0, weakEntries: 0, floorChanges: 0,
   };
@@ -139,13 +117,8 @@ export class PositioningService {
   constructor(registry: BeaconRegistry, opts: PositioningOptions = {}) {
     this.n = opts.particles ?? 128;
     this.exponent = opts.exponent ?? DEFAULT_PATH_LOSS_EXPONENT;
-    this.sigma = opts.sigmaDb ?? 5;
-    this.k = opts.maxBeaconsPerFix ?? 8;
     this.minRssi = opts.minRssi ?? -100;
     this.maxSpeed = opts.maxSpeed ?? 2;
-    this.hyst = opts.floorHysteresisDb ?? 4;
-    this.confirm = opts.floorConfirmScans ?? 2;
-    this.linkRadius = opts.linkRadius ?? 6;
     this.resetAfterMs = (opts.resetAfterS ?? 10) * 1000;
     this.forgetAfterMs = (opts.forgetAfterS ?? 300) * 1000;
     this.cell = opts.cellSize ?? 0.25;
@@ -158,15 +131,12 @@ export class PositioningService {
     for (const f of this.beacons.floors) if (!maps.has(f)) fallback.push(this.beaconBox(f));
     const grid = new WalkableGrid([...maps.values(), ...fallback], this.cell);
     this.rasters = this.beacons.floors.map((f) => grid.raster(f)!);
-    this.links = (opts.walkable?.links ?? []).flatMap((l) => this.linkArea(l));
     this.smoother = new RssiSmoother(this.beacons.size, opts.smoothingAlpha ?? 0.5);
-    this.useIdx = new Int32Array(this.k);
-    this.useRssi = new Float32Array(this.k);
-    this.lw = new Float64Array(this.n);
+    this.floors = new FloorSelector(this.beacons, this.smoother, opts.walkable?.links ?? [], {
+      hysteresisDb: opts.floorHysteresisDb, confirmScans: opts.floorConfirmScans, linkRadius: opts.linkRadius,
+    });
+    this.likelihood = new RssiLikelihood(this.beacons, this.exponent, opts.sigmaDb ?? 5, opts.maxBeaconsPerFix ?? 8, this.n);
     this.tmp = new Float32Array(this.n * 4);
-    this.evidence = new Float64Array(this.beacons.floors.length);
-    this.top1 = new Float64Array(this.beacons.floors.length);
-    this.top2 = new Float64Array(this.beacons.floors.length);
     this.grow(64);
   }
 
@@ -219,24 +189,24 @@ export class PositioningService {
     this.lastT[slot] = scan.t;
     // 2. Smoothing, 3. floor.
     this.smoother.update(slot, scan.t, this.mIdx, this.mRssi, m);
-    const best = this.bestFloor(slot, scan.t);
+    const best = this.floors.best(slot, scan.t);
     if (fresh || dtMs > this.resetAfterMs || this.floor[slot]! < 0) {
       this.floor[slot] = best;
-      this.pendFloor[slot] = -1;
-      this.pendCount[slot] = 0;
+      this.floors.reset(slot);
       this.seedAroundBeacons(slot, m, 1);
     } else {
-      this.decideFloor(slot, best);
+      this.changeFloor(slot, this.floors.decide(slot, this.floor[slot]!, best, this.estX[slot]!, this.estY[slot]!));
       // 4. Predict.
       this.predict(slot, Math.min(dtMs, 3000) / 1000);
     }
     // 5. Update.
-    const used = this.selectMeasurements(slot, m);
+    const used = this.likelihood.select(this.floor[slot]!, this.mIdx, this.mRssi, m);
     if (used > 0) {
-      if (this.weigh(slot, used)) {
+      const base = slot * this.n;
+      if (this.likelihood.weigh(this.px, this.py, this.w, base, this.n, used)) {
         // Lost: re-seed 30 % around the strongest beacons (weights reset to uniform), weigh again.
         this.seedAroundBeacons(slot, m, 0.3);
-        this.weigh(slot, used);
+        this.likelihood.weigh(this.px, this.py, this.w, base, this.n, used);
       }
     }
     this.resampleIfNeeded(slot);
@@ -295,19 +265,6 @@ export class PositioningService {
     return { floor, polygons: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1]]], holes: [] };
   }
 
-  private linkArea(l: FloorLink): LinkArea[] {
-    const a = this.beacons.floorIndexOf(l.floorA);
-    const b = this.beacons.floorIndexOf(l.floorB);
-    if (a < 0 || b < 0 || l.polygon.length < 3) return [];
-    const xs = l.polygon.map((p) => p[0]);
-    const ys = l.polygon.map((p) => p[1]);
-    const minX = Math.min(...xs);
-    const maxX = Math.max(...xs);
-    const minY = Math.min(...ys);
-    const maxY = Math.max(...ys);
-    return [{ a, b, polygon: l.polygon, cx: (minX + maxX) / 2, cy: (minY + maxY) / 2, minX, minY, maxX, maxY }];
-  }
-
   private allocate(device: string): number {
     let slot = this.free.pop();
     if (slot === undefined) {
@@ -326,8 +283,6 @@ export class PositioningService {
     const g32 = (a: Float32Array, per = 1) => { const r = new Float32Array(cap * per); r.set(a); return r; };
     this.lastT = g64(this.lastT);
     const f = new Int16Array(cap); f.set(this.floor); this.floor = f;
-    const pf = new Int16Array(cap); pf.set(this.pendFloor); this.pendFloor = pf;
-    const pc = new Uint8Array(cap); pc.set(this.pendCount); this.pendCount = pc;
     this.estX = g32(this.estX);
     this.estY = g32(this.estY);
     this.px = g32(this.px, n);
@@ -336,73 +291,27 @@ export class PositioningService {
     this.vy = g32(this.vy, n);
     this.w = g32(this.w, n);
     this.smoother.grow(cap);
+    this.floors.grow(cap);
     this.capacity = cap;
   }
 
-  /** Floor with the strongest smoothed evidence: mean of its two strongest beacons (one alone counts 3 dB less). */
-  private bestFloor(slot: number, t: number): number {
-    const ev = this.evidence;
-    const fl = this.beacons.floors.length;
-    const top1 = this.top1.fill(-Infinity);
-    const top2 = this.top2.fill(-Infinity);
-    this.smoother.forEach(slot, t, (b, v) => {
-      const f = this.beacons.floor[b]!;
-      if (v > top1[f]!) {
-        top2[f] = top1[f]!;
-        top1[f] = v;
-      } else if (v > top2[f]!) top2[f] = v;
-    });
-    let best = 0;
-    for (let f = 0; f < fl; f++) {
-      ev[f] = top2[f] === -Infinity ? top1[f]! - 3 : (top1[f]! + top2[f]!) / 2;
-      if (ev[f]! > ev[best]!) best = f;
+  /** Applies a floor change the selector decided: particles re-seeded in the stair, or around the new floor's beacons. */
+  private changeFloor(slot: number, change: FloorChange): void {
+    switch (change.kind) {
+      case 'stay':
+        return;
+      case 'link':
+        this.floor[slot] = change.to;
+        this.seedInLink(slot, change.link);
+        break;
+      case 'far':
+        this.floor[slot] = change.to;
+        this.seedAroundBeacons(slot, 0, 1);
+        break;
+      default:
+        assertNever(change);
     }
-    return best;
-  }
-
-  private decideFloor(slot: number, best: number): void {
-    const cur = this.floor[slot]!;
-    const ev = this.evidence;
-    if (best === cur || !(ev[best]! > ev[cur]! + this.hyst)) {
-      this.pendFloor[slot] = -1;
-      this.pendCount[slot] = 0;
-      return;
-    }
-    if (this.pendFloor[slot] === best) this.pendCount[slot] = Math.min(255, this.pendCount[slot]! + 1);
-    else {
-      this.pendFloor[slot] = best;
-      this.pendCount[slot] = 1;
-    }
-    const count = this.pendCount[slot]!;
-    // Beside a stair one clear scan is enough (people do change floors there); elsewhere `confirm`.
-    const link = this.nearLink(cur, best, this.estX[slot]!, this.estY[slot]!);
-    if (link ? count < Math.max(1, this.confirm - 1) : count < this.confirm) return;
-    if (link) {
-      this.floor[slot] = best;
-      this.seedInLink(slot, link);
-    } else if (count >= this.confirm * 3) {
-      this.floor[slot] = best;
-      this.seedAroundBeacons(slot, 0, 1);
-    } else return;
     this.counters.floorChanges++;
-    this.pendFloor[slot] = -1;
-    this.pendCount[slot] = 0;
-  }
-
-  private nearLink(a: number, b: number, x: number, y: number): LinkArea | null {
-    let best: LinkArea | null = null;
-    let bestD = this.linkRadius;
-    for (const l of this.links) {
-      if (!((l.a === a && l.b === b) || (l.a === b && l.b === a))) continue;
-      const dx = Math.max(l.minX - x, 0, x - l.maxX);
-      const dy = Math.max(l.minY - y, 0, y - l.maxY);
-      const d = Math.hypot(dx, dy);
-      if (d <= bestD) {
-        bestD = d;
-        best = l;
-      }
-    }
-    return best;
   }
 
   private seedInLink(slot: number, l: LinkArea): void {
@@ -507,81 +416,6 @@ export class PositioningService {
         this.vy[i] = 0;
       }
     }
-  }
-
-  /** The `k` strongest entries of this scan on the device's floor, into useIdx/useRssi. */
-  private selectMeasurements(slot: number, m: number): number {
-    const f = this.floor[slot]!;
-    let used = 0;
-    for (let j = 0; j < m; j++) {
-      const b = this.mIdx[j]!;
-      if (this.beacons.floor[b] !== f) continue;
-      const r = this.mRssi[j]!;
-      if (used < this.k) {
-        let p = used++;
-        while (p > 0 && this.useRssi[p - 1]! < r) {
-          this.useRssi[p] = this.useRssi[p - 1]!;
-          this.useIdx[p] = this.useIdx[p - 1]!;
-          p--;
-        }
-        this.useRssi[p] = r;
-        this.useIdx[p] = b;
-      } else if (r > this.useRssi[used - 1]!) {
-        let p = used - 1;
-        while (p > 0 && this.useRssi[p - 1]! < r) {
-          this.useRssi[p] = this.useRssi[p - 1]!;
-          this.useIdx[p] = this.useIdx[p - 1]!;
-          p--;
-        }
-        this.useRssi[p] = r;
-        this.useIdx[p] = b;
-      }
-    }
-    return used;
-  }
-
-  /**
-   * Multiplies weights by the Huber likelihood (c = 2σ) of the used entries; normalises.
-   * Returns true when even the best particle explains the scan badly (> 3σ per beacon on
-   * average), i.e. the cloud has lost the device and part of it should be re-seeded.
-   */
-  private weigh(slot: number, used: number): boolean {
-    const base = slot * this.n;
-    const inv = 1 / this.sigma;
-    const c = 2;
-    const tenN = 5 * this.exponent; // 10·n·log10(d) = 5·n·log10(d²)
-    const bx = this.beacons.x;
-    const by = this.beacons.y;
-    const tx = this.beacons.txPower;
-    const dz2 = this.beacons.dz2;
-    let maxLl = -Infinity;
-    let maxFit = -Infinity;
-    for (let i = 0; i < this.n; i++) {
-      const x = this.px[base + i]!;
-      const y = this.py[base + i]!;
-      let ll = 0;
-      for (let j = 0; j < used; j++) {
-        const b = this.useIdx[j]!;
-        const dx = x - bx[b]!;
-        const dy = y - by[b]!;
-        const d2 = Math.max(dx * dx + dy * dy + dz2[b]!, 0.01);
-        const z = Math.abs((this.useRssi[j]! - (tx[b]! - tenN * Math.log10(d2))) * inv);
-        ll -= z <= c ? 0.5 * z * z : c * z - 0.5 * c * c;
-      }
-      if (ll > maxFit) maxFit = ll;
-      const w = this.w[base + i]!;
-      ll += w > 0 ? Math.log(w) : -1e9;
-      this.lw[i] = ll;
-      if (ll > maxLl) maxLl = ll;
-    }
-    let sum = 0;
-    for (let i = 0; i < this.n; i++) {
-      const e = Math.exp(this.lw[i]! - maxLl);
-      this.w[base + i] = e;
-      sum += e;
-    }
-    for (let i = base; i < base + this.n; i++) this.w[i] = this.w[i]! / sum;
-    return maxFit / used < -4;
   }
 
   private resampleIfNeeded(slot: number): void {
