@@ -19,9 +19,10 @@ export function signedArea(ring: Ring): number {
   for (let i = 0, j = n - 1; i < n; j = i++) {
     const a = ring[i] as readonly [number, number];
     const b = ring[j] as readonly [number, number];
-    s += (b[0] - a[0]) * (b[1] + a[1]);
+    // Edge j → i: (x_i − x_j)(y_i + y_j) sums to −2·area for a counter-clockwise ring.
+    s += (a[0] - b[0]) * (a[1] + b[1]);
   }
-  return s / 2 * -1;
+  return -s / 2;
 }
 
 /** Axis-aligned bounds [minX, minY, maxX, maxY]. */

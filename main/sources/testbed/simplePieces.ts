@@ -25,11 +25,13 @@ export interface PieceLimits {
 }
 
 /**
- * Vertices whose triangle with their neighbours is smaller than this (m²) are removed
- * (Visvalingam–Whyatt): the 2–5 cm notches and slivers that cutting walls at body height leaves
- * along room outlines. Moves the outline by at most a few centimetres.
+ * Outlines are simplified (Douglas–Peucker) to within this distance, m: the 1–2 cm notches and
+ * jags that cutting walls at body height leaves along room outlines would each cost walk-graph
+ * nodes. The simplified outline is never farther than this from the walkable map's.
  */
-const NOTCH_AREA_M2 = 0.004;
+const SIMPLIFY_M = 0.02;
+/** Holes are grown by this much (m) before cutting, closing slits between obstacles that stand side by side. */
+const SLIT_M = 0.015;
 /** Holes narrower than this (mean width 2·area/perimeter, m) are slivers between obstacles, not obstacles: ignored. */
 const MIN_HOLE_WIDTH_M = 0.05;
 
@@ -87,24 +89,36 @@ export function tidyRing(ring: PlanRing): PlanRing {
   return ringSignedArea(pts) < 0 ? [...pts].reverse() : pts;
 }
 
-/** Removes vertices that span less than NOTCH_AREA_M2 with their neighbours (smallest first); keeps at least 3. */
-export function dropNotches(ring: PlanRing, minArea = NOTCH_AREA_M2): PlanRing {
-  const pts = [...ring];
-  const tri = (i: number) => {
-    const n = pts.length;
-    const a = pts[(i + n - 1) % n]!, b = pts[i]!, c = pts[(i + 1) % n]!;
-    return Math.abs((b[0] - a[0]) * (c[1] - a[1]) - (c[0] - a[0]) * (b[1] - a[1])) / 2;
-  };
-  while (pts.length > 3) {
-    let best = -1, bestArea = minArea;
-    for (let i = 0; i < pts.length; i++) {
-      const a = tri(i);
-      if (a < bestArea) { bestArea = a; best = i; }
-    }
-    if (best < 0) break;
-    pts.splice(best, 1);
+/** Douglas–Peucker simplification of a closed ring to within `tolerance` metres (keeps at least 3 vertices). */
+export function dropNotches(ring: PlanRing, tolerance = SIMPLIFY_M): PlanRing {
+  const n = ring.length;
+  if (n <= 3) return ring;
+  // Split the ring at vertex 0 and the vertex farthest from it; simplify both chains.
+  let far = 1, farD = -1;
+  for (let i = 1; i < n; i++) {
+    const d = Math.hypot(ring[i]![0] - ring[0]![0], ring[i]![1] - ring[0]![1]);
+    if (d > farD) { farD = d; far = i; }
   }
-  return pts;
+  const keep = new Uint8Array(n);
+  keep[0] = 1; keep[far] = 1;
+  const stack: [number, number][] = [[0, far], [far, n]];
+  while (stack.length) {
+    const [a, b] = stack.pop()!;
+    const p = ring[a % n]!, q = ring[b % n]!;
+    const dx = q[0] - p[0], dy = q[1] - p[1];
+    const len = Math.hypot(dx, dy);
+    let best = -1, bestD = tolerance;
+    for (let i = a + 1; i < b; i++) {
+      const v = ring[i % n]!;
+      const d = len > 1e-12 ? Math.abs(dx * (v[1] - p[1]) - dy * (v[0] - p[0])) / len : Math.hypot(v[0] - p[0], v[1] - p[1]);
+      if (d > bestD) { bestD = d; best = i; }
+    }
+    if (best < 0) continue;
+    keep[best % n] = 1;
+    stack.push([a, best], [best, b]);
+  }
+  const out = ring.filter((_, i) => keep[i]);
+  return out.length >= 3 ? out : ring;
 }
 
 function meanWidth(ring: PlanRing): number {
@@ -119,8 +133,13 @@ export function simplePieces(polygon: PlanPolygon, limits: PieceLimits): PlanRin
   const outer0 = polygon[0];
   if (!outer0 || outer0.length < 3) return out;
   // Notches and sliver holes first: they would cost a cut each and leave slivers nobody walks to.
-  polygon = [dropNotches(outer0), ...polygon.slice(1).filter((h) => meanWidth(h) >= MIN_HOLE_WIDTH_M).map((h) => dropNotches(h))];
-  const visit = (poly: PlanPolygon, depth: number) => {
+  const holes = polygon.slice(1).filter((h) => meanWidth(h) >= MIN_HOLE_WIDTH_M).map((h) => dropNotches(h));
+  const starts: PlanPolygon[] = holes.length === 0
+    ? [[dropNotches(outer0)]]
+    // Holes grown by SLIT_M close the millimetre slits between obstacles standing side by side
+    // (a slit would make a piece whose outline touches itself); a hole that close to the outline becomes a notch.
+    : differenceOf([dropNotches(outer0)], holes.map(grow));
+  const visit = (poly: PlanPolygon, depth: number): void => {
     const outer = poly[0];
     if (!outer || outer.length < 3) return;
     const area = Math.abs(ringSignedArea(outer)) - poly.slice(1).reduce((s, h) => s + Math.abs(ringSignedArea(h)), 0);
@@ -150,6 +169,28 @@ export function simplePieces(polygon: PlanPolygon, limits: PieceLimits): PlanRin
       for (const piece of intersectPolygons([poly], [[half]])) visit(piece, depth + 1);
     }
   };
-  visit(polygon, 0);
+  for (const start of starts) visit(start, 0);
   return out.filter((r) => r.length >= 3);
+}
+
+/** A hole grown by SLIT_M on every side (scaled about its bounding-box centre: exact for the usual rectangles). */
+function grow(ring: PlanRing): PlanPolygon {
+  const [x0, y0, x1, y1] = bounds(ring);
+  const cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
+  const sx = (x1 - x0 + 2 * SLIT_M) / Math.max(1e-9, x1 - x0), sy = (y1 - y0 + 2 * SLIT_M) / Math.max(1e-9, y1 - y0);
+  return [ring.map(([x, y]) => [cx + (x - cx) * sx, cy + (y - cy) * sy] as [number, number])];
+}
+
+/** `subject` minus `clip` (hardened like intersectPolygons); the subject unchanged when the sweep fails. */
+function differenceOf(subject: PlanPolygon, clip: PlanPolygon[]): PlanMultiPolygon {
+  for (const grid of [1e-4, 1e-3]) {
+    const snap = (mp: PlanMultiPolygon): PlanMultiPolygon =>
+      mp.map((poly) => poly.map((ring) => ring.map(([x, y]) => [Math.round(x / grid) * grid, Math.round(y / grid) * grid] as [number, number])));
+    try {
+      return cleanMultiPolygon(polygonClipping.difference(snap([subject]), ...snap(clip)));
+    } catch {
+      // degenerate input for the sweep line: retry on the coarser grid
+    }
+  }
+  return [subject];
 }

@@ -1,0 +1,221 @@
+/**
+ * The testbed simulator on real models: layouts derived from structures extracted from shared IFC
+ * files (with IfcSpaces: FZK-Haus, Office A; without: the Schependomlaan walls-only ground floor),
+ * checked against the model's own walkable map — routes, robots, people and beacons stay on it,
+ * the bus stays off the building — and the generated sample recognised as the built-in layout.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { BuildingStructure, PlanMultiPolygon } from '../../../../../common/buildingStructure';
+import type { StateRecord, TelemetryRecord } from '../../../../../common/records';
+import { buildTestbedLayout, type TestbedLayout } from '../../../../../common/testbedLayout';
+import { IfcEngine } from '../../../../../workers/ifc/IfcEngine';
+import { extractStructure } from '../../../../../workers/ifc/structure/extractStructure';
+import { multiPolygonArea, pointInMultiPolygon } from '../../../../../workers/ifc/structure/planGeometry';
+import { layoutFromStructure } from '../../../../../main/sources/testbed/layoutFromStructure';
+import { distanceToRing } from '../../../../../main/sources/testbed/planGeometry';
+import { SeededRandom } from '../../../../../main/sources/testbed/SeededRandom';
+import { TestbedSimulator } from '../../../../../main/sources/testbed/TestbedSimulator';
+import { layoutCapacity, TestbedSource } from '../../../../../main/sources/testbed/TestbedSource';
+import { matchGeneratedSample, testbedLayoutForModel } from '../../../../../main/sources/testbed/testbedLayoutForModel';
+import { WalkGraph } from '../../../../../main/sources/testbed/WalkGraph';
+
+const root = resolve(__dirname, '../../../../..');
+const shared = join(root, '..', 'shared', 'ifc');
+const engine = new IfcEngine();
+const structures = new Map<string, BuildingStructure>();
+/** Outlines of derived spaces may cut 2–5 cm notches off the walkable map (simplePieces.ts): a point this close counts as on it. */
+const TOLERANCE_M = 0.08;
+
+function load(path: string): BuildingStructure {
+  const hit = structures.get(path);
+  if (hit) return hit;
+  const { modelID } = engine.open(new Uint8Array(readFileSync(path)), path);
+  try {
+    const s = extractStructure(engine.api, modelID);
+    structures.set(path, s);
+    return s;
+  } finally {
+    engine.close(modelID);
+  }
+}
+
+beforeAll(async () => {
+  await engine.init(join(root, 'node_modules', 'web-ifc') + '/');
+});
+afterAll(() => engine.dispose());
+
+/** On the walkable map, or within TOLERANCE_M of its outline. */
+function onWalkable(mp: PlanMultiPolygon, x: number, y: number): boolean {
+  if (pointInMultiPolygon(x, y, mp)) return true;
+  return mp.some((poly) => poly.some((ring) => distanceToRing(ring, x, y) <= TOLERANCE_M));
+}
+
+/** The structure storey's walkable map for a layout floor name. */
+function walkableOf(s: BuildingStructure, layout: TestbedLayout, floor: string): PlanMultiPolygon {
+  const st = s.storeys.find((x) => x.name === floor);
+  if (!st) throw new Error(`floor ${floor} is not a storey of the model (${s.storeys.map((x) => x.name).join(', ')}); layout floors ${layout.storeys.map((x) => x.name).join(', ')}`);
+  return st.walkable;
+}
+
+const CASES: [file: string, withSpaces: boolean][] = [
+  ['kit-ac20-fzk-haus-ifc4.ifc', true],
+  ['office-a-ifc2x3.ifc', true],
+  ['schependomlaan-xella-groundfloor-walls-ifc2x3.ifc', false],
+];
+
+describe.each(CASES)('layoutFromStructure on %s', (file, withSpaces) => {
+  let s: BuildingStructure;
+  let layout: TestbedLayout;
+  let graph: WalkGraph;
+  const notes: string[] = [];
+  beforeAll(() => {
+    s = load(join(shared, file));
+    layout = layoutFromStructure(s, file, { notes });
+    graph = new WalkGraph(layout);
+  });
+
+  it('has the model’s storeys, spaces covering most of its walkable map, and its georeference', () => {
+    expect(layout.name).toBe(file);
+    expect(layout.storeys.length).toBeGreaterThan(0);
+    layout.storeys.forEach((st, i) => {
+      expect(st.index).toBe(i);
+      expect(s.storeys.some((x) => x.name === st.name && x.elevation === st.elevation)).toBe(true);
+      expect(layout.spaces.some((sp) => sp.storey === i && sp.usage !== 'stair'), st.name).toBe(true);
+    });
+    const kept = layout.storeys.map((st) => walkableOf(s, layout, st.name));
+    const walkArea = kept.reduce((a, mp) => a + multiPolygonArea(mp), 0);
+    const spaceArea = graph.spaces.reduce((a, sp) => a + sp.area, 0);
+    expect(spaceArea / walkArea, notes.join('; ')).toBeGreaterThan(0.85);
+    expect(spaceArea / walkArea).toBeLessThan(1.01);
+    if (withSpaces) {
+      // Spaces carry the IfcSpace GlobalId (the people-flow zone id of the model) and its name.
+      const ids = new Set(s.spaces.map((x) => x.globalId));
+      expect(layout.spaces.filter((sp) => ids.has(sp.id.split('#')[0]!)).length).toBeGreaterThan(layout.spaces.length / 2);
+    }
+    if (s.georeference) expect(layout.georeference).toEqual(s.georeference);
+    else expect(layout.georeference.lat).not.toBe(0);
+  });
+
+  it('every space is on the walkable map and every route between spaces of a storey stays on it', () => {
+    for (const sp of layout.spaces) {
+      const mp = walkableOf(s, layout, layout.storeys[sp.storey]!.name);
+      const [cx, cy] = graph.randomPointIn(graph.spaces.findIndex((g) => g.id === sp.id), () => 0.5, 0.2);
+      expect(onWalkable(mp, cx, cy), sp.id).toBe(true);
+    }
+    const rand = new SeededRandom(11);
+    const out = { x: new Float64Array(64), y: new Float64Array(64), storey: new Int32Array(64) };
+    let routes = 0, failed = 0;
+    for (const list of graph.spacesByStorey) {
+      const rooms = (list ?? []).filter((i) => graph.spaces[i]!.usage !== 'stair');
+      for (let k = 0; k < Math.min(150, rooms.length * rooms.length); k++) {
+        const a = rooms[rand.int(rooms.length)]!, b = rooms[rand.int(rooms.length)]!;
+        const [fx, fy] = graph.randomPointIn(a, () => rand.next());
+        const [tx, ty] = graph.randomPointIn(b, () => rand.next());
+        const n = graph.route(a, fx, fy, b, tx, ty, out);
+        if (n === 0) { failed++; continue; }
+        routes++;
+        const mp = walkableOf(s, layout, layout.storeys[graph.spaces[a]!.storey]!.name);
+        let px = fx, py = fy;
+        for (let w = 0; w < n; w++) {
+          const qx = out.x[w]!, qy = out.y[w]!;
+          const steps = Math.max(1, Math.ceil(Math.hypot(qx - px, qy - py) / 0.1));
+          for (let j = 0; j <= steps; j++) {
+            const x = px + ((qx - px) * j) / steps, y = py + ((qy - py) * j) / steps;
+            expect(onWalkable(mp, x, y), `${file}: route ${graph.spaces[a]!.id} → ${graph.spaces[b]!.id} leaves the walkable map at (${x.toFixed(2)}, ${y.toFixed(2)})`).toBe(true);
+          }
+          px = qx; py = qy;
+        }
+      }
+    }
+    expect(routes).toBeGreaterThan(0);
+    // Separate parts of a storey (the two flats of a duplex) may not reach each other; most pairs must.
+    expect(failed / (routes + failed)).toBeLessThan(0.25);
+  });
+
+  it('robots drive, people walk and beacons hang on the model’s walkable map; the bus loop is outside the building', () => {
+    const sim = new TestbedSimulator({ layout, robots: 16, buses: 1, tags: 60, beacons: 80, seed: 4, start: Date.parse('2026-11-24T01:00:00Z') });
+    const floors = new Set(layout.storeys.map((st) => st.name));
+    const beacons = sim.beacons().beacons;
+    expect(new Set(beacons.map((b) => b.floor))).toEqual(floors);
+    for (const b of beacons) expect(onWalkable(walkableOf(s, layout, b.floor), b.x, b.y), `${b.id} on ${b.floor}`).toBe(true);
+
+    const states: StateRecord[] = [];
+    let moved = 0;
+    for (let t = 0; t < 240; t++) {
+      for (const r of sim.step(1) as TelemetryRecord[]) if (r.kind === 'state') states.push(r.record);
+      const truth = sim.trueTagPositions();
+      for (let i = 0; i < truth.ids.length; i += 7) {
+        const floor = truth.floors[truth.storey[i]!]!;
+        const x = truth.x[i]!, y = truth.y[i]!;
+        // People on a flight are between two storeys: on the stair's footprint instead.
+        const onStair = layout.stairs.some((st) => (st.fromStorey === truth.storey[i] || st.toStorey === truth.storey[i]) && st.polygon.length >= 3 && distanceToRing(st.polygon, x, y) < 1.5);
+        if (!onStair) expect(onWalkable(walkableOf(s, layout, floor), x, y), `tag ${truth.ids[i]} at (${x.toFixed(2)}, ${y.toFixed(2)}) on ${floor}`).toBe(true);
+      }
+    }
+    const robots = states.filter((r) => r.kind === 'robot');
+    expect(robots.length).toBeGreaterThan(15 * 200);
+    for (const r of robots) {
+      expect(floors.has(r.floor!)).toBe(true);
+      expect(onWalkable(walkableOf(s, layout, r.floor!), r.x!, r.y!), `${r.id} at (${r.x}, ${r.y}) on ${r.floor} (${r.state}, ${r.task})`).toBe(true);
+      if ((r.speed ?? 0) > 0) moved++;
+    }
+    expect(moved).toBeGreaterThan(robots.length * 0.2);
+
+    const buses = states.filter((r) => r.kind === 'bus');
+    expect(buses.length).toBeGreaterThan(200);
+    const allWalkable = layout.storeys.map((st) => walkableOf(s, layout, st.name));
+    for (const b of buses) for (const mp of allWalkable) expect(pointInMultiPolygon(b.x!, b.y!, mp)).toBe(false);
+    const xs = allWalkable.flatMap((mp) => mp.flatMap((p) => p[0]!.map((q) => q[0])));
+    const ys = allWalkable.flatMap((mp) => mp.flatMap((p) => p[0]!.map((q) => q[1])));
+    const [minX, maxX, minY, maxY] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+    for (const [x, y] of layout.site.roadLoop) expect(x < minX - 5 || x > maxX + 5 || y < minY - 5 || y > maxY + 5, `road point (${x}, ${y})`).toBe(true);
+    expect(new Set(buses.map((b) => `${Math.round(b.x!)},${Math.round(b.y!)}`)).size).toBeGreaterThan(10);
+  });
+});
+
+describe('the testbed on a model', () => {
+  it('TestbedSource on FZK-Haus publishes robot and people states on the house’s storeys and walkable map', async () => {
+    const s = load(join(shared, 'kit-ac20-fzk-haus-ifc4.ifc'));
+    const layout = testbedLayoutForModel(s, 'kit-ac20-fzk-haus-ifc4.ifc')!;
+    expect(layout.storeys.map((x) => x.name)).toEqual(['Erdgeschoss', 'Dachgeschoss']);
+    const source = new TestbedSource('testbed:?robots=12&tags=2000&beacons=400&seed=9&speed=1000&start=2026-11-24T01:00:00Z&duration=120', { layout });
+    // 2 000 people and 400 beacons do not fit a 200 m² house: capped to its floor area.
+    const cap = layoutCapacity(layout);
+    expect(source.trueTagPositions().ids.length).toBe(cap.tags);
+    expect(cap.tags).toBeLessThan(150);
+    expect(source.beacons().beacons.length).toBe(cap.beacons);
+    expect(source.notes.join(' ')).toMatch(/tags capped/);
+    const got: TelemetryRecord[] = [];
+    let ended!: () => void;
+    const done = new Promise<void>((r) => (ended = r));
+    await source.start({ onBatch: (b) => void got.push(...b), onStatus: (st) => { if (st.state === 'ended') ended(); } });
+    await done;
+    await source.stop();
+    const states = got.flatMap((r) => (r.kind === 'state' && r.record.kind !== 'bus' ? [r.record] : []));
+    expect(states.filter((r) => r.kind === 'robot').length).toBeGreaterThan(11 * 100);
+    expect(states.filter((r) => r.kind === 'sensor').length).toBeGreaterThan(0);
+    for (const r of states) {
+      expect(['Erdgeschoss', 'Dachgeschoss']).toContain(r.floor);
+      expect(onWalkable(walkableOf(s, layout, r.floor!), r.x!, r.y!), `${r.id} at (${r.x}, ${r.y}) on ${r.floor}`).toBe(true);
+    }
+    const zones = new Set(got.flatMap((r) => (r.kind === 'count' ? [r.record.zone] : [])));
+    for (const sp of s.spaces) expect(zones.has(sp.globalId), `counts for ${sp.longName}`).toBe(true);
+    expect(got.some((r) => r.kind === 'scan')).toBe(true);
+  });
+
+  it('recognises the generated sample and runs on exactly the built-in layout', () => {
+    const s = load(join(root, 'samples', 'testbed-complex.ifc'));
+    expect(matchGeneratedSample(s)).toEqual(buildTestbedLayout());
+    expect(testbedLayoutForModel(s, 'testbed-complex.ifc')).toEqual(buildTestbedLayout());
+    expect(testbedLayoutForModel(null, 'none')).toBeNull();
+    expect(matchGeneratedSample(load(join(shared, 'kit-ac20-fzk-haus-ifc4.ifc')))).toBeNull();
+  });
+
+  it('names the model when nothing in it is walkable', () => {
+    const s = load(join(shared, 'kit-ac20-fzk-haus-ifc4.ifc'));
+    const empty: BuildingStructure = { ...s, storeys: s.storeys.map((st) => ({ ...st, walkable: [], walkableArea: 0, walkableSource: 'none' })), spaces: [] };
+    expect(() => layoutFromStructure(empty, 'empty.ifc')).toThrow(/empty\.ifc: no storey has walkable area/);
+  });
+});
