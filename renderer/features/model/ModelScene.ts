@@ -24,7 +24,8 @@ interface BatchMesh {
   material: THREE.MeshStandardMaterial;
   vertices: THREE.InterleavedBuffer;
   original: Uint32Array;
-  working: Uint32Array;
+  /** Copy of `original` with hidden elements' triangles collapsed; null while nothing was ever hidden. */
+  working: Uint32Array | null;
   index: THREE.BufferAttribute;
 }
 
@@ -64,11 +65,14 @@ export class ModelScene {
       const geometry = new THREE.BufferGeometry();
       geometry.setAttribute('position', new THREE.InterleavedBufferAttribute(vertices, 3, 0));
       geometry.setAttribute('normal', new THREE.InterleavedBufferAttribute(vertices, 3, 3));
-      const working = b.indices.slice();
-      const index = new THREE.BufferAttribute(working, 1);
+      // The batch's own index until something is hidden (see `applyVisibility`): no copy at load.
+      const index = new THREE.BufferAttribute(b.indices, 1);
       geometry.setIndex(index);
-      geometry.computeBoundingSphere();
-      geometry.computeBoundingBox();
+      // Bounds come with the batch (computed while merging): no second pass over the vertices here.
+      const [x0, y0, z0, x1, y1, z1] = b.bounds;
+      geometry.boundingBox = new THREE.Box3(new THREE.Vector3(x0, y0, z0), new THREE.Vector3(x1, y1, z1));
+      // Sphere around the box (slightly looser than three's tight fit, still conservative for culling and picking).
+      geometry.boundingSphere = geometry.boundingBox.getBoundingSphere(new THREE.Sphere());
       const [r, g, bl, a] = b.color;
       const material = new THREE.MeshStandardMaterial({
         color: new THREE.Color().setRGB(r, g, bl, THREE.SRGBColorSpace),
@@ -84,7 +88,7 @@ export class ModelScene {
       mesh.userData.batch = i;
       mesh.renderOrder = a < 1 ? 1 : 0;
       this.storeyGroups[b.storey >= 0 ? b.storey : slots - 1]!.add(mesh);
-      this.batches.push({ mesh, material, vertices, original: b.indices, working, index });
+      this.batches.push({ mesh, material, vertices, original: b.indices, working: null, index });
     });
     this.overlay.name = 'ifc:highlight';
     this.xray.name = 'ifc:xray';
@@ -151,13 +155,19 @@ export class ModelScene {
     const ranges = this.lookup.index.ranges;
     this.model.batches.forEach((b, i) => {
       const bm = this.batches[i]!;
-      bm.working.set(bm.original);
+      if (!visible && !bm.working) return; // never hidden: still drawing the original index
+      if (!bm.working) {
+        // First hide in this batch: from now on the attribute draws a working copy.
+        bm.working = bm.original.slice();
+        bm.index.array = bm.working;
+      } else bm.working.set(bm.original);
+      const working = bm.working;
       if (visible) {
         for (let k = b.rangeStart; k < b.rangeStart + b.rangeCount; k++) {
           const row = ranges[k * RANGE_STRIDE + RANGE.element]!;
           if (visible[row]) continue;
           const start = ranges[k * RANGE_STRIDE + RANGE.indexStart]!;
-          bm.working.fill(0, start, start + ranges[k * RANGE_STRIDE + RANGE.indexCount]!);
+          working.fill(0, start, start + ranges[k * RANGE_STRIDE + RANGE.indexCount]!);
         }
       }
       bm.index.needsUpdate = true;

@@ -16,7 +16,7 @@ import { z } from 'zod';
 import type { ElementIndex, GeometryBatch, ProcessedModel } from '../geometry/ProcessedModel.js';
 
 /** Bump whenever ProcessedModel or the batching changes meaning: older entries then read as misses. */
-export const PROCESSED_MODEL_FORMAT = 1;
+export const PROCESSED_MODEL_FORMAT = 2;
 const MAGIC = 'TWINMDL\0';
 
 const Span = z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]);
@@ -44,6 +44,7 @@ const MetaSchema = z.object({
     z.object({
       storey: z.number().int(),
       color: z.tuple([z.number(), z.number(), z.number(), z.number()]),
+      bounds: Bounds,
       rangeStart: z.number().int(),
       rangeCount: z.number().int(),
       vertices: Span,
@@ -86,6 +87,7 @@ export function encodeProcessedModel(model: ProcessedModel): Uint8Array {
     batches: model.batches.map((b) => ({
       storey: b.storey,
       color: b.color,
+      bounds: b.bounds,
       rangeStart: b.rangeStart,
       rangeCount: b.rangeCount,
       vertices: place(b.vertices),
@@ -159,6 +161,7 @@ export function decodeProcessedModel(bytes: Uint8Array): ProcessedModel {
   const batches: GeometryBatch[] = meta.batches.map((b, i) => ({
     storey: b.storey,
     color: b.color,
+    bounds: b.bounds,
     rangeStart: b.rangeStart,
     rangeCount: b.rangeCount,
     vertices: view(Float32Array, b.vertices, `batches[${i}].vertices`),

@@ -7,7 +7,7 @@
  * Contract: all geometries of one element must be added before the next element's (web-ifc's
  * stream does this), so each element occupies one contiguous index range per batch.
  */
-import { RANGE_STRIDE, VERTEX_STRIDE, type GeometryBatch } from './ProcessedModel.js';
+import { RANGE_STRIDE, VERTEX_STRIDE, type Bounds6, type GeometryBatch } from './ProcessedModel.js';
 
 class Growable<T extends Float32Array | Uint32Array> {
   length = 0;
@@ -40,22 +40,32 @@ interface BatchBuilder {
   lastElement: number;
   /** Position in `order`. */
   id: number;
+  /** This batch's axis-aligned bounds: minX minY minZ maxX maxY maxZ. */
+  bounds: Float64Array;
 }
+
+/**
+ * First capacity of a batch, in vertices. Small on purpose: a model has dozens of batches, and
+ * large zero-filled buffers per batch cost more (allocation, page faults, GC pressure from
+ * external memory) than the few doublings a big batch goes through.
+ */
+const INITIAL_VERTICES = 1024;
 
 export interface BatcherResult {
   batches: Omit<GeometryBatch, 'rangeStart' | 'rangeCount'>[];
   /** Per batch: RANGE_STRIDE numbers per row, `element` column holding the expressID. */
   ranges: number[][];
-  bounds: [number, number, number, number, number, number];
+  bounds: Bounds6;
   triangleCount: number;
   vertexCount: number;
 }
 
 export class GeometryBatcher {
-  private readonly builders = new Map<string, BatchBuilder>();
+  /** Key: storey × 2^32 + packed RGBA8 (exact while storey < 2^21). */
+  private readonly builders = new Map<number, BatchBuilder>();
   private readonly order: BatchBuilder[] = [];
-  private readonly min = [Infinity, Infinity, Infinity];
-  private readonly max = [-Infinity, -Infinity, -Infinity];
+  private last: BatchBuilder | null = null;
+  private lastKey = -1;
   private triangles = 0;
 
   /**
@@ -77,21 +87,25 @@ export class GeometryBatcher {
   ): void {
     if (iCount < 3 || vFloats < VERTEX_STRIDE * 3) return;
     const r = Math.round(rgba.x * 255), g = Math.round(rgba.y * 255), b = Math.round(rgba.z * 255), a = Math.round(rgba.w * 255);
-    const key = `${storey}|${r},${g},${b},${a}`;
-    let bb = this.builders.get(key);
+    const key = (storey + 1) * 4294967296 + (((r << 24) | (g << 16) | (b << 8) | a) >>> 0);
+    // Consecutive geometries mostly share a material: skip the map lookup then.
+    let bb = key === this.lastKey ? this.last : this.builders.get(key);
     if (!bb) {
       bb = {
         storey,
         color: [r / 255, g / 255, b / 255, a / 255],
-        vertices: new Growable(new Float32Array(VERTEX_STRIDE * 16384), (n) => new Float32Array(n)),
-        indices: new Growable(new Uint32Array(3 * 16384), (n) => new Uint32Array(n)),
+        vertices: new Growable(new Float32Array(VERTEX_STRIDE * INITIAL_VERTICES), (n) => new Float32Array(n)),
+        indices: new Growable(new Uint32Array(3 * INITIAL_VERTICES), (n) => new Uint32Array(n)),
         ranges: [],
         lastElement: -1,
         id: this.order.length,
+        bounds: new Float64Array([Infinity, Infinity, Infinity, -Infinity, -Infinity, -Infinity]),
       };
       this.builders.set(key, bb);
       this.order.push(bb);
     }
+    this.last = bb;
+    this.lastKey = key;
     const vertexStart = bb.vertices.length / VERTEX_STRIDE;
     const indexStart = bb.indices.length;
     if (bb.lastElement !== expressID) {
@@ -115,14 +129,15 @@ export class GeometryBatcher {
     const nVerts = Math.floor(vFloats / VERTEX_STRIDE);
     const out = bb.vertices.reserve(nVerts * VERTEX_STRIDE);
     let o = bb.vertices.length;
-    const min = this.min, max = this.max;
-    let minX = min[0]!, minY = min[1]!, minZ = min[2]!, maxX = max[0]!, maxY = max[1]!, maxZ = max[2]!;
+    const bounds = bb.bounds;
+    let minX = bounds[0]!, minY = bounds[1]!, minZ = bounds[2]!, maxX = bounds[3]!, maxY = bounds[4]!, maxZ = bounds[5]!;
     for (let v = 0, s = vOffset; v < nVerts; v++, s += VERTEX_STRIDE, o += VERTEX_STRIDE) {
       const x = verts[s]!, y = verts[s + 1]!, z = verts[s + 2]!;
       const nx = verts[s + 3]!, ny = verts[s + 4]!, nz = verts[s + 5]!;
-      const px = m0 * x + m4 * y + m8 * z + m12;
-      const py = m1 * x + m5 * y + m9 * z + m13;
-      const pz = m2 * x + m6 * y + m10 * z + m14;
+      // Rounded to float32 as stored, so the bounds are exactly those of the stored vertices.
+      const px = Math.fround(m0 * x + m4 * y + m8 * z + m12);
+      const py = Math.fround(m1 * x + m5 * y + m9 * z + m13);
+      const pz = Math.fround(m2 * x + m6 * y + m10 * z + m14);
       out[o] = px;
       out[o + 1] = py;
       out[o + 2] = pz;
@@ -147,8 +162,8 @@ export class GeometryBatcher {
       out[o + 4] = ty * sign;
       out[o + 5] = tz * sign;
     }
-    min[0] = minX; min[1] = minY; min[2] = minZ;
-    max[0] = maxX; max[1] = maxY; max[2] = maxZ;
+    bounds[0] = minX; bounds[1] = minY; bounds[2] = minZ;
+    bounds[3] = maxX; bounds[4] = maxY; bounds[5] = maxZ;
     bb.vertices.length = o;
 
     const tris = Math.floor(iCount / 3) * 3;
@@ -173,15 +188,22 @@ export class GeometryBatcher {
 
   finish(): BatcherResult {
     let vertexCount = 0;
+    const all = [Infinity, Infinity, Infinity, -Infinity, -Infinity, -Infinity];
     const batches = this.order.map((bb) => {
       vertexCount += bb.vertices.length / VERTEX_STRIDE;
-      return { storey: bb.storey, color: bb.color, vertices: bb.vertices.trimmed(), indices: bb.indices.trimmed() };
+      const bx = bb.bounds;
+      for (let k = 0; k < 3; k++) {
+        all[k] = Math.min(all[k]!, bx[k]!);
+        all[k + 3] = Math.max(all[k + 3]!, bx[k + 3]!);
+      }
+      const bounds: Bounds6 = [bx[0]!, bx[1]!, bx[2]!, bx[3]!, bx[4]!, bx[5]!];
+      return { storey: bb.storey, color: bb.color, bounds, vertices: bb.vertices.trimmed(), indices: bb.indices.trimmed() };
     });
-    const empty = !Number.isFinite(this.min[0]!);
+    const empty = !Number.isFinite(all[0]!);
     return {
       batches,
       ranges: this.order.map((bb) => bb.ranges),
-      bounds: empty ? [0, 0, 0, 0, 0, 0] : [this.min[0]!, this.min[1]!, this.min[2]!, this.max[0]!, this.max[1]!, this.max[2]!],
+      bounds: empty ? [0, 0, 0, 0, 0, 0] : [all[0]!, all[1]!, all[2]!, all[3]!, all[4]!, all[5]!],
       triangleCount: this.triangles,
       vertexCount,
     };

@@ -10,6 +10,9 @@
 /** Interleaved vertex layout of every batch: px py pz nx ny nz (float32). */
 export const VERTEX_STRIDE = 6;
 
+/** Axis-aligned box in the three.js frame, metres: [minX, minY, minZ, maxX, maxY, maxZ]. */
+export type Bounds6 = [number, number, number, number, number, number];
+
 /**
  * One draw call: every triangle of one storey with one material (colour + opacity).
  * Triangles of one element are contiguous, so an element is one index range per batch.
@@ -19,6 +22,8 @@ export interface GeometryBatch {
   storey: number;
   /** Linear RGBA 0..1 as web-ifc reports the IfcSurfaceStyle; alpha < 1 means transparent. */
   color: [number, number, number, number];
+  /** Bounds of this batch's vertices, so the 3D view need not scan them again (frustum culling, picking). */
+  bounds: Bounds6;
   /** VERTEX_STRIDE floats per vertex. */
   vertices: Float32Array;
   indices: Uint32Array;
@@ -80,7 +85,7 @@ export interface ModelSummary {
   triangleCount: number;
   vertexCount: number;
   /** Axis-aligned bounds in the three.js frame: [minX, minY, minZ, maxX, maxY, maxZ]. */
-  bounds: [number, number, number, number, number, number];
+  bounds: Bounds6;
   /** Milliseconds spent producing this result, and whether it came from the cache. */
   loadMs: number;
   fromCache: boolean;

@@ -4,13 +4,13 @@
  * Streams every mesh once (`StreamAllMeshes`), places each geometry with its flatTransformation
  * and merges it into its storey × material batch straight from the WASM heap; native geometry
  * objects are deleted in `finally`. Then reads GlobalId, Name and IFC type of each element that
- * produced triangles, and builds the index columns.
+ * produced triangles (raw STEP arguments, read in chunks), and builds the index columns.
  */
 import type { IfcAPI, PlacedGeometry } from 'web-ifc';
 import { IfcCancelledError, IfcNoGeometryError } from '../IfcEngine.js';
 import { GeometryBatcher } from './GeometryBatcher.js';
 import { ifcTypeName } from './ifcTypeName.js';
-import { RANGE, RANGE_STRIDE, type ElementIndex, type GeometryBatch } from './ProcessedModel.js';
+import { RANGE, RANGE_STRIDE, type Bounds6, type ElementIndex, type GeometryBatch } from './ProcessedModel.js';
 import type { SpatialStructure } from './readSpatialStructure.js';
 
 /** Load phases in order; fraction is 0..1 within the phase. */
@@ -26,7 +26,7 @@ export interface ExtractOptions {
 export interface ExtractedGeometry {
   batches: GeometryBatch[];
   index: ElementIndex;
-  bounds: [number, number, number, number, number, number];
+  bounds: Bounds6;
   triangleCount: number;
   vertexCount: number;
 }
@@ -34,6 +34,15 @@ export interface ExtractedGeometry {
 interface WasmHeaps {
   HEAPF32: Float32Array;
   HEAPU32: Uint32Array;
+}
+
+/** Elements per GetRawLinesData call: bounds the transient JS objects and keeps cancel responsive. */
+const INDEX_CHUNK = 4096;
+
+/** A STEP string argument ({type: STRING, value}) or ''. */
+function stepString(arg: unknown): string {
+  const v = (arg as { value?: unknown } | null | undefined)?.value;
+  return typeof v === 'string' ? v : '';
 }
 
 function cancelled(fileName: string): IfcCancelledError {
@@ -96,23 +105,28 @@ export function extractGeometry(api: IfcAPI, modelID: number, spatial: SpatialSt
   const typeIndex = new Map<number, number>();
   const types = new Uint16Array(expressIDs.length);
   const storeys = new Int32Array(expressIDs.length);
-  const globalIds: string[] = new Array<string>(expressIDs.length);
-  const names: string[] = new Array<string>(expressIDs.length);
-  for (let i = 0; i < expressIDs.length; i++) {
+  const globalIds: string[] = new Array<string>(expressIDs.length).fill('');
+  const names: string[] = new Array<string>(expressIDs.length).fill('');
+  // Raw STEP arguments in chunks: one WASM call per chunk, and no schema object per element
+  // (GetLine builds one, several times slower). IfcRoot: 0 GlobalId, 1 OwnerHistory, 2 Name.
+  const ids = Array.from(expressIDs);
+  for (let start = 0; start < ids.length; start += INDEX_CHUNK) {
     if (signal?.aborted) throw cancelled(fileName);
-    const id = expressIDs[i]!;
-    const code = api.GetLineType(modelID, id) as number;
-    let t = typeIndex.get(code);
-    if (t === undefined) {
-      t = typeNames.length;
-      typeNames.push(ifcTypeName(api, code));
-      typeIndex.set(code, t);
+    const lines = api.GetRawLinesData(modelID, ids.slice(start, start + INDEX_CHUNK));
+    for (const line of lines) {
+      const i = rowOf.get(line.ID); // by ID, not position: robust to a line web-ifc skips
+      if (i === undefined) continue;
+      let t = typeIndex.get(line.type);
+      if (t === undefined) {
+        t = typeNames.length;
+        typeNames.push(ifcTypeName(api, line.type));
+        typeIndex.set(line.type, t);
+      }
+      types[i] = t;
+      storeys[i] = spatial.storeyOf.get(line.ID) ?? -1;
+      globalIds[i] = stepString(line.arguments[0]);
+      names[i] = stepString(line.arguments[2]);
     }
-    types[i] = t;
-    storeys[i] = spatial.storeyOf.get(id) ?? -1;
-    const line = api.GetLine(modelID, id, false) as { GlobalId?: { value?: unknown }; Name?: { value?: unknown } | null };
-    globalIds[i] = typeof line.GlobalId?.value === 'string' ? line.GlobalId.value : '';
-    names[i] = typeof line.Name?.value === 'string' ? line.Name.value : '';
   }
 
   // Range table: batches in order, rows by indexStart; element column → element row.

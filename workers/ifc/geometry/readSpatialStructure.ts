@@ -8,7 +8,7 @@
  * This is the one place storey assignment happens.
  */
 import * as WebIFC from 'web-ifc';
-import type { IfcAPI } from 'web-ifc';
+import type { IfcAPI, RawLineData } from 'web-ifc';
 import type { SpatialNode, StoreyInfo } from './ProcessedModel.js';
 
 export interface SpatialStructure {
@@ -54,6 +54,12 @@ function ids(api: IfcAPI, modelID: number, type: number): number[] {
   return out;
 }
 
+/** Every line of one type as raw STEP arguments, in one call. */
+function rawLines(api: IfcAPI, modelID: number, type: number): RawLineData[] {
+  const list = ids(api, modelID, type);
+  return list.length ? api.GetRawLinesData(modelID, list) : [];
+}
+
 function nodes(api: IfcAPI, modelID: number, type: number, typeName: string): SpatialNode[] {
   return ids(api, modelID, type).map((id) => {
     const line = api.GetLine(modelID, id, false) as { Name?: unknown; LongName?: unknown };
@@ -96,21 +102,22 @@ export function readSpatialStructure(api: IfcAPI, modelID: number): SpatialStruc
   storeyRows.sort((a, b) => a.elevation - b.elevation || a.expressID - b.expressID);
   const storeyIndex = new Map(storeyRows.map((s, i) => [s.expressID, i]));
 
-  // child → parent over containment, aggregation and nesting.
+  // child → parent over containment, aggregation and nesting. Raw STEP arguments, one WASM call
+  // per relation type (GetLine would build a schema object per relation): IfcRelContainedIn-
+  // SpatialStructure 4 RelatedElements, 5 RelatingStructure; IfcRelAggregates / IfcRelNests
+  // 4 RelatingObject, 5 RelatedObjects.
   const parent = new Map<number, number>();
-  for (const id of ids(api, modelID, WebIFC.IFCRELCONTAINEDINSPATIALSTRUCTURE)) {
-    const rel = api.GetLine(modelID, id, false) as { RelatingStructure?: unknown; RelatedElements?: unknown };
-    const whole = ref(rel.RelatingStructure);
+  for (const rel of rawLines(api, modelID, WebIFC.IFCRELCONTAINEDINSPATIALSTRUCTURE)) {
+    const whole = ref(rel.arguments[5]);
     if (whole === null) continue;
-    for (const part of refs(rel.RelatedElements)) parent.set(part, whole);
+    for (const part of refs(rel.arguments[4])) parent.set(part, whole);
   }
   for (const type of [WebIFC.IFCRELAGGREGATES, WebIFC.IFCRELNESTS]) {
-    for (const id of ids(api, modelID, type)) {
-      const rel = api.GetLine(modelID, id, false) as { RelatingObject?: unknown; RelatedObjects?: unknown };
-      const whole = ref(rel.RelatingObject);
+    for (const rel of rawLines(api, modelID, type)) {
+      const whole = ref(rel.arguments[4]);
       if (whole === null) continue;
       // Containment wins over aggregation for the same element (it names the spatial home).
-      for (const part of refs(rel.RelatedObjects)) if (!parent.has(part)) parent.set(part, whole);
+      for (const part of refs(rel.arguments[5])) if (!parent.has(part)) parent.set(part, whole);
     }
   }
 

@@ -29,6 +29,7 @@ function expectSameModel(a: ProcessedModel, b: ProcessedModel): void {
     const bb = b.batches[i]!;
     expect(bb.storey).toBe(ba.storey);
     expect(bb.color).toEqual(ba.color);
+    expect(bb.bounds).toEqual(ba.bounds);
     expect([bb.rangeStart, bb.rangeCount]).toEqual([ba.rangeStart, ba.rangeCount]);
     expect(Buffer.from(bytesOf(bb.vertices)).equals(Buffer.from(bytesOf(ba.vertices)))).toBe(true);
     expect(Buffer.from(bytesOf(bb.indices)).equals(Buffer.from(bytesOf(ba.indices)))).toBe(true);

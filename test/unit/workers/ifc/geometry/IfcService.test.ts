@@ -65,6 +65,25 @@ describe('IfcService on the shared IFC files', () => {
       for (const b of m.batches) tris += b.indices.length / 3;
       expect(tris).toBe(m.summary.triangleCount);
 
+      // Each batch carries the exact box of its vertices (the 3D view uses it instead of scanning
+      // them), and the batches' boxes make up the model's.
+      const union = [Infinity, Infinity, Infinity, -Infinity, -Infinity, -Infinity];
+      for (const b of m.batches) {
+        const box = [Infinity, Infinity, Infinity, -Infinity, -Infinity, -Infinity];
+        for (let o = 0; o < b.vertices.length; o += VERTEX_STRIDE) {
+          for (let k = 0; k < 3; k++) {
+            box[k] = Math.min(box[k]!, b.vertices[o + k]!);
+            box[k + 3] = Math.max(box[k + 3]!, b.vertices[o + k]!);
+          }
+        }
+        expect(b.bounds).toEqual(box);
+        for (let k = 0; k < 3; k++) {
+          union[k] = Math.min(union[k]!, box[k]!);
+          union[k + 3] = Math.max(union[k + 3]!, box[k + 3]!);
+        }
+      }
+      expect(m.summary.bounds).toEqual(union);
+
       // Every range row covers its batch's triangles exactly once, in order.
       const look = new ElementLookup(m.index, m.batches);
       m.batches.forEach((b, bi) => {
