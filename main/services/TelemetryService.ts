@@ -22,6 +22,7 @@ import type { ApiServer } from '../host/ApiServer.js';
 import type { ModelStructureService } from './ModelStructureService.js';
 import { TelemetryPipeline, type PipelineSettings } from '../hub/TelemetryPipeline.js';
 import { createSource, SourceUriError } from '../sources/sourceUri.js';
+import { createTestbedSourceForModel, testbedLayoutChanged, type TestbedModel } from '../sources/testbed/testbedSourceForModel.js';
 import { liveFramePasses } from '../replay/LiveFrameGate.js';
 import type { WorkbenchService } from './Workbench.js';
 
@@ -63,7 +64,14 @@ export class TelemetryService implements WorkbenchService {
     this.statusTimer.unref?.();
     if (options.structure) {
       this.disposers.push(
-        options.structure.onChange((info) => this.pipeline?.setStructure(info.status === 'ready' ? info.structure : null)),
+        options.structure.onChange((info) => {
+          this.pipeline?.setStructure(info.status === 'ready' ? info.structure : null);
+          // `testbed:` runs ON the model: a model whose structure arrives later restarts it there.
+          const p = this.pipeline;
+          if (info.status === 'ready' && p && testbedLayoutChanged(p.source, this.testbedModel())) {
+            this.connect(p.source.uri).catch((e: unknown) => options.log('error', `telemetry: restarting ${p.source.uri} on the model: ${(e as Error).message}`));
+          }
+        }),
       );
     }
   }
@@ -106,7 +114,8 @@ export class TelemetryService implements WorkbenchService {
   }
 
   private async doConnect(uri: string): Promise<SourceStatus> {
-    const source = createSource(uri); // throws SourceUriError before anything is torn down
+    // Throws SourceUriError before anything is torn down. `testbed:` runs on the session model's building.
+    const source = uri.startsWith('testbed:') ? createTestbedSourceForModel(uri, this.testbedModel(), this.options.log) : createSource(uri);
     await this.stopPipeline();
     const { api, log } = this.options;
     const pipeline = new TelemetryPipeline({
@@ -130,6 +139,14 @@ export class TelemetryService implements WorkbenchService {
     log('info', `telemetry: source ${uri} started${this.options.recordDir ? `, recording into ${this.options.recordDir}` : ''}`);
     this.options.onSessionChange?.();
     return pipeline.sourceStatus();
+  }
+
+  /** The session model for `testbed:` (main/sources/testbed/testbedSourceForModel.ts), its structure once extracted. */
+  private testbedModel(): TestbedModel | null {
+    const m = this.options.model();
+    if (!m) return null;
+    const info = this.options.structure?.get();
+    return { name: m.name, hash: m.hash, structure: info?.status === 'ready' && info.hash === m.hash ? info.structure : null };
   }
 
   private async stopPipeline(): Promise<void> {

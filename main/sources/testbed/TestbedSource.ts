@@ -62,6 +62,8 @@ export class TestbedSource implements Source {
   /** Effective speed over the last status period (simulated s per real s). */
   private effective: number;
 
+  /** Which building it runs on (testbedSourceForModel.ts): "built-in:<storeys>x<rooms>", "model:<hash>", "layout:<name>". */
+  readonly layoutKey: string;
   /** What adapting the simulation to a model's layout changed (tags or beacons capped to its floor area). */
   readonly notes: string[] = [];
 
@@ -71,7 +73,7 @@ export class TestbedSource implements Source {
    * the built-in layout and its `storeys`/`rooms` options, and caps people and beacons to its floor area
    * (layoutCapacity: 2 000 people in a 200 m² house are neither believable nor cheap).
    */
-  constructor(uriOrOptions: string | TestbedOptions, extras: { layout?: TestbedLayout | null } = {}) {
+  constructor(uriOrOptions: string | TestbedOptions, extras: { layout?: TestbedLayout | null; layoutKey?: string } = {}) {
     this.options = typeof uriOrOptions === 'string' ? parseTestbedUri(uriOrOptions) : uriOrOptions;
     this.uri = typeof uriOrOptions === 'string' ? uriOrOptions : formatTestbedUri(uriOrOptions);
     const o = this.options;
@@ -79,6 +81,7 @@ export class TestbedSource implements Source {
     this.effective = o.speed;
     let { tags, beacons } = o;
     const layout = extras.layout ?? undefined;
+    this.layoutKey = extras.layoutKey ?? (layout ? `layout:${layout.name}` : `built-in:${o.storeys}x${o.rooms}`);
     if (layout) {
       const cap = layoutCapacity(layout);
       if (tags > cap.tags) { this.notes.push(`${layout.name}: ${tags} tags capped to ${cap.tags} (${PEOPLE_PER_M2} per m² of ${Math.round(cap.area)} m²)`); tags = cap.tags; }
@@ -202,7 +205,7 @@ export function layoutCapacity(layout: TestbedLayout): { area: number; tags: num
 }
 
 /** A testbed source, on a model's layout when one is given (null/absent: the built-in layout). */
-export function createTestbedSource(uri: string, extras: { layout?: TestbedLayout | null } = {}): TestbedSource {
+export function createTestbedSource(uri: string, extras: { layout?: TestbedLayout | null; layoutKey?: string } = {}): TestbedSource {
   return new TestbedSource(uri, extras);
 }
 

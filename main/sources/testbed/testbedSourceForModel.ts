@@ -1,0 +1,71 @@
+/**
+ * `testbed:` on the session's model — what the telemetry service (serve / Electron) and the CLI
+ * call instead of `createSource` for a testbed URI, so the simulated day happens on the building
+ * the user opened (testbedLayoutForModel: the generated sample and "no model" keep the exact
+ * built-in layout; any other model runs on layoutFromStructure).
+ *
+ * Each source carries a `layoutKey` saying which building it runs on; `testbedLayoutChanged` tells
+ * whether a model whose structure became ready later (extraction runs in a worker thread and may
+ * finish after the source started) needs the testbed restarted on it.
+ */
+import type { BuildingStructure } from '../../../common/buildingStructure.js';
+import type { Source } from '../../../common/source.js';
+import { SourceUriError } from '../sourceUri.js';
+import { parseTestbedUri, TestbedOptionsError, type TestbedOptions } from './testbedOptions.js';
+import { TestbedSource } from './TestbedSource.js';
+import { matchGeneratedSample, testbedLayoutForModel } from './testbedLayoutForModel.js';
+
+/** The session model as far as the testbed cares: its structure once extracted, file name and content hash. */
+export interface TestbedModel {
+  structure: BuildingStructure | null;
+  name: string;
+  hash: string;
+}
+
+/** Which building a testbed with `options` runs on for `model`: "built-in:<storeys>x<rooms>" or "model:<hash>". */
+export function testbedLayoutKey(model: TestbedModel | null, options: Pick<TestbedOptions, 'storeys' | 'rooms'>): string {
+  const structure = model?.structure ?? null;
+  if (!model || !structure) return `built-in:${options.storeys}x${options.rooms}`;
+  const sample = matchGeneratedSample(structure);
+  if (sample) return `built-in:${sample.storeys.length}x${(sample.spaces.length / sample.storeys.length - 11) / 2}`;
+  return `model:${model.hash}`;
+}
+
+/**
+ * The testbed source for a URI on the session model. Throws SourceUriError for a bad URI (before
+ * anything is built). A model with nothing walkable in it falls back to the built-in layout, said in
+ * `log` and in the source's `notes`.
+ */
+export function createTestbedSourceForModel(uri: string, model: TestbedModel | null, log?: (level: 'info' | 'warn', message: string) => void): TestbedSource {
+  let options: TestbedOptions;
+  try {
+    options = parseTestbedUri(uri);
+  } catch (e) {
+    if (e instanceof TestbedOptionsError) throw new SourceUriError(e.message);
+    throw e;
+  }
+  const notes: string[] = [];
+  let layout = null;
+  let key = testbedLayoutKey(model, options);
+  if (model?.structure) {
+    try {
+      layout = testbedLayoutForModel(model.structure, model.name, notes);
+    } catch (e) {
+      notes.push(`${(e as Error).message}; running on the built-in testbed building`);
+      key = `built-in:${options.storeys}x${options.rooms}`;
+    }
+  }
+  const source = new TestbedSource(uri, { layout, layoutKey: key });
+  source.notes.unshift(...notes);
+  if (layout && key.startsWith('model:')) {
+    log?.('info', `testbed: running on ${model!.name}: ${layout.storeys.length} storeys, ${layout.spaces.length} spaces, ${layout.doors.length} doors, ${layout.stairs.length} stairs`);
+  }
+  for (const n of source.notes) log?.('warn', `testbed: ${n}`);
+  return source;
+}
+
+/** True when `source` is a testbed running on another building than `model` calls for (restart it on the model). */
+export function testbedLayoutChanged(source: Source, model: TestbedModel | null): boolean {
+  if (!(source instanceof TestbedSource)) return false;
+  return source.layoutKey !== testbedLayoutKey(model, source.options);
+}
