@@ -1,12 +1,13 @@
 /**
- * The density heatmap of one recording chunk, pre-aggregated during the recording's index pass
- * (main/replay/Recording.ts), so a heatmap over a long window (24 h = ~300 chunks, ~1.7 M
- * positions) adds up ~300 small cell tables instead of decoding every message again.
+ * The density heatmap of a block of consecutive recording chunks, pre-aggregated in a background
+ * pass after the recording's index (main/replay/Recording.ts), so a heatmap over a long window
+ * (24 h = ~1.7 M positions) adds up a few hundred small cell tables instead of decoding every
+ * message again.
  *
- * It holds what DensityHeatmap would have credited from this chunk's own records: person-ms per
- * cell for each pair of consecutive samples of one id inside the chunk (the interval capped at
+ * It holds what DensityHeatmap would have credited from the block's own records: person-ms per
+ * cell for each pair of consecutive samples of one id inside the block (the interval capped at
  * the hold time), plus each id's first and last sample, which DensityHeatmap.addPartial joins
- * to the samples before and after the chunk. Summing partials in chunk order therefore gives
+ * to the samples before and after the block. Summing partials in chunk order therefore gives
  * exactly the sum of feeding the records one by one. Built only at the default grid (1 m cells,
  * 5 s hold); other grids decode the records.
  */

@@ -115,15 +115,15 @@ export async function analyseWindow(rec: Recording, o: AnalysisOptions): Promise
   if (heat || occ || kpis || trailIds.size) kinds.add('state');
   if (occ) kinds.add('count');
   if (kpis) kinds.add('alert');
-  // A heatmap alone takes whole chunks from their pre-aggregates (index pass) instead of decoding them.
+  // A heatmap alone takes blocks of whole chunks from their pre-aggregates instead of decoding them.
   const heatOnly = heat && !occ && !flows && !kpis && trailIds.size === 0;
   if (heatOnly) await rec.heatReady();
   const whole = heatOnly
     ? (c: number) => {
-        const p = rec.heatPartial(c);
-        if (!p || !heat.canUse(p)) return false;
-        heat.addPartial(p);
-        return true;
+        const b = rec.heatBlock(c);
+        if (!b || b.minPub <= from || b.maxPub > to || !heat.canUse(b.partial)) return 0;
+        heat.addPartial(b.partial);
+        return b.last - b.first + 1;
       }
     : undefined;
   let n = 0;

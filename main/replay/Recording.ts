@@ -11,8 +11,10 @@
  *  - the timeline strip: messages per second, people (sum of the latest zone counts, or distinct
  *    positioned ids when the file has no counts) and alert marks;
  * A second background pass (`heatReady`, started by the replay source once the index is ready,
- * or by the first heatmap) builds each chunk's density heatmap pre-aggregate
- * (analytics/HeatPartial.ts), so a heatmap over hours adds up chunk tables instead of decoding
+ * or by the first heatmap) builds density heatmap pre-aggregates (analytics/HeatPartial.ts) per
+ * block of consecutive chunks spanning ≥ HEAT_BLOCK_MS of record time (live files close a chunk
+ * every second: per-chunk tables would be as many as the records they replace), so a heatmap
+ * over hours adds up block tables instead of decoding
  * every position again; seeks do not wait for it.
  * Live records arrive slightly out of order (a chunk may hold records older than the snapshot
  * written before it). So each keyframe also knows `scanFrom`: the earliest record time that any
@@ -27,6 +29,17 @@ import { join } from 'node:path';
 import type { AlertRecord, TelemetryRecord } from '../../common/records.js';
 import { SNAPSHOT_TOPIC, SnapshotSchema, TwinState, type SnapshotRecord } from '../recording/snapshots.js';
 import { HeatPartialBuilder, type HeatPartial } from '../analytics/HeatPartial.js';
+
+/** A heatmap pre-aggregate over chunks `first..last` (chunk order) and their publish-time range. */
+export interface HeatBlock {
+  first: number;
+  last: number;
+  minPub: number;
+  maxPub: number;
+  partial: HeatPartial;
+}
+/** Record time a heatmap pre-aggregate block spans at least, ms (a window's edges decode ≤ 2 blocks). */
+export const HEAT_BLOCK_MS = 120_000;
 import { McapChunkFile, McapOpenError, type DecodedChunk } from './McapChunkFile.js';
 import { decodeRecord, topicKind, type RecordTopicKind } from './decodeRecord.js';
 import type { Timeline } from '../../common/replay.js';
@@ -79,8 +92,8 @@ export class Recording {
   private perSecond = { origin: NaN, messages: [] as number[], people: [] as number[], basis: 'none' as Timeline['peopleBasis'] };
   private alertMarks: Timeline['alerts'] = [];
   private readonly kinds = new Map<McapChunkFile, Map<number, RecordTopicKind | 'snapshot' | null>>();
-  /** Heatmap pre-aggregate of each chunk (index pass), by chunk number. */
-  private readonly heat: (HeatPartial | undefined)[] = [];
+  /** Heatmap pre-aggregate blocks by their first chunk number. */
+  private readonly heatBlocks = new Map<number, HeatBlock>();
 
   private constructor(readonly path: string, readonly files: McapChunkFile[]) {
     for (const f of files) {
@@ -184,14 +197,21 @@ export class Recording {
   /**
    * Calls `fn` for every record with t in (from, to], chunk by chunk, each chunk in time order
    * (chunk order is file order: globally in time order for recordings written as they arrive).
-   * `kinds` limits decoding to those record kinds (others are skipped undecoded).
+   * `kinds` limits decoding to those record kinds (others are skipped undecoded). `whole(c)`
+   * may take chunks c, c+1, … from elsewhere: it returns how many (0: decode chunk c).
    */
-  async scan(from: number, to: number, fn: (r: TelemetryRecord, pub: number) => void, kinds?: ReadonlySet<RecordTopicKind>, whole?: (c: number) => boolean): Promise<void> {
+  async scan(from: number, to: number, fn: (r: TelemetryRecord, pub: number) => void, kinds?: ReadonlySet<RecordTopicKind>, whole?: (c: number) => number): Promise<void> {
     for (let c = 0; c < this.chunks.length; c++) {
       const e = this.chunks[c]!;
       if (e.count > 0 && (e.maxPub <= from || e.minPub > to)) continue;
-      // A chunk wholly inside the window that the caller can take from a pre-aggregate is not decoded.
-      if (whole && e.count > 0 && e.minPub > from && e.maxPub <= to && whole(c)) continue;
+      // Chunks that the caller takes from a pre-aggregate (`whole` says how many, from c on) are not decoded.
+      if (whole && e.count > 0 && e.minPub > from) {
+        const k = whole(c);
+        if (k > 0) {
+          c += k - 1;
+          continue;
+        }
+      }
       const chunk = await this.chunk(c);
       if (!chunk || chunk.count === 0 || chunk.maxPub <= from || chunk.minPub > to) continue;
       const lo = upperBound(chunk.pub, from);
@@ -200,9 +220,9 @@ export class Recording {
     }
   }
 
-  /** Chunk `c`'s heatmap pre-aggregate (after `ready`), or undefined. */
-  heatPartial(c: number): HeatPartial | undefined {
-    return this.heat[c];
+  /** The heatmap pre-aggregate block starting at chunk `c` (after `heatReady`), or undefined. */
+  heatBlock(c: number): HeatBlock | undefined {
+    return this.heatBlocks.get(c);
   }
 
   timeline(buckets = 600): Timeline | null {
@@ -309,23 +329,34 @@ export class Recording {
   }
 
   private async buildHeat(): Promise<void> {
+    let block: { first: number; minPub: number; maxPub: number; builder: HeatPartialBuilder } | null = null;
+    const close = (last: number) => {
+      if (block) this.heatBlocks.set(block.first, { first: block.first, last, minPub: block.minPub, maxPub: block.maxPub, partial: block.builder.result() });
+      block = null;
+    };
     for (let c = 0; c < this.chunks.length; c++) {
       if (this.state === 'closed') return;
-      if (this.chunks[c]!.count === 0) continue;
-      const chunk = await this.chunk(c);
-      if (!chunk || chunk.count === 0) continue;
+      const chunk = this.chunks[c]!.count === 0 ? null : await this.chunk(c);
+      if (!chunk || chunk.count === 0) {
+        // An empty or unreadable chunk ends the block (a block's chunks all have records).
+        close(c - 1);
+        continue;
+      }
+      block ??= { first: c, minPub: Infinity, maxPub: -Infinity, builder: new HeatPartialBuilder() };
+      block.minPub = Math.min(block.minPub, chunk.minPub);
+      block.maxPub = Math.max(block.maxPub, chunk.maxPub);
       const channels = this.heatChannelsOf(this.chunks[c]!.file);
-      const heat = new HeatPartialBuilder();
       for (let i = 0; i < chunk.count; i++) {
         const kind = channels.get(chunk.channel[i]!);
         if (!kind) continue;
         const r = decodeRecord(kind, chunk.bytes.subarray(chunk.start[i], chunk.end[i]));
-        if (r?.kind === 'position' || (r?.kind === 'state' && r.record.kind === 'person')) heat.add(r.record);
+        if (r?.kind === 'position' || (r?.kind === 'state' && r.record.kind === 'person')) block.builder.add(r.record);
       }
-      this.heat[c] = heat.result();
+      if (block.maxPub - block.minPub >= HEAT_BLOCK_MS) close(c);
       // Let seeks and playback ticks in between (this pass is background work).
       if ((c & 7) === 7) await new Promise((r) => setImmediate(r));
     }
+    close(this.chunks.length - 1);
   }
 
   /** Where each keyframe's seek starts reading: before any late record a later chunk holds (see the file comment). */

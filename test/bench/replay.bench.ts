@@ -1,82 +1,165 @@
 /**
- * Replay benchmark (npm run bench replay): recordings written with the fixture writer (the
- * recorder's McapFileWriter, zstd chunks, /snapshot keyframes every 10 s), then:
- * write rate and size; open + first frame; the one-time index pass; seek latency p50/p95 to
- * random times (targets: p95 ≤ 50 ms for 1 h, ≤ 100 ms for 24 h); playback at 100× (records/s
- * needed vs achieved by the reader); heatmap over the whole window (target ≤ 2 s for 24 h);
- * memory; and the peer: a plain sequential read of the same file (McapStreamReader) in this run.
- *
- * Sizes: 1 h at 60 robots + 100 people (1 Hz each, counts every 10 s); 24 h with the real record
- * rate per entity but 10 robots + 10 people (a full-load 24 h file takes too long to generate on
- * the 2-core machine). REPLAY_BENCH_HOURS=1 runs only the first.
+ * Replay benchmark (npm run bench replay). Recordings:
+ *  - 1 h written by the fixture writer (the recorder's McapFileWriter, zstd, 1 MiB chunks,
+ *    /snapshot keyframes every 10 s): 60 robots + 100 people, 1 Hz each, counts every 10 s;
+ *  - the same hour written by the LIVE recorder (McapRecorder: a chunk closed every second,
+ *    rotation every 15 min → a folder of 4 files), the shape a live session leaves behind;
+ *  - 24 h with the real per-entity record rate but 10 robots + 10 people (a full-load day is
+ *    ~10⁹ messages: too long to generate on the 2-core machine; its size is extrapolated from
+ *    the bytes per message measured here).
+ * Figures per recording: write rate and size; open → first frame; the one-time index pass and
+ * heatmap pre-aggregate pass (both background); seek p50/p95 to random times (targets p95 ≤ 50 ms
+ * for 1 h, ≤ 100 ms for 24 h); playback at 100× (the 5 s slice each 50 ms tick asks for, p95
+ * against the 50 ms tick; over the whole 24 h with peak RSS); heatmap over the whole window
+ * (target ≤ 2 s for 24 h); and the peer, a plain sequential read of the same file
+ * (McapStreamReader) in this run. REPLAY_BENCH_HOURS=1 runs only the 1 h recordings.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TelemetryRecord } from '../../common/records.js';
 import { analyseWindow } from '../../main/analytics/analyseWindow.js';
 import { readMcapFile } from '../../main/recording/McapMessageReader.js';
+import { McapRecorder } from '../../main/recording/McapRecorder.js';
 import { Recording } from '../../main/replay/Recording.js';
-import { writeFixtureRecording } from '../helpers/mcapFixture.js';
+import { writeFixtureRecording, type FixtureInfo } from '../helpers/mcapFixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'twin-replay-bench-'));
 const pct = (a: number[], p: number) => [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(p * a.length))]!;
-const mb = (b: number) => (b / 1024 / 1024).toFixed(1);
-const cases = [
-  { name: '1 h', hours: 1, robots: 60, people: 100, target: 50 },
-  { name: '24 h', hours: 24, robots: 10, people: 10, target: 100 },
-].filter((c) => process.env.REPLAY_BENCH_HOURS !== '1' || c.hours === 1);
+const mib = (b: number) => (b / 1024 / 1024).toFixed(1);
+const rows: { figure: string; value: string; target: string; verdict: string }[] = [];
+function report(figure: string, value: string, target = '—', ok?: boolean): void {
+  const verdict = ok === undefined ? 'info' : ok ? 'OK' : 'MISSED';
+  rows.push({ figure, value, target, verdict });
+  console.log(`${figure}: ${value}${target !== '—' ? ` (target ${target}) ${verdict}` : ''}`);
+}
+
+async function measure(name: string, path: string, info: Pick<FixtureInfo, 'start' | 'end'>, seekTarget: number, opts: { wholeDay?: boolean; heatTarget?: number; peerFile?: string }): Promise<void> {
+  let t0 = performance.now();
+  const rec = await Recording.open(path);
+  await rec.firstFrame();
+  report(`${name}: open → first frame`, `${(performance.now() - t0).toFixed(0)} ms`, '≤ 1000 ms', performance.now() - t0 <= 1000);
+  t0 = performance.now();
+  await rec.ready();
+  const indexMs = performance.now() - t0;
+  report(`${name}: index pass (once, background; seeks wait for it)`, `${indexMs.toFixed(0)} ms over ${rec.chunks.length} chunks in ${rec.files.length} file(s)`);
+
+  const seeks: number[] = [];
+  let s = 12345;
+  for (let i = 0; i < 60; i++) {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    const t = info.start + (s / 2147483648) * (info.end - info.start);
+    const q = performance.now();
+    await rec.seek(t);
+    seeks.push(performance.now() - q);
+  }
+  report(`${name}: seek p50 (n=60, random times)`, `${pct(seeks, 0.5).toFixed(1)} ms`);
+  report(`${name}: seek p95`, `${pct(seeks, 0.95).toFixed(1)} ms`, `≤ ${seekTarget} ms`, pct(seeks, 0.95) <= seekTarget);
+
+  // Playback at 100×: each 50 ms tick reads the next 5 s of record time.
+  const span = opts.wholeDay ? info.end - info.start : Math.min(600_000, info.end - info.start);
+  const ticks: number[] = [];
+  let n = 0;
+  let peakRss = process.memoryUsage().rss;
+  t0 = performance.now();
+  for (let t = info.start; t < info.start + span; t += 5000) {
+    const q = performance.now();
+    n += (await rec.read(t, t + 5000)).length;
+    ticks.push(performance.now() - q);
+    if (ticks.length % 200 === 0) peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }
+  const playS = (performance.now() - t0) / 1000;
+  const needed = (n / (span / 1000)) * 100;
+  report(`${name}: playback 100×, tick read p95 over ${(span / 3_600_000).toFixed(span < 3_600_000 ? 2 : 0)} h (${Math.round(needed)} records/s needed, ${Math.round(n / playS)} read)`, `${pct(ticks, 0.95).toFixed(1)} ms`, '≤ 50 ms (one tick)', pct(ticks, 0.95) <= 50);
+  if (opts.wholeDay) report(`${name}: peak RSS while playing the whole day`, `${mib(peakRss)} MiB`, '≤ 1024 MiB', peakRss <= 1024 * 1024 * 1024);
+
+  t0 = performance.now();
+  await rec.heatReady();
+  const heatPassMs = performance.now() - t0;
+  report(`${name}: heatmap pre-aggregate pass (once, background after the index)`, `${heatPassMs.toFixed(0)} ms`);
+  t0 = performance.now();
+  const heat = await analyseWindow(rec, { what: ['heatmap'] });
+  const heatMs = performance.now() - t0;
+  report(`${name}: heatmap over the whole window (${heat.heatmap!.length} storeys)`, `${heatMs.toFixed(0)} ms`, opts.heatTarget ? `≤ ${opts.heatTarget} ms` : '—', opts.heatTarget ? heatMs <= opts.heatTarget : undefined);
+  t0 = performance.now();
+  const decoded = await analyseWindow(rec, { what: ['heatmap', 'trails'], trailIds: [] }); // same heatmap, every record decoded
+  const decodedMs = performance.now() - t0;
+  report(`${name}: the same heatmap decoding every record (previous way)`, `${decodedMs.toFixed(0)} ms; ${(decodedMs / heatMs).toFixed(1)}× the pre-aggregated time; equal: ${JSON.stringify(decoded.heatmap) === JSON.stringify(heat.heatmap)}`);
+  const mem = process.memoryUsage();
+  report(`${name}: memory after all of the above`, `rss ${mib(mem.rss)} MiB, heap ${mib(mem.heapUsed)} MiB`);
+  await rec.close();
+
+  const peer = opts.peerFile ?? path;
+  t0 = performance.now();
+  let seq = 0;
+  for await (const ev of readMcapFile(peer)) if (ev.type === 'message') seq++;
+  const seqMs = performance.now() - t0;
+  report(`${name}: peer, plain sequential read${opts.peerFile ? ' (one of the files)' : ''}`, `${seqMs.toFixed(0)} ms (${seq} messages); seek p95 = ${((pct(seeks, 0.95) / seqMs) * 100).toFixed(2)}% of it; index pass = ${(indexMs / seqMs).toFixed(2)}× it`);
+}
 
 try {
-  for (const c of cases) {
-    const file = join(dir, `${c.hours}h.mcap`);
-    let t0 = performance.now();
-    const info = await writeFixtureRecording(file, { durationS: c.hours * 3600, robots: c.robots, people: c.people, snapshots: true });
-    const writeS = (performance.now() - t0) / 1000;
-    console.log(`\n== ${c.name}: ${c.robots} robots + ${c.people} people, ${info.messages} messages, ${mb(info.bytes)} MiB; written at ${Math.round(info.messages / writeS)} msg/s (${(info.bytes / 1024 / 1024 / writeS).toFixed(1)} MiB/s, ${writeS.toFixed(1)} s)`);
+  // ── 1 h, fixture writer; the records are kept to write the same hour with the live recorder.
+  const file1 = join(dir, '1h.mcap');
+  const bySecond = new Map<number, TelemetryRecord[]>();
+  let t0 = performance.now();
+  const info1 = await writeFixtureRecording(file1, {
+    durationS: 3600, robots: 60, people: 100, snapshots: true,
+    onRecord: (r) => {
+      const sec = Math.floor(r.record.t / 1000);
+      const b = bySecond.get(sec);
+      if (b) b.push(r);
+      else bySecond.set(sec, [r]);
+    },
+  });
+  let writeS = (performance.now() - t0) / 1000;
+  console.log(`\n== 1 h: 60 robots + 100 people, ${info1.messages} messages`);
+  report('1 h: size, write rate (fixture writer)', `${mib(info1.bytes)} MiB; ${Math.round(info1.messages / writeS)} msg/s, ${(info1.bytes / 1048576 / writeS).toFixed(1)} MiB/s`);
+  const perMessage = info1.bytes / info1.messages;
+  await measure('1 h', file1, info1, 50, {});
+  rmSync(file1, { force: true });
 
-    t0 = performance.now();
-    const rec = await Recording.open(file);
-    await rec.firstFrame();
-    const openMs = performance.now() - t0;
-    t0 = performance.now();
-    await rec.ready();
-    const indexMs = performance.now() - t0;
-    console.log(`open + first frame: ${openMs.toFixed(1)} ms; index pass (once, background): ${indexMs.toFixed(0)} ms over ${rec.chunks.length} chunks`);
-
-    const seeks: number[] = [];
-    let s = 12345;
-    for (let i = 0; i < 60; i++) {
-      s = (s * 1103515245 + 12345) % 2147483648;
-      const t = info.start + (s / 2147483648) * (info.end - info.start);
-      const q = performance.now();
-      await rec.seek(t);
-      seeks.push(performance.now() - q);
-    }
-    console.log(`seek to random times (n=60): p50 ${pct(seeks, 0.5).toFixed(1)} ms, p95 ${pct(seeks, 0.95).toFixed(1)} ms (target p95 ≤ ${c.target} ms) ${pct(seeks, 0.95) <= c.target ? 'OK' : 'MISSED'}`);
-
-    // Playback at 100×: read 10 min of record time in 5 s slices (what 50 ms ticks ask for).
-    const span = Math.min(600_000, info.end - info.start);
-    let n = 0;
-    t0 = performance.now();
-    for (let t = info.start; t < info.start + span; t += 5000) n += (await rec.read(t, t + 5000)).length;
-    const playS = (performance.now() - t0) / 1000;
-    const needed = (n / (span / 1000)) * 100;
-    console.log(`playback 100×: needs ${Math.round(needed)} records/s, reader achieves ${Math.round(n / playS)} records/s (${(n / playS / needed).toFixed(1)}× headroom)`);
-
-    t0 = performance.now();
-    const heat = await analyseWindow(rec, { what: ['heatmap'] });
-    console.log(`heatmap over the whole ${c.name} window: ${(performance.now() - t0).toFixed(0)} ms (${heat.heatmap!.length} storeys)${c.hours === 24 ? ' (target ≤ 2000 ms)' : ''}`);
-    const mem = process.memoryUsage();
-    console.log(`memory after index + playback + heatmap: rss ${mb(mem.rss)} MiB, heap ${mb(mem.heapUsed)} MiB (file ${mb(info.bytes)} MiB)`);
-    await rec.close();
-
-    t0 = performance.now();
-    let seq = 0;
-    for await (const ev of readMcapFile(file)) if (ev.type === 'message') seq++;
-    const seqMs = performance.now() - t0;
-    console.log(`peer: plain sequential read of the whole file: ${seqMs.toFixed(0)} ms (${seq} messages); one seek p95 = ${((pct(seeks, 0.95) / seqMs) * 100).toFixed(2)}% of it; the index pass = ${(indexMs / seqMs).toFixed(2)}× it`);
-    rmSync(file, { force: true });
+  // ── the same hour through the live recorder: a chunk per second, rotation every 15 min.
+  const liveDir = join(dir, 'live');
+  let now = info1.start;
+  const recorder = await McapRecorder.create({ target: { dir: liveDir }, metadata: { source: 'bench:' }, flushIntervalMs: 3_600_000, now: () => now });
+  t0 = performance.now();
+  let liveMessages = 0;
+  for (const sec of [...bySecond.keys()].sort((a, b) => a - b)) {
+    now = sec * 1000;
+    const batch = bySecond.get(sec)!;
+    recorder.write(batch, now);
+    recorder.flush(); // what the recorder's 1 s timer does in a live session
+    liveMessages += batch.length;
   }
+  recorder.close();
+  bySecond.clear();
+  writeS = (performance.now() - t0) / 1000;
+  const liveFiles = readdirSync(liveDir).map((f) => join(liveDir, f));
+  const liveBytes = liveFiles.reduce((a, f) => a + statSync(f).size, 0);
+  console.log(`\n== 1 h written by the live recorder (${liveFiles.length} rotated files)`);
+  report('1 h live: size, write rate (McapRecorder, 1 chunk/s)', `${mib(liveBytes)} MiB in ${liveFiles.length} files; ${Math.round(liveMessages / writeS)} msg/s, ${(liveBytes / 1048576 / writeS).toFixed(1)} MiB/s (live needs ${Math.round(liveMessages / 3600)} msg/s)`, '≥ 10× live', liveMessages / writeS >= 10 * (liveMessages / 3600));
+  await measure('1 h live', liveDir, info1, 50, { peerFile: liveFiles[0] });
+
+  if (process.env.REPLAY_BENCH_HOURS !== '1') {
+    const file24 = join(dir, '24h.mcap');
+    t0 = performance.now();
+    const info24 = await writeFixtureRecording(file24, { durationS: 24 * 3600, robots: 10, people: 10, snapshots: true });
+    writeS = (performance.now() - t0) / 1000;
+    console.log(`\n== 24 h: 10 robots + 10 people, ${info24.messages} messages`);
+    report('24 h: size, write rate', `${mib(info24.bytes)} MiB; ${Math.round(info24.messages / writeS)} msg/s, ${(info24.bytes / 1048576 / writeS).toFixed(1)} MiB/s`);
+    // 60 robots + 100 people: ~161 records/s + snapshots → 24 h at that load, at the bytes per message measured above.
+    report('24 h at 60 robots + 100 people (extrapolated)', `${(((info1.messages / 3600) * 86_400 * perMessage) / 1024 ** 3).toFixed(2)} GiB`);
+    t0 = performance.now();
+    const cold = await Recording.open(file24);
+    await analyseWindow(cold, { what: ['heatmap'] });
+    report('24 h: open → heatmap, cold (index + pre-aggregate + query)', `${(performance.now() - t0).toFixed(0)} ms`);
+    await cold.close();
+    await measure('24 h', file24, info24, 100, { wholeDay: true, heatTarget: 2000 });
+    rmSync(file24, { force: true });
+  }
+
+  console.log('\n| figure | value | target | verdict |\n|---|---|---|---|');
+  for (const r of rows) console.log(`| ${r.figure} | ${r.value} | ${r.target} | ${r.verdict} |`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
