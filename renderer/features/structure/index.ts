@@ -14,6 +14,7 @@
 import type { Disposable, Disposer } from '../../../common/source.js';
 import type { Feature, WorkbenchContext } from '../../shell/WorkbenchContext.js';
 import { layoutStore, planStorey, type StoreyInfo } from '../../stores/layoutStore.js';
+import { modelStore } from '../../stores/modelStore.js';
 import { sessionStore } from '../../stores/sessionStore.js';
 import { StructureLoader, storeysFromStructure, structureStore } from '../../stores/structureStore.js';
 import { StructurePlanLayers, structureTooltip } from './structureLayers.js';
@@ -61,6 +62,14 @@ export const structureFeature: Feature = {
       }
       if (minX <= maxX) ctx.plan.fitBounds(minX, minY, maxX, maxY);
     };
+    // The shell frames the plan on the 3D content (site terrain included) when a model finishes
+    // loading, one animation frame later; the walkable area is what a planner works on, so frame
+    // it again after that.
+    disposers.push(modelStore.subscribe((m, prev) => {
+      if (m.status === 'ready' && prev.status !== 'ready' && structureStore.getState().status === 'ready') {
+        requestAnimationFrame(() => requestAnimationFrame(fitPlan));
+      }
+    }));
     disposers.push(structureStore.subscribe((s, p) => {
       if (s.structure !== p.structure || s.status !== p.status) publish();
       else if (s.overlay !== p.overlay) ctx.plan.requestRedraw();

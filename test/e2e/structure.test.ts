@@ -1,0 +1,111 @@
+/**
+ * The loaded model's structure in a real browser (issue 4/6): `twin serve --model` on the FZK-Haus
+ * (shared/ifc), the model's storeys in the storey selector, the Structure panel's figures, the
+ * walkable overlay in the plan with hover names, and a counting line drawn with the mouse in the
+ * plan that is listed, renamed and still there after a reload (saved per model). Screenshot:
+ * test-results/structure.png for a person to look at.
+ */
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/launchChromium';
+import { repoRoot, sharedDir, startServe } from '../helpers/twinCli.js';
+
+const shots = join(repoRoot, 'test-results');
+mkdirSync(shots, { recursive: true });
+
+let server: Awaited<ReturnType<typeof startServe>>;
+let browser: Browser;
+let page: Page;
+const consoleErrors: string[] = [];
+
+beforeAll(async () => {
+  const userData = mkdtempSync(join(tmpdir(), 'twin-structure-e2e-'));
+  server = await startServe(['--no-record', '--model', join(sharedDir, 'ifc', 'kit-ac20-fzk-haus-ifc4.ifc')], { TWIN_USER_DATA: userData });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.setDefaultTimeout(120_000);
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+  await page.goto(server.url);
+  await page.waitForSelector('[data-region="viewport"]');
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function waitForStructure(p: Page): Promise<void> {
+  await p.click('.dock-tab[data-panel="structure"]');
+  await expect.poll(() => p.locator('[data-testid="structure-status"]').innerText(), { timeout: 240_000 }).toMatch(/IFC4 · 2 storeys/);
+}
+
+describe('model structure in the app (twin serve --model FZK-Haus + Chromium)', { timeout: 400_000 }, () => {
+  it('shows the model’s storeys and walkable figures, and the overlay names rooms on hover', async () => {
+    await waitForStructure(page);
+    const selector = await page.locator('[data-testid="storey-selector"]').innerText();
+    expect(selector).toContain('Erdgeschoss');
+    expect(selector).toContain('Dachgeschoss');
+    const stats = await page.locator('[data-testid="structure-stats"]').innerText();
+    expect(stats).toMatch(/Erdgeschoss\s+0\.00\s+\d+\.\d\s+\d+\s+\d+\s+[1-9]/); // walkable m², spaces, doors, ≥ 1 exit
+    expect(await page.locator('[data-testid="structure-geo"]').innerText()).toMatch(/49\.10\d+°, 8\.43\d+°/);
+    // The plan is fitted to the ground floor's walkable area: its centre is inside the house.
+    await page.locator('.segment[data-storey="all"]').click();
+    const plan = (await page.locator('[data-region="plan"]').boundingBox())!;
+    let tooltip = '';
+    for (const [fx, fy] of [[0.5, 0.5], [0.4, 0.4], [0.6, 0.6], [0.4, 0.6], [0.6, 0.4], [0.3, 0.5], [0.7, 0.5]] as const) {
+      await page.mouse.move(plan.x + plan.width * fx, plan.y + plan.height * fy);
+      await page.waitForTimeout(800);
+      tooltip = await page.locator('.deck-tooltip').innerText().catch(() => '');
+      if (/m²/.test(tooltip)) break;
+    }
+    expect(tooltip).toMatch(/\d+\.\d m²/);
+  });
+
+  it('draws a counting line with the mouse in the plan, lists it, renames it, and keeps it after a reload', async () => {
+    await page.click('.dock-tab[data-panel="people.occupancy"]');
+    await page.click('[data-testid="people-draw-line"]');
+    await expect.poll(() => page.locator('[data-testid="plan-draw-hint"]').innerText()).toMatch(/click where it starts/);
+    const plan = (await page.locator('[data-region="plan"]').boundingBox())!;
+    const cx = plan.x + plan.width / 2, cy = plan.y + plan.height / 2;
+    await page.mouse.click(cx - 60, cy - 20);
+    await expect.poll(() => page.locator('[data-testid="plan-draw-hint"]').innerText()).toMatch(/click where it ends/);
+    await page.mouse.click(cx + 60, cy + 20);
+    await expect.poll(() => page.locator('[data-testid="people-user-shapes"] tr[data-kind="line"]').count()).toBe(1);
+    expect(await page.locator('[data-testid="plan-draw-hint"]').isHidden()).toBe(true);
+    const row = page.locator('[data-testid="people-user-shapes"] tr[data-kind="line"]');
+    expect(await row.locator('input').inputValue()).toBe('Line 1');
+    expect(await row.innerText()).toMatch(/line · Erdgeschoss/);
+    expect(await row.innerText()).toMatch(/→0 ←0 \/min/);
+    await row.locator('input').fill('Entrance');
+    await row.locator('input').press('Enter');
+    // A zone: three corners and a double-click; then Esc cancels a second one.
+    await page.click('[data-testid="people-draw-zone"]');
+    await page.mouse.click(cx - 40, cy - 40);
+    await page.mouse.click(cx + 40, cy - 40);
+    await page.mouse.dblclick(cx + 40, cy + 40);
+    await expect.poll(() => page.locator('[data-testid="people-user-shapes"] tr[data-kind="zone"]').count()).toBe(1);
+    await page.click('[data-testid="people-draw-zone"]');
+    await page.mouse.click(cx - 10, cy - 10);
+    await page.keyboard.press('Escape');
+    expect(await page.locator('[data-testid="plan-draw-hint"]').isHidden()).toBe(true);
+    await page.waitForTimeout(1500);
+    await page.screenshot({ path: join(shots, 'structure.png') });
+
+    await page.reload();
+    await page.waitForSelector('[data-region="viewport"]');
+    await waitForStructure(page);
+    await page.click('.dock-tab[data-panel="people.occupancy"]');
+    await expect.poll(() => page.locator('[data-testid="people-user-shapes"] tr[data-kind="line"] input').inputValue()).toBe('Entrance');
+    expect(await page.locator('[data-testid="people-user-shapes"] tr[data-kind="zone"]').count()).toBe(1);
+    // Delete the zone: gone from the list (and from what is saved).
+    await page.locator('[data-testid="people-user-shapes"] tr[data-kind="zone"] .people-shape-delete').click();
+    await expect.poll(() => page.locator('[data-testid="people-user-shapes"] tr[data-kind="zone"]').count()).toBe(0);
+    expect(consoleErrors.filter((e) => /structure|people|deck|layer/i.test(e))).toEqual([]);
+  });
+});
