@@ -146,7 +146,7 @@ export class IfcService {
       onProgress?.('structure', 1);
       await yieldToEventLoop();
       check();
-      const geo = extractGeometry(engine.api, modelID, spatial, { fileName, signal, ...(onProgress ? { onProgress } : {}) });
+      const geo = extractGeometry(engine.api, modelID, spatial, { fileName, bytes, signal, ...(onProgress ? { onProgress } : {}) });
       const model: ProcessedModel = {
         summary: {
           fileName,

@@ -4,12 +4,14 @@
  * Streams every mesh once (`StreamAllMeshes`), places each geometry with its flatTransformation
  * and merges it into its storey × material batch straight from the WASM heap; native geometry
  * objects are deleted in `finally`. Then reads GlobalId, Name and IFC type of each element that
- * produced triangles (raw STEP arguments, read in chunks), and builds the index columns.
+ * produced triangles (from the STEP bytes where plain, else web-ifc's raw arguments in chunks),
+ * and builds the index columns.
  */
 import type { IfcAPI, PlacedGeometry } from 'web-ifc';
 import { IfcCancelledError, IfcNoGeometryError } from '../IfcEngine.js';
 import { GeometryBatcher } from './GeometryBatcher.js';
-import { ifcTypeName } from './ifcTypeName.js';
+import { ifcTypeName, ifcTypeNameOfStep } from './ifcTypeName.js';
+import { readRootAttributes } from './readRootAttributes.js';
 import { RANGE, RANGE_STRIDE, type Bounds6, type ElementIndex, type GeometryBatch } from './ProcessedModel.js';
 import type { SpatialStructure } from './readSpatialStructure.js';
 
@@ -19,6 +21,8 @@ export type ProgressFn = (phase: LoadPhase, fraction: number) => void;
 
 export interface ExtractOptions {
   fileName: string;
+  /** The IFC file's bytes: lets the element index read plain GlobalIds and names without web-ifc calls. */
+  bytes?: Uint8Array;
   onProgress?: ProgressFn;
   signal?: AbortSignal;
 }
@@ -102,28 +106,49 @@ export function extractGeometry(api: IfcAPI, modelID: number, spatial: SpatialSt
   expressIDs.forEach((id, i) => rowOf.set(id, i));
 
   const typeNames: string[] = [];
-  const typeIndex = new Map<number, number>();
+  const typeIndex = new Map<string, number>();
+  const typeOf = (name: string): number => {
+    let t = typeIndex.get(name);
+    if (t === undefined) {
+      t = typeNames.length;
+      typeNames.push(name);
+      typeIndex.set(name, t);
+    }
+    return t;
+  };
   const types = new Uint16Array(expressIDs.length);
   const storeys = new Int32Array(expressIDs.length);
-  const globalIds: string[] = new Array<string>(expressIDs.length).fill('');
-  const names: string[] = new Array<string>(expressIDs.length).fill('');
+  for (let i = 0; i < expressIDs.length; i++) storeys[i] = spatial.storeyOf.get(expressIDs[i]!) ?? -1;
+  // GlobalId / Name / entity straight from the STEP bytes where they are plain (one pass, no WASM
+  // calls); web-ifc answers the rest (escaped strings, odd layouts) or everything without bytes.
+  let globalIds: string[], names: string[], rest: number[];
+  if (opts.bytes) {
+    const attrs = readRootAttributes(opts.bytes, expressIDs);
+    globalIds = attrs.globalIds;
+    names = attrs.names;
+    rest = attrs.unresolved;
+    const seen = new Set(rest);
+    for (let i = 0; i < expressIDs.length; i++) if (!seen.has(i)) types[i] = typeOf(ifcTypeNameOfStep(attrs.entity[i]!));
+  } else {
+    globalIds = new Array<string>(expressIDs.length).fill('');
+    names = new Array<string>(expressIDs.length).fill('');
+    rest = Array.from(expressIDs.keys());
+  }
   // Raw STEP arguments in chunks: one WASM call per chunk, and no schema object per element
   // (GetLine builds one, several times slower). IfcRoot: 0 GlobalId, 1 OwnerHistory, 2 Name.
-  const ids = Array.from(expressIDs);
-  for (let start = 0; start < ids.length; start += INDEX_CHUNK) {
+  const typeByCode = new Map<number, number>();
+  for (let start = 0; start < rest.length; start += INDEX_CHUNK) {
     if (signal?.aborted) throw cancelled(fileName);
-    const lines = api.GetRawLinesData(modelID, ids.slice(start, start + INDEX_CHUNK));
+    const lines = api.GetRawLinesData(modelID, rest.slice(start, start + INDEX_CHUNK).map((row) => expressIDs[row]!));
     for (const line of lines) {
       const i = rowOf.get(line.ID); // by ID, not position: robust to a line web-ifc skips
       if (i === undefined) continue;
-      let t = typeIndex.get(line.type);
+      let t = typeByCode.get(line.type);
       if (t === undefined) {
-        t = typeNames.length;
-        typeNames.push(ifcTypeName(api, line.type));
-        typeIndex.set(line.type, t);
+        t = typeOf(ifcTypeName(api, line.type));
+        typeByCode.set(line.type, t);
       }
       types[i] = t;
-      storeys[i] = spatial.storeyOf.get(line.ID) ?? -1;
       globalIds[i] = stepString(line.arguments[0]);
       names[i] = stepString(line.arguments[2]);
     }

@@ -1,6 +1,6 @@
 /**
  * IFC entity name as people read it ("IfcWallStandardCase"), from web-ifc's numeric type code.
- * web-ifc only reports the upper-case STEP name; the CamelCase spelling comes from the keys of
+ * web-ifc reports a name whose case varies by version; the CamelCase spelling comes from the keys of
  * its generated schema namespaces (object keys survive minification, class names do not).
  */
 import * as WebIFC from 'web-ifc';
@@ -20,5 +20,10 @@ function camelNames(): Map<string, string> {
 export function ifcTypeName(api: IfcAPI, typeCode: number): string {
   const upper = String(api.GetNameFromTypeCode(typeCode) ?? '');
   if (!upper) return `IfcType${typeCode}`;
+  return ifcTypeNameOfStep(upper.toUpperCase());
+}
+
+/** The same for an entity name as written in the STEP file ("IFCWALL" → "IfcWall"). */
+export function ifcTypeNameOfStep(upper: string): string {
   return camelNames().get(upper) ?? upper;
 }
