@@ -130,6 +130,15 @@ describe('twin record / inspect / replay', () => {
     expect(r.stderr).toMatch(/--duration/);
     r = twin(['replay', day, '--to', 'http://x']);
     expect(r.code).toBe(2);
+    // --model: not IFC, and an IFC cut off mid-file (its structure cannot be extracted).
+    r = twin(['record', '--source', 'testbed:', '--out', join(dir, 'y.mcap'), '--duration', '1', '--model', notMcap]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--model .*not\.mcap: not an IFC file/);
+    const cut = join(dir, 'cut.ifc');
+    writeFileSync(cut, "ISO-10303-21;\nHEADER;\nFILE_SCHEMA(('IFC4'));\nENDSEC;\nDATA;\n#1=IFCPROJECT('0x',$,'P',$,$,$,$,$,$);\n#2=IFCWALL(");
+    r = twin(['record', '--source', 'testbed:', '--out', join(dir, 'y.mcap'), '--duration', '1', '--model', cut]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--model .*cut\.ifc: .*truncated/);
   });
 
   describe('replay through a real broker', () => {

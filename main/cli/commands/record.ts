@@ -11,6 +11,7 @@ import { BeaconRegistrySchema, describeZodError, type BeaconRegistry } from '../
 import { DEFAULT_SETTINGS } from '../../../common/api.js';
 import { TelemetryPipeline } from '../../hub/TelemetryPipeline.js';
 import { createSource, SourceUriError } from '../../sources/sourceUri.js';
+import { createTestbedSourceForModel } from '../../sources/testbed/testbedSourceForModel.js';
 import { appPaths } from '../../services/AppPaths.js';
 import { checkIfcFile, ModelFileError, sha256File } from '../../services/ModelService.js';
 import { ModelStructureService } from '../../services/ModelStructureService.js';
@@ -31,7 +32,8 @@ Options:
   --beacons FILE    beacon registry (spec/telemetry.md): scans are turned into /position records
   --model FILE      the building (IFC): its spaces are the crowding-alert zones, its walkable map
                     constrains positions, its georeference turns lat/lon into x/y, and without
-                    --beacons (or a source registry) beacons are placed on it (~1 per 80 m²)
+                    --beacons (or a source registry) beacons are placed on it (~1 per 80 m²);
+                    testbed: runs its robots, people and beacons on that building
 
 Examples:
   twin record --source 'testbed:?speed=60&seed=7' --out day.mcap --duration 3600
@@ -54,7 +56,10 @@ async function readModelStructure(path: string, log: (line: string) => void): Pr
     service.load({ hash, path });
     const structure = await service.ready();
     const info = service.get();
-    if (!structure) throw new UsageError(`twin record: --model ${path}: ${info?.status === 'failed' ? info.error : 'no structure'}`);
+    if (!structure) {
+      const why = info?.status === 'failed' ? info.error : 'no structure';
+      throw new UsageError(`twin record: --model ${why.startsWith(path) ? why : `${path}: ${why}`}`);
+    }
     return { structure, name: basename(path), hash };
   } finally {
     service.dispose();
@@ -102,7 +107,10 @@ export const recordCommand: CliCommand = {
     const model = values.model !== undefined ? await readModelStructure(resolve(values.model), (m) => io.err(`twin record: ${m}\n`)) : null;
     let source;
     try {
-      source = createSource(values.source);
+      // `testbed:` with --model runs on the model's building (main/sources/testbed/testbedSourceForModel.ts).
+      source = values.source.startsWith('testbed:') && model
+        ? createTestbedSourceForModel(values.source, model, (_level, m) => io.err(`twin record: ${m}\n`))
+        : createSource(values.source);
     } catch (e) {
       if (e instanceof SourceUriError) throw new UsageError(`twin record: --source ${e.message}`);
       throw e;
