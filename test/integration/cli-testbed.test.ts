@@ -127,4 +127,33 @@ describe('twin testbed → real mosquitto', () => {
     expect(reg.beacons).toHaveLength(400);
     expect(new Set(reg.beacons.map((b) => b.floor))).toEqual(new Set(['1F', '2F', '3F']));
   });
+
+  it('runs on the building of --model: the house’s storeys and spaces, people and beacons fitted to it', async () => {
+    const house = join(repoRoot, '..', 'shared', 'ifc', 'kit-ac20-fzk-haus-ifc4.ifc');
+    const sub = await subscribe(broker.url, 'house/#');
+    const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [twinBin, 'testbed', '--to', `${broker.url}/house`, '--model', house, '--robots', '6', '--seed', '5', '--speed', '40', '--duration', '20', '--start', START], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.once('exit', (code) => resolve({ code, stderr }));
+    });
+    await new Promise((res) => setTimeout(res, 300));
+    await sub.end();
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/building kit-ac20-fzk-haus-ifc4\.ifc: 2 storeys \(Erdgeschoss, Dachgeschoss\), 7 spaces/);
+    expect(r.stderr).toMatch(/2000 tags capped to \d+/);
+    const states = sub.got.filter((m) => m.topic.includes('/state/')).map((m) => StateSchema.parse(m.value));
+    const robots = states.filter((s) => s.kind === 'robot');
+    expect(robots.length).toBeGreaterThan(4 * 15);
+    for (const s of robots) expect(['Erdgeschoss', 'Dachgeschoss']).toContain(s.floor);
+    const zones = new Set(sub.got.filter((m) => m.topic.includes('/count/')).map((m) => CountSchema.parse(m.value).zone));
+    expect(zones.size).toBeGreaterThanOrEqual(7);
+    // The house is about 10 m × 12 m: nothing indoors is far from it.
+    for (const s of robots) expect(Math.abs(s.x!) + Math.abs(s.y!)).toBeLessThan(30);
+
+    const empty = join(mkdtempSync(join(tmpdir(), 'twin-model-')), 'none.ifc');
+    const bad = twin(['testbed', '--beacons-out', join(tmpdir(), 'never.json'), '--model', empty]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/none\.ifc: no such file/);
+  });
 });

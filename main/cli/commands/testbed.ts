@@ -3,22 +3,25 @@
  * source of its beacon registry (`--beacons-out`).
  */
 import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import mqtt from 'mqtt';
 import type { TelemetryRecord } from '../../../common/records.js';
 import type { SourceStatus } from '../../../common/source.js';
 import { parseMqttUri } from '../../sources/mqtt.js';
 import { MqttRecordPublisher } from '../../sources/testbed/MqttRecordPublisher.js';
 import { TestbedSource } from '../../sources/testbed/TestbedSource.js';
+import { testbedLayoutForModel } from '../../sources/testbed/testbedLayoutForModel.js';
+import { loadIfcStructure } from './ifc.js';
 import { defaultTestbedOptions, parseStartTime, TestbedOptionsError, type TestbedOptions } from '../../sources/testbed/testbedOptions.js';
-import { EXIT_FAILURE, EXIT_OK, numberFlag, parseFlags, UsageError, type CliCommand } from '../command.js';
+import { EXIT_FAILURE, EXIT_OK, numberFlag, parseFlags, UsageError, type CliCommand, type CliIo } from '../command.js';
 
-const HELP = `Usage: twin testbed --to mqtt://HOST:PORT[/PREFIX] [--robots 60] [--tags 2000] [--duration S] [--seed S] [--speed X]
-       twin testbed --beacons-out FILE.json [--beacon-count 400] [--seed S]
+const HELP = `Usage: twin testbed --to mqtt://HOST:PORT[/PREFIX] [--robots 60] [--tags 2000] [--duration S] [--seed S] [--speed X] [--model FILE.ifc]
+       twin testbed --beacons-out FILE.json [--beacon-count 400] [--seed S] [--model FILE.ifc]
 
 Runs the built-in testbed simulator — robots of 7 kinds and the autonomous bus, tag-carrying
 people whose phones scan BLE beacons at ~1 Hz, people counts per space and environmental
-sensors every 10 s, on the testbed building (common/testbedLayout.ts) — and publishes it to an
+sensors every 10 s, on the testbed building (common/testbedLayout.ts) or on the building of
+--model — and publishes it to an
 MQTT broker in the live format of spec/telemetry.md (QoS 0; one JSON array per topic when a
 batch holds several records for it). A rate summary goes to standard error every 5 s.
 Stops cleanly at --duration or on Ctrl+C.
@@ -34,12 +37,33 @@ Options:
   --start TIME        simulated start, ISO 8601 or epoch ms (default now)
   --duration S        stop after S simulated seconds (default: until Ctrl+C)
   --beacons-out FILE  write the beacon registry (spec/telemetry.md) to FILE; alone, writes and exits
+  --model FILE.ifc    run on this building: its storeys, spaces, doors and stairs (the generated
+                      sample runs on the built-in layout; people and beacons are capped to the
+                      model's floor area: 0.5 people and 1/6 beacon per m²)
 
 Examples:
   twin testbed --to mqtt://127.0.0.1:1883
   twin testbed --to mqtt://127.0.0.1:1883/site-a --robots 20 --tags 500 --speed 10 --duration 3600
   twin testbed --beacons-out beacons.json && twin serve --source mqtt://127.0.0.1:1883 --beacons beacons.json
+  twin testbed --to mqtt://127.0.0.1:1883 --model house.ifc --speed 10
 `;
+
+/** The simulator on the building of `--model FILE` (UsageError naming the file when it cannot be loaded or has nothing walkable). */
+async function sourceOnModel(file: string, options: TestbedOptions, io: CliIo): Promise<TestbedSource> {
+  const { structure } = await loadIfcStructure(resolve(file), 'testbed');
+  const notes: string[] = [];
+  let layout;
+  try {
+    layout = testbedLayoutForModel(structure, basename(file), notes);
+  } catch (e) {
+    throw new UsageError(`twin testbed: --model ${(e as Error).message.replace(/^layoutFromStructure: /, '')}`);
+  }
+  const source = new TestbedSource(options, { layout });
+  for (const n of [...notes, ...source.notes]) io.err(`twin testbed: ${n}\n`);
+  const l = source.layout;
+  io.err(`twin testbed: building ${l.name}: ${l.storeys.length} storeys (${l.storeys.map((s) => s.name).join(', ')}), ${l.spaces.length} spaces, ${l.doors.length} doors, ${l.stairs.length} stairs\n`);
+  return source;
+}
 
 /** Rate summary period on standard error, ms (real time). */
 const SUMMARY_MS = 5000;
@@ -60,6 +84,7 @@ export const testbedCommand: CliCommand = {
       start: { type: 'string' },
       duration: { type: 'string' },
       'beacons-out': { type: 'string' },
+      model: { type: 'string' },
     });
     if (positionals.length) throw new UsageError(`twin testbed: unexpected argument "${positionals[0]}" (see twin testbed --help)`);
     const d = defaultTestbedOptions();
@@ -87,7 +112,7 @@ export const testbedCommand: CliCommand = {
       try { target = parseMqttUri(values.to); } catch (e) { throw new UsageError(`twin testbed: --to ${(e as Error).message.replace(/^source URI /, '')}`); }
     }
 
-    const source = new TestbedSource(options);
+    const source = values.model !== undefined ? await sourceOnModel(values.model, options, io) : new TestbedSource(options);
     if (values['beacons-out'] !== undefined) {
       const file = resolve(values['beacons-out']);
       try {
