@@ -91,6 +91,8 @@ export class TelemetryPipeline {
   /** What the positioner was built from ("registry origin|walkable origin"), to rebuild only on change. */
   private positionerKey = '';
   private zonesFromModel = false;
+  /** Bumped by every `setStructure`, so another model's beacons and map replace the positioner. */
+  private structureVersion = 0;
 
   constructor(private readonly options: TelemetryPipelineOptions) {
     this.source = options.source;
@@ -141,6 +143,7 @@ export class TelemetryPipeline {
    */
   setStructure(structure: BuildingStructure | null): void {
     this.structure = structure;
+    this.structureVersion++;
     this.recordFrame = structure ? recordFrameOf(structure) : null;
     if (this.state === 'running') this.configure();
   }
@@ -191,10 +194,10 @@ export class TelemetryPipeline {
     let registry: BeaconRegistry | null = null;
     let origin = '';
     if (given && given.beacons.length > 0) [registry, origin] = [given, this.options.beacons ? 'option' : 'source'];
-    else if (structure) [registry, origin] = [placeBeaconsOnStructure(structure), 'model'];
+    else if (structure) [registry, origin] = [placeBeaconsOnStructure(structure), `model#${this.structureVersion}`];
     let walkable: LayoutWalkable | undefined;
     if (layout) [walkable, origin] = [walkableFromLayout(layout), `${origin}|layout`];
-    else if (structure) [walkable, origin] = [walkableFromStructure(structure), `${origin}|model`];
+    else if (structure) [walkable, origin] = [walkableFromStructure(structure), `${origin}|model#${this.structureVersion}`];
     this.registry = registry && registry.beacons.length > 0 ? registry : null;
     if (!this.registry && this.positioner) {
       // The model that gave the beacons went away (another model opened).

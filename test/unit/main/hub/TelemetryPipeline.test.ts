@@ -171,6 +171,13 @@ describe('TelemetryPipeline on a loaded model (no source layout)', () => {
     expect(activeCrowding(p)).toEqual([storey.name]);
     expect(recorded.filter((r) => r.kind === 'count').length).toBe(2);
     expect(recorded.filter((r) => r.kind === 'scan').length).toBe(12 * 8);
+    // Another model: its beacons and walkable map replace the first model's.
+    p.setStructure(kit);
+    expect(p.beacons()!.beacons.map((b) => b.floor)).toContain('Erdgeschoss');
+    const before = positions.length;
+    const [x, y] = walkablePoints(kit.storeys[0]!.walkable, 1)[0]!;
+    await src.send([{ kind: 'scan', record: { device: 'tag-kit', t: T0 + 30_000, rssi: Object.fromEntries(p.beacons()!.beacons.map((b) => [b.id, Math.round(expectedRssi(-59, Math.hypot(b.x - x, b.y - y, 1.6), 2.5))])) } }]);
+    expect(positions.slice(before).map((q) => q.floor)).toEqual(['Erdgeschoss']);
   });
 
   it('positions people from scans with the beacons placed on a model with rooms (KIT FZK-Haus), on the right storey and near the truth', async () => {
