@@ -8,7 +8,7 @@
  */
 import type { TelemetryRecord } from '../../common/records.js';
 import { buildTestbedLayout } from '../../common/testbedLayout.js';
-import type { Recording } from '../replay/Recording.js';
+import { HEAT_BLOCK_MS, type Recording } from '../replay/Recording.js';
 import { DensityHeatmap, type StoreyHeatmap } from './DensityHeatmap.js';
 import { OccupancySeries, type OccupancyResult } from './OccupancySeries.js';
 import { RobotKpis, type KindKpi, type RobotKpi } from './RobotKpis.js';
@@ -117,7 +117,8 @@ export async function analyseWindow(rec: Recording, o: AnalysisOptions): Promise
   if (kpis) kinds.add('alert');
   // A heatmap alone takes blocks of whole chunks from their pre-aggregates instead of decoding them.
   const heatOnly = heat && !occ && !flows && !kpis && trailIds.size === 0;
-  if (heatOnly) await rec.heatReady();
+  // Long windows wait for the pre-aggregate pass (one pass over the file); short ones just decode.
+  if (heatOnly && to - from >= 10 * HEAT_BLOCK_MS) await rec.heatReady();
   const whole = heatOnly
     ? (c: number) => {
         const b = rec.heatBlock(c);

@@ -69,6 +69,11 @@ export class LiveReview {
     this.now = o.now ?? Date.now;
   }
 
+  /** The review's replay source while open. */
+  get current(): McapReplaySource | null {
+    return this.source;
+  }
+
   /** Opens (or re-opens up to now) the last `windowMs` of the record folder; shows its latest moment, paused. */
   start(windowMs = REVIEW_WINDOW_MS): Promise<ReviewStatus> {
     return this.serial(async () => {

@@ -84,6 +84,14 @@ export class McapReplaySource implements Source {
     this.opener = options.open ?? (() => Recording.open(this.path));
   }
 
+  private static readonly openListeners = new Set<(s: McapReplaySource) => void>();
+
+  /** Calls `cb` each time a replay source has opened its recording (ReplayService opens its building). */
+  static onOpen(cb: (s: McapReplaySource) => void): () => void {
+    McapReplaySource.openListeners.add(cb);
+    return () => McapReplaySource.openListeners.delete(cb);
+  }
+
   /** The replay sources currently started (ReplayService finds the session's replay here). */
   static active(): McapReplaySource[] {
     return [...McapReplaySource.live];
@@ -104,6 +112,7 @@ export class McapReplaySource implements Source {
       throw e;
     }
     McapReplaySource.live.add(this);
+    for (const cb of McapReplaySource.openListeners) cb(this);
     const first = await this.rec.firstFrame();
     this.now = first.t;
     await this.push(snapshotBatch(first));

@@ -17,7 +17,9 @@ import { analyseWindow } from '../analytics/analyseWindow.js';
 import { compareOccupancy } from '../analytics/compareOccupancy.js';
 import { exportAnalysis, partFor } from '../analytics/exportAnalysis.js';
 import type { Workbench, WorkbenchService } from '../services/Workbench.js';
+import { basename } from 'node:path';
 import { LiveReview } from './LiveReview.js';
+import { openRecordedModel } from './openRecordedModel.js';
 import { MAX_SPEED, McapReplaySource, MIN_SPEED, replayPath } from './McapReplaySource.js';
 import { Recording } from './Recording.js';
 
@@ -43,6 +45,23 @@ export class ReplayService implements WorkbenchService {
       settings: () => workbench.settings.get(),
     });
     const empty = z.object({}).strict();
+    // A replay shows the building it was recorded with (its `twin` metadata), when it can be found.
+    this.disposers.push(
+      McapReplaySource.onOpen((s) => {
+        if (s === this.review.current) return; // the live session's own building
+        openRecordedModel(workbench, s.recording?.metadata.twin).then(
+          (o) => {
+            if (o.kind === 'opened') api.broadcast('notice', { level: 'info', message: `Opened ${basename(o.path)}, the building ${s.uri} was recorded with` });
+            else if (o.kind === 'missing') {
+              const message = `${s.uri} was recorded with the building ${o.name || '(unnamed)'} (sha256 ${o.hash.slice(0, 12)}…), which is not open and was not found among recent models: open that IFC to see the twin in its building`;
+              workbench.logger.log('warn', message);
+              api.broadcast('notice', { level: 'warn', message });
+            }
+          },
+          (e: Error) => workbench.logger.log('warn', `replay: opening the recorded building: ${e.message}`),
+        );
+      }),
+    );
     const settingsK = () => workbench.settings.get().privacyK;
     this.disposers.push(
       api.handle('replay.info', z.object({ uri: uri.optional(), buckets: z.number().int().min(10).max(4000).optional() }).strict(), async (p) => {
