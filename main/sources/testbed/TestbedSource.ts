@@ -70,7 +70,7 @@ export class TestbedSource implements Source {
   /**
    * `uriOrOptions`: a `testbed:?…` URI (throws TestbedOptionsError naming the bad option) or parsed options.
    * `extras.layout`: the building to run on (a loaded model's, see testbedLayoutForModel); it replaces
-   * the built-in layout and its `storeys`/`rooms` options, and caps people and beacons to its floor area
+   * the built-in layout and its `storeys`/`rooms` options, and caps people, beacons and robots to its floor area
    * (layoutCapacity: 2 000 people in a 200 m² house are neither believable nor cheap).
    */
   constructor(uriOrOptions: string | TestbedOptions, extras: { layout?: TestbedLayout | null; layoutKey?: string } = {}) {
@@ -79,16 +79,18 @@ export class TestbedSource implements Source {
     const o = this.options;
     this.speed = o.speed;
     this.effective = o.speed;
-    let { tags, beacons } = o;
+    let { tags, beacons, robots } = o;
     const layout = extras.layout ?? undefined;
     this.layoutKey = extras.layoutKey ?? (layout ? `layout:${layout.name}` : `built-in:${o.storeys}x${o.rooms}`);
     if (layout) {
       const cap = layoutCapacity(layout);
       if (tags > cap.tags) { this.notes.push(`${layout.name}: ${tags} tags capped to ${cap.tags} (${PEOPLE_PER_M2} per m² of ${Math.round(cap.area)} m²)`); tags = cap.tags; }
       if (beacons > cap.beacons) { this.notes.push(`${layout.name}: ${beacons} beacons capped to ${cap.beacons} (one per ${M2_PER_BEACON} m²)`); beacons = cap.beacons; }
+      const units = Math.min(o.buses, robots) + cap.robots;
+      if (robots > units) { this.notes.push(`${layout.name}: ${robots} mobile units capped to ${units} (one indoor robot per ${M2_PER_ROBOT} m², and the bus)`); robots = units; }
     }
     this.simulator = new TestbedSimulator({
-      robots: o.robots, buses: o.buses, tags, beacons, seed: o.seed, start: o.start, storeys: o.storeys, rooms: o.rooms,
+      robots, buses: o.buses, tags, beacons, seed: o.seed, start: o.start, storeys: o.storeys, rooms: o.rooms,
       ...(layout ? { layout } : {}),
     });
   }
@@ -197,11 +199,13 @@ export class TestbedSource implements Source {
 export const PEOPLE_PER_M2 = 0.5;
 /** Walkable floor per beacon at least on a model's layout, m² (denser grids add cost, not accuracy). */
 export const M2_PER_BEACON = 6;
+/** Walkable floor per indoor robot at least on a model's layout, m² (60 robots in a house would be a warehouse). */
+export const M2_PER_ROBOT = 15;
 
-/** The most tags and beacons a layout holds believably: by its walkable area (sum of space areas, m²). */
-export function layoutCapacity(layout: TestbedLayout): { area: number; tags: number; beacons: number } {
+/** The most tags, beacons and indoor robots a layout holds believably: by its walkable area (sum of space areas, m²). */
+export function layoutCapacity(layout: TestbedLayout): { area: number; tags: number; beacons: number; robots: number } {
   const area = layout.spaces.reduce((a, s) => a + polygonArea(s.polygon), 0);
-  return { area, tags: Math.max(10, Math.floor(area * PEOPLE_PER_M2)), beacons: Math.max(4 * layout.storeys.length, Math.ceil(area / M2_PER_BEACON)) };
+  return { area, tags: Math.max(10, Math.floor(area * PEOPLE_PER_M2)), beacons: Math.max(4 * layout.storeys.length, Math.ceil(area / M2_PER_BEACON)), robots: Math.max(2, Math.floor(area / M2_PER_ROBOT)) };
 }
 
 /** A testbed source, on a model's layout when one is given (null/absent: the built-in layout). */

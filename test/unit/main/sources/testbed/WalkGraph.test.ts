@@ -50,3 +50,24 @@ describe('WalkGraph on the testbed layout', () => {
     expect(len).toBeLessThan(straight * 1.15); // the atrium is open to the corridors: nearly straight
   });
 });
+
+describe('WalkGraph in a concave space', () => {
+  it('bends round the inner corner of an L-shaped room (counter-clockwise or clockwise outline) instead of cutting through the wall', () => {
+    const l: [number, number][] = [[0, 0], [10, 0], [10, 4], [4, 4], [4, 10], [0, 10]];
+    for (const polygon of [l, [...l].reverse()]) {
+      const g = new WalkGraph({
+        storeys: [{ index: 0, name: '1F', elevation: 0, height: 3 }],
+        spaces: [{ id: 'L', name: 'L', storey: 0, usage: 'hall', polygon }],
+        doors: [], stairs: [], walls: [],
+      });
+      expect(g.nodeCount).toBe(1); // the reflex corner (4, 4), 0.5 m inside on both axes
+      expect([g.nodeX[0], g.nodeY[0]]).toEqual([3.5, 3.5].map((v) => expect.closeTo(v, 6)));
+      const buf = { x: new Float64Array(8), y: new Float64Array(8), storey: new Int32Array(8) };
+      const n = g.route(0, 9, 2, 0, 2, 9, buf);
+      expect(n).toBe(2);
+      expect([buf.x[0], buf.y[0]]).toEqual([expect.closeTo(3.5, 6), expect.closeTo(3.5, 6)]);
+      expect(segmentInsideRing(polygon, 9, 2, buf.x[0]!, buf.y[0]!)).toBe(true);
+      expect(segmentInsideRing(polygon, buf.x[0]!, buf.y[0]!, 2, 9)).toBe(true);
+    }
+  });
+});

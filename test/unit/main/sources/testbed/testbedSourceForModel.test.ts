@@ -13,7 +13,7 @@ import { ApiServer } from '../../../../../main/host/ApiServer';
 import { ModelStructureService } from '../../../../../main/services/ModelStructureService';
 import { TelemetryService } from '../../../../../main/services/TelemetryService';
 import { SourceUriError } from '../../../../../main/sources/sourceUri';
-import { TestbedSource } from '../../../../../main/sources/testbed/TestbedSource';
+import { layoutCapacity, TestbedSource } from '../../../../../main/sources/testbed/TestbedSource';
 import { createTestbedSourceForModel, testbedLayoutChanged, testbedLayoutKey } from '../../../../../main/sources/testbed/testbedSourceForModel';
 import { IfcEngine } from '../../../../../workers/ifc/IfcEngine';
 import { extractStructure } from '../../../../../workers/ifc/structure/extractStructure';
@@ -49,6 +49,12 @@ describe('createTestbedSourceForModel', () => {
     expect(onKit.layout.name).toBe('house.ifc');
     expect(onKit.layout.storeys.map((s) => s.name)).toEqual(['Erdgeschoss', 'Dachgeschoss']);
     expect(onKit.layoutKey).toBe('model:h-kit');
+    // The default 60 units do not fit a 200 m² house either: one indoor robot per 15 m², and the bus.
+    const cap = layoutCapacity(onKit.layout);
+    const defaults = createTestbedSourceForModel('testbed:?tags=10&beacons=10', { structure: kit, name: 'house.ifc', hash: 'h-kit' });
+    expect(defaults.robotZones()).toHaveLength(cap.robots);
+    expect(cap.robots).toBeLessThan(20);
+    expect(defaults.notes.join(' ')).toMatch(/60 mobile units capped/);
     const onSample = createTestbedSourceForModel(URI, { structure: sample, name: 'testbed-complex.ifc', hash: 'h-s' });
     const builtIn = createTestbedSourceForModel(URI, null);
     expect(onSample.layout).toEqual(builtIn.layout);
