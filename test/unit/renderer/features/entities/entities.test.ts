@@ -156,3 +156,22 @@ describe('entities with only lat/lon (ROW_GEO)', () => {
     expect(plan.drawn).toBe(1);
   });
 });
+
+describe('3D hover picking', () => {
+  it('hits a marker where it is NOW, after it moved away from where the first hover saw it', () => {
+    const table = new EntityTable(), people = new PeopleTable();
+    apply({ entities: [robot('r', T0, { x: 0, y: 0, floor: '1F' })] }, table, people);
+    const markers = new EntityMarkers3D(table, people);
+    const scene = { floor: null, storeys: [{ name: '1F', elevation: 0 }], selected: -1, hovered: -1 };
+    markers.sync(scene);
+    markers.update(16, { selected: -1 });
+    const down = (x: number, y: number) => new THREE.Raycaster(new THREE.Vector3(x, 20, -y), new THREE.Vector3(0, -1, 0));
+    expect(markers.pick(down(0, 0))).toBe(0); // three caches the instanced mesh's bounding sphere here
+    apply({ entities: [robot('r', T0 + 1000, { x: 40, y: 30, floor: '1F' })] }, table, people); // > SNAP_M: jumps
+    markers.sync(scene);
+    markers.update(16, { selected: -1 });
+    expect(markers.pick(down(40, 30))).toBe(0);
+    expect(markers.pick(down(0, 0))).toBe(-1);
+    markers.dispose();
+  });
+});
