@@ -3,7 +3,8 @@
  * Comlink; Node tests, the bench and the CLI call it in-thread.
  *
  * open(bytes) → ProcessedModel: sha256 → processed-model cache (hit: web-ifc is not touched) →
- * else web-ifc parse → spatial structure → streamed, merged geometry → element index → cache put.
+ * else web-ifc parse → spatial structure → streamed, merged geometry → element index → cache put
+ * (encoded in line, written in the background: `flush()` awaits it).
  * properties(expressID) opens the IFC in web-ifc lazily (after a cache hit, on first use).
  *
  * Lifecycle (string union, transitions only in `setState`):
@@ -72,6 +73,8 @@ export class IfcService {
   private readonly loads = new Map<number, AbortController>();
   /** The current model's IFC bytes (kept for lazy property queries) and its web-ifc handle when open. */
   private current: { bytes: Uint8Array; fileName: string; modelID: number | null } | null = null;
+  /** Cache writes still in flight (see `open`). */
+  private readonly writes = new Set<Promise<void>>();
 
   constructor(private readonly options: IfcServiceOptions) {}
 
@@ -171,9 +174,15 @@ export class IfcService {
       modelID = null; // owned by `current` now
       model.summary.loadMs = performance.now() - t0;
       if (cache) {
-        // Encode before the caller transfers the buffers away; a failing cache never fails the load.
+        // Encode now, before the caller transfers the buffers away; write in the background so the
+        // model reaches the scene without waiting for the disk / IndexedDB. A failing write never
+        // fails the load (the next open is then simply a miss); `flush` awaits pending writes.
         const encoded = encodeProcessedModel(model);
-        await cache.put(hash, encoded).catch(() => undefined);
+        const write: Promise<void> = cache
+          .put(hash, encoded)
+          .catch(() => undefined)
+          .finally(() => this.writes.delete(write));
+        this.writes.add(write);
       }
       this.setState('loaded');
       return Comlink.transfer(model, processedModelBuffers(model));
@@ -185,6 +194,11 @@ export class IfcService {
       opts.signal?.removeEventListener('abort', onAbort);
       if (opts.loadId !== undefined) this.loads.delete(opts.loadId);
     }
+  }
+
+  /** Resolves once every cache write started so far has finished (or failed, which is ignored). */
+  async flush(): Promise<void> {
+    while (this.writes.size) await Promise.all([...this.writes]);
   }
 
   /** Cancels the load started with this id (no-op when it already finished). */

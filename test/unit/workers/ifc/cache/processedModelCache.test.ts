@@ -10,6 +10,7 @@ import { IfcService } from '../../../../../workers/ifc/IfcService';
 import { FileModelCache, defaultModelCacheDir } from '../../../../../workers/ifc/cache/node/FileModelCache';
 import { decodeProcessedModel, encodeProcessedModel, ProcessedModelCodecError } from '../../../../../workers/ifc/cache/processedModelCodec';
 import type { ProcessedModel } from '../../../../../workers/ifc/geometry/ProcessedModel';
+import type { ModelCache } from '../../../../../workers/ifc/cache/ModelCache';
 
 const root = resolve(__dirname, '../../../../..');
 const ifcDir = resolve(root, '../shared/ifc');
@@ -64,6 +65,7 @@ describe('processed-model cache', () => {
     const cache = new FileModelCache(dir);
     const first = new IfcService({ wasmLocation: wasm, cache });
     const a = await first.open(ifc, { fileName: file });
+    await first.flush(); // the cache entry is written in the background
     first.dispose();
     expect(a.summary.fromCache).toBe(false);
     expect(readdirSync(dir).filter((f) => f.endsWith('.twinmodel'))).toEqual([`${a.summary.hash}.twinmodel`]);
@@ -88,11 +90,13 @@ describe('processed-model cache', () => {
     const cache = new FileModelCache(dir);
     const service = new IfcService({ wasmLocation: wasm, cache });
     const a = await service.open(ifc, { fileName: file });
+    await service.flush();
     const path = cache.pathOf(a.summary.hash);
     const bytes = readFileSync(path);
     writeFileSync(path, bytes.subarray(0, Math.floor(bytes.length / 3)));
     const b = await service.open(ifc, { fileName: file });
     expect(b.summary.fromCache).toBe(false);
+    await service.flush();
     // The rewritten entry is whole again (its JSON part holds timings, so its length may differ by a few bytes)
     // and the next open is served from it.
     expect(Math.abs(readFileSync(path).length - bytes.length)).toBeLessThan(64);
@@ -100,6 +104,36 @@ describe('processed-model cache', () => {
     expect(c.summary.fromCache).toBe(true);
     expect(c.summary.triangleCount).toBe(a.summary.triangleCount);
     expect(c.summary.triangleCount).toBeGreaterThan(0);
+    service.dispose();
+  });
+
+  it('a slow cache write does not hold the model back; flush waits for it', async () => {
+    let release: () => void = () => undefined;
+    const stored = new Map<string, Uint8Array>();
+    const slow: ModelCache = {
+      get: async (h) => stored.get(h) ?? null,
+      put: (h, b) =>
+        new Promise<void>((resolve) => {
+          release = () => {
+            stored.set(h, b);
+            resolve();
+          };
+        }),
+      delete: async (h) => void stored.delete(h),
+    };
+    const service = new IfcService({ wasmLocation: wasm, cache: slow });
+    const a = await service.open(ifc, { fileName: file });
+    expect(a.summary.fromCache).toBe(false);
+    expect(stored.size).toBe(0); // still writing, yet the model is here
+    let flushed = false;
+    const f = service.flush().then(() => (flushed = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(flushed).toBe(false);
+    release();
+    await f;
+    expect(stored.has(a.summary.hash)).toBe(true);
+    const b = await service.open(ifc, { fileName: file });
+    expect(b.summary.fromCache).toBe(true);
     service.dispose();
   });
 
