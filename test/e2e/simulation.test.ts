@@ -5,7 +5,8 @@
  * the per-exit table and the playback slider. Screenshot: test-results/simulation.png.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { inflateSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
@@ -20,6 +21,46 @@ let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
 
+/** Decodes an 8-bit RGB/RGBA, non-interlaced PNG (what Chromium screenshots are) to RGBA pixels. */
+function decodePng(png: Buffer): { width: number; height: number; rgba: Uint8Array } {
+  let pos = 8, width = 0, height = 0, channels = 4;
+  const idat: Buffer[] = [];
+  while (pos < png.length) {
+    const len = png.readUInt32BE(pos), type = png.toString('ascii', pos + 4, pos + 8), data = png.subarray(pos + 8, pos + 8 + len);
+    if (type === 'IHDR') { width = data.readUInt32BE(0); height = data.readUInt32BE(4); channels = data[9] === 6 ? 4 : 3; }
+    if (type === 'IDAT') idat.push(data);
+    pos += 12 + len;
+  }
+  const raw = inflateSync(Buffer.concat(idat)), stride = width * channels, out = new Uint8Array(width * height * 4);
+  const prev = new Uint8Array(stride), cur = new Uint8Array(stride);
+  for (let y = 0; y < height; y++) {
+    const f = raw[y * (stride + 1)]!, row = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
+    for (let i = 0; i < stride; i++) {
+      const a = i >= channels ? cur[i - channels]! : 0, b = prev[i]!, c = i >= channels ? prev[i - channels]! : 0;
+      const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+      const pred = f === 1 ? a : f === 2 ? b : f === 3 ? (a + b) >> 1 : f === 4 ? (pa <= pb && pa <= pc ? a : pb <= pc ? b : c) : 0;
+      cur[i] = (row[i]! + pred) & 255;
+    }
+    for (let x = 0; x < width; x++) for (let k = 0; k < 4; k++) out[(y * width + x) * 4 + k] = k < channels ? cur[x * channels + k]! : 255;
+    prev.set(cur);
+  }
+  return { width, height, rgba: out };
+}
+
+/** Pixels of the 3D viewport screenshot that are building-bright (slabs, walls) and robot-orange. */
+async function viewportPixels(name: string): Promise<{ bright: number; orange: number; total: number }> {
+  const png = await page.locator('[data-region="viewport"]').screenshot();
+  writeFileSync(join(shots, name), png);
+  const { rgba } = decodePng(png);
+  let bright = 0, orange = 0;
+  for (let i = 0; i < rgba.length; i += 4) {
+    const r = rgba[i]!, g = rgba[i + 1]!, b = rgba[i + 2]!;
+    if (r > 180 && g > 180 && b > 180) bright++;
+    if (r > 220 && g > 90 && g < 160 && b < 60) orange++;
+  }
+  return { bright, orange, total: rgba.length / 4 };
+}
+
 beforeAll(async () => {
   const userData = mkdtempSync(join(tmpdir(), 'twin-sim-e2e-'));
   server = await startServe(['--no-record', '--source', 'testbed:?robots=4&tags=20'], { TWIN_USER_DATA: userData });
@@ -27,9 +68,10 @@ beforeAll(async () => {
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   page.setDefaultTimeout(90_000);
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(server.url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
-  await page.waitForSelector('[data-region="viewport"]', { timeout: 60_000 });
-}, 120_000);
+  // generous: on a 2-core machine shared by several builds the first load has taken 80 s
+  await page.goto(server.url, { waitUntil: 'domcontentloaded', timeout: 120_000 });
+  await page.waitForSelector('[data-region="viewport"]', { timeout: 150_000 });
+}, 280_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -81,6 +123,52 @@ describe('simulation panel (twin serve + Chromium)', () => {
     expect(await page.locator('[data-testid="sim-evac-time"]').innerText()).toBe(before);
     expect(await page.locator('[data-testid="sim-run"]').isEnabled()).toBe(true);
   }, 150_000);
+
+  it('3D-only layout: robots drawn during playback, playback speed changes the pace, the view keeps the building after playback + fit', async () => {
+    await page.fill('[data-testid="sim-runs"]', '1');
+    await page.locator('[data-testid="sim-runs"]').dispatchEvent('change');
+    await page.fill('[data-testid="sim-robot-count"]', '3');
+    await page.locator('[data-testid="sim-robot-count"]').dispatchEvent('change');
+    await page.click('[data-layout="3d"]');
+    await page.click('[data-testid="sim-run"]');
+    await expect.poll(() => page.locator('[data-testid="sim-status"]').innerText(), { timeout: 90_000 }).toBe('Done.');
+    const max = Number(await page.locator('[data-testid="sim-slider"]').getAttribute('max'));
+    expect(max).toBeGreaterThan(30);
+    await page.locator('[data-testid="sim-slider"]').fill('5');
+    await expect.poll(() => page.locator('[data-testid="sim-clock"]').innerText()).toMatch(/^5\.0 \//);
+    await page.waitForTimeout(500);
+    const mid = await viewportPixels('simulation-3d-robots.png');
+    expect(mid.orange).toBeGreaterThan(20); // three 11 px orange robot dots
+    expect(mid.bright / mid.total).toBeGreaterThan(0.02); // the building
+    // pace: the clock advances much further in the same wall time at 10× than at 0.5×
+    const clock = async () => Number.parseFloat(await page.locator('[data-testid="sim-clock"]').innerText());
+    const advance = async (speed: string): Promise<number> => {
+      await page.selectOption('[data-testid="sim-playback-speed"]', speed);
+      const t0 = await clock();
+      await page.click('[data-testid="sim-play"]');
+      await page.waitForTimeout(1500);
+      await page.click('[data-testid="sim-play"]');
+      return (await clock()) - t0;
+    };
+    const slow = await advance('0.5');
+    await page.locator('[data-testid="sim-slider"]').fill('5');
+    const fast = await advance('10');
+    console.log(`playback: 1.5 s at 0.5× advanced ${slow.toFixed(2)} s, at 10× ${fast.toFixed(2)} s`);
+    expect(fast).toBeGreaterThan(4 * Math.max(slow, 0.1));
+    // play to the end, then fit all: the building must stay in view (people gone, robots still drawn)
+    await page.selectOption('[data-testid="sim-playback-speed"]', '10');
+    await page.click('[data-testid="sim-play"]');
+    await expect.poll(() => page.locator('[data-testid="sim-play"]').innerText(), { timeout: 60_000 }).toBe('Play');
+    expect(await clock()).toBeCloseTo(max, 0);
+    await page.click('[data-region="viewport"]', { position: { x: 40, y: 300 } });
+    await page.keyboard.press('f');
+    await page.waitForTimeout(800);
+    const end = await viewportPixels('simulation-3d-end.png');
+    expect(end.bright / end.total).toBeGreaterThan(0.5 * (mid.bright / mid.total));
+    expect(end.orange).toBeGreaterThan(20);
+    await page.click('[data-layout="split"]');
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
 
   it('a scenario JSON with a bad field shows the field path and keeps the derived scenario', async () => {
     await page.locator('[data-testid="sim-file"]').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ maxTime: 10, floors: [{ id: 'F', walkable: [[[0, 0], [1, 0], [1, 1]]] }], exits: [], agentGroups: [] })) });
