@@ -16,7 +16,7 @@ import { createStore } from 'zustand/vanilla';
 import type { ApiEvents, ApiMethods, ModelStructureInfo, SessionInfo } from '../../common/api.js';
 import type { BuildingStructure } from '../../common/buildingStructure.js';
 import type { Disposable, Disposer } from '../../common/source.js';
-import type { StoreyInfo } from './layoutStore.js';
+import type { LayoutState, StoreyInfo } from './layoutStore.js';
 
 export type StructureStatus = 'none' | 'loading' | 'pending' | 'ready' | 'failed' | 'unavailable';
 
@@ -76,6 +76,27 @@ export function storeysFromStructure(s: BuildingStructure): StoreyInfo[] {
     const height = next && next.elevation - st.elevation > 0.5 ? next.elevation - st.elevation : TOP_STOREY_HEIGHT;
     return { index: st.index, name: st.name || `Storey ${st.index + 1}`, elevation: st.elevation, height };
   });
+}
+
+/**
+ * The layout store's storeys after a structure change. With a structure: its storeys replace
+ * whatever is there (e.g. storeys derived from telemetry floor labels); the active storey is kept
+ * when it was one of OUR storeys and still exists, else "all". Without one: the storeys we
+ * published are withdrawn (so telemetry-derived ones can come back); someone else's are left.
+ * `published` is what this returned last time; `patch` is null when nothing changes.
+ */
+export function layoutStoreysFor(
+  layout: Pick<LayoutState, 'storeys' | 'activeStorey'>,
+  structure: BuildingStructure | null,
+  published: StoreyInfo[] | null,
+): { patch: Pick<LayoutState, 'storeys' | 'activeStorey'> | null; published: StoreyInfo[] | null } {
+  if (structure) {
+    const storeys = storeysFromStructure(structure);
+    const keep = published !== null && layout.storeys === published && layout.activeStorey !== null && storeys.some((st) => st.index === layout.activeStorey);
+    return { patch: { storeys, activeStorey: keep ? layout.activeStorey : null }, published: storeys };
+  }
+  if (published && layout.storeys === published) return { patch: { storeys: [], activeStorey: null }, published: null };
+  return { patch: null, published: null };
 }
 
 /** What the loader needs of the API client (ApiClient fits; tests pass a fake). */

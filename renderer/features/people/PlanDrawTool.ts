@@ -62,6 +62,8 @@ export class PlanDrawTool implements Disposable {
     });
     on<KeyboardEvent>(window, 'keydown', (e) => {
       if (this.st.mode !== 'drawing') return;
+      const t = e.target as HTMLElement | null;
+      if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.isContentEditable)) return; // typing a name, not drawing
       const ev: DrawEvent | null = e.key === 'Escape' ? { type: 'cancel' } : e.key === 'Enter' ? { type: 'finish' } : e.key === 'Backspace' ? { type: 'undo' } : null;
       if (!ev) return;
       e.preventDefault();

@@ -16,7 +16,7 @@ import type { Feature, WorkbenchContext } from '../../shell/WorkbenchContext.js'
 import { layoutStore, planStorey, type StoreyInfo } from '../../stores/layoutStore.js';
 import { modelStore } from '../../stores/modelStore.js';
 import { sessionStore } from '../../stores/sessionStore.js';
-import { StructureLoader, storeysFromStructure, structureStore } from '../../stores/structureStore.js';
+import { layoutStoreysFor, StructureLoader, structureStore } from '../../stores/structureStore.js';
 import { StructurePlanLayers, structureTooltip } from './structureLayers.js';
 import { mountStructurePanel } from './StructurePanel.js';
 
@@ -36,19 +36,12 @@ export const structureFeature: Feature = {
     let fitted: string | null = null;
     const publish = () => {
       const s = structureStore.getState();
-      if (s.status === 'ready' && s.structure) {
-        const storeys = storeysFromStructure(s.structure);
-        const l = layoutStore.getState();
-        const keep = l.activeStorey !== null && storeys.some((st) => st.index === l.activeStorey) && published !== null;
-        published = storeys;
-        layoutStore.setState({ storeys, activeStorey: keep ? l.activeStorey : null });
-        if (fitted !== s.hash) {
-          fitted = s.hash;
-          fitPlan();
-        }
-      } else if (published && layoutStore.getState().storeys === published) {
-        published = null;
-        layoutStore.setState({ storeys: [], activeStorey: null });
+      const next = layoutStoreysFor(layoutStore.getState(), s.status === 'ready' ? s.structure : null, published);
+      published = next.published;
+      if (next.patch) layoutStore.setState(next.patch);
+      if (s.status === 'ready' && s.structure && fitted !== s.hash) {
+        fitted = s.hash;
+        fitPlan();
       }
       ctx.plan.requestRedraw();
     };

@@ -5,7 +5,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ApiEvents, ModelStructureInfo, SessionInfo } from '../../../../common/api';
 import { storey, structure } from './structureFixture';
-import { applyStructureInfo, initialStructureState, storeysFromStructure, StructureLoader, structureStore, type StructureApi } from '../../../../renderer/stores/structureStore';
+import { applyStructureInfo, initialStructureState, layoutStoreysFor, storeysFromStructure, StructureLoader, structureStore, type StructureApi } from '../../../../renderer/stores/structureStore';
 
 const session = (hash: string | null): SessionInfo => ({ version: 't', mode: 'web', model: hash ? { name: `${hash}.ifc`, hash, bytes: 1, url: '/m' } : null, source: null, recording: null });
 
@@ -89,5 +89,19 @@ describe('StructureLoader', () => {
     loader.dispose();
     api.fire({ hash: 'c', status: 'pending' }); // disposed: no longer listening
     expect(structureStore.getState().hash).toBe('b');
+  });
+});
+
+describe('layoutStoreysFor (storey selector source)', () => {
+  it('replaces telemetry-derived storeys with the model’s, keeps the chosen storey, and withdraws only its own', () => {
+    const derived = [{ index: 0, name: '1F', elevation: 0, height: 4 }];
+    const s = structure([storey(0, 'EG', 0), storey(1, 'OG', 2.7)]);
+    const first = layoutStoreysFor({ storeys: derived, activeStorey: 0 }, s, null);
+    expect(first.patch).toEqual({ storeys: storeysFromStructure(s), activeStorey: null }); // a derived choice does not carry over
+    const chosen = layoutStoreysFor({ storeys: first.published!, activeStorey: 1 }, s, first.published);
+    expect(chosen.patch!.activeStorey).toBe(1);
+    const gone = layoutStoreysFor({ storeys: chosen.published!, activeStorey: 1 }, null, chosen.published);
+    expect(gone.patch).toEqual({ storeys: [], activeStorey: null });
+    expect(layoutStoreysFor({ storeys: derived, activeStorey: 0 }, null, null).patch).toBeNull();
   });
 });
