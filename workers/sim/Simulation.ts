@@ -74,6 +74,7 @@ export class Simulation {
   readonly crossings: LineCrossing[] = [];
 
   private readonly allowed: number[][];
+  /** New velocity per sorted position (stage 5 → stage 6), m/s. */
   private readonly nvx: Float64Array; private readonly nvy: Float64Array;
   private readonly px: Float64Array; private readonly py: Float64Array;
   /** Portal index under each agent after stage 6 (-1: none). */
@@ -88,7 +89,9 @@ export class Simulation {
   private readonly cx0: Float64Array; private readonly cy0: Float64Array;
   private readonly cellStart: Int32Array; private readonly cellOf: Int32Array;
   private readonly order: Int32Array; private readonly cursor: Int32Array;
+  // Sorted copies (stage 4, cell order) of what stages 5 and 6 read, so that both read sequentially.
   private readonly sx: Float64Array; private readonly sy: Float64Array; private readonly sr: Float64Array;
+  private readonly sv0: Float64Array; private readonly sState: Uint8Array; private readonly sFloor: Int16Array; private readonly sTarget: Int16Array;
   private readonly robotRoute: [number, number][][]; private readonly robotLen: number[];
   /** Largest body radius of any slot (agents and robots), m: bounds the neighbour search. */
   private readonly rmax: number;
@@ -107,7 +110,8 @@ export class Simulation {
     this.x = f64(); this.y = f64(); this.vx = f64(); this.vy = f64(); this.radius = f64(); this.v0 = f64();
     this.startTime = f64(); this.exitTime = new Float64Array(m).fill(NaN); this.walked = f64();
     this.startX = f64(); this.startY = f64(); this.nvx = f64(); this.nvy = f64(); this.px = f64(); this.py = f64();
-    this.transitFrac = f64(); this.transitUntil = f64(); this.sx = f64(); this.sy = f64(); this.sr = f64();
+    this.transitFrac = f64(); this.transitUntil = f64(); this.sx = f64(); this.sy = f64(); this.sr = f64(); this.sv0 = f64();
+    this.sState = new Uint8Array(m); this.sFloor = new Int16Array(m); this.sTarget = new Int16Array(m);
     this.floor = new Int16Array(m); this.state = new Uint8Array(m); this.group = new Int16Array(m).fill(-1);
     this.target = new Int16Array(m).fill(-1); this.exitUsed = new Int16Array(m).fill(-1);
     this.transitLink = new Int16Array(m).fill(-1); this.transitRev = new Uint8Array(m); this.reachable = new Uint8Array(m);
@@ -284,6 +288,7 @@ export class Simulation {
       const c = this.cellOf[i]!, k = cs[c]! + cursor[c]!;
       cursor[c] = cursor[c]! + 1;
       this.order[k] = i; this.sx[k] = this.x[i]!; this.sy[k] = this.y[i]!; this.sr[k] = this.radius[i]!;
+      this.sv0[k] = this.v0[i]!; this.sState[k] = this.state[i]!; this.sFloor[k] = this.floor[i]!; this.sTarget[k] = this.target[i]!;
     }
   }
 
@@ -300,7 +305,7 @@ export class Simulation {
    * chaotic near clogging, changes individual runs).
    */
   private computeUpdate(): void {
-    const { floor, state, nvx, nvy, sx, sy, sr, order, cellStart, nb, v0, target, cnx, cny, cx0, cy0, cellOff } = this;
+    const { sFloor, sState, nvx, nvy, sx, sy, sr, order, cellStart, nb, sv0, sTarget, cnx, cny, cx0, cy0, cellOff } = this;
     const grids = this.nav.grids, fields = this.nav.fields;
     const A = MODEL.neighbourStrength, D = MODEL.neighbourRange, B = MODEL.wallStrength, Dw = MODEL.wallRange, T = MODEL.timeGap;
     const cell = MODEL.cell, inv = 1 / cell, rmax = this.rmax, repelReach = 7 * D, maxNb = nb.length >> 2;
@@ -310,13 +315,13 @@ export class Simulation {
     for (let o = 0, agents = this.agents, slots = this.slots; o < slots; o++) {
       const i = order[o]!;
       if (i >= agents) continue;
-      nvx[i] = 0; nvy[i] = 0;
-      if (state[i] !== AgentState.Walking) continue;
+      nvx[o] = 0; nvy[o] = 0;
+      if (sState[o] !== AgentState.Walking) continue;
       steps++;
-      const f = floor[i]!, xi = sx[o]!, yi = sy[o]!, ri = sr[o]!;
+      const f = sFloor[o]!, xi = sx[o]!, yi = sy[o]!, ri = sr[o]!;
       const g = grids[f]!, h = g.h, gnx = g.nx, gny = g.ny;
       // Field direction: bilinear over the four nearest cell centres, normalised (NavMap.direction inlined).
-      const field = fields[target[i]!]!, fdx = field.dirX[f]!, fdy = field.dirY[f]!;
+      const field = fields[sTarget[o]!]!, fdx = field.dirX[f]!, fdy = field.dirY[f]!;
       const fx = (xi - g.x0) / h - 0.5, fy = (yi - g.y0) / h - 0.5;
       const bx = Math.floor(fx), by = Math.floor(fy);
       let ex = 0, ey = 0;
@@ -331,7 +336,7 @@ export class Simulation {
       // Cell of the agent on the nav grid (zone speed, wall gradient) and the exact search radius.
       const gcx = Math.floor((xi - g.x0) / h), gcy = Math.floor((yi - g.y0) / h);
       const c = gcx < 0 || gcy < 0 || gcx >= gnx || gcy >= gny ? -1 : gcy * gnx + gcx;
-      const vmax = v0[i]! * (c >= 0 ? g.speed[c]! : 1);
+      const vmax = sv0[o]! * (c >= 0 ? g.speed[c]! : 1);
       const slow = vmax * T;
       let cut = ri + rmax + (slow > repelReach ? slow : repelReach);
       if (cut > MODEL.cutoff) cut = MODEL.cutoff;
@@ -378,24 +383,26 @@ export class Simulation {
         if (s < spacing) spacing = s;
       }
       const v = spacing / T < vmax ? (spacing > 0 ? spacing / T : 0) : vmax;
-      nvx[i] = ex * v; nvy[i] = ey * v;
+      nvx[o] = ex * v; nvy[o] = ey * v;
     }
     this.agentSteps += steps;
   }
 
   /**
    * Stage 6: move, keep bodies off walls. Each agent reads only its own state and the grid, so it runs in
-   * cell order like stage 5 (cache-friendly); it records the portal under each moved agent for stage 7.
+   * cell order like stage 5, reading the sorted copies sequentially (nothing changes them between stages 4
+   * and 6); it records the portal under each moved agent for stage 7.
    */
   private move(): void {
-    const dt = this.dt, grids = this.nav.grids, { order, state, floor, radius, nvx, nvy, x, y, vx: cvx, vy: cvy, px, py, walked, hit } = this;
+    const dt = this.dt, grids = this.nav.grids, { order, sState, sFloor, sr, sx, sy, nvx, nvy, x, y, vx: cvx, vy: cvy, px, py, walked, hit } = this;
     for (let o = 0, agents = this.agents, slots = this.slots; o < slots; o++) {
       const i = order[o]!;
       if (i >= agents) continue;
       hit[i] = -1;
-      if (state[i] !== AgentState.Walking) { if (state[i] !== AgentState.Transit) { cvx[i] = 0; cvy[i] = 0; } continue; }
-      const g = grids[floor[i]!]!, ox = x[i]!, oy = y[i]!, r = radius[i]!;
-      let vx = nvx[i]!, vy = nvy[i]!;
+      const st = sState[o];
+      if (st !== AgentState.Walking) { if (st !== AgentState.Transit) { cvx[i] = 0; cvy[i] = 0; } continue; }
+      const g = grids[sFloor[o]!]!, ox = sx[o]!, oy = sy[o]!, r = sr[o]!;
+      let vx = nvx[o]!, vy = nvy[o]!;
       let qx = ox + vx * dt, qy = oy + vy * dt;
       const wd = g.sampleWallDist(qx, qy);
       if (wd < r && wd < g.sampleWallDist(ox, oy)) {
