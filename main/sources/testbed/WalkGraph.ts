@@ -53,10 +53,16 @@ export class WalkGraph {
   readonly nodeStorey: Int32Array;
   readonly nodeSpace: Int32Array;
   readonly nodeCount: number;
+  /** Connected component of every node (nodes that reach each other share it), whatever `routes` was. */
+  readonly nodeComponent: Int32Array;
   private readonly dist: Float64Array;
   private readonly nextHop: Int32Array;
 
-  constructor(layout: Pick<TestbedLayout, 'storeys' | 'spaces' | 'doors' | 'stairs' | 'walls'>) {
+  /**
+   * `options.routes: false` skips the all-pairs table (O(nodes³), seconds for a large model): only
+   * `nodeComponent`, `spaceAt` and `randomPointIn` then work — enough to check reachability.
+   */
+  constructor(layout: Pick<TestbedLayout, 'storeys' | 'spaces' | 'doors' | 'stairs' | 'walls'>, options: { routes?: boolean } = {}) {
     const byId = new Map<string, number>();
     for (const s of layout.storeys) this.spacesByStorey[s.index] = [];
     for (const sp of layout.spaces) {
@@ -168,6 +174,18 @@ export class WalkGraph {
     this.nodeY = Float64Array.from(ys);
     this.nodeStorey = Int32Array.from(st);
     this.nodeSpace = Int32Array.from(sps);
+    const parent = Int32Array.from({ length: n }, (_, i) => i);
+    const find = (i: number): number => {
+      while (parent[i] !== i) { parent[i] = parent[parent[i]!]!; i = parent[i]!; }
+      return i;
+    };
+    for (const [a, b] of edges) parent[find(a)] = find(b);
+    this.nodeComponent = Int32Array.from({ length: n }, (_, i) => find(i));
+    if (options.routes === false) {
+      this.dist = new Float64Array(0);
+      this.nextHop = new Int32Array(0);
+      return;
+    }
     this.dist = new Float64Array(n * n).fill(Infinity);
     this.nextHop = new Int32Array(n * n).fill(-1);
     for (let i = 0; i < n; i++) { this.dist[i * n + i] = 0; this.nextHop[i * n + i] = i; }
@@ -205,6 +223,7 @@ export class WalkGraph {
 
   /** Shortest walking distance between two nodes (metres, stairs weighted), Infinity when unconnected. */
   nodeDistance(a: number, b: number): number {
+    if (this.dist.length === 0 && this.nodeCount > 0) throw new Error('WalkGraph: built with routes: false, no distances');
     return this.dist[a * this.nodeCount + b]!;
   }
 

@@ -301,20 +301,16 @@ function siteOf(spaces: readonly TestbedSpace[], stairs: readonly TestbedStair[]
 
 /** Ids of the spaces in walk-graph components of at least MAIN_COMPONENT_SHARE of their storey's largest (by area). */
 function reachableSpaces(layout: Pick<TestbedLayout, 'storeys' | 'spaces' | 'doors' | 'stairs' | 'walls'>): Set<string> {
-  const graph = new WalkGraph(layout);
+  const graph = new WalkGraph(layout, { routes: false });
   const out = new Set<string>();
   for (const list of graph.spacesByStorey) {
     if (!list?.length) continue;
-    // Components by union of spaces whose nodes reach each other (one representative node per space).
-    const rep = list.map((i) => graph.spaces[i]!.nodes[0] ?? -1);
-    const comp = list.map((_, k) => k);
-    const find = (k: number): number => (comp[k] === k ? k : (comp[k] = find(comp[k]!)));
-    for (let a = 0; a < list.length; a++) {
-      if (rep[a]! < 0) continue;
-      for (let b = a + 1; b < list.length; b++) {
-        if (rep[b]! >= 0 && find(a) !== find(b) && graph.nodeDistance(rep[a]!, rep[b]!) < Infinity) comp[find(b)] = find(a);
-      }
-    }
+    // A space's component: that of its nodes (a space without nodes — no door, no opening — is alone).
+    const compOf = list.map((i, k) => {
+      const node = graph.spaces[i]!.nodes[0];
+      return node === undefined ? -1 - k : graph.nodeComponent[node]!;
+    });
+    const find = (k: number) => compOf[k]!;
     const area = new Map<number, number>();
     list.forEach((i, k) => area.set(find(k), (area.get(find(k)) ?? 0) + graph.spaces[i]!.area));
     const largest = Math.max(...area.values());
