@@ -294,6 +294,7 @@ for (const file of files) {
   count('conv', vConv);
   count('reload', vReload);
   const label = basename(file).replace(/\.ifc$/, '');
+  console.error(`  ${label}: raw ${fmt(raw.ms)} ms, ours ${fmt(ours.ms)} ms (${fmt(oursRatio, 2)}×), cache ${fmt(cache.ms, 1)} ms (${fmt(cacheRatio, 3)}×), frag conv ${fmt(frag?.ms)} ms`);
   timeRows.push([
     label,
     (statSync(file).size / 1e6).toFixed(1),

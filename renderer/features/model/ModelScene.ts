@@ -71,8 +71,10 @@ export class ModelScene {
       // Bounds come with the batch (computed while merging): no second pass over the vertices here.
       const [x0, y0, z0, x1, y1, z1] = b.bounds;
       geometry.boundingBox = new THREE.Box3(new THREE.Vector3(x0, y0, z0), new THREE.Vector3(x1, y1, z1));
-      // Sphere around the box (slightly looser than three's tight fit, still conservative for culling and picking).
+      // Sphere around the box (slightly looser than three's tight fit, still conservative for culling
+      // and picking), padded by 1 ppm so box corners stay inside despite rounding.
       geometry.boundingSphere = geometry.boundingBox.getBoundingSphere(new THREE.Sphere());
+      geometry.boundingSphere.radius *= 1 + 1e-6;
       const [r, g, bl, a] = b.color;
       const material = new THREE.MeshStandardMaterial({
         color: new THREE.Color().setRGB(r, g, bl, THREE.SRGBColorSpace),
