@@ -10,6 +10,7 @@
  */
 import type { BuildingStructure } from '../../../common/buildingStructure.js';
 import type { Source } from '../../../common/source.js';
+import type { TestbedLayout } from '../../../common/testbedLayout.js';
 import { SourceUriError } from '../sourceUri.js';
 import { parseTestbedUri, TestbedOptionsError, type TestbedOptions } from './testbedOptions.js';
 import { TestbedSource } from './TestbedSource.js';
@@ -21,6 +22,9 @@ export interface TestbedModel {
   name: string;
   hash: string;
 }
+
+/** The last model's derived layout (layouts are deterministic and the simulator only reads them). */
+let lastLayout: { hash: string; name: string; layout: TestbedLayout | null; notes: string[] } | null = null;
 
 /** Which building a testbed with `options` runs on for `model`: "built-in:<storeys>x<rooms>" or "model:<hash>". */
 export function testbedLayoutKey(model: TestbedModel | null, options: Pick<TestbedOptions, 'storeys' | 'rooms'>): string {
@@ -45,11 +49,15 @@ export function createTestbedSourceForModel(uri: string, model: TestbedModel | n
     throw e;
   }
   const notes: string[] = [];
-  let layout = null;
+  let layout: TestbedLayout | null = null;
   let key = testbedLayoutKey(model, options);
   if (model?.structure) {
     try {
-      layout = testbedLayoutForModel(model.structure, model.name, notes);
+      // Deriving a large model's layout takes seconds: reconnecting to the same model reuses it.
+      const hit = lastLayout?.hash === model.hash && lastLayout.name === model.name ? lastLayout : null;
+      layout = hit ? hit.layout : testbedLayoutForModel(model.structure, model.name, notes);
+      if (hit) notes.push(...hit.notes);
+      else lastLayout = { hash: model.hash, name: model.name, layout, notes: [...notes] };
     } catch (e) {
       notes.push(`${(e as Error).message}; running on the built-in testbed building`);
       key = `built-in:${options.storeys}x${options.rooms}`;
