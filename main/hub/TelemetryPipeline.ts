@@ -15,6 +15,11 @@
  *    (main/sources/placeBeaconsOnStructure), and its georeference turns WGS84 lat/lon records
  *    into building x/y before the hub (main/sources/georeferenceRecords). Applying it later loses
  *    nothing: records already received stay as they were; the next ones use it.
+ *  - Occupancy (main/hub/PositionOccupancy): people counts per zone derived from the positions the
+ *    hub accepts (given or computed from scans), every 10 s of source time, in the same zones
+ *    (layout spaces, or the model's spaces and storeys, main/hub/occupancyZones), ingested through
+ *    the hub like a source's counts — so the crowding alert fires for any positioning source and
+ *    the recorder writes them on /count. A zone the source counts itself is never derived.
  *  - Privacy: device ids are pseudonymised (main/privacy/Pseudonymiser) before the hub, unless
  *    `pseudonymise: false`.
  *  - The recorder gets every accepted record and every alert; `stop()` records what the source
@@ -33,6 +38,8 @@ import { Pseudonymiser } from '../privacy/Pseudonymiser.js';
 import { McapRecorder, type RecorderStatus, type RecorderTarget } from '../recording/McapRecorder.js';
 import { AlertEngine, polygonArea, type AllowedZone } from './AlertEngine.js';
 import { Hub } from './Hub.js';
+import { occupancyZones } from './occupancyZones.js';
+import { PositionOccupancy, type PositionOccupancyOptions } from './PositionOccupancy.js';
 import { structureZoneAreas } from './structureZoneAreas.js';
 
 export interface PipelineSettings {
@@ -55,6 +62,8 @@ export interface TelemetryPipelineOptions {
    * shows or records them in clear (docs/privacy.md). Default true.
    */
   pseudonymise?: boolean;
+  /** Derived people counts (period, window); `false` turns them off. Default 10 s / 30 s. */
+  occupancy?: Omit<PositionOccupancyOptions, 'rewindable'> | false;
   /** Extra listener for source status changes (UI). */
   onStatus?: (status: SourceStatus) => void;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -93,6 +102,11 @@ export class TelemetryPipeline {
   private zonesFromModel = false;
   /** Bumped by every `setStructure`, so another model's beacons and map replace the positioner. */
   private structureVersion = 0;
+  private readonly occupancy: PositionOccupancy | null;
+  /** What the occupancy zones were built from, to rebuild only on change. */
+  private occupancyKey = '';
+  /** True while derived counts go through the hub (so they are not taken for the source's). */
+  private derivingCounts = false;
 
   constructor(private readonly options: TelemetryPipelineOptions) {
     this.source = options.source;
@@ -104,6 +118,7 @@ export class TelemetryPipeline {
     });
     this.structure = options.structure ?? null;
     this.recordFrame = this.structure ? recordFrameOf(this.structure) : null;
+    this.occupancy = options.occupancy === false ? null : new PositionOccupancy({ ...options.occupancy, rewindable: this.source.capabilities.has('seek') });
   }
 
   /** Opens the recording and starts the source. */
@@ -119,6 +134,8 @@ export class TelemetryPipeline {
       const recorder = this.recorder;
       this.disposers.push(this.hub.onRecords((batch, at) => recorder.write(batch, at)));
     }
+    const occupancy = this.occupancy;
+    if (occupancy) this.disposers.push(this.hub.onRecords((batch) => this.derivingCounts || occupancy.observe(batch)));
     const listener: SourceListener = {
       onBatch: (batch: readonly TelemetryRecord[]) => {
         if (this.state !== 'running' && this.state !== 'stopped') return;
@@ -126,7 +143,9 @@ export class TelemetryPipeline {
         const cut = this.cutoffT;
         if (cut !== undefined) records = batch.filter((r) => r.kind === 'rejected' || r.record.t <= cut);
         if (this.recordFrame) records = georeferenceRecords(records, this.recordFrame);
-        this.hub.ingest(this.privacy ? this.privacy.applyBatch(records) : records, Date.now());
+        const now = Date.now();
+        this.hub.ingest(this.privacy ? this.privacy.applyBatch(records) : records, now);
+        this.deriveCounts(now);
       },
       onStatus: (status) => {
         this.hub.setSourceStatus(status);
@@ -185,6 +204,18 @@ export class TelemetryPipeline {
     return this.recorder?.status() ?? null;
   }
 
+  /** Derived counts of a period boundary the source clock passed, through the hub (alert, recorder, frames). */
+  private deriveCounts(receivedAt: number): void {
+    const counts = this.occupancy?.take();
+    if (!counts || counts.length === 0) return;
+    this.derivingCounts = true;
+    try {
+      this.hub.ingest(counts.map((record) => ({ kind: 'count' as const, record })), receivedAt);
+    } finally {
+      this.derivingCounts = false;
+    }
+  }
+
   private configure(): void {
     const src = this.source as object;
     const layout = hasLayout(src) ? src.layout : null;
@@ -239,6 +270,11 @@ export class TelemetryPipeline {
     } else if (this.zonesFromModel) {
       this.zonesFromModel = false; // the model went away: its spaces are no zones any more
       this.hub.alerts.config.zoneAreas = new Map();
+    }
+    const zonesKey = layout ? 'layout' : structure ? `model#${this.structureVersion}` : '';
+    if (this.occupancy && zonesKey !== this.occupancyKey) {
+      this.occupancyKey = zonesKey;
+      this.occupancy.setZones(layout ? occupancyZones({ kind: 'layout', layout }) : structure ? occupancyZones({ kind: 'structure', structure }) : []);
     }
   }
 }
