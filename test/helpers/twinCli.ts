@@ -31,7 +31,7 @@ export async function startServe(args: string[] = [], env: NodeJS.ProcessEnv = {
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`twin serve did not print a URL in 90 s; stderr:\n${err}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`twin serve did not print a URL in 90 s; stderr:\n${err}`)), 90_000);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /Twin Workbench: (http:\/\/\S+)/.exec(out);
