@@ -8,8 +8,9 @@
  * under another of its names (a counter that says "1F-S01" where we would say "Office S01") is
  * recognised as counting that space and no second, derived count is made for it.
  *
- * Name preference for a model space: Name, storey-prefixed Name, LongName, storey-prefixed LongName,
- * GlobalId — the first that is unambiguous (present in structureZoneAreas' map). Storeys: name,
+ * Name preference for a model space: storey-prefixed LongName ("Erdgeschoss-Küche": says the room and
+ * the floor, where Name is often just "6"), LongName, storey-prefixed Name, Name, GlobalId — the
+ * first that is unambiguous (present in structureZoneAreas' map). Storeys: name,
  * else GlobalId. Testbed layout spaces: their id (what the testbed simulator's counts use).
  */
 import type { BuildingStructure, PlanMultiPolygon } from '../../common/buildingStructure.js';
@@ -57,8 +58,8 @@ function fromStructure(structure: BuildingStructure): OccupancyZone[] {
     const st = storeys.get(sp.storey);
     if (!st || !(sp.area > 0) || sp.footprint.length === 0) continue;
     const candidates: string[] = [];
-    if (sp.name) candidates.push(sp.name, `${st.name}-${sp.name}`);
-    if (sp.longName) candidates.push(sp.longName, `${st.name}-${sp.longName}`);
+    if (sp.longName) candidates.push(`${st.name}-${sp.longName}`, sp.longName);
+    if (sp.name) candidates.push(`${st.name}-${sp.name}`, sp.name);
     if (sp.globalId) candidates.push(sp.globalId);
     const aliases = [...new Set(candidates.filter((n) => areas.get(n) === sp.area))];
     if (aliases.length === 0) continue;

@@ -161,7 +161,8 @@ describe('occupancyZones', () => {
     for (const z of zones) for (const a of z.aliases) expect(areas.has(a)).toBe(true);
     const kitchen = kit.spaces.find((s) => s.longName === 'Küche')!;
     const kz = zones.find((z) => z.aliases.includes(kitchen.globalId))!;
-    expect(kz.aliases).toContain('Erdgeschoss-Küche');
+    expect(kz.zone).toBe('Erdgeschoss-Küche'); // the room and its floor, not its Name "6"
+    expect(kz.aliases).toContain(kitchen.name);
     expect(areas.get(kz.zone)).toBe(kitchen.area);
   });
 });

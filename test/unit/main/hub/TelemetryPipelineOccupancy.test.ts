@@ -72,23 +72,23 @@ describe('TelemetryPipeline: counts derived from positions', () => {
     pipelines.push(p);
     await p.start();
     await src.send(inLab(30, T0 + 1000));
-    expect(p.hub.count('101')).toBeUndefined(); // no complete period yet
+    expect(p.hub.count('EG-Lab')).toBeUndefined(); // no complete period yet
     await src.send(inLab(30, T0 + 10_200));
-    expect(p.hub.count('101')).toEqual({ zone: '101', t: T0 + 10_000, count: 30 });
+    expect(p.hub.count('EG-Lab')).toEqual({ zone: 'EG-Lab', t: T0 + 10_000, count: 30 });
     expect(p.hub.count('EG')).toEqual({ zone: 'EG', t: T0 + 10_000, count: 30 }); // 0.15 P/m²: no alert
-    expect(crowded(p)).toEqual(['101']);
+    expect(crowded(p)).toEqual(['EG-Lab']);
     expect(p.hub.alerts.list()[0]!.message).toContain('3.00 P/m²');
 
     // 25 walk into the hall: 5 in the lab.
     await src.send([...inLab(5, T0 + 15_000), ...inHall(Array.from({ length: 25 }, (_, i) => 5 + i), T0 + 15_000)]);
     await src.send(inLab(5, T0 + 20_100));
-    expect(p.hub.count('101')!.count).toBe(5);
-    expect(p.hub.count('102')!.count).toBe(25);
+    expect(p.hub.count('EG-Lab')!.count).toBe(5);
+    expect(p.hub.count('EG-Hall')!.count).toBe(25);
     expect(crowded(p)).toEqual([]);
 
     // The hall people stop reporting: 30 s later they are no longer counted.
     for (let s = 30; s <= 50; s += 10) await src.send(inLab(5, T0 + s * 1000 + 100));
-    expect(p.hub.count('102')).toEqual({ zone: '102', t: T0 + 50_000, count: 0 });
+    expect(p.hub.count('EG-Hall')).toEqual({ zone: 'EG-Hall', t: T0 + 50_000, count: 0 });
     expect(p.hub.count('EG')!.count).toBe(5);
 
     await p.stop();
@@ -100,10 +100,10 @@ describe('TelemetryPipeline: counts derived from positions', () => {
       if (ev.message.channel.topic === '/count') counts.push(rec);
       if (ev.message.channel.topic === '/alert' && rec.code === 'crowding') alerts.push({ entity: rec.entity, active: rec.active });
     }
-    const lab = counts.filter((c) => c.zone === '101');
+    const lab = counts.filter((c) => c.zone === 'EG-Lab');
     expect(lab.map((c) => [c.t - T0, c.count])).toEqual([[10_000, 30], [20_000, 5], [30_000, 5], [40_000, 5], [50_000, 5]]);
-    expect(new Set(counts.map((c) => c.zone))).toEqual(new Set(['101', '102', 'EG']));
-    expect(alerts).toEqual([{ entity: '101', active: true }, { entity: '101', active: false }]);
+    expect(new Set(counts.map((c) => c.zone))).toEqual(new Set(['EG-Lab', 'EG-Hall', 'EG']));
+    expect(alerts).toEqual([{ entity: 'EG-Lab', active: true }, { entity: 'EG-Lab', active: false }]);
   });
 
   it('a testbed-like source that counts its own spaces gets no derived duplicates; only the spaces it does not count are derived', async () => {
@@ -143,7 +143,7 @@ describe('TelemetryPipeline: counts derived from positions', () => {
     await p.start();
     await src.send(inLab(30, T0 + 1000));
     await src.send(inLab(30, T0 + 10_200));
-    expect(p.hub.count('101')).toBeUndefined();
+    expect(p.hub.count('EG-Lab')).toBeUndefined();
     expect(crowded(p)).toEqual([]);
   });
 });
