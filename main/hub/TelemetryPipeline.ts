@@ -135,7 +135,9 @@ export class TelemetryPipeline {
       this.disposers.push(this.hub.onRecords((batch, at) => recorder.write(batch, at)));
     }
     const occupancy = this.occupancy;
-    if (occupancy) this.disposers.push(this.hub.onRecords((batch) => this.derivingCounts || occupancy.observe(batch)));
+    if (occupancy) this.disposers.push(this.hub.onRecords((batch) => {
+      if (!this.derivingCounts) occupancy.observe(batch);
+    }));
     const listener: SourceListener = {
       onBatch: (batch: readonly TelemetryRecord[]) => {
         if (this.state !== 'running' && this.state !== 'stopped') return;
