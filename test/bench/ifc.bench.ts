@@ -27,6 +27,7 @@
  * Usage: npm run bench ifc
  *   IFC_BENCH_SKIP_FRAGMENTS=1  skip the peer
  *   IFC_BENCH_MAX_MB=N          skip generated buildings above N MB (default: all, up to ≈ 54 MB)
+ *   IFC_BENCH_FILES=REGEX       only files whose name matches
  *   IFC_BENCH_FRAGMENTS_MAX_MB=N run the peer on files up to N MB (default 25: its conversion of
  *                               the 54 MB building alone takes minutes)
  */
@@ -233,7 +234,9 @@ if (process.argv[2] === '--child') {
 // ── parent ──────────────────────────────────────────────────────
 const started = performance.now();
 const ifcDir = resolve(root, '..', 'shared', 'ifc');
-const files = existsSync(ifcDir) ? readdirSync(ifcDir).filter((f) => f.endsWith('.ifc')).map((f) => join(ifcDir, f)) : [];
+/** Optional regular expression on file names (e.g. IFC_BENCH_FILES=40x200 for the largest building alone). */
+const only = process.env.IFC_BENCH_FILES ? new RegExp(process.env.IFC_BENCH_FILES) : null;
+const files = existsSync(ifcDir) ? readdirSync(ifcDir).filter((f) => f.endsWith('.ifc') && (!only || only.test(f))).map((f) => join(ifcDir, f)) : [];
 files.sort((a, b) => statSync(a).size - statSync(b).size);
 const tmp = mkdtempSync(join(tmpdir(), 'twin-ifc-bench-'));
 const notes: string[] = [];
@@ -246,6 +249,7 @@ for (const [storeys, rooms, approxMB] of [[20, 40, 5.6], [20, 150, 20], [40, 200
     continue;
   }
   const out = join(tmp, `testbed-${storeys}x${rooms}.ifc`);
+  if (only && !only.test(basename(out))) continue;
   const r = spawnSync(process.execPath, [twin, 'samples', '--storeys', String(storeys), '--rooms', String(rooms), '--out', out], { encoding: 'utf8', timeout: 120_000 });
   if (r.status === 0 && existsSync(out)) files.push(out);
   else notes.push(`generated testbed ${storeys}×${rooms} skipped: twin samples failed (${(r.stderr || r.error?.message || `exit ${r.status}`).trim().split('\n').pop()})`);
