@@ -86,6 +86,28 @@ export class EntityTable {
   histLen = new Int32Array(0);
   /** Bumped when slots are added or removed (views rebuild per-kind instance lists). */
   structure = 0;
+  /**
+   * Slots whose row changed (any column, incl. the stale flag) since the views last called
+   * `clearDirty()`: each slot once, in first-change order, `dirty[0..dirtyCount)`. Views update
+   * only these slots' instance data; after a `structure` change they rebuild everything anyway
+   * (entries may then name slots ≥ count). Bounded by capacity, so it cannot grow without a reader.
+   */
+  dirty = new Int32Array(0);
+  dirtyCount = 0;
+  private dirtyFlag = new Uint8Array(0);
+
+  /** Records that slot `s` changed (applyFrameView calls it). */
+  markDirty(s: number): void {
+    if (this.dirtyFlag[s]) return;
+    this.dirtyFlag[s] = 1;
+    this.dirty[this.dirtyCount++] = s;
+  }
+
+  /** The views call this once they have applied the dirty slots (the entities feature, after 3D and plan). */
+  clearDirty(): void {
+    for (let i = 0; i < this.dirtyCount; i++) this.dirtyFlag[this.dirty[i]!] = 0;
+    this.dirtyCount = 0;
+  }
 
   floorOf(label: string): number {
     let i = this.floorIndex.get(label);
@@ -148,6 +170,7 @@ export class EntityTable {
     this.histT = grow(this.histT, n * HISTORY); this.histSpeed = grow(this.histSpeed, n * HISTORY);
     this.histBattery = grow(this.histBattery, n * HISTORY); this.histX = grow(this.histX, n * HISTORY); this.histY = grow(this.histY, n * HISTORY);
     this.histHead = grow(this.histHead, n); this.histLen = grow(this.histLen, n);
+    this.dirty = grow(this.dirty, n); this.dirtyFlag = grow(this.dirtyFlag, n);
   }
 
   private moveSlot(from: number, to: number): void {
@@ -177,6 +200,8 @@ export class PeopleTable {
   flags = new Uint8Array(0);
   t = new Float64Array(0);
   structure = 0;
+  /** Bumped when any person's row was applied or removed (views skip the people cloud otherwise). */
+  revision = 0;
 
   slot(id: string): number {
     const found = this.slotOf.get(id);
@@ -192,6 +217,7 @@ export class PeopleTable {
     this.slotOf.set(id, s);
     this.t[s] = Number.NEGATIVE_INFINITY;
     this.structure++;
+    this.revision++;
     return s;
   }
 
@@ -209,6 +235,7 @@ export class PeopleTable {
     this.count--;
     this.ids.length = this.count;
     this.structure++;
+    this.revision++;
   }
 }
 
@@ -264,6 +291,8 @@ export function selectEntity(id: string | null): void {
  * Applies one decoded frame to the tables in place. Rows older than an entity's latest record
  * (out of order) update nothing; a new record time appends one history sample. A full frame
  * also removes entities and people it does not carry; `sidecar.removed` removes by id.
+ * Every entity row that changed something is recorded in `table.dirty` (the views update only
+ * those slots), every applied person row bumps `people.revision`.
  */
 export function applyFrameView(view: TelemetryFrameView, table: EntityTable, people: PeopleTable, geo: Georeference | null = null): void {
   const e = view.entities;
@@ -276,8 +305,9 @@ export function applyFrameView(view: TelemetryFrameView, table: EntityTable, peo
     const s = table.slot(id, frameString(view, e.kind[i]!) ?? 'other');
     seen?.add(s);
     const t = e.t[i]!;
-    table.flags[s] = e.flags[i]!;
+    if (table.flags[s] !== e.flags[i]!) { table.flags[s] = e.flags[i]!; table.markDirty(s); }
     if (t < table.lastSeen[s]!) continue;
+    table.markDirty(s);
     const fresh = t > table.lastSeen[s]!;
     table.lastSeen[s] = t;
     table.type[s] = frameString(view, e.type[i]!);
@@ -310,8 +340,9 @@ export function applyFrameView(view: TelemetryFrameView, table: EntityTable, peo
     if (id === undefined) continue;
     const s = people.slot(id);
     seenPeople?.add(s);
-    people.flags[s] = p.flags[i]!;
+    if (people.flags[s] !== p.flags[i]!) { people.flags[s] = p.flags[i]!; people.revision++; }
     if (p.t[i]! < people.t[s]!) continue;
+    people.revision++;
     people.t[s] = p.t[i]!;
     if (pGeo) [people.x[s], people.y[s]] = wgs84ToBuilding(geo!, p.lat[i]!, p.lon[i]!);
     else { people.x[s] = p.x[i]!; people.y[s] = p.y[i]!; }

@@ -95,7 +95,8 @@ function renderFrame(buf: ArrayBuffer, record: boolean): number {
   const a = cpuNow() - t; t = cpuNow();
   applyFrameView(view, table, people);
   const b = cpuNow() - t; t = cpuNow();
-  markers.sync(scene);
+  markers.sync(scene); // only the frame's changed slots (table.dirty), as the entities feature does
+  table.clearDirty();
   const c = cpuNow() - t; t = cpuNow();
   markers.update(1000 / RENDER_HZ, scene);
   const d = cpuNow() - t;

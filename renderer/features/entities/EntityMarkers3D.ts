@@ -7,8 +7,10 @@
  * Hot path: `update(dtMs)` (every rendered frame while something moves) eases displayed
  * positions toward the latest record (τ = 250 ms, so 1 Hz reports glide instead of jumping) and
  * writes instance matrices straight into `instanceMatrix.array` — no Object3D per entity, no
- * allocation. `sync()` (once per telemetry frame) rebuilds the per-kind slot lists only when
- * entities came or went, colours, badges, trails and the people cloud.
+ * allocation. `sync()` (once per telemetry frame) rewrites only what changed: the colour, badge
+ * and trail of the table's dirty slots, as attribute update ranges (each slot owns a fixed run of
+ * trail vertices); the per-kind slot lists and all instance data are rebuilt only when entities
+ * came or went or the shown storey changed. The people cloud is rewritten when people changed.
  *
  * Building frame → three: (x, y, z) → (x, z, −y); heading 0 = north = three −z.
  */
@@ -22,6 +24,27 @@ const TAU_MS = 250;
 const BADGE_ORDER = Object.keys(BADGE_COLOURS) as (keyof typeof BADGE_COLOURS)[];
 /** Trail length in history samples. */
 const TRAIL = 12;
+/** Trail vertices owned by each table slot: TRAIL − 1 segments of 2 vertices. */
+const TRAIL_VERTS = (TRAIL - 1) * 2;
+/** More update ranges than this on one attribute are merged into one span (fewer bufferSubData calls). */
+const MAX_RANGES = 64;
+
+/**
+ * Marks [start, start + count) of an attribute for upload, extending the previous range when
+ * contiguous. three.js uploads only these ranges (and clears them after the upload).
+ */
+function addRange(attr: THREE.BufferAttribute, start: number, count: number): void {
+  const r = attr.updateRanges;
+  const last = r[r.length - 1];
+  if (last && last.start + last.count === start) last.count += count;
+  else if (r.length >= MAX_RANGES) {
+    let lo = start, hi = start + count;
+    for (const x of r) { lo = Math.min(lo, x.start); hi = Math.max(hi, x.start + x.count); }
+    attr.clearUpdateRanges();
+    attr.addUpdateRange(lo, hi - lo);
+  } else attr.addUpdateRange(start, count);
+  attr.needsUpdate = true;
+}
 /** A jump longer than this (m) is drawn as a jump (floor change, reappearing), not a glide. */
 const SNAP_M = 25;
 
@@ -84,6 +107,12 @@ export class EntityMarkers3D {
   private floorZ = new Float32Array(0);
   /** Badge per slot (0 none, else BADGE_ORDER index + 1), from the last sync. */
   private badgeOfSlot = new Uint8Array(0);
+  /** Per slot: its instance index in its kind's mesh, -1 when not drawn (other storey). */
+  private instanceOf = new Int32Array(0);
+  /** Storey filter, hovered slot and people revision the instance data was last written for. */
+  private shownFloor: string | null | undefined = undefined;
+  private hovered = -1;
+  private peopleRevision = -1;
   /** sRGB 0..255 → linear colour (three's working space), cached: colour conversion per instance is not free. */
   private readonly linearCache = new Map<number, Float32Array>();
 
@@ -122,18 +151,33 @@ export class EntityMarkers3D {
     this.group.add(this.ring);
   }
 
-  /** Applies what a new telemetry frame changed: slot lists, colours, badges, trails, people. */
+  /**
+   * Applies what a new telemetry frame (or a hover / storey change) changed. Everything is rebuilt
+   * only when entities came or went, the storey filter or storey elevations changed, or a changed
+   * entity moved on / off the shown storey; otherwise only the table's dirty slots (and the old and
+   * new hovered one) get their colour, badge and trail rewritten, each as an update range of its
+   * attribute, so a frame changing 1 of 10 000 entities uploads that entity's bytes only.
+   * The caller clears `table.dirty` once every view has read it.
+   */
   sync(scene: MarkerScene): void {
     const t = this.table;
-    if (this.floorZ.length !== t.floors.length) this.floorZ = new Float32Array(t.floors.length);
-    for (let f = 0; f < t.floors.length; f++) this.floorZ[f] = floorElevation(t.floors[f], f, scene.storeys);
+    let full = false;
+    if (this.floorZ.length !== t.floors.length) { this.floorZ = new Float32Array(t.floors.length); full = true; }
+    for (let f = 0; f < t.floors.length; f++) {
+      const z = floorElevation(t.floors[f], f, scene.storeys);
+      if (this.floorZ[f] !== z) { this.floorZ[f] = z; full = true; }
+    }
     if (this.dispX.length < t.capacity) {
       const grow = (a: Float32Array) => { const b = new Float32Array(t.capacity); b.set(a); return b; };
       this.dispX = grow(this.dispX); this.dispY = grow(this.dispY); this.dispZ = grow(this.dispZ); this.dispH = grow(this.dispH);
       const v = new Uint8Array(t.capacity); v.set(this.visible); this.visible = v;
+      this.badgeOfSlot = new Uint8Array(t.capacity);
+      this.instanceOf = new Int32Array(t.capacity);
+      full = true;
     }
     if (this.structure !== t.structure) {
       this.structure = t.structure;
+      full = true;
       // Slots moved or new: displayed positions follow the ids, new ones start at their target.
       const old = new Map(this.slotIds.map((id, s) => [id, s] as const));
       const ox = this.dispX.slice(), oy = this.dispY.slice(), oz = this.dispZ.slice(), oh = this.dispH.slice();
@@ -144,11 +188,33 @@ export class EntityMarkers3D {
       }
       this.slotIds = t.ids.slice(0, t.count);
     }
-    // Per-kind lists of visible slots.
+    if (scene.floor !== this.shownFloor) { this.shownFloor = scene.floor; full = true; }
+    if (!full) {
+      for (let i = 0; i < t.dirtyCount; i++) {
+        const s = t.dirty[i]!;
+        if (s < t.count && this.isVisible(s, scene.floor) !== (this.visible[s] === 1)) { full = true; break; }
+      }
+    }
+    if (full) this.rebuild(scene);
+    else this.syncChanged(scene);
+    this.hovered = scene.hovered;
+    if (full || this.peopleRevision !== this.peopleTable.revision) {
+      this.peopleRevision = this.peopleTable.revision;
+      this.syncPeople(scene);
+    }
+  }
+
+  private isVisible(s: number, floor: string | null): boolean {
+    const f = this.table.floor[s]!;
+    return floor === null || f < 0 || this.table.floors[f] === floor;
+  }
+
+  /** Everything: per-kind slot lists, colours, badges, all trails; whole-buffer uploads. */
+  private rebuild(scene: MarkerScene): void {
+    const t = this.table;
     const counts = new Int32Array(KIND_NAMES.length);
     for (let s = 0; s < t.count; s++) {
-      const f = t.floor[s]!;
-      const vis = scene.floor === null || f < 0 || t.floors[f] === scene.floor;
+      const vis = this.isVisible(s, scene.floor);
       this.visible[s] = vis ? 1 : 0;
       if (vis) counts[t.kind[s]!]!++;
     }
@@ -157,22 +223,60 @@ export class EntityMarkers3D {
       const mesh = this.ensureCapacity(k, counts[k]!);
       mesh.count = 0;
     }
-    let badgeCount = 0;
-    if (this.badgeOfSlot.length < t.capacity) this.badgeOfSlot = new Uint8Array(t.capacity);
     for (let s = 0; s < t.count; s++) {
+      this.instanceOf[s] = -1;
+      const badge = badgeOf(t, s);
+      this.badgeOfSlot[s] = badge === null ? 0 : BADGE_ORDER.indexOf(badge) + 1;
       if (!this.visible[s]) continue;
       const k = t.kind[s]!;
       const mesh = this.meshes[k]!;
       const i = mesh.count++;
       this.lists[k]![i] = s;
-      const lin = this.linear(entityColour(t, s), s === scene.hovered);
-      (mesh.instanceColor!.array as Float32Array).set(lin, i * 3);
-      const badge = badgeOf(t, s);
-      this.badgeOfSlot[s] = badge === null ? 0 : BADGE_ORDER.indexOf(badge) + 1;
-      if (badge !== null) badgeCount++;
+      this.instanceOf[s] = i;
+      (mesh.instanceColor!.array as Float32Array).set(this.linear(entityColour(t, s), s === scene.hovered), i * 3);
     }
-    for (const mesh of this.meshes) mesh.instanceColor!.needsUpdate = true;
-    // Badges.
+    for (const mesh of this.meshes) { mesh.instanceColor!.clearUpdateRanges(); mesh.instanceColor!.needsUpdate = true; }
+    this.rebuildBadges();
+    const { pos, col } = this.trailAttributes();
+    for (let s = 0; s < t.count; s++) this.writeTrail(s, pos.array as Float32Array, col.array as Float32Array);
+    this.trails.geometry.setDrawRange(0, t.count * TRAIL_VERTS);
+    pos.clearUpdateRanges(); col.clearUpdateRanges();
+    pos.needsUpdate = true; col.needsUpdate = true;
+  }
+
+  /** Only the dirty slots and a hover change: colours, badges and trails of those slots, as update ranges. */
+  private syncChanged(scene: MarkerScene): void {
+    const t = this.table;
+    const { pos, col } = this.trailAttributes();
+    const P = pos.array as Float32Array, C = col.array as Float32Array;
+    let badgesChanged = false;
+    const touch = (s: number, trail: boolean) => {
+      if (s < 0 || s >= t.count) return;
+      const badge = badgeOf(t, s);
+      const code = badge === null ? 0 : BADGE_ORDER.indexOf(badge) + 1;
+      if (code !== this.badgeOfSlot[s]) { this.badgeOfSlot[s] = code; badgesChanged = true; }
+      const i = this.instanceOf[s]!;
+      if (i >= 0) {
+        const attr = this.meshes[t.kind[s]!]!.instanceColor!;
+        (attr.array as Float32Array).set(this.linear(entityColour(t, s), s === scene.hovered), i * 3);
+        addRange(attr, i * 3, 3);
+      }
+      if (trail) {
+        this.writeTrail(s, P, C);
+        addRange(pos, s * TRAIL_VERTS * 3, TRAIL_VERTS * 3);
+        addRange(col, s * TRAIL_VERTS * 3, TRAIL_VERTS * 3);
+      }
+    };
+    for (let d = 0; d < t.dirtyCount; d++) touch(t.dirty[d]!, true);
+    if (scene.hovered !== this.hovered) { touch(this.hovered, false); touch(scene.hovered, false); }
+    if (badgesChanged) this.rebuildBadges();
+  }
+
+  /** Badge instances from `badgeOfSlot` (a byte scan: badges change rarely). */
+  private rebuildBadges(): void {
+    const t = this.table;
+    let badgeCount = 0;
+    for (let s = 0; s < t.count; s++) if (this.visible[s] && this.badgeOfSlot[s] !== 0) badgeCount++;
     if (this.badgeSlots.length < badgeCount) this.badgeSlots = new Int32Array(badgeCount * 2);
     if (this.badges.instanceMatrix.count < badgeCount) this.resizeBadges(badgeCount * 2);
     this.badges.count = 0;
@@ -183,9 +287,8 @@ export class EntityMarkers3D {
       this.badgeSlots[i] = s;
       badgeColours.set(this.linear(BADGE_COLOURS[BADGE_ORDER[this.badgeOfSlot[s]! - 1]!], false), i * 3);
     }
+    this.badges.instanceColor!.clearUpdateRanges();
     this.badges.instanceColor!.needsUpdate = true;
-    this.syncTrails(scene);
-    this.syncPeople(scene);
   }
 
   /**
@@ -317,44 +420,48 @@ export class EntityMarkers3D {
     return c;
   }
 
-  private syncTrails(scene: MarkerScene): void {
-    const t = this.table;
-    let segs = 0;
-    for (let s = 0; s < t.count; s++) {
-      if (this.visible[s] && (t.kind[s] === KIND_ROBOT || t.kind[s] === KIND_BUS)) segs += Math.max(0, Math.min(TRAIL, t.histLen[s]!) - 1);
-    }
+  /** The trail attributes, sized for the table's capacity (TRAIL_VERTS vertices per slot). */
+  private trailAttributes(): { pos: THREE.BufferAttribute; col: THREE.BufferAttribute } {
     const geom = this.trails.geometry;
     let pos = geom.getAttribute('position') as THREE.BufferAttribute;
     let col = geom.getAttribute('color') as THREE.BufferAttribute;
-    if (pos.count < segs * 2) {
-      const n = Math.max(64, segs * 4);
+    const n = this.table.capacity * TRAIL_VERTS;
+    if (pos.count < n) {
       pos = new THREE.Float32BufferAttribute(new Float32Array(n * 3), 3);
       col = new THREE.Float32BufferAttribute(new Float32Array(n * 3), 3);
       pos.setUsage(THREE.DynamicDrawUsage); col.setUsage(THREE.DynamicDrawUsage);
       geom.setAttribute('position', pos); geom.setAttribute('color', col);
+      // A new buffer is uploaded whole: every slot's trail must be written now.
+      for (let s = 0; s < this.table.count; s++) this.writeTrail(s, pos.array as Float32Array, col.array as Float32Array);
+      this.trails.geometry.setDrawRange(0, this.table.count * TRAIL_VERTS);
     }
-    const P = pos.array as Float32Array, C = col.array as Float32Array;
-    let v = 0;
-    for (let s = 0; s < t.count; s++) {
-      if (!this.visible[s] || (t.kind[s] !== KIND_ROBOT && t.kind[s] !== KIND_BUS)) continue;
-      const n = Math.min(TRAIL, t.histLen[s]!);
-      if (n < 2) continue;
-      const z = this.targetZ(s) - markerHeight(t.kind[s]!) + 0.05;
-      const [r, g, b] = entityColour(t, s);
-      const head = t.histHead[s]!;
-      for (let k = 0; k < n - 1; k++) {
-        for (let e = 0; e < 2; e++) {
-          const idx = s * HISTORY + ((head - n + k + e + HISTORY) % HISTORY);
-          const fade = 0.25 + (0.75 * (k + e)) / (n - 1);
-          P[v * 3] = t.histX[idx]!; P[v * 3 + 1] = z; P[v * 3 + 2] = -t.histY[idx]!;
-          C[v * 3] = (r / 255) * fade; C[v * 3 + 1] = (g / 255) * fade; C[v * 3 + 2] = (b / 255) * fade;
-          v++;
-        }
+    return { pos, col };
+  }
+
+  /**
+   * Slot s's trail into its own TRAIL_VERTS vertices (its latest TRAIL history samples as line
+   * segments, fading toward the oldest); robots and buses on the shown storey only, the other
+   * segments collapse to zero length (nothing is drawn for them).
+   */
+  private writeTrail(s: number, P: Float32Array, C: Float32Array): void {
+    const t = this.table;
+    const o = s * TRAIL_VERTS * 3;
+    const n = this.visible[s] && (t.kind[s] === KIND_ROBOT || t.kind[s] === KIND_BUS) ? Math.min(TRAIL, t.histLen[s]!) : 0;
+    if (n < 2) { P.fill(0, o, o + TRAIL_VERTS * 3); C.fill(0, o, o + TRAIL_VERTS * 3); return; }
+    const z = this.targetZ(s) - markerHeight(t.kind[s]!) + 0.05;
+    const [r, g, b] = entityColour(t, s);
+    const head = t.histHead[s]!;
+    let v = o;
+    for (let k = 0; k < n - 1; k++) {
+      for (let e = 0; e < 2; e++) {
+        const idx = s * HISTORY + ((head - n + k + e + HISTORY) % HISTORY);
+        const fade = 0.25 + (0.75 * (k + e)) / (n - 1);
+        P[v] = t.histX[idx]!; P[v + 1] = z; P[v + 2] = -t.histY[idx]!;
+        C[v] = (r / 255) * fade; C[v + 1] = (g / 255) * fade; C[v + 2] = (b / 255) * fade;
+        v += 3;
       }
     }
-    geom.setDrawRange(0, v);
-    pos.needsUpdate = true;
-    col.needsUpdate = true;
+    P.fill(0, v, o + TRAIL_VERTS * 3); C.fill(0, v, o + TRAIL_VERTS * 3);
   }
 
   private syncPeople(scene: MarkerScene): void {

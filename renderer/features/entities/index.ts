@@ -68,6 +68,7 @@ export const entitiesFeature: Feature = {
       markers.sync(sc);
       const l = layoutStore.getState();
       plan.sync(l.storeys.length ? planStorey(l)?.name ?? null : null, sc.selected);
+      table.clearDirty(); // both views have applied the changed slots
       ctx.viewport.requestRender();
       ctx.plan.requestRedraw();
     };
