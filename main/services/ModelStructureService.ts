@@ -11,6 +11,10 @@
  * extraction leaves status 'failed' with the reason; the app keeps working without a structure.
  *
  * State per model: 'pending' → 'ready' | 'failed' (common/api.ts `ModelStructureInfo`).
+ *
+ * The `testbed:` simulator's layout of the ready structure (`testbedLayout`) is derived on first
+ * request in another worker thread (main/sources/testbed/threadLayoutDeriver.ts), cached at
+ * `<cacheDir>/<sha256>.testbed-layout.json`, and announced through `onTestbedLayout`.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,6 +24,8 @@ import type { ModelStructureInfo } from '../../common/api.js';
 import type { BuildingStructure } from '../../common/buildingStructure.js';
 import type { Disposer } from '../../common/source.js';
 import type { StructureReply } from '../../workers/ifc/structure.thread.js';
+import type { DerivedTestbedLayout } from '../../workers/testbed/deriveTestbedLayout.js';
+import { threadLayoutDeriver, type TestbedLayoutDeriver } from '../sources/testbed/threadLayoutDeriver.js';
 import { packageRoot } from './AppPaths.js';
 
 /** Bump when BuildingStructure or its extraction changes meaning: older cache files then read as misses. */
@@ -38,6 +44,8 @@ export interface ModelStructureServiceOptions {
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
   /** How to extract (tests inject an in-process one); default: a worker thread per model. */
   extract?: StructureExtractor;
+  /** How to derive the testbed layout (tests and benches inject an in-process one); default: a worker thread per model. */
+  deriveLayout?: TestbedLayoutDeriver;
 }
 
 /** The built thread entry (dist/workers/structure.js) under the package root. */
@@ -113,9 +121,58 @@ export class ModelStructureService {
   private state: ModelStructureState = 'idle';
   private readonly listeners = new Set<(info: ModelStructureInfo) => void>();
   private readonly extract: StructureExtractor;
+  private readonly deriveLayout: TestbedLayoutDeriver;
+  /** The current model's testbed layout: being derived (`result` null) or derived, for one model hash and file name. */
+  private layoutJob: { hash: string; name: string; result: DerivedTestbedLayout | null; cancel: () => void } | null = null;
+  private readonly layoutListeners = new Set<(hash: string, result: DerivedTestbedLayout) => void>();
 
   constructor(private readonly options: ModelStructureServiceOptions) {
     this.extract = options.extract ?? threadExtractor();
+    this.deriveLayout = options.deriveLayout ?? threadLayoutDeriver();
+  }
+
+  /**
+   * The testbed layout of the current model's ready structure, `name` being its file name: the
+   * derived (or cached) result, or null while there is no ready structure or it is being derived.
+   * The first call for a model starts the derivation off the main thread; `onTestbedLayout` says when it ends.
+   */
+  testbedLayout(name: string): DerivedTestbedLayout | null {
+    const structure = this.current();
+    const hash = this.job?.hash;
+    if (!structure || !hash || this.state === 'disposed') return null;
+    const had = this.layoutJob;
+    if (had && had.hash === hash && had.name === name) return had.result;
+    had?.cancel();
+    const handle = this.deriveLayout({ structure, name, hash, cacheFile: this.layoutCacheFile(hash), structureFormat: STRUCTURE_CACHE_FORMAT });
+    const job: NonNullable<ModelStructureService['layoutJob']> = { hash, name, result: null, cancel: () => handle.cancel() };
+    this.layoutJob = job;
+    void handle.promise.then((result) => {
+      if (this.layoutJob !== job) return;
+      job.result = result;
+      job.cancel = () => undefined;
+      const how = result.cached ? 'from cache' : 'derived in a worker thread';
+      if (result.ok) this.options.log('info', `structure: testbed layout of ${name} ${how} (${result.ms} ms)`);
+      else this.options.log('warn', `structure: no testbed layout for ${name} (${how}): ${result.error}`);
+      for (const l of this.layoutListeners) {
+        try {
+          l(hash, result);
+        } catch (e) {
+          this.options.log('error', `structure: testbed layout listener: ${(e as Error).message}`);
+        }
+      }
+    });
+    return null;
+  }
+
+  /** A testbed layout derivation of the current model ended (see `testbedLayout`). */
+  onTestbedLayout(listener: (hash: string, result: DerivedTestbedLayout) => void): Disposer {
+    this.layoutListeners.add(listener);
+    return () => this.layoutListeners.delete(listener);
+  }
+
+  /** `<cacheDir>/<hash>.testbed-layout.json`. */
+  layoutCacheFile(hash: string): string {
+    return join(this.options.cacheDir, `${hash}.testbed-layout.json`);
   }
 
   /** Status of the current model's structure; null without a model. */
@@ -153,6 +210,10 @@ export class ModelStructureService {
     if (this.state === 'disposed') return;
     if (this.job?.hash === model.hash && this.job.info.status !== 'failed') return;
     this.job?.cancel();
+    if (this.layoutJob?.hash !== model.hash) {
+      this.layoutJob?.cancel();
+      this.layoutJob = null;
+    }
     this.state = 'running';
     const started = performance.now();
     const cached = this.readCache(model.hash);
@@ -200,7 +261,10 @@ export class ModelStructureService {
     if (this.state === 'disposed') return;
     this.state = 'disposed';
     this.job?.cancel();
+    this.layoutJob?.cancel();
+    this.layoutJob = null;
     this.listeners.clear();
+    this.layoutListeners.clear();
   }
 
   /** `<cacheDir>/<hash>.json`. */

@@ -63,15 +63,19 @@ export class TelemetryService implements WorkbenchService {
     this.frameTimer.unref?.();
     this.statusTimer.unref?.();
     if (options.structure) {
+      // `testbed:` runs ON the model: once its layout is derived (in a worker thread, after the structure) it restarts there.
+      const restartTestbedOnModel = () => {
+        const p = this.pipeline;
+        if (p && p.source.uri.startsWith('testbed:') && testbedLayoutChanged(p.source, this.testbedModel())) {
+          this.connect(p.source.uri).catch((e: unknown) => options.log('error', `telemetry: restarting ${p.source.uri} on the model: ${(e as Error).message}`));
+        }
+      };
       this.disposers.push(
         options.structure.onChange((info) => {
           this.pipeline?.setStructure(info.status === 'ready' ? info.structure : null);
-          // `testbed:` runs ON the model: a model whose structure arrives later restarts it there.
-          const p = this.pipeline;
-          if (info.status === 'ready' && p && testbedLayoutChanged(p.source, this.testbedModel())) {
-            this.connect(p.source.uri).catch((e: unknown) => options.log('error', `telemetry: restarting ${p.source.uri} on the model: ${(e as Error).message}`));
-          }
+          if (info.status === 'ready') restartTestbedOnModel();
         }),
+        options.structure.onTestbedLayout(restartTestbedOnModel),
       );
     }
   }
@@ -146,7 +150,9 @@ export class TelemetryService implements WorkbenchService {
     const m = this.options.model();
     if (!m) return null;
     const info = this.options.structure?.get();
-    return { name: m.name, hash: m.hash, structure: info?.status === 'ready' && info.hash === m.hash ? info.structure : null };
+    const structure = info?.status === 'ready' && info.hash === m.hash ? info.structure : null;
+    // Derived off the main thread (null until then); asking starts it.
+    return { name: m.name, hash: m.hash, structure, derived: structure ? this.options.structure!.testbedLayout(m.name) : null };
   }
 
   private async stopPipeline(): Promise<void> {

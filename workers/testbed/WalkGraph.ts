@@ -11,7 +11,7 @@
  * about half their level speed). All-pairs shortest paths are precomputed (Floyd–Warshall, a
  * few hundred nodes) so a route query is a handful of visibility tests plus a table walk.
  */
-import type { TestbedLayout } from '../../../common/testbedLayout.js';
+import type { TestbedLayout } from '../../common/testbedLayout.js';
 import { distanceToRing, distanceToSegment, pointInRing, ringBounds, ringCentroid, segmentInsideRing, signedArea, type Ring } from './planGeometry.js';
 
 /** Stair edges cost their length times this (climbing/descending ≈ half the level speed). */

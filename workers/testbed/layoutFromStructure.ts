@@ -30,10 +30,10 @@
  *    lab, stair/Treppe, hall/lobby/living/kitchen …), else from its shape (long and narrow: corridor;
  *    large: hall; else office).
  */
-import type { BuildingStructure, PlanMultiPolygon, PlanPolygon, PlanRing, StructureSpace } from '../../../common/buildingStructure.js';
-import type { TestbedDoor, TestbedLayout, TestbedSpace, TestbedSpaceUsage, TestbedStair, TestbedWall } from '../../../common/testbedLayout.js';
-import { convexHull, multiPolygonArea, ringSignedArea } from '../../../workers/ifc/structure/planGeometry.js';
-import { differencePolygons, unionPolygons } from '../../../workers/ifc/structure/walkableMap.js';
+import type { BuildingStructure, PlanMultiPolygon, PlanPolygon, PlanRing, StructureSpace } from '../../common/buildingStructure.js';
+import type { TestbedDoor, TestbedLayout, TestbedSpace, TestbedSpaceUsage, TestbedStair, TestbedWall } from '../../common/testbedLayout.js';
+import { convexHull, multiPolygonArea, ringSignedArea } from '../ifc/structure/planGeometry.js';
+import { differencePolygons, unionPolygons } from '../ifc/structure/walkableMap.js';
 import { distanceToRing, pointInRing, ringCentroid } from './planGeometry.js';
 import { intersectPolygons, simplePieces } from './simplePieces.js';
 import { wallsFromObstacles } from './wallsFromObstacles.js';

@@ -3,7 +3,7 @@
  * closed), as used by the testbed layout. Pure functions, no allocation on the hot ones
  * (`pointInRing`, `segmentsCross`), because the radio model and routing call them per tag.
  */
-import { pointInPolygon } from '../../../common/polygon.js';
+import { pointInPolygon } from '../../common/polygon.js';
 
 export type Ring = readonly (readonly [number, number])[];
 

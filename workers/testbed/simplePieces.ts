@@ -12,8 +12,8 @@
  * are dropped (slivers nobody would be sent to).
  */
 import polygonClipping from 'polygon-clipping';
-import type { PlanMultiPolygon, PlanPolygon, PlanRing } from '../../../common/buildingStructure.js';
-import { cleanMultiPolygon, ringSignedArea } from '../../../workers/ifc/structure/planGeometry.js';
+import type { PlanMultiPolygon, PlanPolygon, PlanRing } from '../../common/buildingStructure.js';
+import { cleanMultiPolygon, ringSignedArea } from '../ifc/structure/planGeometry.js';
 
 export interface PieceLimits {
   /** Largest piece area, m². */

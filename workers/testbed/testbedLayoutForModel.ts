@@ -10,8 +10,8 @@
  * and IfcSpace Names that are exactly the layout's space ids ("1F-ATR", "2F-S03", …) for the
  * storeys × rooms-per-side that the space count implies, each on its storey.
  */
-import type { BuildingStructure } from '../../../common/buildingStructure.js';
-import { buildTestbedLayout, type TestbedLayout, type TestbedSpaceUsage } from '../../../common/testbedLayout.js';
+import type { BuildingStructure } from '../../common/buildingStructure.js';
+import { buildTestbedLayout, type TestbedLayout, type TestbedSpaceUsage } from '../../common/testbedLayout.js';
 import { layoutFromStructure } from './layoutFromStructure.js';
 
 /** Spaces per storey of the built-in layout that do not depend on rooms per side (atrium, 4 corridors, 2 lobbies, 2 stair cores, 2 end labs). */

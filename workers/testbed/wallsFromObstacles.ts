@@ -9,9 +9,9 @@
  * faces, thickness FACE_THICKNESS_M). Compact outlines (columns, furniture, desks) give nothing:
  * they are holes in the walkable map, not walls a signal passes through.
  */
-import type { PlanPoint, PlanPolygon } from '../../../common/buildingStructure.js';
-import type { TestbedWall } from '../../../common/testbedLayout.js';
-import { convexHull, ringSignedArea } from '../../../workers/ifc/structure/planGeometry.js';
+import type { PlanPoint, PlanPolygon } from '../../common/buildingStructure.js';
+import type { TestbedWall } from '../../common/testbedLayout.js';
+import { convexHull, ringSignedArea } from '../ifc/structure/planGeometry.js';
 
 /** Thicker than this is not a wall (a cupboard, a desk, a stair core), m. */
 const MAX_THICKNESS_M = 0.6;

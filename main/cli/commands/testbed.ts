@@ -10,7 +10,7 @@ import type { SourceStatus } from '../../../common/source.js';
 import { parseMqttUri } from '../../sources/mqtt.js';
 import { MqttRecordPublisher } from '../../sources/testbed/MqttRecordPublisher.js';
 import { TestbedSource } from '../../sources/testbed/TestbedSource.js';
-import { testbedLayoutForModel } from '../../sources/testbed/testbedLayoutForModel.js';
+import { testbedLayoutForModel } from '../../../workers/testbed/testbedLayoutForModel.js';
 import { loadIfcStructure } from './ifc.js';
 import { defaultTestbedOptions, parseStartTime, TestbedOptionsError, type TestbedOptions } from '../../sources/testbed/testbedOptions.js';
 import { EXIT_FAILURE, EXIT_OK, numberFlag, parseFlags, UsageError, type CliCommand, type CliIo } from '../command.js';

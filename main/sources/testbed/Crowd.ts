@@ -9,7 +9,7 @@
  * half speed and the storey switches half-way up the flight.
  */
 import type { SeededRandom } from './SeededRandom.js';
-import type { WalkGraph } from './WalkGraph.js';
+import type { WalkGraph } from '../../../workers/testbed/WalkGraph.js';
 
 /** Longest route a person can hold (waypoints). */
 export const MAX_WAYPOINTS = 48;

@@ -17,7 +17,7 @@ import type { BeaconRegistry } from '../../../common/records.js';
 import type { TestbedLayout } from '../../../common/testbedLayout.js';
 import { expectedRssi } from '../../../workers/positioning/pathLoss.js';
 import type { SeededRandom } from './SeededRandom.js';
-import { segmentsCross } from './planGeometry.js';
+import { segmentsCross } from '../../../workers/testbed/planGeometry.js';
 
 export interface RadioParameters {
   /** Path-loss exponent n. */

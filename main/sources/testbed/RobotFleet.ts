@@ -18,7 +18,7 @@
  */
 import type { StateRecord, TelemetryRecord } from '../../../common/records.js';
 import type { SeededRandom } from './SeededRandom.js';
-import type { WalkGraph, WalkSpace } from './WalkGraph.js';
+import type { WalkGraph, WalkSpace } from '../../../workers/testbed/WalkGraph.js';
 
 export const ROBOT_KINDS = ['delivery', 'cleaning', 'security', 'guide', 'telepresence', 'wheelchair', 'cart'] as const;
 export type RobotKind = (typeof ROBOT_KINDS)[number];

@@ -26,7 +26,7 @@ import { placeBeacons } from './placeBeacons.js';
 import { RadioModel, type RadioParameters } from './RadioModel.js';
 import { RobotFleet, type RobotZone } from './RobotFleet.js';
 import { SeededRandom } from './SeededRandom.js';
-import { WalkGraph } from './WalkGraph.js';
+import { WalkGraph } from '../../../workers/testbed/WalkGraph.js';
 
 /** Longest sub-step, simulated seconds. */
 export const SUB_STEP_S = 0.25;

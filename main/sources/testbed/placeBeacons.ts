@@ -11,8 +11,8 @@
 import type { BeaconRegistry } from '../../../common/records.js';
 import type { TestbedLayout } from '../../../common/testbedLayout.js';
 import type { SeededRandom } from './SeededRandom.js';
-import { WalkGraph } from './WalkGraph.js';
-import { pointInRing } from './planGeometry.js';
+import { WalkGraph } from '../../../workers/testbed/WalkGraph.js';
+import { pointInRing } from '../../../workers/testbed/planGeometry.js';
 
 /** Mounting height above the storey's floor level, m. */
 export const BEACON_HEIGHT_M = 2.8;

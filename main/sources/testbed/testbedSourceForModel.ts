@@ -7,6 +7,10 @@
  * Each source carries a `layoutKey` saying which building it runs on; `testbedLayoutChanged` tells
  * whether a model whose structure became ready later (extraction runs in a worker thread and may
  * finish after the source started) needs the testbed restarted on it.
+ *
+ * Deriving a large model's layout takes seconds, so the session (TelemetryService) hands in the
+ * layout ModelStructureService derived in a worker thread (`derived`); until it is there the testbed
+ * runs on the built-in building. Without `derived` (the CLI) it is derived here, in this thread.
  */
 import type { BuildingStructure } from '../../../common/buildingStructure.js';
 import type { Source } from '../../../common/source.js';
@@ -14,22 +18,32 @@ import type { TestbedLayout } from '../../../common/testbedLayout.js';
 import { SourceUriError } from '../sourceUri.js';
 import { parseTestbedUri, TestbedOptionsError, type TestbedOptions } from './testbedOptions.js';
 import { TestbedSource } from './TestbedSource.js';
-import { matchGeneratedSample, testbedLayoutForModel } from './testbedLayoutForModel.js';
+import { deriveTestbedLayout, type DerivedTestbedLayout } from '../../../workers/testbed/deriveTestbedLayout.js';
+import { matchGeneratedSample } from '../../../workers/testbed/testbedLayoutForModel.js';
 
 /** The session model as far as the testbed cares: its structure once extracted, file name and content hash. */
 export interface TestbedModel {
   structure: BuildingStructure | null;
   name: string;
   hash: string;
+  /**
+   * The layout derived off the main thread (ModelStructureService.testbedLayout): null while it is
+   * being derived (built-in building for now); absent: derive it here (CLI, where blocking is fine).
+   */
+  derived?: DerivedTestbedLayout | null;
 }
 
-/** The last model's derived layout (layouts are deterministic and the simulator only reads them). */
-let lastLayout: { hash: string; name: string; layout: TestbedLayout | null; notes: string[] } | null = null;
+/** The last model's layout derived in this thread (layouts are deterministic and the simulator only reads them). */
+let lastLayout: { hash: string; name: string; derived: DerivedTestbedLayout } | null = null;
+
+/** The builtin key for `options`. */
+const builtInKey = (options: Pick<TestbedOptions, 'storeys' | 'rooms'>): string => `built-in:${options.storeys}x${options.rooms}`;
 
 /** Which building a testbed with `options` runs on for `model`: "built-in:<storeys>x<rooms>" or "model:<hash>". */
 export function testbedLayoutKey(model: TestbedModel | null, options: Pick<TestbedOptions, 'storeys' | 'rooms'>): string {
   const structure = model?.structure ?? null;
-  if (!model || !structure) return `built-in:${options.storeys}x${options.rooms}`;
+  // Still being derived, or nothing walkable in the model: the built-in building.
+  if (!model || !structure || model.derived === null || model.derived?.ok === false) return builtInKey(options);
   const sample = matchGeneratedSample(structure);
   if (sample) return `built-in:${sample.storeys.length}x${(sample.spaces.length / sample.storeys.length - 11) / 2}`;
   return `model:${model.hash}`;
@@ -52,15 +66,21 @@ export function createTestbedSourceForModel(uri: string, model: TestbedModel | n
   let layout: TestbedLayout | null = null;
   let key = testbedLayoutKey(model, options);
   if (model?.structure) {
-    try {
+    let derived = model.derived;
+    if (derived === undefined) {
       // Deriving a large model's layout takes seconds: reconnecting to the same model reuses it.
       const hit = lastLayout?.hash === model.hash && lastLayout.name === model.name ? lastLayout : null;
-      layout = hit ? hit.layout : testbedLayoutForModel(model.structure, model.name, notes);
-      if (hit) notes.push(...hit.notes);
-      else lastLayout = { hash: model.hash, name: model.name, layout, notes: [...notes] };
-    } catch (e) {
-      notes.push(`${(e as Error).message}; running on the built-in testbed building`);
-      key = `built-in:${options.storeys}x${options.rooms}`;
+      derived = hit ? hit.derived : deriveTestbedLayout(model.structure, model.name);
+      lastLayout = { hash: model.hash, name: model.name, derived };
+    }
+    if (derived === null) {
+      key = builtInKey(options);
+    } else if (derived.ok) {
+      layout = derived.layout;
+      notes.push(...derived.notes);
+    } else {
+      notes.push(`${derived.error}; running on the built-in testbed building`);
+      key = builtInKey(options);
     }
   }
   const source = new TestbedSource(uri, { layout, layoutKey: key });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildTestbedLayout } from '../../../../../common/testbedLayout.js';
-import { WalkGraph } from '../../../../../main/sources/testbed/WalkGraph.js';
-import { segmentInsideRing } from '../../../../../main/sources/testbed/planGeometry.js';
+import { buildTestbedLayout } from '../../../../common/testbedLayout.js';
+import { WalkGraph } from '../../../../workers/testbed/WalkGraph.js';
+import { segmentInsideRing } from '../../../../workers/testbed/planGeometry.js';
 
 describe('WalkGraph on the testbed layout', () => {
   const layout = buildTestbedLayout();

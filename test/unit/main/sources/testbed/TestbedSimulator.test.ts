@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CountSchema, ScanSchema, StateSchema, type StateRecord, type TelemetryRecord } from '../../../../../common/records.js';
 import { TestbedSimulator } from '../../../../../main/sources/testbed/TestbedSimulator.js';
 import { ROBOT_KINDS } from '../../../../../main/sources/testbed/RobotFleet.js';
-import { pointInRing } from '../../../../../main/sources/testbed/planGeometry.js';
+import { pointInRing } from '../../../../../workers/testbed/planGeometry.js';
 
 const START = Date.parse('2026-11-24T01:00:00Z');
 
