@@ -45,14 +45,16 @@ function readCache(job: TestbedLayoutJob): DerivedTestbedLayout | null {
   if (!file || !existsSync(file)) return null;
   const started = performance.now();
   try {
-    const parsed = CacheFileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    const raw: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    const parsed = CacheFileSchema.safeParse(raw);
     if (!parsed.success) return null;
     const d = parsed.data;
     if (d.hash !== job.hash || d.name !== job.name || d.structureFormat !== job.structureFormat) return null;
     const ms = Math.round(performance.now() - started);
-    return d.result.ok
-      ? { ok: true, layout: d.result.layout as unknown as TestbedLayout | null, notes: d.result.notes, cached: true, ms }
-      : { ok: false, error: d.result.error, cached: true, ms };
+    // The file's own objects, not zod's copies: those put the checked keys first, and the layout must
+    // read back exactly as derived (same JSON, key order included).
+    const layout = (raw as { result: { layout?: unknown } }).result.layout as TestbedLayout | null;
+    return d.result.ok ? { ok: true, layout, notes: d.result.notes, cached: true, ms } : { ok: false, error: d.result.error, cached: true, ms };
   } catch {
     return null; // unreadable: a miss, written again below
   }
