@@ -5,7 +5,8 @@
  *     one (200 tags), beside the peer: JSON.stringify of the same records (the least any
  *     publisher must spend on them).
  *  2. renderer CPU per frame for 10 000 moving entities (target ≤ 4 ms): decode + store apply
- *     (renderer/stores/entitiesStore, DOM-free) + 3D instance sync + per-render glide/matrix
+ *     (renderer/stores/entitiesStore, DOM-free) + 3D instance & plan column sync of the changed
+ *     slots (EntityTable.dirty) + per-render glide/matrix
  *     write, (a) with all 10 000 changed in one frame and (b) at the testbed rhythm (1 Hz reports,
  *     a delta frame per 30 Hz rendered frame); beside the peer: the usual three.js way (an
  *     Object3D per entity: position/rotation set, updateMatrix, setMatrixAt). The WebGL draw
@@ -17,6 +18,7 @@ import type { TelemetryRecord } from '../../common/records.js';
 import { decodeTelemetryFrame, encodeTelemetryFrame, type FrameEntity } from '../../common/telemetryFrame.js';
 import { TestbedSimulator } from '../../main/sources/testbed/TestbedSimulator.js';
 import { EntityMarkers3D } from '../../renderer/features/entities/EntityMarkers3D.js';
+import { EntityPlanLayers } from '../../renderer/features/entities/EntityPlanLayers.js';
 import { applyFrameView, EntityTable, PeopleTable } from '../../renderer/stores/entitiesStore.js';
 
 const SIM_S = Number(process.env.BENCH_SIM_S ?? 60);
@@ -85,6 +87,7 @@ for (let f = 0; f < FRAMES; f++) {
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
 const table = new EntityTable(), people = new PeopleTable();
 const markers = new EntityMarkers3D(table, people);
+const plan = new EntityPlanLayers(table, people, () => {});
 const scene = { floor: null, storeys: [], selected: -1, hovered: -1 };
 const cost = { decode: [] as number[], apply: [] as number[], sync: [] as number[], update: [] as number[] };
 let firstFrameMs = 0;
@@ -95,7 +98,9 @@ function renderFrame(buf: ArrayBuffer, record: boolean): number {
   const a = cpuNow() - t; t = cpuNow();
   applyFrameView(view, table, people);
   const b = cpuNow() - t; t = cpuNow();
-  markers.sync(scene); // only the frame's changed slots (table.dirty), as the entities feature does
+  // Only the frame's changed slots (table.dirty), as the entities feature does: 3D, then plan.
+  markers.sync(scene);
+  plan.sync(null, -1);
   table.clearDirty();
   const c = cpuNow() - t; t = cpuNow();
   markers.update(1000 / RENDER_HZ, scene);
@@ -133,9 +138,9 @@ for (let f = 0; f < FRAMES; f++) {
 }
 const verdict = (ms: number) => `target ≤ 4 ms: ${ms <= 4 ? 'met' : 'NOT met'}`;
 console.log(`2. renderer CPU, ${fmt(N)} moving entities (CPU ms, median of ${FRAMES - WARM} frames after ${WARM} warm-up; 3D markers without the WebGL draw)`);
-console.log(`  (a) all ${fmt(N)} changed in one telemetry frame: decode ${fmt(all.decode, 2)} + store apply ${fmt(all.apply, 2)} + 3D sync ${fmt(all.sync, 2)} + glide/matrix write ${fmt(all.update, 2)} ms`);
+console.log(`  (a) all ${fmt(N)} changed in one telemetry frame: decode ${fmt(all.decode, 2)} + store apply ${fmt(all.apply, 2)} + 3D & plan sync ${fmt(all.sync, 2)} + glide/matrix write ${fmt(all.update, 2)} ms`);
 console.log(`      store apply (decode + entitiesStore)   ${fmt(storeMs, 2)} ms per frame (${verdict(storeMs)})`);
-console.log(`      whole renderer path (+ 3D sync, glide)  ${fmt(fullMs, 2)} ms per frame (${verdict(fullMs)})`);
+console.log(`      whole renderer path (+ 3D/plan, glide) ${fmt(fullMs, 2)} ms per frame (${verdict(fullMs)})`);
 console.log(`  (b) ${fmt(N)} reporting at 1 Hz, a delta frame of ${fmt(PER_DELTA)} per ${RENDER_HZ} Hz rendered frame: ${fmt(perRendered, 2)} ms per rendered frame (${verdict(perRendered)})`);
 console.log(`  first (full) frame that creates the ${fmt(N)} slots: ${fmt(firstFrameMs, 1)} ms, once per page load`);
 console.log(`  peer Object3D per entity (position/rotation/updateMatrix/setMatrixAt): ${fmt(median(peer), 2)} ms per frame → our glide + matrix write ${fmt(all.update / median(peer), 2)}× the peer`);

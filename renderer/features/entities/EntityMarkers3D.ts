@@ -450,16 +450,22 @@ export class EntityMarkers3D {
     if (n < 2) { P.fill(0, o, o + TRAIL_VERTS * 3); C.fill(0, o, o + TRAIL_VERTS * 3); return; }
     const z = this.targetZ(s) - markerHeight(t.kind[s]!) + 0.05;
     const [r, g, b] = entityColour(t, s);
-    const head = t.histHead[s]!;
+    const base = s * HISTORY;
+    // Oldest of the n samples first; the ring index wraps without a modulo per vertex.
+    let j = t.histHead[s]! - n;
+    if (j < 0) j += HISTORY;
     let v = o;
-    for (let k = 0; k < n - 1; k++) {
-      for (let e = 0; e < 2; e++) {
-        const idx = s * HISTORY + ((head - n + k + e + HISTORY) % HISTORY);
-        const fade = 0.25 + (0.75 * (k + e)) / (n - 1);
-        P[v] = t.histX[idx]!; P[v + 1] = z; P[v + 2] = -t.histY[idx]!;
-        C[v] = (r / 255) * fade; C[v + 1] = (g / 255) * fade; C[v + 2] = (b / 255) * fade;
-        v += 3;
-      }
+    let px = t.histX[base + j]!, py = t.histY[base + j]!, pf = 0.25 / 255;
+    for (let k = 1; k < n; k++) {
+      if (++j === HISTORY) j = 0;
+      const x = t.histX[base + j]!, y = t.histY[base + j]!;
+      const f = (0.25 + (0.75 * k) / (n - 1)) / 255;
+      P[v] = px; P[v + 1] = z; P[v + 2] = -py;
+      C[v] = r * pf; C[v + 1] = g * pf; C[v + 2] = b * pf;
+      P[v + 3] = x; P[v + 4] = z; P[v + 5] = -y;
+      C[v + 3] = r * f; C[v + 4] = g * f; C[v + 5] = b * f;
+      v += 6;
+      px = x; py = y; pf = f;
     }
     P.fill(0, v, o + TRAIL_VERTS * 3); C.fill(0, v, o + TRAIL_VERTS * 3);
   }

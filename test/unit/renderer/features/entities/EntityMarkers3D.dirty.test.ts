@@ -3,6 +3,7 @@ import * as THREE from 'three';
 import { decodeTelemetryFrame, encodeTelemetryFrame, type FrameEntity, type TelemetryFrameInput } from '../../../../../common/telemetryFrame.js';
 import { applyFrameView, EntityTable, PeopleTable } from '../../../../../renderer/stores/entitiesStore.js';
 import { EntityMarkers3D } from '../../../../../renderer/features/entities/EntityMarkers3D.js';
+import { EntityPlanLayers } from '../../../../../renderer/features/entities/EntityPlanLayers.js';
 
 const T0 = Date.parse('2026-11-25T09:00:00Z');
 const N = 10_000;
@@ -118,5 +119,33 @@ describe('entity changes reach the 3D view as per-slot updates', () => {
     markers.sync({ floor: null, storeys: [], selected: -1, hovered: -1 });
     expect(byName(markers, 'entities-robot').count).toBe(30);
     markers.dispose();
+  });
+
+  it('the plan rewrites only the changed entity’s row, and re-lists when one leaves the storey', () => {
+    const table = new EntityTable(), people = new PeopleTable();
+    apply({ entities: Array.from({ length: 30 }, (_, i) => robot(i, T0)) }, table, people);
+    const plan = new EntityPlanLayers(table, people, () => {});
+    plan.sync('1F', -1);
+    table.clearDirty();
+    expect(plan.drawn).toBe(10);
+    const positions = () => {
+      const layer = plan.layers().find((l) => l.id === 'entities')!;
+      const data = layer.props.data as unknown as { length: number; attributes: { getPosition: { value: Float32Array } } };
+      return data.attributes.getPosition.value.slice(0, data.length * 2);
+    };
+    const before = positions();
+    apply({ entities: [robot(3, T0 + 1000, { x: 42 }), robot(4, T0 + 1000, { x: 43 })] }, table, people); // robot-3 on 1F, robot-4 on 2F
+    plan.sync('1F', table.slotOf.get('robot-3')!);
+    table.clearDirty();
+    const after = positions();
+    const k = [...Array(plan.drawn).keys()].find((i) => plan.slotAt(i) === table.slotOf.get('robot-3'))!;
+    expect(changedIndices(before, after)).toEqual([2 * k, 2 * k]);
+    expect(after[2 * k]).toBe(42);
+    expect(plan.layers().some((l) => l.id === 'entities-selected')).toBe(true);
+    apply({ entities: [robot(3, T0 + 2000, { floor: '3F' })] }, table, people);
+    plan.sync('1F', -1);
+    table.clearDirty();
+    expect(plan.drawn).toBe(9);
+    expect([...Array(plan.drawn).keys()].map((i) => plan.slotAt(i))).not.toContain(table.slotOf.get('robot-3'));
   });
 });
