@@ -48,9 +48,10 @@ async function openOnce(deriveLayout?: TestbedLayoutDeriver): Promise<Run> {
   try {
     await service.connect('testbed:?tags=300&seed=3');
     const first = service.current()!.source;
-    await new Promise((r) => setTimeout(r, 300));
+    // Enabled ahead: Node drops the histogram's first sample, which would hide a stall right at load().
     const h = monitorEventLoopDelay({ resolution: 10 });
     h.enable();
+    await new Promise((r) => setTimeout(r, 300));
     const t0 = performance.now();
     structure.load({ hash: HASH, path: FILE });
     let now = first;
