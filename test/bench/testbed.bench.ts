@@ -8,7 +8,7 @@
  *     (renderer/stores/entitiesStore, DOM-free) + 3D instance & plan column sync of the changed
  *     slots (EntityTable.dirty) + per-render glide/matrix
  *     write, (a) with all 10 000 changed in one frame and (b) at the testbed rhythm (1 Hz reports,
- *     a delta frame per 30 Hz rendered frame); beside the peer: the usual three.js way (an
+ *     a delta frame per 30 Hz rendered frame) and (c) at 10 Hz reports; beside the peer: the usual three.js way (an
  *     Object3D per entity: position/rotation set, updateMatrix, setMatrixAt). The WebGL draw
  *     itself (GPU upload, draw calls) is not measured here: there is no GPU in Node.
  * Run: npm run bench testbed   (BENCH_SIM_S=60 sets the simulated span of part 1)
@@ -76,14 +76,23 @@ for (let f = 0; f < FRAMES; f++) {
 }
 // (b) the testbed's rhythm: 10 000 entities reporting at 1 Hz, the hub sending a delta frame per
 // rendered frame, so each frame carries 1/30 of them.
-const PER_DELTA = Math.ceil(N / RENDER_HZ);
-const deltas: ArrayBuffer[] = [];
-for (let f = 0; f < FRAMES; f++) {
-  const entities: FrameEntity[] = [];
-  const from = (f % RENDER_HZ) * PER_DELTA;
-  for (let i = from; i < Math.min(N, from + PER_DELTA); i++) entities.push(entityRow(i, FRAMES + Math.floor(f / RENDER_HZ)));
-  deltas.push(encodeTelemetryFrame({ time: T0 + f * 33, full: false, entities, positions: [], counts: [] }).buffer as ArrayBuffer);
+/** Delta frames for entities reporting at `hz`: each 30 Hz frame carries N·hz/30 of them. */
+function deltaFrames(hz: number, firstRecord: number): ArrayBuffer[] {
+  const framesPerCycle = RENDER_HZ / hz;
+  const per = Math.ceil(N / framesPerCycle);
+  const out: ArrayBuffer[] = [];
+  for (let f = 0; f < FRAMES; f++) {
+    const entities: FrameEntity[] = [];
+    const from = (f % framesPerCycle) * per;
+    for (let i = from; i < Math.min(N, from + per); i++) entities.push(entityRow(i, firstRecord + Math.floor(f / framesPerCycle)));
+    out.push(encodeTelemetryFrame({ time: T0 + f * 33, full: false, entities, positions: [], counts: [] }).buffer as ArrayBuffer);
+  }
+  return out;
 }
+const PER_DELTA = Math.ceil(N / RENDER_HZ);
+const deltas = deltaFrames(1, FRAMES);
+// (c) a faster fleet: 10 000 reporting at 10 Hz, a third of them in each rendered frame.
+const deltas10 = deltaFrames(10, FRAMES + 10);
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
 const table = new EntityTable(), people = new PeopleTable();
 const markers = new EntityMarkers3D(table, people);
@@ -118,6 +127,9 @@ const fullMs = storeMs + all.sync + all.update;
 for (const k of Object.keys(cost) as (keyof typeof cost)[]) cost[k] = [];
 for (let f = 0; f < FRAMES; f++) renderFrame(deltas[f]!, f >= WARM);
 const perRendered = median(cost.decode) + median(cost.apply) + median(cost.sync) + median(cost.update);
+for (const k of Object.keys(cost) as (keyof typeof cost)[]) cost[k] = [];
+for (let f = 0; f < FRAMES; f++) renderFrame(deltas10[f]!, f >= WARM);
+const perRendered10 = median(cost.decode) + median(cost.apply) + median(cost.sync) + median(cost.update);
 // Peer: an Object3D per entity, matrices composed by three.js.
 const mesh = new THREE.InstancedMesh(new THREE.BoxGeometry(), new THREE.MeshBasicMaterial(), N);
 const objs = Array.from({ length: N }, () => new THREE.Object3D());
@@ -142,6 +154,7 @@ console.log(`  (a) all ${fmt(N)} changed in one telemetry frame: decode ${fmt(al
 console.log(`      store apply (decode + entitiesStore)   ${fmt(storeMs, 2)} ms per frame (${verdict(storeMs)})`);
 console.log(`      whole renderer path (+ 3D/plan, glide) ${fmt(fullMs, 2)} ms per frame (${verdict(fullMs)})`);
 console.log(`  (b) ${fmt(N)} reporting at 1 Hz, a delta frame of ${fmt(PER_DELTA)} per ${RENDER_HZ} Hz rendered frame: ${fmt(perRendered, 2)} ms per rendered frame (${verdict(perRendered)})`);
+console.log(`  (c) ${fmt(N)} reporting at 10 Hz, a delta frame of ${fmt(Math.ceil(N / 3))} per rendered frame: ${fmt(perRendered10, 2)} ms per rendered frame (${verdict(perRendered10)})`);
 console.log(`  first (full) frame that creates the ${fmt(N)} slots: ${fmt(firstFrameMs, 1)} ms, once per page load`);
 console.log(`  peer Object3D per entity (position/rotation/updateMatrix/setMatrixAt): ${fmt(median(peer), 2)} ms per frame → our glide + matrix write ${fmt(all.update / median(peer), 2)}× the peer`);
 markers.dispose();
