@@ -8,7 +8,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { BuildingStructure } from '../../common/buildingStructure.js';
-import { extractStructureFromFile } from './structure/extractStructureFromFile.js';
+import { extractStructureFromFile } from './node/extractStructureFromFile.js';
 
 export interface StructureJob {
   path: string;

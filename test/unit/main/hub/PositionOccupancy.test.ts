@@ -6,7 +6,7 @@ import { AlertEngine } from '../../../../main/hub/AlertEngine.js';
 import { occupancyZones, type OccupancyZone } from '../../../../main/hub/occupancyZones.js';
 import { PositionOccupancy } from '../../../../main/hub/PositionOccupancy.js';
 import { structureZoneAreas } from '../../../../main/hub/structureZoneAreas.js';
-import { extractStructureFromFile } from '../../../../workers/ifc/structure/extractStructureFromFile.js';
+import { extractStructureFromFile } from '../../../../workers/ifc/node/extractStructureFromFile.js';
 
 const T0 = Date.UTC(2026, 10, 25, 9, 0, 0); // a multiple of 10 s
 

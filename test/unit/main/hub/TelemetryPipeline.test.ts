@@ -11,7 +11,7 @@ import { ModelStructureService, type StructureExtractor } from '../../../../main
 import { TelemetryService } from '../../../../main/services/TelemetryService.js';
 import { inMultiPolygon } from '../../../../main/sources/placeBeaconsOnStructure.js';
 import { registerSourceFactory } from '../../../../main/sources/sourceUri.js';
-import { extractStructureFromFile } from '../../../../workers/ifc/structure/extractStructureFromFile.js';
+import { extractStructureFromFile } from '../../../../workers/ifc/node/extractStructureFromFile.js';
 import { expectedRssi } from '../../../../workers/positioning/pathLoss.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

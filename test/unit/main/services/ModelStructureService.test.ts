@@ -13,7 +13,7 @@ import {
   type StructureExtractor,
 } from '../../../../main/services/ModelStructureService.js';
 import { Workbench } from '../../../../main/services/Workbench.js';
-import { extractStructureFromFile } from '../../../../workers/ifc/structure/extractStructureFromFile.js';
+import { extractStructureFromFile } from '../../../../workers/ifc/node/extractStructureFromFile.js';
 
 const KIT = resolve('../shared/ifc/kit-ac20-fzk-haus-ifc4.ifc');
 const HOUSE = resolve('../shared/ifc/ifcopenhouse-ifc4.ifc');

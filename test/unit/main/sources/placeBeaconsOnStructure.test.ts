@@ -5,7 +5,7 @@ import { BeaconRegistrySchema } from '../../../../common/records.js';
 import { structureZoneAreas } from '../../../../main/hub/structureZoneAreas.js';
 import { georeferenceRecords, recordFrameOf } from '../../../../main/sources/georeferenceRecords.js';
 import { inMultiPolygon, placeBeaconsOnStructure } from '../../../../main/sources/placeBeaconsOnStructure.js';
-import { extractStructureFromFile } from '../../../../workers/ifc/structure/extractStructureFromFile.js';
+import { extractStructureFromFile } from '../../../../workers/ifc/node/extractStructureFromFile.js';
 import { buildingToWgs84 } from '../../../../common/georeference.js';
 
 /** A storey: a 40 × 25 m floor (1000 m²) with a 10 × 5 m core hole. */

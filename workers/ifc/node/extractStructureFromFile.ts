@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type { BuildingStructure } from '../../../common/buildingStructure.js';
 import { IfcEngine } from '../IfcEngine.js';
-import { extractStructure } from './extractStructure.js';
+import { extractStructure } from '../structure/extractStructure.js';
 
 /** Throws with a message naming the file (unreadable, not IFC, truncated, no storeys, …). */
 export async function extractStructureFromFile(path: string): Promise<BuildingStructure> {
