@@ -91,7 +91,6 @@ export class EntityMarkers3D {
   /** Per kind: instance index → table slot. */
   private lists: Int32Array[] = KIND_NAMES.map(() => new Int32Array(0));
   private badges: THREE.InstancedMesh;
-  private badgeSlots = new Int32Array(0);
   private readonly trails: THREE.LineSegments;
   private readonly people: THREE.Points;
   private readonly ring: THREE.Mesh;
@@ -109,6 +108,12 @@ export class EntityMarkers3D {
   private badgeOfSlot = new Uint8Array(0);
   /** Per slot: its instance index in its kind's mesh, -1 when not drawn (other storey). */
   private instanceOf = new Int32Array(0);
+  /** Per badge instance: its table slot. */
+  private badgeSlot = new Int32Array(0);
+  /** Per slot: 1 once the displayed pose reached the record (update() skips it until it changes). */
+  private settled = new Uint8Array(0);
+  /** Per slot: 1 when this update() moved it (scratch). */
+  private moved = new Uint8Array(0);
   /** Storey filter, hovered slot and people revision the instance data was last written for. */
   private shownFloor: string | null | undefined = undefined;
   private hovered = -1;
@@ -173,6 +178,8 @@ export class EntityMarkers3D {
       const v = new Uint8Array(t.capacity); v.set(this.visible); this.visible = v;
       this.badgeOfSlot = new Uint8Array(t.capacity);
       this.instanceOf = new Int32Array(t.capacity);
+      this.settled = new Uint8Array(t.capacity);
+      this.moved = new Uint8Array(t.capacity);
       full = true;
     }
     if (this.structure !== t.structure) {
@@ -235,7 +242,11 @@ export class EntityMarkers3D {
       this.instanceOf[s] = i;
       (mesh.instanceColor!.array as Float32Array).set(this.linear(entityColour(t, s), s === scene.hovered), i * 3);
     }
-    for (const mesh of this.meshes) { mesh.instanceColor!.clearUpdateRanges(); mesh.instanceColor!.needsUpdate = true; }
+    for (const mesh of this.meshes) {
+      mesh.instanceColor!.clearUpdateRanges(); mesh.instanceColor!.needsUpdate = true;
+      mesh.instanceMatrix.clearUpdateRanges(); // instances moved: the next update() rewrites (and uploads) them all
+    }
+    this.settled.fill(0);
     this.rebuildBadges();
     const { pos, col } = this.trailAttributes();
     for (let s = 0; s < t.count; s++) this.writeTrail(s, pos.array as Float32Array, col.array as Float32Array);
@@ -267,7 +278,11 @@ export class EntityMarkers3D {
         addRange(col, s * TRAIL_VERTS * 3, TRAIL_VERTS * 3);
       }
     };
-    for (let d = 0; d < t.dirtyCount; d++) touch(t.dirty[d]!, true);
+    for (let d = 0; d < t.dirtyCount; d++) {
+      const s = t.dirty[d]!;
+      if (s < t.count) this.settled[s] = 0; // a new record: glide toward it
+      touch(s, true);
+    }
     if (scene.hovered !== this.hovered) { touch(this.hovered, false); touch(scene.hovered, false); }
     if (badgesChanged) this.rebuildBadges();
   }
@@ -277,14 +292,15 @@ export class EntityMarkers3D {
     const t = this.table;
     let badgeCount = 0;
     for (let s = 0; s < t.count; s++) if (this.visible[s] && this.badgeOfSlot[s] !== 0) badgeCount++;
-    if (this.badgeSlots.length < badgeCount) this.badgeSlots = new Int32Array(badgeCount * 2);
     if (this.badges.instanceMatrix.count < badgeCount) this.resizeBadges(badgeCount * 2);
     this.badges.count = 0;
     const badgeColours = this.badges.instanceColor!.array as Float32Array;
+    if (this.badgeSlot.length < badgeCount) this.badgeSlot = new Int32Array(badgeCount * 2);
     for (let s = 0; s < t.count; s++) {
       if (!this.visible[s] || this.badgeOfSlot[s] === 0) continue;
       const i = this.badges.count++;
-      this.badgeSlots[i] = s;
+      this.badgeSlot[i] = s;
+      this.settled[s] = 0; // its badge instance may be new: update() writes its matrix
       badgeColours.set(this.linear(BADGE_COLOURS[BADGE_ORDER[this.badgeOfSlot[s]! - 1]!], false), i * 3);
     }
     this.badges.instanceColor!.clearUpdateRanges();
@@ -299,35 +315,58 @@ export class EntityMarkers3D {
     const t = this.table;
     const a = 1 - Math.exp(-Math.max(0, dtMs) / TAU_MS);
     let moving = false;
+    const moved = this.moved;
     for (let s = 0; s < t.count; s++) {
+      moved[s] = 0;
+      if (this.settled[s]) continue; // at its latest record: its matrices are already written
+      moved[s] = 1;
       const tx = t.x[s]!, ty = t.y[s]!, tz = this.targetZ(s);
       let dx = tx - this.dispX[s]!, dy = ty - this.dispY[s]!;
       const dz = tz - this.dispZ[s]!;
+      let dh = ((t.heading[s]! - this.dispH[s]! + 540) % 360) - 180;
+      if (Number.isNaN(dh)) dh = 0;
       if (dx * dx + dy * dy > SNAP_M * SNAP_M || Math.abs(dz) > 0.01) {
         this.dispX[s] = tx; this.dispY[s] = ty; this.dispZ[s] = tz; dx = dy = 0;
       } else {
         this.dispX[s] = this.dispX[s]! + dx * a;
         this.dispY[s] = this.dispY[s]! + dy * a;
       }
-      let dh = ((t.heading[s]! - this.dispH[s]! + 540) % 360) - 180;
-      if (Number.isNaN(dh)) dh = 0;
-      this.dispH[s] = this.dispH[s]! + dh * a;
-      if (dx * dx + dy * dy > 1e-4 || Math.abs(dh) > 0.5) moving = true;
+      if (dx * dx + dy * dy > 1e-4 || Math.abs(dh) > 0.5) {
+        this.dispH[s] = this.dispH[s]! + dh * a;
+        moving = true;
+      } else {
+        // Within 1 cm and 0.5° of the record: land on it and stop rewriting this slot.
+        this.dispX[s] = tx; this.dispY[s] = ty;
+        if (!Number.isNaN(t.heading[s]!)) this.dispH[s] = t.heading[s]!;
+        this.settled[s] = 1;
+      }
     }
+    // Matrices of the slots that moved, uploaded as one span per mesh (first..last written).
     for (let k = 0; k < this.meshes.length; k++) {
       const mesh = this.meshes[k]!;
       const list = this.lists[k]!;
       const m = mesh.instanceMatrix.array as Float32Array;
-      for (let i = 0; i < mesh.count; i++) this.writeMatrix(m, i, list[i]!, 1, 0);
-      mesh.instanceMatrix.needsUpdate = true;
+      let lo = -1, hi = -1;
+      for (let i = 0; i < mesh.count; i++) {
+        const s = list[i]!;
+        if (!moved[s]) continue;
+        this.writeMatrix(m, i, s, 1, 0);
+        if (lo < 0) lo = i;
+        hi = i;
+      }
+      if (lo >= 0) addRange(mesh.instanceMatrix, lo * 16, (hi - lo + 1) * 16);
     }
     const bm = this.badges.instanceMatrix.array as Float32Array;
+    let lo = -1, hi = -1;
     for (let i = 0; i < this.badges.count; i++) {
-      const s = this.badgeSlots[i]!;
+      const s = this.badgeSlot[i]!;
+      if (!moved[s]) continue;
       const k = t.kind[s]!;
       this.writeMatrix(bm, i, s, 1, k === KIND_BUS ? 3.4 : k === 2 ? 0.45 : 1.1);
+      if (lo < 0) lo = i;
+      hi = i;
     }
-    this.badges.instanceMatrix.needsUpdate = true;
+    if (lo >= 0) addRange(this.badges.instanceMatrix, lo * 16, (hi - lo + 1) * 16);
     const sel = scene.selected;
     this.ring.visible = sel >= 0 && sel < t.count && this.visible[sel] === 1;
     if (this.ring.visible) {

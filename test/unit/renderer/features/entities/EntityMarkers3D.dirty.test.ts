@@ -56,7 +56,10 @@ describe('entity changes reach the 3D view as per-slot updates', () => {
     const col = trails.geometry.getAttribute('color') as THREE.BufferAttribute;
     expect(robots.count).toBe(N);
     expect(badges.count).toBe(0);
-    uploaded(robots.instanceColor!, pos, col);
+    markers.update(16, { selected: -1 }); // every marker at its record: settled
+    uploaded(robots.instanceColor!, robots.instanceMatrix, pos, col);
+    markers.update(16, { selected: -1 });
+    expect(robots.instanceMatrix.updateRanges).toHaveLength(0); // nothing moves, nothing is rewritten
     const colours0 = (robots.instanceColor!.array as Float32Array).slice();
     const pos0 = (pos.array as Float32Array).slice();
     const colourVersion = robots.instanceColor!.version, posVersion = pos.version;
@@ -87,7 +90,12 @@ describe('entity changes reach the 3D view as per-slot updates', () => {
     // The error badge appears above that entity only.
     expect(badges.count).toBe(1);
     markers.update(16, { selected: -1 });
+    // Only that marker's matrix is rewritten (and its new badge's).
+    expect(robots.instanceMatrix.updateRanges).toEqual([{ start: (cr.start / 3) * 16, count: 16 }]);
+    expect(badges.instanceMatrix.updateRanges).toEqual([{ start: 0, count: 16 }]);
     const m = new THREE.Matrix4(), p = new THREE.Vector3();
+    robots.getMatrixAt(cr.start / 3, m);
+    expect(p.setFromMatrixPosition(m).x).toBe(60);
     badges.getMatrixAt(0, m);
     p.setFromMatrixPosition(m);
     expect(p.x).toBeGreaterThan(50); // gliding from 21.5 toward 60, past the jump threshold → snapped
