@@ -48,21 +48,47 @@ export class WalkGraph {
   readonly spaces: WalkSpace[] = [];
   /** Space indices per storey index. */
   readonly spacesByStorey: number[][] = [];
-  readonly nodeX: Float64Array;
-  readonly nodeY: Float64Array;
-  readonly nodeStorey: Int32Array;
-  readonly nodeSpace: Int32Array;
-  readonly nodeCount: number;
+  // Node columns: set once, by the constructor or (routes: 'deferred') by `buildSlices()`; read-only to users.
+  nodeX = new Float64Array(0);
+  nodeY = new Float64Array(0);
+  nodeStorey = new Int32Array(0);
+  nodeSpace = new Int32Array(0);
+  nodeCount = 0;
   /** Connected component of every node (nodes that reach each other share it), whatever `routes` was. */
-  readonly nodeComponent: Int32Array;
-  private readonly dist: Float64Array;
-  private readonly nextHop: Int32Array;
+  nodeComponent = new Int32Array(0);
+  private dist = new Float64Array(0);
+  private nextHop = new Int32Array(0);
+  /** Edges [a, b, metres] the route table is built from (kept for `routeTableSlices`). */
+  private edges: readonly [number, number, number][] = [];
+  /** The node/edge build still to run (routes: 'deferred'), driven by `buildSlices()`. */
+  private pending: Generator<void, void> | null = null;
 
   /**
    * `options.routes: false` skips the all-pairs table (O(nodes³), seconds for a large model): only
    * `nodeComponent`, `spaceAt` and `randomPointIn` then work — enough to check reachability.
+   * `options.routes: 'deferred'` builds only the spaces here: the caller drives `buildSlices()` to
+   * completion before using the graph (TestbedSimulator.create: a large model's nodes, edges and
+   * route table take ~1 s, which must not block the event loop in one piece).
    */
-  constructor(layout: Pick<TestbedLayout, 'storeys' | 'spaces' | 'doors' | 'stairs' | 'walls'>, options: { routes?: boolean } = {}) {
+  constructor(layout: Pick<TestbedLayout, 'storeys' | 'spaces' | 'doors' | 'stairs' | 'walls'>, options: { routes?: boolean | 'deferred' } = {}) {
+    const nodes = this.nodeSlices(layout);
+    if (options.routes === 'deferred') { this.pending = nodes; return; }
+    for (const _ of nodes);
+    if (options.routes === false) return;
+    for (const _ of this.routeTableSlices());
+  }
+
+  /** Builds what `routes: 'deferred'` left out — nodes, edges, then the route table — yielding between slices. */
+  *buildSlices(): Generator<void, void> {
+    const nodes = this.pending;
+    if (!nodes) throw new Error('WalkGraph.buildSlices: only for a graph constructed with routes: "deferred", once');
+    this.pending = null;
+    yield* nodes;
+    yield* this.routeTableSlices();
+  }
+
+  /** Spaces, nodes, edges and components; yields after each space pair's portals and each node's visibility edges. */
+  private *nodeSlices(layout: Pick<TestbedLayout, 'storeys' | 'spaces' | 'doors' | 'stairs' | 'walls'>): Generator<void, void> {
     const byId = new Map<string, number>();
     for (const s of layout.storeys) this.spacesByStorey[s.index] = [];
     for (const sp of layout.spaces) {
@@ -109,6 +135,7 @@ export class WalkGraph {
       }
       if (sides.length === 2) edges.push([sides[0]!, sides[1]!, 2 * DOOR_NUDGE_M]);
     }
+    yield;
 
     // Open boundaries: spaces that share an edge with no wall on it (corridor ring, atrium and
     // lobbies are open to each other) get a portal node pair every PORTAL_SPACING_M along the gap.
@@ -122,6 +149,7 @@ export class WalkGraph {
             const ib = addNode(px - nx * DOOR_NUDGE_M, py - ny * DOOR_NUDGE_M, a.storey, b.index);
             edges.push([ia, ib, 2 * DOOR_NUDGE_M]);
           }
+          yield;
         }
       }
     }
@@ -165,6 +193,7 @@ export class WalkGraph {
           const a = ns[i]!, b = ns[j]!;
           if (segmentInsideRing(space.ring, xs[a]!, ys[a]!, xs[b]!, ys[b]!)) edges.push([a, b, Math.hypot(xs[a]! - xs[b]!, ys[a]! - ys[b]!)]);
         }
+        yield;
       }
     }
 
@@ -181,21 +210,26 @@ export class WalkGraph {
     };
     for (const [a, b] of edges) parent[find(a)] = find(b);
     this.nodeComponent = Int32Array.from({ length: n }, (_, i) => find(i));
-    if (options.routes === false) {
-      this.dist = new Float64Array(0);
-      this.nextHop = new Int32Array(0);
-      return;
-    }
-    this.dist = new Float64Array(n * n).fill(Infinity);
-    this.nextHop = new Int32Array(n * n).fill(-1);
-    for (let i = 0; i < n; i++) { this.dist[i * n + i] = 0; this.nextHop[i * n + i] = i; }
-    for (const [a, b, w] of edges) {
-      if (w < this.dist[a * n + b]!) {
-        this.dist[a * n + b] = w; this.dist[b * n + a] = w;
-        this.nextHop[a * n + b] = b; this.nextHop[b * n + a] = a;
+    this.edges = edges;
+  }
+
+  /**
+   * Builds the all-pairs route table (Floyd–Warshall), yielding after every `pivotsPerSlice` pivot
+   * nodes so a caller can let its event loop breathe; the table is in place when the generator
+   * is done (same result however it is driven). Office A: ~1 500 nodes, n² work per pivot.
+   */
+  *routeTableSlices(pivotsPerSlice = 2): Generator<void, void> {
+    const n = this.nodeCount;
+    const d = new Float64Array(n * n).fill(Infinity);
+    const nh = new Int32Array(n * n).fill(-1);
+    yield;
+    for (let i = 0; i < n; i++) { d[i * n + i] = 0; nh[i * n + i] = i; }
+    for (const [a, b, w] of this.edges) {
+      if (w < d[a * n + b]!) {
+        d[a * n + b] = w; d[b * n + a] = w;
+        nh[a * n + b] = b; nh[b * n + a] = a;
       }
     }
-    const d = this.dist, nh = this.nextHop;
     for (let k = 0; k < n; k++) {
       for (let i = 0; i < n; i++) {
         const dik = d[i * n + k]!;
@@ -205,7 +239,10 @@ export class WalkGraph {
           if (alt < d[i * n + j]!) { d[i * n + j] = alt; nh[i * n + j] = nh[i * n + k]!; }
         }
       }
+      if ((k + 1) % pivotsPerSlice === 0) yield;
     }
+    this.dist = d;
+    this.nextHop = nh;
   }
 
   /** The space containing a point on a storey, or -1 (outside every space: walls, voids, outdoors). */

@@ -64,13 +64,21 @@ interface StoreyRadio {
   /** Per cell, the beacons that can possibly be heard there: cellList[cellStart[c] .. cellStart[c+1]). */
   cellStart: Int32Array;
   cellList: Int32Array;
+  /** This storey's walls and the fixed loss each one drew (dB), what `loss` is summed from. */
+  walls: TestbedLayout['walls'];
+  wallLoss: number[];
 }
 
 export class RadioModel {
   readonly params: RadioParameters;
   private readonly storeys: StoreyRadio[] = [];
 
-  constructor(layout: TestbedLayout, registry: BeaconRegistry, rand: SeededRandom, params: Partial<RadioParameters> = {}) {
+  /**
+   * Draws each wall's fixed loss from `rand` (storey by storey, wall by wall — the only randomness
+   * used here) and builds the tables. `options.deferTables`: leave the tables empty for a caller
+   * that fills them with `tableSlices()` (TestbedSimulator.create); `rand` is consumed the same.
+   */
+  constructor(layout: TestbedLayout, registry: BeaconRegistry, rand: SeededRandom, params: Partial<RadioParameters> = {}, options: { deferTables?: boolean } = {}) {
     this.params = { ...DEFAULT_RADIO, ...params };
     const p = this.params;
     for (const storey of layout.storeys) {
@@ -87,14 +95,37 @@ export class RadioModel {
       if (!Number.isFinite(minX)) { minX = minY = 0; maxX = maxY = 1; }
       const cols = Math.max(1, Math.ceil((maxX - minX) / CELL_M));
       const rows = Math.max(1, Math.ceil((maxY - minY) / CELL_M));
-      const cells = cols * rows;
       const n = own.length;
-      const loss = new Uint8Array(n * cells);
       const bx = new Float64Array(n), by = new Float64Array(n), dz2 = new Float64Array(n), tx = new Float64Array(n);
       for (let k = 0; k < n; k++) {
         const b = own[k]![0];
         bx[k] = b.x; by[k] = b.y; tx[k] = b.txPower;
         dz2[k] = ((b.z ?? 2.8) - p.phoneHeightM) ** 2;
+      }
+      this.storeys[storey.index] = {
+        beacons: Int32Array.from(own.map(([, i]) => i)), bx, by, dz2, tx, ids: own.map(([b]) => b.id),
+        originX: minX, originY: minY, cols, rows, loss: new Uint8Array(n * cols * rows),
+        cellStart: new Int32Array(cols * rows + 1), cellList: new Int32Array(0), walls, wallLoss,
+      };
+    }
+    if (!options.deferTables) for (const _ of this.tableSlices());
+  }
+
+  /**
+   * Fills the wall-loss table and audibility lists (beacons × cells × walls: ~1 s for Office A),
+   * yielding after each beacon's row of cells and each storey's lists so a caller can let its event loop
+   * breathe. Scans are valid once the generator is done; the result is the same however it is driven.
+   */
+  *tableSlices(): Generator<void, void> {
+    const p = this.params;
+    for (const s of this.storeys) {
+      if (!s) continue;
+      const { cols, rows, bx, by, dz2, tx, walls, wallLoss, loss } = s;
+      const minX = s.originX, minY = s.originY;
+      const cells = cols * rows;
+      const n = s.ids.length;
+      for (let k = 0; k < n; k++) {
+        const x0 = bx[k]!, y0 = by[k]!;
         for (let r = 0; r < rows; r++) {
           const cy = minY + (r + 0.5) * CELL_M;
           for (let c = 0; c < cols; c++) {
@@ -102,16 +133,17 @@ export class RadioModel {
             let db = 0;
             for (let w = 0; w < walls.length; w++) {
               const wall = walls[w]!;
-              if (segmentsCross(b.x, b.y, cx, cy, wall.a[0], wall.a[1], wall.b[0], wall.b[1])) db += wallLoss[w]!;
+              if (segmentsCross(x0, y0, cx, cy, wall.a[0], wall.a[1], wall.b[0], wall.b[1])) db += wallLoss[w]!;
             }
             loss[k * cells + r * cols + c] = Math.min(255, Math.round(db / LOSS_UNIT));
           }
+          yield;
         }
       }
       // Audibility lists: the loudest reading anywhere in the cell (mean at the nearest point of
       // the cell, +3σ) must clear the threshold.
       const cutoff = p.thresholdDbm - 3 * p.sigmaDb;
-      const cellStart = new Int32Array(cells + 1);
+      const cellStart = s.cellStart;
       const list: number[] = [];
       for (let cell = 0; cell < cells; cell++) {
         cellStart[cell] = list.length;
@@ -120,15 +152,14 @@ export class RadioModel {
           const nx = Math.max(c0x, Math.min(c0x + CELL_M, bx[k]!)), ny = Math.max(c0y, Math.min(c0y + CELL_M, by[k]!));
           const d = Math.sqrt((nx - bx[k]!) ** 2 + (ny - by[k]!) ** 2 + dz2[k]!);
           // Wall loss may differ by one wall inside a cell: allow the cheapest wall's worth.
-          const walls = Math.max(0, loss[k * cells + cell]! * LOSS_UNIT - p.wallLossDb[1]);
-          if (expectedRssi(tx[k]!, d, p.exponent) - walls >= cutoff) list.push(k);
+          const wallsDb = Math.max(0, loss[k * cells + cell]! * LOSS_UNIT - p.wallLossDb[1]);
+          if (expectedRssi(tx[k]!, d, p.exponent) - wallsDb >= cutoff) list.push(k);
         }
+        if ((cell & 63) === 63) yield;
       }
       cellStart[cells] = list.length;
-      this.storeys[storey.index] = {
-        beacons: Int32Array.from(own.map(([, i]) => i)), bx, by, dz2, tx, ids: own.map(([b]) => b.id),
-        originX: minX, originY: minY, cols, rows, loss, cellStart, cellList: Int32Array.from(list),
-      };
+      s.cellList = Int32Array.from(list);
+      yield;
     }
   }
 

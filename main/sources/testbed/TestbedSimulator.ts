@@ -92,29 +92,50 @@ export class TestbedSimulator {
   private readonly scanStorey: Int32Array;
   private readonly sensors: { id: string; space: number; x: number; y: number; battery: number; bias: number }[];
 
-  constructor(opts: TestbedSimulatorOptions = {}) {
-    const robots = opts.robots ?? 60;
-    const buses = Math.min(opts.buses ?? 1, robots);
-    const tags = opts.tags ?? 2000;
-    this.startMs = opts.start ?? Math.floor(Date.now() / 1000) * 1000;
-    this.rand = new SeededRandom(opts.seed ?? 1);
-    this.layout = opts.layout ?? buildTestbedLayout({ storeys: opts.storeys ?? 3, roomsPerSide: opts.rooms ?? 6 });
-    this.floors = this.layout.storeys.map((s) => s.name);
-    this.graph = new WalkGraph(this.layout);
-    this.registry = placeBeacons(this.layout, this.graph, opts.beacons ?? 400, this.rand);
-    this.radio = new RadioModel(this.layout, this.registry, this.rand, opts.radio);
-    this.crowd = new Crowd(this.graph, tags, this.rand);
-    this.fleet = new RobotFleet(this.graph, this.floors, robots - buses, this.rand);
-    this.buses = new BusLine(this.layout, buses, this.floors[0] ?? '1F', this.rand);
+  /**
+   * Builds everything in this thread. `parts`: what `TestbedSimulator.create` built in slices
+   * (it passes its own; other callers leave it out).
+   */
+  constructor(opts: TestbedSimulatorOptions = {}, parts?: TestbedSimulatorParts) {
+    const p = parts ?? drain(buildParts(opts, false));
+    this.startMs = p.startMs;
+    this.rand = p.rand;
+    this.layout = p.layout;
+    this.floors = p.layout.storeys.map((s) => s.name);
+    this.graph = p.graph;
+    this.registry = p.registry;
+    this.radio = p.radio;
+    this.crowd = p.crowd;
+    this.fleet = p.fleet;
+    this.buses = p.buses;
+    const tags = p.crowd.count;
     const width = Math.max(4, String(tags).length);
     this.tagIds = Array.from({ length: tags }, (_, i) => `tag-${String(i + 1).padStart(width, '0')}`);
     this.scanT = new Float64Array(tags).fill(Number.NaN);
     this.scanX = new Float64Array(tags);
     this.scanY = new Float64Array(tags);
     this.scanStorey = new Int32Array(tags);
-    this.sensors = this.graph.spaces
-      .filter((sp) => sp.usage !== 'corridor' && sp.usage !== 'stair')
-      .map((sp) => ({ id: `env-${sp.id}`, space: sp.index, x: sp.centroid[0], y: sp.centroid[1], battery: this.rand.range(0.6, 1), bias: this.rand.normal(0, 0.4) }));
+    this.sensors = p.sensors;
+  }
+
+  /**
+   * The same simulator as `new TestbedSimulator(opts)` (same seed → same records), built without
+   * holding the event loop for more than about `sliceMs` at a time: the walk graph's route table
+   * and the radio wall-loss table (~2 s for Office A) are built in slices with `setImmediate`
+   * yields between them. What TestbedSource uses on a loaded model's layout in a session.
+   */
+  static async create(opts: TestbedSimulatorOptions = {}, sliceMs = 20, cancelled: () => boolean = () => false): Promise<TestbedSimulator | null> {
+    const gen = buildParts(opts, true);
+    let t0 = performance.now();
+    for (;;) {
+      const r = gen.next();
+      if (r.done) return new TestbedSimulator(opts, r.value);
+      if (performance.now() - t0 >= sliceMs) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (cancelled()) return null;
+        t0 = performance.now();
+      }
+    }
   }
 
   /** Current simulated time, epoch ms. */
@@ -228,6 +249,57 @@ export class TestbedSimulator {
       };
       out.push({ kind: 'state', record });
     }
+  }
+}
+
+/** What the constructor assembles, in the order the seeded generator is consumed. */
+export interface TestbedSimulatorParts {
+  startMs: number;
+  rand: SeededRandom;
+  layout: TestbedLayout;
+  graph: WalkGraph;
+  registry: BeaconRegistry;
+  radio: RadioModel;
+  crowd: Crowd;
+  fleet: RobotFleet;
+  buses: BusLine;
+  sensors: { id: string; space: number; x: number; y: number; battery: number; bias: number }[];
+}
+
+/**
+ * Builds the simulator's parts. `sliced`: the two big tables (walk routes, radio wall loss) are built
+ * by their slice generators, yielding between slices; they consume no randomness, so the seeded
+ * generator sees the same draws in the same order either way.
+ */
+function* buildParts(opts: TestbedSimulatorOptions, sliced: boolean): Generator<void, TestbedSimulatorParts> {
+  const robots = opts.robots ?? 60;
+  const busCount = Math.min(opts.buses ?? 1, robots);
+  const tags = opts.tags ?? 2000;
+  const startMs = opts.start ?? Math.floor(Date.now() / 1000) * 1000;
+  const rand = new SeededRandom(opts.seed ?? 1);
+  const layout = opts.layout ?? buildTestbedLayout({ storeys: opts.storeys ?? 3, roomsPerSide: opts.rooms ?? 6 });
+  const floors = layout.storeys.map((s) => s.name);
+  const graph = new WalkGraph(layout, sliced ? { routes: 'deferred' } : {});
+  if (sliced) yield* graph.buildSlices();
+  const registry = placeBeacons(layout, graph, opts.beacons ?? 400, rand);
+  const radio = new RadioModel(layout, registry, rand, opts.radio, { deferTables: sliced });
+  if (sliced) { yield; yield* radio.tableSlices(); }
+  const crowd = new Crowd(graph, tags, rand);
+  if (sliced) yield;
+  const fleet = new RobotFleet(graph, floors, robots - busCount, rand);
+  if (sliced) yield;
+  const buses = new BusLine(layout, busCount, floors[0] ?? '1F', rand);
+  const sensors = graph.spaces
+    .filter((sp) => sp.usage !== 'corridor' && sp.usage !== 'stair')
+    .map((sp) => ({ id: `env-${sp.id}`, space: sp.index, x: sp.centroid[0], y: sp.centroid[1], battery: rand.range(0.6, 1), bias: rand.normal(0, 0.4) }));
+  return { startMs, rand, layout, graph, registry, radio, crowd, fleet, buses, sensors };
+}
+
+/** Runs a generator to completion in this thread. */
+function drain<T>(gen: Generator<void, T>): T {
+  for (;;) {
+    const r = gen.next();
+    if (r.done) return r.value;
   }
 }
 

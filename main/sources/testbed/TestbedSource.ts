@@ -22,8 +22,11 @@ import { polygonArea } from '../../../common/polygon.js';
 import type { TestbedLayout } from '../../../common/testbedLayout.js';
 import { registerSourceFactory } from '../sourceUri.js';
 import type { RobotZone } from './RobotFleet.js';
-import { TestbedSimulator, type TagTruth } from './TestbedSimulator.js';
+import { TestbedSimulator, type TagTruth, type TestbedSimulatorOptions } from './TestbedSimulator.js';
 import { formatTestbedUri, parseTestbedUri, TestbedOptionsError, type TestbedOptions } from './testbedOptions.js';
+
+/** Longest event-loop hold of a sliced simulator build, ms (the whole build takes seconds on a large model). */
+export const BUILD_SLICE_MS = 20;
 
 /** Real-time tick, ms. */
 export const TICK_MS = 100;
@@ -51,7 +54,9 @@ export class TestbedSource implements Source {
   readonly uri: string;
   readonly capabilities: ReadonlySet<SourceCapability> = new Set<SourceCapability>(['speed']);
   readonly options: TestbedOptions;
-  readonly simulator: TestbedSimulator;
+  /** Null until built: at construction, or in `start()` when built in slices (`extras.sliced`). */
+  private sim: TestbedSimulator | null = null;
+  private readonly simOptions: TestbedSimulatorOptions;
   private state: SourceState = 'idle';
   private listener: SourceListener | null = null;
   private accepted = 0;
@@ -72,8 +77,11 @@ export class TestbedSource implements Source {
    * `extras.layout`: the building to run on (a loaded model's, see testbedLayoutForModel); it replaces
    * the built-in layout and its `storeys`/`rooms` options, and caps people, beacons and robots to its floor area
    * (layoutCapacity: 2 000 people in a 200 m² house are neither believable nor cheap).
+   * `extras.sliced` (with a layout): the simulator is built in `start()` by TestbedSimulator.create, in
+   * slices that never hold the event loop long (a large model's tables take seconds); same records.
+   * Until start() resolves, `simulator`, `beacons()`, `robotZones()` and `trueTagPositions()` throw.
    */
-  constructor(uriOrOptions: string | TestbedOptions, extras: { layout?: TestbedLayout | null; layoutKey?: string } = {}) {
+  constructor(uriOrOptions: string | TestbedOptions, extras: { layout?: TestbedLayout | null; layoutKey?: string; sliced?: boolean } = {}) {
     this.options = typeof uriOrOptions === 'string' ? parseTestbedUri(uriOrOptions) : uriOrOptions;
     this.uri = typeof uriOrOptions === 'string' ? uriOrOptions : formatTestbedUri(uriOrOptions);
     const o = this.options;
@@ -89,15 +97,22 @@ export class TestbedSource implements Source {
       const units = Math.min(o.buses, robots) + cap.robots;
       if (robots > units) { this.notes.push(`${layout.name}: ${robots} mobile units capped to ${units} (one indoor robot per ${M2_PER_ROBOT} m², and the bus)`); robots = units; }
     }
-    this.simulator = new TestbedSimulator({
+    this.simOptions = {
       robots, buses: o.buses, tags, beacons, seed: o.seed, start: o.start, storeys: o.storeys, rooms: o.rooms,
       ...(layout ? { layout } : {}),
-    });
+    };
+    if (!(layout && extras.sliced)) this.sim = new TestbedSimulator(this.simOptions);
   }
 
-  /** The building the simulator moves on. */
+  /** The simulator; throws while it is still being built in slices (before `start()` resolved). */
+  get simulator(): TestbedSimulator {
+    if (!this.sim) throw new Error(`TestbedSource ${this.layoutKey}: the simulator is built in start(); await it first`);
+    return this.sim;
+  }
+
+  /** The building the simulator moves on (known before a sliced build ends). */
   get layout(): TestbedLayout {
-    return this.simulator.layout;
+    return this.sim?.layout ?? this.simOptions.layout!;
   }
 
   beacons(): BeaconRegistry {
@@ -115,6 +130,16 @@ export class TestbedSource implements Source {
   async start(listener: SourceListener): Promise<void> {
     if (this.state !== 'idle') throw new Error(`TestbedSource: start() while ${this.state}; a source starts once`);
     this.listener = listener;
+    if (!this.sim) {
+      try {
+        this.sim = await TestbedSimulator.create(this.simOptions, BUILD_SLICE_MS, () => this.state !== 'idle');
+      } catch (e) {
+        this.detail = `simulator failed: ${(e as Error).message}`;
+        if (this.state === 'idle') this.setState('error');
+        return;
+      }
+      if (!this.sim) return; // stopped while building
+    }
     this.setState('live');
     this.loop = this.run().catch((e: unknown) => {
       this.detail = `simulator failed: ${(e as Error).message}`;
@@ -132,7 +157,7 @@ export class TestbedSource implements Source {
   status(): SourceStatus {
     const s: SourceStatus = {
       uri: this.uri, state: this.state, accepted: this.accepted, rejected: 0, rejectReasons: {},
-      now: this.simulator.now, speed: this.speed,
+      now: this.sim?.now ?? this.options.start, speed: this.speed,
     };
     if (this.options.duration !== null) s.range = { start: this.options.start, end: this.options.start + this.options.duration * 1000 };
     if (this.detail !== undefined) s.detail = this.detail;
@@ -209,7 +234,7 @@ export function layoutCapacity(layout: TestbedLayout): { area: number; tags: num
 }
 
 /** A testbed source, on a model's layout when one is given (null/absent: the built-in layout). */
-export function createTestbedSource(uri: string, extras: { layout?: TestbedLayout | null; layoutKey?: string } = {}): TestbedSource {
+export function createTestbedSource(uri: string, extras: { layout?: TestbedLayout | null; layoutKey?: string; sliced?: boolean } = {}): TestbedSource {
   return new TestbedSource(uri, extras);
 }
 

@@ -11,6 +11,7 @@
  * Deriving a large model's layout takes seconds, so the session (TelemetryService) hands in the
  * layout ModelStructureService derived in a worker thread (`derived`); until it is there the testbed
  * runs on the built-in building. Without `derived` (the CLI) it is derived here, in this thread.
+ * With `derived`, the source also builds its simulator in slices in `start()` (TestbedSource `sliced`).
  */
 import type { BuildingStructure } from '../../../common/buildingStructure.js';
 import type { Source } from '../../../common/source.js';
@@ -83,7 +84,9 @@ export function createTestbedSourceForModel(uri: string, model: TestbedModel | n
       key = builtInKey(options);
     }
   }
-  const source = new TestbedSource(uri, { layout, layoutKey: key });
+  // The session (derived off the main thread) also builds the simulator's tables in slices in start():
+  // seconds of route and wall-loss tables on a large model must not stall the event loop either.
+  const source = new TestbedSource(uri, { layout, layoutKey: key, sliced: model?.derived !== undefined });
   source.notes.unshift(...notes);
   if (layout && key.startsWith('model:')) {
     log?.('info', `testbed: running on ${model!.name}: ${layout.storeys.length} storeys, ${layout.spaces.length} spaces, ${layout.doors.length} doors, ${layout.stairs.length} stairs`);
