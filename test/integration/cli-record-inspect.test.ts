@@ -155,7 +155,7 @@ describe('twin record / inspect / replay', () => {
       const rec = spawn(process.execPath, [twinBin, 'record', '--source', `${broker.url}/replayed?qos=1`, '--out', again], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
       let err = '';
       rec.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-      for (let i = 0; i < 200 && !/: live/.test(err); i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 1200 && !/: live/.test(err); i++) await new Promise((r) => setTimeout(r, 50));
       expect(err).toMatch(/: live/);
       const r = twin(['replay', day, '--to', `${broker.url}/replayed?qos=1`, '--speed', '0'], { timeoutMs: 120_000 });
       expect(r.code, r.stderr).toBe(0);
