@@ -26,6 +26,12 @@ const BADGE_ORDER = Object.keys(BADGE_COLOURS) as (keyof typeof BADGE_COLOURS)[]
 const TRAIL = 12;
 /** Trail vertices owned by each table slot: TRAIL − 1 segments of 2 vertices. */
 const TRAIL_VERTS = (TRAIL - 1) * 2;
+/**
+ * Trails rewritten per sync at most. A trail changes by one sample per record, so when every
+ * entity reports in every frame the rest wait a frame or three in a FIFO (each still refreshes
+ * several times a second); the cost per frame stays bounded instead of growing with the fleet.
+ */
+const TRAIL_BUDGET = 2500;
 /** More update ranges than this on one attribute are merged into one span (fewer bufferSubData calls). */
 const MAX_RANGES = 64;
 
@@ -114,6 +120,11 @@ export class EntityMarkers3D {
   private settled = new Uint8Array(0);
   /** Per slot: 1 when this update() moved it (scratch). */
   private moved = new Uint8Array(0);
+  /** Slots whose trail waits for the budget (flag), and their FIFO (ring of slot numbers). */
+  private trailPending = new Uint8Array(0);
+  private trailQueue = new Int32Array(0);
+  private trailHead = 0;
+  private trailLength = 0;
   /** Storey filter, hovered slot and people revision the instance data was last written for. */
   private shownFloor: string | null | undefined = undefined;
   private hovered = -1;
@@ -180,6 +191,9 @@ export class EntityMarkers3D {
       this.instanceOf = new Int32Array(t.capacity);
       this.settled = new Uint8Array(t.capacity);
       this.moved = new Uint8Array(t.capacity);
+      this.trailPending = new Uint8Array(t.capacity);
+      this.trailQueue = new Int32Array(t.capacity);
+      this.trailHead = 0; this.trailLength = 0;
       full = true;
     }
     if (this.structure !== t.structure) {
@@ -250,6 +264,7 @@ export class EntityMarkers3D {
     this.rebuildBadges();
     const { pos, col } = this.trailAttributes();
     for (let s = 0; s < t.count; s++) this.writeTrail(s, pos.array as Float32Array, col.array as Float32Array);
+    this.trailPending.fill(0); this.trailHead = 0; this.trailLength = 0;
     this.trails.geometry.setDrawRange(0, t.count * TRAIL_VERTS);
     pos.clearUpdateRanges(); col.clearUpdateRanges();
     pos.needsUpdate = true; col.needsUpdate = true;
@@ -272,10 +287,9 @@ export class EntityMarkers3D {
         (attr.array as Float32Array).set(this.linear(entityColour(t, s), s === scene.hovered), i * 3);
         addRange(attr, i * 3, 3);
       }
-      if (trail) {
-        this.writeTrail(s, P, C);
-        addRange(pos, s * TRAIL_VERTS * 3, TRAIL_VERTS * 3);
-        addRange(col, s * TRAIL_VERTS * 3, TRAIL_VERTS * 3);
+      if (trail && !this.trailPending[s]) {
+        this.trailPending[s] = 1;
+        this.trailQueue[(this.trailHead + this.trailLength++) % this.trailQueue.length] = s;
       }
     };
     for (let d = 0; d < t.dirtyCount; d++) {
@@ -284,6 +298,16 @@ export class EntityMarkers3D {
       touch(s, true);
     }
     if (scene.hovered !== this.hovered) { touch(this.hovered, false); touch(scene.hovered, false); }
+    const Q = this.trailQueue;
+    for (let n = Math.min(this.trailLength, TRAIL_BUDGET); n > 0; n--) {
+      const s = Q[this.trailHead]!;
+      this.trailHead = (this.trailHead + 1) % Q.length; this.trailLength--;
+      this.trailPending[s] = 0;
+      if (s >= t.count) continue;
+      this.writeTrail(s, P, C);
+      addRange(pos, s * TRAIL_VERTS * 3, TRAIL_VERTS * 3);
+      addRange(col, s * TRAIL_VERTS * 3, TRAIL_VERTS * 3);
+    }
     if (badgesChanged) this.rebuildBadges();
   }
 

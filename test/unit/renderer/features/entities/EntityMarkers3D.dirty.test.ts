@@ -156,4 +156,35 @@ describe('entity changes reach the 3D view as per-slot updates', () => {
     expect(plan.drawn).toBe(9);
     expect([...Array(plan.drawn).keys()].map((i) => plan.slotAt(i))).not.toContain(table.slotOf.get('robot-3'));
   });
+
+  it('when every entity changes every frame, trails are rewritten a bounded share per frame and all catch up', () => {
+    const table = new EntityTable(), people = new PeopleTable();
+    apply({ full: true, entities: Array.from({ length: N }, (_, i) => robot(i, T0)) }, table, people);
+    const markers = new EntityMarkers3D(table, people);
+    const scene = { floor: null, storeys: [], selected: -1, hovered: -1 };
+    markers.sync(scene);
+    table.clearDirty();
+    const trails = trailsOf(markers);
+    const pos = trails.geometry.getAttribute('position') as THREE.BufferAttribute;
+    uploaded(pos);
+    apply({ entities: Array.from({ length: N }, (_, i) => robot(i, T0 + 1000, { x: (i % 100) + 0.5 })) }, table, people);
+    markers.sync(scene);
+    table.clearDirty();
+    const floatsPerTrail = 22 * 3;
+    const written = () => pos.updateRanges.reduce((sum, r) => sum + r.count, 0) / floatsPerTrail;
+    const first = written();
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThan(N);
+    // No new records: the waiting trails are written over the next frames, each exactly once.
+    let total = first;
+    for (let frame = 0; frame < 10 && total < N; frame++) {
+      uploaded(pos);
+      markers.sync(scene);
+      total += written();
+    }
+    expect(total).toBe(N);
+    uploaded(pos);
+    markers.sync(scene);
+    expect(written()).toBe(0);
+  });
 });
