@@ -17,6 +17,8 @@ import { ElementLookup } from '../../../workers/ifc/geometry/ElementLookup.js';
 import type { Feature, WorkbenchContext } from '../../shell/WorkbenchContext.js';
 import { modelActions, modelStore, type ModelState } from '../../stores/modelStore.js';
 import { sessionStore } from '../../stores/sessionStore.js';
+import { layoutStore } from '../../stores/layoutStore.js';
+import { storeysAbove } from './storeysAbove.js';
 import { IfcWorkerClient } from './IfcWorkerClient.js';
 import { ModelScene } from './ModelScene.js';
 import { mountModelTreePanel } from './ModelTreePanel.js';
@@ -64,6 +66,13 @@ class ModelController implements Disposable {
       ctx.api.on('session', (s: SessionInfo) => this.onSession(s)),
       ctx.viewport.onPick(({ raycaster }) => this.pick(raycaster)),
       modelStore.subscribe((s, prev) => this.onState(s, prev)),
+      // The storey selector: the chosen storey is seen from above (storeys over it hidden).
+      layoutStore.subscribe((l, prev) => {
+        if (l.activeStorey === prev.activeStorey && l.storeys === prev.storeys) return;
+        const m = modelStore.getState();
+        if (m.status !== 'ready') return;
+        modelStore.setState({ hiddenStoreys: storeysAbove(m.storeys, l.storeys, l.activeStorey) });
+      }),
     );
     this.onSession(sessionStore.getState().info);
   }
