@@ -124,10 +124,11 @@ export function mountOccupancyPanel(el: HTMLElement, model: PeopleModel, onExpor
       ? s.occupancy.filter((z) => z.count > 0 || z.id === ui.selectedZone).sort((a, b) => b.count - a.count || a.id.localeCompare(b.id))
       : [];
     spaces.replaceChildren(
-      h('tr', {}, h('th', { style: 'text-align:left' }, 'space'), h('th', { style: 'text-align:left' }, 'floor'), h('th', { style: 'text-align:right' }, 'people')),
+      h('tr', {}, h('th', { style: 'text-align:left' }, 'space'), h('th', { style: 'text-align:left' }, 'floor'), h('th', { style: 'text-align:right' }, 'people'), h('th', { style: 'text-align:right', title: 'Median stay of completed visits (people who entered and left), and how many' }, 'stay')),
       ...rows.slice(0, MAX_ROWS).map((z) => {
+        const d = model.dwell(z.id);
         const tr = h('tr', { style: `cursor:pointer${z.id === ui.selectedZone ? ';font-weight:600' : ''}`, title: 'Show this space in the chart' },
-          cell(z.name + (z.kind === 'user' ? ' (drawn)' : '')), cell(z.floor), cell(String(z.count), 'right'));
+          cell(z.name + (z.kind === 'user' ? ' (drawn)' : '')), cell(z.floor), cell(String(z.count), 'right'), cell(formatStay(d), 'right'));
         tr.addEventListener('click', () => peopleStore.setState({ selectedZone: ui.selectedZone === z.id ? null : z.id }));
         return tr;
       }),
@@ -152,4 +153,12 @@ export function mountOccupancyPanel(el: HTMLElement, model: PeopleModel, onExpor
       root.remove();
     },
   };
+}
+
+/** "4m 10s (12)": median stay and the number of completed visits; "–" before anyone has left. */
+export function formatStay(d: { visits: number; median: number } | null): string {
+  if (!d || d.visits === 0) return '–';
+  const s = Math.round(d.median);
+  const text = s >= 3600 ? `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m` : s >= 60 ? `${Math.floor(s / 60)}m ${s % 60}s` : `${s}s`;
+  return `${text} (${d.visits})`;
 }

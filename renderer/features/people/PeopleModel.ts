@@ -13,7 +13,7 @@ import { wgs84ToBuilding } from '../../../common/georeference.js';
 import { decodeTelemetryFrame, frameString, ROW_GEO, type TelemetryFrameView } from '../../../common/telemetryFrame.js';
 import type { WalkableMap } from '../../../workers/positioning/WalkableGrid.js';
 import type { FlowGeometry, FlowLine, FlowZone } from '../../../workers/peopleflow/FlowGeometry.js';
-import { PeopleFlow, type DensityGrid, type FlowSeries, type LineFlow, type OccupancySeries, type ZoneOccupancy } from '../../../workers/peopleflow/PeopleFlow.js';
+import { PeopleFlow, type DensityGrid, type DwellStats, type FlowSeries, type LineFlow, type OccupancySeries, type ZoneOccupancy } from '../../../workers/peopleflow/PeopleFlow.js';
 
 export interface PeopleGeometry {
   /** What the geometry came from, shown in the panel ("testbed layout", "model.ifc"). */
@@ -152,6 +152,11 @@ export class PeopleModel {
 
   occupancySeries(zoneId: string): OccupancySeries | null {
     return this.flow ? this.flow.occupancySeries(zoneId) : null;
+  }
+
+  /** Completed visits of a zone (entered and left): count and median / p90 stay, seconds. */
+  dwell(zoneId: string): DwellStats | null {
+    return this.flow ? this.flow.dwell(zoneId) : null;
   }
 
   snapshot(): PeopleSnapshot {

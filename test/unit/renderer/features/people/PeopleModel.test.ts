@@ -3,6 +3,7 @@ import { buildTestbedLayout } from '../../../../../common/testbedLayout.js';
 import { decodeTelemetryFrame, encodeTelemetryFrame, type FramePosition } from '../../../../../common/telemetryFrame.js';
 import { densityImage } from '../../../../../renderer/features/people/densityImage.js';
 import { PeopleModel } from '../../../../../renderer/features/people/PeopleModel.js';
+import { formatStay } from '../../../../../renderer/features/people/OccupancyPanel.js';
 import { peopleGeometryFromLayout } from '../../../../../renderer/features/people/peopleGeometry.js';
 import { FRUIN_COLOURS } from '../../../../../workers/peopleflow/fruin.js';
 
@@ -26,6 +27,21 @@ describe('PeopleModel (telemetry frames → aggregates)', () => {
     expect(s.flows.find((f) => f.id === '1F-D-S01')).toMatchObject({ forward: 1, backward: 0 });
     expect(s.total!.count.at(-1)).toBe(3);
     expect(JSON.stringify(s)).not.toContain('anon-');
+  });
+
+  it('reports how long people stayed in a space once they leave it (dwell)', () => {
+    const m = new PeopleModel();
+    m.setGeometry(peopleGeometryFromLayout(buildTestbedLayout()));
+    m.ingestFrame(frame(T0, [pos('anon-aa', T0, 13, 4)]));
+    expect(m.dwell('1F-S01')).toMatchObject({ visits: 0 });
+    expect(formatStay(m.dwell('1F-S01'))).toBe('–');
+    for (let s = 10; s <= 250; s += 10) m.ingestFrame(frame(T0 + s * 1000, [pos('anon-aa', T0 + s * 1000, 13, 4)]));
+    m.ingestFrame(frame(T0 + 260_000, [pos('anon-aa', T0 + 260_000, 13, 9)])); // leaves through the S01 door
+    const d = m.dwell('1F-S01')!;
+    expect(d.visits).toBe(1);
+    expect(d.median).toBeGreaterThan(240);
+    expect(d.median).toBeLessThan(270);
+    expect(formatStay(d)).toMatch(/^4m \d+s \(1\)$/);
   });
 
   it('counts crossings of a user-drawn line and people in a user-drawn zone', () => {
