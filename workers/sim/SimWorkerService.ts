@@ -8,6 +8,8 @@
  * here with seeds seed+1 … and summarised with the engine's `summarizeRuns`.
  * cancel() sets a flag that the engine's step loop polls (via an AbortSignal) → run rejects with
  * a SimCancelledError whose message says "cancelled".
+ * runBatch(scenarioJson, seeds, onProgress) → one BatchRun per seed (no track): the page's worker
+ * pool (renderer/features/simulation/monteCarloPool.ts) spreads runs 1 … N−1 over several workers.
  * deriveFromIfc(bytes, …) → scenario from an IFC building (structure extraction + buildingToScenario).
  *
  * Lifecycle (string union): 'idle' → 'running' → 'idle'; any → 'disposed'.
@@ -75,7 +77,22 @@ export interface SimRunOutput {
   results: SimulationResults;
   track: PlaybackTrack;
   maxDensity: MaxDensityGrid[];
+  /** How many Web Workers computed the runs (set by the page's worker pool; absent = one). */
+  workers?: number;
 }
+
+/** One Monte-Carlo run of a batch (runBatch): plain data, no per-agent results, no track. */
+export interface BatchRun {
+  seed: number;
+  evacuationTime: number | null;
+  agentsEvacuated: number;
+  agentSteps: number;
+  /** Compute time of this run, s (rounded to ms, as results.performance.wallSeconds). */
+  wallSeconds: number;
+}
+
+/** Least time between two progress reports of runBatch, ms. */
+export const BATCH_PROGRESS_MS = 100;
 
 /** (fraction of the whole job 0–1, simulated time of the current run s, evacuated in the current run). */
 export type SimProgressFn = (fraction: number, simTime: number, evacuated: number) => void;
@@ -212,6 +229,46 @@ export class SimWorkerService {
       const track = rec.track(), maxDensity = rec.grids;
       const out: SimRunOutput = { results: first, track, maxDensity };
       return Comlink.transfer(out, [track.x.buffer, track.y.buffer, track.floor.buffer, track.robots.x.buffer, track.robots.y.buffer, track.robots.floor.buffer, ...maxDensity.map((g) => g.density.buffer)]);
+    } finally {
+      this.abort = null;
+      if (this.state === 'running') this.state = 'idle';
+    }
+  }
+
+  /**
+   * Runs the scenario once per seed (in order, without a track) and returns each run's evacuation
+   * figures and compute cost. Progress: fraction of this batch, simulated time and evacuated of the
+   * current run, at most once per BATCH_PROGRESS_MS. Same rejections as run(); cancel() stops it
+   * with a SimCancelledError.
+   */
+  async runBatch(scenarioJson: string, seeds: readonly number[], onProgress?: SimProgressFn): Promise<BatchRun[]> {
+    if (this.state === 'disposed') throw new Error('SimWorkerService: disposed');
+    if (this.state === 'running') throw new Error('SimWorkerService: a run is already in progress; cancel it first');
+    this.state = 'running';
+    const abort = (this.abort = new AbortController());
+    try {
+      const scenario = parseScenario(scenarioJson);
+      checkScenario(scenario);
+      const nav = NavMap.build(scenario);
+      const out: BatchRun[] = [];
+      // Short runs report many times a second each: pass on at most one report per BATCH_PROGRESS_MS.
+      let lastReport = -Infinity;
+      const report = (fraction: number, simTime: number, evacuated: number): void => {
+        const now = performance.now();
+        if (now - lastReport < BATCH_PROGRESS_MS) return;
+        lastReport = now;
+        onProgress?.(fraction, simTime, evacuated);
+      };
+      for (let k = 0; k < seeds.length; k++) {
+        const r = await runScenarioAsync(scenario, {
+          seed: seeds[k]!, nav, signal: abort.signal,
+          // (a later run's first sample, t = 0, would show "0 s, 0 out" between runs)
+          onProgress: (f, ev) => { if (f > 0 || k === 0) report((k + f) / seeds.length, f * scenario.maxTime, ev); },
+        });
+        if (abort.signal.aborted) throw new SimCancelledError(`SimWorkerService: batch cancelled after ${k} of ${seeds.length} runs`);
+        out.push({ seed: r.seed, evacuationTime: r.evacuationTime, agentsEvacuated: r.agentsEvacuated, agentSteps: r.performance.agentSteps, wallSeconds: r.performance.wallSeconds });
+      }
+      return out;
     } finally {
       this.abort = null;
       if (this.state === 'running') this.state = 'idle';

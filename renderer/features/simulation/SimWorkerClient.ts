@@ -1,42 +1,112 @@
 /**
- * The page's handle on the simulation Web Worker (dist/renderer/workers/sim.js, a module worker,
- * spawned on first use). Progress comes back through a `Comlink.proxy` callback; the result's
- * typed arrays arrive transferred. dispose() releases the proxy and terminates the worker.
+ * The page's handle on the simulation Web Workers (dist/renderer/workers/sim.js, module workers).
+ * The primary worker is spawned on first use and does single runs, run 0 of a Monte-Carlo batch
+ * (with the playback track) and IFC derivation. For runs > 1, up to
+ * extraWorkerCount(navigator.hardwareConcurrency) extra workers, spawned when first needed and kept
+ * until dispose(), share the other seeds (monteCarloPool.ts). Progress comes back through
+ * `Comlink.proxy` callbacks; the result's typed arrays arrive transferred. A worker that fails
+ * outside a call (script error) rejects the call in progress instead of leaving it pending, and is
+ * replaced next time. cancel() cancels every worker; dispose() releases the proxies and
+ * terminates them all.
  */
 import * as Comlink from 'comlink';
 import type { Scenario } from '../../../common/scenario.js';
 import type { BuildingToScenarioOptions } from '../../../workers/ifc/structure/toScenario.js';
-import type { SimProgressFn, SimRunOutput, SimWorkerService } from '../../../workers/sim/SimWorkerService.js';
+import type { BatchRun, SimProgressFn, SimRunOutput, SimWorkerService } from '../../../workers/sim/SimWorkerService.js';
+import { extraWorkerCount, MonteCarloBatch, type MonteCarloPrimary, type MonteCarloWorker } from './monteCarloPool.js';
 
-export class SimWorkerClient {
-  private running: { worker: Worker; remote: Comlink.Remote<SimWorkerService> } | null = null;
+/** One spawned worker, its Comlink handle, and a promise that rejects if the worker errors. */
+class WorkerHandle implements MonteCarloPrimary, MonteCarloWorker {
+  readonly worker: Worker;
+  readonly remote: Comlink.Remote<SimWorkerService>;
+  broken = false;
+  private readonly crashed: Promise<never>;
 
-  constructor(private readonly workerUrl: URL = new URL('workers/sim.js', document.baseURI)) {}
-
-  private remote(): Comlink.Remote<SimWorkerService> {
-    if (!this.running) {
-      const worker = new Worker(this.workerUrl, { type: 'module', name: 'sim' });
-      this.running = { worker, remote: Comlink.wrap<SimWorkerService>(worker) };
-    }
-    return this.running.remote;
+  constructor(url: URL, name: string) {
+    this.worker = new Worker(url, { type: 'module', name });
+    this.remote = Comlink.wrap<SimWorkerService>(this.worker);
+    this.crashed = new Promise<never>((_, reject) => {
+      this.worker.addEventListener('error', (e) => {
+        this.broken = true;
+        reject(new Error(`simulation worker '${name}' failed: ${e.message || 'script error'}`));
+      });
+    });
+    this.crashed.catch(() => undefined);
   }
 
-  run(scenario: Scenario, opts: { runs: number; seed: number }, onProgress: SimProgressFn): Promise<SimRunOutput> {
-    return this.remote().run(JSON.stringify(scenario), opts, Comlink.proxy(onProgress));
+  private guard<T>(p: Promise<T>): Promise<T> {
+    return Promise.race([p, this.crashed]);
   }
 
-  cancel(): Promise<void> {
-    return this.running ? this.running.remote.cancel() : Promise.resolve();
+  run(scenarioJson: string, opts: { runs: number; seed: number }, onProgress: SimProgressFn): Promise<SimRunOutput> {
+    return this.guard(this.remote.run(scenarioJson, opts, Comlink.proxy(onProgress)));
+  }
+
+  runBatch(scenarioJson: string, seeds: number[], onProgress: SimProgressFn): Promise<BatchRun[]> {
+    return this.guard(this.remote.runBatch(scenarioJson, seeds, Comlink.proxy(onProgress)));
   }
 
   deriveFromIfc(bytes: Uint8Array, fileName: string, opts: BuildingToScenarioOptions): Promise<Scenario> {
-    return this.remote().deriveFromIfc(Comlink.transfer(bytes, [bytes.buffer]), fileName, opts);
+    return this.guard(this.remote.deriveFromIfc(Comlink.transfer(bytes, [bytes.buffer]), fileName, opts));
+  }
+
+  cancel(): Promise<void> {
+    return this.broken ? Promise.resolve() : this.remote.cancel();
   }
 
   dispose(): void {
-    if (!this.running) return;
-    this.running.remote[Comlink.releaseProxy]();
-    this.running.worker.terminate();
-    this.running = null;
+    this.remote[Comlink.releaseProxy]();
+    this.worker.terminate();
+  }
+}
+
+export class SimWorkerClient {
+  private primaryHandle: WorkerHandle | null = null;
+  private readonly extras: WorkerHandle[] = [];
+  private batch: MonteCarloBatch | null = null;
+
+  constructor(
+    private readonly workerUrl: URL = new URL('workers/sim.js', document.baseURI),
+    private readonly maxExtras = extraWorkerCount(navigator.hardwareConcurrency),
+  ) {}
+
+  private primary(): WorkerHandle {
+    if (this.primaryHandle?.broken) { this.primaryHandle.dispose(); this.primaryHandle = null; }
+    return (this.primaryHandle ??= new WorkerHandle(this.workerUrl, 'sim'));
+  }
+
+  /** The first `n` extra workers, spawning (or replacing broken) ones as needed. */
+  private extraWorkers(n: number): WorkerHandle[] {
+    for (let i = 0; i < n; i++) {
+      const w = this.extras[i];
+      if (w && !w.broken) continue;
+      w?.dispose();
+      this.extras[i] = new WorkerHandle(this.workerUrl, `sim-${i + 1}`);
+    }
+    return this.extras.slice(0, n);
+  }
+
+  run(scenario: Scenario, opts: { runs: number; seed: number }, onProgress: SimProgressFn): Promise<SimRunOutput> {
+    const runs = Math.max(1, Math.floor(opts.runs));
+    if (runs === 1) return this.primary().run(JSON.stringify(scenario), opts, onProgress);
+    const batch = (this.batch = new MonteCarloBatch(scenario, { runs, seed: opts.seed }, this.primary(), this.extraWorkers(Math.min(this.maxExtras, runs - 1)), onProgress));
+    return batch.result.finally(() => { if (this.batch === batch) this.batch = null; });
+  }
+
+  cancel(): Promise<void> {
+    if (this.batch) { this.batch.cancel(); return Promise.resolve(); }
+    return this.primaryHandle ? this.primaryHandle.cancel() : Promise.resolve();
+  }
+
+  deriveFromIfc(bytes: Uint8Array, fileName: string, opts: BuildingToScenarioOptions): Promise<Scenario> {
+    return this.primary().deriveFromIfc(bytes, fileName, opts);
+  }
+
+  dispose(): void {
+    this.batch?.cancel();
+    this.batch = null;
+    this.primaryHandle?.dispose();
+    this.primaryHandle = null;
+    for (const w of this.extras.splice(0)) w.dispose();
   }
 }

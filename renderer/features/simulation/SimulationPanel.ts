@@ -169,7 +169,7 @@ export function mountSimulationPanel(el: HTMLElement, ctl: SimulationController)
       hist.innerHTML = histogramSvg(r.runs.flatMap((x) => (x.evacuationTime === null ? [] : [x.evacuationTime])), r.summary);
       parts.push(h('div', { 'data-testid': 'sim-summary' }, `${r.summary.runs} runs: mean ${fmt(r.summary.mean)}, p50 ${fmt(r.summary.p50)}, p95 ${fmt(r.summary.p95)} (sd ${fmt(r.summary.sd)})`), hist);
     }
-    parts.push(h('div', { 'data-testid': 'sim-performance', style: 'opacity:0.7' }, `Computed in ${r.performance.wallSeconds.toFixed(2)} s (${r.performance.agentStepsPerSecond.toLocaleString('en')} agent-steps/s)`));
+    parts.push(h('div', { 'data-testid': 'sim-performance', style: 'opacity:0.7' }, `Computed in ${r.performance.wallSeconds.toFixed(2)} s${(out.workers ?? 1) > 1 ? ` of worker time, ${r.runs.length} runs on ${out.workers} workers` : ''} (${r.performance.agentStepsPerSecond.toLocaleString('en')} agent-steps/s)`));
     for (const w of r.warnings) parts.push(h('div', { style: 'color:#d68a00' }, `⚠ ${w}`));
     parts.push(h('div', { style: 'opacity:0.7' }, 'Plan: max density per m² (Fruin A ≤0.31 B ≤0.43 C ≤0.72 D ≤1.08 E ≤2.17 F >2.17)'));
     results.replaceChildren(...parts);

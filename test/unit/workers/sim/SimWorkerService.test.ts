@@ -65,6 +65,24 @@ describe('SimWorkerService', () => {
     expect(out.results.summary.mean).toBeGreaterThan(0);
   });
 
+  it('runBatch runs the given seeds without a track and gives the same evacuation times as run()', async () => {
+    const svc = new SimWorkerService('unused/');
+    const fractions: number[] = [];
+    const t0 = performance.now();
+    const batch = await svc.runBatch(JSON.stringify(room(10)), [2, 3], (f) => fractions.push(f));
+    const elapsed = performance.now() - t0;
+    const seq = await svc.run(JSON.stringify(room(10)), { runs: 3, seed: 1 });
+    expect(batch.map((r) => r.seed)).toEqual([2, 3]);
+    expect(batch.map((r) => r.evacuationTime)).toEqual(seq.results.runs.slice(1).map((r) => r.evacuationTime));
+    expect(batch.every((r) => r.agentsEvacuated === 10 && r.agentSteps > 0 && r.wallSeconds >= 0)).toBe(true);
+    // progress of the batch, throttled to one report per 100 ms (short runs would send dozens)
+    expect(fractions[0]).toBe(0);
+    expect(fractions.length).toBeLessThanOrEqual(Math.floor(elapsed / 100) + 1);
+    expect(fractions.every((f) => f >= 0 && f < 1)).toBe(true);
+    for (let i = 1; i < fractions.length; i++) expect(fractions[i]).toBeGreaterThanOrEqual(fractions[i - 1]!);
+    expect(svc.status).toBe('idle');
+  });
+
   it('cancel() rejects the run with "cancelled" and the service can run again', async () => {
     const svc = new SimWorkerService('unused/');
     const big = room(150, 600);

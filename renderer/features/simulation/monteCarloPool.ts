@@ -1,0 +1,144 @@
+/**
+ * Monte-Carlo on a pool of simulation workers (DOM-free, so tests drive it with in-thread
+ * SimWorkerService instances as fake workers).
+ *
+ * Run 0 (the chosen seed) goes to the primary worker with `run(…, { runs: 1 })`, which records the
+ * playback track and max-density grids; seeds seed+1 … seed+N−1 are split into contiguous slices,
+ * one per extra worker, each computed with `runBatch` (evacuation figures only). The results are
+ * assembled exactly as SimWorkerService.run does for runs > 1 in one worker: results.runs in seed
+ * order, results.summary = summarizeRuns(evacuation times), results.performance summed over runs
+ * (wallSeconds = total compute seconds, not elapsed time). Same seeds → same evacuation times.
+ *
+ * Progress = fraction of all N runs (each worker's fraction weighted by its number of runs), with
+ * the simulated time and evacuated count of whichever worker reported last. cancel() cancels every
+ * worker; the batch then rejects with a message containing "cancelled" once all have stopped (so
+ * none is still busy when the next run starts). A failure in one worker cancels the others and
+ * rejects with that worker's message, prefixed with the worker and its seeds for an extra worker.
+ */
+import type { Scenario } from '../../../common/scenario.js';
+import type { BatchRun, SimProgressFn, SimRunOutput } from '../../../workers/sim/SimWorkerService.js';
+import { summarizeRuns } from '../../../workers/sim/summarizeRuns.js';
+
+/** The primary worker: runs run 0 with its track (SimWorkerService.run with runs = 1). */
+export interface MonteCarloPrimary {
+  run(scenarioJson: string, opts: { runs: number; seed: number }, onProgress: SimProgressFn): Promise<SimRunOutput>;
+  cancel(): void | Promise<void>;
+}
+
+/** An extra worker: runs a slice of seeds without a track (SimWorkerService.runBatch). */
+export interface MonteCarloWorker {
+  runBatch(scenarioJson: string, seeds: number[], onProgress: SimProgressFn): Promise<BatchRun[]>;
+  cancel(): void | Promise<void>;
+}
+
+/** Extra workers for a batch: hardwareConcurrency − 1 (the page keeps a core), between 1 and 4. */
+export function extraWorkerCount(hardwareConcurrency: number | undefined): number {
+  const n = Math.floor((hardwareConcurrency ?? 2) - 1);
+  return Math.min(4, Math.max(1, Number.isFinite(n) ? n : 1));
+}
+
+/**
+ * Seeds seed+1 … seed+runs−1 in contiguous slices over at most `workers` workers (sizes differ by
+ * at most one, larger first; no empty slice). runs ≤ 1 → [].
+ */
+export function partitionSeeds(seed: number, runs: number, workers: number): number[][] {
+  const rest = Math.max(0, Math.floor(runs) - 1);
+  const k = Math.min(rest, Math.max(1, Math.floor(workers)));
+  const out: number[][] = [];
+  let next = seed + 1;
+  for (let w = 0; w < k; w++) {
+    const size = Math.floor(rest / k) + (w < rest % k ? 1 : 0);
+    out.push(Array.from({ length: size }, (_, i) => next + i));
+    next += size;
+  }
+  return out;
+}
+
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/**
+ * Run 0's output (from run with runs = 1) plus the other runs → the output run() gives for all of
+ * them in one worker. Mutates and returns `first`.
+ */
+export function assembleMonteCarlo(first: SimRunOutput, rest: readonly BatchRun[], workers: number): SimRunOutput {
+  const r = first.results;
+  const all: BatchRun[] = [
+    { seed: r.seed, evacuationTime: r.evacuationTime, agentsEvacuated: r.agentsEvacuated, agentSteps: r.performance.agentSteps, wallSeconds: r.performance.wallSeconds },
+    ...[...rest].sort((a, b) => a.seed - b.seed),
+  ];
+  r.runs = all.map((x) => ({ seed: x.seed, evacuationTime: x.evacuationTime, agentsEvacuated: x.agentsEvacuated }));
+  r.summary = summarizeRuns(all.map((x) => x.evacuationTime));
+  const steps = all.reduce((s, x) => s + x.agentSteps, 0), wall = all.reduce((s, x) => s + x.wallSeconds, 0);
+  r.performance = { wallSeconds: r3(wall), agentSteps: steps, agentStepsPerSecond: Math.round(steps / Math.max(wall, 1e-6)) };
+  first.workers = workers;
+  return first;
+}
+
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+const isCancel = (e: unknown): boolean => /cancelled/.test(message(e));
+
+/** One Monte-Carlo batch in flight: `result` settles once every worker has stopped. */
+export class MonteCarloBatch {
+  readonly result: Promise<SimRunOutput>;
+  /** Workers used (primary + extras with a slice). */
+  readonly workers: number;
+  private cancelled = false;
+  private failed = false;
+  private readonly all: { cancel(): void | Promise<void> }[];
+
+  constructor(
+    scenario: Scenario,
+    opts: { runs: number; seed: number },
+    primary: MonteCarloPrimary,
+    extras: readonly MonteCarloWorker[],
+    onProgress?: SimProgressFn,
+  ) {
+    const runs = Math.max(1, Math.floor(opts.runs));
+    const slices = partitionSeeds(opts.seed, runs, extras.length);
+    const used = extras.slice(0, slices.length);
+    this.all = [primary, ...used];
+    this.workers = this.all.length;
+    const json = JSON.stringify(scenario);
+    const done = new Array<number>(this.workers).fill(0);
+    const weight = [1, ...slices.map((s) => s.length)];
+    const report = (w: number): SimProgressFn => (fraction, simTime, evacuated) => {
+      done[w] = Math.max(done[w]!, fraction);
+      if (!this.cancelled && !this.failed) onProgress?.(done.reduce((s, f, i) => s + f * weight[i]!, 0) / runs, simTime, evacuated);
+    };
+    const calls: Promise<unknown>[] = [
+      primary.run(json, { runs: 1, seed: opts.seed }, report(0)),
+      ...used.map((w, i) => w.runBatch(json, slices[i]!, report(i + 1)).catch((e: unknown) => {
+        if (isCancel(e)) throw e;
+        const s = slices[i]!;
+        throw new Error(`Monte-Carlo worker ${i + 2} of ${this.workers} (seeds ${s[0]}–${s[s.length - 1]}): ${message(e)}`);
+      })),
+    ];
+    // The first real failure stops the others at once; the batch settles when all have stopped.
+    for (const c of calls) c.catch((e: unknown) => { if (!isCancel(e) && !this.failed) { this.failed = true; this.stopAll(); } });
+    this.result = Promise.allSettled(calls).then((settled) => {
+      const errors = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
+      const real = errors.find((e) => !isCancel(e));
+      if (real !== undefined) throw real instanceof Error ? real : new Error(message(real));
+      if (this.cancelled || errors.length) {
+        const finished = settled.reduce((n, s, i) => n + (s.status === 'fulfilled' ? weight[i]! : 0), 0);
+        throw new Error(`Monte-Carlo cancelled (${finished} of ${runs} runs had finished)`);
+      }
+      const first = (settled[0] as PromiseFulfilledResult<SimRunOutput>).value;
+      const rest = settled.slice(1).flatMap((s) => (s as PromiseFulfilledResult<BatchRun[]>).value);
+      const out = assembleMonteCarlo(first, rest, this.workers);
+      onProgress?.(1, out.results.evacuationTime ?? scenario.maxTime, out.results.agentsEvacuated);
+      return out;
+    });
+  }
+
+  /** Cancels every worker of the batch; `result` then rejects with "… cancelled …". */
+  cancel(): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    this.stopAll();
+  }
+
+  private stopAll(): void {
+    for (const w of this.all) void Promise.resolve().then(() => w.cancel()).catch(() => undefined);
+  }
+}
