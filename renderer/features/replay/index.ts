@@ -2,19 +2,28 @@
  * The replay feature: an "Analytics" panel (bottom tab) for the recording being replayed.
  *  - Timeline strip over the whole recording: message rate (bars), people (line), alerts (red
  *    marks); a click seeks there (source.seek), shift+drag sets a loop range (replay.setLoop).
- *  - Heatmap of the chosen window (the loop range, else the whole recording) for one storey:
- *    mean density with Fruin colours; "PNG" saves the canvas (toDataURL).
+ *    The analysed window is the loop range, else the whole recording.
+ *  - Heatmap of the window for one storey: mean density in Fruin colours, on the panel's canvas
+ *    ("PNG" saves it) and as a layer in the plan view (the plan's storey); "Clear" removes both.
+ *  - Occupancy · flows · KPIs (one 'replay.analyse' pass): occupancy over time of a chosen space,
+ *    crossings per bucket through a chosen door (both directions), dwell per space, and robot
+ *    KPIs per robot and per kind. Ticking robots in the KPI table draws their trails in the plan.
  *  - Exports (counts, flows, dwell, KPIs, heatmap; CSV/JSON, people counts below k suppressed)
  *    downloaded from 'replay.export'.
  *  - Compare: occupancy of this recording and another (`file:` URI of e.g. a simulation run)
- *    on one clock, with the offset the user sets (seconds), from 'replay.compare'.
- * Shows a hint when the session's source is not a recording.
+ *    on one clock, with the offset the user sets (seconds), from 'replay.compare'; and the other
+ *    run's heatmap of the same window (shifted by the offset onto its own clock) beside this one's.
+ * Shows a hint when the session's source is not a recording. Pieces: analyticsModel.ts (pure),
+ * analyticsCharts.ts (canvas), kpiTables.ts (tables), replayPlanLayers.ts (plan layers).
  */
 import type { Disposable } from '../../../common/source.js';
-import type { ReplayInfo, StoreyHeatmap } from '../../../common/replay.js';
+import type { ReplayInfo, SpaceFlowsResult, StoreyHeatmap, WindowAnalysis } from '../../../common/replay.js';
 import type { Feature, WorkbenchContext } from '../../shell/WorkbenchContext.js';
-
-const FRUIN_COLOURS: [number, string][] = [[0.31, '#2e7d32'], [0.43, '#7cb342'], [0.72, '#fdd835'], [1.08, '#fb8c00'], [2.17, '#e53935'], [Infinity, '#6a1b9a']];
+import { layoutStore, planStorey } from '../../stores/layoutStore.js';
+import { drawHeatmapCanvas, drawLineChart, fruinLegend, SERIES_COLOURS } from './analyticsCharts.js';
+import { doorsOf, DWELL_HEADERS, dwellRows, KIND_COLUMNS, occupancySeries, occupancySpaces, ROBOT_COLUMNS, shiftedWindow, shownUnits } from './analyticsModel.js';
+import { plainTable, sortableTable } from './kpiTables.js';
+import { ReplayPlanLayers } from './replayPlanLayers.js';
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text = ''): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -30,35 +39,107 @@ function download(name: string, mime: string, data: string, isDataUrl = false): 
   a.remove();
 }
 
+const ROW = 'display:flex;gap:6px;align-items:center;flex-wrap:wrap;margin:4px 0';
+const CARD = 'display:flex;flex-direction:column;gap:4px;min-width:0';
+const heading = (text: string) => el('div', { style: 'font-weight:600;font-size:12px;margin-top:8px' }, text);
+
 function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposable {
   root.classList.add('replay-analytics');
+  root.style.padding = '6px 8px';
   const status = el('div', { 'data-testid': 'replay-status' }, 'No recording is being replayed. Open one with --source file:X.mcap or the Connect dialog.');
   const strip = el('canvas', { width: '900', height: '70', 'data-testid': 'replay-timeline', title: 'click: seek · shift+drag: loop range' });
-  const controls = el('div');
-  const storey = el('select', { 'data-testid': 'replay-storey' });
+  const windowLabel = el('div', { 'data-testid': 'replay-window', style: 'font-size:11px;opacity:0.8' });
+  // Heatmap
+  const storey = el('select', { 'data-testid': 'replay-storey', title: 'storey (also shown in the plan)' });
   const heatBtn = el('button', { 'data-testid': 'replay-heatmap' }, 'Heatmap');
+  const clearBtn = el('button', { 'data-testid': 'replay-heatmap-clear' }, 'Clear');
   const pngBtn = el('button', {}, 'PNG');
+  const heat = el('canvas', { width: '440', height: '260', 'data-testid': 'replay-heatmap-canvas' });
+  const heatB = el('canvas', { width: '440', height: '260', 'data-testid': 'replay-compare-heatmap', hidden: '' });
+  const legend = el('div', { style: 'font-size:11px' });
+  // Occupancy, flows, dwell, KPIs
+  const analyseBtn = el('button', { 'data-testid': 'replay-analyse' }, 'Occupancy · flows · KPIs');
+  const space = el('select', { 'data-testid': 'replay-space' });
+  const occChart = el('canvas', { width: '440', height: '150', 'data-testid': 'replay-occupancy-chart' });
+  const door = el('select', { 'data-testid': 'replay-door' });
+  const flowChart = el('canvas', { width: '440', height: '150', 'data-testid': 'replay-flows-chart' });
+  const dwell = el('div', { style: 'max-height:220px;overflow:auto' });
+  const robots = el('div', { 'data-testid': 'replay-kpi-robots-host', style: 'max-height:260px;overflow:auto' });
+  const kinds = el('div');
+  const clearTrailsBtn = el('button', { 'data-testid': 'replay-trails-clear' }, 'Clear trails');
+  const withSensors = el('input', { type: 'checkbox', 'data-testid': 'replay-kpi-sensors' });
+  const sensorsLabel = el('label', { style: 'font-size:11px' });
+  sensorsLabel.append(withSensors, ' sensors too');
+  // Export, compare
   const what = el('select');
   for (const w of ['counts', 'flows', 'dwell', 'kpis', 'heatmap']) what.append(el('option', { value: w }, w));
   const format = el('select');
   for (const f of ['csv', 'json']) format.append(el('option', { value: f }, f));
   const exportBtn = el('button', {}, 'Export');
-  const other = el('input', { placeholder: 'file:/path/sim.mcap', size: '28' });
-  const offset = el('input', { type: 'number', value: '', placeholder: 'offset s', size: '8' });
-  const compareBtn = el('button', {}, 'Compare');
-  controls.append(storey, heatBtn, pngBtn, ' ', what, format, exportBtn, ' ', other, offset, compareBtn);
-  const heat = el('canvas', { width: '560', height: '300', 'data-testid': 'replay-heatmap-canvas' });
-  const chart = el('canvas', { width: '560', height: '160' });
-  const legend = el('div');
-  root.append(status, strip, controls, heat, chart, legend);
+  const other = el('input', { placeholder: 'file:/path/sim.mcap', size: '28', 'data-testid': 'replay-compare-uri' });
+  const offset = el('input', { type: 'number', value: '', placeholder: 'offset s', size: '8', 'data-testid': 'replay-compare-offset' });
+  const compareBtn = el('button', { 'data-testid': 'replay-compare' }, 'Compare');
+  const chart = el('canvas', { width: '560', height: '160', 'data-testid': 'replay-compare-chart' });
+  const compareLegend = el('div', { style: 'font-size:11px' });
+
+  const row = (...c: (Node | string)[]) => {
+    const d = el('div', { style: ROW });
+    d.append(...c);
+    return d;
+  };
+  const card = (...c: (Node | string)[]) => {
+    const d = el('div', { style: CARD });
+    d.append(...c);
+    return d;
+  };
+  const flowsBox = el('div', { style: 'display:flex;gap:16px;flex-wrap:wrap' });
+  flowsBox.append(
+    card(row('Occupancy of', space), occChart),
+    card(row('Flows through', door), flowChart),
+    card(el('div', {}, 'Dwell per space'), dwell),
+  );
+  const kpiBox = el('div', { style: 'display:flex;gap:16px;flex-wrap:wrap;align-items:flex-start' });
+  kpiBox.append(card(row('KPIs per robot · tick to draw its trail in the plan', sensorsLabel, clearTrailsBtn), robots), card(el('div', {}, 'Per kind'), kinds));
+  root.append(
+    status, strip, windowLabel,
+    heading('Density heatmap'), row(storey, heatBtn, clearBtn, pngBtn), row(heat, heatB), fruinLegend(), legend,
+    heading('Occupancy, flows, dwell and robot KPIs'), row(analyseBtn), flowsBox, kpiBox,
+    heading('Export'), row(what, format, exportBtn),
+    heading('Compare with another run (one clock)'), row(other, offset, compareBtn), chart, compareLegend,
+  );
+
   let info: ReplayInfo | null = null;
   let loop: { start: number; end: number } | null = null;
   let maps: StoreyHeatmap[] = [];
+  let mapsB: StoreyHeatmap[] | null = null;
+  let flows: SpaceFlowsResult | null = null;
+  let analysis: WindowAnalysis | null = null;
+  const chosen = new Set<string>();
+  let rerenderRobots: () => void = () => undefined;
+  const windowParams = () => (loop ? { from: loop.start, to: loop.end } : {});
+
+  // ── plan layers ──
+  const planLayers = new ReplayPlanLayers();
+  const planFloor = () => {
+    const l = layoutStore.getState();
+    return l.storeys.length ? planStorey(l)?.name ?? null : null;
+  };
+  const offLayers = ctx.plan.addLayers('replay-analytics', () => {
+    const layers = planLayers.layers(planFloor(), storey.value || null);
+    root.dataset.planLayers = planLayers.describe();
+    return layers;
+  });
+  const offTooltip = ctx.plan.addTooltip((p) => (p.layer?.id === 'replay-trails' && p.index >= 0 ? `trail of ${planLayers.trailAt(p.index)}` : null));
+  const offLayout = layoutStore.subscribe((s, prev) => {
+    if (s.activeStorey !== prev.activeStorey || s.storeys !== prev.storeys) ctx.plan.requestRedraw();
+  });
 
   const tOfX = (x: number) => (info?.range ? info.range.start + (x / strip.width) * (info.range.end - info.range.start) : 0);
   const drawStrip = () => {
     const g = strip.getContext('2d')!;
     g.clearRect(0, 0, strip.width, strip.height);
+    const w0 = loop ?? info?.range;
+    windowLabel.textContent = w0 ? `Window: ${new Date(w0.start).toISOString().slice(11, 19)} → ${new Date(w0.end).toISOString().slice(11, 19)} UTC${loop ? ' (loop range)' : ' (whole recording)'}` : '';
     const tl = info?.timeline;
     if (!tl || !info?.range) return;
     const n = tl.rate.length;
@@ -104,64 +185,188 @@ function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposab
     dragFrom = null;
     drawStrip();
   });
+
+  // ── heatmap ──
   const drawHeat = () => {
-    const g = heat.getContext('2d')!;
-    g.fillStyle = '#111';
-    g.fillRect(0, 0, heat.width, heat.height);
     const m = maps.find((s) => s.floor === storey.value) ?? maps[0];
-    if (!m) return;
-    const scale = Math.min(heat.width / m.cols, heat.height / m.rows);
-    m.density.forEach((d, i) => {
-      if (d <= 0) return;
-      g.fillStyle = FRUIN_COLOURS.find(([max]) => d <= max)![1];
-      g.globalAlpha = Math.min(1, 0.35 + d);
-      g.fillRect((i % m.cols) * scale, heat.height - (Math.floor(i / m.cols) + 1) * scale, scale, scale);
-    });
-    g.globalAlpha = 1;
-    legend.textContent = `${m.floor}: peak ${m.peak.toFixed(2)} P/m² · cells by Fruin level ${Object.entries(m.levels).map(([l, n]) => `${l} ${n}`).join(', ')}`;
+    drawHeatmapCanvas(heat, m, mapsB ? 'this recording' : 'window');
+    heatB.hidden = !mapsB;
+    if (mapsB) drawHeatmapCanvas(heatB, mapsB.find((s) => s.floor === (m?.floor ?? storey.value)), 'compared run');
+    legend.textContent = m
+      ? `${m.floor}: peak ${m.peak.toFixed(2)} P/m² · ${Math.round(m.personSeconds / 60)} person-minutes · cells by Fruin level ${Object.entries(m.levels).map(([l, n]) => `${l} ${n}`).join(', ')}`
+      : '';
+    ctx.plan.requestRedraw();
+  };
+  const setMaps = (next: StoreyHeatmap[]) => {
+    maps = next;
+    const keep = storey.value;
+    storey.replaceChildren(...maps.map((m) => el('option', { value: m.floor }, m.floor)));
+    const planName = planFloor();
+    storey.value = maps.some((m) => m.floor === keep) ? keep : maps.some((m) => m.floor === planName) ? planName! : maps[0]?.floor ?? '';
+    planLayers.setHeatmaps(maps);
+    drawHeat();
+  };
+  const clearAll = () => {
+    maps = [];
+    mapsB = null;
+    storey.replaceChildren();
+    planLayers.clear();
+    chosen.clear();
+    legend.textContent = '';
+    drawHeat();
   };
   heatBtn.addEventListener('click', async () => {
     try {
-      const a = await ctx.api.call('replay.analyse', { what: ['heatmap'], ...(loop ? { from: loop.start, to: loop.end } : {}) });
-      maps = a.heatmap ?? [];
-      storey.replaceChildren(...maps.map((m) => el('option', { value: m.floor }, m.floor)));
-      drawHeat();
+      const a = await ctx.api.call('replay.analyse', { what: ['heatmap'], ...windowParams() });
+      mapsB = null;
+      setMaps(a.heatmap ?? []);
     } catch (e) {
       ctx.notify('warn', `Heatmap: ${(e as Error).message}`);
     }
   });
-  storey.addEventListener('change', drawHeat);
+  clearBtn.addEventListener('click', () => {
+    maps = [];
+    mapsB = null;
+    planLayers.setHeatmaps([]);
+    storey.replaceChildren();
+    drawHeat();
+  });
+  storey.addEventListener('change', () => {
+    // Show the chosen storey in the plan too (when the plan knows it).
+    const l = layoutStore.getState();
+    const st = l.storeys.find((s) => s.name === storey.value);
+    if (st && l.activeStorey !== st.index) layoutStore.setState({ activeStorey: st.index });
+    drawHeat();
+  });
   pngBtn.addEventListener('click', () => download('twin-heatmap.png', 'image/png', heat.toDataURL('image/png'), true));
+
+  // ── occupancy, flows, dwell, KPIs ──
+  const drawOccupancy = () => {
+    const o = analysis?.occupancy;
+    if (!o) return drawLineChart(occChart, 'Occupancy', [], []);
+    const s = occupancySeries(o, space.value);
+    drawLineChart(occChart, `People in ${s.label}`, o.times, [{ label: s.label, values: s.values, colour: SERIES_COLOURS[0]! }], { step: true });
+  };
+  const drawFlows = () => {
+    const d = flows ? doorsOf(flows.flows).find((x) => x.door === door.value) : undefined;
+    if (!flows || !d) return drawLineChart(flowChart, 'Crossings per bucket', flows?.times ?? [], []);
+    drawLineChart(
+      flowChart,
+      `Crossings through ${d.door} per ${Math.round(flows.bucketMs / 1000)} s`,
+      flows.times,
+      d.directions.map((x, i) => ({ label: `${x.label} (${x.total})`, values: x.counts, colour: SERIES_COLOURS[(i + 1) % SERIES_COLOURS.length]! })),
+      { step: true },
+    );
+  };
+  const loadTrails = async () => {
+    if (chosen.size === 0) {
+      planLayers.setTrails([]);
+      ctx.plan.requestRedraw();
+      return;
+    }
+    try {
+      const w = analysis ? { from: analysis.from, to: analysis.to } : windowParams();
+      const a = await ctx.api.call('replay.analyse', { what: ['trails'], trailIds: [...chosen], ...w });
+      planLayers.setTrails((a.trails ?? []).filter((t) => chosen.has(t.id)));
+      ctx.plan.requestRedraw();
+    } catch (e) {
+      ctx.notify('warn', `Trails: ${(e as Error).message}`);
+    }
+  };
+  analyseBtn.addEventListener('click', async () => {
+    analyseBtn.disabled = true;
+    try {
+      analysis = await ctx.api.call('replay.analyse', { what: ['occupancy', 'flows', 'kpis'], ...windowParams() });
+      const o = analysis.occupancy;
+      space.replaceChildren(el('option', { value: '' }, `all (${o?.basis ?? 'none'})`), ...(o ? occupancySpaces(o) : []).map((s) => el('option', { value: s.zone }, `${s.zone} (peak ${s.peak})`)));
+      flows = analysis.flows ?? null;
+      const doors = flows ? doorsOf(flows.flows) : [];
+      door.replaceChildren(...doors.map((d) => el('option', { value: d.door }, `${d.door} (${d.total})`)));
+      drawOccupancy();
+      drawFlows();
+      plainTable(dwell, DWELL_HEADERS, dwellRows(flows?.dwell ?? []), 'replay-dwell');
+      drawKpis();
+      void loadTrails();
+    } catch (e) {
+      ctx.notify('warn', `Analysis: ${(e as Error).message}`);
+    } finally {
+      analyseBtn.disabled = false;
+    }
+  });
+  const drawKpis = () => {
+    const k = analysis?.kpis ?? { robots: [], kinds: [] };
+    const units = shownUnits(k.robots, withSensors.checked);
+    for (const id of [...chosen]) if (!units.some((r) => r.id === id)) chosen.delete(id);
+    rerenderRobots = sortableTable(robots, units, ROBOT_COLUMNS, {
+      testid: 'replay-kpi-robots',
+      check: {
+        header: 'Trail',
+        key: (r) => r.id,
+        checked: (id) => chosen.has(id),
+        toggle: (id, on) => {
+          if (on) chosen.add(id);
+          else chosen.delete(id);
+          void loadTrails();
+        },
+      },
+    });
+    sortableTable(kinds, k.kinds, KIND_COLUMNS, { testid: 'replay-kpi-kinds' });
+  };
+  withSensors.addEventListener('change', () => {
+    drawKpis();
+    void loadTrails();
+  });
+  space.addEventListener('change', drawOccupancy);
+  door.addEventListener('change', drawFlows);
+  clearTrailsBtn.addEventListener('click', () => {
+    chosen.clear();
+    rerenderRobots();
+    void loadTrails();
+  });
+
+  // ── export, compare ──
   exportBtn.addEventListener('click', async () => {
     try {
-      const r = await ctx.api.call('replay.export', { what: what.value as 'counts', format: format.value as 'csv', ...(loop ? { from: loop.start, to: loop.end } : {}) });
+      const r = await ctx.api.call('replay.export', { what: what.value as 'counts', format: format.value as 'csv', ...windowParams() });
       download(r.filename, r.mime, r.text);
     } catch (e) {
       ctx.notify('warn', `Export: ${(e as Error).message}`);
     }
   });
   compareBtn.addEventListener('click', async () => {
+    const b = other.value.trim();
     try {
-      const c = await ctx.api.call('replay.compare', { b: other.value.trim(), ...(offset.value !== '' ? { offsetMs: Number(offset.value) * 1000 } : {}) });
-      const g = chart.getContext('2d')!;
-      g.clearRect(0, 0, chart.width, chart.height);
-      const max = Math.max(1, ...c.a.people, ...c.b.people);
-      for (const [series, colour] of [[c.a.people, '#20c997'], [c.b.people, '#fcc419']] as const) {
-        g.strokeStyle = colour;
-        g.beginPath();
-        series.forEach((p, i) => (i ? g.lineTo : g.moveTo).call(g, (i / Math.max(1, series.length - 1)) * chart.width, chart.height - (p / max) * (chart.height - 4)));
-        g.stroke();
-      }
-      legend.textContent = `green: ${c.a.uri} (${c.a.basis}) · yellow: ${c.b.uri} (${c.b.basis}, offset ${c.b.offsetMs / 1000} s)`;
+      const c = await ctx.api.call('replay.compare', { b, ...(offset.value !== '' ? { offsetMs: Number(offset.value) * 1000 } : {}) });
+      drawLineChart(chart, 'People on one clock', c.times, [
+        { label: `this recording (${c.a.basis})`, values: c.a.people, colour: SERIES_COLOURS[0]! },
+        { label: `compared run (${c.b.basis})`, values: c.b.people, colour: SERIES_COLOURS[1]! },
+      ]);
+      compareLegend.textContent = `green: ${c.a.uri} · yellow: ${c.b.uri}, offset ${c.b.offsetMs / 1000} s`;
+      // Heatmaps of the same window side by side: B's window shifted onto its own clock.
+      const w = loop ?? info?.range;
+      if (!w) return;
+      const sb = shiftedWindow(w.start, w.end, c.b.offsetMs);
+      const [ha, hb] = await Promise.all([
+        ctx.api.call('replay.analyse', { what: ['heatmap'], from: w.start, to: w.end }),
+        ctx.api.call('replay.analyse', { uri: b, what: ['heatmap'], from: sb.from, to: sb.to }),
+      ]);
+      mapsB = hb.heatmap ?? [];
+      setMaps(ha.heatmap ?? []);
     } catch (e) {
       ctx.notify('warn', `Compare: ${(e as Error).message}`);
     }
   });
+
+  // ── the recording opens / closes ──
+  let reviewKey = '';
   const off = ctx.api.on('source.status', (s) => {
-    if (s.uri.startsWith('file:') && (!info || info.uri !== s.uri || info.state !== 'ready')) void refresh();
+    const file = s.uri.startsWith('file:');
+    // The recording analysed was closed or replaced (not while a live review is the replay).
+    const gone = !reviewKey.startsWith('on') && (!file || s.state === 'stopped' || s.state === 'idle' || (info !== null && info.uri.startsWith('file:') && info.uri !== s.uri));
+    if (gone && (maps.length > 0 || chosen.size > 0 || planLayers.describe() !== '')) clearAll();
+    if (file && s.state !== 'stopped' && (!info || info.uri !== s.uri || info.state !== 'ready')) void refresh();
   });
   // A live review (TimelineBar "Review") is the session's replay while it is on.
-  let reviewKey = '';
   const offReview = ctx.api.on('review.status', (s) => {
     // Refresh when a review opens or is extended (not on every playback tick).
     const key = s.state === 'on' ? `on ${s.range?.start} ${s.range?.end}` : s.state;
@@ -172,6 +377,7 @@ function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposab
       info = null;
       status.textContent = 'Back to live. Review the last hour from the timeline, or open a recording.';
       drawStrip();
+      clearAll();
     }
   });
   void refresh();
@@ -179,6 +385,9 @@ function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposab
     dispose: () => {
       off();
       offReview();
+      offLayers();
+      offTooltip();
+      offLayout();
     },
   };
 }
