@@ -114,7 +114,7 @@ describe('simulation panel (twin serve + Chromium)', () => {
     expect(await page.locator('[data-testid="sim-summary"]').innerText()).toMatch(/^3 runs: mean \d+\.\d s, p50 \d+\.\d s, p95 \d+\.\d s/);
     expect(await page.locator('[data-testid="sim-histogram"] rect').count()).toBe(10);
     const before = await page.locator('[data-testid="sim-evac-time"]').innerText();
-    await page.fill('[data-testid="sim-runs"]', '50');
+    await page.fill('[data-testid="sim-runs"]', '500');
     await page.locator('[data-testid="sim-runs"]').dispatchEvent('change');
     await page.click('[data-testid="sim-run"]');
     await expect.poll(() => page.locator('[data-testid="sim-status"]').innerText()).toMatch(/Running/);

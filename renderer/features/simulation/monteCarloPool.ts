@@ -4,7 +4,8 @@
  *
  * Run 0 (the chosen seed) goes to the primary worker with `run(…, { runs: 1 })`, which records the
  * playback track and max-density grids; seeds seed+1 … seed+N−1 are split into contiguous slices,
- * one per extra worker, each computed with `runBatch` (evacuation figures only). The results are
+ * one per extra worker and the smallest (last) one for the primary after run 0, each computed with
+ * `runBatch` (evacuation figures only), so no core idles while the batch runs. The results are
  * assembled exactly as SimWorkerService.run does for runs > 1 in one worker: results.runs in seed
  * order, results.summary = summarizeRuns(evacuation times), results.performance summed over runs
  * (wallSeconds = total compute seconds, not elapsed time). Same seeds → same evacuation times.
@@ -19,9 +20,10 @@ import type { Scenario } from '../../../common/scenario.js';
 import type { BatchRun, SimProgressFn, SimRunOutput } from '../../../workers/sim/SimWorkerService.js';
 import { summarizeRuns } from '../../../workers/sim/summarizeRuns.js';
 
-/** The primary worker: runs run 0 with its track (SimWorkerService.run with runs = 1). */
+/** The primary worker: runs run 0 with its track (SimWorkerService.run with runs = 1), then the last slice of seeds. */
 export interface MonteCarloPrimary {
   run(scenarioJson: string, opts: { runs: number; seed: number }, onProgress: SimProgressFn): Promise<SimRunOutput>;
+  runBatch(scenarioJson: string, seeds: number[], onProgress: SimProgressFn): Promise<BatchRun[]>;
   cancel(): void | Promise<void>;
 }
 
@@ -94,24 +96,41 @@ export class MonteCarloBatch {
     onProgress?: SimProgressFn,
   ) {
     const runs = Math.max(1, Math.floor(opts.runs));
-    const slices = partitionSeeds(opts.seed, runs, extras.length);
+    // One slice per extra worker plus one for the primary (the last, smallest: it also runs run 0).
+    const parts = partitionSeeds(opts.seed, runs, extras.length + 1);
+    const mine = parts.length > extras.length ? parts.pop()! : [];
+    const slices = parts;
     const used = extras.slice(0, slices.length);
     this.all = [primary, ...used];
     this.workers = this.all.length;
     const json = JSON.stringify(scenario);
     const done = new Array<number>(this.workers).fill(0);
-    const weight = [1, ...slices.map((s) => s.length)];
+    const weight = [1 + mine.length, ...slices.map((s) => s.length)];
     const report = (w: number): SimProgressFn => (fraction, simTime, evacuated) => {
       done[w] = Math.max(done[w]!, fraction);
       if (!this.cancelled && !this.failed) onProgress?.(done.reduce((s, f, i) => s + f * weight[i]!, 0) / runs, simTime, evacuated);
     };
+    const named = (s: number[], w: number) => (e: unknown): never => {
+      if (isCancel(e)) throw e;
+      throw new Error(`Monte-Carlo worker ${w} of ${this.workers} (${s.length === 1 ? `seed ${s[0]}` : `seeds ${s[0]}–${s[s.length - 1]}`}): ${message(e)}`);
+    };
+    // runBatch throttles its reports: a slice's completion is reported here when it resolves.
+    const finished = (w: number) => (r: BatchRun[]): BatchRun[] => {
+      const last = r[r.length - 1];
+      report(w)(1, last?.evacuationTime ?? scenario.maxTime, last?.agentsEvacuated ?? 0);
+      return r;
+    };
+    const primaryWeight = weight[0]!;
+    const primaryCall: Promise<{ first: SimRunOutput; more: BatchRun[] }> = primary
+      .run(json, { runs: 1, seed: opts.seed }, (f, t, ev) => report(0)(f / primaryWeight, t, ev))
+      .then(async (first) => {
+        if (!mine.length || this.cancelled || this.failed) return { first, more: [] };
+        const more = await primary.runBatch(json, mine, (f, t, ev) => report(0)((1 + f * mine.length) / primaryWeight, t, ev)).then(finished(0), named(mine, 1));
+        return { first, more };
+      });
     const calls: Promise<unknown>[] = [
-      primary.run(json, { runs: 1, seed: opts.seed }, report(0)),
-      ...used.map((w, i) => w.runBatch(json, slices[i]!, report(i + 1)).catch((e: unknown) => {
-        if (isCancel(e)) throw e;
-        const s = slices[i]!;
-        throw new Error(`Monte-Carlo worker ${i + 2} of ${this.workers} (seeds ${s[0]}–${s[s.length - 1]}): ${message(e)}`);
-      })),
+      primaryCall,
+      ...used.map((w, i) => w.runBatch(json, slices[i]!, report(i + 1)).then(finished(i + 1), named(slices[i]!, i + 2))),
     ];
     // The first real failure stops the others at once; the batch settles when all have stopped.
     for (const c of calls) c.catch((e: unknown) => { if (!isCancel(e) && !this.failed) { this.failed = true; this.stopAll(); } });
@@ -120,11 +139,11 @@ export class MonteCarloBatch {
       const real = errors.find((e) => !isCancel(e));
       if (real !== undefined) throw real instanceof Error ? real : new Error(message(real));
       if (this.cancelled || errors.length) {
-        const finished = settled.reduce((n, s, i) => n + (s.status === 'fulfilled' ? weight[i]! : 0), 0);
+        const finished = settled.reduce((n, s, i) => n + (s.status !== 'fulfilled' ? 0 : i === 0 ? 1 + (s.value as { more: BatchRun[] }).more.length : weight[i]!), 0);
         throw new Error(`Monte-Carlo cancelled (${finished} of ${runs} runs had finished)`);
       }
-      const first = (settled[0] as PromiseFulfilledResult<SimRunOutput>).value;
-      const rest = settled.slice(1).flatMap((s) => (s as PromiseFulfilledResult<BatchRun[]>).value);
+      const { first, more } = (settled[0] as PromiseFulfilledResult<{ first: SimRunOutput; more: BatchRun[] }>).value;
+      const rest = [...more, ...settled.slice(1).flatMap((s) => (s as PromiseFulfilledResult<BatchRun[]>).value)];
       const out = assembleMonteCarlo(first, rest, this.workers);
       onProgress?.(1, out.results.evacuationTime ?? scenario.maxTime, out.results.agentsEvacuated);
       return out;

@@ -69,16 +69,18 @@ describe('MonteCarloBatch (in-thread SimWorkerService instances as workers)', ()
     expect(progress.at(-1)).toBe(1);
   });
 
-  it('counts the extra workers\' runs in the progress: run 0 alone is 1/N of the job', async () => {
+  it('counts every worker\'s runs in the progress: run 0 plus the primary\'s own slice is 2/N until the extra reports', async () => {
     const progress: number[] = [];
     const slowExtra: MonteCarloWorker = {
       runBatch: (json, seeds, onProgress) => new Promise<BatchRun[]>((resolve) => setTimeout(() => { onProgress(1, 0, 0); resolve(seeds.map((seed) => ({ seed, evacuationTime: 10, agentsEvacuated: 10, agentSteps: 100, wallSeconds: 0.5 }))); }, 1500)),
       cancel: () => undefined,
     };
     const out = await new MonteCarloBatch(room(), { runs: 4, seed: 1 }, svc(), [slowExtra], (f) => progress.push(f)).result;
-    // run 0 finished long before the extra worker: progress stayed at 1/4 until it reported
+    // seeds 2–3 go to the extra, seed 4 to the primary after run 0: progress passed 1/4 (run 0), reached
+    // 2/4 (its slice) long before the slow extra reported, and stayed there until it did
     expect(progress.filter((f) => Math.abs(f - 0.25) < 1e-12).length).toBeGreaterThanOrEqual(1);
-    expect(progress.filter((f) => f > 0.25 && f < 1)).toEqual([]);
+    expect(progress.filter((f) => Math.abs(f - 0.5) < 1e-12).length).toBeGreaterThanOrEqual(1);
+    expect(progress.filter((f) => f > 0.5 && f < 1)).toEqual([]);
     expect(out.results.runs.map((r) => r.seed)).toEqual([1, 2, 3, 4]);
     expect(out.results.summary.runs).toBe(4);
   });
@@ -103,7 +105,7 @@ describe('MonteCarloBatch (in-thread SimWorkerService instances as workers)', ()
       cancel: () => undefined,
     };
     const batch = new MonteCarloBatch(hall(), { runs: 5, seed: 1 }, primary.worker, [extra.worker, failing]);
-    await expect(batch.result).rejects.toThrow('Monte-Carlo worker 3 of 3 (seeds 4–5): out of memory');
+    await expect(batch.result).rejects.toThrow('Monte-Carlo worker 3 of 3 (seed 4): out of memory');
     expect([primary.outcomes, extra.outcomes].map((o) => o.length === 1 && /cancelled/.test(o[0]!))).toEqual([true, true]);
     expect([primary.worker.status, extra.worker.status]).toEqual(['idle', 'idle']);
   });
