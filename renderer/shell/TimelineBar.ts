@@ -5,15 +5,24 @@
  * plus "Review": the recent past of the live session (the last hour of the record folder,
  * 'review.*' API, main/replay/LiveReview.ts) becomes a timeline to scrub while live data keeps
  * recording; the controls then drive the review, and "Back to live" returns.
+ *
+ * Seekable players also get step back / forward (1 s, Shift: 0.1 s; pausing first, clamped to the
+ * range; the paused clock shows tenths) and previous / next alert: a seek to the alert raised
+ * before / after the current time, from the recording's alert marks ('replay.info', fetched when a
+ * file: source or a review opens, again until its index pass is done — not every tick).
  */
 import type { ApiClient } from '../api/ApiClient.js';
-import type { ReviewStatus } from '../../common/replay.js';
+import type { ReplayInfo, ReviewStatus } from '../../common/replay.js';
+import type { CommandSpec } from './WorkbenchContext.js';
 import { sessionStore } from '../stores/sessionStore.js';
 import { h } from './h.js';
 import { icon } from './icon.js';
 import { formatTime } from './formatTime.js';
 import { sourceControls } from './sourceControls.js';
+import { FINE_STEP_MS, STEP_MS, canStep, describeAlert, formatClock, nextAlert, previousAlert, sortAlerts, stepIcon, stepTarget, type AlertMark } from './replaySteps.js';
 
+/** While a recording is still being indexed, its alert marks are asked for again at most this often. */
+const ALERTS_RETRY_MS = 2000;
 const SPEEDS = [0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 60, 100];
 
 /** What the controls act on: the session's source, or the live review. */
@@ -32,6 +41,12 @@ export class TimelineBar {
   private readonly slider = h('input.timeline-slider', { type: 'range', min: 0, max: 1000, step: 1, value: 0, 'aria-label': 'Time', 'data-testid': 'timeline-slider' });
   private readonly now = h('span.timeline-now', { 'data-testid': 'timeline-now' }, '—');
   private readonly end = h('span.timeline-end');
+  private readonly stepBack = h('button.icon-button.step-button', { type: 'button', 'data-testid': 'step-back', title: 'Step back 1 s (,) — Shift: 0.1 s (<)', 'aria-label': 'Step back' }, stepIcon('stepBack', 16));
+  private readonly stepForward = h('button.icon-button.step-button', { type: 'button', 'data-testid': 'step-forward', title: 'Step forward 1 s (.) — Shift: 0.1 s (>)', 'aria-label': 'Step forward' }, stepIcon('stepForward', 16));
+  private readonly prevAlertBtn = h('button.icon-button.alert-jump', { type: 'button', 'data-testid': 'alert-prev', 'aria-label': 'Previous alert' }, stepIcon('alertPrev', 16));
+  private readonly nextAlertBtn = h('button.icon-button.alert-jump', { type: 'button', 'data-testid': 'alert-next', 'aria-label': 'Next alert' }, stepIcon('alertNext', 16));
+  private readonly alertCount = h('span.timeline-alerts', { 'data-testid': 'timeline-alerts' });
+  private readonly alertJumps = h('span.timeline-alert-jumps', {}, this.prevAlertBtn, this.alertCount, this.nextAlertBtn);
   private readonly speed = h('select.select.speed-select', { title: 'Playback speed', 'aria-label': 'Playback speed' });
   private readonly live = h('span.live-badge', { 'data-testid': 'live-badge' }, h('span.live-dot'), 'LIVE');
   private readonly reviewBtn = h('button.button.button-secondary.button-small', { type: 'button', 'data-testid': 'review-start', title: 'Scrub back over the last hour of this live session (it keeps recording)' }, icon('clock', 14), 'Review');
@@ -41,6 +56,17 @@ export class TimelineBar {
   private readonly controls: HTMLElement;
   private dragging = false;
   private review: ReviewStatus = { state: 'off' };
+  /** Alerts raised in the open recording (or review), by time; which one they belong to. */
+  private alerts: AlertMark[] = [];
+  private alertsKey: string | null = null;
+  private alertsComplete = false;
+  private alertsLoading = false;
+  /** When the alert marks were last asked for (performance.now()), to ask at most every ALERTS_RETRY_MS while indexing. */
+  private alertsAskedAt = -Infinity;
+  private alertsAskedKey: string | null = null;
+  private alertsTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Steps run one after another, each from where the previous one left the clock. */
+  private steps: Promise<void> = Promise.resolve();
   private readonly unsubscribe: (() => void)[] = [];
 
   constructor(private readonly api: ApiClient, connect: () => void, private readonly notifyError: (message: string) => void) {
@@ -48,7 +74,7 @@ export class TimelineBar {
     const connectBtn = h('button.button.button-secondary.button-small', { type: 'button' }, icon('plug', 14), 'Connect a source…');
     connectBtn.addEventListener('click', connect);
     this.empty.append(icon('clock', 16), h('span', {}, 'No data source'), connectBtn);
-    this.controls = h('div.timeline-controls', {}, this.play, this.restart, this.live, this.reviewBadge, this.now, this.slider, this.end, this.speed, this.reviewBtn, this.backToLive);
+    this.controls = h('div.timeline-controls', {}, this.play, this.restart, this.stepBack, this.stepForward, this.live, this.reviewBadge, this.now, this.slider, this.end, this.alertJumps, this.speed, this.reviewBtn, this.backToLive);
     this.dom = h('footer.timeline', { 'data-region': 'timeline' }, this.controls, this.empty);
 
     this.play.addEventListener('click', () => void this.togglePlay());
@@ -56,10 +82,14 @@ export class TimelineBar {
       const r = this.view()?.range;
       if (r) void this.guard(this.seek(r.start));
     });
+    this.stepBack.addEventListener('click', (e) => void this.step(-(e.shiftKey ? FINE_STEP_MS : STEP_MS)));
+    this.stepForward.addEventListener('click', (e) => void this.step(e.shiftKey ? FINE_STEP_MS : STEP_MS));
+    this.prevAlertBtn.addEventListener('click', () => void this.jumpToAlert(-1));
+    this.nextAlertBtn.addEventListener('click', () => void this.jumpToAlert(1));
     this.slider.addEventListener('input', () => {
       this.dragging = true;
       const r = this.view()?.range;
-      if (r) this.now.textContent = formatTime(this.sliderTime(r));
+      if (r) this.now.textContent = formatClock(this.sliderTime(r), true, this.view()?.state !== 'playing');
     });
     this.slider.addEventListener('change', () => {
       this.dragging = false;
@@ -89,8 +119,100 @@ export class TimelineBar {
     else await this.guard(v.state === 'playing' ? this.api.call('source.pause', {}) : this.api.call('source.resume', {}));
   }
 
+  /**
+   * Moves the clock by `deltaMs` (clamped to the range), pausing first. A file: replay steps
+   * forward through the records in between ('replay.step'); steps back, other sources and the
+   * live review seek. Several clicks in a row each step from where the previous one landed.
+   */
+  step(deltaMs: number): Promise<void> {
+    this.steps = this.steps.then(() => this.guard(this.stepNow(deltaMs)));
+    return this.steps;
+  }
+
+  /** Seeks to the alert raised before (-1) or after (1) the current time, if there is one. */
+  async jumpToAlert(dir: -1 | 1): Promise<void> {
+    const v = this.view();
+    if (!v?.controls.seek) return;
+    const a = dir < 0 ? previousAlert(this.alerts, v.now) : nextAlert(this.alerts, v.now);
+    if (a) await this.guard(this.seek(a.t));
+  }
+
+  /** Step and alert-jump commands with their keys (',' '.' and, with Shift on US layouts, '<' '>'), for the registry. */
+  commands(): CommandSpec[] {
+    return [
+      { id: 'timeline.stepBack', title: 'Replay: step back 1 s', key: ',', run: () => this.step(-STEP_MS) },
+      { id: 'timeline.stepForward', title: 'Replay: step forward 1 s', key: '.', run: () => this.step(STEP_MS) },
+      { id: 'timeline.stepBackFine', title: 'Replay: step back 0.1 s', key: '<', run: () => this.step(-FINE_STEP_MS) },
+      { id: 'timeline.stepForwardFine', title: 'Replay: step forward 0.1 s', key: '>', run: () => this.step(FINE_STEP_MS) },
+      { id: 'timeline.previousAlert', title: 'Replay: jump to the previous alert', run: () => this.jumpToAlert(-1) },
+      { id: 'timeline.nextAlert', title: 'Replay: jump to the next alert', run: () => this.jumpToAlert(1) },
+    ];
+  }
+
   dispose(): void {
     for (const u of this.unsubscribe.splice(0)) u();
+    clearTimeout(this.alertsTimer);
+  }
+
+  private async stepNow(deltaMs: number): Promise<void> {
+    const v = this.view();
+    if (!v?.controls.seek) return;
+    if (v.state === 'playing') {
+      await (this.reviewing() ? this.api.call('review.pause', {}) : this.api.call('source.pause', {}));
+    }
+    // After a pause the status says where playback stopped.
+    const now = this.view()?.now ?? v.now;
+    const to = stepTarget(now, deltaMs, v.range);
+    if (to === null || to === now) return;
+    const uri = sessionStore.getState().source?.uri ?? '';
+    if (!this.reviewing() && uri.startsWith('file:') && to > now) await this.api.call('replay.step', { ms: to - now });
+    else await this.seek(to);
+  }
+
+  /** Which recording the alert marks come from: the review, a file: source, or none. */
+  private recordingKey(): string | null {
+    if (this.review.state === 'on') return `review ${this.review.range?.start ?? ''}-${this.review.range?.end ?? ''}`;
+    if (this.review.state !== 'off') return null;
+    const s = sessionStore.getState().source;
+    const open = s?.state === 'playing' || s?.state === 'paused' || s?.state === 'ended';
+    return open && s.uri.startsWith('file:') ? s.uri : null;
+  }
+
+  /** Fetches the alert marks when the recording changes, and again until its index is complete. */
+  private refreshAlerts(): void {
+    const key = this.recordingKey();
+    if (key !== this.alertsKey) {
+      this.alertsKey = key;
+      this.alerts = [];
+      this.alertsComplete = false;
+    }
+    if (key === null || this.alertsComplete || this.alertsLoading) return;
+    const wait = this.alertsAskedKey === key ? this.alertsAskedAt + ALERTS_RETRY_MS - performance.now() : 0;
+    if (wait > 0) {
+      // Ask again once the wait is over, even if nothing renders meanwhile (a paused replay).
+      this.alertsTimer ??= setTimeout(() => {
+        this.alertsTimer = undefined;
+        this.refreshAlerts();
+      }, wait);
+      return;
+    }
+    this.alertsAskedAt = performance.now();
+    this.alertsAskedKey = key;
+    this.alertsLoading = true;
+    this.api.call('replay.info', { buckets: 300 }).then(
+      (info: ReplayInfo) => {
+        this.alertsLoading = false;
+        if (this.alertsKey !== key) return this.refreshAlerts();
+        this.alerts = sortAlerts(info.timeline?.alerts ?? []);
+        this.alertsComplete = info.state === 'ready' && !!info.timeline;
+        this.render();
+      },
+      () => {
+        // Not open yet (or gone): ask again after the wait, while this recording is still shown.
+        this.alertsLoading = false;
+        this.refreshAlerts();
+      },
+    );
   }
 
   private reviewing(): boolean {
@@ -137,6 +259,7 @@ export class TimelineBar {
     this.empty.hidden = hasSource;
     const v = this.view();
     if (!source || !v) return;
+    this.refreshAlerts();
     const c = v.controls;
     const review = this.review.state;
     this.play.hidden = !c.pause;
@@ -153,13 +276,32 @@ export class TimelineBar {
     this.backToLive.hidden = review !== 'on';
     this.play.replaceChildren(icon(v.state === 'playing' ? 'pause' : 'play', 16));
     this.play.setAttribute('aria-label', v.state === 'playing' ? 'Pause' : 'Play');
-    if (!this.dragging) this.now.textContent = formatTime(v.now);
+    this.stepBack.hidden = !c.seek;
+    this.stepForward.hidden = !c.seek;
+    this.stepBack.disabled = !canStep(v.now, -1, v.range);
+    this.stepForward.disabled = !canStep(v.now, 1, v.range);
+    this.renderAlertJumps(v, c.seek);
+    this.now.dataset['t'] = Number.isFinite(v.now) ? String(v.now) : '';
+    if (!this.dragging) this.now.textContent = formatClock(v.now, true, v.state !== 'playing');
     if (c.seek && v.range) {
       const r = v.range;
       this.end.textContent = formatTime(r.end, false);
       if (!this.dragging && Number.isFinite(v.now)) this.slider.value = String(Math.round(((v.now - r.start) / (r.end - r.start || 1)) * 1000));
     }
     if (c.speed && v.speed !== undefined) setSpeedValue(this.speed, v.speed);
+  }
+
+  private renderAlertJumps(v: PlayerView, seekable: boolean): void {
+    this.alertJumps.hidden = !seekable || this.recordingKey() === null;
+    const n = this.alerts.length;
+    this.alertCount.textContent = n === 1 ? '1 alert' : `${n} alerts`;
+    this.alertCount.title = this.alertsComplete ? 'Alerts raised in this recording' : 'Alerts raised so far (the recording is still being indexed)';
+    const prev = previousAlert(this.alerts, v.now);
+    const next = nextAlert(this.alerts, v.now);
+    this.prevAlertBtn.disabled = !prev;
+    this.nextAlertBtn.disabled = !next;
+    this.prevAlertBtn.title = prev ? `Previous alert: ${describeAlert(prev)}` : 'No alert before this time';
+    this.nextAlertBtn.title = next ? `Next alert: ${describeAlert(next)}` : 'No alert after this time';
   }
 }
 
