@@ -280,6 +280,7 @@ export class Workbench implements WorkbenchContext {
       { id: 'source.disconnect', title: 'Disconnect the data source', run: async () => void (await this.api.call('source.disconnect', {})) },
     ];
     for (const c of cmds) this.disposers.push(this.commands.register(c));
+    for (const c of this.timeline.commands()) this.disposers.push(this.commands.register(c));
   }
 
   private wireApi(): void {

@@ -76,6 +76,12 @@ describe('timeline step and jump to alert (twin serve --source file:)', { timeou
     await page.click('[data-testid="step-back"]', { modifiers: ['Shift'] });
     await expect.poll(clockMs, { timeout: 30_000 }).toBe(t0 + 1900);
     expect(await clock()).toBe(clockText(t0 + 1900));
+    // The keyboard does the same: '.' one second forward, ',' one back (focus off any input).
+    await page.locator('[data-region="viewport"]').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('.');
+    await expect.poll(clockMs, { timeout: 30_000 }).toBe(t0 + 2900);
+    await page.keyboard.press(',');
+    await expect.poll(clockMs, { timeout: 30_000 }).toBe(t0 + 1900);
     expect(await playLabel()).toBe('Play');
   });
 
