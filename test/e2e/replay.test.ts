@@ -1,7 +1,8 @@
 /**
  * A planner opens a recording in the web app: the timeline offers play/seek for the replay, a
  * seek moves the clock, play advances it (also after a slider seek while paused), and the
- * Analytics panel draws the density heatmap. An operator in a live session reviews the last
+ * Analytics panel draws the density heatmap (panel and plan), occupancy per space, door flows,
+ * dwell, robot KPIs, and a ticked robot's trail in the plan. An operator in a live session reviews the last
  * minutes (the session keeps recording), scrubs back, and returns to live.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
@@ -17,13 +18,21 @@ const shots = join(repoRoot, 'test-results');
 let server: Awaited<ReturnType<typeof startServe>>;
 let browser: Browser;
 let page: Page;
+/** Robots, buses, … (every entity but fixed sensors) in the recording, per `twin inspect`. */
+let movingUnits = 0;
+let recording = '';
 
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
   const dir = mkdtempSync(join(tmpdir(), 'twin-replay-e2e-'));
-  const file = join(dir, 'day.mcap');
+  const file = (recording = join(dir, 'day.mcap'));
   const rec = twin(['record', '--source', 'testbed:?robots=10&tags=60&seed=4&speed=60', '--out', file, '--duration', '120']);
   expect(rec.code, rec.stderr).toBe(0);
+  const inspect = twin(['inspect', file]);
+  expect(inspect.code, inspect.stderr).toBe(0);
+  // "entities:  1 bus, 9 robot, 51 sensor"
+  const entities = /^entities:\s*(.*)$/m.exec(inspect.stdout)?.[1] ?? '';
+  for (const [, n, kind] of entities.matchAll(/(\d+) (\w+)/g)) if (kind !== 'sensor') movingUnits += Number(n);
   server = await startServe(['--no-record', '--source', `file:${file}`], { TWIN_USER_DATA: mkdtempSync(join(tmpdir(), 'twin-ud-')) });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -84,6 +93,110 @@ describe('replay in the web app (twin serve --source file:)', { timeout: 300_000
       )
       .toBeGreaterThan(3);
     await page.screenshot({ path: join(shots, 'replay-heatmap.png') });
+  });
+
+  it('shows occupancy per space, door flows, dwell and robot KPIs of the window, and draws a ticked robot’s trail and the heatmap in the plan', async () => {
+    const panel = page.locator('.dock-body[data-panel="replay.analytics"]');
+    // The window heatmap is also a plan layer on the plan's storey.
+    await expect.poll(() => panel.getAttribute('data-plan-layers'), { timeout: 60_000 }).toMatch(/heatmap:\S+/);
+    // Pause, so the plan only changes by what the panel draws.
+    const label = () => page.locator('[data-testid="play-pause"]').getAttribute('aria-label');
+    if ((await label()) === 'Pause') await page.click('[data-testid="play-pause"]');
+    await expect.poll(label).toBe('Play');
+
+    await page.click('[data-testid="replay-analyse"]');
+    const robotRows = page.locator('[data-testid="replay-kpi-robots"] tbody tr');
+    await expect.poll(() => robotRows.count(), { timeout: 90_000 }).toBeGreaterThan(0);
+    expect(movingUnits).toBeGreaterThan(0);
+    expect(await robotRows.count()).toBe(movingUnits);
+    expect(await page.locator('[data-testid="replay-kpi-kinds"] tbody tr').count()).toBeGreaterThanOrEqual(2);
+    // Occupancy: "all" plus at least one space; the chart has a drawn series (green line).
+    const spaces = await page.locator('[data-testid="replay-space"] option').allInnerTexts();
+    expect(spaces.length).toBeGreaterThan(1);
+    await page.selectOption('[data-testid="replay-space"]', { index: 1 });
+    const seriesPixels = (testid: string, rgb: [number, number, number]) =>
+      page.locator(`[data-testid="${testid}"]`).evaluate((c: HTMLCanvasElement, [r, g, b]) => {
+        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i]! - r) < 30 && Math.abs(d[i + 1]! - g) < 30 && Math.abs(d[i + 2]! - b) < 30) n++;
+        return n;
+      }, rgb);
+    expect(await seriesPixels('replay-occupancy-chart', [32, 201, 151])).toBeGreaterThan(50);
+    expect(await page.locator('[data-testid="replay-door"] option').count()).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid="replay-dwell"] tbody tr').count()).toBeGreaterThan(0);
+
+    // Sort by distance (largest first) and tick the robot that went furthest.
+    await page.click('[data-testid="replay-kpi-robots"] th[data-col="distance"]');
+    const robot = page.locator('[data-testid="replay-kpi-robots"] tbody tr').filter({ hasText: /robot/ }).first();
+    const id = (await robot.getAttribute('data-key'))!;
+    expect(id).toBeTruthy();
+    const trailPixels = async () => {
+      const png = (await page.locator('[data-region="plan"]').screenshot()).toString('base64');
+      return page.evaluate(async (b64) => {
+        const img = new Image();
+        img.src = `data:image/png;base64,${b64}`;
+        await img.decode();
+        const c = document.createElement('canvas');
+        c.width = img.width;
+        c.height = img.height;
+        const g = c.getContext('2d')!;
+        g.drawImage(img, 0, 0);
+        const d = g.getImageData(0, 0, c.width, c.height).data;
+        let n = 0; // the first trail colour, rgb(79, 195, 247), blended over the plan
+        for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i]! - 79) < 35 && Math.abs(d[i + 1]! - 195) < 35 && Math.abs(d[i + 2]! - 247) < 35) n++;
+        return n;
+      }, png);
+    };
+    const tick = robot.locator('input[type="checkbox"]');
+    await tick.check();
+    await expect.poll(() => panel.getAttribute('data-plan-layers'), { timeout: 60_000 }).toContain(`trails:${id}`);
+    await page.waitForTimeout(500);
+    const withTrail = await trailPixels();
+    await page.click('[data-testid="replay-trails-clear"]');
+    await expect.poll(() => panel.getAttribute('data-plan-layers')).not.toContain('trails:');
+    await page.waitForTimeout(500);
+    const without = await trailPixels();
+    expect(withTrail - without).toBeGreaterThan(30);
+
+    // For a person to look at: the trail again, a taller bottom panel scrolled to the charts.
+    await page.locator(`[data-testid="replay-kpi-robots"] tbody tr[data-key="${id}"] input[type="checkbox"]`).check();
+    await expect.poll(() => panel.getAttribute('data-plan-layers'), { timeout: 60_000 }).toContain(`trails:${id}`);
+    const splitter = page.locator('[aria-label="Resize bottom panel"]');
+    for (let i = 0; i < 14; i++) await splitter.press('ArrowUp');
+    await panel.evaluate((p: HTMLElement) => {
+      const a = p.querySelector<HTMLElement>('[data-testid="replay-analyse"]')!;
+      p.scrollTop = a.offsetTop - p.offsetTop - 30;
+    });
+    await page.waitForTimeout(800);
+    await page.screenshot({ path: join(shots, 'replay-analytics.png') });
+
+    // Compare with a second run (here the same file, 30 s later on this clock): both curves on one
+    // chart, and the second run's heatmap of the same window beside this one's.
+    await page.fill('[data-testid="replay-compare-uri"]', `file:${recording}`);
+    await page.fill('[data-testid="replay-compare-offset"]', '30');
+    await page.click('[data-testid="replay-compare"]');
+    await expect.poll(() => seriesPixels('replay-compare-chart', [252, 196, 25]), { timeout: 90_000 }).toBeGreaterThan(50);
+    expect(await seriesPixels('replay-compare-chart', [32, 201, 151])).toBeGreaterThan(50);
+    const heatB = page.locator('[data-testid="replay-compare-heatmap"]');
+    await expect.poll(() => heatB.isVisible(), { timeout: 90_000 }).toBe(true);
+    await expect
+      .poll(() => heatB.evaluate((c: HTMLCanvasElement) => {
+        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        const colours = new Set<number>();
+        for (let i = 0; i < d.length; i += 64) colours.add((d[i]! << 16) | (d[i + 1]! << 8) | d[i + 2]!);
+        return colours.size;
+      }))
+      .toBeGreaterThan(3);
+    await panel.evaluate((p: HTMLElement) => {
+      p.scrollTop = p.querySelector<HTMLElement>('[data-testid="replay-heatmap-canvas"]')!.offsetTop - p.offsetTop - 40;
+    });
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(shots, 'replay-compare.png') });
+
+    // Clearing the heatmap removes its plan layer too (the trail stays).
+    await page.click('[data-testid="replay-heatmap-clear"]');
+    await expect.poll(() => panel.getAttribute('data-plan-layers')).toBe(`trails:${id}`);
+    expect(await heatB.isVisible()).toBe(false);
   });
 });
 

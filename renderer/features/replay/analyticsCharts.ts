@@ -1,10 +1,10 @@
 /**
- * Canvas drawing for the Analytics panel: line charts over time (occupancy per space, flows
+ * Canvas drawing for the Analytics panel: the timeline strip, line charts over time (occupancy per space, flows
  * through a door in both directions, the compared runs' occupancy on one clock) with a y axis,
  * time labels and a legend; and a window heatmap in Fruin colours (one square per cell, north up).
  * Scaling comes from analyticsModel.ts (pure, unit-tested); these functions only paint.
  */
-import type { StoreyHeatmap } from '../../../common/replay.js';
+import type { ReplayInfo, StoreyHeatmap } from '../../../common/replay.js';
 import { FRUIN_COLOURS, fruinIndex } from '../../../workers/peopleflow/fruin.js';
 import { chartScale, clockLabel, niceMax, seriesMax } from './analyticsModel.js';
 
@@ -36,7 +36,10 @@ export function drawLineChart(canvas: HTMLCanvasElement, title: string, times: r
   g.fillStyle = FG;
   g.textAlign = 'left';
   g.fillText(title, 6, 13);
-  const box = { left: 36, top: 20, right: w - 8, bottom: h - 16 };
+  // The legend goes right of the title, or on a line of its own when they would overlap.
+  const legendW = series.reduce((sum, s) => sum + g.measureText(s.label).width + 22, 0);
+  const legendY = 6 + g.measureText(title).width + 16 + legendW > w ? 27 : 13;
+  const box = { left: 36, top: legendY + 7, right: w - 8, bottom: h - 16 };
   const n = times.length;
   if (n === 0 || series.length === 0) {
     g.fillText('no data in this window', box.left, (box.top + box.bottom) / 2);
@@ -89,10 +92,10 @@ export function drawLineChart(canvas: HTMLCanvasElement, title: string, times: r
   g.textAlign = 'right';
   for (const s of [...series].reverse()) {
     g.fillStyle = FG;
-    g.fillText(s.label, x, 13);
+    g.fillText(s.label, x, legendY);
     x -= g.measureText(s.label).width + 4;
     g.fillStyle = s.colour;
-    g.fillRect(x - 10, 6, 10, 8);
+    g.fillRect(x - 10, legendY - 7, 10, 8);
     x -= 18;
   }
 }
@@ -140,4 +143,33 @@ export function fruinLegend(): HTMLElement {
   });
   div.append(' P/m² (Fruin LOS)');
   return div;
+}
+
+/**
+ * The timeline strip over the whole recording: message rate (bars), people (line), alerts (red
+ * marks at the top) and the loop range (shaded).
+ */
+export function drawTimelineStrip(strip: HTMLCanvasElement, info: ReplayInfo | null, loop: { start: number; end: number } | null): void {
+  const g = strip.getContext('2d');
+  if (!g) return;
+  g.clearRect(0, 0, strip.width, strip.height);
+  const tl = info?.timeline;
+  if (!tl || !info?.range) return;
+  const n = tl.rate.length;
+  const maxRate = Math.max(1, ...tl.rate);
+  const maxPeople = Math.max(1, ...tl.people.map((p) => p ?? 0));
+  const w = strip.width / n;
+  g.fillStyle = '#5c7cfa';
+  tl.rate.forEach((r, i) => g.fillRect(i * w, strip.height - (r / maxRate) * 40, Math.max(1, w), (r / maxRate) * 40));
+  g.strokeStyle = '#20c997';
+  g.beginPath();
+  tl.people.forEach((p, i) => (i ? g.lineTo : g.moveTo).call(g, i * w, strip.height - 4 - ((p ?? 0) / maxPeople) * (strip.height - 8)));
+  g.stroke();
+  const span = info.range.end - info.range.start || 1;
+  g.fillStyle = '#fa5252';
+  for (const a of tl.alerts) g.fillRect(((a.t - info.range.start) / span) * strip.width, 0, 2, 10);
+  if (loop) {
+    g.fillStyle = 'rgba(255,255,255,0.15)';
+    g.fillRect(((loop.start - info.range.start) / span) * strip.width, 0, ((loop.end - loop.start) / span) * strip.width, strip.height);
+  }
 }

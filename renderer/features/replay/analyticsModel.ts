@@ -69,12 +69,16 @@ export interface DoorFlows {
   total: number;
 }
 
-/** Flow rows grouped by door (both directions under one door), busiest door first. */
+/**
+ * Flow rows grouped by door (both directions under one door), busiest door first. Spaces joined
+ * by no door come as "A→B" and "B→A" rows: they are grouped as one line "A↔B" (names sorted).
+ */
 export function doorsOf(flows: readonly FlowRow[]): DoorFlows[] {
   const byDoor = new Map<string, DoorFlows>();
   for (const f of flows) {
-    let d = byDoor.get(f.door);
-    if (!d) byDoor.set(f.door, (d = { door: f.door, directions: [], total: 0 }));
+    const name = f.door === `${f.from}→${f.to}` ? [f.from, f.to].sort((a, b) => a.localeCompare(b, undefined, { numeric: true })).join('↔') : f.door;
+    let d = byDoor.get(name);
+    if (!d) byDoor.set(name, (d = { door: name, directions: [], total: 0 }));
     d.directions.push({ label: `${f.from}→${f.to}`, counts: f.counts, total: f.total });
     d.total += f.total;
   }

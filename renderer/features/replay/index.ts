@@ -17,11 +17,11 @@
  * analyticsCharts.ts (canvas), kpiTables.ts (tables), replayPlanLayers.ts (plan layers).
  */
 import type { Disposable } from '../../../common/source.js';
-import type { ReplayInfo, SpaceFlowsResult, StoreyHeatmap, WindowAnalysis } from '../../../common/replay.js';
+import type { ReplayInfo, SpaceFlowsResult, StoreyHeatmap, Trail, WindowAnalysis } from '../../../common/replay.js';
 import type { Feature, WorkbenchContext } from '../../shell/WorkbenchContext.js';
 import { layoutStore, planStorey } from '../../stores/layoutStore.js';
-import { drawHeatmapCanvas, drawLineChart, fruinLegend, SERIES_COLOURS } from './analyticsCharts.js';
-import { doorsOf, DWELL_HEADERS, dwellRows, KIND_COLUMNS, occupancySeries, occupancySpaces, ROBOT_COLUMNS, shiftedWindow, shownUnits } from './analyticsModel.js';
+import { drawHeatmapCanvas, drawLineChart, drawTimelineStrip, fruinLegend, SERIES_COLOURS } from './analyticsCharts.js';
+import { doorsOf, DWELL_HEADERS, dwellRows, KIND_COLUMNS, occupancySeries, occupancySpaces, ROBOT_COLUMNS, shiftedWindow, shownUnits, trailPaths } from './analyticsModel.js';
 import { plainTable, sortableTable } from './kpiTables.js';
 import { ReplayPlanLayers } from './replayPlanLayers.js';
 
@@ -54,15 +54,15 @@ function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposab
   const heatBtn = el('button', { 'data-testid': 'replay-heatmap' }, 'Heatmap');
   const clearBtn = el('button', { 'data-testid': 'replay-heatmap-clear' }, 'Clear');
   const pngBtn = el('button', {}, 'PNG');
-  const heat = el('canvas', { width: '440', height: '260', 'data-testid': 'replay-heatmap-canvas' });
-  const heatB = el('canvas', { width: '440', height: '260', 'data-testid': 'replay-compare-heatmap', hidden: '' });
+  const heat = el('canvas', { width: '390', height: '240', 'data-testid': 'replay-heatmap-canvas' });
+  const heatB = el('canvas', { width: '390', height: '240', 'data-testid': 'replay-compare-heatmap', hidden: '' });
   const legend = el('div', { style: 'font-size:11px' });
   // Occupancy, flows, dwell, KPIs
   const analyseBtn = el('button', { 'data-testid': 'replay-analyse' }, 'Occupancy · flows · KPIs');
   const space = el('select', { 'data-testid': 'replay-space' });
-  const occChart = el('canvas', { width: '440', height: '150', 'data-testid': 'replay-occupancy-chart' });
+  const occChart = el('canvas', { width: '380', height: '150', 'data-testid': 'replay-occupancy-chart' });
   const door = el('select', { 'data-testid': 'replay-door' });
-  const flowChart = el('canvas', { width: '440', height: '150', 'data-testid': 'replay-flows-chart' });
+  const flowChart = el('canvas', { width: '380', height: '150', 'data-testid': 'replay-flows-chart' });
   const dwell = el('div', { style: 'max-height:220px;overflow:auto' });
   const robots = el('div', { 'data-testid': 'replay-kpi-robots-host', style: 'max-height:260px;overflow:auto' });
   const kinds = el('div');
@@ -131,34 +131,21 @@ function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposab
   });
   const offTooltip = ctx.plan.addTooltip((p) => (p.layer?.id === 'replay-trails' && p.index >= 0 ? `trail of ${planLayers.trailAt(p.index)}` : null));
   const offLayout = layoutStore.subscribe((s, prev) => {
-    if (s.activeStorey !== prev.activeStorey || s.storeys !== prev.storeys) ctx.plan.requestRedraw();
+    if (s.activeStorey === prev.activeStorey && s.storeys === prev.storeys) return;
+    // The panel's storey follows the plan's (both show the same heatmap).
+    const f = planFloor();
+    if (f !== null && f !== storey.value && maps.some((m) => m.floor === f)) {
+      storey.value = f;
+      drawHeat();
+    }
+    ctx.plan.requestRedraw();
   });
 
   const tOfX = (x: number) => (info?.range ? info.range.start + (x / strip.width) * (info.range.end - info.range.start) : 0);
   const drawStrip = () => {
-    const g = strip.getContext('2d')!;
-    g.clearRect(0, 0, strip.width, strip.height);
     const w0 = loop ?? info?.range;
     windowLabel.textContent = w0 ? `Window: ${new Date(w0.start).toISOString().slice(11, 19)} → ${new Date(w0.end).toISOString().slice(11, 19)} UTC${loop ? ' (loop range)' : ' (whole recording)'}` : '';
-    const tl = info?.timeline;
-    if (!tl || !info?.range) return;
-    const n = tl.rate.length;
-    const maxRate = Math.max(1, ...tl.rate);
-    const maxPeople = Math.max(1, ...tl.people.map((p) => p ?? 0));
-    const w = strip.width / n;
-    g.fillStyle = '#5c7cfa';
-    tl.rate.forEach((r, i) => g.fillRect(i * w, strip.height - (r / maxRate) * 40, Math.max(1, w), (r / maxRate) * 40));
-    g.strokeStyle = '#20c997';
-    g.beginPath();
-    tl.people.forEach((p, i) => (i ? g.lineTo : g.moveTo).call(g, i * w, strip.height - 4 - ((p ?? 0) / maxPeople) * (strip.height - 8)));
-    g.stroke();
-    const span = info.range.end - info.range.start || 1;
-    g.fillStyle = '#fa5252';
-    for (const a of tl.alerts) g.fillRect(((a.t - info.range.start) / span) * strip.width, 0, 2, 10);
-    if (loop) {
-      g.fillStyle = 'rgba(255,255,255,0.15)';
-      g.fillRect(((loop.start - info.range.start) / span) * strip.width, 0, ((loop.end - loop.start) / span) * strip.width, strip.height);
-    }
+    drawTimelineStrip(strip, info, loop);
   };
   const refresh = async () => {
     try {
@@ -258,7 +245,16 @@ function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposab
       { step: true },
     );
   };
-  const loadTrails = async () => {
+  /** Shows in the plan the storey where most of `id`'s trail is, when none of it is on the plan's. */
+  const showTrailStorey = (trails: Trail[], id: string) => {
+    const mine = trails.filter((t) => t.id === id);
+    if (trailPaths(mine, planFloor()).length > 0) return;
+    const parts = trailPaths(mine, null).sort((a, b) => b.path.length - a.path.length);
+    const l = layoutStore.getState();
+    const st = parts[0] && l.storeys.find((x) => x.name === parts[0]!.floor);
+    if (st) layoutStore.setState({ activeStorey: st.index });
+  };
+  const loadTrails = async (focus?: string) => {
     if (chosen.size === 0) {
       planLayers.setTrails([]);
       ctx.plan.requestRedraw();
@@ -267,7 +263,9 @@ function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposab
     try {
       const w = analysis ? { from: analysis.from, to: analysis.to } : windowParams();
       const a = await ctx.api.call('replay.analyse', { what: ['trails'], trailIds: [...chosen], ...w });
-      planLayers.setTrails((a.trails ?? []).filter((t) => chosen.has(t.id)));
+      const trails = (a.trails ?? []).filter((t) => chosen.has(t.id));
+      planLayers.setTrails(trails);
+      if (focus && chosen.has(focus)) showTrailStorey(trails, focus);
       ctx.plan.requestRedraw();
     } catch (e) {
       ctx.notify('warn', `Trails: ${(e as Error).message}`);
@@ -306,7 +304,7 @@ function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposab
         toggle: (id, on) => {
           if (on) chosen.add(id);
           else chosen.delete(id);
-          void loadTrails();
+          void loadTrails(on ? id : undefined);
         },
       },
     });

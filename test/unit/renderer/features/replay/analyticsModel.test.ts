@@ -66,6 +66,17 @@ describe('occupancy and flows', () => {
     expect(doors[1]!.directions[1]!.counts).toEqual([0, 2]);
   });
 
+  it('groups both directions between spaces that no door joins as one line A↔B', () => {
+    const doors = doorsOf([
+      { door: 'LOB→ATR', from: 'LOB', to: 'ATR', counts: [1], total: 1 },
+      { door: 'ATR→LOB', from: 'ATR', to: 'LOB', counts: [4], total: 4 },
+    ]);
+    expect(doors).toHaveLength(1);
+    expect(doors[0]!.door).toBe('ATR↔LOB');
+    expect(doors[0]!.total).toBe(5);
+    expect(doors[0]!.directions.map((d) => d.label)).toEqual(['LOB→ATR', 'ATR→LOB']);
+  });
+
   it('reads dwell as durations, most visited space first', () => {
     expect(formatDuration(42)).toBe('42 s');
     expect(formatDuration(185)).toBe('3m 05s');
