@@ -31,8 +31,14 @@ export class IfcWorkerClient {
   private running: Running | null = null;
   private readonly restartListeners = new Set<(reason: string) => void>();
 
-  /** `workerUrl`: the built worker, relative to the page (default `workers/ifc.js`). */
-  constructor(private readonly workerUrl: URL = new URL('workers/ifc.js', document.baseURI)) {}
+  /**
+   * `workerUrl`: the built worker, relative to the page (default `workers/ifc.js`).
+   * `createWorker`: spawns a worker for that URL (tests pass a fake; default a module Worker).
+   */
+  constructor(
+    private readonly workerUrl: URL = new URL('workers/ifc.js', document.baseURI),
+    private readonly createWorker: (url: URL) => Worker = (url) => new Worker(url, { type: 'module', name: 'ifc' }),
+  ) {}
 
   get status(): IfcWorkerState {
     return this.state;
@@ -46,7 +52,7 @@ export class IfcWorkerClient {
   private spawn(): Running {
     if (this.state === 'disposed') throw new Error('IfcWorkerClient: disposed');
     if (this.running) return this.running;
-    const worker = new Worker(this.workerUrl, { type: 'module', name: 'ifc' });
+    const worker = this.createWorker(this.workerUrl);
     const running: Running = { worker, remote: Comlink.wrap<IfcService>(worker), fail: new Set() };
     worker.addEventListener('error', (ev) => {
       ev.preventDefault();

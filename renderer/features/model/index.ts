@@ -49,6 +49,8 @@ class ModelController implements Disposable {
   private currentHash: string | null = null;
   private current: ModelInfo | null = null;
   private loading: { seq: number; info: ModelInfo } | null = null;
+  /** The session model that last failed to open: not retried on every session update (it would fail again). */
+  private failedHash: string | null = null;
   private seq = 0;
   private readonly disposers: Disposer[] = [];
   private readonly status: { set(text: string, title?: string): void; dispose(): void };
@@ -79,7 +81,7 @@ class ModelController implements Disposable {
 
   private onSession(s: SessionInfo | null): void {
     const m = s?.model;
-    if (!m || m.hash === this.currentHash || m.hash === this.loading?.info.hash) return;
+    if (!m || m.hash === this.currentHash || m.hash === this.loading?.info.hash || m.hash === this.failedHash) return;
     void this.load(m);
   }
 
@@ -104,6 +106,7 @@ class ModelController implements Disposable {
       this.ctx.viewport.scene.add(this.scene.root);
       this.currentHash = info.hash;
       this.current = info;
+      this.failedHash = null;
       modelActions.loaded(model.summary, model.storeys, lookup);
       this.ctx.viewport.setClippingPlanes([]);
       if (!quiet) this.ctx.viewport.fitTo(this.scene.box());
@@ -114,6 +117,7 @@ class ModelController implements Disposable {
       const err = e instanceof Error ? e : new Error(String(e));
       const cancelled = err.name === 'IfcCancelledError';
       modelActions.loadFailed(cancelled ? null : err.message);
+      if (!cancelled) this.failedHash = info.hash;
       if (cancelled) this.ctx.notify('info', `Loading ${info.name} cancelled${this.scene ? '; the previous model stays' : ''}`);
       else this.ctx.notify('error', `${err.message}${this.scene ? ' — the previous model stays open' : ''}`);
     } finally {
