@@ -15,7 +15,7 @@ export class ModelFileError extends Error {
   override readonly name = 'ModelFileError';
 }
 
-/** Throws ModelFileError naming the file unless it exists, is non-empty, not too large, and starts like IFC STEP. */
+/** Throws ModelFileError naming the file unless it exists, is non-empty, not too large, starts like IFC STEP and ends like it (not truncated). */
 export function checkIfcFile(path: string): { bytes: number } {
   let size: number;
   try {
@@ -34,6 +34,13 @@ export function checkIfcFile(path: string): { bytes: number } {
     readSync(fd, head, 0, 64, 0);
     if (!head.toString('latin1').replace(/^\uFEFF/, '').trimStart().startsWith('ISO-10303-21')) {
       throw new ModelFileError(`${path}: not an IFC file (no ISO-10303-21 header)`);
+    }
+    // An interrupted download or copy: the STEP text must end with END-ISO-10303-21; (as the IFC worker checks).
+    const tailLen = Math.min(size, 512);
+    const tail = Buffer.alloc(tailLen);
+    readSync(fd, tail, 0, tailLen, size - tailLen);
+    if (!/END-ISO-10303-21\s*;?$/.test(tail.toString('latin1').trimEnd())) {
+      throw new ModelFileError(`${path}: file is truncated (no END-ISO-10303-21; after ${size} bytes)`);
     }
   } finally {
     closeSync(fd);

@@ -86,7 +86,9 @@ export class ModelOpener {
         throw new Error(reason);
       }
     } catch (e) {
-      this.notify('error', `Could not open ${file.name}: ${(e as Error).message}`);
+      // The host's reasons already start with the file name ("x.ifc: not an IFC file …"): name it once.
+      const reason = (e as Error).message;
+      this.notify('error', `Could not open ${reason.startsWith(`${file.name}:`) ? reason : `${file.name}: ${reason}`} — the current model stays open`);
     }
   }
 

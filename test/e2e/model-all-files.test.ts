@@ -227,13 +227,13 @@ describe('every shared IFC opens in the browser (twin serve + Chromium)', () => 
     expect(before.title).toContain(lastFile);
     const errors = page.locator('[data-region="toasts"] [data-level="error"]');
 
-    // First half of a shared file: the page's worker finds it ends early.
+    // First half of a shared file: the host refuses the upload (no END-ISO-10303-21;), so the session keeps its model.
     const full = readFileSync(join(ifcDir, files[0]!));
     await openFile('half-model.ifc', full.subarray(0, full.length >> 1));
     await expect.poll(() => errors.allInnerTexts(), { timeout: 120_000 }).toContainEqual(expect.stringMatching(/half-model\.ifc/));
     const truncatedMsg = (await errors.allInnerTexts()).find((t) => t.includes('half-model.ifc'))!;
-    expect(truncatedMsg).toMatch(/IfcTruncatedError: half-model\.ifc/);
-    expect(truncatedMsg).toMatch(/previous model stays/);
+    expect(truncatedMsg).toMatch(/half-model\.ifc: file is truncated/);
+    expect(truncatedMsg).toMatch(/current model stays open/);
     expect(await title()).toBe(before.title);
     expect(await stats()).toBe(before.stats);
     // Shown once, and not retried on every session update (the server still names the broken file).
@@ -249,6 +249,7 @@ describe('every shared IFC opens in the browser (twin serve + Chromium)', () => 
     await expect.poll(() => errors.allInnerTexts(), { timeout: 60_000 }).toContainEqual(expect.stringMatching(/holiday-photo\.ifc/));
     const notIfcMsg = (await errors.allInnerTexts()).find((t) => t.includes('holiday-photo.ifc'))!;
     expect(notIfcMsg).toMatch(/not an IFC file/);
+    expect(notIfcMsg.split('holiday-photo.ifc').length).toBe(2); // the file is named once
 
     // A file that is not even named .ifc.
     await openFile('notes.txt', Buffer.from('shopping list\n'));

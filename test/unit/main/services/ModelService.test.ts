@@ -26,12 +26,16 @@ describe('ModelService', () => {
     expect(() => checkIfcFile(join(d, 'empty.ifc'))).toThrow(/empty\.ifc: empty file/);
     expect(() => checkIfcFile(join(d, 'pic.ifc'))).toThrow(/pic\.ifc: not an IFC file/);
     expect(() => checkIfcFile(d)).toThrow(ModelFileError);
+    // cut off mid-file (an interrupted copy): refused before anything parses it
+    writeFileSync(join(d, 'half.ifc'), readFileSync(join(shared, 'ifcopenhouse-ifc4.ifc')).subarray(0, 50_000));
+    expect(() => checkIfcFile(join(d, 'half.ifc'))).toThrow(/half\.ifc: file is truncated \(no END-ISO-10303-21; after 50000 bytes\)/);
   });
 
   it('keeps the previous model when an upload is rejected', async () => {
     const m = new ModelService(mkdtempSync(join(tmpdir(), 'twin-models-')));
     await m.open(join(shared, 'ifcopenhouse-ifc4.ifc'));
     await expect(m.openUpload('dropped.ifc', Buffer.from('hello'))).rejects.toThrow(/dropped\.ifc: not an IFC file/);
+    await expect(m.openUpload('half.ifc', readFileSync(join(shared, 'duplex-apartment-ifc2x3.ifc')).subarray(0, 100_000))).rejects.toThrow(/^half\.ifc: file is truncated/);
     expect(m.current()?.name).toBe('ifcopenhouse-ifc4.ifc');
     const ok = await m.openUpload('../../evil name?.ifc', readFileSync(join(shared, 'ifcopenhouse-ifc4.ifc')));
     expect(ok.name).toBe('evil name_.ifc');
