@@ -70,7 +70,9 @@ class ModelController implements Disposable {
       modelStore.subscribe((s, prev) => this.onState(s, prev)),
       // The storey selector: the chosen storey is seen from above (storeys over it hidden).
       layoutStore.subscribe((l, prev) => {
-        if (l.activeStorey === prev.activeStorey && l.storeys === prev.storeys) return;
+        // A new storey list alone (the structure arriving, telemetry floors) must not undo the user's
+        // own storey hides: only a chosen storey, or a change of choice, sets what is hidden.
+        if (l.activeStorey === prev.activeStorey && (l.storeys === prev.storeys || l.activeStorey === null)) return;
         const m = modelStore.getState();
         if (m.status !== 'ready') return;
         modelStore.setState({ hiddenStoreys: storeysAbove(m.storeys, l.storeys, l.activeStorey) });
