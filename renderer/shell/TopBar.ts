@@ -1,6 +1,6 @@
 /**
  * The top bar: app name and the open model, the data source (click to connect), the view layout
- * switch (3D · Split · Plan), theme, shortcuts and About. Every button runs a registered command,
+ * switch (3D · Split · Plan), save view as PNG, theme, shortcuts and About. Every button runs a registered command,
  * so the bar, keys and native menus all do the same thing.
  */
 import { sessionStore } from '../stores/sessionStore.js';
@@ -42,6 +42,9 @@ export class TopBar {
       this.layoutButtons.set(mode, b);
       seg.append(b);
     }
+    // No camera icon in icon.ts: the tray-and-arrow "export" glyph with a PNG label.
+    const saveView = button('button.button-ghost', 'upload', 'Save view as PNG (Ctrl+Shift+S)', 'save-view-png', undefined, 'PNG');
+    saveView.dataset.testid = 'save-view-png';
     this.themeButton = button('icon-button', 'moon', 'Toggle light/dark theme (T)', 'toggle-theme');
     this.themeButton.dataset.testid = 'theme-toggle';
 
@@ -54,6 +57,7 @@ export class TopBar {
       sourceBtn,
       h('div.topbar-spacer'),
       seg,
+      saveView,
       h('div.topbar-sep'),
       this.themeButton,
       button('icon-button', 'keyboard', 'Keyboard shortcuts (?)', 'shortcuts'),

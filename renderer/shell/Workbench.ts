@@ -36,6 +36,7 @@ import { themeColors } from './themeColors.js';
 import { panelSizes } from './panelSizes.js';
 import { h } from './h.js';
 import { icon } from './icon.js';
+import { captionText, composeViewImage, downloadCanvasPng, viewPngName, type ViewShot } from './saveViewPng.js';
 
 /** How often headline counts from telemetry frames reach the stores (the UI needs no more), ms. */
 const COUNTS_FLUSH_MS = 250;
@@ -270,6 +271,7 @@ export class Workbench implements WorkbenchContext {
       { id: 'play-pause', title: 'Play / pause the replay', key: 'Space', run: () => this.timeline.togglePlay() },
       { id: 'shortcuts', title: 'Keyboard shortcuts', key: '?', run: () => this.shortcuts.toggle() },
       { id: 'about', title: 'About Twin Workbench', run: () => this.aboutDialog.open() },
+      { id: 'save-view-png', title: 'Save view as PNG', key: 'Ctrl+Shift+S', run: () => this.saveViewPng() },
       {
         id: 'source.connect', title: 'Connect to a source URI', run: async (uri) => {
           if (!uri) return this.connectDialog.open();
@@ -281,6 +283,24 @@ export class Workbench implements WorkbenchContext {
     ];
     for (const c of cmds) this.disposers.push(this.commands.register(c));
     for (const c of this.timeline.commands()) this.disposers.push(this.commands.register(c));
+  }
+
+  /** The views region as one PNG (3D, plan, or both side by side) with a caption line; see saveViewPng.ts. */
+  private async saveViewPng(): Promise<void> {
+    const mode = layoutStore.getState().mode;
+    const shots: ViewShot[] = [];
+    // Both captures draw and copy synchronously, in this task (WebGL canvases read later are blank).
+    const take = (canvas: HTMLCanvasElement | null, host: HTMLElement) => {
+      if (canvas) shots.push({ canvas, scale: canvas.width / Math.max(1, host.clientWidth) });
+    };
+    if (mode !== 'plan') take(this.viewport.capture(), this.viewport.dom);
+    if (mode !== '3d') take(this.plan.capture(), this.plan.dom);
+    const { info, source } = sessionStore.getState();
+    const time = this.timeline.dom.querySelector('[data-testid="timeline-now"]')?.textContent ?? null;
+    const image = composeViewImage(shots, captionText({ model: info?.model?.name ?? null, source: source?.uri ?? null, time }));
+    const name = viewPngName();
+    await downloadCanvasPng(image, name);
+    this.notify('info', `Saved ${name} (${image.width}×${image.height})`);
   }
 
   private wireApi(): void {

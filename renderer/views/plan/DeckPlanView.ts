@@ -14,6 +14,7 @@ import type { PlanView } from '../../shell/WorkbenchContext.js';
 import { h } from '../../shell/h.js';
 import { planGridLayers, type PlanColors } from './planGridLayers.js';
 import { scaleBar } from './scaleBar.js';
+import { copyCanvas } from '../../shell/saveViewPng.js';
 
 interface PlanViewState {
   target: [number, number, number];
@@ -115,6 +116,23 @@ export class DeckPlanView implements PlanView {
       this.redrawRequested = 0;
       this.redraw();
     });
+  }
+
+  /**
+   * What the plan shows now, as a 2D copy at the canvas's pixel size: applies pending layers,
+   * forces a synchronous deck.gl draw and copies in the same task (a WebGL canvas read later is
+   * blank). Null when deck.gl did not start.
+   */
+  capture(): HTMLCanvasElement | null {
+    if (!this.deck || this.disposed) return null;
+    if (this.redrawRequested) {
+      cancelAnimationFrame(this.redrawRequested);
+      this.redrawRequested = 0;
+    }
+    this.redraw();
+    this.deck.redraw('capture');
+    const canvas = this.deck.getCanvas();
+    return canvas ? copyCanvas(canvas) : null;
   }
 
   fitBounds(minX: number, minY: number, maxX: number, maxY: number): void {

@@ -15,6 +15,7 @@ import { toThree } from '../../shell/buildingFrame.js';
 import { ListenerSet } from '../../api/ListenerSet.js';
 import { h } from '../../shell/h.js';
 import { NorthArrow } from './NorthArrow.js';
+import { copyCanvas } from '../../shell/saveViewPng.js';
 
 export interface ViewportColors {
   background: string;
@@ -189,6 +190,16 @@ export class ThreeViewport implements Viewport3D {
       (this.gridMinor.material as THREE.LineBasicMaterial).needsUpdate = true;
     }
     this.requestRender();
+  }
+
+  /**
+   * What the view shows now, as a 2D copy at the canvas's pixel size: draws synchronously and
+   * copies in the same task (the canvas has no preserveDrawingBuffer). Null without WebGL.
+   */
+  capture(): HTMLCanvasElement | null {
+    if (!this.gl || this.disposed) return null;
+    this.gl.render(this.scene, this.camera);
+    return copyCanvas(this.gl.domElement);
   }
 
   /** Frames actually drawn in the last second (0 when idle: rendering is on demand). */
