@@ -23,6 +23,7 @@ export function buildMenu(a: MenuActions): Menu {
         { label: 'Open Model…', accelerator: 'CmdOrCtrl+O', click: () => a.openModel() },
         { label: 'Open Recording…', accelerator: 'CmdOrCtrl+Shift+O', click: () => a.openRecording() },
         { label: 'Connect to City OS…', accelerator: 'CmdOrCtrl+K', click: () => a.command('connect-dialog') },
+        { label: 'Save View as PNG', accelerator: 'CmdOrCtrl+Shift+S', click: () => a.command('save-view-png') },
         {
           label: 'Open Recent',
           submenu: recent.length
