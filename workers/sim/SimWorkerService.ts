@@ -194,14 +194,7 @@ export class SimWorkerService {
    * ("path: problem") for bad input and SimCancelledError after cancel().
    */
   async run(scenarioJson: string, opts: { runs: number; seed?: number }, onProgress?: SimProgressFn): Promise<SimRunOutput> {
-    if (this.state === 'disposed') throw new Error('SimWorkerService: disposed');
-    if (this.state === 'running') throw new Error('SimWorkerService: a run is already in progress; cancel it first');
-    this.state = 'running';
-    const abort = (this.abort = new AbortController());
-    try {
-      const scenario = parseScenario(scenarioJson);
-      checkScenario(scenario);
-      const nav = NavMap.build(scenario);
+    return this.exclusive(scenarioJson, async (scenario, nav, abort) => {
       const runs = Math.max(1, Math.floor(opts.runs));
       const seed = opts.seed ?? scenario.seed ?? 1;
       let recorder: TrackRecorder | null = null;
@@ -229,10 +222,7 @@ export class SimWorkerService {
       const track = rec.track(), maxDensity = rec.grids;
       const out: SimRunOutput = { results: first, track, maxDensity };
       return Comlink.transfer(out, [track.x.buffer, track.y.buffer, track.floor.buffer, track.robots.x.buffer, track.robots.y.buffer, track.robots.floor.buffer, ...maxDensity.map((g) => g.density.buffer)]);
-    } finally {
-      this.abort = null;
-      if (this.state === 'running') this.state = 'idle';
-    }
+    });
   }
 
   /**
@@ -242,14 +232,7 @@ export class SimWorkerService {
    * with a SimCancelledError.
    */
   async runBatch(scenarioJson: string, seeds: readonly number[], onProgress?: SimProgressFn): Promise<BatchRun[]> {
-    if (this.state === 'disposed') throw new Error('SimWorkerService: disposed');
-    if (this.state === 'running') throw new Error('SimWorkerService: a run is already in progress; cancel it first');
-    this.state = 'running';
-    const abort = (this.abort = new AbortController());
-    try {
-      const scenario = parseScenario(scenarioJson);
-      checkScenario(scenario);
-      const nav = NavMap.build(scenario);
+    return this.exclusive(scenarioJson, async (scenario, nav, abort) => {
       const out: BatchRun[] = [];
       // Short runs report many times a second each: pass on at most one report per BATCH_PROGRESS_MS.
       let lastReport = -Infinity;
@@ -269,6 +252,22 @@ export class SimWorkerService {
         out.push({ seed: r.seed, evacuationTime: r.evacuationTime, agentsEvacuated: r.agentsEvacuated, agentSteps: r.performance.agentSteps, wallSeconds: r.performance.wallSeconds });
       }
       return out;
+    });
+  }
+
+  /**
+   * One computation at a time: rejects while disposed or busy, validates the scenario (parse, check)
+   * and builds its navigation map, then runs `body` with the abort signal cancel() trips.
+   */
+  private async exclusive<T>(scenarioJson: string, body: (scenario: Scenario, nav: NavMap, abort: AbortController) => Promise<T>): Promise<T> {
+    if (this.state === 'disposed') throw new Error('SimWorkerService: disposed');
+    if (this.state === 'running') throw new Error('SimWorkerService: a run is already in progress; cancel it first');
+    this.state = 'running';
+    const abort = (this.abort = new AbortController());
+    try {
+      const scenario = parseScenario(scenarioJson);
+      checkScenario(scenario);
+      return await body(scenario, NavMap.build(scenario), abort);
     } finally {
       this.abort = null;
       if (this.state === 'running') this.state = 'idle';
