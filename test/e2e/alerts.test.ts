@@ -46,8 +46,10 @@ describe('alerts panel (twin serve + Chromium)', { timeout: 300_000 }, () => {
     const id = (await first.getAttribute('data-alert-id'))!;
     // Acknowledge: the button goes away and the row is marked (or the alert cleared meanwhile).
     const row = page.locator(`[data-testid="alert-row"][data-alert-id="${id}"]`);
-    if (await row.locator('[data-testid="alert-ack"]').count()) {
-      await row.locator('[data-testid="alert-ack"]').click();
+    const ack = row.locator('[data-testid="alert-ack"]');
+    if (await ack.count()) {
+      // At 30× an alert (e.g. outside-zone) can clear between the count and the click: then its row is gone.
+      await ack.click({ timeout: 10_000 }).catch(async (e: unknown) => { if (await row.count()) throw e; });
       await expect
         .poll(async () => (await row.count()) === 0 || ((await row.locator('[data-testid="alert-ack"]').count()) === 0 && (await row.innerText()).includes('✓')), { timeout: 60_000 })
         .toBe(true);
