@@ -2,7 +2,7 @@
 //  1. agent-steps/s on one core at 1 000, 10 000, 50 000 agents (room at ~0.8 P/m², four 4 m exits),
 //     against the peer @recast-navigation DetourCrowd on the same room, same agents, same dt, same run;
 //  2. wall time to evacuate 10 000 occupants from samples/testbed-complex.ifc (stopped after 120 s);
-//  3. Monte-Carlo worker-pool scaling: `twin simulate --runs 4` with 1 vs 2 workers.
+//  3. Monte-Carlo worker-pool scaling: `twin simulate --runs 8` (3 000 agents, ~2 s of compute per run) with 1 vs 2 workers.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -101,20 +101,20 @@ if (existsSync(ifc)) {
     `→ ≥ ${(minSteps / Math.max(r.performance.agentStepsPerSecond, 1)).toFixed(0)} s wall at this run's rate (${(minSteps / 2e6).toFixed(0)} s even at 2 M/s): the 30 s target needs ≈ ${(minSteps / 2e6 / 30).toFixed(1)}× the building's exit and stair capacity`);
 } else console.log(`${ifc} missing: run npm run samples`);
 
-// Pool scaling: 4 Monte-Carlo runs of 2 000 people in the room (≈ 100 s simulated, ~1–2 s of compute each, so
-// thread start-up and the per-worker map build are a small share, as in real batches) on 1 and 2 compute threads.
+// Pool scaling: 8 Monte-Carlo runs of 3 000 people in the room (≈ 80 s simulated, ~2 s of compute each, so
+// process and thread start-up and the per-worker map build are a small share, as in real batches) on 1 and 2 compute threads.
 const dir = mkdtempSync(join(tmpdir(), 'sim-bench-'));
 const file = join(dir, 'room.json');
-writeFileSync(file, JSON.stringify({ ...room(2000), maxTime: 600 }));
+writeFileSync(file, JSON.stringify({ ...room(3000), maxTime: 600 }));
 const pool: number[] = [];
 for (const k of [1, 2]) {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['bin/twin.js', 'simulate', file, '--runs', '4', '--workers', String(k), '--out', join(dir, `out${k}.json`)], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['bin/twin.js', 'simulate', file, '--runs', '8', '--workers', String(k), '--out', join(dir, `out${k}.json`)], { encoding: 'utf8' });
   if (r.status !== 0) { console.log(`worker pool run failed: ${r.stderr}`); break; }
   pool.push((performance.now() - t0) / 1000);
 }
 if (pool.length === 2) {
   const speedup = pool[0]! / pool[1]!;
-  console.log(`--runs 4 (2 000 agents): 1 thread ${pool[0]!.toFixed(1)} s, 2 threads ${pool[1]!.toFixed(1)} s, speed-up ${speedup.toFixed(2)}× ` +
+  console.log(`--runs 8 (3 000 agents): 1 thread ${pool[0]!.toFixed(1)} s, 2 threads ${pool[1]!.toFixed(1)} s, speed-up ${speedup.toFixed(2)}× ` +
     `(target ≥ 1.7× on 2 idle cores) ${speedup >= 1.7 ? 'PASS' : 'FAIL'}`);
 }
