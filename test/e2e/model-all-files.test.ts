@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { type Browser, type Page } from 'playwright-core';
-import { launchChromium } from '../helpers/launchChromium';
+import { launchChromium, openWorkbenchPage } from '../helpers/launchChromium';
 import { repoRoot, sharedDir, startServe } from '../helpers/twinCli.js';
 
 const shots = join(repoRoot, 'test-results');
@@ -133,11 +133,7 @@ beforeAll(async () => {
   // A light simulated source: this test is about the buildings, not the crowd.
   server = await startServe(['--no-record', '--source', 'testbed:?robots=2&tags=5'], { TWIN_USER_DATA: userData });
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.setDefaultTimeout(120_000);
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(server.url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
-  await page.waitForSelector('[data-region="viewport"]', { timeout: 120_000 });
+  page = await openWorkbenchPage(browser, server.url, { pageErrors });
   // The session starts with the bundled sample building: let it finish so it cannot race the first upload.
   await page.waitForFunction((re) => new RegExp(re).test(document.querySelector('[data-testid="model-stats"]')?.textContent ?? ''), STATS_RE.source, { timeout: 150_000, polling: 250 });
 }, 300_000);

@@ -13,7 +13,7 @@ import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type Download, type Page } from 'playwright-core';
-import { launchChromium } from '../helpers/launchChromium';
+import { launchChromium, openWorkbenchPage } from '../helpers/launchChromium';
 import { repoRoot, startServe } from '../helpers/twinCli.js';
 
 const shots = join(repoRoot, 'test-results');
@@ -30,11 +30,7 @@ beforeAll(async () => {
   const userData = mkdtempSync(join(tmpdir(), 'twin-save-view-e2e-'));
   server = await startServe(['--no-record', '--source', 'testbed:?robots=5&tags=20'], { TWIN_USER_DATA: userData });
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-  page.setDefaultTimeout(120_000);
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(server.url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
-  await page.waitForSelector('[data-region="viewport"]', { timeout: 120_000 });
+  page = await openWorkbenchPage(browser, server.url, { pageErrors, acceptDownloads: true });
   // The session opens the bundled sample building: wait until the IFC worker has loaded it.
   await page.waitForFunction((re) => new RegExp(re).test(document.querySelector('[data-testid="model-stats"]')?.textContent ?? ''), STATS_RE.source, { timeout: 150_000, polling: 250 });
 }, 300_000);

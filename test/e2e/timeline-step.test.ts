@@ -9,7 +9,7 @@ import { mkdtempSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { type Browser, type Page } from 'playwright-core';
-import { launchChromium } from '../helpers/launchChromium';
+import { launchChromium, openWorkbenchPage } from '../helpers/launchChromium';
 import { writeFixtureRecording } from '../helpers/mcapFixture';
 import { repoRoot, startServe } from '../helpers/twinCli';
 
@@ -42,10 +42,7 @@ beforeAll(async () => {
   expect(raised.length).toBeGreaterThanOrEqual(3);
   server = await startServe(['--no-record', '--source', `file:${file}`], { TWIN_USER_DATA: mkdtempSync(join(tmpdir(), 'twin-ud-')) });
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.setDefaultTimeout(90_000);
-  await page.goto(server.url);
-  await page.waitForSelector('[data-region="viewport"]');
+  page = await openWorkbenchPage(browser, server.url, { defaultTimeout: 90_000 });
 }, 300_000);
 
 afterAll(async () => {
