@@ -109,6 +109,8 @@ describe('TelemetryService with a model', () => {
       expect(now.layout.name).toBe('house.ifc');
       expect(now.layout.storeys.map((s) => s.name)).toEqual(['Erdgeschoss', 'Dachgeschoss']);
       expect(now.uri).toBe(URI);
+      // The service swaps the pipeline in before the new source has started: wait for it to go live.
+      for (let i = 0; i < 400 && now.status().state !== 'live'; i++) await new Promise((r) => setTimeout(r, 10));
       expect(now.status().state).toBe('live');
       expect(logs.join('\n')).toMatch(/testbed: running on house\.ifc: 2 storeys/);
     } finally {
