@@ -290,7 +290,12 @@ export class Hub {
       this.lastFull = wallNow;
       this.fullRequested = false;
     } else {
-      for (const s of this.dirtyEntities) entities.push(toFrameEntity(s));
+      // Rows in the hub's own (creation) order when many changed, not arrival order: a fleet whose
+      // units all reported then repeats the previous frame's id table, which the renderer decodes
+      // and looks up once (common/telemetryFrame.ts). A few rows keep their arrival order.
+      if (this.dirtyEntities.length >= 256 && this.dirtyEntities.length * 4 >= this.entities.size) {
+        for (const s of this.entities.values()) if (s.dirty) entities.push(toFrameEntity(s));
+      } else for (const s of this.dirtyEntities) entities.push(toFrameEntity(s));
       for (const d of this.dirtyDevices) if (this.devices.get(d.latest.id) === d) positions.push(toFramePosition(d));
       counts = this.dirtyCounts;
     }

@@ -95,6 +95,9 @@ export class EntityTable {
   dirty = new Int32Array(0);
   dirtyCount = 0;
   private dirtyFlag = new Uint8Array(0);
+  /** Bumped by remove(): slots moved, so cached string → slot lookups are void. */
+  private removals = 0;
+  private lookups: { ids: readonly string[]; removals: number; slot: Int32Array } | null = null;
 
   /** Records that slot `s` changed (applyFrameView calls it). */
   markDirty(s: number): void {
@@ -145,6 +148,21 @@ export class EntityTable {
     this.count--;
     this.ids.length = this.count;
     this.structure++;
+    this.removals++;
+  }
+
+  /**
+   * Slots by index into a frame's id table (-1: not looked up yet). Decoded frames share one
+   * frozen id table while it repeats (common/telemetryFrame.ts), so a fleet reporting in the same
+   * order skips the id → slot map lookups after its first frame. Valid while the table is the
+   * same array and no slot was removed (a removal moves another slot).
+   */
+  idSlots(ids: readonly string[]): Int32Array {
+    const m = this.lookups;
+    if (m && m.ids === ids && m.removals === this.removals) return m.slot;
+    const slot = new Int32Array(ids.length).fill(-1);
+    this.lookups = { ids, removals: this.removals, slot };
+    return slot;
   }
 
   /** Latest `n` history samples of a slot, oldest first, into the given arrays; returns the count. */
@@ -296,13 +314,21 @@ export function selectEntity(id: string | null): void {
  */
 export function applyFrameView(view: TelemetryFrameView, table: EntityTable, people: PeopleTable, geo: Georeference | null = null): void {
   const e = view.entities;
+  const idSlots = table.idSlots(view.ids);
+  // Floor index per string of the table's second part (few distinct labels), -2 = not looked up.
+  const floorOf = new Int16Array(view.strings.length - view.ids.length).fill(-2);
   const seen = view.full ? new Set<number>() : null;
   for (let i = 0; i < e.count; i++) {
     const isGeo = (e.flags[i]! & ROW_GEO) !== 0;
     if (isGeo && (!geo || !Number.isFinite(e.lat[i]!) || !Number.isFinite(e.lon[i]!))) continue; // WGS84 without a georeference: cannot be placed
-    const id = frameString(view, e.id[i]!);
-    if (id === undefined) continue;
-    const s = table.slot(id, frameString(view, e.kind[i]!) ?? 'other');
+    const si = e.id[i]!;
+    let s = si < idSlots.length ? idSlots[si]! : -1;
+    if (s < 0) {
+      const id = frameString(view, si);
+      if (id === undefined) continue;
+      s = table.slot(id, frameString(view, e.kind[i]!) ?? 'other');
+      if (si < idSlots.length) idSlots[si] = s;
+    }
     seen?.add(s);
     const t = e.t[i]!;
     if (table.flags[s] !== e.flags[i]!) { table.flags[s] = e.flags[i]!; table.markDirty(s); }
@@ -314,7 +340,13 @@ export function applyFrameView(view: TelemetryFrameView, table: EntityTable, peo
     table.task[s] = frameString(view, e.task[i]!);
     table.error[s] = frameString(view, e.error[i]!);
     const f = e.floor[i]!;
-    table.floor[s] = f === NO_STRING ? -1 : table.floorOf(view.strings[f]!);
+    const fi = f - view.ids.length;
+    if (f === NO_STRING || f >= view.strings.length) table.floor[s] = -1;
+    else if (fi < 0) table.floor[s] = table.floorOf(view.strings[f]!); // a label that is also a row id
+    else {
+      if (floorOf[fi] === -2) floorOf[fi] = table.floorOf(view.strings[f]!);
+      table.floor[s] = floorOf[fi]!;
+    }
     let x = e.x[i]!, y = e.y[i]!;
     if (isGeo) [x, y] = wgs84ToBuilding(geo!, e.lat[i]!, e.lon[i]!);
     if (!Number.isNaN(x) && !Number.isNaN(y)) { table.x[s] = x; table.y[s] = y; }

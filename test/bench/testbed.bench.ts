@@ -7,7 +7,8 @@
  *  2. renderer CPU per frame for 10 000 moving entities (target ≤ 4 ms): decode + store apply
  *     (renderer/stores/entitiesStore, DOM-free) + 3D instance & plan column sync of the changed
  *     slots (EntityTable.dirty) + per-render glide/matrix
- *     write, (a) with all 10 000 changed in one frame and (b) at the testbed rhythm (1 Hz reports,
+ *     write, (a) with all 10 000 changed in one frame (in the hub's stable row order, 1 % with a
+ *     new task; (a') in a new order every frame, so no id table repeats) and (b) at the testbed rhythm (1 Hz reports,
  *     a delta frame per 30 Hz rendered frame) and (c) at 10 Hz reports; beside the peer: the usual three.js way (an
  *     Object3D per entity: position/rotation set, updateMatrix, setMatrixAt). The WebGL draw
  *     itself (GPU upload, draw calls) is not measured here: there is no GPU in Node.
@@ -65,7 +66,7 @@ simulate('light load, 60 units + 200 tags', 200, 10);
 const N = 10_000, FRAMES = 60, WARM = 10, RENDER_HZ = 30;
 const entityRow = (i: number, f: number): FrameEntity => {
   const a = (i * 0.37 + f * 0.05) % (2 * Math.PI);
-  return { id: `robot-${i}`, kind: i % 50 === 0 ? 'bus' : 'robot', type: 'delivery', floor: `${1 + (i % 3)}F`, t: T0 + f * 1000, x: 50 + 40 * Math.cos(a) + (i % 97), y: 20 + 15 * Math.sin(a), heading: (a * 180) / Math.PI, speed: 1, battery: 0.5 + (i % 50) / 100, state: 'moving', task: null, error: null, stale: false };
+  return { id: `robot-${i}`, kind: i % 50 === 0 ? 'bus' : 'robot', type: 'delivery', floor: `${1 + (i % 3)}F`, t: T0 + f * 1000, x: 50 + 40 * Math.cos(a) + (i % 97), y: 20 + 15 * Math.sin(a), heading: (a * 180) / Math.PI, speed: 1, battery: 0.5 + (i % 50) / 100, state: 'moving', task: (i + f) % 100 === 0 ? `deliver ${f}` : null, error: null, stale: false }; // 1 % get a new task per record
 };
 // (a) every entity changed in every telemetry frame (the worst case: 10 000 at 30 Hz-ish bursts).
 const frames: ArrayBuffer[] = [];
@@ -73,6 +74,15 @@ for (let f = 0; f < FRAMES; f++) {
   const entities: FrameEntity[] = [];
   for (let i = 0; i < N; i++) entities.push(entityRow(i, f));
   frames.push(encodeTelemetryFrame({ time: T0 + f * 1000, full: f === 0, entities, positions: [], counts: [] }).buffer as ArrayBuffer);
+}
+// (a') the same, but every frame lists the entities in another order, so no frame repeats the
+// previous string table (the decoder's table memo misses and every id is looked up again).
+const shuffled: ArrayBuffer[] = [];
+for (let f = 0; f < FRAMES; f++) {
+  const entities: FrameEntity[] = [];
+  const shift = (f * 3_137) % N;
+  for (let j = 0; j < N; j++) entities.push(entityRow((j + shift) % N, 2 * FRAMES + f)); // after (b) and (c), which run first
+  shuffled.push(encodeTelemetryFrame({ time: T0 + (2 * FRAMES + f) * 1000, full: false, entities, positions: [], counts: [] }).buffer as ArrayBuffer);
 }
 // (b) the testbed's rhythm: 10 000 entities reporting at 1 Hz, the hub sending a delta frame per
 // rendered frame, so each frame carries 1/30 of them.
@@ -130,6 +140,10 @@ const perRendered = median(cost.decode) + median(cost.apply) + median(cost.sync)
 for (const k of Object.keys(cost) as (keyof typeof cost)[]) cost[k] = [];
 for (let f = 0; f < FRAMES; f++) renderFrame(deltas10[f]!, f >= WARM);
 const perRendered10 = median(cost.decode) + median(cost.apply) + median(cost.sync) + median(cost.update);
+for (const k of Object.keys(cost) as (keyof typeof cost)[]) cost[k] = [];
+for (let f = 0; f < FRAMES; f++) renderFrame(shuffled[f]!, f >= WARM);
+const miss = { decode: median(cost.decode), apply: median(cost.apply), sync: median(cost.sync), update: median(cost.update) };
+const missMs = miss.decode + miss.apply + miss.sync + miss.update;
 // Peer: an Object3D per entity, matrices composed by three.js.
 const mesh = new THREE.InstancedMesh(new THREE.BoxGeometry(), new THREE.MeshBasicMaterial(), N);
 const objs = Array.from({ length: N }, () => new THREE.Object3D());
@@ -153,6 +167,7 @@ console.log(`2. renderer CPU, ${fmt(N)} moving entities (CPU ms, median of ${FRA
 console.log(`  (a) all ${fmt(N)} changed in one telemetry frame: decode ${fmt(all.decode, 2)} + store apply ${fmt(all.apply, 2)} + 3D & plan sync ${fmt(all.sync, 2)} + glide/matrix write ${fmt(all.update, 2)} ms`);
 console.log(`      store apply (decode + entitiesStore)   ${fmt(storeMs, 2)} ms per frame (${verdict(storeMs)})`);
 console.log(`      whole renderer path (+ 3D/plan, glide) ${fmt(fullMs, 2)} ms per frame (${verdict(fullMs)})`);
+console.log(`  (a') the same with the entities in a new order every frame (no repeated string table): decode ${fmt(miss.decode, 2)} + apply ${fmt(miss.apply, 2)} + sync ${fmt(miss.sync, 2)} + glide ${fmt(miss.update, 2)} = ${fmt(missMs, 2)} ms per frame (${verdict(missMs)})`);
 console.log(`  (b) ${fmt(N)} reporting at 1 Hz, a delta frame of ${fmt(PER_DELTA)} per ${RENDER_HZ} Hz rendered frame: ${fmt(perRendered, 2)} ms per rendered frame (${verdict(perRendered)})`);
 console.log(`  (c) ${fmt(N)} reporting at 10 Hz, a delta frame of ${fmt(Math.ceil(N / 3))} per rendered frame: ${fmt(perRendered10, 2)} ms per rendered frame (${verdict(perRendered10)})`);
 console.log(`  first (full) frame that creates the ${fmt(N)} slots: ${fmt(firstFrameMs, 1)} ms, once per page load`);

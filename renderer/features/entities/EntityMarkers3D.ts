@@ -22,6 +22,8 @@ import { BADGE_COLOURS, badgeOf, entityColour, floorElevation, markerHeight, typ
 
 const TAU_MS = 250;
 const BADGE_ORDER = Object.keys(BADGE_COLOURS) as (keyof typeof BADGE_COLOURS)[];
+/** Badge → BADGE_ORDER index + 1 (0: no badge), without a search per entity. */
+const BADGE_CODE: Record<string, number> = Object.fromEntries([['none', 0], ...BADGE_ORDER.map((b, i) => [b, i + 1])]);
 /** Trail length in history samples. */
 const TRAIL = 12;
 /** Trail vertices owned by each table slot: TRAIL − 1 segments of 2 vertices. */
@@ -246,8 +248,7 @@ export class EntityMarkers3D {
     }
     for (let s = 0; s < t.count; s++) {
       this.instanceOf[s] = -1;
-      const badge = badgeOf(t, s);
-      this.badgeOfSlot[s] = badge === null ? 0 : BADGE_ORDER.indexOf(badge) + 1;
+      this.badgeOfSlot[s] = BADGE_CODE[badgeOf(t, s) ?? 'none']!;
       if (!this.visible[s]) continue;
       const k = t.kind[s]!;
       const mesh = this.meshes[k]!;
@@ -278,13 +279,13 @@ export class EntityMarkers3D {
     let badgesChanged = false;
     const touch = (s: number, trail: boolean) => {
       if (s < 0 || s >= t.count) return;
-      const badge = badgeOf(t, s);
-      const code = badge === null ? 0 : BADGE_ORDER.indexOf(badge) + 1;
+      const code = BADGE_CODE[badgeOf(t, s) ?? 'none']!;
       if (code !== this.badgeOfSlot[s]) { this.badgeOfSlot[s] = code; badgesChanged = true; }
       const i = this.instanceOf[s]!;
       if (i >= 0) {
         const attr = this.meshes[t.kind[s]!]!.instanceColor!;
-        (attr.array as Float32Array).set(this.linear(entityColour(t, s), s === scene.hovered), i * 3);
+        const c = this.linear(entityColour(t, s), s === scene.hovered), a = attr.array as Float32Array;
+        a[i * 3] = c[0]!; a[i * 3 + 1] = c[1]!; a[i * 3 + 2] = c[2]!;
         addRange(attr, i * 3, 3);
       }
       if (trail && !this.trailPending[s]) {

@@ -83,4 +83,36 @@ describe('telemetry frame', () => {
     expect(f.entities.battery[0]).toBeCloseTo(0.5, 6);
     expect(frameString(f, f.entities.kind[0]!)).toBe('sensor');
   });
+
+  it('keeps ids with odd characters (quotes, unicode, an empty id, a NUL) and rejects a string table that does not match its count', () => {
+    const ids = ['bus "A"', 'ロボット-1', '', 'a\u0000b', 'x\\y'];
+    const bytes = encodeTelemetryFrame({ time: T0, full: false, entities: ids.map((id) => ({ id, kind: 'robot', t: T0, stale: false })), positions: [], counts: [] });
+    const f = decodeTelemetryFrame(bytes.buffer as ArrayBuffer);
+    expect(Array.from({ length: f.entities.count }, (_, i) => frameString(f, f.entities.id[i]!))).toEqual(['bus "A"', 'ロボット-1', '', 'a\uFFFDb', 'x\\y']);
+    // The string count in the header (offset 28) must match the table: 5 ids, then 'robot'.
+    expect(f.ids).toEqual(['bus "A"', 'ロボット-1', '', 'a\uFFFDb', 'x\\y']);
+    const bad = bytes.slice();
+    new DataView(bad.buffer).setUint32(28, 99, true);
+    expect(() => decodeTelemetryFrame(bad.buffer as ArrayBuffer)).toThrow(/string table holds 1 strings, header announces 94/);
+  });
+
+  it('frames that repeat the id table share one frozen decoded id array; a different table decodes on its own', () => {
+    const frame = (order: number[], t: number) =>
+      encodeTelemetryFrame({ time: t, full: false, entities: order.map((i) => ({ id: `robot-${i}`, kind: 'robot', t, x: i, y: 0, stale: false })), positions: [], counts: [] }).buffer as ArrayBuffer;
+    const ids = Array.from({ length: 300 }, (_, i) => i);
+    const a = decodeTelemetryFrame(frame(ids, T0));
+    const b = decodeTelemetryFrame(frame(ids, T0 + 1000));
+    expect(b.ids).toBe(a.ids);
+    expect(Object.isFrozen(b.ids)).toBe(true);
+    expect(frameString(b, b.entities.kind[0]!)).toBe('robot');
+    expect(b.time).toBe(T0 + 1000);
+    const reversed = decodeTelemetryFrame(frame([...ids].reverse(), T0 + 2000));
+    expect(reversed.ids).not.toBe(a.ids);
+    expect(frameString(reversed, reversed.entities.id[0]!)).toBe('robot-299');
+    expect(reversed.entities.x[0]).toBe(299);
+    // Same length, one character different: not mistaken for the cached table.
+    const other = decodeTelemetryFrame(frame([...ids.slice(0, 299), 9], T0 + 3000));
+    expect(frameString(other, other.entities.id[299]!)).toBe('robot-9');
+    expect(frameString(other, other.entities.id[298]!)).toBe('robot-298');
+  });
 });

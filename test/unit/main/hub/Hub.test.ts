@@ -104,6 +104,28 @@ describe('Hub', () => {
     expect(delta.entities.x[0]).toBe(100);
   });
 
+  it('lists a fleet that all reported in its own order, whatever the arrival order, so the renderer reuses the id table', () => {
+    const hub = new Hub({ fullFrameMs: 1e9 });
+    const frames: Uint8Array[] = [];
+    hub.onFrame((f) => frames.push(f));
+    const ids = Array.from({ length: 400 }, (_, i) => `r-${i}`);
+    hub.ingest(ids.map((id) => st(id, T0)), 0);
+    hub.tick(1);
+    // Every unit reports again, in a scrambled order, one with a new task.
+    const scrambled = ids.map((_, i) => ids[(i * 7) % 400]!);
+    hub.ingest(scrambled.map((id) => st(id, T0 + 1000, { task: id === 'r-5' ? 'deliver' : null })), 2);
+    hub.tick(3);
+    // A few report: arrival order.
+    hub.ingest([st('r-9', T0 + 2000), st('r-3', T0 + 2000)], 4);
+    hub.tick(5);
+    const [first, all, few] = frames.map((f) => decodeTelemetryFrame(f.buffer as ArrayBuffer));
+    const rowIds = (v: NonNullable<typeof first>) => Array.from({ length: v.entities.count }, (_, i) => frameString(v, v.entities.id[i]!));
+    expect(rowIds(all!)).toEqual(ids);
+    expect(all!.ids).toBe(first!.ids);
+    expect(frameString(all!, all!.entities.task[5]!)).toBe('deliver');
+    expect(rowIds(few!)).toEqual(['r-9', 'r-3']);
+  });
+
   it('turns scans into recorded positions when a positioner is set', () => {
     const positioner = {
       processBatch: (scans: readonly ScanRecord[]): PositionRecord[] => scans.map((s) => ({ id: s.device, t: s.t, floor: '1F', x: 1, y: 2, accuracy: 3 })),

@@ -47,6 +47,23 @@ describe('entitiesStore frame apply', () => {
     expect(table.count).toBe(1);
   });
 
+  it('a fleet reporting in the same order reuses its id → slot lookups, and a removal in between does not send rows to the wrong slot', () => {
+    const table = new EntityTable(), people = new PeopleTable();
+    const ids = Array.from({ length: 200 }, (_, i) => `r-${i}`);
+    const frame = (t: number, dx: number) => ({ entities: ids.map((id, i) => robot(id, t, { x: i + dx, floor: `${1 + (i % 3)}F` })) });
+    apply(frame(T0, 0), table, people);
+    apply(frame(T0 + 1000, 0.5), table, people);
+    // r-0 goes away: the last slot moves into its place, so cached slots are stale.
+    apply({ sidecar: { removed: ['r-0'] } }, table, people);
+    apply(frame(T0 + 2000, 0.25), table, people);
+    for (const i of [0, 1, 100, 199]) {
+      const s = table.slotOf.get(`r-${i}`)!;
+      expect(table.x[s]).toBe(i + 0.25);
+      expect(table.floors[table.floor[s]!]).toBe(`${1 + (i % 3)}F`);
+    }
+    expect(table.count).toBe(200);
+  });
+
   it('keeps people positions as anonymous dots with their floor', () => {
     const table = new EntityTable(), people = new PeopleTable();
     apply({ positions: [{ id: 'p1', t: T0, floor: '1F', x: 3, y: 4, accuracy: 1.5, stale: false }, { id: 'p2', t: T0, floor: '3F', x: 5, y: 6, accuracy: 2, stale: false }] }, table, people);
