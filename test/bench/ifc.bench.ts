@@ -20,7 +20,7 @@
  *   frag    IfcImporter.process (IFC → fragments) once; reload = SingleThreadedFragmentsModel
  *           from those bytes + getItemsGeometry of every item (the peer's equivalent of a cache
  *           hit with geometry ready); `parse` = the model constructor alone.
- * Times are medians of RUNS runs after one untimed warm-up (files over BIG_MB: two runs after the warm-up).
+ * Times are medians of RUNS runs after one untimed warm-up (files over BIG_MB: three runs after the warm-up, so one slow run cannot set the figure).
  * Targets: ours ≤ 1.3 × raw; cache ≤ 0.2 × raw; draw calls ≤ storeys × materials;
  * ours < frag conversion; cache ≤ frag reload.
  *
@@ -43,7 +43,7 @@ const root = resolve(self, '..', '..', '..');
 const wasmDir = join(root, 'node_modules', 'web-ifc') + '/';
 /** Timed runs per measurement (median): run-to-run spread on a shared 2-core machine is ±20 %. */
 const RUNS = 5;
-/** Files above this size get one warm-up and two timed runs (each run takes seconds). */
+/** Files above this size get one warm-up and three timed runs (each run takes seconds). */
 const BIG_MB = 15;
 const TARGET_OURS = 1.3;
 const TARGET_CACHE = 0.2;
@@ -51,6 +51,8 @@ const TARGET_CACHE = 0.2;
 type Mode = 'raw' | 'ours' | 'cache' | 'cold' | 'frag';
 interface ChildResult {
   ms: number;
+  /** Every timed run, ms (the spread behind the median). */
+  times?: number[];
   /** Median process CPU time (user + system, all threads) of the same runs: steadier than wall time on a shared machine. */
   cpuMs?: number;
   initMs?: number;
@@ -88,7 +90,7 @@ async function child(mode: Mode, file: string, cacheDir: string): Promise<ChildR
   const name = basename(file);
   const big = bytes.byteLength / 1e6 > BIG_MB;
   const warmups = 1;
-  const runs = big ? 2 : RUNS;
+  const runs = big ? 3 : RUNS;
   if (mode === 'raw') {
     const WebIFC = await import('web-ifc');
     const api = new WebIFC.IfcAPI();
@@ -126,7 +128,7 @@ async function child(mode: Mode, file: string, cacheDir: string): Promise<ChildR
       }
       sampleHeap();
     }
-    return { ms: median(times), cpuMs: median(cpus), initMs, meshes, triangles, rssMB: rssMB(), heapMB: heapPeak / 1e6, wasmMB: (api.wasmModule as { HEAPU8: Uint8Array }).HEAPU8.byteLength / 1e6 };
+    return { ms: median(times), times, cpuMs: median(cpus), initMs, meshes, triangles, rssMB: rssMB(), heapMB: heapPeak / 1e6, wasmMB: (api.wasmModule as { HEAPU8: Uint8Array }).HEAPU8.byteLength / 1e6 };
   }
   if (mode === 'ours' || mode === 'cache' || mode === 'cold') {
     const { IfcService } = await import('../../workers/ifc/IfcService.js');
@@ -177,6 +179,7 @@ async function child(mode: Mode, file: string, cacheDir: string): Promise<ChildR
     const materials = new Set(m.batches.map((b) => b.color.join(','))).size;
     return {
       ms: median(times),
+      times,
       cpuMs: median(cpus),
       ...(structs.length ? { structMs: median(structs) } : {}),
       sceneMs: median(scenes),
@@ -271,7 +274,7 @@ const count = (k: keyof typeof tally, ok: boolean | null): void => {
   if (ok) tally[k][0]!++;
 };
 let initMs = NaN;
-console.log(`IFC bench: ${files.length} files, median of ${RUNS} runs after a warm-up (> ${BIG_MB} MB: 2 runs), one child process per measurement (Node ${process.version})`);
+console.log(`IFC bench: ${files.length} files, median of ${RUNS} runs after a warm-up (> ${BIG_MB} MB: 3 runs), one child process per measurement (Node ${process.version})`);
 for (const file of files) {
   const cacheDir = join(tmp, 'cache');
   const raw = runChild('raw', file, cacheDir);
