@@ -20,7 +20,8 @@ import { EntityInspectorPanel } from './EntityInspectorPanel.js';
 import { EntityListPanel } from './EntityListPanel.js';
 import { EntityMarkers3D, type MarkerScene } from './EntityMarkers3D.js';
 import { EntityPlanLayers } from './EntityPlanLayers.js';
-import { badgeOf, entityHoverText, floorElevation } from './entityStyle.js';
+import { badgeOf, entityHoverText } from './entityStyle.js';
+import { telemetryStoreys } from './telemetryStoreys.js';
 
 export const INSPECTOR_PANEL_ID = 'entities.inspector';
 
@@ -49,17 +50,18 @@ export const entitiesFeature: Feature = {
     };
     // Without a model nobody publishes storeys: derive them from the floor labels telemetry uses,
     // so the storey selector and the one-storey plan work for any source. A model's storeys
-    // (published later by the model feature) replace these.
+    // (published later by the model feature) replace these. Only labels some entity or person is
+    // on now: after a source or building switch the old building's floors leave with its entities.
     let derived: StoreyInfo[] | null = null;
+    let derivedKey = '';
     const deriveStoreys = () => {
       const l = layoutStore.getState();
       if (l.storeys.length > 0 && l.storeys !== derived) return; // the model's storeys (structure feature)
-      if (derived && l.storeys === derived && derived.length === table.floors.length) return;
-      const named = modelStore.getState().storeys;
-      derived = table.floors
-        .map((name, i) => ({ name, elevation: floorElevation(name, i, named) }))
-        .sort((a, b) => a.elevation - b.elevation || a.name.localeCompare(b.name, undefined, { numeric: true }))
-        .map((st, index) => ({ index, name: st.name, elevation: st.elevation, height: 4 }));
+      const next = telemetryStoreys(table, people, modelStore.getState().storeys);
+      if (derived && l.storeys === derived && next.key === derivedKey) return;
+      if (!derived && next.storeys.length === 0) return;
+      derivedKey = next.key;
+      derived = next.storeys;
       layoutStore.setState({ storeys: derived });
     };
     const sync = () => {
