@@ -1,7 +1,9 @@
 /**
  * Opening an IFC from the page: Ctrl+O (file picker) or a file dropped anywhere on the window.
  * Web mode uploads the bytes with `PUT /api/model?name=…&token=…`; main answers with the model
- * info and broadcasts the new session, which the model feature loads. In Electron the native
+ * info and broadcasts the new session, which the model feature loads (a file that failed to load
+ * before has the same hash, so the session alone would not try it again: `onAccepted` asks the
+ * feature to, through the `model.retry` command). In Electron the native
  * File › Open Model… dialog does this (the sandboxed page cannot see file paths).
  */
 import { formatBytes } from './formatBytes.js';
@@ -21,6 +23,8 @@ export class ModelOpener {
     private readonly win: Window,
     private readonly electron: boolean,
     private readonly notify: (level: 'info' | 'warn' | 'error', message: string) => void,
+    /** The host accepted the file: its content hash (the model feature retries a file that failed before). */
+    private readonly onAccepted: (hash: string) => void = () => {},
   ) {
     win.document.body.append(this.input, this.dropOverlay);
     this.input.addEventListener('change', () => {
@@ -85,6 +89,8 @@ export class ModelOpener {
         }
         throw new Error(reason);
       }
+      const info = (await res.json().catch(() => null)) as { hash?: unknown } | null;
+      if (typeof info?.hash === 'string') this.onAccepted(info.hash);
     } catch (e) {
       // The host's reasons already start with the file name ("x.ifc: not an IFC file …"): name it once.
       const reason = (e as Error).message;

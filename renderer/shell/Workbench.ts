@@ -143,7 +143,9 @@ export class Workbench implements WorkbenchContext {
 
     this.viewport = new ThreeViewport(viewportHost);
     this.plan = new DeckPlanView(planHost, themeColors(document.documentElement).plan);
-    this.opener = new ModelOpener(window, o.electron, (l, m) => this.notify(l, m));
+    this.opener = new ModelOpener(window, o.electron, (l, m) => this.notify(l, m), (hash) => {
+      if (this.commands.has('model.retry')) void this.runCommand('model.retry', hash).catch(() => {});
+    });
 
     // ── stores → DOM ──────────────────────────────────────────
     layoutStore.setState(panelSizes.load());

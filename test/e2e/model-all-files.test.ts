@@ -162,6 +162,25 @@ async function settledViewportShot(maxMs = 20_000): Promise<Image> {
 }
 
 /** Puts a file into the app's file input (the path Ctrl+O's picker takes; a drop uploads the same way). */
+/** A well-formed IFC4 file with a project, site, building and storey, and nothing to draw. */
+const EMPTY_IFC = `ISO-10303-21;
+HEADER;
+FILE_DESCRIPTION(('ViewDefinition [ReferenceView]'),'2;1');
+FILE_NAME('empty-house.ifc','2026-12-04T00:00:00',(''),(''),'','','');
+FILE_SCHEMA(('IFC4'));
+ENDSEC;
+DATA;
+#1=IFCPROJECT('0YvctVUKr0kugbFTf53O9L',$,'Empty',$,$,$,$,$,$);
+#2=IFCSITE('1YvctVUKr0kugbFTf53O9L',$,'Site',$,$,$,$,$,.ELEMENT.,$,$,$,$,$);
+#3=IFCBUILDING('2YvctVUKr0kugbFTf53O9L',$,'Building',$,$,$,$,$,.ELEMENT.,$,$,$);
+#4=IFCBUILDINGSTOREY('3YvctVUKr0kugbFTf53O9L',$,'Level 0',$,$,$,$,$,.ELEMENT.,0.);
+#5=IFCRELAGGREGATES('4YvctVUKr0kugbFTf53O9L',$,$,$,#1,(#2));
+#6=IFCRELAGGREGATES('5YvctVUKr0kugbFTf53O9L',$,$,$,#2,(#3));
+#7=IFCRELAGGREGATES('6YvctVUKr0kugbFTf53O9L',$,$,$,#3,(#4));
+ENDSEC;
+END-ISO-10303-21;
+`;
+
 async function openFile(name: string, buffer: Buffer): Promise<void> {
   await page.locator('[data-testid="model-file-input"]').setInputFiles({ name, mimeType: 'application/octet-stream', buffer });
 }
@@ -217,7 +236,7 @@ describe('every shared IFC opens in the browser (twin serve + Chromium)', () => 
     expect(pageErrors).toEqual([]);
   }, PER_FILE);
 
-  it('a truncated IFC and a non-IFC file each give an error naming the file; the previous model stays', async () => {
+  it('a truncated IFC and a non-IFC file each give an error naming the file; the previous model stays; a file without geometry is tried again when opened again', async () => {
     const lastFile = files.at(-1)!;
     const before = { title: await title(), stats: await stats() };
     expect(before.title).toContain(lastFile);
@@ -259,6 +278,16 @@ describe('every shared IFC opens in the browser (twin serve + Chromium)', () => 
     const now = await settledViewportShot();
     expect(changedShare(lastView!, now)).toBeLessThan(0.02);
     await page.screenshot({ path: join(shots, 'model-bad-files.png') });
+
+    // A valid IFC without any geometry: the host accepts it, the viewer cannot show it. Opening the
+    // same file again tries again (a second error), instead of doing nothing because the session
+    // already names that file.
+    const emptyToasts = page.locator('[data-region="toasts"] [data-level="error"]', { hasText: /empty-house\.ifc.*no element with triangles/ });
+    const shown = async () => (await emptyToasts.evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.count ?? '1')))).reduce((a, b) => a + b, 0);
+    await openFile('empty-house.ifc', Buffer.from(EMPTY_IFC));
+    await expect.poll(shown, { timeout: 120_000 }).toBe(1);
+    await openFile('empty-house.ifc', Buffer.from(EMPTY_IFC));
+    await expect.poll(shown, { timeout: 120_000 }).toBe(2);
     expect(pageErrors).toEqual([]);
   }, PER_FILE);
 });

@@ -127,6 +127,18 @@ class ModelController implements Disposable {
     }
   }
 
+  /**
+   * Tries the session's model again after it failed (the user opened the same file again, or ran
+   * the command): a session update with an unchanged hash does not reload, so that a broken file
+   * is not retried on every update. `hash`: only when the session's model has that hash.
+   */
+  retry(hash?: string): void {
+    const m = sessionStore.getState().info?.model;
+    if (!m || (hash !== undefined && hash !== m.hash) || m.hash !== this.failedHash) return;
+    this.failedHash = null;
+    void this.load(m);
+  }
+
   cancelLoad(): void {
     if (!this.loading) return;
     this.client.cancel(this.loading.info.name);
@@ -221,6 +233,7 @@ export const modelFeature: Feature = {
       ctx.registerCommand({ id: 'model.fitSelection', title: 'Fit to selection', key: 'F', run: () => controller.fitSelection() }),
       ctx.registerCommand({ id: 'model.fitAll', title: 'Fit whole model', run: () => controller.fitAll() }),
       ctx.registerCommand({ id: 'model.cancelLoad', title: 'Cancel model loading', run: () => controller.cancelLoad() }),
+      ctx.registerCommand({ id: 'model.retry', title: 'Retry loading the model', run: (hash) => controller.retry(hash || undefined) }),
       ctx.registerCommand({ id: 'model.showAll', title: 'Show all elements', run: () => modelActions.showAll() }),
       ctx.registerCommand({
         id: 'model.section',
