@@ -179,6 +179,15 @@ export class EntityTable {
     return c === 0 ? undefined : ENTITY_STATES[c - 1];
   }
 
+  /** Room for `extra` more slots in one step (a frame's rows), instead of doubling once per power of two. */
+  reserveFor(extra: number): void {
+    const need = this.count + extra;
+    if (need <= this.capacity) return;
+    let n = Math.max(64, this.capacity);
+    while (n < need) n *= 2;
+    this.reserve(n);
+  }
+
   private reserve(n: number): void {
     this.capacity = n;
     this.kind = grow(this.kind, n); this.floor = grow(this.floor, n);
@@ -314,6 +323,9 @@ export function selectEntity(id: string | null): void {
  */
 export function applyFrameView(view: TelemetryFrameView, table: EntityTable, people: PeopleTable, geo: Georeference | null = null): void {
   const e = view.entities;
+  // A frame with more rows than the table has entities brings at least that many new ones: grow
+  // the columns once for them (a first frame of 10 000 grows them once, not 8 times by doubling).
+  if (e.count > table.count) table.reserveFor(e.count - table.count);
   const idSlots = table.idSlots(view.ids);
   // Floor index per string of the table's second part (few distinct labels), -2 = not looked up.
   const floorOf = new Int16Array(view.strings.length - view.ids.length).fill(-2);
