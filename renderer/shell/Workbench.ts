@@ -36,7 +36,8 @@ import { themeColors } from './themeColors.js';
 import { panelSizes } from './panelSizes.js';
 import { h } from './h.js';
 import { icon } from './icon.js';
-import { captionText, composeViewImage, downloadCanvasPng, viewPngName, type ViewShot } from './saveViewPng.js';
+import { downloadCanvasPng } from './downloadFile.js';
+import { captionText, composeViewImage, viewPngName, type ViewShot } from './saveViewPng.js';
 
 /** How often headline counts from telemetry frames reach the stores (the UI needs no more), ms. */
 const COUNTS_FLUSH_MS = 250;

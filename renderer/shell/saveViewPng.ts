@@ -79,18 +79,3 @@ export function composeViewImage(shots: readonly ViewShot[], caption: string): H
   g.fillText(brand, width - pad, viewsH + capH / 2);
   return out;
 }
-
-/** Starts a browser download of the canvas as PNG. */
-export async function downloadCanvasPng(canvas: HTMLCanvasElement, name: string): Promise<void> {
-  const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'));
-  if (!blob) throw new Error('Save view as PNG: the browser could not encode the image');
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.download = name;
-  a.href = url;
-  a.hidden = true;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}

@@ -4,7 +4,7 @@
  * per space and flows through doors, and no device id is shown anywhere. Screenshots of the
  * Fruin-coloured density heatmap (plan and 3D floors) go to test-results/ for a person to look at.
  */
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
@@ -24,7 +24,7 @@ beforeAll(async () => {
   const userData = mkdtempSync(join(tmpdir(), 'twin-people-e2e-'));
   server = await startServe(['--no-record', '--source', 'testbed:?robots=2&tags=400&seed=4&speed=5'], { TWIN_USER_DATA: userData });
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
   page.setDefaultTimeout(120_000);
   page.on('console', (m) => {
     if (m.type() === 'error') consoleErrors.push(m.text());
@@ -55,6 +55,14 @@ describe('people feature (twin serve testbed + Chromium)', { timeout: 300_000 },
     await page.waitForTimeout(15_000);
     await page.screenshot({ path: join(shots, 'people-occupancy.png') });
     await page.locator('[data-region="plan"]').screenshot({ path: join(shots, 'people-plan.png') });
+    // Export counts (CSV): one download, a row per zone, no device ids.
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.click('button.people-export')]);
+    expect(download.suggestedFilename()).toMatch(/^occupancy-.+\.csv$/);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    const lines = csv.trim().split('\n');
+    expect(lines[0]).toBe('zone,time,count');
+    expect(lines.length).toBeGreaterThan(5);
+    expect(csv).not.toMatch(/tag-\d+|anon-[0-9a-f]{16}/);
     expect(consoleErrors.filter((e) => /people|density|bitmap/i.test(e))).toEqual([]);
   });
 });

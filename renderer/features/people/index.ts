@@ -16,6 +16,7 @@ import type { BuildingStructure } from '../../../common/buildingStructure.js';
 import { buildTestbedLayout } from '../../../common/testbedLayout.js';
 import type { Disposable } from '../../../common/source.js';
 import { countsToCsv } from '../../../workers/peopleflow/suppressSmallCounts.js';
+import { downloadText } from '../../shell/downloadFile.js';
 import type { Feature, WorkbenchContext } from '../../shell/WorkbenchContext.js';
 import { layoutStore, planStorey } from '../../stores/layoutStore.js';
 import { sessionStore } from '../../stores/sessionStore.js';
@@ -152,11 +153,7 @@ export const peopleFeature: Feature = {
     const exportCounts = () => {
       const k = settingsStore.getState().settings.privacyK;
       const csv = countsToCsv(model.countRecords(), k);
-      const a = document.createElement('a');
-      a.href = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
-      a.download = `occupancy-${new Date().toISOString().replace(/[:.]/g, '-')}.csv`;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+      downloadText(csv, `occupancy-${new Date().toISOString().replace(/[:.]/g, '-')}.csv`, 'text/csv');
       ctx.notify('info', `Exported occupancy of ${model.countRecords().length} zones (counts below ${k} suppressed)`);
     };
 

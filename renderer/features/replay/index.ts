@@ -18,6 +18,7 @@
  */
 import type { Disposable } from '../../../common/source.js';
 import type { ReplayInfo, SpaceFlowsResult, StoreyHeatmap, Trail, WindowAnalysis } from '../../../common/replay.js';
+import { downloadCanvasPng, downloadText } from '../../shell/downloadFile.js';
 import type { Feature, WorkbenchContext } from '../../shell/WorkbenchContext.js';
 import { layoutStore, planStorey } from '../../stores/layoutStore.js';
 import { drawHeatmapCanvas, drawLineChart, drawTimelineStrip, fruinLegend, SERIES_COLOURS } from './analyticsCharts.js';
@@ -30,13 +31,6 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
   if (text) e.textContent = text;
   return e;
-}
-
-function download(name: string, mime: string, data: string, isDataUrl = false): void {
-  const a = el('a', { download: name, href: isDataUrl ? data : URL.createObjectURL(new Blob([data], { type: mime })) });
-  document.body.append(a);
-  a.click();
-  a.remove();
 }
 
 const ROW = 'display:flex;gap:6px;align-items:center;flex-wrap:wrap;margin:4px 0';
@@ -225,7 +219,7 @@ function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposab
     if (st && l.activeStorey !== st.index) layoutStore.setState({ activeStorey: st.index });
     drawHeat();
   });
-  pngBtn.addEventListener('click', () => download('twin-heatmap.png', 'image/png', heat.toDataURL('image/png'), true));
+  pngBtn.addEventListener('click', () => void downloadCanvasPng(heat, 'twin-heatmap.png').catch((e: unknown) => ctx.notify('error', (e as Error).message)));
 
   // ── occupancy, flows, dwell, KPIs ──
   const drawOccupancy = () => {
@@ -326,7 +320,7 @@ function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposab
   exportBtn.addEventListener('click', async () => {
     try {
       const r = await ctx.api.call('replay.export', { what: what.value as 'counts', format: format.value as 'csv', ...windowParams() });
-      download(r.filename, r.mime, r.text);
+      downloadText(r.text, r.filename, r.mime);
     } catch (e) {
       ctx.notify('warn', `Export: ${(e as Error).message}`);
     }

@@ -11,6 +11,7 @@
  */
 import { ScenarioError, parseScenario } from '../../../common/scenario.js';
 import type { Disposable, Disposer } from '../../../common/source.js';
+import { downloadText } from '../../shell/downloadFile.js';
 import type { Feature, WorkbenchContext } from '../../shell/WorkbenchContext.js';
 import { layoutStore, planStorey } from '../../stores/layoutStore.js';
 import { sessionStore } from '../../stores/sessionStore.js';
@@ -27,17 +28,6 @@ function withToken(path: string): URL {
   const token = new URLSearchParams(location.search).get('token');
   if (token && !url.searchParams.has('token')) url.searchParams.set('token', token);
   return url;
-}
-
-function download(name: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -144,12 +134,12 @@ class SimulationFeature implements SimulationController, Disposable {
 
   exportResults(): void {
     const out = simulationStore.getState().output;
-    if (out) download(`${out.results.scenario || 'simulation'}-results.json`, JSON.stringify(out.results, null, 1));
+    if (out) downloadText(JSON.stringify(out.results, null, 1), `${out.results.scenario || 'simulation'}-results.json`, 'application/json');
   }
 
   saveScenario(): void {
     const s = simulationStore.getState();
-    if (s.scenario) download(`${s.scenario.name || 'scenario'}.json`, JSON.stringify(effectiveScenario(s.scenario, s.options), null, 1));
+    if (s.scenario) downloadText(JSON.stringify(effectiveScenario(s.scenario, s.options), null, 1), `${s.scenario.name || 'scenario'}.json`, 'application/json');
   }
 
   dispose(): void {
