@@ -49,9 +49,7 @@ if (!app.requestSingleInstanceLock()) {
   const openModel = async (path: string) => {
     if (!workbench) return;
     try {
-      await workbench.models.open(path);
-      workbench.settings.addRecent('recentModels', path);
-      workbench.publishSession();
+      await workbench.openModelPath(path);
       refreshMenu();
     } catch (e) {
       dialog.showErrorBox('Cannot open model', (e as Error).message);

@@ -4,7 +4,7 @@
  * Telemetry, recording and replay plug in as `WorkbenchService`s so this file stays small.
  */
 import { z } from 'zod';
-import { DEFAULT_SETTINGS, SettingsSchema, type SessionInfo } from '../../common/api.js';
+import { DEFAULT_SETTINGS, SettingsSchema, type ModelInfo, type SessionInfo } from '../../common/api.js';
 import type { SourceStatus } from '../../common/source.js';
 import { ApiServer } from '../host/ApiServer.js';
 import { appPaths, sampleModelPath, type AppPaths } from './AppPaths.js';
@@ -86,6 +86,20 @@ export class Workbench {
     };
   }
 
+  /**
+   * Opens an IFC file from disk as the session's model (File › Open, Open Recent, a file association,
+   * the `model.openPath` method): remembers it in the recent list, tells every page, then sends the
+   * `model.retry` command with its hash. A page whose earlier load of this very file failed in the viewer
+   * loads it again (the session did not change, so nothing else would); any other page ignores it.
+   */
+  async openModelPath(path: string): Promise<ModelInfo> {
+    const info = await this.models.open(path);
+    this.settings.addRecent('recentModels', path);
+    this.publishSession();
+    this.api.broadcast('command', { id: 'model.retry', arg: info.hash });
+    return info;
+  }
+
   /** Tells every page the session changed (model opened, source switched). */
   publishSession(): void {
     this.api.broadcast('session', this.sessionInfo());
@@ -108,12 +122,7 @@ export class Workbench {
     api.handle('session.info', empty, () => this.sessionInfo());
     api.handle('model.current', empty, () => this.models.current());
     api.handle('model.structure', empty, () => this.structure.get());
-    api.handle('model.openPath', z.object({ path: z.string().min(1).max(4096) }), async ({ path }) => {
-      const info = await this.models.open(path);
-      this.settings.addRecent('recentModels', path);
-      this.publishSession();
-      return info;
-    });
+    api.handle('model.openPath', z.object({ path: z.string().min(1).max(4096) }), ({ path }) => this.openModelPath(path));
     api.handle('settings.get', empty, () => this.settings.get());
     api.handle('settings.set', SettingsSchema.partial().strict() as z.ZodType<Partial<typeof DEFAULT_SETTINGS>>, (patch) => this.settings.set(patch));
     api.handle(

@@ -4,7 +4,8 @@
  * info and broadcasts the new session, which the model feature loads (a file that failed to load
  * before has the same hash, so the session alone would not try it again: `onAccepted` asks the
  * feature to, through the `model.retry` command). In Electron the native
- * File › Open Model… dialog does this (the sandboxed page cannot see file paths).
+ * File › Open Model… dialog does this (the sandboxed page cannot see file paths), and main sends the
+ * same `model.retry` command after it (Workbench.openModelPath).
  */
 import { formatBytes } from './formatBytes.js';
 import { h } from './h.js';
