@@ -15,7 +15,8 @@
  * block of consecutive chunks spanning ≥ HEAT_BLOCK_MS of record time (live files close a chunk
  * every second: per-chunk tables would be as many as the records they replace), so a heatmap
  * over hours adds up block tables instead of decoding
- * every position again; seeks do not wait for it.
+ * every position again; seeks do not wait for it. A recording opened with `open` keeps its blocks
+ * in the heat cache (heatBlockCache.ts), so opening the same unchanged file again skips this pass.
  * Live records arrive slightly out of order (a chunk may hold records older than the snapshot
  * written before it). So each keyframe also knows `scanFrom`: the earliest record time that any
  * later chunk holds, if earlier than the keyframe. A seek applies the records in (scanFrom, T];
@@ -29,6 +30,7 @@ import { join } from 'node:path';
 import type { AlertRecord, TelemetryRecord } from '../../common/records.js';
 import { SNAPSHOT_TOPIC, SnapshotSchema, TwinState, type SnapshotRecord } from '../recording/snapshots.js';
 import { HeatPartialBuilder, type HeatPartial } from '../analytics/HeatPartial.js';
+import { heatCacheDir, heatCacheKey, loadHeatBlocks, saveHeatBlocks } from './heatBlockCache.js';
 
 /** A heatmap pre-aggregate over chunks `first..last` (chunk order) and their publish-time range. */
 export interface HeatBlock {
@@ -95,7 +97,10 @@ export class Recording {
   /** Heatmap pre-aggregate blocks by their first chunk number. */
   private readonly heatBlocks = new Map<number, HeatBlock>();
 
-  private constructor(readonly path: string, readonly files: McapChunkFile[]) {
+  /** The write of this recording's pre-aggregates to the heat cache, once the pass built them (see heatBlockCache.ts). */
+  private heatSave: Promise<void> = Promise.resolve();
+
+  private constructor(readonly path: string, readonly files: McapChunkFile[], private readonly persistHeat: boolean) {
     for (const f of files) {
       f.chunks.forEach((_, index) => this.chunks.push({ file: f, index, minPub: Infinity, maxPub: -Infinity, count: 0 }));
       if (f.damage) this.notices.push(f.damage);
@@ -110,11 +115,15 @@ export class Recording {
       paths = readdirSync(path).filter((n) => n.endsWith('.mcap')).sort().map((n) => join(path, n));
       if (paths.length === 0) throw new McapOpenError(`${path}: folder holds no .mcap files`);
     } else paths = [path];
-    return Recording.openFiles(path, paths);
+    return Recording.openFiles(path, paths, { persistHeat: true });
   }
 
-  /** Opens the given `.mcap` files (rotation order) as one timeline named `label` (e.g. the live review's last hour). */
-  static async openFiles(label: string, paths: readonly string[]): Promise<Recording> {
+  /**
+   * Opens the given `.mcap` files (rotation order) as one timeline named `label` (e.g. the live review's last hour).
+   * `persistHeat`: keep the heatmap pre-aggregates in the heat cache (heatBlockCache.ts) and reuse them on the next
+   * open of the same, unchanged files; off for files still being written (the live review).
+   */
+  static async openFiles(label: string, paths: readonly string[], o: { persistHeat?: boolean } = {}): Promise<Recording> {
     if (paths.length === 0) throw new McapOpenError(`${label}: no .mcap files to open`);
     const files: McapChunkFile[] = [];
     try {
@@ -123,7 +132,7 @@ export class Recording {
       await Promise.all(files.map((f) => f.close()));
       throw e;
     }
-    return new Recording(label, files);
+    return new Recording(label, files, o.persistHeat ?? false);
   }
 
   /** MCAP metadata by name, merged over the files (the first file wins). */
@@ -328,7 +337,26 @@ export class Recording {
     this.state = 'ready';
   }
 
+  /** Resolves when the pre-aggregates this open built are written to the heat cache (or failed to be: ignored). */
+  heatStored(): Promise<void> {
+    return this.heatSave;
+  }
+
   private async buildHeat(): Promise<void> {
+    const dir = this.persistHeat ? heatCacheDir() : null;
+    const key = dir ? await heatCacheKey(this.files.map((f) => f.path), HEAT_BLOCK_MS) : null;
+    if (dir && key) {
+      const stored = await loadHeatBlocks(dir, key, this.chunks.length);
+      if (stored && this.state !== 'closed') {
+        for (const b of stored) this.heatBlocks.set(b.first, b);
+        return;
+      }
+    }
+    await this.aggregateHeat();
+    if (dir && key && this.state !== 'closed') this.heatSave = saveHeatBlocks(dir, key, [...this.heatBlocks.values()], this.chunks.length).catch(() => undefined);
+  }
+
+  private async aggregateHeat(): Promise<void> {
     let block: { first: number; minPub: number; maxPub: number; builder: HeatPartialBuilder } | null = null;
     const close = (last: number) => {
       if (block) this.heatBlocks.set(block.first, { first: block.first, last, minPub: block.minPub, maxPub: block.maxPub, partial: block.builder.result() });

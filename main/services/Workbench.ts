@@ -12,6 +12,7 @@ import { Logger } from './Logger.js';
 import { ModelService } from './ModelService.js';
 import { ModelStructureService, type StructureExtractor } from './ModelStructureService.js';
 import { SettingsStore } from './SettingsStore.js';
+import { setHeatCacheDir } from '../replay/heatBlockCache.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -53,6 +54,8 @@ export class Workbench {
     this.settings = new SettingsStore(this.paths.settingsFile, this.logger.log);
     this.models = new ModelService(this.paths.models);
     this.api = new ApiServer(this.logger.log);
+    // Heatmap pre-aggregates of opened recordings, reused when the same file is opened again.
+    setHeatCacheDir(join(this.paths.cache, 'heat'));
     this.structure = new ModelStructureService({ cacheDir: join(this.paths.cache, 'structure'), log: this.logger.log, extract: options.extractStructure });
     this.models.onOpen((info, path) => this.structure.load({ hash: info.hash, path }));
     this.structure.onChange((info) => this.api.broadcast('model.structure', info));

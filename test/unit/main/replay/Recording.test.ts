@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TelemetryRecord } from '../../../../common/records.js';
 import { TwinState, type SnapshotRecord } from '../../../../main/recording/snapshots.js';
 import { Recording } from '../../../../main/replay/Recording.js';
+import { setHeatCacheDir } from '../../../../main/replay/heatBlockCache.js';
 import { DensityHeatmap } from '../../../../main/analytics/DensityHeatmap.js';
 import { analyseWindow } from '../../../../main/analytics/analyseWindow.js';
 import { McapOpenError } from '../../../../main/replay/McapChunkFile.js';
@@ -181,5 +182,67 @@ describe('Recording: damaged, foreign and rotated files', () => {
     const across = await rec.read(a.end - 2000, a.end + 2000);
     expect(across.length).toBe(records.filter((r) => r.record.t > a.end - 2000 && r.record.t <= a.end + 2000).length);
     await rec.close();
+  });
+});
+
+describe('Recording: heatmap pre-aggregates kept in the heat cache', () => {
+  const cacheDir = join(dir, 'heat-cache');
+  const file = join(dir, 'heat-cache.mcap');
+  let info: FixtureInfo;
+  const open = async () => {
+    const rec = await Recording.open(file);
+    await rec.heatReady();
+    return rec;
+  };
+  const wholeDay = async (rec: Recording) => (await analyseWindow(rec, { what: ['heatmap'], from: info.start, to: info.end })).heatmap!;
+  beforeAll(async () => {
+    info = await writeFixtureRecording(file, { durationS: 300, robots: 4, people: 20, chunkSize: 32 * 1024 });
+    setHeatCacheDir(cacheDir);
+  });
+  afterAll(() => setHeatCacheDir(null));
+
+  it('writes them after the pass and reuses them on the next open of the same file; a changed or damaged entry is rebuilt', async () => {
+    const first = await open();
+    await first.heatStored();
+    const entries = readdirSync(cacheDir).filter((n) => n.endsWith('.json'));
+    expect(entries).toHaveLength(1);
+    const fresh = await wholeDay(first);
+    await first.close();
+    expect(fresh[0]!.personSeconds).toBeGreaterThan(0);
+
+    // The next open takes the blocks from the entry: doubling every stored person-ms doubles the heatmap,
+    // which only happens if the pass did not run again.
+    const entry = join(cacheDir, entries[0]!);
+    const stored = JSON.parse(readFileSync(entry, 'utf8')) as { blocks: { cells: [string, number[]][] }[] };
+    for (const b of stored.blocks) for (const [, flat] of b.cells) for (let i = 1; i < flat.length; i += 2) flat[i]! *= 2;
+    writeFileSync(entry, JSON.stringify(stored));
+    const second = await open();
+    const fromCache = await wholeDay(second);
+    await second.close();
+    expect(fromCache[0]!.personSeconds).toBeGreaterThan(1.5 * fresh[0]!.personSeconds);
+
+    // A damaged entry reads as none: the pass runs, the heatmap is right, and the entry is replaced.
+    writeFileSync(entry, '{"format":1,"chunks":');
+    const third = await open();
+    await third.heatStored();
+    expect((await wholeDay(third))[0]!.personSeconds).toBeCloseTo(fresh[0]!.personSeconds, 6);
+    await third.close();
+    expect(() => JSON.parse(readFileSync(entry, 'utf8'))).not.toThrow();
+
+    // The same path with other contents (size and time change) does not match the old entry.
+    await writeFixtureRecording(file, { durationS: 200, robots: 4, people: 5, chunkSize: 32 * 1024, seed: 3 });
+    const changed = await open();
+    await changed.heatStored();
+    expect(readdirSync(cacheDir).filter((n) => n.endsWith('.json'))).toHaveLength(2);
+    await changed.close();
+  });
+
+  it('the live review (files still being written) keeps nothing', async () => {
+    const before = existsSync(cacheDir) ? readdirSync(cacheDir).length : 0;
+    const rec = await Recording.openFiles('live', [file]);
+    await rec.heatReady();
+    await rec.heatStored();
+    await rec.close();
+    expect(existsSync(cacheDir) ? readdirSync(cacheDir).length : 0).toBe(before);
   });
 });
