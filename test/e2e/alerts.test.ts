@@ -5,35 +5,25 @@
  * panel shows the live source with its counts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, type Page } from 'playwright-core';
-import { launchChromium } from '../helpers/launchChromium';
-import { repoRoot, startServe } from '../helpers/twinCli.js';
+import { type Page } from 'playwright-core';
+import { startE2eSession, type E2eSession } from '../helpers/launchChromium';
+import { repoRoot } from '../helpers/twinCli.js';
 
 const shots = join(repoRoot, 'test-results');
 mkdirSync(shots, { recursive: true });
 
-let server: Awaited<ReturnType<typeof startServe>>;
-let browser: Browser;
+let session: E2eSession;
 let page: Page;
 
 beforeAll(async () => {
-  const userData = mkdtempSync(join(tmpdir(), 'twin-alerts-e2e-'));
   // At 30× the testbed's own faults (errors, stalls, low batteries) raise alerts within minutes.
-  server = await startServe(['--no-record', '--source', 'testbed:?robots=12&tags=20&seed=5&speed=30'], { TWIN_USER_DATA: userData });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.setDefaultTimeout(120_000);
-  await page.goto(server.url);
-  await page.waitForSelector('[data-region="viewport"]');
+  session = await startE2eSession('alerts', ['--no-record', '--source', 'testbed:?robots=12&tags=20&seed=5&speed=30']);
+  page = session.page;
 }, 300_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => session?.close());
 
 describe('alerts panel (twin serve + Chromium)', { timeout: 300_000 }, () => {
   it('lists hub alerts with severity, acknowledges one, filters, and selects the entity on click', async () => {

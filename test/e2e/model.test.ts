@@ -6,38 +6,27 @@
  * reload comes from the IndexedDB cache. Screenshots go to test-results/.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, type Page } from 'playwright-core';
-import { launchChromium } from '../helpers/launchChromium';
-import { repoRoot, sharedDir, startServe } from '../helpers/twinCli.js';
+import { type Page } from 'playwright-core';
+import { startE2eSession, type E2eSession } from '../helpers/launchChromium';
+import { repoRoot, sharedDir } from '../helpers/twinCli.js';
 
 const shots = join(repoRoot, 'test-results');
 mkdirSync(shots, { recursive: true });
 const duplex = join(sharedDir, 'ifc', 'duplex-apartment-ifc2x3.ifc');
 
-let server: Awaited<ReturnType<typeof startServe>>;
-let browser: Browser;
+let session: E2eSession;
 let page: Page;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  const userData = mkdtempSync(join(tmpdir(), 'twin-model-e2e-'));
   // A light simulated source: this test is about the building, not the crowd.
-  server = await startServe(['--no-record', '--model', duplex, '--source', 'testbed:?robots=2&tags=5'], { TWIN_USER_DATA: userData });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.setDefaultTimeout(120_000);
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(server.url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
-  await page.waitForSelector('[data-region="viewport"]', { timeout: 120_000 });
+  session = await startE2eSession('model', ['--no-record', '--model', duplex, '--source', 'testbed:?robots=2&tags=5'], { pageErrors });
+  page = session.page;
 }, 300_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => session?.close());
 
 // Generous limits: on a loaded 2-core CI machine the page alone can take a minute to start.
 const SLOW = 300_000;

@@ -4,40 +4,26 @@
  * per space and flows through doors, and no device id is shown anywhere. Screenshots of the
  * Fruin-coloured density heatmap (plan and 3D floors) go to test-results/ for a person to look at.
  */
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, type Page } from 'playwright-core';
-import { launchChromium } from '../helpers/launchChromium';
+import { type Page } from 'playwright-core';
+import { startE2eSession, type E2eSession } from '../helpers/launchChromium';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, startServe } from '../helpers/twinCli.js';
+import { repoRoot } from '../helpers/twinCli.js';
 
 const shots = join(repoRoot, 'test-results');
 mkdirSync(shots, { recursive: true });
 
-let server: Awaited<ReturnType<typeof startServe>>;
-let browser: Browser;
+let session: E2eSession;
 let page: Page;
 const consoleErrors: string[] = [];
 
 beforeAll(async () => {
-  const userData = mkdtempSync(join(tmpdir(), 'twin-people-e2e-'));
-  server = await startServe(['--no-record', '--source', 'testbed:?robots=2&tags=400&seed=4&speed=5'], { TWIN_USER_DATA: userData });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-  page.setDefaultTimeout(120_000);
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(m.text());
-  });
-  page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-  await page.goto(server.url);
-  await page.waitForSelector('[data-region="viewport"]');
+  session = await startE2eSession('people', ['--no-record', '--source', 'testbed:?robots=2&tags=400&seed=4&speed=5'], { consoleErrors, acceptDownloads: true });
+  page = session.page;
 }, 300_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => session?.close());
 
 describe('people feature (twin serve testbed + Chromium)', { timeout: 300_000 }, () => {
   it('shows occupancy per space, door flows and the density heatmap, with people anonymous', async () => {

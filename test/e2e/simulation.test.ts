@@ -5,19 +5,17 @@
  * the per-exit table and the playback slider. Screenshot: test-results/simulation.png.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, type Page } from 'playwright-core';
-import { launchChromium } from '../helpers/launchChromium';
-import { repoRoot, startServe } from '../helpers/twinCli.js';
+import { type Page } from 'playwright-core';
+import { startE2eSession, type E2eSession } from '../helpers/launchChromium';
+import { repoRoot } from '../helpers/twinCli.js';
 
 const shots = join(repoRoot, 'test-results');
 mkdirSync(shots, { recursive: true });
 
-let server: Awaited<ReturnType<typeof startServe>>;
-let browser: Browser;
+let session: E2eSession;
 let page: Page;
 const pageErrors: string[] = [];
 
@@ -62,21 +60,11 @@ async function viewportPixels(name: string): Promise<{ bright: number; orange: n
 }
 
 beforeAll(async () => {
-  const userData = mkdtempSync(join(tmpdir(), 'twin-sim-e2e-'));
-  server = await startServe(['--no-record', '--source', 'testbed:?robots=4&tags=20'], { TWIN_USER_DATA: userData });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.setDefaultTimeout(90_000);
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  // generous: on a 2-core machine shared by several builds the first load has taken 80 s
-  await page.goto(server.url, { waitUntil: 'domcontentloaded', timeout: 120_000 });
-  await page.waitForSelector('[data-region="viewport"]', { timeout: 150_000 });
+  session = await startE2eSession('sim', ['--no-record', '--source', 'testbed:?robots=4&tags=20'], { pageErrors, defaultTimeout: 90_000 });
+  page = session.page;
 }, 280_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => session?.close());
 
 describe('simulation panel (twin serve + Chromium)', () => {
   it('derives a 50-occupant scenario from the sample building, runs it and shows the evacuation time', async () => {

@@ -5,40 +5,26 @@
  * plan that is listed, renamed and still there after a reload (saved per model). Screenshot:
  * test-results/structure.png for a person to look at.
  */
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, type Page } from 'playwright-core';
+import { type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/launchChromium';
-import { repoRoot, sharedDir, startServe } from '../helpers/twinCli.js';
+import { startE2eSession, type E2eSession } from '../helpers/launchChromium';
+import { repoRoot, sharedDir } from '../helpers/twinCli.js';
 
 const shots = join(repoRoot, 'test-results');
 mkdirSync(shots, { recursive: true });
 
-let server: Awaited<ReturnType<typeof startServe>>;
-let browser: Browser;
+let session: E2eSession;
 let page: Page;
 const consoleErrors: string[] = [];
 
 beforeAll(async () => {
-  const userData = mkdtempSync(join(tmpdir(), 'twin-structure-e2e-'));
-  server = await startServe(['--no-record', '--model', join(sharedDir, 'ifc', 'kit-ac20-fzk-haus-ifc4.ifc')], { TWIN_USER_DATA: userData });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.setDefaultTimeout(120_000);
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(m.text());
-  });
-  page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-  await page.goto(server.url);
-  await page.waitForSelector('[data-region="viewport"]');
+  session = await startE2eSession('structure', ['--no-record', '--model', join(sharedDir, 'ifc', 'kit-ac20-fzk-haus-ifc4.ifc')], { consoleErrors });
+  page = session.page;
 }, 300_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => session?.close());
 
 async function waitForStructure(p: Page): Promise<void> {
   await p.click('.dock-tab[data-panel="structure"]');
