@@ -57,8 +57,14 @@ export function extractGeometry(api: IfcAPI, modelID: number, spatial: SpatialSt
   const { onProgress, signal, fileName } = opts;
   const batcher = new GeometryBatcher();
   const heaps = api.wasmModule as WasmHeaps;
-  let lastReported = -1;
+  let lastReported = 0;
   let aborted = false;
+  // web-ifc streams one IFC type after another and its (index, total) count within the current type,
+  // restarting at 0 for each: as a fraction they would run 0 → 100 % once per type. Progress is the
+  // meshes done over an estimate of all of them (the objects the spatial tree places, raised to what
+  // the stream has already announced), held below 100 % until the stream ends, and it never goes back.
+  const estimate = Math.max(1, spatial.placedCount);
+  let done = 0;
 
   onProgress?.('geometry', 0);
   api.StreamAllMeshes(modelID, (mesh, index, total) => {
@@ -82,8 +88,10 @@ export function extractGeometry(api: IfcAPI, modelID: number, spatial: SpatialSt
           geometry.delete();
         }
       }
-      const pct = Math.floor(((index + 1) / Math.max(total, 1)) * 100);
-      if (pct !== lastReported) {
+      done++;
+      const announced = done + Math.max(0, total - index - 1);
+      const pct = Math.min(99, Math.floor((done / Math.max(estimate, announced)) * 100));
+      if (pct > lastReported) {
         lastReported = pct;
         onProgress?.('geometry', pct / 100);
       }
@@ -93,6 +101,7 @@ export function extractGeometry(api: IfcAPI, modelID: number, spatial: SpatialSt
     }
   });
   if (aborted || signal?.aborted) throw cancelled(fileName);
+  onProgress?.('geometry', 1);
 
   const merged = batcher.finish();
   if (merged.triangleCount === 0) throw new IfcNoGeometryError(`IfcNoGeometryError: ${fileName}: the model has no element with triangles to show`);

@@ -21,6 +21,8 @@ export interface SpatialStructure {
   storeyOf: Map<number, number>;
   /** Metres per model length unit (0.001 for millimetre models). */
   metresPerUnit: number;
+  /** Objects the spatial tree places (contained in or aggregated under it): the geometry progress's estimate of the element count. */
+  placedCount: number;
 }
 
 interface StepValue {
@@ -156,5 +158,6 @@ export function readSpatialStructure(api: IfcAPI, modelID: number): SpatialStruc
     storeys: storeyRows,
     storeyOf,
     metresPerUnit,
+    placedCount: parent.size,
   };
 }

@@ -28,8 +28,17 @@ describe('IfcService on the shared IFC files', () => {
     it(`${file}: batches, index and properties`, async () => {
       const bytes = new Uint8Array(readFileSync(join(ifcDir, file)));
       const phases = new Set<string>();
-      const m: ProcessedModel = await service.open(bytes, { fileName: file }, (phase) => phases.add(phase));
+      const geometry: number[] = [];
+      const m: ProcessedModel = await service.open(bytes, { fileName: file }, (phase, f) => {
+        phases.add(phase);
+        if (phase === 'geometry') geometry.push(f);
+      });
       expect(phases.has('geometry')).toBe(true);
+      // The progress bar only moves forward (web-ifc counts per IFC type, restarting for each) and ends full.
+      expect(geometry.filter((f, i) => i > 0 && f < geometry[i - 1]!)).toEqual([]);
+      expect(geometry[0]).toBe(0);
+      expect(geometry.at(-1)).toBe(1);
+      expect(geometry.filter((f) => f > 0 && f < 1).length).toBeGreaterThan(5);
       expect(m.batches.length).toBeGreaterThan(0);
       expect(m.summary.triangleCount).toBeGreaterThan(0);
 
