@@ -44,7 +44,6 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ProcessedModel } from '../../workers/ifc/geometry/ProcessedModel.js';
 
 const self = fileURLToPath(import.meta.url);
 const root = resolve(self, '..', '..', '..');
@@ -62,7 +61,8 @@ const ROUNDS = 2;
 const TARGET_OURS = 1.3;
 const TARGET_CACHE = 0.2;
 
-type Mode = 'raw' | 'ours' | 'cache' | 'cold' | 'frag';
+/** Modes of the one-shot children (raw and ours run as turn-taking children, see `turns`). */
+type Mode = 'cache' | 'cold' | 'frag';
 interface ChildResult {
   ms: number;
   /** Every timed run, ms (the spread behind the median), and its process CPU time. */
@@ -220,55 +220,24 @@ async function child(mode: Mode, file: string, cacheDir: string): Promise<ChildR
   const bytes = new Uint8Array(readFileSync(file));
   const name = basename(file);
   const { warmups, runs } = runsFor(bytes.byteLength);
-  if (mode === 'raw') {
-    const raw = await rawRunner();
-    const times: number[] = [], cpus: number[] = [];
-    let last = { meshes: 0, triangles: 0 };
-    for (let i = 0; i < warmups + runs; i++) {
-      const r = raw.run(bytes);
-      last = r;
-      if (i >= warmups) {
-        times.push(r.ms);
-        cpus.push(r.cpu);
-      }
-    }
-    return { ms: median(times), times, cpus, cpuMs: median(cpus), initMs: raw.initMs, meshes: last.meshes, triangles: last.triangles, rssMB: rssMB(), heapMB: heapPeak / 1e6, wasmMB: raw.wasmMB() };
-  }
-  if (mode === 'ours' || mode === 'cache' || mode === 'cold') {
+  if (mode === 'cache' || mode === 'cold') {
     const ours = await oursRunner(mode, name, bytes, cacheDir);
-    const times: number[] = [], cpus: number[] = [], structs: number[] = [], scenes: number[] = [];
-    let last: { m: ProcessedModel; drawCalls: number } | null = null;
+    const times: number[] = [], cpus: number[] = [];
     const total = mode === 'cold' ? 1 : warmups + runs;
     const timedFrom = mode === 'cold' ? 0 : total - runs;
-    for (let i = 0; i < total; i++) {
-      const r = await ours.run();
-      if (mode !== 'ours' && !r.m.summary.fromCache) return { ms: NaN, rssMB: rssMB(), error: 'cache miss on re-open' };
-      if (i >= timedFrom) {
-        times.push(r.ms);
-        cpus.push(r.cpu);
-        scenes.push(r.sceneMs);
-        if (Number.isFinite(r.structMs)) structs.push(r.structMs);
+    try {
+      for (let i = 0; i < total; i++) {
+        const r = await ours.run();
+        if (!r.m.summary.fromCache) return { ms: NaN, rssMB: rssMB(), error: 'cache miss on re-open' };
+        if (i >= timedFrom) {
+          times.push(r.ms);
+          cpus.push(r.cpu);
+        }
       }
-      last = r;
+    } finally {
+      ours.dispose();
     }
-    ours.dispose();
-    const m = last!.m;
-    const storeySlots = new Set(m.batches.map((b) => b.storey)).size;
-    const materials = new Set(m.batches.map((b) => b.color.join(','))).size;
-    return {
-      ms: median(times),
-      times,
-      cpus,
-      cpuMs: median(cpus),
-      ...(structs.length ? { structMs: median(structs) } : {}),
-      sceneMs: median(scenes),
-      drawCalls: last!.drawCalls,
-      storeySlots,
-      materials,
-      triangles: m.summary.triangleCount,
-      rssMB: rssMB(),
-      heapMB: heapPeak / 1e6,
-    };
+    return { ms: median(times), times, cpus, cpuMs: median(cpus), rssMB: rssMB(), heapMB: heapPeak / 1e6 };
   }
   // frag
   const FRAGS = await import('@thatopen/fragments');
