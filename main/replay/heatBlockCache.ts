@@ -13,20 +13,13 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { PARTIAL_CELL_M, PARTIAL_HOLD_MS, type HeatPartial, type HeatSample } from '../analytics/HeatPartial.js';
+import { PARTIAL_CELL_M, PARTIAL_HOLD_MS, type HeatSample } from '../analytics/HeatPartial.js';
+import type { HeatBlock } from './Recording.js';
 
 /** Bump when the stored shape changes: older entries then simply miss. */
 export const HEAT_CACHE_FORMAT = 1;
 const MAX_ENTRIES = 32;
 
-/** One pre-aggregate block over chunks `first..last` (Recording's HeatBlock). */
-export interface StoredHeatBlock {
-  first: number;
-  last: number;
-  minPub: number;
-  maxPub: number;
-  partial: HeatPartial;
-}
 
 let cacheDir: string | null = null;
 
@@ -73,7 +66,7 @@ interface StoredFile {
 
 const rows = (m: Map<string, HeatSample>): SampleRow[] => [...m].map(([id, s]) => [id, s.floor, s.x, s.y, s.t]);
 
-function encode(blocks: readonly StoredHeatBlock[], chunks: number): string {
+function encode(blocks: readonly HeatBlock[], chunks: number): string {
   const file: StoredFile = {
     format: HEAT_CACHE_FORMAT,
     chunks,
@@ -107,7 +100,7 @@ function samples(v: unknown): Map<string, HeatSample> | null {
 }
 
 /** Parses an entry; null for anything that is not exactly what `encode` writes for a recording of `chunks` chunks. */
-export function decodeHeatBlocks(text: string, chunks: number): StoredHeatBlock[] | null {
+export function decodeHeatBlocks(text: string, chunks: number): HeatBlock[] | null {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -116,7 +109,7 @@ export function decodeHeatBlocks(text: string, chunks: number): StoredHeatBlock[
   }
   const f = raw as Partial<StoredFile> | null;
   if (!f || typeof f !== 'object' || f.format !== HEAT_CACHE_FORMAT || f.chunks !== chunks || !Array.isArray(f.blocks)) return null;
-  const out: StoredHeatBlock[] = [];
+  const out: HeatBlock[] = [];
   let next = 0;
   for (const b of f.blocks as unknown[]) {
     const s = b as Partial<StoredFile['blocks'][number]> | null;
@@ -145,7 +138,7 @@ export function decodeHeatBlocks(text: string, chunks: number): StoredHeatBlock[
 }
 
 /** The stored blocks for `key`, or null (none, unreadable, damaged, or for another chunk count). */
-export async function loadHeatBlocks(dir: string, key: string, chunks: number): Promise<StoredHeatBlock[] | null> {
+export async function loadHeatBlocks(dir: string, key: string, chunks: number): Promise<HeatBlock[] | null> {
   let text: string;
   try {
     text = await readFile(join(dir, `${key}.json`), 'utf8');
@@ -158,7 +151,7 @@ export async function loadHeatBlocks(dir: string, key: string, chunks: number): 
 }
 
 /** Writes the blocks (temporary file, then rename: a crash never leaves half an entry) and trims the folder. */
-export async function saveHeatBlocks(dir: string, key: string, blocks: readonly StoredHeatBlock[], chunks: number): Promise<void> {
+export async function saveHeatBlocks(dir: string, key: string, blocks: readonly HeatBlock[], chunks: number): Promise<void> {
   await mkdir(dir, { recursive: true });
   const dest = join(dir, `${key}.json`);
   const tmp = `${dest}.${process.pid}.${Date.now()}.tmp`;

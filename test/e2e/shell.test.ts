@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
-import { launchChromium } from '../helpers/launchChromium';
+import { launchChromium, openWorkbenchPage } from '../helpers/launchChromium';
 import { repoRoot, startServe } from '../helpers/twinCli.js';
 
 const shots = join(repoRoot, 'test-results');
@@ -20,18 +20,8 @@ let browser: Browser;
 let page: Page;
 const consoleErrors: string[] = [];
 
-async function openPage(url: string): Promise<Page> {
-  const p = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  // Software WebGL on a shared 2-core machine can be very slow: generous waits, no timing assertions.
-  p.setDefaultTimeout(120_000);
-  p.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(m.text());
-  });
-  p.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-  await p.goto(url);
-  await p.waitForSelector('[data-region="viewport"]');
-  return p;
-}
+/** A workbench page whose console and page errors go to `consoleErrors` (the suite opens a second one). */
+const openPage = (url: string): Promise<Page> => openWorkbenchPage(browser, url, { consoleErrors });
 
 beforeAll(async () => {
   const userData = mkdtempSync(join(tmpdir(), 'twin-shell-e2e-'));
