@@ -115,10 +115,15 @@ export class IfcService {
     try {
       checkIfcBytes(bytes, fileName);
       onProgress?.('hash', 0);
-      const hash = opts.hash ?? (await sha256Hex(bytes));
-      check();
       const cache = this.options.cache;
-      if (cache && !opts.noCache) {
+      const lookup = cache !== null && !opts.noCache;
+      // The digest runs off this thread (WebCrypto): when no lookup needs it first, it runs while web-ifc
+      // parses and is awaited only for the summary and the cache key.
+      const hashing = opts.hash !== undefined ? Promise.resolve(opts.hash) : sha256Hex(bytes);
+      hashing.catch(() => undefined); // a failure surfaces where it is awaited, never as an unhandled rejection
+      if (lookup) {
+        const hash = await hashing;
+        check();
         onProgress?.('cache', 0);
         const hit = await cache.get(hash).catch(() => null);
         if (hit) {
@@ -150,6 +155,8 @@ export class IfcService {
       await yieldToEventLoop();
       check();
       const geo = extractGeometry(engine.api, modelID, spatial, { fileName, bytes, signal, ...(onProgress ? { onProgress } : {}) });
+      const hash = await hashing;
+      check();
       const model: ProcessedModel = {
         summary: {
           fileName,
