@@ -50,6 +50,15 @@ describe('workbench shell (twin serve + Chromium)', { timeout: 300_000 }, () => 
     await page.screenshot({ path: join(shots, 'shell-dark.png') });
   });
 
+  it('shows every panel tab by its whole name, and the Properties tab says how to fill it', async () => {
+    await expect.poll(() => page.locator('[data-region="right-panel"] .dock-tab').count(), { timeout: 90_000 }).toBeGreaterThanOrEqual(4);
+    const tabs = await page.locator('.dock-tab').evaluateAll((els) =>
+      els.map((el) => ({ name: el.textContent ?? '', clipped: el.scrollWidth > el.clientWidth + 1, visible: el.getBoundingClientRect().width > 0 })));
+    for (const t of tabs) expect(t, `tab "${t.name}" is shown whole`).toEqual({ name: t.name, clipped: false, visible: true });
+    await page.locator('[data-region="right-panel"] .dock-tab[data-panel="model.properties"]').click();
+    await expect.poll(() => page.locator('[data-testid="model-properties"]').innerText()).toContain('Click an element');
+  });
+
   it('draws the 3D view with WebGL, or says clearly that it needs WebGL', async () => {
     const state = await page.evaluate(() => {
       const canvas = document.querySelector('[data-region="viewport"] canvas');

@@ -38,7 +38,13 @@ describe('model structure in the app (twin serve --model FZK-Haus + Chromium)', 
     expect(selector).toContain('Erdgeschoss');
     expect(selector).toContain('Dachgeschoss');
     const stats = await page.locator('[data-testid="structure-stats"]').innerText();
-    expect(stats).toMatch(/Erdgeschoss\s+0\.00\s+\d+\.\d\s+\d+\s+\d+\s+[1-9]/); // walkable m², spaces, doors, ≥ 1 exit
+    expect(stats).toMatch(/Erdgeschoss\s+0\.00\s+\d+\s+\d+\s+\d+\s+[1-9]/); // walkable m², spaces, doors, ≥ 1 exit
+    // All seven columns fit the right panel at its default width (none cut off at the edge).
+    const fit = await page.locator('[data-testid="structure-stats"]').evaluate((t) => {
+      const box = getComputedStyle(t.parentElement!);
+      return { table: t.scrollWidth, panel: t.parentElement!.clientWidth - parseFloat(box.paddingLeft) - parseFloat(box.paddingRight) };
+    });
+    expect(fit.table, `stats table ${fit.table} px in a ${fit.panel} px panel`).toBeLessThanOrEqual(fit.panel);
     expect(await page.locator('[data-testid="structure-geo"]').innerText()).toMatch(/49\.10\d+°, 8\.43\d+°/);
     // The plan is fitted to the ground floor's walkable area: its centre is inside the house.
     await page.locator('.segment[data-storey="all"]').click();

@@ -31,7 +31,8 @@ function group(g: PropertyGroup, kind: string): HTMLElement {
 export function mountPropertiesPanel(el: HTMLElement): Disposable {
   const body = h('div', { 'data-testid': 'model-properties', style: 'padding:8px;overflow:auto;height:100%;box-sizing:border-box' });
   el.append(body);
-  let shown: ModelState['properties'] = null;
+  // undefined, not null: null is the store's "nothing selected", which the first render must show.
+  let shown: ModelState['properties'] | undefined;
   const render = (s: ModelState): void => {
     if (s.properties === shown) return;
     shown = s.properties;

@@ -118,6 +118,7 @@ export function mountSimulationPanel(el: HTMLElement, ctl: SimulationController)
         cb.addEventListener('change', () => dispatchSimulation({ type: 'setExitOpen', exit: e.id, open: cb.checked }));
         return h('label', {}, cb, ` ${e.id} (${e.floor})`);
       }));
+      if (!sc?.exits.length) exits.replaceChildren(h('span', { style: 'opacity:.7' }, 'open or close each exit once a scenario is derived or loaded'));
       robotsNote.textContent = sc?.obstaclesMoving?.length ? `scenario has ${sc.obstaclesMoving.length}` : '';
       if (sc) seed.value = String(s.options.seed);
     }

@@ -14,7 +14,7 @@ function statusText(s: StructureState): string {
     case 'none': return 'No model loaded: open an IFC to see what people can walk on.';
     case 'loading': return 'Asking the workbench for the model’s structure…';
     case 'pending': return 'Extracting the walkable structure from the model…';
-    case 'ready': return `${s.structure!.schema} · ${s.structure!.storeys.length} storeys · ${s.structure!.elements} elements${s.ms !== null ? ` · ${(s.ms / 1000).toFixed(2)} s${s.cached ? ' (cache)' : ''}` : ''}`;
+    case 'ready': return `${s.structure!.schema} · ${s.structure!.storeys.length} storeys · ${s.structure!.elements} products with geometry${s.ms !== null ? ` · ${(s.ms / 1000).toFixed(2)} s${s.cached ? ' (cache)' : ''}` : ''}`;
     case 'failed': return `The structure could not be extracted: ${s.error ?? 'unknown error'}`;
     case 'unavailable': return `No structure from this workbench (${s.error ?? 'no answer'}); storeys come from telemetry.`;
     default: {
@@ -28,7 +28,7 @@ export function mountStructurePanel(el: HTMLElement): Disposable {
   const status = h('div.structure-status', { 'data-testid': 'structure-status' });
   const overlay = h('input', { type: 'checkbox', 'data-testid': 'structure-overlay-toggle' });
   overlay.addEventListener('change', () => structureStore.setState({ overlay: overlay.checked }));
-  const table = h('table.structure-stats', { 'data-testid': 'structure-stats', style: 'width:100%;border-collapse:collapse;font-size:12px' });
+  const table = h('table.structure-stats', { 'data-testid': 'structure-stats', style: 'width:100%;border-collapse:collapse;font-size:11.5px;font-variant-numeric:tabular-nums' });
   const geo = h('div.structure-geo', { 'data-testid': 'structure-geo', style: 'font-size:12px;opacity:.8' });
   const root = h(
     'div.structure-panel',
@@ -39,8 +39,9 @@ export function mountStructurePanel(el: HTMLElement): Disposable {
     geo,
   );
   el.append(root);
-  const cell = (text: string, align = 'right') => h('td', { style: `padding:1px 4px;text-align:${align}` }, text);
-  const th = (text: string, align = 'right') => h('th', { style: `padding:1px 4px;text-align:${align}` }, text);
+  // Tight cells and whole square metres: seven columns must fit the default right panel (~280 px) without clipping.
+  const cell = (text: string, align = 'right') => h('td', { style: `padding:1px 2px;text-align:${align}${align === 'right' ? ';white-space:nowrap' : ';word-break:break-word'}` }, text);
+  const th = (text: string, title: string, align = 'right') => h('th', { title, style: `padding:1px 2px;text-align:${align};font-weight:600;font-size:11px;vertical-align:bottom` }, text);
   const render = () => {
     const s = structureStore.getState();
     status.textContent = statusText(s);
@@ -53,15 +54,17 @@ export function mountStructurePanel(el: HTMLElement): Disposable {
     const stats = structureStats(s.structure);
     const active = layoutStore.getState().activeStorey;
     table.replaceChildren(
-      h('tr', {}, th('storey', 'left'), th('elev. m'), th('walkable m²'), th('spaces'), th('doors'), th('exits'), th('stairs')),
+      h('tr', {},
+        th('storey', 'Storey name', 'left'), th('elev. m', 'Elevation of the storey, m'), th('walk. m²', 'Walkable area, m²'),
+        th('spaces', 'IfcSpace count'), th('doors', 'Door count'), th('exits', 'Doors to the outside'), th('stairs', 'Stairs and ramps that reach the storey (up or down)')),
       ...stats.storeys.map((st) => {
         const tr = h('tr', { style: `cursor:pointer${st.index === active ? ';font-weight:600' : ''}`, title: `Show ${st.name} in the plan (walkable from ${st.walkableSource})`, 'data-storey': st.index },
-          cell(st.name, 'left'), cell(st.elevation.toFixed(2)), cell(st.walkableArea.toFixed(1)), cell(String(st.spaces)), cell(String(st.doors)), cell(String(st.exits)), cell(String(st.stairs)));
+          cell(st.name, 'left'), cell(st.elevation.toFixed(2)), cell(st.walkableArea.toFixed(0)), cell(String(st.spaces)), cell(String(st.doors)), cell(String(st.exits)), cell(String(st.stairs)));
         tr.addEventListener('click', () => layoutStore.setState({ activeStorey: st.index }));
         return tr;
       }),
       h('tr', { style: 'border-top:1px solid rgba(140,150,165,.35)' },
-        cell('total', 'left'), cell(''), cell(stats.total.walkableArea.toFixed(1)), cell(String(stats.total.spaces)), cell(String(stats.total.doors)), cell(String(stats.total.exits)), cell(String(stats.total.stairs))),
+        cell('total', 'left'), cell(''), cell(stats.total.walkableArea.toFixed(0)), cell(String(stats.total.spaces)), cell(String(stats.total.doors)), cell(String(stats.total.exits)), cell(String(stats.total.stairs))),
     );
     const g = s.structure.georeference;
     geo.textContent = g
