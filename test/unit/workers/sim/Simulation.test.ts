@@ -44,4 +44,36 @@ describe('Simulation', () => {
     // first order, velocity set from the gap: overlaps stay a small fraction of a body radius
     expect(worst).toBeGreaterThan(-0.05);
   });
+
+  it('places stair arrivals only where no body is, with the cell-list search giving the answer of a full scan', () => {
+    // 500 people upstairs, a 1.2 m stair down to a small landing with one narrow exit and a robot patrolling
+    // in front of the stair foot: the landing fills, so arrivals are refused and retried many times.
+    const s: Scenario = {
+      seed: 2, maxTime: 400, dt: 0.1,
+      floors: [{ id: 'UP', walkable: [[[0, 0], [20, 0], [20, 20], [0, 20]]] }, { id: 'DOWN', walkable: [[[0, 0], [8, 0], [8, 6], [0, 6]]] }],
+      links: [{ id: 'S', kind: 'stairs', from: { floor: 'UP', segment: [[20, 9.4], [20, 10.6]] }, to: { floor: 'DOWN', segment: [[0, 2.4], [0, 3.6]] }, length: 6 }],
+      exits: [{ id: 'E', floor: 'DOWN', segment: [[8, 2.6], [8, 3.4]] }],
+      agentGroups: [{ id: 'G', floor: 'UP', area: [[1, 1], [19, 1], [19, 19], [1, 19]], count: 500 }],
+      obstaclesMoving: [{ id: 'r', floor: 'DOWN', radius: 0.35, speed: 1.2, route: [[1.5, 0.6], [1.5, 5.4]], loop: true }],
+    };
+    const sim = new Simulation(s, NavMap.build(s), 1);
+    type Room = (f: number, x: number, y: number, r: number, self: number) => boolean;
+    const inner = sim as unknown as { roomAt: Room };
+    const cellSearch = inner.roomAt.bind(sim);
+    let asked = 0, refused = 0, differ = 0;
+    inner.roomAt = (f, x, y, r, self) => {
+      const answer = cellSearch(f, x, y, r, self);
+      let free = true;
+      for (let j = 0; j < sim.slots && free; j++) {
+        if (j === self || sim.floor[j] !== f || sim.state[j] === AgentState.Out || sim.state[j] === AgentState.Transit) continue;
+        if (Math.hypot(sim.x[j]! - x, sim.y[j]! - y) < r + sim.radius[j]!) free = false;
+      }
+      asked++; if (!free) refused++; if (free !== answer) differ++;
+      return answer;
+    };
+    for (let i = 0; i < 1500 && !sim.done; i++) sim.step();
+    expect(refused, 'the landing was crowded: some arrivals had to wait').toBeGreaterThan(50);
+    expect(asked - refused, 'and many were placed').toBeGreaterThan(100);
+    expect(differ).toBe(0);
+  });
 });
