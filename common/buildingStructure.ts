@@ -22,7 +22,7 @@ export interface StructureStorey {
   name: string;
   /** Floor level in the building frame, m. */
   elevation: number;
-  /** Walkable area: spaces (or slabs, or the wall outline) minus obstacles cut at body height, door openings kept passable. */
+  /** Walkable area: spaces (or slabs, or the wall outline) minus obstacles cut at body height and minus the footprints of stairs and ramps joining storeys (walked as links), door openings kept passable. */
   walkable: PlanMultiPolygon;
   /** Area of `walkable`, m². */
   walkableArea: number;

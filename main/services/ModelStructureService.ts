@@ -29,7 +29,7 @@ import { threadLayoutDeriver, type TestbedLayoutDeriver } from '../sources/testb
 import { packageRoot } from './AppPaths.js';
 
 /** Bump when BuildingStructure or its extraction changes meaning: older cache files then read as misses. */
-export const STRUCTURE_CACHE_FORMAT = 2;
+export const STRUCTURE_CACHE_FORMAT = 3;
 
 /** A running extraction of one IFC file; `cancel` ends it (the promise then rejects). */
 export interface StructureJobHandle {

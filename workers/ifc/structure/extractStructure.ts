@@ -7,7 +7,7 @@
  * slabs cut at mid-thickness, door and stair geometry kept; (4) doors: width, the spaces on either
  * side (probe points across the door), exterior/exit; (5) stairs and ramps: storeys joined, ends,
  * walking length; (6) the walkable map per storey: (spaces or slabs or the hull of the walls,
- * with door passages) − obstacles. Storey of an element: IfcRelContainedInSpatialStructure /
+ * with door passages) − obstacles − the stairwells of stairs and ramps joining storeys. Storey of an element: IfcRelContainedInSpatialStructure /
  * IfcRelAggregates, else by elevation.
  * DOM-free and Node-free: runs in the CLI, in tests and in a web worker on a model opened there.
  */
@@ -317,11 +317,19 @@ export function extractStructure(api: IfcAPI, modelID: number, opts: ExtractStru
     });
   }
 
-  // (6) Walkable map per storey.
+  // (6) Walkable map per storey. A stair or ramp joining two storeys is not floor on any storey it spans:
+  // on its bottom storey the flight stands in the way, on the storeys above it is the stairwell (models
+  // without slab openings would otherwise put a floor over it). It is walked as a link between its ends
+  // (toScenario), so people reach the top end from the landing only, not also from across the well.
+  const stairwells: PlanPolygon[][] = spatial.storeys.map(() => []);
+  for (const st of stairs) {
+    if (st.fromStorey === st.toStorey || st.footprint.length < 3) continue;
+    for (let s = Math.min(st.fromStorey, st.toStorey); s <= Math.max(st.fromStorey, st.toStorey); s++) stairwells[s]!.push([st.footprint]);
+  }
   const storeys: StructureStorey[] = spatial.storeys.map((st, s) => {
     const passages = doors.filter((d) => d.storey === s).map((d) => orientedRectangle(d.x, d.y, d.direction, d.width / 2, DOOR_PASSAGE_HALF_DEPTH));
     const { base, source } = bases[s]!;
-    const walkable = base.length ? buildWalkable(base, obstacles[s]!, passages) : [];
+    const walkable = base.length ? buildWalkable(base, [...obstacles[s]!, ...stairwells[s]!], passages) : [];
     return {
       index: s,
       expressID: st.expressID,
