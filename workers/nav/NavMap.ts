@@ -6,6 +6,7 @@
 import { ScenarioError, type Scenario, type Segment } from '../../common/scenario.js';
 import { FloorGrid } from './FloorGrid.js';
 import { fastMarching, type MarchLink } from './fastMarching.js';
+import { orient } from './planarGeometry.js';
 
 /** What a portal index on a floor grid refers to. */
 export type Portal = { kind: 'exit'; exit: number } | { kind: 'link'; link: number; end: 'from' | 'to' };
@@ -60,9 +61,20 @@ export class NavMap {
   readonly links: NavLink[];
   /** Field per exit index; null for closed exits. */
   readonly fields: (ExitField | null)[];
+  /** Per floor, the link ends on it: [portal index, ax, ay, bx, by] × n (see reachedLinkEnd). */
+  private readonly linkEnds: Float64Array[];
 
   private constructor(grids: FloorGrid[], floorIndex: Map<string, number>, portals: Portal[][], links: NavLink[], fields: (ExitField | null)[]) {
     this.grids = grids; this.floorIndex = floorIndex; this.portals = portals; this.links = links; this.fields = fields;
+    this.linkEnds = portals.map((onFloor) => {
+      const ends: number[] = [];
+      onFloor.forEach((p, k) => {
+        if (p.kind !== 'link') return;
+        const l = links[p.link]!, [[ax, ay], [bx, by]] = p.end === 'from' ? l.from : l.to;
+        ends.push(k, ax, ay, bx, by);
+      });
+      return Float64Array.from(ends);
+    });
   }
 
   /** Builds the map; throws ScenarioError for portals that do not touch the walkable area. */
@@ -145,6 +157,27 @@ export class NavMap {
       return { exit: i, T, dirX, dirY, linkEnd };
     });
     return new NavMap(grids, floorIndex, portals, links, fields);
+  }
+
+  /**
+   * Portal index of a link end on `floor` within `reach` of (qx, qy), or crossed by the step from (ox, oy) to
+   * (qx, qy); -1: none. (A link end's grid band is only ~h wide: people reach it by touching or crossing it.)
+   */
+  reachedLinkEnd(floor: number, ox: number, oy: number, qx: number, qy: number, reach: number): number {
+    const ends = this.linkEnds[floor]!;
+    for (let e = 0; e < ends.length; e += 5) {
+      const ax = ends[e + 1]!, ay = ends[e + 2]!, bx = ends[e + 3]!, by = ends[e + 4]!;
+      const abx = bx - ax, aby = by - ay, u = Math.max(0, Math.min(1, ((qx - ax) * abx + (qy - ay) * aby) / (abx * abx + aby * aby)));
+      const dx = qx - ax - u * abx, dy = qy - ay - u * aby;
+      if (dx * dx + dy * dy <= reach * reach) return ends[e]!;
+      if (ox === qx && oy === qy) continue;
+      const s0 = orient(ax, ay, bx, by, ox, oy), s1 = orient(ax, ay, bx, by, qx, qy);
+      if ((s0 > 0 && s1 > 0) || (s0 < 0 && s1 < 0)) continue;
+      const t0 = orient(ox, oy, qx, qy, ax, ay), t1 = orient(ox, oy, qx, qy, bx, by);
+      if ((t0 > 0 && t1 > 0) || (t0 < 0 && t1 < 0)) continue;
+      return ends[e]!;
+    }
+    return -1;
   }
 
   /** Field value (free-walking metres to the exit) at a point, bilinear over finite neighbours; Infinity if unreachable. */

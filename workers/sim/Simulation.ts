@@ -101,8 +101,6 @@ export class Simulation {
   private nextReroute = 0;
   /** Largest distance any slot has moved since the cell lists were built (stage 4), m; -1: no lists yet. */
   private movedSinceCells = -1;
-  /** Per floor, the link ends on it: [portal index, ax, ay, bx, by] × n (stage 7: who reaches a link end). */
-  private readonly linkEnds: Float64Array[];
   /** Agents placed by stage 2 in the current step (they are in no cell list yet). */
   private readonly placedNow: number[] = [];
     private readonly nb = new Float64Array(4 * 512);
@@ -164,15 +162,6 @@ export class Simulation {
       this.cx0[f] = g.x0; this.cy0[f] = g.y0;
       this.cnx[f] = Math.ceil((g.nx * g.h) / MODEL.cell); this.cny[f] = Math.ceil((g.ny * g.h) / MODEL.cell);
       this.cellOff[f + 1] = this.cellOff[f]! + this.cnx[f]! * this.cny[f]!;
-    });
-    this.linkEnds = nav.grids.map((_, f) => {
-      const ends: number[] = [];
-      nav.portals[f]!.forEach((p, k) => {
-        if (p.kind !== 'link') return;
-        const l = nav.links[p.link]!, [[ax, ay], [bx, by]] = p.end === 'from' ? l.from : l.to;
-        ends.push(k, ax, ay, bx, by);
-      });
-      return Float64Array.from(ends);
     });
     this.cellStart = new Int32Array(this.cellOff[G]! + 2);
     this.cursor = new Int32Array(this.cellOff[G]! + 2);
@@ -497,7 +486,7 @@ export class Simulation {
       // the step crosses it. Its grid band alone is ~h wide: thinner than a step at speed (0.13 m at 1.33 m/s,
       // dt 0.1, h 0.1), so agents stepped over it and back; and at a stairwell's edge, which is a wall, no
       // centre gets within a radius of it, so a queue stood at the top of the stairs for good.
-      if (p < 0) p = this.reachedLinkEnd(f, px[i]!, py[i]!, qx, qy, this.radius[i]! + LINK_REACH);
+      if (p < 0) p = this.nav.reachedLinkEnd(f, px[i]!, py[i]!, qx, qy, this.radius[i]! + LINK_REACH);
       if (p < 0) continue;
       const portal = this.nav.portals[f]![p]!;
       if (portal.kind === 'exit') {
@@ -505,24 +494,6 @@ export class Simulation {
         this.vx[i] = 0; this.vy[i] = 0;
       } else this.tryEnterLink(i, portal.link, portal.end === 'to', qx, qy);
     }
-  }
-
-  /** Portal index of a link end on floor f within `reach` of (qx, qy), or crossed by the step from (ox, oy); -1: none. */
-  private reachedLinkEnd(f: number, ox: number, oy: number, qx: number, qy: number, reach: number): number {
-    const ends = this.linkEnds[f]!;
-    for (let e = 0; e < ends.length; e += 5) {
-      const ax = ends[e + 1]!, ay = ends[e + 2]!, bx = ends[e + 3]!, by = ends[e + 4]!;
-      const abx = bx - ax, aby = by - ay, u = Math.max(0, Math.min(1, ((qx - ax) * abx + (qy - ay) * aby) / (abx * abx + aby * aby)));
-      const dx = qx - ax - u * abx, dy = qy - ay - u * aby;
-      if (dx * dx + dy * dy <= reach * reach) return ends[e]!;
-      if (ox === qx && oy === qy) continue;
-      const s0 = orient(ax, ay, bx, by, ox, oy), s1 = orient(ax, ay, bx, by, qx, qy);
-      if ((s0 > 0 && s1 > 0) || (s0 < 0 && s1 < 0)) continue;
-      const t0 = orient(ox, oy, qx, qy, ax, ay), t1 = orient(ox, oy, qx, qy, bx, by);
-      if ((t0 > 0 && t1 > 0) || (t0 < 0 && t1 < 0)) continue;
-      return ends[e]!;
-    }
-    return -1;
   }
 
   /** Enters link k at the current position when that lowers the agent's remaining cost and the entry has capacity. */
