@@ -6,7 +6,7 @@
 import { ScenarioError, type Scenario, type Segment } from '../../common/scenario.js';
 import { FloorGrid } from './FloorGrid.js';
 import { fastMarching, type MarchLink } from './fastMarching.js';
-import { orient } from './planarGeometry.js';
+import { distanceToSegment, segmentsIntersect } from './planarGeometry.js';
 
 /** What a portal index on a floor grid refers to. */
 export type Portal = { kind: 'exit'; exit: number } | { kind: 'link'; link: number; end: 'from' | 'to' };
@@ -165,17 +165,11 @@ export class NavMap {
    */
   reachedLinkEnd(floor: number, ox: number, oy: number, qx: number, qy: number, reach: number): number {
     const ends = this.linkEnds[floor]!;
+    // A step that crosses an end ends within its own length of it, so only steps longer than `reach` need the crossing test.
+    const long = Math.hypot(qx - ox, qy - oy) > reach;
     for (let e = 0; e < ends.length; e += 5) {
       const ax = ends[e + 1]!, ay = ends[e + 2]!, bx = ends[e + 3]!, by = ends[e + 4]!;
-      const abx = bx - ax, aby = by - ay, u = Math.max(0, Math.min(1, ((qx - ax) * abx + (qy - ay) * aby) / (abx * abx + aby * aby)));
-      const dx = qx - ax - u * abx, dy = qy - ay - u * aby;
-      if (dx * dx + dy * dy <= reach * reach) return ends[e]!;
-      if (ox === qx && oy === qy) continue;
-      const s0 = orient(ax, ay, bx, by, ox, oy), s1 = orient(ax, ay, bx, by, qx, qy);
-      if ((s0 > 0 && s1 > 0) || (s0 < 0 && s1 < 0)) continue;
-      const t0 = orient(ox, oy, qx, qy, ax, ay), t1 = orient(ox, oy, qx, qy, bx, by);
-      if ((t0 > 0 && t1 > 0) || (t0 < 0 && t1 < 0)) continue;
-      return ends[e]!;
+      if (distanceToSegment(qx, qy, ax, ay, bx, by) <= reach || (long && segmentsIntersect([ox, oy], [qx, qy], [ax, ay], [bx, by]))) return ends[e]!;
     }
     return -1;
   }
