@@ -138,7 +138,8 @@ export class TestbedSource implements Source {
         if (this.state === 'idle') this.setState('error');
         return;
       }
-      if (!this.sim) return; // stopped while building
+      // Stopped while building: the build either gave up (null) or finished its last slice after the stop.
+      if (!this.sim || this.state !== 'idle') return;
     }
     this.setState('live');
     this.loop = this.run().catch((e: unknown) => {
