@@ -30,8 +30,8 @@ export interface NavLink {
 export interface ExitField {
   exit: number;
   T: Float32Array[];
-  dirX: Float32Array[];
-  dirY: Float32Array[];
+  /** Unit walking direction per floor, interleaved per cell: [2c] = x, [2c + 1] = y (one cache line holds both). */
+  dir: Float32Array[];
   /** Lowest T over the cells of each link end: [2k] = from end, [2k + 1] = to end. */
   linkEnd: Float64Array;
 }
@@ -147,14 +147,13 @@ export class NavMap {
       if (exitPortal[i]! < 0) return null;
       const f = floorIndex.get(e.floor)!;
       const T = fastMarching(grids, speed, global(f, portalCells[f]![exitPortal[i]!]!), marchLinks);
-      const dirX: Float32Array[] = [], dirY: Float32Array[] = [];
-      grids.forEach((g, fl) => { const [dx, dy] = directionField(g, T[fl]!); dirX.push(dx); dirY.push(dy); });
+      const dir = grids.map((g, fl) => directionField(g, T[fl]!));
       const linkEnd = new Float64Array(2 * links.length).fill(Infinity);
       links.forEach((l, k) => {
         for (const c of portalCells[l.fromFloor]![l.fromPortal]!) linkEnd[2 * k] = Math.min(linkEnd[2 * k]!, T[l.fromFloor]![c]!);
         for (const c of portalCells[l.toFloor]![l.toPortal]!) linkEnd[2 * k + 1] = Math.min(linkEnd[2 * k + 1]!, T[l.toFloor]![c]!);
       });
-      return { exit: i, T, dirX, dirY, linkEnd };
+      return { exit: i, T, dir, linkEnd };
     });
     return new NavMap(grids, floorIndex, portals, links, fields);
   }
@@ -165,8 +164,9 @@ export class NavMap {
    */
   reachedLinkEnd(floor: number, ox: number, oy: number, qx: number, qy: number, reach: number): number {
     const ends = this.linkEnds[floor]!;
+    if (ends.length === 0) return -1;
     // A step that crosses an end ends within its own length of it, so only steps longer than `reach` need the crossing test.
-    const long = Math.hypot(qx - ox, qy - oy) > reach;
+    const long = (qx - ox) * (qx - ox) + (qy - oy) * (qy - oy) > reach * reach;
     for (let e = 0; e < ends.length; e += 5) {
       const ax = ends[e + 1]!, ay = ends[e + 2]!, bx = ends[e + 3]!, by = ends[e + 4]!;
       if (distanceToSegment(qx, qy, ax, ay, bx, by) <= reach || (long && segmentsIntersect([ox, oy], [qx, qy], [ax, ay], [bx, by]))) return ends[e]!;
@@ -186,25 +186,25 @@ export class NavMap {
    * cell centres; writes into out[0], out[1] (0, 0 where none is defined).
    */
   direction(field: ExitField, floor: number, x: number, y: number, out: Float64Array): void {
-    const g = this.grids[floor]!, dx = field.dirX[floor]!, dy = field.dirY[floor]!;
+    const g = this.grids[floor]!, d = field.dir[floor]!;
     const fx = (x - g.x0) / g.h - 0.5, fy = (y - g.y0) / g.h - 0.5;
     const cx = Math.floor(fx), cy = Math.floor(fy);
     let sx = 0, sy = 0;
     if (cx >= 0 && cy >= 0 && cx < g.nx - 1 && cy < g.ny - 1) {
-      const ax = fx - cx, ay = fy - cy, i = cy * g.nx + cx;
+      const ax = fx - cx, ay = fy - cy, i = 2 * (cy * g.nx + cx), j = i + 2 * g.nx;
       const w00 = (1 - ax) * (1 - ay), w10 = ax * (1 - ay), w01 = (1 - ax) * ay, w11 = ax * ay;
-      sx = dx[i]! * w00 + dx[i + 1]! * w10 + dx[i + g.nx]! * w01 + dx[i + g.nx + 1]! * w11;
-      sy = dy[i]! * w00 + dy[i + 1]! * w10 + dy[i + g.nx]! * w01 + dy[i + g.nx + 1]! * w11;
+      sx = d[i]! * w00 + d[i + 2]! * w10 + d[j]! * w01 + d[j + 2]! * w11;
+      sy = d[i + 1]! * w00 + d[i + 3]! * w10 + d[j + 1]! * w01 + d[j + 3]! * w11;
     }
     const n = Math.sqrt(sx * sx + sy * sy);
     if (n > 1e-9) { out[0] = sx / n; out[1] = sy / n; } else { out[0] = 0; out[1] = 0; }
   }
 }
 
-/** −∇T normalised per cell (central differences over finite neighbours, one-sided at walls). */
-function directionField(g: FloorGrid, T: Float32Array): [Float32Array, Float32Array] {
+/** −∇T normalised per cell (central differences over finite neighbours, one-sided at walls), interleaved x, y. */
+function directionField(g: FloorGrid, T: Float32Array): Float32Array {
   const { nx, ny } = g;
-  const dx = new Float32Array(nx * ny), dy = new Float32Array(nx * ny);
+  const dir = new Float32Array(2 * nx * ny);
   for (let j = 1; j < ny - 1; j++) for (let i = 1; i < nx - 1; i++) {
     const c = j * nx + i, t = T[c]!;
     if (!Number.isFinite(t)) continue;
@@ -214,7 +214,7 @@ function directionField(g: FloorGrid, T: Float32Array): [Float32Array, Float32Ar
     if (fl && fr) gx = (r - l) / 2; else if (fr) gx = Math.min(0, r - t); else if (fl) gx = Math.max(0, t - l);
     if (fd && fu) gy = (u - d) / 2; else if (fu) gy = Math.min(0, u - t); else if (fd) gy = Math.max(0, t - d);
     const n = Math.hypot(gx, gy);
-    if (n > 0) { dx[c] = -gx / n; dy[c] = -gy / n; }
+    if (n > 0) { dir[2 * c] = -gx / n; dir[2 * c + 1] = -gy / n; }
   }
-  return [dx, dy];
+  return dir;
 }

@@ -358,15 +358,15 @@ export class Simulation {
       const f = sFloor[o]!, xi = sx[o]!, yi = sy[o]!, ri = sr[o]!;
       const g = grids[f]!, h = g.h, gnx = g.nx, gny = g.ny;
       // Field direction: bilinear over the four nearest cell centres, normalised (NavMap.direction inlined).
-      const field = fields[sTarget[o]!]!, fdx = field.dirX[f]!, fdy = field.dirY[f]!;
+      const fd = fields[sTarget[o]!]!.dir[f]!;
       const fx = (xi - g.x0) / h - 0.5, fy = (yi - g.y0) / h - 0.5;
       const bx = Math.floor(fx), by = Math.floor(fy);
       let ex = 0, ey = 0;
       if (bx >= 0 && by >= 0 && bx < gnx - 1 && by < gny - 1) {
-        const ax = fx - bx, ay = fy - by, b = by * gnx + bx;
+        const ax = fx - bx, ay = fy - by, b = 2 * (by * gnx + bx), bn = b + 2 * gnx;
         const w00 = (1 - ax) * (1 - ay), w10 = ax * (1 - ay), w01 = (1 - ax) * ay, w11 = ax * ay;
-        const sxx = fdx[b]! * w00 + fdx[b + 1]! * w10 + fdx[b + gnx]! * w01 + fdx[b + gnx + 1]! * w11;
-        const syy = fdy[b]! * w00 + fdy[b + 1]! * w10 + fdy[b + gnx]! * w01 + fdy[b + gnx + 1]! * w11;
+        const sxx = fd[b]! * w00 + fd[b + 2]! * w10 + fd[bn]! * w01 + fd[bn + 2]! * w11;
+        const syy = fd[b + 1]! * w00 + fd[b + 3]! * w10 + fd[bn + 1]! * w01 + fd[bn + 3]! * w11;
         const n = Math.sqrt(sxx * sxx + syy * syy);
         if (n > 1e-9) { ex = sxx / n; ey = syy / n; }
       }
