@@ -99,6 +99,8 @@ export class Simulation {
   /** Largest body radius of any slot (agents and robots), m: bounds the neighbour search. */
   private readonly rmax: number;
   private nextReroute = 0;
+  /** Agents still in their pre-movement time (state Waiting). */
+  private waiting = 0;
   /** Largest distance any slot has moved since the cell lists were built (stage 4), m; -1: no lists yet. */
   private movedSinceCells = -1;
   /** Agents placed by stage 2 in the current step (they are in no cell list yet). */
@@ -144,6 +146,7 @@ export class Simulation {
       this.reachable[i] = best >= 0 ? 1 : 0;
       this.state[i] = best >= 0 ? (this.startTime[i]! <= 0 ? AgentState.Walking : AgentState.Waiting) : AgentState.Stuck;
       if (best < 0) this.remaining--;
+      else if (this.state[i] === AgentState.Waiting) this.waiting++;
     });
     this.robotRoute = robots.map((r) => r.route);
     this.robotLen = robots.map((r) => r.route.slice(1).reduce((s, p, k) => s + Math.hypot(p[0] - r.route[k]![0], p[1] - r.route[k]![1]), 0));
@@ -175,7 +178,9 @@ export class Simulation {
     this.moveRobots();
     this.placeArrivals();
     if (this.t >= this.nextReroute) { this.reroute(); this.nextReroute = this.t + MODEL.rerouteInterval; }
-    for (let i = 0; i < this.agents; i++) if (this.state[i] === AgentState.Waiting && this.t >= this.startTime[i]!) this.state[i] = AgentState.Walking;
+    if (this.waiting > 0) {
+      for (let i = 0; i < this.agents; i++) if (this.state[i] === AgentState.Waiting && this.t >= this.startTime[i]!) { this.state[i] = AgentState.Walking; this.waiting--; }
+    }
     this.buildCells();
     this.computeUpdate();
     this.move();
@@ -290,9 +295,11 @@ export class Simulation {
       if (st !== AgentState.Walking && st !== AgentState.Waiting) continue;
       const allowed = this.allowed[this.group[i]!]!;
       if (allowed.length < 2) continue;
+      // nav.value of every allowed field: one cell lookup, as all fields share the floor's grid.
+      const f = this.floor[i]!, c = this.nav.grids[f]!.cellIndex(this.x[i]!, this.y[i]!);
       let best = -1, bestCost = Infinity, cur = Infinity;
       for (const e of allowed) {
-        const d = this.nav.value(fields[e]!, this.floor[i]!, this.x[i]!, this.y[i]!);
+        const d = c < 0 ? Infinity : fields[e]!.T[f]![c]!;
         if (!Number.isFinite(d)) continue;
         const cost = d / this.v0[i]! + lowerCount(queues[e]!, d) / cap[e]!;
         if (e === this.target[i]) cur = cost;
@@ -392,8 +399,8 @@ export class Simulation {
           const d = Math.sqrt(d2) || 1e-6, l = ri + sr[k]!;
           // Beyond 7 ranges the repulsion is < 0.1 % of the desired direction: skip the exp.
           if (d - l < repelReach) { const w = (A * expNeg((d - l) / D)) / d; ex -= dx * w; ey -= dy * w; }
-          const q = count << 2;
-          nb[q] = dx; nb[q + 1] = dy; nb[q + 2] = d; nb[q + 3] = l; count++;
+          // Only a neighbour whose gap could cap the speed (gap / T < vmax) is kept for the spacing pass below.
+          if ((d - l) / T < vmax) { const q = count << 2; nb[q] = dx; nb[q + 1] = dy; nb[q + 2] = d; nb[q + 3] = l; count++; }
         }
       }
       // Wall repulsion: bilinear wall distance (FloorGrid.sampleWallDist inlined), gradient of the agent's cell.
