@@ -35,6 +35,8 @@ function room(n: number): Scenario {
  * within seconds, so one round can land on a slow or a fast patch: the figure is the median over rounds, with the range.
  */
 const ROUNDS = 5, PEER_ROUNDS = 3;
+/** `npm run bench` runs node with --expose-gc: a collection before each timed window (a no-op without the flag). */
+const gc = (globalThis as { gc?: () => void }).gc;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 const spread = (xs: number[]) => `${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))}`;
 
@@ -54,6 +56,7 @@ for (const n of [1_000, 10_000, 50_000]) {
   for (let round = 0; round < ROUNDS; round++) {
     if (round > 0) sim = new Simulation(s, nav, 1);
     for (let i = 0; i < 3; i++) sim.step(); // warm-up
+    gc?.(); // the previous round's simulation is garbage: its collection is not this round's cost
     const s0 = sim.agentSteps, t1 = performance.now(), c1 = cpu();
     for (let i = 0; i < steps; i++) sim.step();
     const c = cpu() - c1, w = performance.now() - t1;
@@ -79,6 +82,7 @@ for (const n of [1_000, 10_000, 50_000]) {
           agent.requestMoveTarget({ x: e[0], y: 0, z: e[1] });
         }
         for (let i = 0; i < 3; i++) crowd.update(0.05);
+        gc?.();
         const t2 = performance.now(), c2 = cpu();
         for (let i = 0; i < steps; i++) crowd.update(0.05);
         peerWall.push(((n * steps) / (performance.now() - t2)) * 1000);
