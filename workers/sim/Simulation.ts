@@ -493,7 +493,9 @@ export class Simulation {
       // the step crosses it. Its grid band alone is ~h wide: thinner than a step at speed (0.13 m at 1.33 m/s,
       // dt 0.1, h 0.1), so agents stepped over it and back; and at a stairwell's edge, which is a wall, no
       // centre gets within a radius of it, so a queue stood at the top of the stairs for good.
-      if (p < 0) p = this.nav.reachedLinkEnd(f, px[i]!, py[i]!, qx, qy, this.radius[i]! + LINK_REACH);
+      // The reach is at least one step at the agent's free speed: the wall slide (stage 6) stops a walker heading
+      // square at a wall up to a step short of it, and a stair top in a stairwell's edge is such a wall.
+      if (p < 0) p = this.nav.reachedLinkEnd(f, px[i]!, py[i]!, qx, qy, this.radius[i]! + Math.max(LINK_REACH, this.v0[i]! * dt));
       if (p < 0) continue;
       const portal = this.nav.portals[f]![p]!;
       if (portal.kind === 'exit') {
@@ -512,7 +514,11 @@ export class Simulation {
     if (!(far + l.length / l.speedFactor < here + 0.5) || this.t < this.linkFree[k]!) return;
     const [[ax, ay], [bx, by]] = rev ? l.to : l.from;
     const len = Math.hypot(bx - ax, by - ay);
-    this.linkFree[k] = this.t + 1 / (MODEL.linkFlow * len);
+    // Capacity as a token bucket: when entries follow each other (the entry was free within the last step), the
+    // next one is due 1 / capacity after the previous one was due, not after this step: steps of dt would
+    // otherwise round every headway up (1.43 instead of 1.65 P/s through a 1.5 m stair at dt 0.1 s).
+    const due = this.t - this.linkFree[k]! < this.dt ? this.linkFree[k]! : this.t;
+    this.linkFree[k] = due + 1 / (MODEL.linkFlow * len);
     this.state[i] = AgentState.Transit; this.transitLink[i] = k; this.transitRev[i] = rev ? 1 : 0;
     this.transitFrac[i] = Math.min(1, Math.max(0, ((qx - ax) * (bx - ax) + (qy - ay) * (by - ay)) / (len * len)));
     this.transitUntil[i] = this.t + this.dt + l.length / (this.v0[i]! * l.speedFactor);
