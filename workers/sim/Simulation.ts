@@ -449,11 +449,16 @@ export class Simulation {
       const g = grids[sFloor[o]!]!, ox = sx[o]!, oy = sy[o]!, r = sr[o]!;
       let vx = nvx[o]!, vy = nvy[o]!;
       let qx = ox + vx * dt, qy = oy + vy * dt;
-      const wd = g.sampleWallDist(qx, qy);
-      if (wd < r && wd < g.sampleWallDist(ox, oy)) {
-        // Slide: drop the velocity component into the nearest wall.
+      const wd = g.sampleWallDist(qx, qy), wo = wd < r ? g.sampleWallDist(ox, oy) : 0;
+      if (wd < r && wd < wo) {
+        // Slide: the velocity component into the nearest wall is cut to what brings the body to touch it (the
+        // gap wo − r, over one step). Dropping it whole stopped a walker heading square at a wall up to a step
+        // short of it, for good: at a stair top in a stairwell's edge, out of reach of the stair.
         const c = g.cellIndex(qx, qy);
-        if (c >= 0) { const gx = g.wallGx[c]!, gy = g.wallGy[c]!, vn = vx * gx + vy * gy; if (vn < 0) { vx -= vn * gx; vy -= vn * gy; } }
+        if (c >= 0) {
+          const gx = g.wallGx[c]!, gy = g.wallGy[c]!, vn = vx * gx + vy * gy, keep = -Math.max(0, wo - r) / dt;
+          if (vn < keep) { vx -= (vn - keep) * gx; vy -= (vn - keep) * gy; }
+        }
         qx = ox + vx * dt; qy = oy + vy * dt;
         if (g.sampleWallDist(qx, qy) < Math.min(r, wd) * 0.5) { vx = 0; vy = 0; qx = ox; qy = oy; }
       }
@@ -493,9 +498,7 @@ export class Simulation {
       // the step crosses it. Its grid band alone is ~h wide: thinner than a step at speed (0.13 m at 1.33 m/s,
       // dt 0.1, h 0.1), so agents stepped over it and back; and at a stairwell's edge, which is a wall, no
       // centre gets within a radius of it, so a queue stood at the top of the stairs for good.
-      // The reach is at least one step at the agent's free speed: the wall slide (stage 6) stops a walker heading
-      // square at a wall up to a step short of it, and a stair top in a stairwell's edge is such a wall.
-      if (p < 0) p = this.nav.reachedLinkEnd(f, px[i]!, py[i]!, qx, qy, this.radius[i]! + Math.max(LINK_REACH, this.v0[i]! * dt));
+      if (p < 0) p = this.nav.reachedLinkEnd(f, px[i]!, py[i]!, qx, qy, this.radius[i]! + LINK_REACH);
       if (p < 0) continue;
       const portal = this.nav.portals[f]![p]!;
       if (portal.kind === 'exit') {
