@@ -295,11 +295,9 @@ export class Simulation {
       if (st !== AgentState.Walking && st !== AgentState.Waiting) continue;
       const allowed = this.allowed[this.group[i]!]!;
       if (allowed.length < 2) continue;
-      // nav.value of every allowed field: one cell lookup, as all fields share the floor's grid.
-      const f = this.floor[i]!, c = this.nav.grids[f]!.cellIndex(this.x[i]!, this.y[i]!);
       let best = -1, bestCost = Infinity, cur = Infinity;
       for (const e of allowed) {
-        const d = c < 0 ? Infinity : fields[e]!.T[f]![c]!;
+        const d = this.nav.value(fields[e]!, this.floor[i]!, this.x[i]!, this.y[i]!);
         if (!Number.isFinite(d)) continue;
         const cost = d / this.v0[i]! + lowerCount(queues[e]!, d) / cap[e]!;
         if (e === this.target[i]) cur = cost;
