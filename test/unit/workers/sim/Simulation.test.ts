@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import type { Scenario } from '../../../../common/scenario.js';
 import { NavMap } from '../../../../workers/nav/NavMap.js';
-import { AgentState, Simulation } from '../../../../workers/sim/Simulation.js';
+import { AgentState, LANDING, MODEL, Simulation } from '../../../../workers/sim/Simulation.js';
 
 /** A 30 m × 20 m room, 600 people, two 2 m exits, one robot crossing it: dense enough for queues. */
 const scenario = (): Scenario => ({
@@ -96,5 +96,38 @@ describe('Simulation', () => {
     expect(refused, 'the landing was crowded: some arrivals had to wait').toBeGreaterThan(50);
     expect(asked - refused, 'and many were placed').toBeGreaterThan(100);
     expect(differ).toBe(0);
+  });
+  it('keeps a flight to what it can hold and people off a full landing: they wait upstairs and on the stairs', () => {
+    // 500 people upstairs, a 3 m wide flight down (entry capacity 3.3 P/s) to a 6 m × 6 m landing room with a
+    // 0.8 m exit (about 1 P/s): the landing fills and the queue backs up the stairs. Before flights had a
+    // capacity, 71 people were on this one at once.
+    const len = 7.8, width = 3;
+    const s: Scenario = {
+      seed: 3, maxTime: 900, dt: 0.1,
+      floors: [{ id: 'UP', walkable: [[[0, 0], [20, 0], [20, 20], [0, 20]]] }, { id: 'DOWN', walkable: [[[0, 0], [6, 0], [6, 6], [0, 6]]] }],
+      links: [{ id: 'S', kind: 'stairs', from: { floor: 'UP', segment: [[20, 8.5], [20, 11.5]] }, to: { floor: 'DOWN', segment: [[0, 1.5], [0, 4.5]] }, length: len }],
+      exits: [{ id: 'E', floor: 'DOWN', segment: [[6, 2.6], [6, 3.4]] }],
+      agentGroups: [{ id: 'G', floor: 'UP', area: [[1, 1], [19, 1], [19, 19], [1, 19]], count: 500 }],
+    };
+    const sim = new Simulation(s, NavMap.build(s), 1);
+    const holds = Math.floor(MODEL.linkDensity * width * len);
+    const R = LANDING.radius;
+    let mostOnStairs = 0, mostOnLanding = 0;
+    while (!sim.done) {
+      sim.step();
+      let onStairs = 0, onLanding = 0;
+      for (let i = 0; i < sim.agents; i++) {
+        if (sim.state[i] === AgentState.Transit) onStairs++;
+        else if (sim.state[i] === AgentState.Walking && sim.floor[i] === 1 && Math.hypot(sim.x[i]!, sim.y[i]! - 3) <= R) onLanding++;
+      }
+      mostOnStairs = Math.max(mostOnStairs, onStairs);
+      mostOnLanding = Math.max(mostOnLanding, onLanding);
+    }
+    expect(sim.remaining, 'everybody got out').toBe(0);
+    expect(mostOnStairs, 'the flight filled up, and no further').toBe(holds);
+    // The landing disc (half of it is floor: the foot is on the west wall) is kept to LANDING.density; people
+    // may still walk into it after stepping off, so allow a body or two.
+    expect(mostOnLanding).toBeLessThanOrEqual(Math.floor(LANDING.density * (Math.PI * R * R) / 2) + 2);
+    expect(mostOnLanding, 'and it was used').toBeGreaterThan(4);
   });
 });
