@@ -10,15 +10,16 @@ const weidmann = (rho: number) => 1.34 * (1 - Math.exp(-1.913 * (1 / rho - 1 / 5
 
 describe('crowd validation', () => {
   it('RiMEA 4: speed falls with density along a Weidmann-shaped fundamental diagram', () => {
-    // 60 m × 4 m corridor filled at density ρ, open at its end; a 2 × 2 m area 28 m upstream of the exit is
-    // measured for t ∈ [2, 10] s, before the rarefaction from the exit reaches it. Tolerance: ±0.3 m/s.
+    // 60 m × 4 m corridor filled at density ρ, open at its end; a 6 × 3 m area 26 m upstream of the exit is
+    // measured for t ∈ [2, 10] s, before the rarefaction from the exit reaches it. Tolerance: ±0.3 m/s. (A 2 × 2 m
+    // area held about two people at 0.5 P/m², too few for the speed to fall reliably from one density to the next.)
     const rows: string[] = [];
     let previous = Infinity;
     for (const rho of [0.5, 1, 2, 3]) {
       const s: Scenario = { seed: 4, maxTime: 10, floors: [{ id: 'F0', walkable: [rect(0, 0, 60, 4)] }],
         exits: [{ id: 'E', floor: 'F0', segment: [[60, 0], [60, 4]] }],
         agentGroups: [{ id: 'G', floor: 'F0', area: rect(0, 0, 60, 4), count: Math.round(rho * 240), radius: 0.18 }],
-        measurements: { areas: [{ id: 'A', floor: 'F0', polygon: rect(30, 1, 32, 3) }], areaInterval: 0.5 } };
+        measurements: { areas: [{ id: 'A', floor: 'F0', polygon: rect(28, 0.5, 34, 3.5) }], areaInterval: 0.5 } };
       const a = runScenario(s).areas.A!;
       const idx = a.t.map((t, i) => [t, i] as const).filter(([t]) => t >= 2 && t <= 10).map(([, i]) => i);
       const v = idx.reduce((sum, i) => sum + a.speed[i]!, 0) / idx.length;
