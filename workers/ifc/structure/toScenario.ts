@@ -11,7 +11,8 @@
  *   opening at the outer end of the door passage, i.e. on the walkable boundary.
  * - agentGroups: one per space with walkable floor, placed inside the part of the space that is
  *   walkable; counts proportional to area (`occupants`, largest remainder) or area × `density`
- *   (default 0.1 persons/m², an office occupant load of 10 m² per person).
+ *   (default 0.1 persons/m², an office occupant load of 10 m² per person). A model without spaces:
+ *   one per walkable polygon of each storey, the same way.
  * Deterministic: the same structure and options give the same scenario.
  */
 import type { AgentGroup, Exit, Floor, Link, Scenario } from '../../../common/scenario.js';
@@ -19,6 +20,7 @@ import type { BuildingStructure, PlanMultiPolygon, PlanPoint, PlanRing } from '.
 import polygonClipping from 'polygon-clipping';
 import { cleanMultiPolygon, multiPolygonArea, pointInMultiPolygon, ringSignedArea } from './planGeometry.js';
 import { differencePolygons } from './walkableMap.js';
+import { selfIntersection } from '../../nav/planarGeometry.js';
 
 export interface BuildingToScenarioOptions {
   /** Total occupants, spread over the spaces in proportion to their walkable area. */
@@ -39,6 +41,15 @@ export const DEFAULT_OCCUPANT_DENSITY = 0.1;
 const PASSAGE_HALF_DEPTH = 0.5;
 const round = (v: number) => Math.round(v * 1000) / 1000;
 const roundPoint = (p: PlanPoint): [number, number] => [round(p[0]), round(p[1])];
+/**
+ * A ring rounded to the millimetre for the scenario, unless that makes it cross itself: the walkable map of real
+ * models has slivers whose vertices lie under a millimetre apart (office-a: 36 rings, duplex: 13 crossed
+ * themselves once rounded, and the scenario was rejected). Then the ring is kept as it is.
+ */
+function scenarioRing(ring: PlanRing): [number, number][] {
+  const rounded = ring.map(roundPoint);
+  return selfIntersection(rounded) < 0 ? rounded : ring.map((p): [number, number] => [p[0], p[1]]);
+}
 
 function segmentAcross(c: PlanPoint, dir: PlanPoint, width: number): [[number, number], [number, number]] {
   const perp: PlanPoint = [-dir[1], dir[0]];
@@ -91,8 +102,8 @@ export function buildingToScenario(structure: BuildingStructure, opts: BuildingT
   for (const st of structure.storeys) {
     if (st.walkable.length === 0 || st.walkableArea <= 0) continue;
     onFloor.add(st.index);
-    const walkable = st.walkable.map((poly) => poly[0]!.map(roundPoint));
-    const obstacles = st.walkable.flatMap((poly) => poly.slice(1)).map((ring) => ring.map(roundPoint));
+    const walkable = st.walkable.map((poly) => scenarioRing(poly[0]!));
+    const obstacles = st.walkable.flatMap((poly) => poly.slice(1)).map(scenarioRing);
     floors.push({ id: floorId(st.index), elevation: round(st.elevation), walkable, ...(obstacles.length ? { obstacles } : {}) });
   }
 
@@ -136,7 +147,17 @@ export function buildingToScenario(structure: BuildingStructure, opts: BuildingT
     const area = multiPolygonArea(part);
     if (area < 0.5) continue;
     const largest = part.reduce((a, b) => (Math.abs(ringSignedArea(b[0]!)) > Math.abs(ringSignedArea(a[0]!)) ? b : a));
-    candidates.push({ floor: floorId(sp.storey), area: largest[0]!.map(roundPoint), weight: Math.abs(ringSignedArea(largest[0]!)), name: sp.longName ?? sp.name });
+    candidates.push({ floor: floorId(sp.storey), area: scenarioRing(largest[0]!), weight: Math.abs(ringSignedArea(largest[0]!)), name: sp.longName ?? sp.name });
+  }
+  // A model without spaces (IfcSpace) still has people: they are spread over the walkable map of every storey.
+  if (candidates.length === 0) {
+    for (const st of structure.storeys) {
+      if (!onFloor.has(st.index)) continue;
+      for (const poly of st.walkable) {
+        const area = multiPolygonArea([poly]);
+        if (area >= 0.5) candidates.push({ floor: floorId(st.index), area: scenarioRing(poly[0]!), weight: area, name: st.name });
+      }
+    }
   }
   const counts =
     opts.occupants !== undefined
