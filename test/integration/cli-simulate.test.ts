@@ -95,4 +95,9 @@ describe('twin simulate', () => {
     expect(out.agents[0].reachable).toBe(false);
     expect(out.warnings.join(' ')).toMatch(/cannot reach/);
   });
+  it('says so, with exit 2, when an IFC model has no door to the outside (mini-project)', () => {
+    const r = twin(join('..', 'shared', 'ifc', 'mini-project-ifc2x3.ifc'), '--occupants', '10');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/mini-project-ifc2x3\.ifc: the model has no exit: no door leads outside/);
+  });
 });

@@ -57,6 +57,9 @@ async function loadScenario(file: string, flags: { occupants?: string; density?:
     const seed = flags.seed === undefined ? undefined : numberFlag('simulate', 'seed', flags.seed, 1, { integer: true });
     const { structure } = await loadIfcStructure(file, 'simulate');
     const scenario = buildingToScenario(structure, { occupants, density, seed });
+    if (scenario.exits.length === 0) {
+      throw new UsageError(`twin simulate: ${file}: the model has no exit: no door leads outside from its entrance storey (an IfcDoor in an exterior wall, between a space and the outside), so nobody could leave`);
+    }
     if (flags['write-scenario']) writeFileSync(flags['write-scenario'], JSON.stringify(scenario, null, 1));
     return scenario;
   }
