@@ -291,20 +291,7 @@ export class Simulation {
       return dx * dx + dy * dy <= R * R ? 1 : 0;
     };
     let count = 0;
-    if (this.movedSinceCells < 0) {
-      for (let j = 0; j < this.slots; j++) count += near(j);
-    } else {
-      for (const j of this.placedNow) count += near(j);
-      const inv = 1 / MODEL.cell, reach = R + this.movedSinceCells;
-      const nx = this.cnx[f]!, ny = this.cny[f]!, off = this.cellOff[f]!, ox = this.cx0[f]!, oy = this.cy0[f]!;
-      let xa = Math.floor((mx - reach - ox) * inv), xb = Math.floor((mx + reach - ox) * inv);
-      let ya = Math.floor((my - reach - oy) * inv), yb = Math.floor((my + reach - oy) * inv);
-      if (xa < 0) xa = 0; if (xb >= nx) xb = nx - 1; if (ya < 0) ya = 0; if (yb >= ny) yb = ny - 1;
-      for (let row = ya; row <= yb; row++) {
-        const base = off + row * nx;
-        for (let k = this.cellStart[base + xa]!, e = this.cellStart[base + xb + 1]!; k < e; k++) count += near(this.order[k]!);
-      }
-    }
+    this.everyNear(f, mx, my, R + this.movedSinceCells, (j) => { count += near(j); return true; });
     return Math.floor(LANDING.density * area) - count;
   }
 
@@ -328,19 +315,29 @@ export class Simulation {
       const dx = X[j]! - x, dy = Y[j]! - y, l = r + radius[j]!;
       return dx * dx + dy * dy >= l * l;
     };
+    return this.everyNear(f, x, y, r + this.rmax + this.movedSinceCells + 1e-9, clear);
+  }
+
+  /**
+   * True when `test` holds for every slot that may lie within `reach` of (x, y) on floor f: those in the last cell
+   * lists' cells within `reach` (callers widen it by how far slots have moved since, `movedSinceCells`) and the
+   * agents placed in this step, which are in no list; every slot while there are no lists yet. Stops at the first
+   * false. Slots on other floors, out or in transit may be passed to `test`, which must skip them.
+   */
+  private everyNear(f: number, x: number, y: number, reach: number, test: (j: number) => boolean): boolean {
     if (this.movedSinceCells < 0) {
-      for (let j = 0; j < this.slots; j++) if (!clear(j)) return false;
+      for (let j = 0; j < this.slots; j++) if (!test(j)) return false;
       return true;
     }
-    for (const j of this.placedNow) if (!clear(j)) return false;
-    const reach = r + this.rmax + this.movedSinceCells + 1e-9, inv = 1 / MODEL.cell;
+    for (const j of this.placedNow) if (!test(j)) return false;
+    const inv = 1 / MODEL.cell;
     const nx = this.cnx[f]!, ny = this.cny[f]!, off = this.cellOff[f]!, ox = this.cx0[f]!, oy = this.cy0[f]!;
     let xa = Math.floor((x - reach - ox) * inv), xb = Math.floor((x + reach - ox) * inv);
     let ya = Math.floor((y - reach - oy) * inv), yb = Math.floor((y + reach - oy) * inv);
     if (xa < 0) xa = 0; if (xb >= nx) xb = nx - 1; if (ya < 0) ya = 0; if (yb >= ny) yb = ny - 1;
     for (let row = ya; row <= yb; row++) {
       const base = off + row * nx;
-      for (let k = this.cellStart[base + xa]!, end = this.cellStart[base + xb + 1]!; k < end; k++) if (!clear(this.order[k]!)) return false;
+      for (let k = this.cellStart[base + xa]!, end = this.cellStart[base + xb + 1]!; k < end; k++) if (!test(this.order[k]!)) return false;
     }
     return true;
   }
