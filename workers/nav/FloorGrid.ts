@@ -9,9 +9,15 @@
  */
 import type { Floor, Point, Segment } from '../../common/scenario.js';
 import { distanceTransform } from './distanceTransform.js';
+import { pointInPolygon } from './planarGeometry.js';
 
 /** Depth of the apron strip beyond a portal segment, m. */
 export const APRON_DEPTH = 0.5;
+
+/** How near (m) a walkable cell centre, or the walkable area itself, must come to a portal segment for the segment to touch it. */
+export function portalNear(h: number): number {
+  return Math.max(0.75 * h, 0.08);
+}
 
 export interface ZoneRaster { polygon: readonly Point[]; speedFactor: number }
 
@@ -64,7 +70,7 @@ export class FloorGrid {
     for (const ring of floor.obstacles ?? []) g.fill(ring, g.kind, 0);
     const obstacleMask = new Uint8Array(nx * ny);
     for (const ring of floor.obstacles ?? []) g.fill(ring, obstacleMask, 1);
-    portals.forEach((seg, k) => g.markPortal(seg, k, obstacleMask));
+    portals.forEach((seg, k) => g.markPortal(seg, k, obstacleMask, floor));
     for (const z of zones) g.fill(z.polygon, g.speed, z.speedFactor);
     g.computeWallField();
     return g;
@@ -121,24 +127,39 @@ export class FloorGrid {
     }
   }
 
-  /** Marks the cells of portal `k` and turns blocked, non-obstacle cells just beyond it into apron. */
-  private markPortal(seg: Segment, k: number, obstacle: Uint8Array): void {
+  /**
+   * Marks the cells of portal `k` and turns blocked, non-obstacle cells just beyond it into apron.
+   * Walkable cells whose centre is within `portalNear(h)` of the segment belong to the portal. A segment on the
+   * walkable map's edge can be farther than that from every walkable centre, though: a cell is walkable when its
+   * centre is inside, so the grid's edge lies up to h/2 inside the map's and the nearest walkable centre up to h
+   * from the segment (office-a, exit door at x 49.89: map edge and exit at x 50.385, last walkable centre at
+   * 50.30, 0.085 m off, beyond 0.08 m; the exit was rejected as "not on any walkable edge"). Then, provided the
+   * walkable area itself comes within `portalNear(h)` of the segment, the walkable cells within one more cell of it
+   * are the portal's. A segment that far from the walkable area is not on its edge and stays without walkable cells.
+   */
+  private markPortal(seg: Segment, k: number, obstacle: Uint8Array, floor: Floor): void {
     const { x0, y0, h, nx, ny } = this;
     const [[ax, ay], [bx, by]] = seg;
     const dx = bx - ax, dy = by - ay, len = Math.hypot(dx, dy);
     const reach = APRON_DEPTH + h;
     const i0 = Math.max(0, Math.floor((Math.min(ax, bx) - reach - x0) / h)), i1 = Math.min(nx - 1, Math.ceil((Math.max(ax, bx) + reach - x0) / h));
     const j0 = Math.max(0, Math.floor((Math.min(ay, by) - reach - y0) / h)), j1 = Math.min(ny - 1, Math.ceil((Math.max(ay, by) + reach - y0) / h));
-    const near = Math.max(0.75 * h, 0.08);
-    for (let j = j0; j <= j1; j++) for (let i = i0; i <= i1; i++) {
-      const c = j * nx + i;
-      const px = x0 + (i + 0.5) * h - ax, py = y0 + (j + 0.5) * h - ay;
-      const u = (px * dx + py * dy) / (len * len);
-      const perp = Math.abs(px * dy - py * dx) / len;
-      if (u < 0 || u > 1) continue;
-      if (this.kind[c] === 0 && obstacle[c] === 0 && perp <= APRON_DEPTH) { this.kind[c] = 2; this.portal[c] = k; }
-      else if (this.kind[c] !== 0 && perp <= near && this.portal[c]! < 0) this.portal[c] = k;
-    }
+    const near = portalNear(h);
+    /** Walkable cells (kind 1) within `band` of the segment, not yet another portal's, become portal k's; returns how many. */
+    const claim = (band: number, apron: boolean): number => {
+      let n = 0;
+      for (let j = j0; j <= j1; j++) for (let i = i0; i <= i1; i++) {
+        const c = j * nx + i;
+        const px = x0 + (i + 0.5) * h - ax, py = y0 + (j + 0.5) * h - ay;
+        const u = (px * dx + py * dy) / (len * len);
+        const perp = Math.abs(px * dy - py * dx) / len;
+        if (u < 0 || u > 1) continue;
+        if (this.kind[c] === 0) { if (apron && obstacle[c] === 0 && perp <= APRON_DEPTH) { this.kind[c] = 2; this.portal[c] = k; } }
+        else if (perp <= band && this.portal[c]! < 0) { this.portal[c] = k; if (this.kind[c] === 1) n++; }
+      }
+      return n;
+    };
+    if (claim(near, true) === 0 && walkableWithin(floor, seg, near, h / 4)) claim(near + h, false);
   }
 
   private computeWallField(): void {
@@ -154,4 +175,29 @@ export class FloorGrid {
       if (n > 0) { this.wallGx[c] = gx / n; this.wallGy[c] = gy / n; }
     }
   }
+}
+
+/**
+ * True when some point within `d` of the segment (across it, between its ends) lies in the floor's walkable area:
+ * inside a walkable ring and outside every obstacle. Sampled every `step` along and across the segment.
+ */
+function walkableWithin(floor: Floor, seg: Segment, d: number, step: number): boolean {
+  const [[ax, ay], [bx, by]] = seg;
+  const dx = bx - ax, dy = by - ay, len = Math.hypot(dx, dy);
+  if (len === 0) return false;
+  const nxu = -dy / len, nyu = dx / len;
+  const along = Math.max(1, Math.ceil(len / step)), across = Math.max(1, Math.ceil((2 * d) / step));
+  const lo = [Math.min(ax, bx) - d, Math.min(ay, by) - d], hi = [Math.max(ax, bx) + d, Math.max(ay, by) + d];
+  const overlaps = (ring: readonly Point[]) => {
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    for (const [x, y] of ring) { if (x < x0) x0 = x; if (x > x1) x1 = x; if (y < y0) y0 = y; if (y > y1) y1 = y; }
+    return x0 <= hi[0]! && x1 >= lo[0]! && y0 <= hi[1]! && y1 >= lo[1]!;
+  };
+  const obstacles = (floor.obstacles ?? []).filter(overlaps);
+  for (let a = 0; a <= along; a++) for (let b = 0; b <= across; b++) {
+    const t = a / along, o = -d + (2 * d * b) / across;
+    const x = ax + dx * t + nxu * o, y = ay + dy * t + nyu * o;
+    if (floor.walkable.some((r) => pointInPolygon(x, y, r)) && !obstacles.some((r) => pointInPolygon(x, y, r))) return true;
+  }
+  return false;
 }

@@ -4,7 +4,7 @@
  * links (fastMarching). Immutable after `build`; the simulation reads directions and values.
  */
 import { ScenarioError, type Scenario, type Segment } from '../../common/scenario.js';
-import { FloorGrid } from './FloorGrid.js';
+import { FloorGrid, portalNear } from './FloorGrid.js';
 import { fastMarching, type MarchLink } from './fastMarching.js';
 import { distanceToSegment, segmentsIntersect } from './planarGeometry.js';
 
@@ -117,7 +117,7 @@ export class NavMap {
         if (ok) return;
         const portal = portals[f]![p]!;
         const path = portal.kind === 'exit' ? `exits[${portal.exit}].segment` : `links[${portal.link}].${portal.end}.segment`;
-        throw new ScenarioError(path, `not on any walkable edge of floor "${s.floors[f]!.id}" (no walkable area within ${(0.75 * h).toFixed(2)} m of the segment)`);
+        throw new ScenarioError(path, `not on any walkable edge of floor "${s.floors[f]!.id}" (no walkable area within ${portalNear(h).toFixed(3)} m of the segment)`);
       });
       return lists;
     });

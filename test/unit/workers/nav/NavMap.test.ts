@@ -37,4 +37,16 @@ describe('NavMap distance fields', () => {
     expect(onA).toBeLessThan(4 + 12 + 5.5);
     expect(nav.value(f, 2, 1, 1)).toBe(Infinity);
   });
+
+  it('takes an exit on the walkable edge wherever that edge falls between cell centres, and still rejects one off it', () => {
+    // Cell centres lie at x = k·0.1 + 0.05 here. The room's edge at x 10.035 is 0.085 m from the last walkable centre
+    // (9.95), beyond the 0.08 m a centre may be from a portal: the exit on that edge was rejected as "not on any walkable edge".
+    const room = (x: number): Partial<Scenario> => ({ floors: [{ id: 'F0', walkable: [rect(0, 0, 10.035, 5)] }], exits: [{ id: 'E', floor: 'F0', segment: [[x, 2], [x, 3]] }] });
+    const nav = NavMap.build(base(room(10.035)));
+    expect(nav.value(nav.fields[0]!, 0, 5, 2.5)).toBeGreaterThan(4.5);
+    expect(nav.value(nav.fields[0]!, 0, 5, 2.5)).toBeLessThan(5.6);
+    // 0.1 m beyond the edge is off it (no walkable area within 0.08 m), whatever the grid
+    expect(() => NavMap.build(base(room(10.135)))).toThrow(/exits\[0\]\.segment: not on any walkable edge/);
+    expect(() => NavMap.build(base({ ...room(10.2), floors: [{ id: 'F0', walkable: [rect(0, 0, 10.1, 5)] }] }))).toThrow(/not on any walkable edge/);
+  });
 });

@@ -10,7 +10,8 @@ import { pointInMultiPolygon } from '../../../../../workers/ifc/structure/planGe
 import { ScenarioSchema } from '../../../../../common/scenario';
 import { buildTestbedLayout } from '../../../../../common/testbedLayout';
 import { runScenario } from '../../../../../workers/sim/runScenario';
-import { selfIntersection } from '../../../../../workers/nav/planarGeometry';
+import { distanceToSegment, selfIntersection } from '../../../../../workers/nav/planarGeometry';
+import { NavMap } from '../../../../../workers/nav/NavMap';
 
 const root = resolve(__dirname, '../../../../..');
 const engine = new IfcEngine();
@@ -120,6 +121,21 @@ describe('buildingToScenario', () => {
     const r = runScenario({ ...sc, dt: 0.1 });
     expect(r.agentsTotal).toBe(60);
     expect(r.agentsEvacuated).toBe(60);
+  });
+
+  it("puts office-a's exits on the walkable map's edge, where the map takes them", () => {
+    // The east door (x 49.89) opens onto an edge at x 50.385 that falls between cell centres 0.085 m inside it:
+    // the derived exit was rejected as "exits[2].segment: not on any walkable edge" and twin simulate exited 2.
+    const sc = buildingToScenario(office, { occupants: 100 });
+    expect(sc.exits).toHaveLength(3);
+    for (const e of sc.exits) {
+      const f = sc.floors.find((fl) => fl.id === e.floor)!;
+      const [mx, my] = [(e.segment[0][0] + e.segment[1][0]) / 2, (e.segment[0][1] + e.segment[1][1]) / 2];
+      const edge = Math.min(...[...f.walkable, ...(f.obstacles ?? [])].flatMap((r) => r.map((a, i) => distanceToSegment(mx, my, a[0], a[1], r[(i + 1) % r.length]![0], r[(i + 1) % r.length]![1]))));
+      expect(edge, e.id).toBeLessThan(0.002);
+    }
+    const nav = NavMap.build(sc);
+    expect(nav.fields.every((fld) => fld !== null)).toBe(true);
   });
 
   it('is deterministic', () => {
