@@ -81,19 +81,30 @@ function nested(rings: PlanPoint[][]): boolean {
   return false;
 }
 
+/**
+ * Centre, axis (along the door, in its wall) and extent along the axis of a door mesh. The axis is the mesh's own
+ * (`mesh.axis`, its first part's x) or that turned +90°, whichever the door is wider along: in office-a's double
+ * doors and one single door the first part lies across the wall, and the door was taken as opening along its
+ * wall — no space found on either side, no exit, its passage cut the wrong way (MECH RM and ELEC RM, whose only
+ * doors to the outside these are, were shut in). A door's parts are drawn square to each other, so one of the two is right.
+ */
 function doorGeometry(mesh: PlacedPlanMesh): DoorGeometry {
-  const u = mesh.axis;
-  const v: PlanPoint = [-u[1], u[0]];
-  let amin = Infinity, amax = -Infinity, bmin = Infinity, bmax = -Infinity;
   const p = mesh.positions;
-  for (let i = 0; i < p.length; i += 3) {
-    const a = p[i]! * u[0] + p[i + 1]! * u[1];
-    const b = p[i]! * v[0] + p[i + 1]! * v[1];
-    if (a < amin) amin = a;
-    if (a > amax) amax = a;
-    if (b < bmin) bmin = b;
-    if (b > bmax) bmax = b;
-  }
+  const box = (u: PlanPoint) => {
+    let amin = Infinity, amax = -Infinity, bmin = Infinity, bmax = -Infinity;
+    for (let i = 0; i < p.length; i += 3) {
+      const a = p[i]! * u[0] + p[i + 1]! * u[1];
+      const b = -p[i]! * u[1] + p[i + 1]! * u[0];
+      if (a < amin) amin = a;
+      if (a > amax) amax = a;
+      if (b < bmin) bmin = b;
+      if (b > bmax) bmax = b;
+    }
+    return { u, amin, amax, bmin, bmax };
+  };
+  const own = box(mesh.axis);
+  const { u, amin, amax, bmin, bmax } = own.bmax - own.bmin > own.amax - own.amin ? box([-mesh.axis[1], mesh.axis[0]]) : own;
+  const v: PlanPoint = [-u[1], u[0]];
   const a = (amin + amax) / 2;
   const b = (bmin + bmax) / 2;
   return { x: u[0] * a + v[0] * b, y: u[1] * a + v[1] * b, z: mesh.min[2], axis: u, extent: amax - amin };
