@@ -73,6 +73,8 @@ export type Distribution = z.output<typeof DistributionSchema>;
 export const AgentGroupSchema = z
   .object({
     id,
+    /** Project addition: what the group stands for, for people reading the results (IFC input: the space's name). */
+    name: z.string().optional(),
     floor: id,
     /** Random non-overlapping start positions inside this polygon (with `count`). */
     area: PolygonSchema.optional(),
@@ -208,6 +210,11 @@ export interface SimulationResults {
   seed: number;
   agentsTotal: number;
   agentsEvacuated: number;
+  /**
+   * Project addition: agents that no allowed open exit can be reached from where they start (`reachable: false`),
+   * a modelling fact (a room without a door, a storey without a stair), not a run that ran out of time.
+   */
+  agentsUnreachable: number;
   /** Time the last agent left, s; null if not all left by maxTime. */
   evacuationTime: number | null;
   agents: AgentResult[];

@@ -2,7 +2,7 @@
  * Runs one scenario to the end and assembles the results document (spec/scenario.md). Plain
  * module: the CLI, the worker-pool thread, the Web Worker and tests call it directly.
  */
-import type { AreaResult, LineResult, Scenario, SimulationResults } from '../../common/scenario.js';
+import type { AgentResult, AreaResult, LineResult, Scenario, SimulationResults } from '../../common/scenario.js';
 import { NavMap } from '../nav/NavMap.js';
 import { pointInPolygon, polygonArea } from '../nav/planarGeometry.js';
 import { checkScenario } from './checkScenario.js';
@@ -121,14 +121,15 @@ function* runSteps(scenario: Scenario, opts: RunOptions): Generator<void, Simula
   const lines: Record<string, LineResult> = Object.fromEntries((m.lines ?? []).map((l) => [l.id, { crossings: [] as LineResult['crossings'] }]));
   for (const c of sim.crossings) lines[m.lines![c.line]!.id]!.crossings.push({ t: r3(c.t), agent: c.agent, dir: c.dir });
   const warnings: string[] = [];
-  const stuck = agents.filter((a) => !a.reachable).length;
-  if (stuck) warnings.push(`${stuck} agent(s) cannot reach any allowed open exit from their start position (first: agent ${agents.find((a) => !a.reachable)!.id} of group ${agents.find((a) => !a.reachable)!.group})`);
+  const unreachable = agents.filter((a) => !a.reachable);
+  if (unreachable.length) warnings.push(`${unreachable.length} agent(s) cannot reach any allowed open exit from where they start: ${unreachableByGroup(scenario, unreachable)}`);
   if (aborted) warnings.push(`stopped by a signal at t = ${r3(sim.t)} s`);
-  if (!aborted && evacuated < sim.agents) warnings.push(`${sim.agents - evacuated} agent(s) still inside at the end (t = ${r3(sim.t)} s, maxTime ${scenario.maxTime} s)`);
+  const inside = sim.agents - evacuated - unreachable.length;
+  if (!aborted && inside > 0) warnings.push(`${inside} agent(s) who could reach an exit still inside at the end (t = ${r3(sim.t)} s, maxTime ${scenario.maxTime} s)`);
   const evacuationTime = evacuated === sim.agents ? r3(last) : null;
   const wallSeconds = (performance.now() - started) / 1000;
   const results: SimulationResults = {
-    scenario: scenario.name ?? '', seed, agentsTotal: sim.agents, agentsEvacuated: evacuated, evacuationTime, agents,
+    scenario: scenario.name ?? '', seed, agentsTotal: sim.agents, agentsEvacuated: evacuated, agentsUnreachable: unreachable.length, evacuationTime, agents,
     lines, areas: Object.fromEntries(areaDefs.map((a, k) => [a.id, areas[k]!])),
     runs: [{ seed, evacuationTime, agentsEvacuated: evacuated }], summary: summarizeRuns([evacuationTime]),
     performance: { wallSeconds: r3(wallSeconds), agentSteps: sim.agentSteps, agentStepsPerSecond: Math.round(sim.agentSteps / Math.max(wallSeconds, 1e-6)) },
@@ -136,4 +137,12 @@ function* runSteps(scenario: Scenario, opts: RunOptions): Generator<void, Simula
   };
   if (traj) results.trajectories = Object.fromEntries(traj.map((rows, i) => [String(i), rows]));
   return results;
+}
+
+/** "G6 "Roof" on Roof: 37, G2 on F1: 3": the groups of the unreachable agents, with their names and floors, in group order. */
+function unreachableByGroup(scenario: Scenario, unreachable: readonly AgentResult[]): string {
+  const counts = new Map<string, number>();
+  for (const a of unreachable) counts.set(a.group, (counts.get(a.group) ?? 0) + 1);
+  return scenario.agentGroups.filter((g) => counts.has(g.id))
+    .map((g) => `${g.id}${g.name ? ` "${g.name}"` : ''} on ${g.floor}: ${counts.get(g.id)!}`).join(', ');
 }

@@ -9,7 +9,7 @@
  *   until they lie on the walkable map), with the walking length from the structure.
  * - exits: one per exit door (exterior door on the entrance level): the segment across the door
  *   opening at the outer end of the door passage, i.e. on the walkable boundary.
- * - agentGroups: one per space with walkable floor, placed inside the part of the space that is
+ * - agentGroups: one per space with walkable floor (named after it: Name and LongName), placed inside the part of the space that is
  *   walkable; counts proportional to area (`occupants`, largest remainder) or area × `density`
  *   (default 0.1 persons/m², an office occupant load of 10 m² per person). A model without spaces:
  *   one per walkable polygon of each storey, the same way.
@@ -147,7 +147,8 @@ export function buildingToScenario(structure: BuildingStructure, opts: BuildingT
     const area = multiPolygonArea(part);
     if (area < 0.5) continue;
     const largest = part.reduce((a, b) => (Math.abs(ringSignedArea(b[0]!)) > Math.abs(ringSignedArea(a[0]!)) ? b : a));
-    candidates.push({ floor: floorId(sp.storey), area: scenarioRing(largest[0]!), weight: Math.abs(ringSignedArea(largest[0]!)), name: sp.longName ?? sp.name });
+    const name = sp.longName && sp.longName !== sp.name ? `${sp.name} ${sp.longName}` : sp.name;
+    candidates.push({ floor: floorId(sp.storey), area: scenarioRing(largest[0]!), weight: Math.abs(ringSignedArea(largest[0]!)), name });
   }
   // A model without spaces (IfcSpace) still has people: they are spread over the walkable map of every storey.
   if (candidates.length === 0) {
@@ -165,7 +166,7 @@ export function buildingToScenario(structure: BuildingStructure, opts: BuildingT
       : candidates.map((c) => Math.round(c.weight * (opts.density ?? DEFAULT_OCCUPANT_DENSITY)));
   const agentGroups: AgentGroup[] = [];
   candidates.forEach((c, i) => {
-    if (counts[i]! > 0) agentGroups.push({ id: `G${agentGroups.length + 1}`, floor: c.floor, area: c.area, count: counts[i]! });
+    if (counts[i]! > 0) agentGroups.push({ id: `G${agentGroups.length + 1}`, name: c.name, floor: c.floor, area: c.area, count: counts[i]! });
   });
 
   return {
