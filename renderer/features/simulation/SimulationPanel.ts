@@ -162,7 +162,7 @@ export function mountSimulationPanel(el: HTMLElement, ctl: SimulationController)
     curve.innerHTML = evacuationCurveSvg(r.evacuatedOverTime, r.agentsTotal);
     const parts: Node[] = [
       h('div', { style: 'font-size:14px' }, 'Evacuation time: ', h('b', { 'data-testid': 'sim-evac-time' }, fmt(r.evacuationTime))),
-      h('div', { 'data-testid': 'sim-evacuated' }, `Evacuated ${r.agentsEvacuated} / ${r.agentsTotal}`),
+      h('div', { 'data-testid': 'sim-evacuated' }, `Evacuated ${r.agentsEvacuated} / ${r.agentsTotal}${r.agentsUnreachable ? ` · ${r.agentsUnreachable} cannot reach an exit` : ''}`),
       curve, table,
     ];
     if (r.runs.length > 1) {
