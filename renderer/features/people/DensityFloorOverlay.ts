@@ -32,6 +32,23 @@ export class DensityFloorOverlay {
     this.group.visible = v;
   }
 
+  /**
+   * Shows exactly these floors' grids, each at its floor level (m), and removes every other floor's plane.
+   * The floors measured change with the geometry (the testbed layout's 1F–3F until a loaded model's structure
+   * is ready, then that model's storeys): planes kept from the old geometry would stay in the 3D view, frozen,
+   * off the building (they did, as a field of stale squares beside and above the model).
+   */
+  show(floors: readonly { grid: DensityGrid; elevation: number }[]): void {
+    const keep = new Set(floors.map((f) => f.grid.floor));
+    for (const floor of [...this.floors.keys()]) if (!keep.has(floor)) this.remove(floor);
+    for (const f of floors) this.update(f.grid, f.elevation);
+  }
+
+  /** Floors that have a plane now. */
+  get shownFloors(): string[] {
+    return [...this.floors.keys()];
+  }
+
   /** Updates (or creates) the overlay of `grid.floor` at floor level `elevation` (m). */
   update(grid: DensityGrid, elevation: number): void {
     const key = `${grid.minX},${grid.minY},${grid.cols},${grid.rows},${grid.cellSize}`;

@@ -16,6 +16,7 @@ import type { BuildingStructure } from '../../../common/buildingStructure.js';
 import { buildTestbedLayout } from '../../../common/testbedLayout.js';
 import type { Disposable } from '../../../common/source.js';
 import { countsToCsv } from '../../../workers/peopleflow/suppressSmallCounts.js';
+import type { DensityGrid } from '../../../workers/peopleflow/PeopleFlow.js';
 import { downloadText } from '../../shell/downloadFile.js';
 import type { Feature, WorkbenchContext } from '../../shell/WorkbenchContext.js';
 import { layoutStore, planStorey } from '../../stores/layoutStore.js';
@@ -138,10 +139,12 @@ export const peopleFeature: Feature = {
       if (overlay) {
         overlay.visible = ui.heatmap;
         if (ui.heatmap) {
+          const shown: { grid: DensityGrid; elevation: number }[] = [];
           snap.floors.forEach((f, i) => {
             const grid = model.density(f, ui.average);
-            if (grid) overlay!.update(grid, elevationOf(f, i));
+            if (grid) shown.push({ grid, elevation: elevationOf(f, i) });
           });
+          overlay.show(shown);
         }
         ctx.viewport.requestRender();
       }
