@@ -36,6 +36,8 @@ export interface AlertConfig {
   zones: Map<string, AllowedZone[]>;
   /** Zone (Count.zone) → walkable area m². */
   zoneAreas: Map<string, number>;
+  /** Zone (Count.zone) → what messages call it, where the zone's id is not readable (an IFC GlobalId). */
+  zoneLabels?: Map<string, string>;
 }
 
 export const DEFAULT_ALERT_CONFIG: AlertConfig = {
@@ -137,7 +139,7 @@ export class AlertEngine {
     const density = c.count / area;
     const limit = this.config.densityPerM2;
     if (density > limit === this.has('crowding', c.zone)) return;
-    this.set('crowding', c.zone, density > limit, c.t, 'warning', () => `${c.zone}: ${density.toFixed(2)} P/m² (${c.count} people in ${area.toFixed(0)} m², limit ${limit} P/m²)`);
+    this.set('crowding', c.zone, density > limit, c.t, 'warning', () => `${this.config.zoneLabels?.get(c.zone) ?? c.zone}: ${density.toFixed(2)} P/m² (${c.count} people in ${area.toFixed(0)} m², limit ${limit} P/m²)`);
   }
 
   /** The hub's stale decision for an entity changed. */

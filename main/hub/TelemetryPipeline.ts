@@ -40,7 +40,7 @@ import { AlertEngine, polygonArea, type AllowedZone } from './AlertEngine.js';
 import { Hub } from './Hub.js';
 import { occupancyZones } from './occupancyZones.js';
 import { PositionOccupancy, type PositionOccupancyOptions } from './PositionOccupancy.js';
-import { structureZoneAreas } from './structureZoneAreas.js';
+import { structureZoneAreas, structureZoneLabels } from './structureZoneAreas.js';
 
 export interface PipelineSettings {
   staleAfterSeconds: number;
@@ -257,6 +257,7 @@ export class TelemetryPipeline {
       }
       for (const [name, a] of byName) if (a > 0 && !areas.has(name)) areas.set(name, a);
       this.hub.alerts.config.zoneAreas = areas;
+      this.hub.alerts.config.zoneLabels = new Map();
       if (hasZones(src)) {
         const polygons = new Map(layout.spaces.map((sp) => [sp.id, sp.polygon]));
         const zones = new Map<string, AllowedZone[]>();
@@ -268,10 +269,12 @@ export class TelemetryPipeline {
     } else if (structure) {
       this.zonesFromModel = true;
       this.hub.alerts.config.zoneAreas = structureZoneAreas(structure);
+      this.hub.alerts.config.zoneLabels = structureZoneLabels(structure);
       this.options.log?.('info', `telemetry: crowding zones from the model, ${structure.spaces.length} spaces${this.recordFrame ? ', WGS84 records placed with its georeference' : ''}`);
     } else if (this.zonesFromModel) {
       this.zonesFromModel = false; // the model went away: its spaces are no zones any more
       this.hub.alerts.config.zoneAreas = new Map();
+      this.hub.alerts.config.zoneLabels = new Map();
     }
     const zonesKey = layout ? 'layout' : structure ? `model#${this.structureVersion}` : '';
     if (this.occupancy && zonesKey !== this.occupancyKey) {

@@ -39,3 +39,21 @@ export function structureZoneAreas(structure: BuildingStructure): Map<string, nu
   for (const [name, a] of storeyNames) if (a > 0 && !areas.has(name) && !byName.has(name)) areas.set(name, a);
   return areas;
 }
+
+/**
+ * What a crowding alert calls a model's zone: a space's GlobalId → its Name and LongName with its storey,
+ * e.g. "203 OPEN OFFICE (Level 2)"; a storey's GlobalId → its name. Zones counted under a readable name
+ * (LongName, "storey-LongName") are not listed: the name is the label.
+ */
+export function structureZoneLabels(structure: BuildingStructure): Map<string, string> {
+  const storeyName = new Map(structure.storeys.map((s) => [s.index, s.name]));
+  const labels = new Map<string, string>();
+  for (const sp of structure.spaces) {
+    if (!sp.globalId) continue;
+    const name = [...new Set([sp.name, sp.longName].filter((n): n is string => !!n))].join(' ');
+    const storey = storeyName.get(sp.storey);
+    if (name || storey) labels.set(sp.globalId, `${name || 'space'}${storey ? ` (${storey})` : ''}`);
+  }
+  for (const st of structure.storeys) if (st.globalId && st.name) labels.set(st.globalId, st.name);
+  return labels;
+}

@@ -104,6 +104,10 @@ describe('TelemetryPipeline on a loaded model (no source layout)', () => {
     expect(activeCrowding(p)).toEqual(['Erdgeschoss-Küche', kit.spaces.find((s) => s.longName === 'Galerie')!.globalId].sort());
     const alert = p.hub.alerts.list().find((a) => a.entity === 'Erdgeschoss-Küche')!;
     expect(alert.message).toContain(`${kitchen.area.toFixed(0)} m²`);
+    // a zone counted by GlobalId is named in the message by its room and storey, not by the 22-character id
+    const galerie = kit.spaces.find((s) => s.longName === 'Galerie')!;
+    const byId = p.hub.alerts.list().find((a) => a.entity === galerie.globalId)!;
+    expect(byId.message).toMatch(new RegExp(`^${galerie.name} Galerie \\(Dachgeschoss\\): \\d+\\.\\d\\d P/m²`));
     expect(bath.area).toBeGreaterThan(10);
     await src.send([{ kind: 'count', record: { zone: 'Erdgeschoss-Küche', t: T0 + 60_000, count: 3 } }]);
     expect(activeCrowding(p)).not.toContain('Erdgeschoss-Küche');
