@@ -21,38 +21,10 @@ import { orient } from '../nav/planarGeometry.js';
 import { DEFAULT_SPEED, sampleDistribution } from './sampleDistribution.js';
 import { placeAgents } from './placeAgents.js';
 import { SeededRandom } from './SeededRandom.js';
+import { AgentState, MODEL } from './model.js';
+import { computeVelocities, NEIGHBOUR_ROWS, type VelocityColumns } from './velocityStage.js';
 
-/** Lifecycle of one agent slot. */
-export const AgentState = { Waiting: 0, Walking: 1, Transit: 2, Out: 3, Stuck: 4 } as const;
-
-/** Model constants (JuPedSim CFSM defaults; the time gap is calibrated so bottleneck specific flows fall in the
- * Jülich HERMES range and the fundamental diagram follows Weidmann, see test/validation). */
-export const MODEL = {
-  /** Time gap T, s. */
-  timeGap: 0.6,
-  neighbourStrength: 8.0,
-  /** m */
-  neighbourRange: 0.1,
-  wallStrength: 5.0,
-  /** m */
-  wallRange: 0.02,
-  /** Neighbour cut-off, m: beyond it neither repulsion nor spacing matters (2 r + v0max · T ≈ 1.7 m). */
-  cutoff: 1.8,
-  /** Neighbour cell size, m (the search covers the cells within each agent's exact radius, see computeUpdate). */
-  cell: 0.9,
-  /** Seconds between route choices (congestion-aware re-routing). */
-  rerouteInterval: 2.0,
-  /** Specific flow assumed at an exit when estimating its queue, P/(m·s). */
-  exitFlow: 1.3,
-  /** Specific flow capacity of a link entry (stairs), P/(m·s) (IMO: stairs down 1.1). */
-  linkFlow: 1.1,
-  /** Most people a link (flight) holds, per m² of entry width × walking length: a queue on stairs. */
-  linkDensity: 2.5,
-  /** Gap below which two bodies are in contact, m: see the spacing pass of computeUpdate. */
-  contact: 0.02,
-  /** Share of the sideways neighbour repulsion from someone behind on the way out (see computeUpdate). */
-  behind: 0.5,
-} as const;
+export { AgentState, MODEL } from './model.js';
 
 /** A body reaches a link end (stairs, ramp) when its edge is this close to the end's segment, m. */
 const LINK_REACH = 0.1;
@@ -120,7 +92,9 @@ export class Simulation {
   private readonly placedNow: number[] = [];
   /** Per link end (2 k: from, 2 k + 1: to): people its landing still takes in this step (NaN: not yet counted), and its walkable m² (-1: not yet measured). */
   private readonly landingFree: Float64Array; private readonly landingArea: Float64Array;
-    private readonly nb = new Float64Array(4 * 512);
+  /** What the velocity stage reads and writes (the sorted columns, cell lists, nvx/nvy), and its neighbour scratch. */
+  private readonly columns: VelocityColumns;
+  private readonly nb = new Float64Array(4 * NEIGHBOUR_ROWS);
 
   constructor(scenario: Scenario, nav: NavMap, seed: number) {
     this.scenario = scenario; this.nav = nav;
@@ -184,6 +158,8 @@ export class Simulation {
     });
     this.cellStart = new Int32Array(this.cellOff[G]! + 2);
     this.cursor = new Int32Array(this.cellOff[G]! + 2);
+    const { sx, sy, sr, sv0, sState, sFloor, sTarget, sLeft, order, cellOff, cnx, cny, cx0, cy0, cellStart, nvx, nvy } = this;
+    this.columns = { sx, sy, sr, sv0, sState, sFloor, sTarget, sLeft, order, cellOff, cnx, cny, cx0, cy0, cellStart, nvx, nvy };
   }
 
   /** True when nothing is left to simulate: everybody out or stuck, or maxTime reached. */
@@ -403,125 +379,9 @@ export class Simulation {
     }
   }
 
-  /**
-   * Stage 5 (pure): new velocities of walking agents into nvx/nvy from positions, neighbours and walls.
-   *
-   * Hot loop (≈ 80 % of a step): everything is read from local typed-array columns, the field direction
-   * and the wall distance are sampled inline, and no objects are created. The neighbour search radius is
-   * per agent and exact: a neighbour j changes nothing unless it repels (d − l < 7 D) or limits the speed
-   * (s = d − l < vmax·T), so with l ≤ r_i + r_max the search needs only d < r_i + r_max + max(7 D, vmax·T)
-   * (≈ 1.25 m at 1.34 m/s instead of the 1.8 m cap): 3–4 rows of 3–4 cells of the 0.9 m cell list instead of 5 × 5,
-   * each row one contiguous range of the sorted columns. Results are bit-identical to the full-radius search
-   * (the 0.9 m cell size fixes the summation order; a finer grid reorders the sums and, the model being
-   * chaotic near clogging, changes individual runs).
-   */
+  /** Stage 5 (pure): new velocities of walking agents into nvx/nvy, see velocityStage. */
   private computeUpdate(): void {
-    const { sFloor, sState, nvx, nvy, sx, sy, sr, order, cellStart, nb, sv0, sTarget, sLeft, cnx, cny, cx0, cy0, cellOff } = this;
-    const grids = this.nav.grids, fields = this.nav.fields;
-    const A = MODEL.neighbourStrength, D = MODEL.neighbourRange, B = MODEL.wallStrength, Dw = MODEL.wallRange, T = MODEL.timeGap, contact = MODEL.contact, sideways = 1 - MODEL.behind;
-    const cell = MODEL.cell, inv = 1 / cell, rmax = this.rmax, repelReach = 7 * D, maxNb = nb.length >> 2;
-    let steps = 0;
-    // Agents in cell order (the sorted columns): neighbours, field and wall samples of consecutive agents
-    // share cache lines. The stage is pure, so the visiting order does not change any result.
-    for (let o = 0, agents = this.agents, slots = this.slots; o < slots; o++) {
-      const i = order[o]!;
-      if (i >= agents) continue;
-      nvx[o] = 0; nvy[o] = 0;
-      if (sState[o] !== AgentState.Walking) continue;
-      steps++;
-      const f = sFloor[o]!, xi = sx[o]!, yi = sy[o]!, ri = sr[o]!, left = sLeft[o]!;
-      const g = grids[f]!, h = g.h, gnx = g.nx, gny = g.ny;
-      // Field direction: bilinear over the four nearest cell centres, normalised (NavMap.direction inlined).
-      const fd = fields[sTarget[o]!]!.dir[f]!;
-      const fx = (xi - g.x0) / h - 0.5, fy = (yi - g.y0) / h - 0.5;
-      const bx = Math.floor(fx), by = Math.floor(fy);
-      let ex = 0, ey = 0;
-      if (bx >= 0 && by >= 0 && bx < gnx - 1 && by < gny - 1) {
-        const ax = fx - bx, ay = fy - by, b = 2 * (by * gnx + bx), bn = b + 2 * gnx;
-        const w00 = (1 - ax) * (1 - ay), w10 = ax * (1 - ay), w01 = (1 - ax) * ay, w11 = ax * ay;
-        const sxx = fd[b]! * w00 + fd[b + 2]! * w10 + fd[bn]! * w01 + fd[bn + 2]! * w11;
-        const syy = fd[b + 1]! * w00 + fd[b + 3]! * w10 + fd[bn + 1]! * w01 + fd[bn + 3]! * w11;
-        const n = Math.sqrt(sxx * sxx + syy * syy);
-        if (n > 1e-9) { ex = sxx / n; ey = syy / n; }
-      }
-      const e0x = ex, e0y = ey;
-      // Cell of the agent on the nav grid (zone speed, wall gradient) and the exact search radius.
-      const gcx = Math.floor((xi - g.x0) / h), gcy = Math.floor((yi - g.y0) / h);
-      const c = gcx < 0 || gcy < 0 || gcx >= gnx || gcy >= gny ? -1 : gcy * gnx + gcx;
-      const vmax = sv0[o]! * (c >= 0 ? g.speed[c]! : 1);
-      const slow = vmax * T;
-      let cut = ri + rmax + (slow > repelReach ? slow : repelReach);
-      if (cut > MODEL.cutoff) cut = MODEL.cutoff;
-      const cut2 = cut * cut;
-      // Neighbours: the cell block covering [x ± cut] × [y ± cut], one contiguous range of the sorted columns per row.
-      const nx = cnx[f]!, ny = cny[f]!, off = cellOff[f]!, ox = cx0[f]!, oy = cy0[f]!;
-      let xa = Math.floor((xi - cut - ox) * inv), xb = Math.floor((xi + cut - ox) * inv);
-      let ya = Math.floor((yi - cut - oy) * inv), yb = Math.floor((yi + cut - oy) * inv);
-      if (xa < 0) xa = 0; if (xb >= nx) xb = nx - 1; if (ya < 0) ya = 0; if (yb >= ny) yb = ny - 1;
-      let count = 0, bhx = 0, bhy = 0;
-      for (let row = ya; row <= yb; row++) {
-        const base = off + row * nx;
-        for (let k = cellStart[base + xa]!, end = cellStart[base + xb + 1]!; k < end; k++) {
-          const dx = sx[k]! - xi, dy = sy[k]! - yi, d2 = dx * dx + dy * dy;
-          if (d2 > cut2 || k === o || count >= maxNb) continue;
-          const d = Math.sqrt(d2) || 1e-6, l = ri + sr[k]!;
-          // Beyond 7 ranges the repulsion is < 0.1 % of the desired direction: skip the exp.
-          if (d - l < repelReach) {
-            const w = (A * expNeg((d - l) / D)) / d, lk = sLeft[k]!;
-            ex -= dx * w; ey -= dy * w;
-            // Pushes from people behind on the way out (more route left; on a tie, later in cell order), summed
-            // apart (branch-free: whether a neighbour is behind is a coin toss in a crowd); see below.
-            const m = lk > left || (lk === left && k > o) ? w : 0;
-            bhx += dx * m; bhy += dy * m;
-          }
-          // Only a neighbour whose gap could cap the speed (gap / T < vmax) is kept for the spacing pass below.
-          if ((d - l) / T < vmax) { const q = count << 2; nb[q] = dx; nb[q + 1] = dy; nb[q + 2] = d; nb[q + 3] = l; count++; }
-        }
-      }
-      // People behind on the way out push sideways with only MODEL.behind of the strength (along the way, in full):
-      // people give way to those ahead of them. With isotropic pushes, two people abreast at a narrow door pushed
-      // each other into its jambs, bounced back and met again, step after step, for good (1 run in 6 of 120
-      // people through a 0.6–0.8 m door). (bhx, bhy) is minus their summed push.
-      if (bhx !== 0 || bhy !== 0) {
-        const along = bhx * e0x + bhy * e0y;
-        ex += sideways * (bhx - along * e0x); ey += sideways * (bhy - along * e0y);
-      }
-      // Wall repulsion: bilinear wall distance (FloorGrid.sampleWallDist inlined), gradient of the agent's cell.
-      if (c >= 0) {
-        let wx = bx, wy = by;
-        if (wx < 0) wx = 0; else if (wx > gnx - 2) wx = gnx - 2;
-        if (wy < 0) wy = 0; else if (wy > gny - 2) wy = gny - 2;
-        let ax = fx - wx, ay = fy - wy;
-        ax = ax < 0 ? 0 : ax > 1 ? 1 : ax; ay = ay < 0 ? 0 : ay > 1 ? 1 : ay;
-        const wd0 = g.wallDist, b = wy * gnx + wx;
-        const wd = (wd0[b]! * (1 - ax) + wd0[b + 1]! * ax) * (1 - ay) + (wd0[b + gnx]! * (1 - ax) + wd0[b + gnx + 1]! * ax) * ay;
-        if (wd < ri + 10 * Dw) { const w = B * Math.exp((ri - wd) / Dw); ex += g.wallGx[c]! * w; ey += g.wallGy[c]! * w; }
-      }
-      const en = Math.sqrt(ex * ex + ey * ey);
-      if (en < 1e-9) continue;
-      ex /= en; ey /= en;
-      let spacing = Infinity;
-      for (let q = 0, qe = count << 2; q < qe; q += 4) {
-        const dx = nb[q]!, dy = nb[q + 1]!, l = nb[q + 3]!, s = nb[q + 2]! - l, ahead = ex * dx + ey * dy;
-        if (ahead < 0) continue;
-        const side = ex * dy - ey * dx;
-        if (side > l || side < -l) continue;
-        if (s < contact && c >= 0) {
-          // Bodies in contact: j holds i back only when j is also further along i's route (a lower travel time
-          // at j's centre), so of two people pressed together on the way to the same exit one always goes
-          // first. With the direction test alone each could see the other ahead (the crowd's push turns the
-          // directions; people lined up square to their direction against a wall see each other at 90°), and
-          // both stood still for good: 400 of the sample's 10 000 occupants, in queues at stairs and doors.
-          const Tf = fields[sTarget[o]!]!.T[f]!, jx = Math.floor((xi + dx - g.x0) / h), jy = Math.floor((yi + dy - g.y0) / h);
-          const tj = jx >= 0 && jy >= 0 && jx < gnx && jy < gny ? Tf[jy * gnx + jx]! : Infinity, ti = Tf[c]!;
-          if (tj > ti || (tj === ti && ahead <= 0)) continue;
-        }
-        if (s < spacing) spacing = s;
-      }
-      const v = spacing / T < vmax ? (spacing > 0 ? spacing / T : 0) : vmax;
-      nvx[o] = ex * v; nvy[o] = ey * v;
-    }
-    this.agentSteps += steps;
+    this.agentSteps += computeVelocities(this.columns, this.nav, this.agents, this.rmax, this.nb, 0, this.slots);
   }
 
   /**
@@ -625,24 +485,6 @@ export class Simulation {
     this.transitUntil[i] = this.t + this.dt + l.length / (this.v0[i]! * l.speedFactor);
     this.walked[i]! += l.length;
   }
-}
-
-/** exp(−k/32) for k = 0 … 7·32 + 1 (the neighbour repulsion's range, see expNeg). */
-const EXP_STEPS = 32;
-const EXP_TABLE = Float64Array.from({ length: 7 * EXP_STEPS + 2 }, (_, k) => Math.exp(-k / EXP_STEPS));
-
-/**
- * exp(−u) for the neighbour repulsion, where u = gap / D < 7: a table at steps of 1/32 times the
- * 4th-order Taylor polynomial of the remainder r < 1/32 (relative error < r⁵/120 ≈ 3e-10, far
- * below the model's own precision). Math.exp is a call out of optimised code; this is inlined
- * arithmetic and one load (`computeUpdate` ~5 % faster, old and new run side by side). Overlaps
- * (u < 0) and anything past the table fall back to Math.exp.
- */
-function expNeg(u: number): number {
-  const s = u * EXP_STEPS;
-  if (!(s >= 0 && s < 7 * EXP_STEPS + 1)) return Math.exp(-u);
-  const k = s | 0, r = (s - k) * (1 / EXP_STEPS);
-  return EXP_TABLE[k]! * (1 - r * (1 - r * (0.5 - r * (1 / 6 - r * (1 / 24)))));
 }
 
 /** Number of values in a sorted array strictly below v. */
