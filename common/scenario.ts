@@ -224,7 +224,8 @@ export interface SimulationResults {
   trajectories?: Record<string, (number | string)[][]>;
   runs: { seed: number; evacuationTime: number | null; agentsEvacuated: number }[];
   summary: RunSummary;
-  performance: { wallSeconds: number; agentSteps: number; agentStepsPerSecond: number };
+  /** agentStepsPerSecond and threads are project additions; threads: compute threads the run(s) used (a single run: 2 when a second thread shared its velocity stage). */
+  performance: { wallSeconds: number; agentSteps: number; agentStepsPerSecond: number; threads?: number };
   /** Project addition: exit id → number of agents that left through it. */
   exitUsage: Record<string, number>;
   /** Project addition: modelling facts a person should know (unreachable agents, stopped early). */

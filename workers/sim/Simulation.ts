@@ -22,7 +22,7 @@ import { DEFAULT_SPEED, sampleDistribution } from './sampleDistribution.js';
 import { placeAgents } from './placeAgents.js';
 import { SeededRandom } from './SeededRandom.js';
 import { AgentState, MODEL } from './model.js';
-import { computeVelocities, NEIGHBOUR_ROWS, type VelocityColumns } from './velocityStage.js';
+import { computeEvenChunks, computeVelocities, NEIGHBOUR_ROWS, type VelocityColumns, type VelocityHelper } from './velocityStage.js';
 
 export { AgentState, MODEL } from './model.js';
 
@@ -82,7 +82,7 @@ export class Simulation {
   private readonly left: Float64Array; private readonly sLeft: Float64Array;
   private readonly robotRoute: [number, number][][]; private readonly robotLen: number[];
   /** Largest body radius of any slot (agents and robots), m: bounds the neighbour search. */
-  private readonly rmax: number;
+  readonly rmax: number;
   private nextReroute = 0;
   /** Agents still in their pre-movement time (state Waiting). */
   private waiting = 0;
@@ -92,11 +92,17 @@ export class Simulation {
   private readonly placedNow: number[] = [];
   /** Per link end (2 k: from, 2 k + 1: to): people its landing still takes in this step (NaN: not yet counted), and its walkable m² (-1: not yet measured). */
   private readonly landingFree: Float64Array; private readonly landingArea: Float64Array;
-  /** What the velocity stage reads and writes (the sorted columns, cell lists, nvx/nvy), and its neighbour scratch. */
-  private readonly columns: VelocityColumns;
+  /** What the velocity stage reads and writes (the sorted columns, cell lists, nvx/nvy): shared memory with `shareColumns`. */
+  readonly columns: VelocityColumns;
+  /** A second thread computing part of the velocity stage (useVelocityHelper), or null. */
+  private helper: VelocityHelper | null = null;
   private readonly nb = new Float64Array(4 * NEIGHBOUR_ROWS);
 
-  constructor(scenario: Scenario, nav: NavMap, seed: number) {
+  /**
+   * @param opts.shareColumns put what the velocity stage reads and writes in SharedArrayBuffers, so that a
+   *   second thread can compute part of it (useVelocityHelper).
+   */
+  constructor(scenario: Scenario, nav: NavMap, seed: number, opts: { shareColumns?: boolean } = {}) {
     this.scenario = scenario; this.nav = nav;
     this.dt = Math.min(0.1, Math.max(0.005, scenario.dt ?? 0.05));
     const rng = new SeededRandom(seed);
@@ -105,17 +111,21 @@ export class Simulation {
     const n = placed.length, m = n + robots.length;
     this.agents = n; this.slots = m; this.remaining = n;
     const f64 = () => new Float64Array(m);
+    // The velocity stage's columns, in shared memory when a second thread is to read them.
+    const share = opts.shareColumns === true;
+    const buf = (bytes: number): ArrayBufferLike => (share ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+    const c64 = (n: number) => new Float64Array(buf(8 * n)), c32 = (n: number) => new Int32Array(buf(4 * n)), c16 = (n: number) => new Int16Array(buf(2 * n));
     this.x = f64(); this.y = f64(); this.vx = f64(); this.vy = f64(); this.radius = f64(); this.v0 = f64();
     this.startTime = f64(); this.exitTime = new Float64Array(m).fill(NaN); this.walked = f64();
-    this.startX = f64(); this.startY = f64(); this.nvx = f64(); this.nvy = f64(); this.px = f64(); this.py = f64();
-    this.transitFrac = f64(); this.transitUntil = f64(); this.sx = f64(); this.sy = f64(); this.sr = f64(); this.sv0 = f64();
-    this.sState = new Uint8Array(m); this.sFloor = new Int16Array(m); this.sTarget = new Int16Array(m); this.sLeft = new Float64Array(m); this.left = new Float64Array(m).fill(-Infinity);
+    this.startX = f64(); this.startY = f64(); this.nvx = c64(m); this.nvy = c64(m); this.px = f64(); this.py = f64();
+    this.transitFrac = f64(); this.transitUntil = f64(); this.sx = c64(m); this.sy = c64(m); this.sr = c64(m); this.sv0 = c64(m);
+    this.sState = new Uint8Array(buf(m)); this.sFloor = c16(m); this.sTarget = c16(m); this.sLeft = c64(m); this.left = new Float64Array(m).fill(-Infinity);
     this.floor = new Int16Array(m); this.state = new Uint8Array(m); this.group = new Int16Array(m).fill(-1);
     this.target = new Int16Array(m).fill(-1); this.exitUsed = new Int16Array(m).fill(-1);
     this.transitLink = new Int16Array(m).fill(-1); this.transitRev = new Uint8Array(m); this.reachable = new Uint8Array(m);
     this.hit = new Int16Array(m).fill(-1);
     this.lineFloor = Int32Array.from(scenario.measurements?.lines ?? [], (l) => nav.floorIndex.get(l.floor) ?? -1);
-    this.cellOf = new Int32Array(m); this.order = new Int32Array(m);
+    this.cellOf = new Int32Array(m); this.order = c32(m);
     this.linkFree = new Float64Array(nav.links.length); this.onLink = new Int32Array(nav.links.length);
     this.landingFree = new Float64Array(2 * nav.links.length); this.landingArea = new Float64Array(2 * nav.links.length).fill(-1);
     const exitIndex = new Map(scenario.exits.map((e, i) => [e.id, i]));
@@ -149,14 +159,14 @@ export class Simulation {
     for (let i = 0; i < m; i++) if (this.radius[i]! > rmax) rmax = this.radius[i]!;
     this.rmax = rmax;
     const G = nav.grids.length;
-    this.cellOff = new Int32Array(G + 1); this.cnx = new Int32Array(G); this.cny = new Int32Array(G);
-    this.cx0 = new Float64Array(G); this.cy0 = new Float64Array(G);
+    this.cellOff = c32(G + 1); this.cnx = c32(G); this.cny = c32(G);
+    this.cx0 = c64(G); this.cy0 = c64(G);
     nav.grids.forEach((g, f) => {
       this.cx0[f] = g.x0; this.cy0[f] = g.y0;
       this.cnx[f] = Math.ceil((g.nx * g.h) / MODEL.cell); this.cny[f] = Math.ceil((g.ny * g.h) / MODEL.cell);
       this.cellOff[f + 1] = this.cellOff[f]! + this.cnx[f]! * this.cny[f]!;
     });
-    this.cellStart = new Int32Array(this.cellOff[G]! + 2);
+    this.cellStart = c32(this.cellOff[G]! + 2);
     this.cursor = new Int32Array(this.cellOff[G]! + 2);
     const { sx, sy, sr, sv0, sState, sFloor, sTarget, sLeft, order, cellOff, cnx, cny, cx0, cy0, cellStart, nvx, nvy } = this;
     this.columns = { sx, sy, sr, sv0, sState, sFloor, sTarget, sLeft, order, cellOff, cnx, cny, cx0, cy0, cellStart, nvx, nvy };
@@ -381,7 +391,20 @@ export class Simulation {
 
   /** Stage 5 (pure): new velocities of walking agents into nvx/nvy, see velocityStage. */
   private computeUpdate(): void {
-    this.agentSteps += computeVelocities(this.columns, this.nav, this.agents, this.rmax, this.nb, 0, this.slots);
+    const h = this.helper;
+    if (!h) { this.agentSteps += computeVelocities(this.columns, this.nav, this.agents, this.rmax, this.nb, 0, this.slots); return; }
+    h.start();
+    const mine = computeEvenChunks(this.columns, this.nav, this.agents, this.rmax, this.nb, this.slots);
+    this.agentSteps += mine + h.finish();
+  }
+
+  /**
+   * From now on the velocity stage is shared with `helper` (a second thread on the shared columns; the
+   * simulation must have been made with `shareColumns`); null: this thread alone. Same results either way.
+   */
+  useVelocityHelper(helper: VelocityHelper | null): void {
+    if (helper && !(this.sx.buffer instanceof SharedArrayBuffer)) throw new Error('Simulation: a velocity helper needs shareColumns');
+    this.helper = helper;
   }
 
   /**

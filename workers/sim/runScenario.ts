@@ -8,6 +8,7 @@ import { pointInPolygon, polygonArea } from '../nav/planarGeometry.js';
 import { checkScenario } from './checkScenario.js';
 import { AgentState, Simulation } from './Simulation.js';
 import { summarizeRuns } from './summarizeRuns.js';
+import type { VelocityHelper, VelocityJob } from './velocityStage.js';
 
 export interface RunOptions {
   /** Overrides scenario.seed. */
@@ -22,6 +23,11 @@ export interface RunOptions {
   /** Called every `positionInterval` s (default 0.5) with the simulation, for recording. */
   onPositions?: (sim: Simulation) => void;
   positionInterval?: number;
+  /**
+   * Starts a second thread for the velocity stage (Node: workers/sim/node/velocityThread.ts); the run's
+   * columns are then made in shared memory. The results are the same as on one thread.
+   */
+  velocityHelper?: (job: VelocityJob) => VelocityHelper;
 }
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
@@ -51,7 +57,17 @@ function* runSteps(scenario: Scenario, opts: RunOptions): Generator<void, Simula
   if (!opts.nav) checkScenario(scenario);
   const nav = opts.nav ?? NavMap.build(scenario);
   const seed = opts.seed ?? scenario.seed ?? 1;
-  const sim = new Simulation(scenario, nav, seed);
+  const sim = new Simulation(scenario, nav, seed, { shareColumns: opts.velocityHelper !== undefined });
+  const helper = opts.velocityHelper?.({ scenario, columns: sim.columns, agents: sim.agents, slots: sim.slots, rmax: sim.rmax }) ?? null;
+  sim.useVelocityHelper(helper);
+  try {
+    return yield* steps(scenario, opts, nav, sim, seed, started);
+  } finally {
+    helper?.close();
+  }
+}
+
+function* steps(scenario: Scenario, opts: RunOptions, nav: NavMap, sim: Simulation, seed: number, started: number): Generator<void, SimulationResults, void> {
   const m = scenario.measurements ?? {};
   const areaDefs = (m.areas ?? []).map((a) => ({ ...a, f: nav.floorIndex.get(a.floor)!, size: polygonArea(a.polygon) }));
   const areas: AreaResult[] = areaDefs.map(() => ({ t: [], density: [], speed: [] }));
@@ -132,7 +148,7 @@ function* runSteps(scenario: Scenario, opts: RunOptions): Generator<void, Simula
     scenario: scenario.name ?? '', seed, agentsTotal: sim.agents, agentsEvacuated: evacuated, agentsUnreachable: unreachable.length, evacuationTime, agents,
     lines, areas: Object.fromEntries(areaDefs.map((a, k) => [a.id, areas[k]!])),
     runs: [{ seed, evacuationTime, agentsEvacuated: evacuated }], summary: summarizeRuns([evacuationTime]),
-    performance: { wallSeconds: r3(wallSeconds), agentSteps: sim.agentSteps, agentStepsPerSecond: Math.round(sim.agentSteps / Math.max(wallSeconds, 1e-6)) },
+    performance: { wallSeconds: r3(wallSeconds), agentSteps: sim.agentSteps, agentStepsPerSecond: Math.round(sim.agentSteps / Math.max(wallSeconds, 1e-6)), threads: opts.velocityHelper ? 2 : 1 },
     exitUsage, warnings, evacuatedOverTime: overTime,
   };
   if (traj) results.trajectories = Object.fromEntries(traj.map((rows, i) => [String(i), rows]));

@@ -4,6 +4,7 @@
  * nvx/nvy of its own slots, so disjoint slot ranges can be computed in any order, or at once on two threads
  * (velocityThreads), with the very same results.
  */
+import type { Scenario } from '../../common/scenario.js';
 import type { NavMap } from '../nav/NavMap.js';
 import { AgentState, MODEL } from './model.js';
 
@@ -163,3 +164,42 @@ function expNeg(u: number): number {
   return EXP_TABLE[k]! * (1 - r * (1 - r * (0.5 - r * (1 / 6 - r * (1 / 24)))));
 }
 
+
+/** Slots per chunk when two threads share the stage: the caller takes chunks 0, 2, 4 …, the helper 1, 3, 5 …. */
+export const VELOCITY_CHUNK = 256;
+
+/**
+ * A second thread computing the odd chunks of the velocity stage on the same (shared) columns. DOM- and
+ * Node-free interface; the Node implementation is workers/sim/node/velocityThread.ts.
+ */
+export interface VelocityHelper {
+  /** Starts the helper's chunks of this step; returns at once. */
+  start(): void;
+  /** Blocks until the helper's chunks of this step are done; returns their agent-steps. */
+  finish(): number;
+  /** Ends the helper's thread. */
+  close(): void;
+}
+
+/** What a helper needs: the scenario (it builds the same NavMap), the shared columns and the run's constants. */
+export interface VelocityJob {
+  scenario: Scenario;
+  columns: VelocityColumns;
+  agents: number;
+  slots: number;
+  rmax: number;
+}
+
+/** The even chunks of slots [0, slots) (the caller's share beside a helper); returns their agent-steps. */
+export function computeEvenChunks(c: VelocityColumns, nav: NavMap, agents: number, rmax: number, nb: Float64Array, slots: number): number {
+  let steps = 0;
+  for (let lo = 0; lo < slots; lo += 2 * VELOCITY_CHUNK) steps += computeVelocities(c, nav, agents, rmax, nb, lo, Math.min(lo + VELOCITY_CHUNK, slots));
+  return steps;
+}
+
+/** The odd chunks (the helper's share). */
+export function computeOddChunks(c: VelocityColumns, nav: NavMap, agents: number, rmax: number, nb: Float64Array, slots: number): number {
+  let steps = 0;
+  for (let lo = VELOCITY_CHUNK; lo < slots; lo += 2 * VELOCITY_CHUNK) steps += computeVelocities(c, nav, agents, rmax, nb, lo, Math.min(lo + VELOCITY_CHUNK, slots));
+  return steps;
+}

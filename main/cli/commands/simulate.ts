@@ -15,6 +15,8 @@ import { checkScenario } from '../../../workers/sim/checkScenario.js';
 import { TrajectoryRecorder } from '../../../workers/sim/recordTrajectories.js';
 import { runScenarioAsync } from '../../../workers/sim/runScenario.js';
 import { summarizeRuns } from '../../../workers/sim/summarizeRuns.js';
+import { startVelocityThread } from '../../../workers/sim/node/velocityThread.js';
+import type { VelocityJob } from '../../../workers/sim/velocityStage.js';
 import { buildingToScenario } from '../../../workers/ifc/structure/toScenario.js';
 import { numberFlag, parseFlags, progress, UsageError, type CliCommand, type CliIo } from '../command.js';
 import { loadIfcStructure } from './ifc.js';
@@ -27,7 +29,8 @@ results JSON to standard output or --out. Progress goes to standard error.
 Options:
   --runs N              Monte-Carlo runs (default 1); run i uses seed + i
   --seed S              seed of run 0 (default: the scenario's seed, else 1)
-  --workers K           compute threads for --runs, this one included (default: min(runs, cores))
+  --workers K           compute threads, this one included (default: min(runs, cores); one run of
+                        2 000 people or more: min(2, cores), sharing its velocity stage, same results)
   --out FILE            write the results JSON to FILE
   --record FILE.mcap    trajectories of run 0 as MCAP (/position at 2 Hz, /sim/summary)
   --occupants N         IFC input: total occupants spread over the spaces by area
@@ -39,6 +42,9 @@ Examples:
   twin simulate bottleneck.json --out results.json
   twin simulate bottleneck.json --runs 20 --workers 2
   twin simulate samples/testbed-complex.ifc --occupants 500 --record evac.mcap`;
+
+/** People from which a single run shares its velocity stage with a second thread (smaller runs: the per-step hand-over costs more than it saves). */
+const SPLIT_PEOPLE = 2000;
 
 /** A tiny synchronous file adapter for McapWriter. */
 class FileWritable implements IWritable {
@@ -131,7 +137,7 @@ export const simulateCommand: CliCommand = {
     if (positionals.length !== 1) throw new UsageError('twin simulate: expected one scenario file (FILE.json or FILE.ifc); see twin simulate --help');
     const file = positionals[0]!;
     const runs = numberFlag('simulate', 'runs', values.runs, 1, { min: 1, max: 100000, integer: true });
-    const workers = numberFlag('simulate', 'workers', values.workers, Math.min(runs, availableParallelism()), { min: 1, max: 64, integer: true });
+    const workers = numberFlag('simulate', 'workers', values.workers, Math.min(Math.max(runs, 2), availableParallelism()), { min: 1, max: 64, integer: true });
     const started = performance.now();
     let scenario: Scenario, nav: NavMap;
     try {
@@ -146,10 +152,15 @@ export const simulateCommand: CliCommand = {
     const report = progress(io, 'simulate');
     const recorder = values.record ? new TrajectoryRecorder() : null;
     const seeds = Array.from({ length: runs }, (_, i) => seed + i);
+    // One big run on two threads: the second computes half of each step's velocity stage (same results).
+    const people = scenario.agentGroups.reduce((n, g) => n + (g.positions?.length ?? g.count ?? 0), 0);
+    const velocityFile = join(dirname(fileURLToPath(import.meta.url)), '..', 'workers', 'velocity.js');
+    const split = runs === 1 && workers >= 2 && people >= SPLIT_PEOPLE && existsSync(velocityFile);
     let all: SimulationResults[];
     try {
       all = await runPool(scenario, seeds, workers, io.signal, (s, i) => runScenarioAsync(scenario, {
         seed: s, nav, signal: io.signal,
+        ...(split ? { velocityHelper: (job: VelocityJob) => startVelocityThread(velocityFile, job) } : {}),
         onProgress: runs === 1 ? (f, ev, total) => report(Math.max(f, total ? ev / total : 0), `${ev}/${total} out`) : undefined,
         onPositions: recorder && i === 0 ? (sim) => recorder.capture(sim) : undefined,
       }), (n) => { if (runs > 1) report(n / runs, `run ${n}/${runs}`); });
@@ -161,7 +172,7 @@ export const simulateCommand: CliCommand = {
     first.runs = all.map((r) => ({ seed: r.seed, evacuationTime: r.evacuationTime, agentsEvacuated: r.agentsEvacuated }));
     first.summary = summarizeRuns(all.map((r) => r.evacuationTime));
     const wall = (performance.now() - started) / 1000, steps = all.reduce((s, r) => s + r.performance.agentSteps, 0);
-    first.performance = { wallSeconds: Math.round(wall * 1000) / 1000, agentSteps: steps, agentStepsPerSecond: Math.round(steps / Math.max(wall, 1e-6)) };
+    first.performance = { wallSeconds: Math.round(wall * 1000) / 1000, agentSteps: steps, agentStepsPerSecond: Math.round(steps / Math.max(wall, 1e-6)), threads: split ? 2 : Math.min(workers, runs) };
     if (io.signal.aborted && runs > 1) first.warnings.push(`stopped by a signal after ${all.length} of ${runs} run(s)`);
     if (recorder && values.record) {
       const w = new FileWritable(values.record);
