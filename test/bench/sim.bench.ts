@@ -15,8 +15,8 @@ import type { Scenario } from '../../common/scenario';
 import { NavMap } from '../../workers/nav/NavMap';
 import { Simulation } from '../../workers/sim/Simulation';
 import { runScenario } from '../../workers/sim/runScenario';
-import { startVelocityThread } from '../../workers/sim/node/velocityThread';
-import type { VelocityJob } from '../../workers/sim/velocityStage';
+import { startSlotThread } from '../../workers/sim/node/slotThread';
+import type { SlotJob } from '../../workers/sim/slotStages';
 
 const rect = (x0: number, y0: number, x1: number, y1: number): [number, number][] => [[x0, y0], [x1, y0], [x1, y1], [x0, y1]];
 /** CPU seconds of this process (user + system): figures stay meaningful on a loaded shared machine. */
@@ -120,13 +120,13 @@ else if (existsSync(ifc)) {
   const deadline = performance.now() + LIMIT_S * 1000;
   let last = { f: 0, ev: 0 }, stopped = false;
   // On both cores, as `twin simulate` runs one run of ≥ 2 000 people: a second thread computes half of each
-  // step's velocity stage (same results as one thread). SIM_BENCH_EVAC_THREADS=1: this thread alone.
+  // step's velocities and moves (same results as one thread). SIM_BENCH_EVAC_THREADS=1: this thread alone.
   const threads = process.env.SIM_BENCH_EVAC_THREADS === '1' ? 1 : 2;
-  const velocityFile = join(dirname(fileURLToPath(import.meta.url)), '..', 'workers', 'velocity.js');
-  const helper = threads === 2 && existsSync(velocityFile) ? { velocityHelper: (job: VelocityJob) => startVelocityThread(velocityFile, job) } : {};
+  const slotFile = join(dirname(fileURLToPath(import.meta.url)), '..', 'workers', 'slots.js');
+  const helper = threads === 2 && existsSync(slotFile) ? { slotHelper: (job: SlotJob) => startSlotThread(slotFile, job) } : {};
   const r = runScenario({ ...scenario, dt: 0.1 }, { ...helper, shouldStop: () => (stopped = performance.now() > deadline), onProgress: (f, ev) => { last = { f, ev }; } });
   const wall = (performance.now() - t0) / 1000;
-  console.log(`testbed-complex.ifc, 10 000 occupants (dt 0.1 s, ${'velocityHelper' in helper ? '2 threads' : '1 thread'}): ${r.agentsEvacuated}/${r.agentsTotal} out, evacuation time ${r.evacuationTime ?? 'n/a'} s, ` +
+  console.log(`testbed-complex.ifc, 10 000 occupants (dt 0.1 s, ${'slotHelper' in helper ? '2 threads' : '1 thread'}): ${r.agentsEvacuated}/${r.agentsTotal} out, evacuation time ${r.evacuationTime ?? 'n/a'} s, ` +
     `wall ${wall.toFixed(1)} s (target ≤ 30 s) ${r.evacuationTime !== null && wall <= 30 ? 'PASS' : 'FAIL'}` +
     `${stopped ? `, stopped at the ${LIMIT_S} s bench limit (sim t ≈ ${(last.f * scenario.maxTime).toFixed(0)} s)` : ''}; ${fmt(r.performance.agentStepsPerSecond)} agent-steps/s, ${(r.performance.agentSteps / 1e6).toFixed(0)} M agent-steps`);
   // Physics bound: the exits pass at most q = 1.3 P/(m·s) × their width, so the run takes ≥ N / q s of simulated time.

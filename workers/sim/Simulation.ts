@@ -11,8 +11,8 @@
  * moving obstacles). `step()` runs the stages in this fixed order and advances the clock:
  *   1 robots move along their routes        2 link (stairs) arrivals are placed on their floor
  *   3 route choice (every 2 s, 'quickest')  4 cell lists rebuilt (counting sort, 0.9 m cells)
- *   5 computeUpdate: new velocities from positions only (pure)
- *   6 move: move, slide along walls, walked distance
+ *   5 velocities from positions only (pure)   6 move, slide along walls, walked distance
+ *     (stages 5 and 6 run slot by slot in slotStages.ts, on two threads for big runs)
  *   7 events: exits, link entries, line crossings   8 clock += dt
  */
 import type { Scenario } from '../../common/scenario.js';
@@ -22,7 +22,7 @@ import { DEFAULT_SPEED, sampleDistribution } from './sampleDistribution.js';
 import { placeAgents } from './placeAgents.js';
 import { SeededRandom } from './SeededRandom.js';
 import { AgentState, MODEL } from './model.js';
-import { computeEvenChunks, computeVelocities, NEIGHBOUR_ROWS, type VelocityColumns, type VelocityHelper } from './velocityStage.js';
+import { NEIGHBOUR_ROWS, stepChunks, stepSlots, type SlotColumns, type SlotHelper } from './slotStages.js';
 
 export { AgentState, MODEL } from './model.js';
 
@@ -92,15 +92,17 @@ export class Simulation {
   private readonly placedNow: number[] = [];
   /** Per link end (2 k: from, 2 k + 1: to): people its landing still takes in this step (NaN: not yet counted), and its walkable m² (-1: not yet measured). */
   private readonly landingFree: Float64Array; private readonly landingArea: Float64Array;
-  /** What the velocity stage reads and writes (the sorted columns, cell lists, nvx/nvy): shared memory with `shareColumns`. */
-  readonly columns: VelocityColumns;
-  /** A second thread computing part of the velocity stage (useVelocityHelper), or null. */
-  private helper: VelocityHelper | null = null;
+  /** What stages 5 and 6 read and write (sorted columns, cell lists, velocities, positions): shared memory with `shareColumns`. */
+  readonly columns: SlotColumns;
+  /** A second thread computing every other chunk of stages 5 and 6 (useSlotHelper), or null. */
+  private helper: SlotHelper | null = null;
+  /** Farthest move of this thread's slots in the last stage 6, m. */
+  private readonly maxMoved = new Float64Array(1);
   private readonly nb = new Float64Array(4 * NEIGHBOUR_ROWS);
 
   /**
-   * @param opts.shareColumns put what the velocity stage reads and writes in SharedArrayBuffers, so that a
-   *   second thread can compute part of it (useVelocityHelper).
+   * @param opts.shareColumns put what stages 5 and 6 read and write in SharedArrayBuffers, so that a
+   *   second thread can compute part of it (useSlotHelper).
    */
   constructor(scenario: Scenario, nav: NavMap, seed: number, opts: { shareColumns?: boolean } = {}) {
     this.scenario = scenario; this.nav = nav;
@@ -111,19 +113,19 @@ export class Simulation {
     const n = placed.length, m = n + robots.length;
     this.agents = n; this.slots = m; this.remaining = n;
     const f64 = () => new Float64Array(m);
-    // The velocity stage's columns, in shared memory when a second thread is to read them.
+    // The columns of stages 5 and 6 (slotStages), in shared memory when a second thread is to use them.
     const share = opts.shareColumns === true;
     const buf = (bytes: number): ArrayBufferLike => (share ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
     const c64 = (n: number) => new Float64Array(buf(8 * n)), c32 = (n: number) => new Int32Array(buf(4 * n)), c16 = (n: number) => new Int16Array(buf(2 * n));
-    this.x = f64(); this.y = f64(); this.vx = f64(); this.vy = f64(); this.radius = f64(); this.v0 = f64();
-    this.startTime = f64(); this.exitTime = new Float64Array(m).fill(NaN); this.walked = f64();
-    this.startX = f64(); this.startY = f64(); this.nvx = c64(m); this.nvy = c64(m); this.px = f64(); this.py = f64();
+    this.x = c64(m); this.y = c64(m); this.vx = c64(m); this.vy = c64(m); this.radius = f64(); this.v0 = f64();
+    this.startTime = f64(); this.exitTime = new Float64Array(m).fill(NaN); this.walked = c64(m);
+    this.startX = f64(); this.startY = f64(); this.nvx = c64(m); this.nvy = c64(m); this.px = c64(m); this.py = c64(m);
     this.transitFrac = f64(); this.transitUntil = f64(); this.sx = c64(m); this.sy = c64(m); this.sr = c64(m); this.sv0 = c64(m);
-    this.sState = new Uint8Array(buf(m)); this.sFloor = c16(m); this.sTarget = c16(m); this.sLeft = c64(m); this.left = new Float64Array(m).fill(-Infinity);
+    this.sState = new Uint8Array(buf(m)); this.sFloor = c16(m); this.sTarget = c16(m); this.sLeft = c64(m); this.left = c64(m).fill(-Infinity);
     this.floor = new Int16Array(m); this.state = new Uint8Array(m); this.group = new Int16Array(m).fill(-1);
     this.target = new Int16Array(m).fill(-1); this.exitUsed = new Int16Array(m).fill(-1);
     this.transitLink = new Int16Array(m).fill(-1); this.transitRev = new Uint8Array(m); this.reachable = new Uint8Array(m);
-    this.hit = new Int16Array(m).fill(-1);
+    this.hit = c16(m).fill(-1);
     this.lineFloor = Int32Array.from(scenario.measurements?.lines ?? [], (l) => nav.floorIndex.get(l.floor) ?? -1);
     this.cellOf = new Int32Array(m); this.order = c32(m);
     this.linkFree = new Float64Array(nav.links.length); this.onLink = new Int32Array(nav.links.length);
@@ -168,8 +170,8 @@ export class Simulation {
     });
     this.cellStart = c32(this.cellOff[G]! + 2);
     this.cursor = new Int32Array(this.cellOff[G]! + 2);
-    const { sx, sy, sr, sv0, sState, sFloor, sTarget, sLeft, order, cellOff, cnx, cny, cx0, cy0, cellStart, nvx, nvy } = this;
-    this.columns = { sx, sy, sr, sv0, sState, sFloor, sTarget, sLeft, order, cellOff, cnx, cny, cx0, cy0, cellStart, nvx, nvy };
+    const { sx, sy, sr, sv0, sState, sFloor, sTarget, sLeft, order, cellOff, cnx, cny, cx0, cy0, cellStart, nvx, nvy, x, y, vx, vy, px, py, walked, hit, left } = this;
+    this.columns = { sx, sy, sr, sv0, sState, sFloor, sTarget, sLeft, order, cellOff, cnx, cny, cx0, cy0, cellStart, nvx, nvy, x, y, vx, vy, px, py, walked, hit, left };
   }
 
   /** True when nothing is left to simulate: everybody out or stuck, or maxTime reached. */
@@ -184,8 +186,7 @@ export class Simulation {
       for (let i = 0; i < this.agents; i++) if (this.state[i] === AgentState.Waiting && this.t >= this.startTime[i]!) { this.state[i] = AgentState.Walking; this.waiting--; }
     }
     this.buildCells();
-    this.computeUpdate();
-    this.move();
+    this.velocitiesAndMoves();
     this.events();
     this.t += this.dt;
   }
@@ -389,68 +390,34 @@ export class Simulation {
     }
   }
 
-  /** Stage 5 (pure): new velocities of walking agents into nvx/nvy, see velocityStage. */
-  private computeUpdate(): void {
-    const h = this.helper;
-    if (!h) { this.agentSteps += computeVelocities(this.columns, this.nav, this.agents, this.rmax, this.nb, 0, this.slots); return; }
+  /**
+   * Stages 5 and 6 (slotStages): new velocities, then moves, slot by slot in chunks of the sorted columns.
+   * Each slot's velocity reads only what stage 4 sorted, and its move only its own velocity, so a chunk
+   * can move as soon as its velocities are known, and a helper thread can take every other chunk.
+   */
+  private velocitiesAndMoves(): void {
+    const h = this.helper, out = this.maxMoved;
+    if (!h) {
+      this.agentSteps += stepSlots(this.columns, this.nav, this.agents, this.rmax, this.nb, this.dt, 0, this.slots, out);
+      this.noteMoved(out[0]!);
+      return;
+    }
     h.start();
-    const mine = computeEvenChunks(this.columns, this.nav, this.agents, this.rmax, this.nb, this.slots);
-    this.agentSteps += mine + h.finish();
+    const mine = stepChunks(this.columns, this.nav, this.agents, this.rmax, this.nb, this.dt, this.slots, 0, out);
+    const theirs = h.finish();
+    this.agentSteps += mine + theirs.steps;
+    this.noteMoved(Math.max(out[0]!, theirs.maxMoved));
   }
 
   /**
-   * From now on the velocity stage is shared with `helper` (a second thread on the shared columns; the
+   * From now on stages 5 and 6 are shared with `helper` (a second thread on the shared columns; the
    * simulation must have been made with `shareColumns`); null: this thread alone. Same results either way.
    */
-  useVelocityHelper(helper: VelocityHelper | null): void {
-    if (helper && !(this.sx.buffer instanceof SharedArrayBuffer)) throw new Error('Simulation: a velocity helper needs shareColumns');
+  useSlotHelper(helper: SlotHelper | null): void {
+    if (helper && !(this.sx.buffer instanceof SharedArrayBuffer)) throw new Error('Simulation: a slot helper needs shareColumns');
     this.helper = helper;
   }
 
-  /**
-   * Stage 6: move, keep bodies off walls. Each agent reads only its own state and the grid, so it runs in
-   * cell order like stage 5, reading the sorted copies sequentially (nothing changes them between stages 4
-   * and 6); it records the portal under each moved agent for stage 7.
-   */
-  private move(): void {
-    const dt = this.dt, grids = this.nav.grids, fields = this.nav.fields, { order, sState, sFloor, sTarget, sr, sx, sy, nvx, nvy, x, y, vx: cvx, vy: cvy, px, py, walked, hit, left } = this;
-    let maxMoved = 0;
-    for (let o = 0, agents = this.agents, slots = this.slots; o < slots; o++) {
-      const i = order[o]!;
-      if (i >= agents) continue;
-      hit[i] = -1;
-      const st = sState[o];
-      if (st !== AgentState.Walking) { if (st !== AgentState.Transit) { cvx[i] = 0; cvy[i] = 0; } continue; }
-      const g = grids[sFloor[o]!]!, ox = sx[o]!, oy = sy[o]!, r = sr[o]!;
-      let vx = nvx[o]!, vy = nvy[o]!;
-      let qx = ox + vx * dt, qy = oy + vy * dt;
-      const wd = g.sampleWallDist(qx, qy), wo = wd < r ? g.sampleWallDist(ox, oy) : 0;
-      if (wd < r && wd < wo) {
-        // Slide: the velocity component into the nearest wall is cut to what brings the body to touch it (the
-        // gap wo − r, over one step). Dropping it whole stopped a walker heading square at a wall up to a step
-        // short of it, for good: at a stair top in a stairwell's edge, out of reach of the stair.
-        const c = g.cellIndex(qx, qy);
-        if (c >= 0) {
-          const gx = g.wallGx[c]!, gy = g.wallGy[c]!, vn = vx * gx + vy * gy, keep = -Math.max(0, wo - r) / dt;
-          if (vn < keep) { vx -= (vn - keep) * gx; vy -= (vn - keep) * gy; }
-        }
-        qx = ox + vx * dt; qy = oy + vy * dt;
-        if (g.sampleWallDist(qx, qy) < Math.min(r, wd) * 0.5) { vx = 0; vy = 0; qx = ox; qy = oy; }
-      }
-      const cq = g.cellIndex(qx, qy);
-      const stays = cq < 0 || g.kind[cq] === 0;
-      if (stays) { vx = 0; vy = 0; qx = ox; qy = oy; }
-      const cl = stays ? g.cellIndex(qx, qy) : cq;
-      left[i] = cl >= 0 ? fields[sTarget[o]!]!.T[sFloor[o]!]![cl]! : Infinity;
-      cvx[i] = vx; cvy[i] = vy; x[i] = qx; y[i] = qy;
-      const mx = qx - ox, my = qy - oy, moved = Math.sqrt(mx * mx + my * my);
-      walked[i]! += moved;
-      if (moved > maxMoved) maxMoved = moved;
-      px[i] = ox; py[i] = oy;
-      if (cq >= 0) hit[i] = g.portal[cq]!;
-    }
-    this.noteMoved(maxMoved);
-  }
 
   /** Stage 7, in agent index order (it changes shared state): line crossings, exits, link entries. */
   private events(): void {

@@ -1,4 +1,4 @@
-/** The locomotion model's constants and agent states, shared by the step stages (Simulation) and the velocity stage (velocityStage). */
+/** The locomotion model's constants and agent states, shared by the step stages (Simulation) and stages 5–6 slot by slot (slotStages). */
 
 /** Lifecycle of one agent slot. */
 export const AgentState = { Waiting: 0, Walking: 1, Transit: 2, Out: 3, Stuck: 4 } as const;

@@ -8,7 +8,7 @@ import { pointInPolygon, polygonArea } from '../nav/planarGeometry.js';
 import { checkScenario } from './checkScenario.js';
 import { AgentState, Simulation } from './Simulation.js';
 import { summarizeRuns } from './summarizeRuns.js';
-import type { VelocityHelper, VelocityJob } from './velocityStage.js';
+import type { SlotHelper, SlotJob } from './slotStages.js';
 
 export interface RunOptions {
   /** Overrides scenario.seed. */
@@ -24,10 +24,10 @@ export interface RunOptions {
   onPositions?: (sim: Simulation) => void;
   positionInterval?: number;
   /**
-   * Starts a second thread for the velocity stage (Node: workers/sim/node/velocityThread.ts); the run's
-   * columns are then made in shared memory. The results are the same as on one thread.
+   * Starts a second thread for stages 5 and 6 (Node: workers/sim/node/slotThread.ts); the run's columns are
+   * then made in shared memory. The results are the same as on one thread.
    */
-  velocityHelper?: (job: VelocityJob) => VelocityHelper;
+  slotHelper?: (job: SlotJob) => SlotHelper;
 }
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
@@ -57,9 +57,9 @@ function* runSteps(scenario: Scenario, opts: RunOptions): Generator<void, Simula
   if (!opts.nav) checkScenario(scenario);
   const nav = opts.nav ?? NavMap.build(scenario);
   const seed = opts.seed ?? scenario.seed ?? 1;
-  const sim = new Simulation(scenario, nav, seed, { shareColumns: opts.velocityHelper !== undefined });
-  const helper = opts.velocityHelper?.({ scenario, columns: sim.columns, agents: sim.agents, slots: sim.slots, rmax: sim.rmax }) ?? null;
-  sim.useVelocityHelper(helper);
+  const sim = new Simulation(scenario, nav, seed, { shareColumns: opts.slotHelper !== undefined });
+  const helper = opts.slotHelper?.({ scenario, columns: sim.columns, agents: sim.agents, slots: sim.slots, rmax: sim.rmax, dt: sim.dt }) ?? null;
+  sim.useSlotHelper(helper);
   try {
     return yield* steps(scenario, opts, nav, sim, seed, started);
   } finally {
@@ -148,7 +148,7 @@ function* steps(scenario: Scenario, opts: RunOptions, nav: NavMap, sim: Simulati
     scenario: scenario.name ?? '', seed, agentsTotal: sim.agents, agentsEvacuated: evacuated, agentsUnreachable: unreachable.length, evacuationTime, agents,
     lines, areas: Object.fromEntries(areaDefs.map((a, k) => [a.id, areas[k]!])),
     runs: [{ seed, evacuationTime, agentsEvacuated: evacuated }], summary: summarizeRuns([evacuationTime]),
-    performance: { wallSeconds: r3(wallSeconds), agentSteps: sim.agentSteps, agentStepsPerSecond: Math.round(sim.agentSteps / Math.max(wallSeconds, 1e-6)), threads: opts.velocityHelper ? 2 : 1 },
+    performance: { wallSeconds: r3(wallSeconds), agentSteps: sim.agentSteps, agentStepsPerSecond: Math.round(sim.agentSteps / Math.max(wallSeconds, 1e-6)), threads: opts.slotHelper ? 2 : 1 },
     exitUsage, warnings, evacuatedOverTime: overTime,
   };
   if (traj) results.trajectories = Object.fromEntries(traj.map((rows, i) => [String(i), rows]));

@@ -15,8 +15,8 @@ import { checkScenario } from '../../../workers/sim/checkScenario.js';
 import { TrajectoryRecorder } from '../../../workers/sim/recordTrajectories.js';
 import { runScenarioAsync } from '../../../workers/sim/runScenario.js';
 import { summarizeRuns } from '../../../workers/sim/summarizeRuns.js';
-import { startVelocityThread } from '../../../workers/sim/node/velocityThread.js';
-import type { VelocityJob } from '../../../workers/sim/velocityStage.js';
+import { startSlotThread } from '../../../workers/sim/node/slotThread.js';
+import type { SlotJob } from '../../../workers/sim/slotStages.js';
 import { buildingToScenario } from '../../../workers/ifc/structure/toScenario.js';
 import { numberFlag, parseFlags, progress, UsageError, type CliCommand, type CliIo } from '../command.js';
 import { loadIfcStructure } from './ifc.js';
@@ -30,7 +30,7 @@ Options:
   --runs N              Monte-Carlo runs (default 1); run i uses seed + i
   --seed S              seed of run 0 (default: the scenario's seed, else 1)
   --workers K           compute threads, this one included (default: min(runs, cores); one run of
-                        2 000 people or more: min(2, cores), sharing its velocity stage, same results)
+                        2 000 people or more: min(2, cores), sharing its steps, same results)
   --out FILE            write the results JSON to FILE
   --record FILE.mcap    trajectories of run 0 as MCAP (/position at 2 Hz, /sim/summary)
   --occupants N         IFC input: total occupants spread over the spaces by area
@@ -43,7 +43,7 @@ Examples:
   twin simulate bottleneck.json --runs 20 --workers 2
   twin simulate samples/testbed-complex.ifc --occupants 500 --record evac.mcap`;
 
-/** People from which a single run shares its velocity stage with a second thread (smaller runs: the per-step hand-over costs more than it saves). */
+/** People from which a single run shares its stages 5 and 6 with a second thread (smaller runs: the per-step hand-over costs more than it saves). */
 const SPLIT_PEOPLE = 2000;
 
 /** A tiny synchronous file adapter for McapWriter. */
@@ -152,15 +152,15 @@ export const simulateCommand: CliCommand = {
     const report = progress(io, 'simulate');
     const recorder = values.record ? new TrajectoryRecorder() : null;
     const seeds = Array.from({ length: runs }, (_, i) => seed + i);
-    // One big run on two threads: the second computes half of each step's velocity stage (same results).
+    // One big run on two threads: the second computes half of each step's stages 5 and 6 (same results).
     const people = scenario.agentGroups.reduce((n, g) => n + (g.positions?.length ?? g.count ?? 0), 0);
-    const velocityFile = join(dirname(fileURLToPath(import.meta.url)), '..', 'workers', 'velocity.js');
-    const split = runs === 1 && workers >= 2 && people >= SPLIT_PEOPLE && existsSync(velocityFile);
+    const slotFile = join(dirname(fileURLToPath(import.meta.url)), '..', 'workers', 'slots.js');
+    const split = runs === 1 && workers >= 2 && people >= SPLIT_PEOPLE && existsSync(slotFile);
     let all: SimulationResults[];
     try {
       all = await runPool(scenario, seeds, workers, io.signal, (s, i) => runScenarioAsync(scenario, {
         seed: s, nav, signal: io.signal,
-        ...(split ? { velocityHelper: (job: VelocityJob) => startVelocityThread(velocityFile, job) } : {}),
+        ...(split ? { slotHelper: (job: SlotJob) => startSlotThread(slotFile, job) } : {}),
         onProgress: runs === 1 ? (f, ev, total) => report(Math.max(f, total ? ev / total : 0), `${ev}/${total} out`) : undefined,
         onPositions: recorder && i === 0 ? (sim) => recorder.capture(sim) : undefined,
       }), (n) => { if (runs > 1) report(n / runs, `run ${n}/${runs}`); });

@@ -1,11 +1,12 @@
 /**
- * Node: a second thread for one simulation run's velocity stage (worker_threads, dist/workers/velocity.js).
+ * Node: a second thread for one simulation run's stages 5 and 6 (worker_threads, dist/workers/slots.js).
  * The run's columns live in SharedArrayBuffers (Simulation option `shareColumns`); per step the caller bumps
- * `gen` and computes the even chunks while the thread computes the odd ones, then waits on `done`. Every
- * slot's velocity depends only on the columns, so the results are those of one thread, bit for bit.
+ * `gen` and computes the even chunks while the thread computes the odd ones, then waits on `done`. Each
+ * slot's velocity depends only on the sorted columns and its move only on its own velocity, so the results
+ * are those of one thread, bit for bit.
  */
 import { Worker } from 'node:worker_threads';
-import type { VelocityHelper, VelocityJob } from '../velocityStage.js';
+import type { SlotHelper, SlotJob } from '../slotStages.js';
 
 /** Int32 slots of the control block shared with the thread. */
 export const CONTROL = { gen: 0, done: 1, steps: 2, failed: 3 } as const;
@@ -14,9 +15,9 @@ export const CONTROL = { gen: 0, done: 1, steps: 2, failed: 3 } as const;
 const FIRST_STEP_MS = 300_000;
 const STEP_MS = 60_000;
 
-export function startVelocityThread(threadFile: string, job: VelocityJob): VelocityHelper {
-  const control = new Int32Array(new SharedArrayBuffer(4 * 4));
-  const worker = new Worker(threadFile, { workerData: { job, control } });
+export function startSlotThread(threadFile: string, job: SlotJob): SlotHelper {
+  const control = new Int32Array(new SharedArrayBuffer(4 * 4)), moved = new Float64Array(new SharedArrayBuffer(8));
+  const worker = new Worker(threadFile, { workerData: { job, control, moved } });
   worker.unref();
   worker.on('error', () => undefined); // reported through `failed`, below
   let gen = 0, closed = false;
@@ -30,10 +31,10 @@ export function startVelocityThread(threadFile: string, job: VelocityJob): Veloc
       const limit = gen === 1 ? FIRST_STEP_MS : STEP_MS;
       for (;;) {
         const d = Atomics.load(control, CONTROL.done);
-        if (d === gen) return control[CONTROL.steps]!;
-        if (control[CONTROL.failed] === 1) throw new Error('simulation: the velocity thread failed (see its error above)');
+        if (d === gen) return { steps: control[CONTROL.steps]!, maxMoved: moved[0]! };
+        if (control[CONTROL.failed] === 1) throw new Error('simulation: the slot thread failed (see its error above)');
         if (Atomics.wait(control, CONTROL.done, d, limit) === 'timed-out' && Atomics.load(control, CONTROL.done) !== gen) {
-          throw new Error(`simulation: the velocity thread did not answer within ${limit / 1000} s`);
+          throw new Error(`simulation: the slot thread did not answer within ${limit / 1000} s`);
         }
       }
     },

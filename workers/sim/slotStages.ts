@@ -1,15 +1,17 @@
 /**
- * Stage 5 of a step (pure): new velocities from positions, neighbours and walls, slot by slot, for the slots
- * [lo, hi) of the sorted columns. It reads the columns stage 4 (Simulation.buildCells) wrote and writes only
- * nvx/nvy of its own slots, so disjoint slot ranges can be computed in any order, or at once on two threads
- * (velocityThreads), with the very same results.
+ * Stages 5 and 6 of a step, slot by slot over the sorted columns (Simulation.buildCells, stage 4, wrote them):
+ *   5 computeVelocities: new velocities from positions, neighbours and walls (pure: reads only the sorted
+ *     columns, writes nvx/nvy of its own slots);
+ *   6 moveSlots: each slot moves by its own new velocity (writes only its own agent's position and state).
+ * So a chunk of slots can move as soon as its velocities are known, and two threads can take every other
+ * chunk each (node/velocityThread.ts) with the very same results as one.
  */
 import type { Scenario } from '../../common/scenario.js';
 import type { NavMap } from '../nav/NavMap.js';
 import { AgentState, MODEL } from './model.js';
 
-/** The sorted columns (stage 4, cell order) and cell lists the velocity stage reads, and its output nvx/nvy. */
-export interface VelocityColumns {
+/** The sorted columns (stage 4, cell order) and cell lists stages 5 and 6 read, and what they write. */
+export interface SlotColumns {
   sx: Float64Array; sy: Float64Array; sr: Float64Array; sv0: Float64Array;
   sState: Uint8Array; sFloor: Int16Array; sTarget: Int16Array;
   /** Travel time left to each slot's exit at its cell after its last move, s (robots: −∞). */
@@ -18,8 +20,11 @@ export interface VelocityColumns {
   order: Int32Array;
   /** Per floor: first cell's index, cells across and down, and the grid's origin; cellStart: first slot of each cell. */
   cellOff: Int32Array; cnx: Int32Array; cny: Int32Array; cx0: Float64Array; cy0: Float64Array; cellStart: Int32Array;
-  /** New velocity per slot, m/s. */
+  /** New velocity per slot, m/s (stage 5). */
   nvx: Float64Array; nvy: Float64Array;
+  /** Per agent (stage 6): position and velocity, previous position, distance walked, portal under it, travel time left. */
+  x: Float64Array; y: Float64Array; vx: Float64Array; vy: Float64Array; px: Float64Array; py: Float64Array;
+  walked: Float64Array; hit: Int16Array; left: Float64Array;
 }
 
 /** Neighbour scratch rows per agent for computeVelocities (4 numbers each; each thread has its own). */
@@ -37,7 +42,7 @@ export const NEIGHBOUR_ROWS = 512;
  * (the 0.9 m cell size fixes the summation order; a finer grid reorders the sums and, the model being
  * chaotic near clogging, changes individual runs).
  */
-export function computeVelocities(c: VelocityColumns, nav: NavMap, agents: number, rmax: number, nb: Float64Array, lo: number, hi: number): number {
+export function computeVelocities(c: SlotColumns, nav: NavMap, agents: number, rmax: number, nb: Float64Array, lo: number, hi: number): number {
   const { sFloor, sState, nvx, nvy, sx, sy, sr, order, cellStart, sv0, sTarget, sLeft, cnx, cny, cx0, cy0, cellOff } = c;
   const grids = nav.grids, fields = nav.fields;
   const A = MODEL.neighbourStrength, D = MODEL.neighbourRange, B = MODEL.wallStrength, Dw = MODEL.wallRange, T = MODEL.timeGap, contact = MODEL.contact, sideways = 1 - MODEL.behind;
@@ -146,6 +151,97 @@ export function computeVelocities(c: VelocityColumns, nav: NavMap, agents: numbe
   return steps;
 }
 
+/**
+ * Stage 6 for slots [lo, hi): move, keep bodies off walls; returns the farthest move, m. Each agent reads only its own state and the grid, so it runs in
+ * cell order like stage 5, reading the sorted copies sequentially (nothing changes them between stages 4
+ * and 6); it records the portal under each moved agent for stage 7.
+ */
+export function moveSlots(c: SlotColumns, nav: NavMap, agents: number, dt: number, lo: number, hi: number): number {
+  const grids = nav.grids, fields = nav.fields, { order, sState, sFloor, sTarget, sr, sx, sy, nvx, nvy, x, y, vx: cvx, vy: cvy, px, py, walked, hit, left } = c;
+  let maxMoved = 0;
+  for (let o = lo; o < hi; o++) {
+    const i = order[o]!;
+    if (i >= agents) continue;
+    hit[i] = -1;
+    const st = sState[o];
+    if (st !== AgentState.Walking) { if (st !== AgentState.Transit) { cvx[i] = 0; cvy[i] = 0; } continue; }
+    const g = grids[sFloor[o]!]!, ox = sx[o]!, oy = sy[o]!, r = sr[o]!;
+    let vx = nvx[o]!, vy = nvy[o]!;
+    let qx = ox + vx * dt, qy = oy + vy * dt;
+    const wd = g.sampleWallDist(qx, qy), wo = wd < r ? g.sampleWallDist(ox, oy) : 0;
+    if (wd < r && wd < wo) {
+      // Slide: the velocity component into the nearest wall is cut to what brings the body to touch it (the
+      // gap wo − r, over one step). Dropping it whole stopped a walker heading square at a wall up to a step
+      // short of it, for good: at a stair top in a stairwell's edge, out of reach of the stair.
+      const c = g.cellIndex(qx, qy);
+      if (c >= 0) {
+        const gx = g.wallGx[c]!, gy = g.wallGy[c]!, vn = vx * gx + vy * gy, keep = -Math.max(0, wo - r) / dt;
+        if (vn < keep) { vx -= (vn - keep) * gx; vy -= (vn - keep) * gy; }
+      }
+      qx = ox + vx * dt; qy = oy + vy * dt;
+      if (g.sampleWallDist(qx, qy) < Math.min(r, wd) * 0.5) { vx = 0; vy = 0; qx = ox; qy = oy; }
+    }
+    const cq = g.cellIndex(qx, qy);
+    const stays = cq < 0 || g.kind[cq] === 0;
+    if (stays) { vx = 0; vy = 0; qx = ox; qy = oy; }
+    const cl = stays ? g.cellIndex(qx, qy) : cq;
+    left[i] = cl >= 0 ? fields[sTarget[o]!]!.T[sFloor[o]!]![cl]! : Infinity;
+    cvx[i] = vx; cvy[i] = vy; x[i] = qx; y[i] = qy;
+    const mx = qx - ox, my = qy - oy, moved = Math.sqrt(mx * mx + my * my);
+    walked[i]! += moved;
+    if (moved > maxMoved) maxMoved = moved;
+    px[i] = ox; py[i] = oy;
+    if (cq >= 0) hit[i] = g.portal[cq]!;
+  }
+  return maxMoved;
+}
+
+/** Stages 5 then 6 for slots [lo, hi); returns the agent-steps and writes the farthest move (m) to maxMoved[0]. */
+export function stepSlots(c: SlotColumns, nav: NavMap, agents: number, rmax: number, nb: Float64Array, dt: number, lo: number, hi: number, maxMoved: Float64Array): number {
+  const steps = computeVelocities(c, nav, agents, rmax, nb, lo, hi);
+  maxMoved[0] = moveSlots(c, nav, agents, dt, lo, hi);
+  return steps;
+}
+
+/** Slots per chunk when two threads share stages 5 and 6: the caller takes chunks 0, 2, 4 …, the helper 1, 3, 5 …. */
+export const SLOT_CHUNK = 256;
+
+/** Stages 5 and 6 for every other chunk of slots [0, slots), from chunk `first` (0 or 1); as stepSlots. */
+export function stepChunks(c: SlotColumns, nav: NavMap, agents: number, rmax: number, nb: Float64Array, dt: number, slots: number, first: 0 | 1, maxMoved: Float64Array): number {
+  let steps = 0, moved = 0;
+  for (let lo = first * SLOT_CHUNK; lo < slots; lo += 2 * SLOT_CHUNK) {
+    const hi = Math.min(lo + SLOT_CHUNK, slots);
+    steps += computeVelocities(c, nav, agents, rmax, nb, lo, hi);
+    const m = moveSlots(c, nav, agents, dt, lo, hi);
+    if (m > moved) moved = m;
+  }
+  maxMoved[0] = moved;
+  return steps;
+}
+
+/**
+ * A second thread computing the odd chunks of stages 5 and 6 on the same (shared) columns. DOM- and
+ * Node-free interface; the Node implementation is node/velocityThread.ts.
+ */
+export interface SlotHelper {
+  /** Starts the helper's chunks of this step; returns at once. */
+  start(): void;
+  /** Blocks until the helper's chunks of this step are done; returns their agent-steps and farthest move, m. */
+  finish(): { steps: number; maxMoved: number };
+  /** Ends the helper's thread. */
+  close(): void;
+}
+
+/** What a helper needs: the scenario (it builds the same NavMap), the shared columns and the run's constants. */
+export interface SlotJob {
+  scenario: Scenario;
+  columns: SlotColumns;
+  agents: number;
+  slots: number;
+  rmax: number;
+  dt: number;
+}
+
 /** exp(−k/32) for k = 0 … 7·32 + 1 (the neighbour repulsion's range, see expNeg). */
 const EXP_STEPS = 32;
 const EXP_TABLE = Float64Array.from({ length: 7 * EXP_STEPS + 2 }, (_, k) => Math.exp(-k / EXP_STEPS));
@@ -165,41 +261,3 @@ function expNeg(u: number): number {
 }
 
 
-/** Slots per chunk when two threads share the stage: the caller takes chunks 0, 2, 4 …, the helper 1, 3, 5 …. */
-export const VELOCITY_CHUNK = 256;
-
-/**
- * A second thread computing the odd chunks of the velocity stage on the same (shared) columns. DOM- and
- * Node-free interface; the Node implementation is workers/sim/node/velocityThread.ts.
- */
-export interface VelocityHelper {
-  /** Starts the helper's chunks of this step; returns at once. */
-  start(): void;
-  /** Blocks until the helper's chunks of this step are done; returns their agent-steps. */
-  finish(): number;
-  /** Ends the helper's thread. */
-  close(): void;
-}
-
-/** What a helper needs: the scenario (it builds the same NavMap), the shared columns and the run's constants. */
-export interface VelocityJob {
-  scenario: Scenario;
-  columns: VelocityColumns;
-  agents: number;
-  slots: number;
-  rmax: number;
-}
-
-/** The even chunks of slots [0, slots) (the caller's share beside a helper); returns their agent-steps. */
-export function computeEvenChunks(c: VelocityColumns, nav: NavMap, agents: number, rmax: number, nb: Float64Array, slots: number): number {
-  let steps = 0;
-  for (let lo = 0; lo < slots; lo += 2 * VELOCITY_CHUNK) steps += computeVelocities(c, nav, agents, rmax, nb, lo, Math.min(lo + VELOCITY_CHUNK, slots));
-  return steps;
-}
-
-/** The odd chunks (the helper's share). */
-export function computeOddChunks(c: VelocityColumns, nav: NavMap, agents: number, rmax: number, nb: Float64Array, slots: number): number {
-  let steps = 0;
-  for (let lo = VELOCITY_CHUNK; lo < slots; lo += 2 * VELOCITY_CHUNK) steps += computeVelocities(c, nav, agents, rmax, nb, lo, Math.min(lo + VELOCITY_CHUNK, slots));
-  return steps;
-}

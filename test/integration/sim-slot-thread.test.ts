@@ -1,5 +1,5 @@
-// One big run on two threads (workers/sim/node/velocityThread.ts, built to dist/workers/velocity.js; npm test builds
-// first): the second thread computes the odd chunks of each step's velocity stage on shared columns. The results
+// One big run on two threads (workers/sim/node/slotThread.ts, built to dist/workers/slots.js; npm test builds
+// first): the second thread computes the odd chunks of each step's velocities and moves on shared columns. The results
 // must be those of one thread, bit for bit, through runScenario and through `twin simulate`.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Scenario, SimulationResults } from '../../common/scenario.js';
-import { startVelocityThread } from '../../workers/sim/node/velocityThread.js';
+import { startSlotThread } from '../../workers/sim/node/slotThread.js';
 import { runScenario } from '../../workers/sim/runScenario.js';
 import { repoRoot } from '../helpers/twinCli.js';
 
-const velocityFile = join(repoRoot, 'dist', 'workers', 'velocity.js');
+const slotFile = join(repoRoot, 'dist', 'workers', 'slots.js');
 const rect = (x0: number, y0: number, x1: number, y1: number): [number, number][] => [[x0, y0], [x1, y0], [x1, y1], [x0, y1]];
 /** 2 400 people in a 40 × 40 m hall with two 2 m doors (≈ 10 chunks of 256 slots, dense queues at the doors), and a robot. */
 const hall = (): Scenario => ({
@@ -24,10 +24,10 @@ const hall = (): Scenario => ({
 } as Scenario);
 const withoutTiming = (r: SimulationResults) => ({ ...r, performance: { agentSteps: r.performance.agentSteps } });
 
-describe('one run on two threads (shared velocity stage)', () => {
+describe('one run on two threads (shared velocities and moves)', () => {
   it('gives the results of one thread, bit for bit (positions every 2 s, exit times, agent-steps)', () => {
     const one = runScenario(hall());
-    const two = runScenario(hall(), { velocityHelper: (job) => startVelocityThread(velocityFile, job) });
+    const two = runScenario(hall(), { slotHelper: (job) => startSlotThread(slotFile, job) });
     expect(one.performance.threads).toBe(1);
     expect(two.performance.threads).toBe(2);
     expect(one.agentsEvacuated).toBeGreaterThan(100); // people reached the doors: the run is not trivial

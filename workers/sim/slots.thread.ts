@@ -1,15 +1,15 @@
 /**
- * worker_threads entry (built to dist/workers/velocity.js): the second thread of one simulation run. It builds
+ * worker_threads entry (built to dist/workers/slots.js): the second thread of one simulation run. It builds
  * the run's NavMap itself (NavMap.build is deterministic, so it is the caller's map) and then, every step the
- * caller starts, computes the odd chunks of the velocity stage on the shared columns (velocityStage.ts; the
- * protocol is in node/velocityThread.ts).
+ * caller starts, computes the odd chunks of stages 5 and 6 on the shared columns (slotStages.ts; the protocol
+ * is in node/slotThread.ts).
  */
 import { workerData } from 'node:worker_threads';
 import { NavMap } from '../nav/NavMap.js';
-import { computeOddChunks, NEIGHBOUR_ROWS, type VelocityJob } from './velocityStage.js';
-import { CONTROL } from './node/velocityThread.js';
+import { NEIGHBOUR_ROWS, stepChunks, type SlotJob } from './slotStages.js';
+import { CONTROL } from './node/slotThread.js';
 
-const { job, control } = workerData as { job: VelocityJob; control: Int32Array };
+const { job, control, moved } = workerData as { job: SlotJob; control: Int32Array; moved: Float64Array };
 try {
   const nav = NavMap.build(job.scenario);
   const nb = new Float64Array(4 * NEIGHBOUR_ROWS);
@@ -18,7 +18,7 @@ try {
     Atomics.wait(control, CONTROL.gen, gen);
     gen = Atomics.load(control, CONTROL.gen);
     if (gen < 0) break;
-    control[CONTROL.steps] = computeOddChunks(job.columns, nav, job.agents, job.rmax, nb, job.slots);
+    control[CONTROL.steps] = stepChunks(job.columns, nav, job.agents, job.rmax, nb, job.dt, job.slots, 1, moved);
     Atomics.store(control, CONTROL.done, gen);
     Atomics.notify(control, CONTROL.done);
   }
