@@ -26,9 +26,6 @@ import { NEIGHBOUR_ROWS, stepChunks, stepSlots, type SlotColumns, type SlotHelpe
 
 export { AgentState, MODEL } from './model.js';
 
-/** A body reaches a link end (stairs, ramp) when its edge is this close to the end's segment, m. */
-const LINK_REACH = 0.1;
-
 /** When a landing (the floor around a link's far end) is full, see placeArrivals: people per m² within radius m. */
 export const LANDING = { radius: 2.0, density: 2.0 } as const;
 
@@ -438,12 +435,8 @@ export class Simulation {
         const u = s0 / (s0 - s1);
         this.crossings.push({ line: L, agent: i, t: this.t + u * dt, dir: s0 > 0 ? 1 : -1 });
       }
-      let p = hit[i]!;
-      // A link end is reached when the body touches it (centre within radius + LINK_REACH of the segment) or
-      // the step crosses it. Its grid band alone is ~h wide: thinner than a step at speed (0.13 m at 1.33 m/s,
-      // dt 0.1, h 0.1), so agents stepped over it and back; and at a stairwell's edge, which is a wall, no
-      // centre gets within a radius of it, so a queue stood at the top of the stairs for good.
-      if (p < 0) p = this.nav.reachedLinkEnd(f, px[i]!, py[i]!, qx, qy, this.radius[i]! + LINK_REACH);
+      // The exit or link end under or touched by the agent after its move (moveSlots).
+      const p = hit[i]!;
       if (p < 0) continue;
       const portal = this.nav.portals[f]![p]!;
       if (portal.kind === 'exit') {
