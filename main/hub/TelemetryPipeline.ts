@@ -40,7 +40,7 @@ import { AlertEngine, polygonArea, type AllowedZone } from './AlertEngine.js';
 import { Hub } from './Hub.js';
 import { occupancyZones } from './occupancyZones.js';
 import { PositionOccupancy, type PositionOccupancyOptions } from './PositionOccupancy.js';
-import { structureZoneAreas, structureZoneLabels } from './structureZoneAreas.js';
+import { layoutZoneLabels, structureZoneAreas, structureZoneLabels } from './structureZoneAreas.js';
 
 export interface PipelineSettings {
   staleAfterSeconds: number;
@@ -257,7 +257,8 @@ export class TelemetryPipeline {
       }
       for (const [name, a] of byName) if (a > 0 && !areas.has(name)) areas.set(name, a);
       this.hub.alerts.config.zoneAreas = areas;
-      this.hub.alerts.config.zoneLabels = new Map();
+      // The testbed on a loaded model counts its spaces under their GlobalIds: alerts name the room.
+      this.hub.alerts.config.zoneLabels = layoutZoneLabels(layout, this.structure);
       if (hasZones(src)) {
         const polygons = new Map(layout.spaces.map((sp) => [sp.id, sp.polygon]));
         const zones = new Map<string, AllowedZone[]>();

@@ -12,6 +12,7 @@
  * whose name equals a storey name keeps the name.
  */
 import type { BuildingStructure } from '../../common/buildingStructure.js';
+import type { TestbedLayout } from '../../common/testbedLayout.js';
 
 export function structureZoneAreas(structure: BuildingStructure): Map<string, number> {
   const storeyName = new Map(structure.storeys.map((s) => [s.index, s.name]));
@@ -55,5 +56,29 @@ export function structureZoneLabels(structure: BuildingStructure): Map<string, s
     if (name || storey) labels.set(sp.globalId, `${name || 'space'}${storey ? ` (${storey})` : ''}`);
   }
   for (const st of structure.storeys) if (st.globalId && st.name) labels.set(st.globalId, st.name);
+  return labels;
+}
+
+/** An IFC GlobalId (22 characters of the IFC base-64 alphabet), with the "#k" a space split in pieces gets in a layout. */
+const GLOBAL_ID = /^([0-9A-Za-z_$]{22})(#\d+)?$/;
+
+/**
+ * What a crowding alert calls the zones of a testbed layout derived from a model (layoutFromStructure):
+ * its spaces are counted under their GlobalId ("04Sq57eS5FffNezn2ilgtE", "…#2" for a second piece), so
+ * each such id → the model's label (structureZoneLabels) or else the layout's own name and storey
+ * ("OPEN OFFICE (Level 2)"). Readable ids (the built-in layout's "1F-ATR") are not listed.
+ */
+export function layoutZoneLabels(layout: TestbedLayout, structure: BuildingStructure | null): Map<string, string> {
+  const fromModel = structure ? structureZoneLabels(structure) : new Map<string, string>();
+  const storeyName = new Map(layout.storeys.map((s) => [s.index, s.name]));
+  const labels = new Map<string, string>();
+  for (const sp of layout.spaces) {
+    const m = GLOBAL_ID.exec(sp.id);
+    if (!m) continue;
+    const model = fromModel.get(m[1]!);
+    const storey = storeyName.get(sp.storey);
+    const label = model && !m[2] ? model : `${sp.name}${storey ? ` (${storey})` : ''}`;
+    if (label !== sp.id) labels.set(sp.id, label);
+  }
   return labels;
 }

@@ -288,7 +288,15 @@ export class SimWorkerService {
     const { modelID } = this.ifc.open(bytes, fileName);
     try {
       const structure = extractStructure(this.ifc.api, modelID);
-      return buildingToScenario(structure, { name: fileName, ...opts });
+      const scenario = buildingToScenario(structure, { name: fileName, ...opts });
+      // As `twin simulate` refuses it: a scenario nobody can walk in or leave is no scenario to run.
+      if (scenario.floors.length === 0) {
+        throw new Error(`nothing walkable in the model: none of its ${structure.storeys.length} storey(s) has a floor (IfcSpace or IfcSlab) to walk on`);
+      }
+      if (scenario.exits.length === 0) {
+        throw new Error('the model has no exit: no door leads outside from its entrance storey (an IfcDoor in an exterior wall, between a space and the outside), so nobody could leave');
+      }
+      return scenario;
     } catch (e) {
       if (e instanceof ScenarioError) throw new Error(`${fileName}: ${e.message}`);
       throw e;

@@ -12,6 +12,7 @@ import { alertsStore, dispatchAlerts, unacknowledgedCounts } from '../../stores/
 import { selectEntity } from '../../stores/entitiesStore.js';
 import { mountAlertsPanel } from './AlertsPanel.js';
 import { mountSourceHealthPanel } from './SourceHealthPanel.js';
+import { alertToastText } from './alertToastText.js';
 
 async function refresh(ctx: WorkbenchContext): Promise<void> {
   try {
@@ -49,7 +50,7 @@ export const alertsFeature: Feature = {
       ctx.registerPanel({ id: 'source-health', title: 'Source health', side: 'bottom', order: 11, mount: (el) => mountSourceHealthPanel(el) }),
       ctx.api.on('alert', (a) => {
         dispatchAlerts({ type: 'alerts', alerts: [a] });
-        if (a.active && !a.acknowledged && a.severity === 'critical') ctx.notify('error', `${a.entity}: ${a.message}`);
+        if (a.active && !a.acknowledged && a.severity === 'critical') ctx.notify('error', alertToastText(a));
       }),
       ctx.api.on('source.status', (s) => dispatchAlerts({ type: 'health', status: s })),
       ctx.api.on('session', (s) => {

@@ -7,11 +7,16 @@ import type { PropertyGroup, PropertyRow } from '../../../workers/ifc/geometry/r
 import { h } from '../../shell/h.js';
 import { modelStore, type ModelState } from '../../stores/modelStore.js';
 
-function formatValue(r: PropertyRow): string {
+/**
+ * A property value as the panel shows it: numbers to 3 decimals with a quantity's unit ("43.751 m²"),
+ * never with the STEP value type web-ifc names them by ("IFCLENGTHMEASURE", "IfcInteger"): that is
+ * the schema's name of the type, not a unit.
+ */
+export function formatValue(r: PropertyRow): string {
   if (r.value === null) return '—';
   if (typeof r.value === 'number') {
     const v = Number.isInteger(r.value) ? String(r.value) : r.value.toFixed(3).replace(/\.?0+$/, '');
-    return r.valueType && !r.valueType.startsWith('Ifc') ? `${v} ${r.valueType}` : v;
+    return r.valueType && !/^ifc/i.test(r.valueType) ? `${v} ${r.valueType}` : v;
   }
   return String(r.value);
 }

@@ -8,6 +8,18 @@ import * as THREE from 'three';
 import type { DensityGrid } from '../../../workers/peopleflow/PeopleFlow.js';
 import { toThree } from '../../shell/buildingFrame.js';
 import { densityImage } from './densityImage.js';
+import type { LayoutState } from '../../stores/layoutStore.js';
+
+/**
+ * The measured floors whose density plane the 3D view shows: all of them with "All" storeys, else
+ * only the chosen storey's (as the people and robot markers): the model hides the storeys above the
+ * chosen one, and their planes would float over its cut-open top.
+ */
+export function densityFloorsIn3d(floors: readonly string[], layout: Pick<LayoutState, 'storeys' | 'activeStorey'>): string[] {
+  if (layout.activeStorey === null) return [...floors];
+  const chosen = layout.storeys.find((s) => s.index === layout.activeStorey);
+  return chosen ? floors.filter((f) => f === chosen.name) : [...floors];
+}
 
 /** Height of the overlay above the storey's floor level, m (clear of slab z-fighting). */
 const LIFT_M = 0.06;

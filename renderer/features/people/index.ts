@@ -23,7 +23,7 @@ import { layoutStore, planStorey } from '../../stores/layoutStore.js';
 import { sessionStore } from '../../stores/sessionStore.js';
 import { settingsStore } from '../../stores/settingsStore.js';
 import { structureStore } from '../../stores/structureStore.js';
-import { DensityFloorOverlay } from './DensityFloorOverlay.js';
+import { DensityFloorOverlay, densityFloorsIn3d } from './DensityFloorOverlay.js';
 import { DensityPlanLayer } from './densityPlanLayer.js';
 import { mountOccupancyPanel } from './OccupancyPanel.js';
 import { PeopleModel, type PeopleGeometry } from './PeopleModel.js';
@@ -140,8 +140,9 @@ export const peopleFeature: Feature = {
         overlay.visible = ui.heatmap;
         if (ui.heatmap) {
           const shown: { grid: DensityGrid; elevation: number }[] = [];
+          const in3d = new Set(densityFloorsIn3d(snap.floors, layoutStore.getState()));
           snap.floors.forEach((f, i) => {
-            const grid = model.density(f, ui.average);
+            const grid = in3d.has(f) ? model.density(f, ui.average) : null;
             if (grid) shown.push({ grid, elevation: elevationOf(f, i) });
           });
           overlay.show(shown);
@@ -152,6 +153,7 @@ export const peopleFeature: Feature = {
     const timer = setInterval(refresh, 1000);
     disposers.push(() => clearInterval(timer));
     disposers.push(peopleStore.subscribe(refresh));
+    disposers.push(layoutStore.subscribe((s, p) => { if (s.activeStorey !== p.activeStorey || s.storeys !== p.storeys) refresh(); }));
 
     const exportCounts = () => {
       const k = settingsStore.getState().settings.privacyK;

@@ -20,7 +20,13 @@ export function drawOccupancyChart(canvas: HTMLCanvasElement, t: Float64Array, c
   ctx.font = '11px system-ui, sans-serif';
   ctx.fillStyle = fg;
   ctx.fillText(title, 6, 12);
-  const left = 30;
+  let max = 1;
+  for (let i = 0; i < t.length; i++) max = Math.max(max, count[i]!);
+  // Whole people at every gridline (0, half, top): the top is even (4, or a multiple of 10).
+  const niceMax = max <= 4 ? 4 : Math.ceil(max / 10) * 10;
+  const ticks = [0, niceMax / 2, niceMax];
+  // The plot starts right of the widest y label ("1640" at 11 px is wider than a fixed 30 px margin).
+  const left = Math.max(30, Math.ceil(Math.max(...ticks.map((v) => ctx.measureText(String(v)).width))) + 10);
   const top = 18;
   const bottom = h - 16;
   const right = w - 6;
@@ -29,23 +35,20 @@ export function drawOccupancyChart(canvas: HTMLCanvasElement, t: Float64Array, c
     ctx.fillText('no positions yet', left, (top + bottom) / 2);
     return;
   }
-  let max = 1;
-  for (let i = 0; i < n; i++) max = Math.max(max, count[i]!);
-  const niceMax = max <= 5 ? 5 : Math.ceil(max / 5) * 5;
   const t0 = t[n - 1]! - 59 * 60_000;
   const x = (tt: number) => left + ((tt - t0) / (60 * 60_000)) * (right - left);
   const y = (v: number) => bottom - (v / niceMax) * (bottom - top);
   ctx.globalAlpha = 0.35;
   ctx.strokeStyle = fg;
   ctx.beginPath();
-  for (const v of [0, niceMax / 2, niceMax]) {
+  for (const v of ticks) {
     ctx.moveTo(left, y(v));
     ctx.lineTo(right, y(v));
   }
   ctx.stroke();
   ctx.globalAlpha = 1;
   ctx.textAlign = 'right';
-  for (const v of [0, niceMax / 2, niceMax]) ctx.fillText(String(v), left - 4, y(v) + 4);
+  for (const v of ticks) ctx.fillText(String(v), left - 4, y(v) + 4);
   ctx.textAlign = 'left';
   ctx.fillText('−60 min', left, h - 3);
   ctx.textAlign = 'right';

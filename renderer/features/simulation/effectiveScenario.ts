@@ -24,7 +24,9 @@ export const SPEED: Record<Exclude<SpeedProfile, 'scenario'>, Distribution> = {
  * ignore walls, as the engine's moving obstacles do.
  */
 export function generatedRobots(s: Scenario, count: number): MovingObstacle[] {
-  const floor = s.floors[0]!;
+  const floor = s.floors[0];
+  // No robots asked for, or no floor to put them on (a scenario without a walkable polygon).
+  if (count <= 0 || !floor || floor.walkable.length === 0) return [];
   let best = floor.walkable[0]!, bestArea = -1;
   for (const p of floor.walkable) {
     let a = 0;

@@ -12,6 +12,8 @@ import { TelemetryService } from '../../../../main/services/TelemetryService.js'
 import { inMultiPolygon } from '../../../../main/sources/placeBeaconsOnStructure.js';
 import { registerSourceFactory } from '../../../../main/sources/sourceUri.js';
 import { extractStructureFromFile } from '../../../../workers/ifc/node/extractStructureFromFile.js';
+import { layoutFromStructure } from '../../../../workers/testbed/layoutFromStructure.js';
+import type { TestbedLayout } from '../../../../common/testbedLayout.js';
 import { expectedRssi } from '../../../../workers/positioning/pathLoss.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -211,6 +213,23 @@ describe('TelemetryPipeline on a loaded model (no source layout)', () => {
     });
     const mean = errors.reduce((a, b) => a + b, 0) / errors.length;
     expect(mean).toBeLessThan(2.5);
+  });
+});
+
+describe('TelemetryPipeline with the testbed running on a loaded model (its layout from the model)', () => {
+  it('a crowding alert in a space the testbed counts under its GlobalId names the room and storey, not the id', async () => {
+    const layout: TestbedLayout = layoutFromStructure(kit, 'kit');
+    // The testbed as the pipeline sees it: a source with its own layout.
+    const src = Object.assign(new ScriptedSource('testbed:'), { layout });
+    const p = pipeline(src, kit);
+    await p.start();
+    const galerie = kit.spaces.find((s) => s.longName === 'Galerie')!;
+    expect(layout.spaces.some((sp) => sp.id === galerie.globalId)).toBe(true);
+    await src.send([{ kind: 'count', record: { zone: galerie.globalId, t: T0, count: 300 } }]);
+    const alert = p.hub.alerts.list().find((a) => a.code === 'crowding' && a.entity === galerie.globalId)!;
+    // Before: "3Ep…: 5.12 P/m² (…)", the 22-character GlobalId (office-a, duplex, FZK-Haus with the default testbed source).
+    expect(alert.message).toMatch(new RegExp(`^${galerie.name} Galerie \\(Dachgeschoss\\): \\d+\\.\\d\\d P/m²`));
+    expect(alert.message).not.toContain(galerie.globalId);
   });
 });
 

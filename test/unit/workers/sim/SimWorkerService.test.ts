@@ -113,6 +113,18 @@ describe('SimWorkerService', () => {
     }
   }, 60_000);
 
+  it('refuses to derive a scenario from a model with nothing walkable (mini-project), as twin simulate does', async () => {
+    const root = join(__dirname, '..', '..', '..', '..');
+    const svc = new SimWorkerService(join(root, 'node_modules', 'web-ifc') + '/');
+    try {
+      const bytes = new Uint8Array(readFileSync(join(root, '..', 'shared', 'ifc', 'mini-project-ifc2x3.ifc')));
+      // Before: a scenario of 0 floors, 0 exits and 0 occupants came back, and running it threw in the page.
+      await expect(svc.deriveFromIfc(bytes, 'mini-project-ifc2x3.ifc', { occupants: 50 })).rejects.toThrow(/nothing walkable in the model: none of its 1 storey/);
+    } finally {
+      svc.dispose();
+    }
+  }, 120_000);
+
   it('rejects a bad scenario naming the field', async () => {
     const svc = new SimWorkerService('unused/');
     const bad = { ...room(), exits: [{ id: 'e', floor: 'F0', segment: [[1, 1]] }] };

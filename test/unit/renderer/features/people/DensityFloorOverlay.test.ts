@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as THREE from 'three';
-import { DensityFloorOverlay } from '../../../../../renderer/features/people/DensityFloorOverlay.js';
+import { DensityFloorOverlay, densityFloorsIn3d } from '../../../../../renderer/features/people/DensityFloorOverlay.js';
 import type { DensityGrid } from '../../../../../workers/peopleflow/PeopleFlow.js';
 
 const grid = (floor: string, minX: number, minY: number, cols: number, rows: number): DensityGrid => ({
@@ -36,5 +36,18 @@ describe('DensityFloorOverlay (the 3D view’s density planes)', () => {
     expect(names).toEqual(['people-density-Level 1']);
     overlay.show([]);
     expect(overlay.shownFloors).toEqual([]);
+  });
+
+  it('with one storey chosen in the storey selector, only that storey’s plane is shown (duplex: Level 1 chosen, no Level 2 / Roof planes over the cut-open top)', () => {
+    const storeys = [
+      { index: 0, name: 'T/FDN', elevation: -1.25 }, { index: 1, name: 'Level 1', elevation: 0 },
+      { index: 2, name: 'Level 2', elevation: 3.1 }, { index: 3, name: 'Roof', elevation: 6 },
+    ];
+    const floors = ['Level 1', 'Level 2', 'Roof'];
+    expect(densityFloorsIn3d(floors, { storeys, activeStorey: null })).toEqual(floors);
+    expect(densityFloorsIn3d(floors, { storeys, activeStorey: 1 })).toEqual(['Level 1']);
+    expect(densityFloorsIn3d(floors, { storeys, activeStorey: 0 })).toEqual([]);
+    // a storey index nobody publishes any more: as "All"
+    expect(densityFloorsIn3d(floors, { storeys, activeStorey: 9 })).toEqual(floors);
   });
 });

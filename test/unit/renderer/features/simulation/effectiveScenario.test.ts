@@ -36,6 +36,13 @@ describe('effectiveScenario', () => {
     for (const r of on.obstaclesMoving!) for (const [x, y] of r.route) { expect(x).toBeGreaterThan(0); expect(x).toBeLessThan(20); expect(y).toBeGreaterThan(0); expect(y).toBeLessThan(6); }
     expect(effectiveScenario({ ...base, obstaclesMoving: on.obstaclesMoving }, { ...opts, robots: false }).obstaclesMoving).toEqual([]);
   });
+
+  it('robots on with a scenario that has no floor, or 0 robots asked for: none generated, nothing thrown', () => {
+    // Before: "Cannot read properties of undefined (reading 'walkable')" in the page when Run was pressed.
+    expect(effectiveScenario({ ...base, floors: [], agentGroups: [] }, { ...opts, robots: true, robotCount: 0 }).obstaclesMoving).toEqual([]);
+    expect(effectiveScenario({ ...base, floors: [], agentGroups: [] }, { ...opts, robots: true, robotCount: 3 }).obstaclesMoving).toEqual([]);
+    expect(effectiveScenario(base, { ...opts, robots: true, robotCount: 0 }).obstaclesMoving).toEqual([]);
+  });
 });
 
 describe('fruinColor', () => {

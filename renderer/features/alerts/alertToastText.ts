@@ -1,0 +1,10 @@
+/**
+ * The text of the toast a new critical alert raises: the alert's message, led by its entity. The
+ * hub's own messages already begin with the entity ("robot-41: error — drive stalled"); an alert
+ * from another source (a recording, the city OS) may not, and then gets it in front.
+ */
+import type { AlertRecord } from '../../../common/records.js';
+
+export function alertToastText(a: Pick<AlertRecord, 'entity' | 'message'>): string {
+  return a.message.startsWith(`${a.entity}:`) ? a.message : `${a.entity}: ${a.message}`;
+}
