@@ -112,13 +112,14 @@ export class Simulation {
     const f64 = () => new Float64Array(m);
     // The columns of stages 5 and 6 (slotStages), in shared memory when a second thread is to use them.
     const share = opts.shareColumns === true;
-    const buf = (bytes: number): ArrayBufferLike => (share ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
-    const c64 = (n: number) => new Float64Array(buf(8 * n)), c32 = (n: number) => new Int32Array(buf(4 * n)), c16 = (n: number) => new Int16Array(buf(2 * n));
+    const c64 = (n: number) => (share ? new Float64Array(new SharedArrayBuffer(8 * n)) : new Float64Array(n));
+    const c32 = (n: number) => (share ? new Int32Array(new SharedArrayBuffer(4 * n)) : new Int32Array(n));
+    const c16 = (n: number) => (share ? new Int16Array(new SharedArrayBuffer(2 * n)) : new Int16Array(n));
     this.x = c64(m); this.y = c64(m); this.vx = c64(m); this.vy = c64(m); this.radius = f64(); this.v0 = f64();
     this.startTime = f64(); this.exitTime = new Float64Array(m).fill(NaN); this.walked = c64(m);
     this.startX = f64(); this.startY = f64(); this.nvx = c64(m); this.nvy = c64(m); this.px = c64(m); this.py = c64(m);
     this.transitFrac = f64(); this.transitUntil = f64(); this.sx = c64(m); this.sy = c64(m); this.sr = c64(m); this.sv0 = c64(m);
-    this.sState = new Uint8Array(buf(m)); this.sFloor = c16(m); this.sTarget = c16(m); this.sLeft = c64(m); this.left = c64(m).fill(-Infinity);
+    this.sState = share ? new Uint8Array(new SharedArrayBuffer(m)) : new Uint8Array(m); this.sFloor = c16(m); this.sTarget = c16(m); this.sLeft = c64(m); this.left = c64(m).fill(-Infinity);
     this.floor = new Int16Array(m); this.state = new Uint8Array(m); this.group = new Int16Array(m).fill(-1);
     this.target = new Int16Array(m).fill(-1); this.exitUsed = new Int16Array(m).fill(-1);
     this.transitLink = new Int16Array(m).fill(-1); this.transitRev = new Uint8Array(m); this.reachable = new Uint8Array(m);
