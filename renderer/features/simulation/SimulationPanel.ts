@@ -6,6 +6,7 @@
  * Reads simulationStore; every change goes through `dispatchSimulation` or the controller.
  */
 import type { Disposable } from '../../../common/source.js';
+import type { SimulationResults } from '../../../common/scenario.js';
 import { h } from '../../shell/h.js';
 import { dispatchSimulation, PLAYBACK_SPEEDS, playbackDuration, simulationStore, type PremovementProfile, type SimulationState, type SpeedProfile } from '../../stores/simulationStore.js';
 import { evacuationCurveSvg, histogramSvg } from './resultCharts.js';
@@ -24,6 +25,21 @@ export interface SimulationController {
 const row = (...c: (Node | string)[]) => h('div', { style: 'display:flex;gap:6px;align-items:center;flex-wrap:wrap' }, ...c);
 const num = (testid: string, value: number, step: string, min: string) => h('input', { type: 'number', value, step, min, 'data-testid': testid, style: 'width:70px' });
 const fmt = (x: number | null, unit = ' s') => (x === null ? 'n/a' : `${x.toFixed(1)}${unit}`);
+
+/**
+ * The results' first lines: the evacuation time; when not everybody left only because some start where no
+ * exit can be reached (a doorless room, a storey no stair reaches), when all the others were out; and the count.
+ */
+export function resultHeadline(r: Pick<SimulationResults, 'evacuationTime' | 'agentsEvacuated' | 'agentsUnreachable' | 'agentsTotal' | 'agents'>): { time: string; reachableOut: string | null; evacuated: string } {
+  let lastOut = 0;
+  for (const a of r.agents) if (a.exitTime !== null && a.exitTime > lastOut) lastOut = a.exitTime;
+  const othersOut = r.evacuationTime === null && r.agentsUnreachable > 0 && r.agentsEvacuated + r.agentsUnreachable === r.agentsTotal;
+  return {
+    time: fmt(r.evacuationTime),
+    reachableOut: othersOut ? `all who could reach an exit were out at ${fmt(lastOut)}` : null,
+    evacuated: `Evacuated ${r.agentsEvacuated} / ${r.agentsTotal}${r.agentsUnreachable ? ` · ${r.agentsUnreachable} cannot reach an exit` : ''}`,
+  };
+}
 
 export function mountSimulationPanel(el: HTMLElement, ctl: SimulationController): Disposable {
   // --- scenario source
@@ -148,6 +164,7 @@ export function mountSimulationPanel(el: HTMLElement, ctl: SimulationController)
     const table = h('table', { 'data-testid': 'sim-exit-table', style: 'border-collapse:collapse;width:100%' },
       h('tr', {}, h('th', { style: 'text-align:left' }, 'Exit'), h('th', {}, 'Persons'), h('th', {}, 'Mean flow P/s')));
     const firstLast = new Map<string, [number, number]>();
+    const head = resultHeadline(r);
     for (const a of r.agents) {
       if (a.exit === null || a.exitTime === null) continue;
       const fl = firstLast.get(a.exit);
@@ -161,8 +178,9 @@ export function mountSimulationPanel(el: HTMLElement, ctl: SimulationController)
     const curve = h('div', { style: 'color:inherit' });
     curve.innerHTML = evacuationCurveSvg(r.evacuatedOverTime, r.agentsTotal);
     const parts: Node[] = [
-      h('div', { style: 'font-size:14px' }, 'Evacuation time: ', h('b', { 'data-testid': 'sim-evac-time' }, fmt(r.evacuationTime))),
-      h('div', { 'data-testid': 'sim-evacuated' }, `Evacuated ${r.agentsEvacuated} / ${r.agentsTotal}${r.agentsUnreachable ? ` · ${r.agentsUnreachable} cannot reach an exit` : ''}`),
+      h('div', { style: 'font-size:14px' }, 'Evacuation time: ', h('b', { 'data-testid': 'sim-evac-time' }, head.time),
+        head.reachableOut ? h('span', { 'data-testid': 'sim-reachable-out', style: 'opacity:0.8' }, ` (${head.reachableOut})`) : ''),
+      h('div', { 'data-testid': 'sim-evacuated' }, head.evacuated),
       curve, table,
     ];
     if (r.runs.length > 1) {
