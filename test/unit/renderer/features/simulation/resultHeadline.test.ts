@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resultHeadline } from '../../../../../renderer/features/simulation/SimulationPanel.js';
 
-const agent = (exitTime: number | null) => ({ id: 0, group: 'G', start: [0, 0] as [number, number], startTime: 0, exitTime, exit: exitTime === null ? null : 'E1', distance: 1 });
+const agent = (exitTime: number | null) => ({ id: 0, group: 'G', start: [0, 0] as [number, number], startTime: 0, exitTime, exit: exitTime === null ? null : 'E1', distance: 1, reachable: exitTime !== null });
 
 describe('Simulation results headline', () => {
   it('everybody out: the evacuation time and the count', () => {
