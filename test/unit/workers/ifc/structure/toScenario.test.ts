@@ -39,6 +39,13 @@ beforeAll(async () => {
 afterAll(() => engine.dispose());
 
 describe('buildingToScenario', () => {
+  it('gives a crowd the time its exits need: the sample with 10 000 occupants is not cut off at 20 minutes', () => {
+    // 2 exits of 1.8 m pass ≤ 1.3 P/(m·s) × 3.6 m = 4.68 P/s, so 10 000 need ≥ 2 137 s (the sample empties at 2 366 s).
+    const sc = buildingToScenario(sample, { occupants: 10_000 });
+    expect(sc.maxTime).toBe(6500);
+    expect(buildingToScenario(sample, { occupants: 10_000, maxTime: 900 }).maxTime).toBe(900);
+  });
+
   it('turns the testbed sample into a valid scenario with its floors, stairs and exits', () => {
     const layout = buildTestbedLayout();
     const sc = buildingToScenario(sample, { occupants: 300, seed: 7 });
@@ -58,6 +65,8 @@ describe('buildingToScenario', () => {
     expect(xs[1]).toBeGreaterThan(Math.max(...layout.walls.map((w) => w.b[0])));
     for (const e of sc.exits) expect(Math.hypot(e.segment[1][0] - e.segment[0][0], e.segment[1][1] - e.segment[0][1])).toBeCloseTo(1.8, 3);
     expect(sc.agentGroups.reduce((a, g) => a + (g.count ?? 0), 0)).toBe(300);
+    expect(sc.maxTime).toBe(1200); // 300 people: 20 minutes
+
   });
 
   it('keeps stairwells off the floor, and a crowded sample building empties down its stairs', () => {
