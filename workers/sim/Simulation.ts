@@ -391,7 +391,7 @@ export class Simulation {
   /**
    * Stages 5 and 6 (slotStages): new velocities, then moves, slot by slot in chunks of the sorted columns.
    * Each slot's velocity reads only what stage 4 sorted, and its move only its own velocity, so a chunk
-   * can move as soon as its velocities are known, and a helper thread can take every other chunk.
+   * can move as soon as its velocities are known, and a helper thread can take chunks beside this one.
    */
   private velocitiesAndMoves(): void {
     const h = this.helper, out = this.maxMoved;
@@ -401,7 +401,7 @@ export class Simulation {
       return;
     }
     h.start();
-    const mine = stepChunks(this.columns, this.nav, this.agents, this.rmax, this.nb, this.dt, this.slots, 0, out);
+    const mine = stepChunks(this.columns, this.nav, this.agents, this.rmax, this.nb, this.dt, this.slots, h.next, out);
     const theirs = h.finish();
     this.agentSteps += mine + theirs.steps;
     this.noteMoved(Math.max(out[0]!, theirs.maxMoved));

@@ -1,7 +1,7 @@
 /**
  * Node: a second thread for one simulation run's stages 5 and 6 (worker_threads, dist/workers/slots.js).
  * The run's columns live in SharedArrayBuffers (Simulation option `shareColumns`); per step the caller bumps
- * `gen` and computes the even chunks while the thread computes the odd ones, then waits on `done`. Each
+ * `gen`, and both threads take chunks from the shared counter `next` until none is left; then it waits on `done`. Each
  * slot's velocity depends only on the sorted columns and its move only on its own velocity, so the results
  * are those of one thread, bit for bit.
  */
@@ -17,12 +17,15 @@ const STEP_MS = 60_000;
 
 export function startSlotThread(threadFile: string, job: SlotJob): SlotHelper {
   const control = new Int32Array(new SharedArrayBuffer(4 * 4)), moved = new Float64Array(new SharedArrayBuffer(8));
-  const worker = new Worker(threadFile, { workerData: { job, control, moved } });
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(threadFile, { workerData: { job, control, next, moved } });
   worker.unref();
   worker.on('error', () => undefined); // reported through `failed`, below
   let gen = 0, closed = false;
   return {
+    next,
     start() {
+      Atomics.store(next, 0, 0);
       gen++;
       Atomics.store(control, CONTROL.gen, gen);
       Atomics.notify(control, CONTROL.gen);
