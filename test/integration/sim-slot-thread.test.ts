@@ -1,5 +1,5 @@
 // One big run on two threads (workers/sim/node/slotThread.ts, built to dist/workers/slots.js; npm test builds
-// first): the second thread computes the odd chunks of each step's velocities and moves on shared columns. The results
+// first): both threads take chunks of each step's velocities and moves on shared columns. The results
 // must be those of one thread, bit for bit, through runScenario and through `twin simulate`.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';

@@ -91,7 +91,7 @@ export class Simulation {
   private readonly landingFree: Float64Array; private readonly landingArea: Float64Array;
   /** What stages 5 and 6 read and write (sorted columns, cell lists, velocities, positions): shared memory with `shareColumns`. */
   readonly columns: SlotColumns;
-  /** A second thread computing every other chunk of stages 5 and 6 (useSlotHelper), or null. */
+  /** A second thread taking chunks of stages 5 and 6 beside this one (useSlotHelper), or null. */
   private helper: SlotHelper | null = null;
   /** Farthest move of this thread's slots in the last stage 6, m. */
   private readonly maxMoved = new Float64Array(1);

@@ -3,8 +3,8 @@
  *   5 computeVelocities: new velocities from positions, neighbours and walls (pure: reads only the sorted
  *     columns, writes nvx/nvy of its own slots);
  *   6 moveSlots: each slot moves by its own new velocity (writes only its own agent's position and state).
- * So a chunk of slots can move as soon as its velocities are known, and two threads can take every other
- * chunk each (node/velocityThread.ts) with the very same results as one.
+ * So a chunk of slots can move as soon as its velocities are known, and two threads can take chunks side by
+ * side (stepChunks, node/slotThread.ts) with the very same results as one.
  */
 import type { Scenario } from '../../common/scenario.js';
 import type { NavMap } from '../nav/NavMap.js';
@@ -236,7 +236,7 @@ export function stepChunks(c: SlotColumns, nav: NavMap, agents: number, rmax: nu
 
 /**
  * A second thread computing chunks of stages 5 and 6 on the same (shared) columns, beside the caller. DOM- and
- * Node-free interface; the Node implementation is node/velocityThread.ts.
+ * Node-free interface; the Node implementation is node/slotThread.ts.
  */
 export interface SlotHelper {
   /** The chunk counter both threads take chunks from (stepChunks), in shared memory. */
