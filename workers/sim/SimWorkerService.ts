@@ -20,7 +20,7 @@ import { ScenarioError, parseScenario, type Scenario, type SimulationResults } f
 import { NavMap } from '../nav/NavMap.js';
 import { IfcEngine } from '../ifc/IfcEngine.js';
 import { extractStructure } from '../ifc/structure/extractStructure.js';
-import { buildingToScenario, type BuildingToScenarioOptions } from '../ifc/structure/toScenario.js';
+import { buildingToScenario, NO_EXIT_REASON, type BuildingToScenarioOptions } from '../ifc/structure/toScenario.js';
 import { checkScenario } from './checkScenario.js';
 import { runScenarioAsync } from './runScenario.js';
 import { AgentState, type Simulation } from './Simulation.js';
@@ -294,7 +294,7 @@ export class SimWorkerService {
         throw new Error(`nothing walkable in the model: none of its ${structure.storeys.length} storey(s) has a floor (IfcSpace or IfcSlab) to walk on`);
       }
       if (scenario.exits.length === 0) {
-        throw new Error('the model has no exit: no door leads outside from its entrance storey (an IfcDoor in an exterior wall, between a space and the outside), so nobody could leave');
+        throw new Error(NO_EXIT_REASON);
       }
       return scenario;
     } catch (e) {

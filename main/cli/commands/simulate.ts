@@ -17,7 +17,7 @@ import { runScenarioAsync } from '../../../workers/sim/runScenario.js';
 import { summarizeRuns } from '../../../workers/sim/summarizeRuns.js';
 import { startSlotThread } from '../../../workers/sim/node/slotThread.js';
 import type { SlotJob } from '../../../workers/sim/slotStages.js';
-import { buildingToScenario } from '../../../workers/ifc/structure/toScenario.js';
+import { buildingToScenario, NO_EXIT_REASON } from '../../../workers/ifc/structure/toScenario.js';
 import { numberFlag, parseFlags, progress, UsageError, type CliCommand, type CliIo } from '../command.js';
 import { loadIfcStructure } from './ifc.js';
 
@@ -64,7 +64,7 @@ async function loadScenario(file: string, flags: { occupants?: string; density?:
     const { structure } = await loadIfcStructure(file, 'simulate');
     const scenario = buildingToScenario(structure, { occupants, density, seed });
     if (scenario.exits.length === 0) {
-      throw new UsageError(`twin simulate: ${file}: the model has no exit: no door leads outside from its entrance storey (an IfcDoor in an exterior wall, between a space and the outside), so nobody could leave`);
+      throw new UsageError(`twin simulate: ${file}: ${NO_EXIT_REASON}`);
     }
     if (flags['write-scenario']) writeFileSync(flags['write-scenario'], JSON.stringify(scenario, null, 1));
     return scenario;

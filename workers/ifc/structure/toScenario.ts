@@ -46,6 +46,9 @@ export function defaultMaxTime(people: number, exitWidth: number): number {
   return Math.max(1200, Math.ceil((3 * bound) / 100) * 100);
 }
 
+/** Why a derived scenario without exits cannot be run (twin simulate and the app's Simulation panel say it). */
+export const NO_EXIT_REASON = 'the model has no exit: no door leads outside from its entrance storey (an IfcDoor in an exterior wall, between a space and the outside), so nobody could leave';
+
 /** Default occupant density, persons/m² (office occupant load factor ≈ 10 m² per person). */
 export const DEFAULT_OCCUPANT_DENSITY = 0.1;
 /** Half depth of the door passage the structure keeps open (walkableMap), m: exits sit at its outer end. */
