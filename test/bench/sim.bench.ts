@@ -113,7 +113,7 @@ const ifc = 'samples/testbed-complex.ifc';
 if (ratesOnly) console.log('SIM_BENCH_RATES_ONLY=1: evacuation and pool figures skipped');
 else if (existsSync(ifc)) {
   const { loadIfcStructure } = await import('../../main/cli/commands/ifc');
-  const { buildingToScenario } = await import('../../workers/ifc/structure/toScenario');
+  const { buildingToScenario, totalExitWidth } = await import('../../workers/ifc/structure/toScenario');
   const t0 = performance.now();
   // maxTime 6 000 s: 10 000 people need more than the default 1 200 s to leave this building (see the bound below).
   const scenario = buildingToScenario((await loadIfcStructure(ifc, 'bench')).structure, { occupants: 10_000, seed: 1, maxTime: 6_000 });
@@ -132,7 +132,7 @@ else if (existsSync(ifc)) {
   // Physics bound: the exits pass at most q = 1.3 P/(m·s) × their width, so the run takes ≥ N / q s of simulated time.
   // Its agent-steps (people walking; not those waiting to start or on a flight) would take steps / 2 M s even at the
   // target rate; with the outflow at the exits' capacity from the start they fall as 1 / q, so exits that much wider.
-  const exitWidth = scenario.exits.reduce((w, e) => w + Math.hypot(e.segment[1][0] - e.segment[0][0], e.segment[1][1] - e.segment[0][1]), 0);
+  const exitWidth = totalExitWidth(scenario.exits);
   const q = 1.3 * exitWidth, minSim = 10_000 / q, atTarget = r.performance.agentSteps / 2e6;
   console.log(`  physics bound: ${exitWidth.toFixed(1)} m of exits pass ≤ ${q.toFixed(1)} P/s → ≥ ${minSim.toFixed(0)} s simulated; ` +
     `this run's ${(r.performance.agentSteps / 1e6).toFixed(0)} M agent-steps take ${atTarget.toFixed(0)} s even at 2 M agent-steps/s` +

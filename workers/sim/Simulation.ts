@@ -75,7 +75,7 @@ export class Simulation {
   // Sorted copies (stage 4, cell order) of what stages 5 and 6 read, so that both read sequentially.
   private readonly sx: Float64Array; private readonly sy: Float64Array; private readonly sr: Float64Array;
   private readonly sv0: Float64Array; private readonly sState: Uint8Array; private readonly sFloor: Int16Array; private readonly sTarget: Int16Array;
-  /** Travel time left to each slot's exit at its cell after its last move, s (robots: −∞): who is ahead on the way out (see computeUpdate). */
+  /** Travel time left to each slot's exit at its cell after its last move, s (robots: −∞): who is ahead on the way out (see computeVelocities in slotStages). */
   private readonly left: Float64Array; private readonly sLeft: Float64Array;
   private readonly robotRoute: [number, number][][]; private readonly robotLen: number[];
   /** Largest body radius of any slot (agents and robots), m: bounds the neighbour search. */

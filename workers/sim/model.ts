@@ -16,7 +16,7 @@ export const MODEL = {
   wallRange: 0.02,
   /** Neighbour cut-off, m: beyond it neither repulsion nor spacing matters (2 r + v0max · T ≈ 1.7 m). */
   cutoff: 1.8,
-  /** Neighbour cell size, m (the search covers the cells within each agent's exact radius, see computeUpdate). */
+  /** Neighbour cell size, m (the search covers the cells within each agent's exact radius, see computeVelocities in slotStages). */
   cell: 0.9,
   /** Seconds between route choices (congestion-aware re-routing). */
   rerouteInterval: 2.0,
@@ -26,8 +26,8 @@ export const MODEL = {
   linkFlow: 1.1,
   /** Most people a link (flight) holds, per m² of entry width × walking length: a queue on stairs. */
   linkDensity: 2.5,
-  /** Gap below which two bodies are in contact, m: see the spacing pass of computeUpdate. */
+  /** Gap below which two bodies are in contact, m: see the spacing pass of computeVelocities (slotStages). */
   contact: 0.02,
-  /** Share of the sideways neighbour repulsion from someone behind on the way out (see computeUpdate). */
+  /** Share of the sideways neighbour repulsion from someone behind on the way out (see computeVelocities in slotStages). */
   behind: 0.5,
 } as const;

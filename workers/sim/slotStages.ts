@@ -155,9 +155,10 @@ export function computeVelocities(c: SlotColumns, nav: NavMap, agents: number, r
 }
 
 /**
- * Stage 6 for slots [lo, hi): move, keep bodies off walls; returns the farthest move, m. Each agent reads only its own state and the grid, so it runs in
- * cell order like stage 5, reading the sorted copies sequentially (nothing changes them between stages 4
- * and 6); it records the portal under each moved agent for stage 7.
+ * Stage 6 for slots [lo, hi): move, keep bodies off walls; returns the farthest move, m. Each agent reads
+ * only its own state and the grid, so it runs in cell order like stage 5, reading the sorted copies
+ * sequentially (nothing changes them between stages 4 and 6); it records the exit or link end under or
+ * touched by each moved agent for stage 7.
  */
 export function moveSlots(c: SlotColumns, nav: NavMap, agents: number, dt: number, lo: number, hi: number): number {
   const grids = nav.grids, fields = nav.fields, { order, sState, sFloor, sTarget, sr, sx, sy, nvx, nvy, x, y, vx: cvx, vy: cvy, px, py, walked, hit, left } = c;
@@ -225,10 +226,8 @@ export function stepChunks(c: SlotColumns, nav: NavMap, agents: number, rmax: nu
   for (;;) {
     const lo = Atomics.add(next, 0, 1) * SLOT_CHUNK;
     if (lo >= slots) break;
-    const hi = Math.min(lo + SLOT_CHUNK, slots);
-    steps += computeVelocities(c, nav, agents, rmax, nb, lo, hi);
-    const m = moveSlots(c, nav, agents, dt, lo, hi);
-    if (m > moved) moved = m;
+    steps += stepSlots(c, nav, agents, rmax, nb, dt, lo, Math.min(lo + SLOT_CHUNK, slots), maxMoved);
+    if (maxMoved[0]! > moved) moved = maxMoved[0]!;
   }
   maxMoved[0] = moved;
   return steps;
@@ -267,7 +266,7 @@ const EXP_TABLE = Float64Array.from({ length: 7 * EXP_STEPS + 2 }, (_, k) => Mat
  * exp(−u) for the neighbour repulsion, where u = gap / D < 7: a table at steps of 1/32 times the
  * 4th-order Taylor polynomial of the remainder r < 1/32 (relative error < r⁵/120 ≈ 3e-10, far
  * below the model's own precision). Math.exp is a call out of optimised code; this is inlined
- * arithmetic and one load (`computeUpdate` ~5 % faster, old and new run side by side). Overlaps
+ * arithmetic and one load (the velocity stage ~5 % faster, old and new run side by side). Overlaps
  * (u < 0) and anything past the table fall back to Math.exp.
  */
 function expNeg(u: number): number {

@@ -1,4 +1,4 @@
-import type { RunSummary } from '../../common/scenario.js';
+import type { RunSummary, SimulationResults } from '../../common/scenario.js';
 
 /**
  * Statistics of evacuation times over Monte-Carlo runs (spec: mean, sd, min, p50, p95, max).
@@ -13,4 +13,16 @@ export function summarizeRuns(times: readonly (number | null)[]): RunSummary {
   const q = (p: number) => { const r = p * (v.length - 1), lo = Math.floor(r), hi = Math.ceil(r); return v[lo]! + (v[hi]! - v[lo]!) * (r - lo); };
   const round = (x: number) => Math.round(x * 1000) / 1000;
   return { runs: times.length, mean: round(mean), sd: round(sd), min: v[0]!, p50: round(q(0.5)), p95: round(q(0.95)), max: v[v.length - 1]! };
+}
+
+/**
+ * When not everybody left only because some start where no exit can be reached (a doorless room, a storey no
+ * stair reaches): the time the last of the others left, s. null when everybody left, or when people who
+ * could have left were still inside at the end.
+ */
+export function reachableOutTime(r: Pick<SimulationResults, 'evacuationTime' | 'agentsEvacuated' | 'agentsUnreachable' | 'agentsTotal' | 'agents'>): number | null {
+  if (r.evacuationTime !== null || r.agentsUnreachable === 0 || r.agentsEvacuated + r.agentsUnreachable !== r.agentsTotal) return null;
+  let last = 0;
+  for (const a of r.agents) if (a.exitTime !== null && a.exitTime > last) last = a.exitTime;
+  return last;
 }

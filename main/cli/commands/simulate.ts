@@ -14,7 +14,7 @@ import { NavMap } from '../../../workers/nav/NavMap.js';
 import { checkScenario } from '../../../workers/sim/checkScenario.js';
 import { TrajectoryRecorder } from '../../../workers/sim/recordTrajectories.js';
 import { runScenarioAsync } from '../../../workers/sim/runScenario.js';
-import { summarizeRuns } from '../../../workers/sim/summarizeRuns.js';
+import { reachableOutTime, summarizeRuns } from '../../../workers/sim/summarizeRuns.js';
 import { startSlotThread } from '../../../workers/sim/node/slotThread.js';
 import type { SlotJob } from '../../../workers/sim/slotStages.js';
 import { buildingToScenario, NO_EXIT_REASON } from '../../../workers/ifc/structure/toScenario.js';
@@ -181,12 +181,11 @@ export const simulateCommand: CliCommand = {
     const text = JSON.stringify(first) + '\n';
     if (values.out) writeFileSync(values.out, text); else io.out(text);
     // When the only ones left inside are those who cannot reach an exit, when the others were out says how long the evacuation took.
-    const lastOut = first.agents.reduce((t, a) => Math.max(t, a.exitTime ?? 0), 0);
-    const othersOut = first.evacuationTime === null && first.agentsUnreachable > 0 && first.agentsEvacuated + first.agentsUnreachable === first.agentsTotal;
+    const othersOut = reachableOutTime(first);
     io.err(`simulate: ${first.agentsEvacuated}/${first.agentsTotal} evacuated` +
       (first.agentsUnreachable ? `, ${first.agentsUnreachable} cannot reach any exit from where they start` : '') +
       `, evacuation time ${first.evacuationTime ?? 'n/a (not all left)'} s` +
-      (othersOut ? ` (the ${first.agentsEvacuated} who could reach an exit were out at ${lastOut} s)` : '') +
+      (othersOut !== null ? ` (the ${first.agentsEvacuated} who could reach an exit were out at ${othersOut} s)` : '') +
       (runs > 1 ? `, ${runs} runs mean ${first.summary.mean} s` : '') + `, ${first.performance.wallSeconds} s wall\n`);
     for (const w of first.warnings) io.err(`simulate: ${w}\n`);
     return 0;

@@ -9,6 +9,7 @@ import type { Disposable } from '../../../common/source.js';
 import type { SimulationResults } from '../../../common/scenario.js';
 import { h } from '../../shell/h.js';
 import { dispatchSimulation, PLAYBACK_SPEEDS, playbackDuration, simulationStore, type PremovementProfile, type SimulationState, type SpeedProfile } from '../../stores/simulationStore.js';
+import { reachableOutTime } from '../../../workers/sim/summarizeRuns.js';
 import { evacuationCurveSvg, histogramSvg } from './resultCharts.js';
 
 export interface SimulationController {
@@ -31,12 +32,10 @@ const fmt = (x: number | null, unit = ' s') => (x === null ? 'n/a' : `${x.toFixe
  * exit can be reached (a doorless room, a storey no stair reaches), when all the others were out; and the count.
  */
 export function resultHeadline(r: Pick<SimulationResults, 'evacuationTime' | 'agentsEvacuated' | 'agentsUnreachable' | 'agentsTotal' | 'agents'>): { time: string; reachableOut: string | null; evacuated: string } {
-  let lastOut = 0;
-  for (const a of r.agents) if (a.exitTime !== null && a.exitTime > lastOut) lastOut = a.exitTime;
-  const othersOut = r.evacuationTime === null && r.agentsUnreachable > 0 && r.agentsEvacuated + r.agentsUnreachable === r.agentsTotal;
+  const othersOut = reachableOutTime(r);
   return {
     time: fmt(r.evacuationTime),
-    reachableOut: othersOut ? `all who could reach an exit were out at ${fmt(lastOut)}` : null,
+    reachableOut: othersOut !== null ? `all who could reach an exit were out at ${fmt(othersOut)}` : null,
     evacuated: `Evacuated ${r.agentsEvacuated} / ${r.agentsTotal}${r.agentsUnreachable ? ` · ${r.agentsUnreachable} cannot reach an exit` : ''}`,
   };
 }

@@ -46,6 +46,11 @@ export function defaultMaxTime(people: number, exitWidth: number): number {
   return Math.max(1200, Math.ceil((3 * bound) / 100) * 100);
 }
 
+/** Summed width of the exits' segments, m. */
+export function totalExitWidth(exits: readonly { segment: [[number, number], [number, number]] }[]): number {
+  return exits.reduce((w, e) => w + Math.hypot(e.segment[1][0] - e.segment[0][0], e.segment[1][1] - e.segment[0][1]), 0);
+}
+
 /** Why a derived scenario without exits cannot be run (twin simulate and the app's Simulation panel say it). */
 export const NO_EXIT_REASON = 'the model has no exit: no door leads outside from its entrance storey (an IfcDoor in an exterior wall, between a space and the outside), so nobody could leave';
 
@@ -186,8 +191,7 @@ export function buildingToScenario(structure: BuildingStructure, opts: BuildingT
   return {
     name: opts.name ?? 'IFC building',
     seed: opts.seed ?? 1,
-    maxTime: opts.maxTime ?? defaultMaxTime(agentGroups.reduce((n, g) => n + (g.count ?? 0), 0),
-      exits.reduce((w, e) => w + Math.hypot(e.segment[1][0] - e.segment[0][0], e.segment[1][1] - e.segment[0][1]), 0)),
+    maxTime: opts.maxTime ?? defaultMaxTime(agentGroups.reduce((n, g) => n + (g.count ?? 0), 0), totalExitWidth(exits)),
     floors,
     links,
     exits,
