@@ -15,6 +15,7 @@ import { Workbench } from '../services/Workbench.js';
 import { packageRoot } from '../services/AppPaths.js';
 import { startTelemetry } from '../services/startTelemetry.js';
 import type { ApiConnection } from '../host/ApiServer.js';
+import { CROSS_ORIGIN_ISOLATION } from '../host/crossOriginIsolation.js';
 import { buildMenu } from './menu.js';
 import { loadWindowState, saveWindowState } from './windowState.js';
 
@@ -107,6 +108,7 @@ if (!app.requestSingleInstanceLock()) {
       const res = await net.fetch(pathToFileURL(file).href);
       const headers = new Headers(res.headers);
       headers.set('content-security-policy', CSP);
+      for (const [k, v] of Object.entries(CROSS_ORIGIN_ISOLATION)) headers.set(k, v);
       if (extname(file) === '.wasm') headers.set('content-type', 'application/wasm');
       return new Response(res.body, { status: res.status, headers });
     });

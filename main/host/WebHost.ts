@@ -13,6 +13,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Workbench } from '../services/Workbench.js';
 import { MAX_MODEL_BYTES, ModelFileError } from '../services/ModelService.js';
 import type { ApiConnection } from './ApiServer.js';
+import { CROSS_ORIGIN_ISOLATION } from './crossOriginIsolation.js';
 
 export interface WebHostOptions {
   port: number;
@@ -188,6 +189,7 @@ export class WebHost {
       'content-type': type,
       'content-length': String(statSync(file).size),
       'content-security-policy': CSP,
+      ...CROSS_ORIGIN_ISOLATION,
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
       'cache-control': type.startsWith('text/html') ? 'no-store' : 'no-cache',

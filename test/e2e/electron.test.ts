@@ -45,6 +45,8 @@ describe.skipIf(!bin)(`Electron app${bin ? '' : ` (skipped: ${reason})`}`, () =>
         bridge: (globalThis as { twinElectron?: { isElectron?: boolean } }).twinElectron?.isElectron ?? false,
       }));
       expect(seen).toEqual({ process: 'undefined', bridge: true });
+      // twin:// sends COOP + COEP: the page is cross-origin isolated, so a big simulation run can take a second thread.
+      expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
       expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1);
       await page.screenshot({ path: join(root, 'test-results', 'electron.png') });
       expect(errors).toEqual([]);

@@ -5,12 +5,13 @@
  * the per-exit table and the playback slider. Screenshot: test-results/simulation.png.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
 import { join } from 'node:path';
 import { type Page } from 'playwright-core';
 import { startE2eSession, type E2eSession } from '../helpers/launchChromium';
 import { repoRoot } from '../helpers/twinCli.js';
+import type { SimulationResults } from '../../common/scenario.js';
 
 const shots = join(repoRoot, 'test-results');
 mkdirSync(shots, { recursive: true });
@@ -60,7 +61,7 @@ async function viewportPixels(name: string): Promise<{ bright: number; orange: n
 }
 
 beforeAll(async () => {
-  session = await startE2eSession('sim', ['--no-record', '--source', 'testbed:?robots=4&tags=20'], { pageErrors, defaultTimeout: 90_000 });
+  session = await startE2eSession('sim', ['--no-record', '--source', 'testbed:?robots=4&tags=20'], { pageErrors, defaultTimeout: 90_000, acceptDownloads: true });
   page = session.page;
 }, 280_000);
 
@@ -163,4 +164,35 @@ describe('simulation panel (twin serve + Chromium)', () => {
     await expect.poll(() => page.locator('[data-testid="sim-scenario-error"]').innerText()).toContain('bad.json: exits');
     expect(await page.locator('[data-testid="sim-source"]').innerText()).toMatch(/derived from/);
   }, 60_000);
+
+  it('one run of 2 400 people takes a second thread in the page (cross-origin isolated), with the results of one thread', async () => {
+    expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
+    await page.click('.dock-tab[data-panel="simulation"]');
+    const rect = (x0: number, y0: number, x1: number, y1: number): [number, number][] => [[x0, y0], [x1, y0], [x1, y1], [x0, y1]];
+    const hall = {
+      name: 'hall', seed: 7, maxTime: 30, dt: 0.1,
+      floors: [{ id: 'F0', walkable: [rect(0, 0, 40, 40)], obstacles: [rect(18, 18, 22, 22)] }],
+      exits: [{ id: 'W', floor: 'F0', segment: [[0, 19], [0, 21]] }, { id: 'E', floor: 'F0', segment: [[40, 19], [40, 21]] }],
+      agentGroups: [{ id: 'G', floor: 'F0', area: rect(2, 2, 38, 38), count: 2400, premovement: { dist: 'uniform', min: 0, max: 5 } }],
+    };
+    await page.locator('[data-testid="sim-file"]').setInputFiles({ name: 'hall.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(hall)) });
+    await expect.poll(() => page.locator('[data-testid="sim-source"]').innerText()).toMatch(/hall/);
+    const run = async (threads: '1' | '2'): Promise<{ perf: string; results: SimulationResults }> => {
+      await page.selectOption('[data-testid="sim-threads"]', threads);
+      await page.click('[data-testid="sim-run"]');
+      await expect.poll(() => page.locator('[data-testid="sim-status"]').innerText(), { timeout: 120_000 }).toBe('Done.');
+      const [d] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="sim-export"]')]);
+      return { perf: await page.locator('[data-testid="sim-performance"]').innerText(), results: JSON.parse(readFileSync(await d.path(), 'utf8')) as SimulationResults };
+    };
+    const two = await run('2'), one = await run('1');
+    console.log(`2 400 people, 30 s: ${two.perf} | ${one.perf}`);
+    expect(two.perf).toMatch(/ on 2 threads /);
+    expect(one.perf).not.toMatch(/threads/);
+    const withoutTiming = (r: SimulationResults) => ({ ...r, performance: { agentSteps: r.performance.agentSteps } });
+    expect(one.results.agentsEvacuated).toBeGreaterThan(100); // people reached the doors: the run is not trivial
+    expect(one.results.agentsEvacuated).toBeLessThan(2400); // … and queues formed
+    expect(two.results.performance.threads).toBe(2);
+    expect(withoutTiming(two.results)).toEqual(withoutTiming(one.results));
+    expect(pageErrors).toEqual([]);
+  }, 240_000);
 });

@@ -57,6 +57,15 @@ describe('twin serve (web host)', () => {
     expect(wasm.headers.get('content-type')).toBe('application/wasm');
   });
 
+  it('makes the page and its workers cross-origin isolated (COOP + COEP), so a big simulation run can take a second thread', async () => {
+    for (const path of ['/', '/app.js', '/workers/sim.js', '/workers/slots.js']) {
+      const res = await fetch(`${base}${path}`, { method: 'HEAD' });
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('cross-origin-opener-policy'), path).toBe('same-origin');
+      expect(res.headers.get('cross-origin-embedder-policy'), path).toBe('require-corp');
+    }
+  });
+
   it('does not serve files outside the renderer folder', async () => {
     for (const p of ['/../package.json', '/%2e%2e/package.json', '/..%2fpackage.json']) {
       expect((await fetch(`${base}${p}`)).status).toBe(404);

@@ -25,6 +25,9 @@ import { checkScenario } from './checkScenario.js';
 import { runScenarioAsync } from './runScenario.js';
 import { AgentState, type Simulation } from './Simulation.js';
 import { summarizeRuns } from './summarizeRuns.js';
+import { TWO_THREAD_PEOPLE } from './slotProtocol.js';
+import type { SlotJob } from './slotStages.js';
+import { openSlotWorker, slotWorkersAvailable, type SlotWorker } from './web/slotWorker.js';
 
 export type SimWorkerState = 'idle' | 'running' | 'disposed';
 
@@ -182,8 +185,11 @@ export class SimWorkerService {
   private abort: AbortController | null = null;
   private readonly ifc = new IfcEngine();
 
-  /** `wasmLocation`: folder with web-ifc's .wasm files (only needed by deriveFromIfc). */
-  constructor(private readonly wasmLocation: string) {}
+  /**
+   * `wasmLocation`: folder with web-ifc's .wasm files (only needed by deriveFromIfc). `slotWorkerUrl`: the helper
+   * worker (slots.worker.ts) that lets a single big run use two threads; none: every run on this thread.
+   */
+  constructor(private readonly wasmLocation: string, private readonly slotWorkerUrl: string | null = null) {}
 
   get status(): SimWorkerState {
     return this.state;
@@ -193,16 +199,18 @@ export class SimWorkerService {
    * Validates and runs a scenario (JSON text). Rejects with ScenarioError-style messages
    * ("path: problem") for bad input and SimCancelledError after cancel().
    */
-  async run(scenarioJson: string, opts: { runs: number; seed?: number }, onProgress?: SimProgressFn): Promise<SimRunOutput> {
+  async run(scenarioJson: string, opts: { runs: number; seed?: number; threads?: number }, onProgress?: SimProgressFn): Promise<SimRunOutput> {
     return this.exclusive(scenarioJson, async (scenario, nav, abort) => {
       const runs = Math.max(1, Math.floor(opts.runs));
       const seed = opts.seed ?? scenario.seed ?? 1;
       let recorder: TrackRecorder | null = null;
+      const slots = runs === 1 && (opts.threads ?? 1) >= 2 ? await this.openSlots(scenario) : null;
       const first = await runScenarioAsync(scenario, {
         seed, nav, signal: abort.signal, positionInterval: TRACK_INTERVAL,
         onPositions: (sim) => { (recorder ??= new TrackRecorder(scenario, sim.agents)).capture(sim); },
         onProgress: (f, ev) => onProgress?.(f / runs, f * scenario.maxTime, ev),
-      });
+        ...(slots ? { slotHelper: (job: SlotJob) => slots.helperFor(job) } : {}),
+      }).finally(() => slots?.dispose());
       if (abort.signal.aborted) throw new SimCancelledError('SimWorkerService: run cancelled');
       const all: SimulationResults[] = [first];
       for (let k = 1; k < runs; k++) {
@@ -216,13 +224,29 @@ export class SimWorkerService {
       first.runs = all.map((r) => ({ seed: r.seed, evacuationTime: r.evacuationTime, agentsEvacuated: r.agentsEvacuated }));
       first.summary = summarizeRuns(all.map((r) => r.evacuationTime));
       const steps = all.reduce((s, r) => s + r.performance.agentSteps, 0), wall = all.reduce((s, r) => s + r.performance.wallSeconds, 0);
-      first.performance = { wallSeconds: Math.round(wall * 1000) / 1000, agentSteps: steps, agentStepsPerSecond: Math.round(steps / Math.max(wall, 1e-6)) };
+      // (summed over the runs; threads: those of a single run)
+      first.performance = { ...(runs === 1 ? first.performance : {}), wallSeconds: Math.round(wall * 1000) / 1000, agentSteps: steps, agentStepsPerSecond: Math.round(steps / Math.max(wall, 1e-6)) };
       onProgress?.(1, first.evacuationTime ?? scenario.maxTime, first.agentsEvacuated);
       const rec = recorder ?? new TrackRecorder(scenario, 0);
       const track = rec.track(), maxDensity = rec.grids;
       const out: SimRunOutput = { results: first, track, maxDensity };
       return Comlink.transfer(out, [track.x.buffer, track.y.buffer, track.floor.buffer, track.robots.x.buffer, track.robots.y.buffer, track.robots.floor.buffer, ...maxDensity.map((g) => g.density.buffer)]);
     });
+  }
+
+  /**
+   * A helper worker for a run big enough to share (TWO_THREAD_PEOPLE or more) where this context can share memory;
+   * null otherwise, or when the helper fails to start (the run then goes on one thread, as before).
+   */
+  private async openSlots(scenario: Scenario): Promise<SlotWorker | null> {
+    const people = scenario.agentGroups.reduce((n, g) => n + (g.count ?? g.positions?.length ?? 0), 0);
+    if (!this.slotWorkerUrl || people < TWO_THREAD_PEOPLE || !slotWorkersAvailable()) return null;
+    try {
+      return await openSlotWorker(this.slotWorkerUrl);
+    } catch (e) {
+      console.warn(`${(e as Error).message}; running on one thread`);
+      return null;
+    }
   }
 
   /**

@@ -24,7 +24,7 @@ export interface RunOptions {
   onPositions?: (sim: Simulation) => void;
   positionInterval?: number;
   /**
-   * Starts a second thread for stages 5 and 6 (Node: workers/sim/node/slotThread.ts); the run's columns are
+   * Starts a second thread for stages 5 and 6 (Node: workers/sim/node/slotThread.ts; app: web/slotWorker.ts); the run's columns are
    * then made in shared memory. The results are the same as on one thread.
    */
   slotHelper?: (job: SlotJob) => SlotHelper;
@@ -61,6 +61,7 @@ function* runSteps(scenario: Scenario, opts: RunOptions): Generator<void, Simula
   const helper = opts.slotHelper?.({ scenario, columns: sim.columns, agents: sim.agents, slots: sim.slots, rmax: sim.rmax, dt: sim.dt }) ?? null;
   sim.useSlotHelper(helper);
   try {
+    while (helper?.ready && !helper.ready()) yield;
     return yield* steps(scenario, opts, nav, sim, seed, started);
   } finally {
     helper?.close();

@@ -4,7 +4,7 @@
  *     columns, writes nvx/nvy of its own slots);
  *   6 moveSlots: each slot moves by its own new velocity (writes only its own agent's position and state).
  * So a chunk of slots can move as soon as its velocities are known, and two threads can take chunks side by
- * side (stepChunks, node/slotThread.ts) with the very same results as one.
+ * side (stepChunks, slotProtocol.ts) with the very same results as one.
  */
 import type { Scenario } from '../../common/scenario.js';
 import type { NavMap } from '../nav/NavMap.js';
@@ -235,7 +235,8 @@ export function stepChunks(c: SlotColumns, nav: NavMap, agents: number, rmax: nu
 
 /**
  * A second thread computing chunks of stages 5 and 6 on the same (shared) columns, beside the caller. DOM- and
- * Node-free interface; the Node implementation is node/slotThread.ts.
+ * Node-free interface (protocol: slotProtocol.ts); Node runs it on worker_threads (node/slotThread.ts), the app on a
+ * Web Worker (web/slotWorker.ts).
  */
 export interface SlotHelper {
   /** The chunk counter both threads take chunks from (stepChunks), in shared memory. */
@@ -246,6 +247,12 @@ export interface SlotHelper {
   finish(): { steps: number; maxMoved: number };
   /** Ends the helper's thread. */
   close(): void;
+  /**
+   * Absent or true: the helper serves steps. False while a Web Worker helper has not yet taken the run: its job
+   * reaches it only through this thread's event loop, so an async run (runScenarioAsync) yields until then.
+   * Throws when the helper did not take the run in time.
+   */
+  ready?(): boolean;
 }
 
 /** What a helper needs: the scenario (it builds the same NavMap), the shared columns and the run's constants. */

@@ -16,6 +16,7 @@ import { TrajectoryRecorder } from '../../../workers/sim/recordTrajectories.js';
 import { runScenarioAsync } from '../../../workers/sim/runScenario.js';
 import { reachableOutTime, summarizeRuns } from '../../../workers/sim/summarizeRuns.js';
 import { startSlotThread } from '../../../workers/sim/node/slotThread.js';
+import { TWO_THREAD_PEOPLE } from '../../../workers/sim/slotProtocol.js';
 import type { SlotJob } from '../../../workers/sim/slotStages.js';
 import { buildingToScenario, NO_EXIT_REASON } from '../../../workers/ifc/structure/toScenario.js';
 import { numberFlag, parseFlags, progress, UsageError, type CliCommand, type CliIo } from '../command.js';
@@ -42,9 +43,6 @@ Examples:
   twin simulate bottleneck.json --out results.json
   twin simulate bottleneck.json --runs 20 --workers 2
   twin simulate samples/testbed-complex.ifc --occupants 500 --record evac.mcap`;
-
-/** People from which a single run shares its stages 5 and 6 with a second thread (smaller runs: the per-step hand-over costs more than it saves). */
-const SPLIT_PEOPLE = 2000;
 
 /** A tiny synchronous file adapter for McapWriter. */
 class FileWritable implements IWritable {
@@ -155,7 +153,7 @@ export const simulateCommand: CliCommand = {
     // One big run on two threads: the second computes half of each step's stages 5 and 6 (same results).
     const people = scenario.agentGroups.reduce((n, g) => n + (g.positions?.length ?? g.count ?? 0), 0);
     const slotFile = join(dirname(fileURLToPath(import.meta.url)), '..', 'workers', 'slots.js');
-    const split = runs === 1 && workers >= 2 && people >= SPLIT_PEOPLE && existsSync(slotFile);
+    const split = runs === 1 && workers >= 2 && people >= TWO_THREAD_PEOPLE && existsSync(slotFile);
     let all: SimulationResults[];
     try {
       all = await runPool(scenario, seeds, workers, io.signal, (s, i) => runScenarioAsync(scenario, {

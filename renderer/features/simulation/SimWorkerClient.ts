@@ -3,7 +3,8 @@
  * The primary worker is spawned on first use and does single runs, run 0 of a Monte-Carlo batch
  * (with the playback track) and IFC derivation. For runs > 1, up to
  * extraWorkerCount(navigator.hardwareConcurrency) extra workers, spawned when first needed and kept
- * until dispose(), share the other seeds (monteCarloPool.ts). Progress comes back through
+ * until dispose(), share the other seeds (monteCarloPool.ts); a single run of a big crowd may use a second thread
+ * (the primary worker starts it, workers/sim/web/slotWorker.ts). Progress comes back through
  * `Comlink.proxy` callbacks; the result's typed arrays arrive transferred. A worker that fails
  * outside a call (script error) rejects the call in progress instead of leaving it pending, and is
  * replaced next time. cancel() cancels every worker; dispose() releases the proxies and
@@ -38,7 +39,7 @@ class WorkerHandle implements MonteCarloPrimary, MonteCarloWorker {
     return Promise.race([p, this.crashed]);
   }
 
-  run(scenarioJson: string, opts: { runs: number; seed: number }, onProgress: SimProgressFn): Promise<SimRunOutput> {
+  run(scenarioJson: string, opts: { runs: number; seed: number; threads?: number }, onProgress: SimProgressFn): Promise<SimRunOutput> {
     return this.guard(this.remote.run(scenarioJson, opts, Comlink.proxy(onProgress)));
   }
 
@@ -86,9 +87,10 @@ export class SimWorkerClient {
     return this.extras.slice(0, n);
   }
 
-  run(scenario: Scenario, opts: { runs: number; seed: number }, onProgress: SimProgressFn): Promise<SimRunOutput> {
+  run(scenario: Scenario, opts: { runs: number; seed: number; threads?: number }, onProgress: SimProgressFn): Promise<SimRunOutput> {
     const runs = Math.max(1, Math.floor(opts.runs));
-    if (runs === 1) return this.primary().run(JSON.stringify(scenario), opts, onProgress);
+    // A single run may take a second core (a second thread for big crowds, where the page is cross-origin isolated).
+    if (runs === 1) return this.primary().run(JSON.stringify(scenario), { ...opts, threads: Math.min(opts.threads ?? 2, navigator.hardwareConcurrency || 1) }, onProgress);
     const batch = (this.batch = new MonteCarloBatch(scenario, { runs, seed: opts.seed }, this.primary(), this.extraWorkers(Math.min(this.maxExtras, runs - 1)), onProgress));
     return batch.result.finally(() => { if (this.batch === batch) this.batch = null; });
   }

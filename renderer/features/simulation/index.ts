@@ -114,7 +114,7 @@ class SimulationFeature implements SimulationController, Disposable {
     const scenario = effectiveScenario(s.scenario, s.options);
     dispatchSimulation({ type: 'runStarted' });
     try {
-      const output = await this.client.run(scenario, { runs: s.options.runs, seed: s.options.seed }, (fraction, simTime, evacuated) =>
+      const output = await this.client.run(scenario, { runs: s.options.runs, seed: s.options.seed, threads: s.options.threads }, (fraction, simTime, evacuated) =>
         dispatchSimulation({ type: 'runProgress', fraction, simTime, evacuated }));
       dispatchSimulation({ type: 'runFinished', output });
     } catch (e) {
