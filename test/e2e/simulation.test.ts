@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { type Page } from 'playwright-core';
 import { startE2eSession, type E2eSession } from '../helpers/launchChromium';
 import { repoRoot } from '../helpers/twinCli.js';
-import type { SimulationResults } from '../../common/scenario.js';
+import type { Scenario, SimulationResults } from '../../common/scenario.js';
+import { runScenario } from '../../workers/sim/runScenario.js';
 
 const shots = join(repoRoot, 'test-results');
 mkdirSync(shots, { recursive: true });
@@ -165,7 +166,7 @@ describe('simulation panel (twin serve + Chromium)', () => {
     expect(await page.locator('[data-testid="sim-source"]').innerText()).toMatch(/derived from/);
   }, 60_000);
 
-  it('one run of 2 400 people takes a second thread in the page (cross-origin isolated), with the results of one thread', async () => {
+  it('one run of 2 400 people takes a second thread in the page (cross-origin isolated), with the results of one thread and of Node', async () => {
     expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
     await page.click('.dock-tab[data-panel="simulation"]');
     const rect = (x0: number, y0: number, x1: number, y1: number): [number, number][] => [[x0, y0], [x1, y0], [x1, y1], [x0, y1]];
@@ -185,6 +186,8 @@ describe('simulation panel (twin serve + Chromium)', () => {
       return { perf: await page.locator('[data-testid="sim-performance"]').innerText(), results: JSON.parse(readFileSync(await d.path(), 'utf8')) as SimulationResults };
     };
     const two = await run('2'), one = await run('1');
+    const [saved] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="sim-save"]')]);
+    const ran = JSON.parse(readFileSync(await saved.path(), 'utf8')) as Scenario;
     console.log(`2 400 people, 30 s: ${two.perf} | ${one.perf}`);
     expect(two.perf).toMatch(/ on 2 threads /);
     expect(one.perf).not.toMatch(/threads/);
@@ -193,6 +196,8 @@ describe('simulation panel (twin serve + Chromium)', () => {
     expect(one.results.agentsEvacuated).toBeLessThan(2400); // … and queues formed
     expect(two.results.performance.threads).toBe(2);
     expect(withoutTiming(two.results)).toEqual(withoutTiming(one.results));
+    // … and those of `twin simulate` in Node: another JavaScript engine (workers/sim/detMath.ts).
+    expect(withoutTiming(runScenario(ran))).toEqual(withoutTiming(one.results));
     expect(pageErrors).toEqual([]);
   }, 240_000);
 });

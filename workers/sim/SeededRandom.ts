@@ -1,3 +1,5 @@
+import { detCos2Pi, detLog } from './detMath.js';
+
 /** The only randomness of a simulation run: sfc32 seeded from the scenario seed (deterministic per seed). */
 export class SeededRandom {
   private a: number; private b: number; private c: number; private d: number;
@@ -15,9 +17,9 @@ export class SeededRandom {
     this.c = (this.c + t) | 0;
     return (t >>> 0) / 4294967296;
   }
-  /** Standard normal (Box–Muller). */
+  /** Standard normal (Box–Muller; detMath's log and cos, so that every engine draws the same). */
   normal(): number {
     const u = 1 - this.next(), v = this.next();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    return Math.sqrt(-2 * detLog(u)) * detCos2Pi(v);
   }
 }
