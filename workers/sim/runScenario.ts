@@ -61,7 +61,12 @@ function* runSteps(scenario: Scenario, opts: RunOptions): Generator<void, Simula
   const helper = opts.slotHelper?.({ scenario, columns: sim.columns, agents: sim.agents, slots: sim.slots, rmax: sim.rmax, dt: sim.dt }) ?? null;
   sim.useSlotHelper(helper);
   try {
-    while (helper?.ready && !helper.ready()) yield;
+    // A Web Worker helper takes the run through this thread's event loop (see SlotHelper.ready); cancelled
+    // meanwhile, the run goes on without it (and stops at its first step).
+    while (helper?.ready && !helper.ready()) {
+      if (opts.signal?.aborted) { sim.useSlotHelper(null); break; }
+      yield;
+    }
     return yield* steps(scenario, opts, nav, sim, seed, started);
   } finally {
     helper?.close();
