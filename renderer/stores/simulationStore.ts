@@ -26,8 +26,11 @@ export type PlaybackSpeed = (typeof PLAYBACK_SPEEDS)[number];
 export interface SimOptions {
   runs: number;
   seed: number;
-  /** Compute threads a single run may use: 2 lets a crowd of TWO_THREAD_PEOPLE or more share each step with a second thread (same results). */
-  threads: 1 | 2;
+  /**
+   * Compute threads a single run may use: 2 lets a crowd of TWO_THREAD_PEOPLE or more share each step with a second
+   * thread (same results); 'auto': 2 where the machine has the cores for it (SimWorkerClient.singleRunThreads).
+   */
+  threads: 'auto' | 1 | 2;
   /** Moving obstacles on: the scenario's own, or `robotCount` generated ones when it has none. */
   robots: boolean;
   robotCount: number;
@@ -72,7 +75,7 @@ export const initialSimulationState: SimulationState = {
   source: '',
   deriving: false,
   scenarioError: null,
-  options: { runs: 1, seed: 1, threads: 2, robots: true, robotCount: 0, premovement: 'scenario', speed: 'scenario', exitsOpen: {} },
+  options: { runs: 1, seed: 1, threads: 'auto', robots: true, robotCount: 0, premovement: 'scenario', speed: 'scenario', exitsOpen: {} },
   status: 'idle',
   progress: null,
   runError: null,

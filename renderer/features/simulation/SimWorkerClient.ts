@@ -14,7 +14,7 @@ import * as Comlink from 'comlink';
 import type { Scenario } from '../../../common/scenario.js';
 import type { BuildingToScenarioOptions } from '../../../workers/ifc/structure/toScenario.js';
 import type { BatchRun, SimProgressFn, SimRunOutput, SimWorkerService } from '../../../workers/sim/SimWorkerService.js';
-import { extraWorkerCount, MonteCarloBatch, type MonteCarloPrimary, type MonteCarloWorker } from './monteCarloPool.js';
+import { extraWorkerCount, MonteCarloBatch, singleRunThreads, type MonteCarloPrimary, type MonteCarloWorker } from './monteCarloPool.js';
 
 /** One spawned worker, its Comlink handle, and a promise that rejects if the worker errors. */
 class WorkerHandle implements MonteCarloPrimary, MonteCarloWorker {
@@ -87,10 +87,10 @@ export class SimWorkerClient {
     return this.extras.slice(0, n);
   }
 
-  run(scenario: Scenario, opts: { runs: number; seed: number; threads?: number }, onProgress: SimProgressFn): Promise<SimRunOutput> {
+  run(scenario: Scenario, opts: { runs: number; seed: number; threads?: 'auto' | 1 | 2 }, onProgress: SimProgressFn): Promise<SimRunOutput> {
     const runs = Math.max(1, Math.floor(opts.runs));
     // A single run may take a second core (a second thread for big crowds, where the page is cross-origin isolated).
-    if (runs === 1) return this.primary().run(JSON.stringify(scenario), { ...opts, threads: Math.min(opts.threads ?? 2, navigator.hardwareConcurrency || 1) }, onProgress);
+    if (runs === 1) return this.primary().run(JSON.stringify(scenario), { ...opts, threads: singleRunThreads(opts.threads ?? 'auto', navigator.hardwareConcurrency) }, onProgress);
     const batch = (this.batch = new MonteCarloBatch(scenario, { runs, seed: opts.seed }, this.primary(), this.extraWorkers(Math.min(this.maxExtras, runs - 1)), onProgress));
     return batch.result.finally(() => { if (this.batch === batch) this.batch = null; });
   }

@@ -60,8 +60,8 @@ export function mountSimulationPanel(el: HTMLElement, ctl: SimulationController)
   // --- options
   const seed = num('sim-seed', 1, '1', '0');
   const runs = num('sim-runs', 1, '1', '1');
-  const threads = h('select', { 'data-testid': 'sim-threads', title: 'A single run of 2 000 people or more can share each step with a second thread: the same results, sooner' },
-    h('option', { value: '2' }, '2 for big crowds'), h('option', { value: '1' }, '1'));
+  const threads = h('select', { 'data-testid': 'sim-threads', title: 'A single run of 2 000 people or more can share each step with a second thread: the same results, sooner where the machine has a core to spare (auto: from 4 cores)' },
+    h('option', { value: 'auto' }, 'auto'), h('option', { value: '2' }, '2 for big crowds'), h('option', { value: '1' }, '1'));
   const premove = h('select', { 'data-testid': 'sim-premovement' },
     h('option', { value: 'scenario' }, 'as in scenario'), h('option', { value: 'none' }, 'none'),
     h('option', { value: 'uniform10-60' }, '10–60 s uniform'), h('option', { value: 'rimea10-100' }, 'RiMEA 10–100 s'));
@@ -70,7 +70,7 @@ export function mountSimulationPanel(el: HTMLElement, ctl: SimulationController)
   const robots = h('input', { type: 'checkbox', checked: true, 'data-testid': 'sim-robots' });
   const robotCount = num('sim-robot-count', 0, '1', '0');
   const opts = (): void => dispatchSimulation({ type: 'setOptions', options: {
-    seed: Math.round(Number(seed.value) || 0), runs: Math.max(1, Math.round(Number(runs.value) || 1)), threads: threads.value === '1' ? 1 : 2,
+    seed: Math.round(Number(seed.value) || 0), runs: Math.max(1, Math.round(Number(runs.value) || 1)), threads: threads.value === '1' ? 1 : threads.value === '2' ? 2 : 'auto',
     premovement: premove.value as PremovementProfile, speed: speed.value as SpeedProfile,
     robots: robots.checked, robotCount: Math.max(0, Math.round(Number(robotCount.value) || 0)),
   } });

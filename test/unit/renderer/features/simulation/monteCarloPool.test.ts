@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import type { Scenario } from '../../../../../common/scenario.js';
 import { SimWorkerService, type BatchRun } from '../../../../../workers/sim/SimWorkerService.js';
-import { extraWorkerCount, MonteCarloBatch, partitionSeeds, type MonteCarloWorker } from '../../../../../renderer/features/simulation/monteCarloPool.js';
+import { extraWorkerCount, MonteCarloBatch, partitionSeeds, singleRunThreads, type MonteCarloWorker } from '../../../../../renderer/features/simulation/monteCarloPool.js';
 
 /** A 10 m × 6 m room with one 1.2 m exit in the east wall and `count` people in its west half. */
 const room = (count = 10, maxTime = 120): Scenario => ({
@@ -42,6 +42,9 @@ describe('partitionSeeds / extraWorkerCount', () => {
 
   it('uses hardwareConcurrency − 1 extra workers, between 1 and 4', () => {
     expect([undefined, 1, 2, 3, 5, 16].map(extraWorkerCount)).toEqual([1, 1, 1, 2, 4, 4]);
+    // a single run: a second thread where a core is left beside the page's own (auto), or as asked
+    expect([undefined, 1, 2, 3, 4, 16].map((n) => singleRunThreads('auto', n))).toEqual([1, 1, 1, 1, 2, 2]);
+    expect([singleRunThreads(2, 2), singleRunThreads(1, 16)]).toEqual([2, 1]);
   });
 });
 
