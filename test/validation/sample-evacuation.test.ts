@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { loadIfcStructure } from '../../main/cli/commands/ifc';
 import { buildingToScenario } from '../../workers/ifc/structure/toScenario';
 import { runScenario } from '../../workers/sim/runScenario';
+import { startSlotThread } from '../../workers/sim/node/slotThread';
 
 const root = resolve(__dirname, '../..');
 const OCCUPANTS = 10_000;
@@ -18,7 +19,8 @@ describe('sample building evacuation, 10 000 occupants', () => {
     const { structure } = await loadIfcStructure(join(root, 'samples', 'testbed-complex.ifc'), 'test');
     const scenario = { ...buildingToScenario(structure, { occupants: OCCUPANTS, seed: 1, maxTime: 6_000 }), dt: 0.1 };
     const exitWidth = scenario.exits.reduce((w, e) => w + Math.hypot(e.segment[1][0] - e.segment[0][0], e.segment[1][1] - e.segment[0][1]), 0);
-    const r = runScenario(scenario);
+    // On two threads, as `twin simulate` runs it (the same results as one: test/integration/sim-slot-thread.test.ts).
+    const r = runScenario(scenario, { slotHelper: (job) => startSlotThread(join(root, 'dist', 'workers', 'slots.js'), job) });
     const bound = OCCUPANTS / (DOOR_FLOW * exitWidth);
     console.log(`sample evacuation: ${r.agentsEvacuated}/${r.agentsTotal} out in ${r.evacuationTime ?? 'n/a'} s; ` +
       `${exitWidth.toFixed(1)} m of exits at ${DOOR_FLOW} P/(m·s) need ≥ ${bound.toFixed(0)} s`);
