@@ -12,7 +12,7 @@
 import type { Disposable, Disposer } from '../../common/source.js';
 import type { Settings } from '../../common/api.js';
 import type { ApiClient } from '../api/ApiClient.js';
-import { layoutStore, type LayoutMode, type LayoutState } from '../stores/layoutStore.js';
+import { layoutStore, planStorey, type LayoutMode, type LayoutState } from '../stores/layoutStore.js';
 import { sessionStore } from '../stores/sessionStore.js';
 import { settingsStore } from '../stores/settingsStore.js';
 import { modelStore } from '../stores/modelStore.js';
@@ -162,8 +162,7 @@ export class Workbench implements WorkbenchContext {
       this.docks.bottom.onDidChangePanels.add(() => this.applyLayout()),
     );
     const planName = () => {
-      const { storeys, activeStorey } = layoutStore.getState();
-      const st = activeStorey === null ? [...storeys].sort((a, b) => a.elevation - b.elevation)[0] : storeys.find((x) => x.index === activeStorey);
+      const st = planStorey(layoutStore.getState());
       planLabel.lastElementChild!.textContent = st ? `Plan · ${st.name}` : 'Plan';
     };
     this.disposers.push(

@@ -5,7 +5,7 @@
  * plan that is listed, renamed and still there after a reload (saved per model). Screenshot:
  * test-results/structure.png for a person to look at.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,9 +26,15 @@ beforeAll(async () => {
 
 afterAll(() => session?.close());
 
-async function waitForStructure(p: Page): Promise<void> {
+async function waitForStructure(p: Page, status: RegExp = /IFC4 · 2 storeys/): Promise<void> {
   await p.click('.dock-tab[data-panel="structure"]');
-  await expect.poll(() => p.locator('[data-testid="structure-status"]').innerText(), { timeout: 240_000 }).toMatch(/IFC4 · 2 storeys/);
+  await expect.poll(() => p.locator('[data-testid="structure-status"]').innerText(), { timeout: 240_000 }).toMatch(status);
+}
+
+/** Opens an IFC from ../shared/ifc (or a path) as a user would: the file picker. */
+async function openModel(p: Page, file: string): Promise<void> {
+  const path = file.includes('/') ? file : join(sharedDir, 'ifc', file);
+  await p.locator('[data-testid="model-file-input"]').setInputFiles({ name: path.split('/').pop()!, mimeType: 'application/octet-stream', buffer: readFileSync(path) });
 }
 
 describe('model structure in the app (twin serve --model FZK-Haus + Chromium)', { timeout: 400_000 }, () => {
@@ -99,5 +105,14 @@ describe('model structure in the app (twin serve --model FZK-Haus + Chromium)', 
     await page.locator('[data-testid="people-user-shapes"] tr[data-kind="zone"] .people-shape-delete').click();
     await expect.poll(() => page.locator('[data-testid="people-user-shapes"] tr[data-kind="zone"]').count()).toBe(0);
     expect(consoleErrors.filter((e) => /structure|people|deck|layer/i.test(e))).toEqual([]);
+  });
+
+  it('opens the plan on the ground floor, not on a foundation level below it (duplex: T/FDN, Level 1, …)', async () => {
+    expect(await page.locator('[data-testid="plan-label"]').innerText()).toBe('Plan · Erdgeschoss');
+    await openModel(page, 'duplex-apartment-ifc2x3.ifc');
+    await waitForStructure(page, /IFC2X3 · 4 storeys/);
+    await expect.poll(() => page.locator('[data-testid="plan-label"]').innerText()).toBe('Plan · Level 1');
+    expect(await page.locator('.segment[data-storey="all"]').getAttribute('aria-pressed')).toBe('true'); // 3D still shows every storey
+    expect(await page.locator('.segment[data-storey="all"]').getAttribute('title')).toContain('the plan shows Level 1');
   });
 });
