@@ -31,6 +31,36 @@ async function waitForStructure(p: Page, status: RegExp = /IFC4 · 2 storeys/): 
   await expect.poll(() => p.locator('[data-testid="structure-status"]').innerText(), { timeout: 240_000 }).toMatch(status);
 }
 
+/**
+ * The Structure table's storey-name cells as a user sees them: the words that the layout broke
+ * across lines (a word split over two lines has two line boxes), whether the name is cut (and ends
+ * in an ellipsis), and its tooltip.
+ */
+async function storeyNames(p: Page): Promise<{ text: string; title: string | null; brokenWords: string[]; truncated: boolean; ellipsis: boolean }[]> {
+  return p.locator('[data-testid="structure-stats"] tr:not(:first-child) td:first-child').evaluateAll((cells) =>
+    cells.map((td) => {
+      const text = td.textContent ?? '';
+      const node = td.firstChild;
+      const brokenWords: string[] = [];
+      if (node && node.nodeType === Node.TEXT_NODE) {
+        for (const m of text.matchAll(/\S+/g)) {
+          const r = document.createRange();
+          r.setStart(node, m.index);
+          r.setEnd(node, m.index + m[0].length);
+          const tops = new Set([...r.getClientRects()].filter((b) => b.width > 0).map((b) => Math.round(b.top)));
+          if (tops.size > 1) brokenWords.push(m[0]);
+        }
+      }
+      return { text, title: td.getAttribute('title'), brokenWords, truncated: td.scrollWidth > td.clientWidth, ellipsis: getComputedStyle(td).textOverflow === 'ellipsis' };
+    }));
+}
+
+/** Number cells of the Structure table that are cut or wrapped (should be none). */
+async function numbersCut(p: Page): Promise<string[]> {
+  return p.locator('[data-testid="structure-stats"] td:not(:first-child), [data-testid="structure-stats"] th:not(:first-child)').evaluateAll((cells) =>
+    cells.filter((c) => c.scrollWidth > c.clientWidth || (c.tagName === 'TD' && c.getClientRects()[0]!.height > 2 * parseFloat(getComputedStyle(c).fontSize))).map((c) => c.textContent ?? ''));
+}
+
 /** Opens an IFC from ../shared/ifc (or a path) as a user would: the file picker. */
 async function openModel(p: Page, file: string): Promise<void> {
   const path = file.includes('/') ? file : join(sharedDir, 'ifc', file);
@@ -51,6 +81,21 @@ describe('model structure in the app (twin serve --model FZK-Haus + Chromium)', 
       return { table: t.scrollWidth, panel: t.parentElement!.clientWidth - parseFloat(box.paddingLeft) - parseFloat(box.paddingRight) };
     });
     expect(fit.table, `stats table ${fit.table} px in a ${fit.panel} px panel`).toBeLessThanOrEqual(fit.panel);
+    // Storey names are whole at the default width ("Erdgeschoss" used to break as "Erdges|choss").
+    let names = await storeyNames(page);
+    expect(names.map((n) => n.text)).toEqual(['Erdgeschoss', 'Dachgeschoss', 'total']);
+    for (const n of names) expect(n, n.text).toMatchObject({ title: n.text, brokenWords: [], truncated: false });
+    // A narrower inspector (three steps of the splitter): a name that no longer fits ends in an
+    // ellipsis with the whole name as its tooltip, never broken inside a word; numbers stay whole.
+    const splitter = page.locator('.splitter[aria-label="Resize inspector"]');
+    await splitter.focus();
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+    await expect.poll(async () => (await storeyNames(page))[0]!.truncated).toBe(true);
+    names = await storeyNames(page);
+    for (const n of names) expect(n, n.text).toMatchObject({ title: n.text, brokenWords: [], ellipsis: true });
+    expect(await numbersCut(page)).toEqual([]);
+    await splitter.dblclick(); // back to the default width
+    await expect.poll(async () => (await storeyNames(page))[0]!.truncated).toBe(false);
     expect(await page.locator('[data-testid="structure-geo"]').innerText()).toMatch(/49\.10\d+°, 8\.43\d+°/);
     // The plan is fitted to the ground floor's walkable area: its centre is inside the house.
     await page.locator('.segment[data-storey="all"]').click();
