@@ -27,7 +27,7 @@ export const alertsFeature: Feature = {
   id: 'alerts',
   activate(ctx: WorkbenchContext): Disposable {
     const disposers: Disposer[] = [];
-    const status = ctx.addStatusItem('alerts', 30);
+    const status = ctx.addStatusItem('alerts', 30, 80);
     disposers.push(() => status.dispose());
     const actions = {
       acknowledge: async (id: string) => {
