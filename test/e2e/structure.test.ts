@@ -2,8 +2,11 @@
  * The loaded model's structure in a real browser (issue 4/6): `twin serve --model` on the FZK-Haus
  * (shared/ifc), the model's storeys in the storey selector, the Structure panel's figures, the
  * walkable overlay in the plan with hover names, and a counting line drawn with the mouse in the
- * plan that is listed, renamed and still there after a reload (saved per model). Screenshot:
- * test-results/structure.png for a person to look at.
+ * plan that is listed, renamed and still there after a reload (saved per model); storey names that
+ * fit or end in an ellipsis, never broken inside a word; the plan opening on the entrance level
+ * (duplex: Level 1, not T/FDN); and a model with nothing walkable (mini-project) getting a note
+ * instead of the testbed's crowd. Screenshots: test-results/structure.png and
+ * structure-no-walkable.png for a person to look at.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -159,5 +162,34 @@ describe('model structure in the app (twin serve --model FZK-Haus + Chromium)', 
     await expect.poll(() => page.locator('[data-testid="plan-label"]').innerText()).toBe('Plan · Level 1');
     expect(await page.locator('.segment[data-storey="all"]').getAttribute('aria-pressed')).toBe('true'); // 3D still shows every storey
     expect(await page.locator('.segment[data-storey="all"]').getAttribute('title')).toContain('the plan shows Level 1');
+  });
+
+  it('says the testbed cannot run on a model with nothing walkable, places no crowd over it, and runs again on the sample', async () => {
+    const statusbar = page.locator('[data-region="statusbar"]');
+    const source = page.locator('[data-status="source"]');
+    await expect.poll(() => statusbar.innerText(), { timeout: 60_000 }).toMatch(/[1-9][\d,]* people/); // the testbed runs on the duplex
+    await openModel(page, 'mini-project-ifc2x3.ifc');
+    await waitForStructure(page, /IFC2X3 · 1 storeys/);
+    // The source says why, as any source that cannot deliver: status bar, Source health, a critical alert.
+    await expect.poll(() => source.innerText(), { timeout: 120_000 }).toMatch(/testbed:.*· error/);
+    expect(await source.getAttribute('title')).toMatch(/cannot run on mini-project-ifc2x3\.ifc: it has no walkable structure/);
+    await page.click('button.dock-tab[data-panel="alerts"]');
+    const alert = page.locator('[data-testid="alert-row"][data-severity="critical"]', { hasText: 'cannot run on mini-project-ifc2x3.ifc' });
+    await expect.poll(() => alert.count(), { timeout: 60_000 }).toBe(1);
+    await page.click('button.dock-tab[data-panel="source-health"]');
+    await expect.poll(() => page.locator('[data-testid="health-detail"]').innerText()).toMatch(/no walkable structure .*open a model with walkable storeys, or the sample/);
+    // Nobody simulated over the model: no people, no robots.
+    await expect.poll(() => statusbar.innerText(), { timeout: 60_000 }).toMatch(/\b0 entities[\s\S]*\b0 people/);
+    await page.waitForTimeout(3000);
+    expect(await statusbar.innerText()).toMatch(/\b0 entities[\s\S]*\b0 people/);
+    await page.click('button.dock-tab[data-panel="alerts"]');
+    await page.screenshot({ path: join(shots, 'structure-no-walkable.png') });
+    // The app stays usable: the sample brings the testbed back, and the note goes.
+    await openModel(page, join(repoRoot, 'samples', 'testbed-complex.ifc'));
+    await waitForStructure(page, /IFC4 · 3 storeys/);
+    await expect.poll(() => source.innerText(), { timeout: 120_000 }).toMatch(/testbed:.*· live/);
+    await expect.poll(() => statusbar.innerText(), { timeout: 60_000 }).toMatch(/[1-9][\d,]* people/);
+    await expect.poll(() => alert.count(), { timeout: 30_000 }).toBe(0);
+    expect(await page.locator('[data-testid="plan-label"]').innerText()).toBe('Plan · 1F');
   });
 });
