@@ -8,7 +8,8 @@
  *  - `outside-zone`   warning   position outside every zone polygon allowed for the entity (by id, else by type/kind)
  *                               or on a floor not allowed; only for entities with configured zones
  *  - `stale`          warning   no update for `staleAfterSeconds` (the hub decides staleness)
- *  - `connection-lost` critical source state "reconnecting" or "error"; clears when "live" again
+ *  - `connection-lost` critical source state "reconnecting" or "error"; clears when "live" again (an "error"
+ *                               with a detail says just that, e.g. why the testbed cannot run on the model)
  *  - `crowding`       warning   Count / zone area > densityPerM2 (P/m², default 2.17 = Fruin LoS F); needs the zone's area
  *
  * Alert ids are `code:entity:tRaised` so a raise and its clear share an id and a condition that
@@ -150,7 +151,8 @@ export class AlertEngine {
   onSourceStatus(status: SourceStatus, t: number): void {
     const lost = status.state === 'reconnecting' || status.state === 'error';
     if (lost || status.state === 'live' || status.state === 'stopped' || status.state === 'playing' || status.state === 'ended') {
-      this.set('connection-lost', status.uri, lost, t, 'critical', () => `${status.uri}: connection lost${status.detail ? ` (${status.detail})` : ''}`);
+      this.set('connection-lost', status.uri, lost, t, 'critical', () =>
+        status.state === 'error' && status.detail ? `${status.uri}: ${status.detail}` : `${status.uri}: connection lost${status.detail ? ` (${status.detail})` : ''}`);
     }
   }
 

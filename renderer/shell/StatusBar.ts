@@ -1,6 +1,10 @@
 /**
  * The status bar: API connection (coloured dot), data source and its state, entity and people
  * counts, render FPS, the live recording (file + size), and items features add (ordered).
+ *
+ * One line whatever the window width: when the items do not fit (a 1024 px window with a
+ * recording and alerts), the least important ones are hidden (`keep`: fps first, then the model's
+ * draw calls, the recording, the counts; never the connection), and the bar's tooltip names them.
  */
 import type { ConnectionState } from '../api/ApiTransport.js';
 import { sessionStore, type SessionState } from '../stores/sessionStore.js';
@@ -23,6 +27,19 @@ function item(name: string, iconName: IconName | null, title: string): { el: HTM
   return { el, text };
 }
 
+/** How much a built-in item matters when the bar is too narrow (lower goes first; Infinity never). */
+const KEEP = { connection: Infinity, source: 90, entities: 50, people: 50, recording: 40, fps: 10 } as const;
+/** Default `keep` of a feature's item. */
+export const DEFAULT_STATUS_KEEP = 60;
+
+/**
+ * The order in which items are hidden when the bar is too narrow: lowest `keep` first, and of
+ * equal ones the right-most first; items that are never hidden (keep = Infinity) are left out.
+ */
+export function statusDropOrder<T extends { keep: number; pos: number }>(items: readonly T[]): T[] {
+  return items.filter((i) => Number.isFinite(i.keep)).sort((a, b) => a.keep - b.keep || b.pos - a.pos);
+}
+
 export class StatusBar {
   readonly dom: HTMLElement;
   private readonly connection = item('connection', null, 'Connection to the workbench services');
@@ -35,7 +52,9 @@ export class StatusBar {
   private readonly dot = h('span.status-dot');
   private readonly sourceDot = h('span.status-dot');
   private readonly unsubscribe: () => void;
-  private readonly extraItems = new Map<string, { el: HTMLElement; order: number }>();
+  private readonly extraItems = new Map<string, { el: HTMLElement; order: number; keep: number }>();
+  private readonly resize: ResizeObserver | null;
+  private fitFrame = 0;
 
   constructor() {
     this.connection.el.prepend(this.dot);
@@ -49,33 +68,74 @@ export class StatusBar {
       h('div.status-group', {}, this.entities.el, this.people.el, this.recording.el, this.fps.el));
     this.unsubscribe = sessionStore.subscribe((s) => this.render(s));
     this.render(sessionStore.getState());
+    this.resize = typeof ResizeObserver === 'function' ? new ResizeObserver(() => this.scheduleFit()) : null;
+    this.resize?.observe(this.dom);
   }
 
   setFps(fps: number): void {
-    this.fps.text.textContent = `${fps} fps`;
+    const text = `${fps} fps`;
+    if (this.fps.text.textContent === text) return;
+    this.fps.text.textContent = text;
+    this.scheduleFit();
   }
 
-  /** A feature's status item; lower `order` sits further left. */
-  addItem(id: string, order: number): { set(text: string, title?: string): void; dispose(): void } {
+  /**
+   * A feature's status item; lower `order` sits further left. `keep`: how much it matters when
+   * the bar is too narrow for every item (lower is hidden first; the built-in counts are 50, the
+   * fps 10, the source 90).
+   */
+  addItem(id: string, order: number, keep = DEFAULT_STATUS_KEEP): { set(text: string, title?: string): void; dispose(): void } {
     if (this.extraItems.has(id)) throw new Error(`StatusBar: item "${id}" already exists`);
     const el = h('div.status-item', { 'data-status': id });
-    this.extraItems.set(id, { el, order });
+    this.extraItems.set(id, { el, order, keep });
     const sorted = [...this.extraItems.values()].sort((a, b) => a.order - b.order).map((x) => x.el);
     this.extras.replaceChildren(...sorted);
+    this.scheduleFit();
     return {
       set: (text, title) => {
-        el.textContent = text;
+        if (el.textContent !== text) {
+          el.textContent = text;
+          this.scheduleFit();
+        }
         if (title !== undefined) el.title = title;
       },
       dispose: () => {
         el.remove();
         this.extraItems.delete(id);
+        this.scheduleFit();
       },
     };
   }
 
   dispose(): void {
     this.unsubscribe();
+    this.resize?.disconnect();
+    if (this.fitFrame) cancelAnimationFrame(this.fitFrame);
+  }
+
+  private scheduleFit(): void {
+    if (!this.fitFrame && typeof requestAnimationFrame === 'function') this.fitFrame = requestAnimationFrame(() => this.fit());
+  }
+
+  /** Shows every item, then hides the least important ones until the bar's line fits. */
+  private fit(): void {
+    this.fitFrame = 0;
+    const builtIn = [
+      { el: this.connection.el, keep: KEEP.connection }, { el: this.source.el, keep: KEEP.source },
+      { el: this.entities.el, keep: KEEP.entities }, { el: this.people.el, keep: KEEP.people },
+      { el: this.recording.el, keep: KEEP.recording }, { el: this.fps.el, keep: KEEP.fps },
+    ];
+    const all = [...builtIn, ...[...this.extraItems.values()].map((x) => ({ el: x.el, keep: x.keep }))];
+    for (const i of all) i.el.classList.remove('status-dropped');
+    const positioned = all.map((i) => ({ ...i, pos: i.el.getBoundingClientRect().left }));
+    const dropped: string[] = [];
+    for (const i of statusDropOrder(positioned)) {
+      if (this.dom.scrollWidth <= this.dom.clientWidth) break;
+      if (i.el.hidden || !i.el.textContent) continue;
+      i.el.classList.add('status-dropped');
+      dropped.push(i.el.textContent);
+    }
+    this.dom.title = dropped.length ? `Not shown at this width: ${dropped.join(' · ')}` : '';
   }
 
   private render(s: SessionState): void {
@@ -92,6 +152,7 @@ export class StatusBar {
       : 'No data source connected';
     this.entities.text.textContent = `${s.entityCount.toLocaleString()} entities`;
     this.people.text.textContent = `${s.peopleCount.toLocaleString()} people`;
+    this.scheduleFit();
     const rec = s.info?.recording;
     this.recording.el.hidden = !rec?.file;
     if (rec?.file) {

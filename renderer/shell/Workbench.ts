@@ -12,7 +12,7 @@
 import type { Disposable, Disposer } from '../../common/source.js';
 import type { Settings } from '../../common/api.js';
 import type { ApiClient } from '../api/ApiClient.js';
-import { layoutStore, type LayoutMode, type LayoutState } from '../stores/layoutStore.js';
+import { layoutStore, planStorey, type LayoutMode, type LayoutState } from '../stores/layoutStore.js';
 import { sessionStore } from '../stores/sessionStore.js';
 import { settingsStore } from '../stores/settingsStore.js';
 import { modelStore } from '../stores/modelStore.js';
@@ -117,8 +117,8 @@ export class Workbench implements WorkbenchContext {
         onReset: () => layoutStore.setState({ [key]: reset } as Partial<LayoutState>),
       });
     };
-    const leftSplit = sizeSplitter('leftWidth', 1, 'vertical', 'Resize left panel', 180, () => window.innerWidth * 0.45, 280);
-    const rightSplit = sizeSplitter('rightWidth', -1, 'vertical', 'Resize inspector', 200, () => window.innerWidth * 0.45, 300);
+    const leftSplit = sizeSplitter('leftWidth', 1, 'vertical', 'Resize left panel', PANEL_MIN_WIDTH.left, () => window.innerWidth * 0.45, 280);
+    const rightSplit = sizeSplitter('rightWidth', -1, 'vertical', 'Resize inspector', PANEL_MIN_WIDTH.right, () => window.innerWidth * 0.45, 300);
     const bottomSplit = sizeSplitter('bottomHeight', -1, 'horizontal', 'Resize bottom panel', 100, () => window.innerHeight * 0.6, 200);
     bottomSplit.dom.classList.add('bottom-splitter');
 
@@ -162,8 +162,7 @@ export class Workbench implements WorkbenchContext {
       this.docks.bottom.onDidChangePanels.add(() => this.applyLayout()),
     );
     const planName = () => {
-      const { storeys, activeStorey } = layoutStore.getState();
-      const st = activeStorey === null ? [...storeys].sort((a, b) => a.elevation - b.elevation)[0] : storeys.find((x) => x.index === activeStorey);
+      const st = planStorey(layoutStore.getState());
       planLabel.lastElementChild!.textContent = st ? `Plan · ${st.name}` : 'Plan';
     };
     this.disposers.push(
@@ -223,8 +222,8 @@ export class Workbench implements WorkbenchContext {
     if (level !== 'info') this.api.call('app.log', { level, message: `renderer: ${message}` }).catch(() => {});
   }
 
-  addStatusItem(id: string, order: number): { set(text: string, title?: string): void; dispose(): void } {
-    return this.statusBar.addItem(id, order);
+  addStatusItem(id: string, order: number, keep?: number): { set(text: string, title?: string): void; dispose(): void } {
+    return this.statusBar.addItem(id, order, keep);
   }
 
   /** Activates features in order; one failing feature is reported and the others still start. */
@@ -431,6 +430,11 @@ export class Workbench implements WorkbenchContext {
     const st = this.dom.style;
     st.setProperty('--left-w', `${s.leftWidth}px`);
     st.setProperty('--right-w', `${s.rightWidth}px`);
+    // In a narrow window the side panels give way to the centre down to their minimum (CSS grid
+    // minmax), so the views and the bottom panels keep CENTER_MIN_WIDTH; a collapsed panel is 0.
+    st.setProperty('--left-min', `${s.leftWidth === 0 ? 0 : Math.min(s.leftWidth, PANEL_MIN_WIDTH.left)}px`);
+    st.setProperty('--right-min', `${s.rightWidth === 0 ? 0 : Math.min(s.rightWidth, PANEL_MIN_WIDTH.right)}px`);
+    st.setProperty('--center-min', `${CENTER_MIN_WIDTH}px`);
     st.setProperty('--bottom-h', hasBottom ? `${s.bottomHeight}px` : '0px');
     st.setProperty('--split', `${(s.splitRatio * 100).toFixed(2)}%`);
     this.dom.dataset.viewLayout = s.mode;
@@ -441,6 +445,18 @@ export class Workbench implements WorkbenchContext {
     this.plan.requestRedraw();
   }
 }
+
+/**
+ * Narrowest the side panels get, by dragging or when the window is narrow (the Structure table's
+ * seven columns need ~240 px), CSS px.
+ */
+export const PANEL_MIN_WIDTH = { left: 180, right: 240 } as const;
+/**
+ * Width the centre (3D, plan, Alerts and the other bottom panels) keeps before the side panels
+ * shrink to their minimum: at 1024 px the side panels give way instead of the alert messages
+ * wrapping one word per line.
+ */
+export const CENTER_MIN_WIDTH = 520;
 
 function clamp(v: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, v));

@@ -79,8 +79,12 @@ export interface WorkbenchContext {
   runCommand(id: string, arg?: string): Promise<void>;
   /** A toast in the corner; errors stay until dismissed. */
   notify(level: 'info' | 'warn' | 'error', message: string): void;
-  /** Status-bar item on the right; returns a setter for its text. */
-  addStatusItem(id: string, order: number): { set(text: string, title?: string): void; dispose(): void };
+  /**
+   * Status-bar item on the right; returns a setter for its text. `keep`: how much it matters when
+   * the bar is too narrow for every item (lower is hidden first; default 60, the built-in entity
+   * and people counts 50, the fps 10).
+   */
+  addStatusItem(id: string, order: number, keep?: number): { set(text: string, title?: string): void; dispose(): void };
 }
 
 export interface Feature {

@@ -4,7 +4,8 @@
  *
  * Storeys are published by whoever knows the building (the model feature, from the IFC):
  * `layoutStore.setState({ storeys })`. `activeStorey` is a storey `index`, or null for "all
- * storeys" (3D shows every storey; the plan, which is one storey at a time, shows the lowest).
+ * storeys" (3D shows every storey; the plan, which is one storey at a time, shows the default
+ * plan storey: the entrance level — see `defaultPlanStorey`).
  */
 import { createStore } from 'zustand/vanilla';
 import type { Settings } from '../../common/api.js';
@@ -21,6 +22,12 @@ export interface StoreyInfo {
   elevation: number;
   /** Storey height, metres (for section planes). */
   height?: number;
+  /**
+   * What people can use on the storey, where the publisher knows it (the model's structure; not
+   * telemetry-derived storeys): doors to the outside, spaces, walkable area (m²). Picks the plan's
+   * default storey.
+   */
+  use?: { exits: number; spaces: number; walkableArea: number };
 }
 
 export interface LayoutState {
@@ -47,13 +54,29 @@ export const layoutStore = createStore<LayoutState>(() => ({
   activeStorey: null,
 }));
 
-/** The storey the plan view draws: the active one, or the lowest when "all" is selected. */
+/** The storey the plan view draws: the active one, or the default one when "all" is selected. */
 export function planStorey(s: Pick<LayoutState, 'storeys' | 'activeStorey'>): StoreyInfo | null {
   if (s.activeStorey !== null) {
     const found = s.storeys.find((st) => st.index === s.activeStorey);
     if (found) return found;
   }
-  let lowest: StoreyInfo | null = null;
-  for (const st of s.storeys) if (!lowest || st.elevation < lowest.elevation) lowest = st;
-  return lowest;
+  return defaultPlanStorey(s.storeys);
+}
+
+/**
+ * The storey a plan opens on: the entrance level (the storey with doors to the outside; the most
+ * of them if several have some), else the storey with the most spaces, else the most walkable
+ * area, else (or on a tie) the lowest. A foundation or roof level is not where a planner starts
+ * ("T/FDN" below "Level 1"); storeys without `use` (from telemetry) fall back to the lowest.
+ */
+export function defaultPlanStorey(storeys: readonly StoreyInfo[]): StoreyInfo | null {
+  let best: StoreyInfo | null = null;
+  for (const st of storeys) if (!best || planPreference(st, best) > 0) best = st;
+  return best;
+}
+
+/** > 0 when `a` is the better default plan storey than `b`. */
+function planPreference(a: StoreyInfo, b: StoreyInfo): number {
+  const ua = a.use ?? { exits: 0, spaces: 0, walkableArea: 0 }, ub = b.use ?? { exits: 0, spaces: 0, walkableArea: 0 };
+  return ua.exits - ub.exits || ua.spaces - ub.spaces || Math.round(ua.walkableArea) - Math.round(ub.walkableArea) || b.elevation - a.elevation;
 }

@@ -67,14 +67,20 @@ export const TOP_STOREY_HEIGHT = 3;
 
 /**
  * The layout store's storeys from a structure: its storeys in elevation order with their own
- * index, name and elevation; height = distance to the next storey up (the top one: 3 m).
+ * index, name and elevation; height = distance to the next storey up (the top one: 3 m); `use` =
+ * its exits, spaces and walkable area (the plan opens on the entrance level with them).
  */
 export function storeysFromStructure(s: BuildingStructure): StoreyInfo[] {
   const sorted = [...s.storeys].sort((a, b) => a.elevation - b.elevation || a.index - b.index);
   return sorted.map((st, i) => {
     const next = sorted[i + 1];
     const height = next && next.elevation - st.elevation > 0.5 ? next.elevation - st.elevation : TOP_STOREY_HEIGHT;
-    return { index: st.index, name: st.name || `Storey ${st.index + 1}`, elevation: st.elevation, height };
+    const use = {
+      exits: s.doors.filter((d) => d.storey === st.index && d.exit).length,
+      spaces: s.spaces.filter((x) => x.storey === st.index).length,
+      walkableArea: st.walkableArea,
+    };
+    return { index: st.index, name: st.name || `Storey ${st.index + 1}`, elevation: st.elevation, height, use };
   });
 }
 

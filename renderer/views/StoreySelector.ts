@@ -1,9 +1,10 @@
 /**
  * The storey selector shared by the 3D view and the plan: "All" plus one button per storey the
  * model published (layoutStore.storeys). The 3D view shows the chosen storey (features hide the
- * others); the plan draws it ("All" → the lowest storey, since a plan is one storey at a time).
+ * others); the plan draws it ("All" → the default plan storey, the entrance level, since a plan is one
+ * storey at a time).
  */
-import { layoutStore, planStorey } from '../stores/layoutStore.js';
+import { defaultPlanStorey, layoutStore } from '../stores/layoutStore.js';
 import { h } from '../shell/h.js';
 import { icon } from '../shell/icon.js';
 
@@ -41,9 +42,9 @@ export class StoreySelector {
       b.addEventListener('click', () => layoutStore.setState({ activeStorey: value }));
       return b;
     };
-    const lowest = planStorey({ storeys, activeStorey: null });
+    const planDefault = defaultPlanStorey(storeys);
     this.buttons.replaceChildren(
-      mk('All', null, `All storeys (the plan shows ${lowest?.name ?? 'the lowest'})`),
+      mk('All', null, `All storeys (the plan shows ${planDefault?.name ?? 'the entrance level'})`),
       ...sorted.map((s) => mk(s.name, s.index, `${s.name} — elevation ${s.elevation.toFixed(2)} m`)),
     );
   }

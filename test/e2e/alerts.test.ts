@@ -2,10 +2,13 @@
  * The Alerts and Source health panels in a real browser against `twin serve` with the testbed:
  * alerts raised by the hub appear with their severity, acknowledging one round-trips through the
  * API, the filter switches between active and all, a click selects the entity, and the health
- * panel shows the live source with its counts.
+ * panel shows the live source with its counts; at 1024 × 700 the alert messages and the status bar
+ * (with a live recording) stay readable. Screenshots: test-results/alerts-1024x700.png and
+ * alerts-1600x900.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Page } from 'playwright-core';
 import { startE2eSession, type E2eSession } from '../helpers/launchChromium';
@@ -19,7 +22,8 @@ let page: Page;
 
 beforeAll(async () => {
   // At 30× the testbed's own faults (errors, stalls, low batteries) raise alerts within minutes.
-  session = await startE2eSession('alerts', ['--no-record', '--source', 'testbed:?robots=12&tags=20&seed=5&speed=30']);
+  // Recording, as a user's session does: the status bar carries the recording's file and size.
+  session = await startE2eSession('alerts', ['--record', mkdtempSync(join(tmpdir(), 'twin-alerts-rec-')), '--source', 'testbed:?robots=12&tags=20&seed=5&speed=30']);
   page = session.page;
 }, 300_000);
 
@@ -54,6 +58,53 @@ describe('alerts panel (twin serve + Chromium)', { timeout: 300_000 }, () => {
     await rows.first().click();
     await expect.poll(() => page.locator('[data-region="right-panel"]').innerText(), { timeout: 60_000 }).toContain(entity);
     await page.screenshot({ path: join(shots, 'alerts-panel.png') });
+  });
+
+  it('stays readable in a 1024 × 700 window: alert messages on whole lines, the status bar on one line with nothing cut or overlapping', async () => {
+    await page.click('button.dock-tab[data-panel="alerts"]');
+    await page.click('[data-testid="alerts-filter-all"]'); // cleared ones too: rows do not come and go while measured
+    const rows = page.locator('[data-testid="alert-row"]');
+    for (const [width, height] of [[1024, 700], [1600, 900]] as const) {
+      await page.setViewportSize({ width, height });
+      await expect.poll(() => rows.count(), { timeout: 120_000 }).toBeGreaterThan(0);
+      await page.waitForTimeout(1000); // the status bar re-fits on the next frame
+      // Each message gets at least ~200 px (it moves under severity, time and entity when the
+      // panel is narrow): a message of a few words takes at most two lines, never one word per line.
+      const messages = await rows.evaluateAll((els) => els.slice(0, 5).map((r) => {
+        const m = r.querySelector('span:nth-of-type(4)')!;
+        const range = document.createRange();
+        range.selectNodeContents(m);
+        const lines = new Set([...range.getClientRects()].filter((b) => b.width > 0).map((b) => Math.round(b.top))).size;
+        return { text: m.textContent ?? '', width: Math.round(m.getBoundingClientRect().width), lines };
+      }));
+      expect(messages.length).toBeGreaterThan(0);
+      for (const m of messages) {
+        expect(m.width, `${width}: "${m.text}" is ${m.width} px wide`).toBeGreaterThanOrEqual(190);
+        if (m.text.length < 60) expect(m.lines, `${width}: "${m.text}" on ${m.lines} lines`).toBeLessThanOrEqual(2);
+      }
+      // The status bar: every item it shows is whole (only the source URI may end in an ellipsis),
+      // inside the bar and clear of its neighbours; the connection and the alerts are always shown.
+      const bar = await page.locator('[data-region="statusbar"]').evaluate((b) => {
+        const box = b.getBoundingClientRect();
+        const items = [...b.querySelectorAll<HTMLElement>('.status-item')].filter((i) => i.offsetParent !== null && i.textContent).map((i) => {
+          const r = i.getBoundingClientRect();
+          const text = i.querySelector('.status-text') ?? i;
+          return { id: i.dataset.status ?? '', text: i.textContent ?? '', left: r.left, right: r.right, cut: i.dataset.status !== 'source' && (text.scrollWidth > text.clientWidth + 1 || i.scrollWidth > i.clientWidth + 1) };
+        });
+        return { left: box.left, right: box.right, overflow: b.scrollWidth > b.clientWidth, height: box.height, items };
+      });
+      expect(bar.overflow, `${width}: status bar overflows`).toBe(false);
+      expect(bar.items.map((i) => i.id)).toEqual(expect.arrayContaining(['connection', 'source', 'alerts']));
+      const sorted = [...bar.items].sort((a, b) => a.left - b.left);
+      sorted.forEach((i, k) => {
+        expect(i.cut, `${width}: status item "${i.text}" is cut`).toBe(false);
+        expect(i.right, `${width}: "${i.text}" outside the bar`).toBeLessThanOrEqual(bar.right + 0.5);
+        if (k > 0) expect(i.left, `${width}: "${i.text}" overlaps "${sorted[k - 1]!.text}"`).toBeGreaterThanOrEqual(sorted[k - 1]!.right);
+      });
+      if (width === 1600) expect(bar.items.map((i) => i.id)).toEqual(expect.arrayContaining(['fps', 'recording', 'people', 'model'])); // room for everything
+      await page.screenshot({ path: join(shots, `alerts-${width}x${height}.png`) });
+    }
+    await page.setViewportSize({ width: 1440, height: 900 });
   });
 
   it('shows the source health with state and counts', async () => {

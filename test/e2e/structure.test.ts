@@ -2,10 +2,13 @@
  * The loaded model's structure in a real browser (issue 4/6): `twin serve --model` on the FZK-Haus
  * (shared/ifc), the model's storeys in the storey selector, the Structure panel's figures, the
  * walkable overlay in the plan with hover names, and a counting line drawn with the mouse in the
- * plan that is listed, renamed and still there after a reload (saved per model). Screenshot:
- * test-results/structure.png for a person to look at.
+ * plan that is listed, renamed and still there after a reload (saved per model); storey names that
+ * fit or end in an ellipsis, never broken inside a word; the plan opening on the entrance level
+ * (duplex: Level 1, not T/FDN); and a model with nothing walkable (mini-project) getting a note
+ * instead of the testbed's crowd. Screenshots: test-results/structure.png and
+ * structure-no-walkable.png for a person to look at.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,9 +29,45 @@ beforeAll(async () => {
 
 afterAll(() => session?.close());
 
-async function waitForStructure(p: Page): Promise<void> {
+async function waitForStructure(p: Page, status: RegExp = /IFC4 · 2 storeys/): Promise<void> {
   await p.click('.dock-tab[data-panel="structure"]');
-  await expect.poll(() => p.locator('[data-testid="structure-status"]').innerText(), { timeout: 240_000 }).toMatch(/IFC4 · 2 storeys/);
+  await expect.poll(() => p.locator('[data-testid="structure-status"]').innerText(), { timeout: 240_000 }).toMatch(status);
+}
+
+/**
+ * The Structure table's storey-name cells as a user sees them: the words that the layout broke
+ * across lines (a word split over two lines has two line boxes), whether the name is cut (and ends
+ * in an ellipsis), and its tooltip.
+ */
+async function storeyNames(p: Page): Promise<{ text: string; title: string | null; brokenWords: string[]; truncated: boolean; ellipsis: boolean }[]> {
+  return p.locator('[data-testid="structure-stats"] tr:not(:first-child) td:first-child').evaluateAll((cells) =>
+    cells.map((td) => {
+      const text = td.textContent ?? '';
+      const node = td.firstChild;
+      const brokenWords: string[] = [];
+      if (node && node.nodeType === Node.TEXT_NODE) {
+        for (const m of text.matchAll(/\S+/g)) {
+          const r = document.createRange();
+          r.setStart(node, m.index);
+          r.setEnd(node, m.index + m[0].length);
+          const tops = new Set([...r.getClientRects()].filter((b) => b.width > 0).map((b) => Math.round(b.top)));
+          if (tops.size > 1) brokenWords.push(m[0]);
+        }
+      }
+      return { text, title: td.getAttribute('title'), brokenWords, truncated: td.scrollWidth > td.clientWidth, ellipsis: getComputedStyle(td).textOverflow === 'ellipsis' };
+    }));
+}
+
+/** Number cells of the Structure table that are cut or wrapped (should be none). */
+async function numbersCut(p: Page): Promise<string[]> {
+  return p.locator('[data-testid="structure-stats"] td:not(:first-child), [data-testid="structure-stats"] th:not(:first-child)').evaluateAll((cells) =>
+    cells.filter((c) => c.scrollWidth > c.clientWidth || (c.tagName === 'TD' && c.getClientRects()[0]!.height > 2 * parseFloat(getComputedStyle(c).fontSize))).map((c) => c.textContent ?? ''));
+}
+
+/** Opens an IFC from ../shared/ifc (or a path) as a user would: the file picker. */
+async function openModel(p: Page, file: string): Promise<void> {
+  const path = file.includes('/') ? file : join(sharedDir, 'ifc', file);
+  await p.locator('[data-testid="model-file-input"]').setInputFiles({ name: path.split('/').pop()!, mimeType: 'application/octet-stream', buffer: readFileSync(path) });
 }
 
 describe('model structure in the app (twin serve --model FZK-Haus + Chromium)', { timeout: 400_000 }, () => {
@@ -45,6 +84,21 @@ describe('model structure in the app (twin serve --model FZK-Haus + Chromium)', 
       return { table: t.scrollWidth, panel: t.parentElement!.clientWidth - parseFloat(box.paddingLeft) - parseFloat(box.paddingRight) };
     });
     expect(fit.table, `stats table ${fit.table} px in a ${fit.panel} px panel`).toBeLessThanOrEqual(fit.panel);
+    // Storey names are whole at the default width ("Erdgeschoss" used to break as "Erdges|choss").
+    let names = await storeyNames(page);
+    expect(names.map((n) => n.text)).toEqual(['Erdgeschoss', 'Dachgeschoss', 'total']);
+    for (const n of names) expect(n, n.text).toMatchObject({ title: n.text, brokenWords: [], truncated: false });
+    // A narrower inspector (three steps of the splitter): a name that no longer fits ends in an
+    // ellipsis with the whole name as its tooltip, never broken inside a word; numbers stay whole.
+    const splitter = page.locator('.splitter[aria-label="Resize inspector"]');
+    await splitter.focus();
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+    await expect.poll(async () => (await storeyNames(page))[0]!.truncated).toBe(true);
+    names = await storeyNames(page);
+    for (const n of names) expect(n, n.text).toMatchObject({ title: n.text, brokenWords: [], ellipsis: true });
+    expect(await numbersCut(page)).toEqual([]);
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowLeft'); // back to the default width (kept over the reload below)
+    await expect.poll(async () => (await storeyNames(page))[0]!.truncated).toBe(false);
     expect(await page.locator('[data-testid="structure-geo"]').innerText()).toMatch(/49\.10\d+°, 8\.43\d+°/);
     // The plan is fitted to the ground floor's walkable area: its centre is inside the house.
     await page.locator('.segment[data-storey="all"]').click();
@@ -99,5 +153,43 @@ describe('model structure in the app (twin serve --model FZK-Haus + Chromium)', 
     await page.locator('[data-testid="people-user-shapes"] tr[data-kind="zone"] .people-shape-delete').click();
     await expect.poll(() => page.locator('[data-testid="people-user-shapes"] tr[data-kind="zone"]').count()).toBe(0);
     expect(consoleErrors.filter((e) => /structure|people|deck|layer/i.test(e))).toEqual([]);
+  });
+
+  it('opens the plan on the ground floor, not on a foundation level below it (duplex: T/FDN, Level 1, …)', async () => {
+    expect(await page.locator('[data-testid="plan-label"]').innerText()).toBe('Plan · Erdgeschoss');
+    await openModel(page, 'duplex-apartment-ifc2x3.ifc');
+    await waitForStructure(page, /IFC2X3 · 4 storeys/);
+    await expect.poll(() => page.locator('[data-testid="plan-label"]').innerText()).toBe('Plan · Level 1');
+    expect(await page.locator('.segment[data-storey="all"]').getAttribute('aria-pressed')).toBe('true'); // 3D still shows every storey
+    expect(await page.locator('.segment[data-storey="all"]').getAttribute('title')).toContain('the plan shows Level 1');
+  });
+
+  it('says the testbed cannot run on a model with nothing walkable, places no crowd over it, and runs again on the sample', async () => {
+    const statusbar = page.locator('[data-region="statusbar"]');
+    const source = page.locator('[data-status="source"]');
+    await expect.poll(() => statusbar.innerText(), { timeout: 60_000 }).toMatch(/[1-9][\d,]* people/); // the testbed runs on the duplex
+    await openModel(page, 'mini-project-ifc2x3.ifc');
+    await waitForStructure(page, /IFC2X3 · 1 storeys/);
+    // The source says why, as any source that cannot deliver: status bar, Source health, a critical alert.
+    await expect.poll(() => source.innerText(), { timeout: 120_000 }).toMatch(/testbed:.*· error/);
+    expect(await source.getAttribute('title')).toMatch(/cannot run on mini-project-ifc2x3\.ifc: it has no walkable structure/);
+    await page.click('button.dock-tab[data-panel="alerts"]');
+    const alert = page.locator('[data-testid="alert-row"][data-severity="critical"]', { hasText: 'cannot run on mini-project-ifc2x3.ifc' });
+    await expect.poll(() => alert.count(), { timeout: 60_000 }).toBe(1);
+    await page.click('button.dock-tab[data-panel="source-health"]');
+    await expect.poll(() => page.locator('[data-testid="health-detail"]').innerText()).toMatch(/no walkable structure .*open a model with walkable storeys, or the sample/);
+    // Nobody simulated over the model: no people, no robots.
+    await expect.poll(() => statusbar.innerText(), { timeout: 60_000 }).toMatch(/\b0 entities[\s\S]*\b0 people/);
+    await page.waitForTimeout(3000);
+    expect(await statusbar.innerText()).toMatch(/\b0 entities[\s\S]*\b0 people/);
+    await page.click('button.dock-tab[data-panel="alerts"]');
+    await page.screenshot({ path: join(shots, 'structure-no-walkable.png') });
+    // The app stays usable: the sample brings the testbed back, and the note goes.
+    await openModel(page, join(repoRoot, 'samples', 'testbed-complex.ifc'));
+    await waitForStructure(page, /IFC4 · 3 storeys/);
+    await expect.poll(() => source.innerText(), { timeout: 120_000 }).toMatch(/testbed:.*· live/);
+    await expect.poll(() => statusbar.innerText(), { timeout: 60_000 }).toMatch(/[1-9][\d,]* people/);
+    await expect.poll(() => alert.count(), { timeout: 30_000 }).toBe(0);
+    expect(await page.locator('[data-testid="plan-label"]').innerText()).toBe('Plan · 1F');
   });
 });

@@ -12,6 +12,7 @@ import { DEFAULT_SETTINGS } from '../../../common/api.js';
 import { TelemetryPipeline } from '../../hub/TelemetryPipeline.js';
 import { createSource, SourceUriError } from '../../sources/sourceUri.js';
 import { createTestbedSourceForModel } from '../../sources/testbed/testbedSourceForModel.js';
+import { UnavailableTestbedSource } from '../../sources/testbed/UnavailableTestbedSource.js';
 import { appPaths } from '../../services/AppPaths.js';
 import { checkIfcFile, ModelFileError, sha256File } from '../../services/ModelService.js';
 import { ModelStructureService } from '../../services/ModelStructureService.js';
@@ -115,6 +116,8 @@ export const recordCommand: CliCommand = {
       if (e instanceof SourceUriError) throw new UsageError(`twin record: --source ${e.message}`);
       throw e;
     }
+    // Nothing walkable in --model: nothing to record (as `twin testbed --model` says too).
+    if (source instanceof UnavailableTestbedSource) throw new UsageError(`twin record: --model ${values.model}: nothing to record with testbed: (see above)`);
     let lastState = '';
     const pipeline = new TelemetryPipeline({
       source,

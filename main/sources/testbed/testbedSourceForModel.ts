@@ -2,7 +2,9 @@
  * `testbed:` on the session's model — what the telemetry service (serve / Electron) and the CLI
  * call instead of `createSource` for a testbed URI, so the simulated day happens on the building
  * the user opened (testbedLayoutForModel: the generated sample and "no model" keep the exact
- * built-in layout; any other model runs on layoutFromStructure).
+ * built-in layout; any other model runs on layoutFromStructure). A model with nothing walkable gets
+ * no testbed (UnavailableTestbedSource: state "error" saying why), never the built-in building's
+ * crowd placed over it.
  *
  * Each source carries a `layoutKey` saying which building it runs on; `testbedLayoutChanged` tells
  * whether a model whose structure became ready later (extraction runs in a worker thread and may
@@ -19,6 +21,7 @@ import type { TestbedLayout } from '../../../common/testbedLayout.js';
 import { SourceUriError } from '../sourceUri.js';
 import { parseTestbedUri, TestbedOptionsError, type TestbedOptions } from './testbedOptions.js';
 import { TestbedSource } from './TestbedSource.js';
+import { UnavailableTestbedSource } from './UnavailableTestbedSource.js';
 import { deriveTestbedLayout, type DerivedTestbedLayout } from '../../../workers/testbed/deriveTestbedLayout.js';
 import { matchGeneratedSample } from '../../../workers/testbed/testbedLayoutForModel.js';
 
@@ -40,22 +43,34 @@ let lastLayout: { hash: string; name: string; derived: DerivedTestbedLayout } | 
 /** The builtin key for `options`. */
 const builtInKey = (options: Pick<TestbedOptions, 'storeys' | 'rooms'>): string => `built-in:${options.storeys}x${options.rooms}`;
 
-/** Which building a testbed with `options` runs on for `model`: "built-in:<storeys>x<rooms>" or "model:<hash>". */
+/**
+ * Which building a testbed with `options` runs on for `model`: "built-in:<storeys>x<rooms>",
+ * "model:<hash>", or "unavailable:<hash>" (nothing walkable in the model: no testbed).
+ */
 export function testbedLayoutKey(model: TestbedModel | null, options: Pick<TestbedOptions, 'storeys' | 'rooms'>): string {
   const structure = model?.structure ?? null;
-  // Still being derived, or nothing walkable in the model: the built-in building.
-  if (!model || !structure || model.derived === null || model.derived?.ok === false) return builtInKey(options);
+  // Still being derived: the built-in building for now.
+  if (!model || !structure || model.derived === null) return builtInKey(options);
+  // Derived here (CLI): what the last derivation of this model said, if there was one.
+  const derived = model.derived ?? (lastLayout?.hash === model.hash && lastLayout.name === model.name ? lastLayout.derived : undefined);
+  if (derived?.ok === false) return `unavailable:${model.hash}`;
   const sample = matchGeneratedSample(structure);
   if (sample) return `built-in:${sample.storeys.length}x${(sample.spaces.length / sample.storeys.length - 11) / 2}`;
   return `model:${model.hash}`;
 }
 
+/** What a user reads when `name` has nothing walkable for the testbed (`error`: the derivation's reason). */
+export function testbedUnavailableReason(name: string, error: string): string {
+  const why = error.replace(/^layoutFromStructure: /, '').replace(`${name}: `, '');
+  return `cannot run on ${name}: it has no walkable structure — ${why}; open a model with walkable storeys, or the sample, to run it`;
+}
+
 /**
  * The testbed source for a URI on the session model. Throws SourceUriError for a bad URI (before
- * anything is built). A model with nothing walkable in it falls back to the built-in layout, said in
- * `log` and in the source's `notes`.
+ * anything is built). A model with nothing walkable in it gets an UnavailableTestbedSource (no
+ * records, state "error" with the reason), said in `log` too.
  */
-export function createTestbedSourceForModel(uri: string, model: TestbedModel | null, log?: (level: 'info' | 'warn', message: string) => void): TestbedSource {
+export function createTestbedSourceForModel(uri: string, model: TestbedModel | null, log?: (level: 'info' | 'warn', message: string) => void): TestbedSource | UnavailableTestbedSource {
   let options: TestbedOptions;
   try {
     options = parseTestbedUri(uri);
@@ -80,8 +95,9 @@ export function createTestbedSourceForModel(uri: string, model: TestbedModel | n
       layout = derived.layout;
       notes.push(...derived.notes);
     } else {
-      notes.push(`${derived.error}; running on the built-in testbed building`);
-      key = builtInKey(options);
+      const reason = testbedUnavailableReason(model.name, derived.error);
+      log?.('warn', `testbed: ${reason}`);
+      return new UnavailableTestbedSource(uri, options, model.hash, reason);
     }
   }
   // The session (derived off the main thread) also builds the simulator's tables in slices in start():
@@ -97,6 +113,6 @@ export function createTestbedSourceForModel(uri: string, model: TestbedModel | n
 
 /** True when `source` is a testbed running on another building than `model` calls for (restart it on the model). */
 export function testbedLayoutChanged(source: Source, model: TestbedModel | null): boolean {
-  if (!(source instanceof TestbedSource)) return false;
+  if (!(source instanceof TestbedSource) && !(source instanceof UnavailableTestbedSource)) return false;
   return source.layoutKey !== testbedLayoutKey(model, source.options);
 }

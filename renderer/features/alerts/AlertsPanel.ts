@@ -10,6 +10,8 @@ import { alertsStore, dispatchAlerts, visibleAlerts } from '../../stores/alertsS
 
 export const SEVERITY_COLOUR: Record<Severity, string> = { critical: '#e5484d', warning: '#f5a524', info: '#3e9bff' };
 const MAX_ROWS = 300;
+/** Narrowest an alert message gets beside severity, time and entity before it moves under them. */
+const MESSAGE_MIN_WIDTH = '16em';
 
 export interface AlertsPanelActions {
   acknowledge(id: string): Promise<void>;
@@ -38,7 +40,7 @@ export function mountAlertsPanel(el: HTMLElement, actions: AlertsPanelActions): 
 
   const row = (a: AlertRecord): HTMLElement => {
     const colour = SEVERITY_COLOUR[a.severity];
-    const ack = a.active && !a.acknowledged ? h('button', { type: 'button', 'data-testid': 'alert-ack', title: 'Acknowledge: keep it listed, stop drawing attention' }, 'Acknowledge') : null;
+    const ack = a.active && !a.acknowledged ? h('button', { type: 'button', 'data-testid': 'alert-ack', title: 'Acknowledge: keep it listed, stop drawing attention', style: 'flex:none' }, 'Acknowledge') : null;
     ack?.addEventListener('click', (ev) => {
       ev.stopPropagation();
       (ack as HTMLButtonElement).disabled = true;
@@ -55,10 +57,13 @@ export function mountAlertsPanel(el: HTMLElement, actions: AlertsPanelActions): 
         style: `display:flex;gap:8px;align-items:center;padding:3px 6px;cursor:pointer;border-left:4px solid ${colour};` +
           `${a.active ? '' : 'opacity:0.55;'}${a.acknowledged ? 'font-weight:normal;' : a.active ? 'font-weight:600;' : ''}`,
       },
-      h('span', { style: `color:${colour};min-width:4.5em;text-transform:uppercase;font-size:0.8em` }, a.severity),
-      h('span', { style: 'min-width:6em;font-variant-numeric:tabular-nums' }, time(a.t)),
-      h('span', { style: 'min-width:8em' }, a.entity),
-      h('span', { style: 'flex:1' }, a.message + (a.active ? '' : ' (cleared)') + (a.acknowledged && a.active ? ' ✓' : '')),
+      // One line when the panel is wide; in a narrow one the message moves under severity, time
+      // and entity (it needs MESSAGE_MIN_WIDTH) instead of wrapping one word per line beside them.
+      h('div.alert-text', { style: 'flex:1;min-width:0;display:flex;flex-wrap:wrap;align-items:baseline;column-gap:8px;row-gap:1px' },
+        h('span', { style: `flex:none;color:${colour};min-width:4.5em;text-transform:uppercase;font-size:0.8em` }, a.severity),
+        h('span', { style: 'flex:none;min-width:6em;white-space:nowrap;font-variant-numeric:tabular-nums' }, time(a.t)),
+        h('span', { title: a.entity, style: 'flex:0 1 auto;min-width:8em;max-width:16em;overflow:hidden;text-overflow:ellipsis;white-space:nowrap' }, a.entity),
+        h('span.alert-message', { style: `flex:1 1 ${MESSAGE_MIN_WIDTH};min-width:0;overflow-wrap:break-word` }, a.message + (a.active ? '' : ' (cleared)') + (a.acknowledged && a.active ? ' ✓' : ''))),
       ack,
     );
     r.addEventListener('click', () => actions.select(a.entity));

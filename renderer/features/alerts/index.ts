@@ -3,7 +3,8 @@
  * badge with unacknowledged alerts, and the `alerts.acknowledge` round trip.
  *
  * Data: `alert` events (raised / acknowledged / cleared), `source.status` events, and
- * `alerts.list` whenever the API (re)connects, all into renderer/stores/alertsStore.ts. Clicking
+ * `alerts.list` whenever the API (re)connects or the session changes (a new source or model: a
+ * new pipeline), all into renderer/stores/alertsStore.ts. Clicking
  * an alert selects its entity in the entities store, so the 3D view and inspector follow it.
  */
 import type { Disposable, Disposer } from '../../../common/source.js';
@@ -27,7 +28,7 @@ export const alertsFeature: Feature = {
   id: 'alerts',
   activate(ctx: WorkbenchContext): Disposable {
     const disposers: Disposer[] = [];
-    const status = ctx.addStatusItem('alerts', 30);
+    const status = ctx.addStatusItem('alerts', 30, 80);
     disposers.push(() => status.dispose());
     const actions = {
       acknowledge: async (id: string) => {
@@ -55,6 +56,9 @@ export const alertsFeature: Feature = {
       ctx.api.on('source.status', (s) => dispatchAlerts({ type: 'health', status: s })),
       ctx.api.on('session', (s) => {
         if (s.source) dispatchAlerts({ type: 'health', status: s.source });
+        // A new source or model may have replaced the pipeline (its hub's alerts went with it, and
+        // their clears were never sent): the new hub's list is the truth, as after a reconnect.
+        void refresh(ctx);
       }),
       ctx.api.onStatus((st) => {
         if (st.state === 'connected') void refresh(ctx);

@@ -56,7 +56,7 @@ class ModelController implements Disposable {
   private readonly status: { set(text: string, title?: string): void; dispose(): void };
 
   constructor(private readonly ctx: WorkbenchContext) {
-    this.status = ctx.addStatusItem('model', 20);
+    this.status = ctx.addStatusItem('model', 20, 20); // the top bar names the model too: hidden early in a narrow window
     this.disposers.push(
       () => this.status.dispose(),
       this.client.onRestart((reason) => {

@@ -39,9 +39,13 @@ export function mountStructurePanel(el: HTMLElement): Disposable {
     geo,
   );
   el.append(root);
-  // Tight cells and whole square metres: seven columns must fit the default right panel (~280 px) without clipping.
-  const cell = (text: string, align = 'right') => h('td', { style: `padding:1px 2px;text-align:${align}${align === 'right' ? ';white-space:nowrap' : ';word-break:break-word'}` }, text);
-  const th = (text: string, title: string, align = 'right') => h('th', { title, style: `padding:1px 2px;text-align:${align};font-weight:600;font-size:11px;vertical-align:bottom` }, text);
+  // Tight cells and whole square metres: seven columns must fit the default right panel (~280 px)
+  // without clipping. The numbers never wrap; the storey name takes what is left (width:100% with
+  // max-width:0), wraps only between words, and a word too long for it ends in an ellipsis, the
+  // whole name in its tooltip ("Erdgeschoss" used to break as "Erdges|choss").
+  const cell = (text: string) => h('td', { style: 'padding:1px 1px 1px 3px;text-align:right;white-space:nowrap' }, text);
+  const nameCell = (text: string) => h('td.structure-storey-name', { title: text, style: 'padding:1px 2px;text-align:left;width:100%;max-width:0;min-width:3.5em;overflow:hidden;text-overflow:ellipsis;overflow-wrap:normal;word-break:normal' }, text);
+  const th = (text: string, title: string, align = 'right') => h('th', { title, style: `padding:1px ${align === 'right' ? '1px 1px 3px' : '2px'};text-align:${align};font-weight:500;font-size:10px;vertical-align:bottom` }, text);
   const render = () => {
     const s = structureStore.getState();
     status.textContent = statusText(s);
@@ -59,12 +63,12 @@ export function mountStructurePanel(el: HTMLElement): Disposable {
         th('spaces', 'IfcSpace count'), th('doors', 'Door count'), th('exits', 'Doors to the outside'), th('stairs', 'Stairs and ramps that reach the storey (up or down)')),
       ...stats.storeys.map((st) => {
         const tr = h('tr', { style: `cursor:pointer${st.index === active ? ';font-weight:600' : ''}`, title: `Show ${st.name} in the plan (walkable from ${st.walkableSource})`, 'data-storey': st.index },
-          cell(st.name, 'left'), cell(st.elevation.toFixed(2)), cell(st.walkableArea.toFixed(0)), cell(String(st.spaces)), cell(String(st.doors)), cell(String(st.exits)), cell(String(st.stairs)));
+          nameCell(st.name), cell(st.elevation.toFixed(2)), cell(st.walkableArea.toFixed(0)), cell(String(st.spaces)), cell(String(st.doors)), cell(String(st.exits)), cell(String(st.stairs)));
         tr.addEventListener('click', () => layoutStore.setState({ activeStorey: st.index }));
         return tr;
       }),
       h('tr', { style: 'border-top:1px solid rgba(140,150,165,.35)' },
-        cell('total', 'left'), cell(''), cell(stats.total.walkableArea.toFixed(0)), cell(String(stats.total.spaces)), cell(String(stats.total.doors)), cell(String(stats.total.exits)), cell(String(stats.total.stairs))),
+        nameCell('total'), cell(''), cell(stats.total.walkableArea.toFixed(0)), cell(String(stats.total.spaces)), cell(String(stats.total.doors)), cell(String(stats.total.exits)), cell(String(stats.total.stairs))),
     );
     const g = s.structure.georeference;
     geo.textContent = g

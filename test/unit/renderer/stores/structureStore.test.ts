@@ -32,9 +32,9 @@ describe('storeysFromStructure', () => {
   it('gives the model’s storeys in elevation order with their own index, name, elevation and the height to the next', () => {
     const s = structure([storey(0, 'Erdgeschoss', 0), storey(2, 'Keller', -2.5), storey(1, 'Dachgeschoss', 2.7)]);
     expect(storeysFromStructure(s)).toEqual([
-      { index: 2, name: 'Keller', elevation: -2.5, height: 2.5 },
-      { index: 0, name: 'Erdgeschoss', elevation: 0, height: 2.7 },
-      { index: 1, name: 'Dachgeschoss', elevation: 2.7, height: 3 },
+      { index: 2, name: 'Keller', elevation: -2.5, height: 2.5, use: { exits: 0, spaces: 0, walkableArea: 80 } },
+      { index: 0, name: 'Erdgeschoss', elevation: 0, height: 2.7, use: { exits: 0, spaces: 0, walkableArea: 80 } },
+      { index: 1, name: 'Dachgeschoss', elevation: 2.7, height: 3, use: { exits: 0, spaces: 0, walkableArea: 80 } },
     ]);
   });
 

@@ -33,6 +33,7 @@ describe('simulator built in slices (a loaded model in a session)', () => {
     const uri = `testbed:?robots=5&tags=80&beacons=50&seed=4&speed=1&start=${START}`;
     const model = { name: 'model.ifc', hash: 'h1', structure: { storeys: [], spaces: [] } as never, derived: { ok: true as const, layout, notes: [], cached: true, ms: 0 } };
     const session = createTestbedSourceForModel(uri, model);
+    if (!(session instanceof TestbedSource)) throw new Error('a model with walkable storeys gets a running testbed');
     expect(session.layout.name).toBe('model.ifc'); // known before the build
     expect(() => session.simulator).toThrow(/built in start/);
     await session.start(listener());

@@ -9,12 +9,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_SETTINGS } from '../../../../../common/api';
 import type { BuildingStructure } from '../../../../../common/buildingStructure';
+import type { SourceStatus } from '../../../../../common/source';
 import { ApiServer } from '../../../../../main/host/ApiServer';
 import { ModelStructureService } from '../../../../../main/services/ModelStructureService';
 import { TelemetryService } from '../../../../../main/services/TelemetryService';
 import { SourceUriError } from '../../../../../main/sources/sourceUri';
 import { layoutCapacity, TestbedSource } from '../../../../../main/sources/testbed/TestbedSource';
-import { createTestbedSourceForModel, testbedLayoutChanged, testbedLayoutKey } from '../../../../../main/sources/testbed/testbedSourceForModel';
+import { createTestbedSourceForModel, testbedLayoutChanged, testbedLayoutKey, type TestbedModel } from '../../../../../main/sources/testbed/testbedSourceForModel';
+import { UnavailableTestbedSource } from '../../../../../main/sources/testbed/UnavailableTestbedSource';
 import { IfcEngine } from '../../../../../workers/ifc/IfcEngine';
 import { extractStructure } from '../../../../../workers/ifc/structure/extractStructure';
 
@@ -43,25 +45,32 @@ afterAll(() => engine.dispose());
 
 const URI = 'testbed:?robots=6&tags=30&beacons=40&seed=2&speed=1';
 
+/** createTestbedSourceForModel where there is a building to run on: the simulator itself. */
+function testbedOn(uri: string, model: TestbedModel | null): TestbedSource {
+  const s = createTestbedSourceForModel(uri, model);
+  if (!(s instanceof TestbedSource)) throw new Error(`expected a running testbed, got ${s.layoutKey}`);
+  return s;
+}
+
 describe('createTestbedSourceForModel', () => {
   it('runs on the model’s building, on the built-in one for the sample or no model, and names a bad URI', () => {
-    const onKit = createTestbedSourceForModel(URI, { structure: kit, name: 'house.ifc', hash: 'h-kit' });
+    const onKit = testbedOn(URI, { structure: kit, name: 'house.ifc', hash: 'h-kit' });
     expect(onKit.layout.name).toBe('house.ifc');
     expect(onKit.layout.storeys.map((s) => s.name)).toEqual(['Erdgeschoss', 'Dachgeschoss']);
     expect(onKit.layoutKey).toBe('model:h-kit');
     // The default 60 units do not fit a 200 m² house either: one indoor robot per 15 m², and the bus.
     const cap = layoutCapacity(onKit.layout);
-    const defaults = createTestbedSourceForModel('testbed:?tags=10&beacons=10', { structure: kit, name: 'house.ifc', hash: 'h-kit' });
+    const defaults = testbedOn('testbed:?tags=10&beacons=10', { structure: kit, name: 'house.ifc', hash: 'h-kit' });
     expect(defaults.robotZones()).toHaveLength(cap.robots);
     expect(cap.robots).toBeLessThan(20);
     expect(defaults.notes.join(' ')).toMatch(/60 mobile units capped/);
-    const onSample = createTestbedSourceForModel(URI, { structure: sample, name: 'testbed-complex.ifc', hash: 'h-s' });
-    const builtIn = createTestbedSourceForModel(URI, null);
+    const onSample = testbedOn(URI, { structure: sample, name: 'testbed-complex.ifc', hash: 'h-s' });
+    const builtIn = testbedOn(URI, null);
     expect(onSample.layout).toEqual(builtIn.layout);
     expect(onSample.layoutKey).toBe('built-in:3x6');
     expect(builtIn.layoutKey).toBe('built-in:3x6');
     // Not extracted yet: built-in for now, and a restart is due once it is.
-    const pending = createTestbedSourceForModel(URI, { structure: null, name: 'house.ifc', hash: 'h-kit' });
+    const pending = testbedOn(URI, { structure: null, name: 'house.ifc', hash: 'h-kit' });
     expect(pending.layout.name).toBe('Testbed Complex');
     expect(testbedLayoutChanged(pending, { structure: kit, name: 'house.ifc', hash: 'h-kit' })).toBe(true);
     expect(testbedLayoutChanged(pending, { structure: sample, name: 'testbed-complex.ifc', hash: 'h-s' })).toBe(false);
@@ -71,12 +80,28 @@ describe('createTestbedSourceForModel', () => {
     expect(() => createTestbedSourceForModel('testbed:?robots=lots', null)).toThrow(/robots/);
   });
 
-  it('falls back to the built-in building when nothing in the model is walkable, and says so', () => {
+  it('runs no testbed (and no built-in crowd) on a model with nothing walkable: the source is in error saying why, until a walkable model opens', async () => {
     const empty: BuildingStructure = { ...kit, spaces: [], storeys: kit.storeys.map((s) => ({ ...s, walkable: [], walkableArea: 0, walkableSource: 'none' as const })) };
+    const voidModel: TestbedModel = { structure: empty, name: 'void.ifc', hash: 'h-void' };
     const lines: string[] = [];
-    const s = createTestbedSourceForModel(URI, { structure: empty, name: 'void.ifc', hash: 'h-void' }, (_l, m) => lines.push(m));
-    expect(s.layout.name).toBe('Testbed Complex');
-    expect(lines.join('\n')).toMatch(/void\.ifc: no storey has walkable area.*built-in/);
+    const s = createTestbedSourceForModel(URI, voidModel, (_l, m) => lines.push(m));
+    expect(s).toBeInstanceOf(UnavailableTestbedSource);
+    expect(s.layoutKey).toBe('unavailable:h-void');
+    expect('layout' in s).toBe(false); // no building: the pipeline places nobody
+    const statuses: SourceStatus[] = [];
+    const batches: number[] = [];
+    await s.start({ onBatch: (b) => void batches.push(b.length), onStatus: (st) => void statuses.push(st) });
+    expect(statuses.map((st) => st.state)).toEqual(['error']);
+    expect(s.status().detail).toMatch(/^cannot run on void\.ifc: it has no walkable structure — no storey has walkable area.*; open a model with walkable storeys, or the sample/);
+    expect(lines.join('\n')).toMatch(/testbed: cannot run on void\.ifc/);
+    await new Promise((r) => setTimeout(r, 250));
+    expect(batches).toEqual([]);
+    // Still the same void model: nothing to restart; the sample or a walkable model: restart on it.
+    expect(testbedLayoutChanged(s, voidModel)).toBe(false);
+    expect(testbedLayoutChanged(s, { structure: sample, name: 'testbed-complex.ifc', hash: 'h-s' })).toBe(true);
+    expect(testbedLayoutChanged(s, { structure: kit, name: 'house.ifc', hash: 'h-kit' })).toBe(true);
+    await s.stop();
+    expect(s.status().state).toBe('stopped');
   });
 });
 
@@ -113,6 +138,49 @@ describe('TelemetryService with a model', () => {
       for (let i = 0; i < 400 && now.status().state !== 'live'; i++) await new Promise((r) => setTimeout(r, 10));
       expect(now.status().state).toBe('live');
       expect(logs.join('\n')).toMatch(/testbed: running on house\.ifc: 2 storeys/);
+    } finally {
+      await service.dispose();
+      structure.dispose();
+    }
+  });
+
+  it('on a model with nothing walkable runs no testbed and raises one source alert saying why; a walkable model brings the testbed back', async () => {
+    const empty: BuildingStructure = { ...kit, spaces: [], doors: [], storeys: kit.storeys.map((s) => ({ ...s, walkable: [], walkableArea: 0, walkableSource: 'none' as const })) };
+    const structures = new Map<string, BuildingStructure>([['void.ifc', empty], ['house.ifc', kit]]);
+    const structure = new ModelStructureService({
+      cacheDir: mkdtempSync(join(tmpdir(), 'twin-tb-void-')),
+      log: () => {},
+      extract: (path) => ({ promise: Promise.resolve(structures.get(path)!), cancel: () => {} }),
+    });
+    const api = new ApiServer(() => {});
+    let model = { name: 'void.ifc', hash: 'h-void' };
+    const service = new TelemetryService({ api, log: () => {}, settings: () => ({ ...DEFAULT_SETTINGS }), model: () => model, recordDir: null, structure });
+    const until = async (ok: () => boolean, what: string) => {
+      for (let i = 0; i < 1000 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
+      if (!ok()) throw new Error(`timed out waiting for ${what}`);
+    };
+    try {
+      structure.load({ hash: 'h-void', path: 'void.ifc' });
+      await service.connect(URI);
+      // The built-in building runs only until the model's layout is known to be impossible.
+      await until(() => service.current()?.source instanceof UnavailableTestbedSource, 'the testbed to give up on void.ifc');
+      const p = service.current()!;
+      await until(() => p.sourceStatus().state === 'error', 'the error state');
+      expect(p.sourceStatus().detail).toMatch(/cannot run on void\.ifc: it has no walkable structure/);
+      p.hub.tick();
+      expect(p.hub.alerts.list().map((a) => [a.code, a.severity, a.message])).toEqual([
+        ['connection-lost', 'critical', expect.stringMatching(/^testbed:\?.*: cannot run on void\.ifc: it has no walkable structure/)],
+      ]);
+      await new Promise((r) => setTimeout(r, 300));
+      p.hub.tick();
+      expect(p.sourceStatus().accepted).toBe(0); // nobody placed over the model
+      // The user opens a model with walkable storeys: the testbed runs on it.
+      model = { name: 'house.ifc', hash: 'h-kit' };
+      structure.load({ hash: 'h-kit', path: 'house.ifc' });
+      await until(() => service.current()?.source instanceof TestbedSource && (service.current()!.source as TestbedSource).layoutKey === 'model:h-kit', 'the testbed on house.ifc');
+      const now = service.current()!;
+      await until(() => now.sourceStatus().state === 'live', 'the testbed to go live');
+      expect((now.source as TestbedSource).layout.name).toBe('house.ifc');
     } finally {
       await service.dispose();
       structure.dispose();
