@@ -151,8 +151,10 @@ export class AlertEngine {
   onSourceStatus(status: SourceStatus, t: number): void {
     const lost = status.state === 'reconnecting' || status.state === 'error';
     if (lost || status.state === 'live' || status.state === 'stopped' || status.state === 'playing' || status.state === 'ended') {
+      // "testbed:" ends in its own colon: "testbed: …", not "testbed:: …"
+      const who = status.uri.endsWith(':') ? status.uri : `${status.uri}:`;
       this.set('connection-lost', status.uri, lost, t, 'critical', () =>
-        status.state === 'error' && status.detail ? `${status.uri}: ${status.detail}` : `${status.uri}: connection lost${status.detail ? ` (${status.detail})` : ''}`);
+        status.state === 'error' && status.detail ? `${who} ${status.detail}` : `${who} connection lost${status.detail ? ` (${status.detail})` : ''}`);
     }
   }
 

@@ -84,7 +84,7 @@ describe('AlertEngine', () => {
   it('says what a source in error reports, rather than "connection lost", when it says why', () => {
     const e = new AlertEngine();
     e.onSourceStatus({ uri: 'testbed:', state: 'error', detail: 'cannot run on x.ifc: it has no walkable structure', accepted: 0, rejected: 0, rejectReasons: {} }, T0);
-    expect(e.drain()[0]).toMatchObject({ code: 'connection-lost', severity: 'critical', message: 'testbed:: cannot run on x.ifc: it has no walkable structure' });
+    expect(e.drain()[0]).toMatchObject({ code: 'connection-lost', severity: 'critical', message: 'testbed: cannot run on x.ifc: it has no walkable structure' });
     e.onSourceStatus({ uri: 'mqtt://b:1', state: 'reconnecting', detail: 'retry in 4 s', accepted: 0, rejected: 0, rejectReasons: {} }, T0);
     expect(e.drain()[0]!.message).toBe('mqtt://b:1: connection lost (retry in 4 s)');
   });
