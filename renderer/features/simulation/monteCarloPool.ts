@@ -42,7 +42,8 @@ export function extraWorkerCount(hardwareConcurrency: number | undefined): numbe
 /**
  * Threads for a single run: as asked, or for 'auto' 2 from 4 cores up. The page itself needs a core (rendering, and
  * on a machine without a GPU its WebGL too), so on 2 cores the step barrier of two threads waits on a busy core:
- * in Chromium on this project's 2-core machine, 10 000 people took 6.9–8.4 s on two threads against 4.9–5.7 s on one.
+ * in Chromium on this project's 2-core machine, 20 s of 10 000 people took 3.4–4.9 s on two threads against 2.7–2.9 s
+ * on one (the machine otherwise idle; twin simulate, with no page, runs 1.8× faster on the same two cores).
  */
 export function singleRunThreads(asked: 'auto' | 1 | 2, hardwareConcurrency: number | undefined): 1 | 2 {
   return asked === 'auto' ? ((hardwareConcurrency ?? 1) >= 4 ? 2 : 1) : asked;
