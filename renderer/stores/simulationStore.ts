@@ -38,6 +38,8 @@ export interface SimOptions {
   speed: SpeedProfile;
   /** Exit id → open (missing: as in the scenario). */
   exitsOpen: Record<string, boolean>;
+  /** Agent group id (one per space in a derived scenario) → occupants (missing: as in the scenario). */
+  groupCounts: Record<string, number>;
 }
 
 export interface SimulationState {
@@ -60,8 +62,9 @@ export type SimulationAction =
   | { type: 'deriveStarted' }
   | { type: 'scenarioLoaded'; scenario: Scenario; source: string }
   | { type: 'scenarioFailed'; path: string; message: string }
-  | { type: 'setOptions'; options: Partial<Omit<SimOptions, 'exitsOpen'>> }
+  | { type: 'setOptions'; options: Partial<Omit<SimOptions, 'exitsOpen' | 'groupCounts'>> }
   | { type: 'setExitOpen'; exit: string; open: boolean }
+  | { type: 'setGroupCount'; group: string; count: number }
   | { type: 'runStarted' }
   | { type: 'runProgress'; fraction: number; simTime: number; evacuated: number }
   | { type: 'runFinished'; output: SimRunOutput }
@@ -75,7 +78,7 @@ export const initialSimulationState: SimulationState = {
   source: '',
   deriving: false,
   scenarioError: null,
-  options: { runs: 1, seed: 1, threads: 'auto', robots: true, robotCount: 0, premovement: 'scenario', speed: 'scenario', exitsOpen: {} },
+  options: { runs: 1, seed: 1, threads: 'auto', robots: true, robotCount: 0, premovement: 'scenario', speed: 'scenario', exitsOpen: {}, groupCounts: {} },
   status: 'idle',
   progress: null,
   runError: null,
@@ -94,7 +97,7 @@ export function reduceSimulation(s: SimulationState, a: SimulationAction): Simul
     case 'deriveStarted':
       return { ...s, deriving: true, scenarioError: null };
     case 'scenarioLoaded':
-      return { ...s, deriving: false, scenario: a.scenario, source: a.source, scenarioError: null, options: { ...s.options, exitsOpen: {}, seed: a.scenario.seed ?? s.options.seed } };
+      return { ...s, deriving: false, scenario: a.scenario, source: a.source, scenarioError: null, options: { ...s.options, exitsOpen: {}, groupCounts: {}, seed: a.scenario.seed ?? s.options.seed } };
     case 'scenarioFailed':
       return { ...s, deriving: false, scenarioError: { path: a.path, message: a.message } };
     case 'setOptions':
@@ -102,6 +105,13 @@ export function reduceSimulation(s: SimulationState, a: SimulationAction): Simul
     case 'setExitOpen':
       if (!s.scenario?.exits.some((e) => e.id === a.exit)) throw new Error(`simulationStore: no exit "${a.exit}" in the scenario`);
       return { ...s, options: { ...s.options, exitsOpen: { ...s.options.exitsOpen, [a.exit]: a.open } } };
+    case 'setGroupCount': {
+      const g = s.scenario?.agentGroups.find((x) => x.id === a.group);
+      if (!g) throw new Error(`simulationStore: no agent group "${a.group}" in the scenario`);
+      if (g.positions) throw new Error(`simulationStore: agent group "${a.group}" has fixed positions; its count is theirs`);
+      if (!Number.isInteger(a.count) || a.count < 0) throw new Error(`simulationStore: occupants of "${a.group}" must be a whole number ≥ 0, got ${a.count}`);
+      return { ...s, options: { ...s.options, groupCounts: { ...s.options.groupCounts, [a.group]: a.count } } };
+    }
     case 'runStarted':
       if (!s.scenario) throw new Error('simulationStore: cannot run without a scenario');
       if (s.status === 'running') throw new Error('simulationStore: a run is already in progress');

@@ -160,6 +160,29 @@ describe('simulation panel (twin serve + Chromium)', () => {
     expect(pageErrors).toEqual([]);
   }, 180_000);
 
+  it('occupants per space: a space emptied and one filled change who runs; a fraction is refused', async () => {
+    await page.click('[data-testid="sim-derive"]');
+    await expect.poll(() => page.locator('[data-testid="sim-per-space-summary"]').innerText(), { timeout: 60_000 }).toMatch(/^Occupants per space: 50 in \d+ spaces$/);
+    await page.click('[data-testid="sim-per-space-summary"]');
+    const inputs = page.locator('[data-testid="sim-per-space"] input[type=number]');
+    const first = Number(await inputs.nth(0).inputValue()), second = Number(await inputs.nth(1).inputValue());
+    await inputs.nth(0).fill('0');
+    await inputs.nth(0).dispatchEvent('change');
+    await inputs.nth(1).fill(String(second + 12));
+    await inputs.nth(1).dispatchEvent('change');
+    const total = 50 - first + 12;
+    await expect.poll(() => page.locator('[data-testid="sim-per-space-summary"]').innerText()).toMatch(new RegExp(`^Occupants per space: ${total} in`));
+    await inputs.nth(2).fill('2.5');
+    await inputs.nth(2).dispatchEvent('change');
+    expect(await inputs.nth(2).evaluate((e) => (e as HTMLInputElement).validationMessage)).toMatch(/whole number/);
+    await expect.poll(() => page.locator('[data-testid="sim-per-space-summary"]').innerText()).toMatch(new RegExp(`^Occupants per space: ${total} in`));
+    await page.selectOption('[data-testid="sim-threads"]', 'auto');
+    await page.click('[data-testid="sim-run"]');
+    await expect.poll(() => page.locator('[data-testid="sim-status"]').innerText(), { timeout: 90_000 }).toBe('Done.');
+    expect(await page.locator('[data-testid="sim-evacuated"]').innerText()).toBe(`Evacuated ${total} / ${total}`);
+    expect(pageErrors).toEqual([]);
+  }, 150_000);
+
   it('a scenario JSON with a bad field shows the field path and keeps the derived scenario', async () => {
     await page.locator('[data-testid="sim-file"]').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ maxTime: 10, floors: [{ id: 'F', walkable: [[[0, 0], [1, 0], [1, 1]]] }], exits: [], agentGroups: [] })) });
     await expect.poll(() => page.locator('[data-testid="sim-scenario-error"]').innerText()).toContain('bad.json: exits');

@@ -6,7 +6,7 @@
  * Reads simulationStore; every change goes through `dispatchSimulation` or the controller.
  */
 import type { Disposable } from '../../../common/source.js';
-import type { SimulationResults } from '../../../common/scenario.js';
+import type { AgentGroup, SimulationResults } from '../../../common/scenario.js';
 import { h } from '../../shell/h.js';
 import { dispatchSimulation, PLAYBACK_SPEEDS, playbackDuration, simulationStore, type PremovementProfile, type SimulationState, type SpeedProfile } from '../../stores/simulationStore.js';
 import { reachableOutTime } from '../../../workers/sim/summarizeRuns.js';
@@ -38,6 +38,11 @@ export function resultHeadline(r: Pick<SimulationResults, 'evacuationTime' | 'ag
     reachableOut: othersOut !== null ? `all who could reach an exit were out at ${fmt(othersOut)}` : null,
     evacuated: `Evacuated ${r.agentsEvacuated} / ${r.agentsTotal}${r.agentsUnreachable ? ` · ${r.agentsUnreachable} cannot reach an exit` : ''}`,
   };
+}
+
+/** Occupants of a group as run: the panel's count for it, else the scenario's (fixed positions: their number). */
+function occupantsOf(g: AgentGroup, counts: Readonly<Record<string, number>>): number {
+  return g.positions?.length ?? counts[g.id] ?? g.count ?? 0;
 }
 
 export function mountSimulationPanel(el: HTMLElement, ctl: SimulationController): Disposable {
@@ -76,6 +81,9 @@ export function mountSimulationPanel(el: HTMLElement, ctl: SimulationController)
   } });
   for (const c of [seed, runs, threads, premove, speed, robots, robotCount]) c.addEventListener('change', opts);
   const exits = h('div', { 'data-testid': 'sim-exits', style: 'display:flex;flex-direction:column;gap:2px' });
+  const perSpaceSummary = h('summary', { 'data-testid': 'sim-per-space-summary' });
+  const perSpaceRows = h('div', { style: 'display:grid;grid-template-columns:1fr auto;gap:2px 6px;max-height:180px;overflow:auto;margin-top:4px' });
+  const perSpace = h('details', { 'data-testid': 'sim-per-space' }, perSpaceSummary, perSpaceRows);
   const robotsNote = h('span', { style: 'opacity:0.7' });
 
   // --- run
@@ -111,7 +119,7 @@ export function mountSimulationPanel(el: HTMLElement, ctl: SimulationController)
   const section = (title: string, ...c: Node[]) => h('fieldset', { style: 'border:1px solid rgba(127,127,127,0.35);padding:6px;display:flex;flex-direction:column;gap:6px' }, h('legend', {}, title), ...c);
   const root = h('div.sim-panel', { 'data-testid': 'sim-panel', style: 'display:flex;flex-direction:column;gap:8px;padding:8px;overflow:auto;height:100%;box-sizing:border-box;font-size:12px' },
     section('Scenario', row(mode, amount, derive), row(load, file), source, scenarioError),
-    section('Options', h('div', {}, 'Exits'), exits, row(h('label', {}, robots, ' Robots'), h('label', {}, 'generated ', robotCount), robotsNote),
+    section('Options', h('div', {}, 'Exits'), exits, perSpace, row(h('label', {}, robots, ' Robots'), h('label', {}, 'generated ', robotCount), robotsNote),
       row(h('label', {}, 'Pre-movement ', premove)), row(h('label', {}, 'Speed ', speed)),
       row(h('label', {}, 'Seed ', seed), h('label', {}, 'Runs ', runs)), row(h('label', {}, 'Threads ', threads))),
     section('Run', row(runBtn, cancelBtn, bar), runStatus),
@@ -123,9 +131,10 @@ export function mountSimulationPanel(el: HTMLElement, ctl: SimulationController)
   const render = (s: SimulationState): void => {
     const p = last;
     last = s;
-    if (!p || p.scenario !== s.scenario || p.options.exitsOpen !== s.options.exitsOpen || p.source !== s.source || p.deriving !== s.deriving || p.scenarioError !== s.scenarioError) {
+    if (!p || p.scenario !== s.scenario || p.options.groupCounts !== s.options.groupCounts) renderPerSpace(s);
+    if (!p || p.scenario !== s.scenario || p.options.exitsOpen !== s.options.exitsOpen || p.options.groupCounts !== s.options.groupCounts || p.source !== s.source || p.deriving !== s.deriving || p.scenarioError !== s.scenarioError) {
       const sc = s.scenario;
-      const groups = sc ? sc.agentGroups.reduce((n, g) => n + (g.positions?.length ?? g.count ?? 0), 0) : 0;
+      const groups = sc ? sc.agentGroups.reduce((n, g) => n + occupantsOf(g, s.options.groupCounts), 0) : 0;
       source.textContent = s.deriving ? 'Deriving the scenario from the model…'
         : sc ? `${s.source}: ${sc.floors.length} floor(s), ${sc.exits.length} exit(s), ${groups} occupants, ${sc.obstaclesMoving?.length ?? 0} robot(s)` : 'No scenario yet.';
       scenarioError.textContent = s.scenarioError ? `${s.scenarioError.path ? `${s.scenarioError.path}: ` : ''}${s.scenarioError.message}` : '';
@@ -156,6 +165,29 @@ export function mountSimulationPanel(el: HTMLElement, ctl: SimulationController)
     play.disabled = !s.output;
     playSpeed.value = String(s.playback.speed);
     clock.textContent = `${s.playback.time.toFixed(1)} / ${dur.toFixed(0)} s`;
+  };
+
+  /** One row per agent group (a space, in a derived scenario): its name and storey, and its occupants to edit. */
+  const renderPerSpace = (s: SimulationState): void => {
+    const groups = s.scenario?.agentGroups ?? [];
+    const total = groups.reduce((n, g) => n + occupantsOf(g, s.options.groupCounts), 0);
+    perSpaceSummary.textContent = `Occupants per space: ${total} in ${groups.length} space${groups.length === 1 ? '' : 's'}`;
+    perSpace.hidden = groups.length === 0;
+    perSpaceRows.replaceChildren(...groups.flatMap((g) => {
+      const count = h('input', { type: 'number', min: '0', step: '1', value: String(occupantsOf(g, s.options.groupCounts)), 'data-testid': `sim-group-${g.id}`, style: 'width:64px' });
+      if (g.positions) { count.disabled = true; count.title = 'fixed start positions in the scenario'; }
+      count.addEventListener('change', () => {
+        const v = Number(count.value);
+        if (count.value.trim() === '' || !Number.isInteger(v) || v < 0) {
+          count.setCustomValidity('a whole number of people, 0 or more');
+          count.reportValidity();
+          return;
+        }
+        count.setCustomValidity('');
+        dispatchSimulation({ type: 'setGroupCount', group: g.id, count: v });
+      });
+      return [h('label', { title: g.id, style: 'overflow:hidden;text-overflow:ellipsis;white-space:nowrap' }, `${g.name ?? g.id} (${g.floor})`), count];
+    }));
   };
 
   const renderResults = (s: SimulationState): void => {

@@ -1,6 +1,6 @@
 /**
  * The scenario actually run: the loaded scenario with the panel's choices applied (exits
- * open/closed, robots on/off or generated, pre-movement and speed profiles). Pure; the loaded
+ * open/closed, occupants per space, robots on/off or generated, pre-movement and speed profiles). Pure; the loaded
  * scenario is never mutated, so "Save scenario" writes exactly what was run.
  */
 import type { Distribution, MovingObstacle, Scenario } from '../../../common/scenario.js';
@@ -50,6 +50,7 @@ export function effectiveScenario(s: Scenario, o: SimOptions): Scenario {
   const exits = s.exits.map((e) => (o.exitsOpen[e.id] === undefined ? e : { ...e, open: o.exitsOpen[e.id] }));
   const agentGroups = s.agentGroups.map((g) => ({
     ...g,
+    ...(o.groupCounts[g.id] !== undefined && !g.positions ? { count: o.groupCounts[g.id] } : {}),
     ...(o.premovement !== 'scenario' ? { premovement: PREMOVEMENT[o.premovement] } : {}),
     ...(o.speed !== 'scenario' ? { speed: SPEED[o.speed] } : {}),
   }));

@@ -23,6 +23,14 @@ describe('effectiveScenario', () => {
     expect(base.exits[1]!.open).toBeUndefined(); // the loaded scenario is not mutated
   });
 
+  it('occupants per space: the count set in the panel replaces the group count, and that many people leave', () => {
+    const two: Scenario = { ...base, agentGroups: [...base.agentGroups, { id: 'h', floor: 'F0', area: [[2, 1], [6, 1], [6, 5], [2, 5]], count: 5 }] };
+    const r = runScenario(effectiveScenario(two, { ...opts, groupCounts: { g: 3, h: 0 } }));
+    expect(r.agentsTotal).toBe(3);
+    expect(r.agentsEvacuated).toBe(3);
+    expect(two.agentGroups.map((g) => g.count)).toEqual([10, 5]); // the loaded scenario is not mutated
+  });
+
   it('RiMEA pre-movement makes the evacuation take at least 10 s longer than none', () => {
     const none = runScenario(effectiveScenario(base, { ...opts, premovement: 'none' })).evacuationTime!;
     const rimea = runScenario(effectiveScenario(base, { ...opts, premovement: 'rimea10-100' })).evacuationTime!;

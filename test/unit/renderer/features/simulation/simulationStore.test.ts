@@ -41,6 +41,19 @@ describe('simulationStore reducer', () => {
     expect(() => reduceSimulation(s, { type: 'setExitOpen', exit: 'north', open: true })).toThrow(/no exit "north"/);
   });
 
+  it('occupants per space: whole numbers ≥ 0 for groups of the scenario placed by area; a new scenario clears them', () => {
+    const withFixed: Scenario = { ...scenario, agentGroups: [...scenario.agentGroups, { id: 'fixed', floor: 'F0', positions: [[2, 2], [3, 3]] }] };
+    let s = reduceSimulation(initialSimulationState, { type: 'scenarioLoaded', scenario: withFixed, source: 'file s.json' });
+    s = reduceSimulation(s, { type: 'setGroupCount', group: 'g', count: 0 });
+    expect(s.options.groupCounts).toEqual({ g: 0 });
+    expect(() => reduceSimulation(s, { type: 'setGroupCount', group: 'nobody', count: 3 })).toThrow(/no agent group "nobody"/);
+    expect(() => reduceSimulation(s, { type: 'setGroupCount', group: 'g', count: 2.5 })).toThrow(/whole number ≥ 0, got 2.5/);
+    expect(() => reduceSimulation(s, { type: 'setGroupCount', group: 'g', count: -1 })).toThrow(/whole number ≥ 0/);
+    expect(() => reduceSimulation(s, { type: 'setGroupCount', group: 'fixed', count: 5 })).toThrow(/fixed positions/);
+    s = reduceSimulation(s, { type: 'scenarioLoaded', scenario, source: 'file t.json' });
+    expect(s.options.groupCounts).toEqual({});
+  });
+
   it('run lifecycle: start → progress → finished; invalid transitions throw', () => {
     expect(() => reduceSimulation(initialSimulationState, { type: 'runStarted' })).toThrow(/without a scenario/);
     let s = reduceSimulation(loaded(), { type: 'runStarted' });
