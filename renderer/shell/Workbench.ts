@@ -114,7 +114,10 @@ export class Workbench implements WorkbenchContext {
           layoutStore.setState({ [key]: v < min / 2 ? 0 : clamp(v, min, max()) } as Partial<LayoutState>);
         },
         onEnd: () => panelSizes.save(layoutStore.getState()),
-        onReset: () => layoutStore.setState({ [key]: reset } as Partial<LayoutState>),
+        onReset: () => {
+          layoutStore.setState({ [key]: reset } as Partial<LayoutState>);
+          panelSizes.save(layoutStore.getState());
+        },
       });
     };
     const leftSplit = sizeSplitter('leftWidth', 1, 'vertical', 'Resize left panel', PANEL_MIN_WIDTH.left, () => window.innerWidth * 0.45, 280);

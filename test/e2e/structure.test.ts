@@ -70,6 +70,9 @@ async function openModel(p: Page, file: string): Promise<void> {
   await p.locator('[data-testid="model-file-input"]').setInputFiles({ name: path.split('/').pop()!, mimeType: 'application/octet-stream', buffer: readFileSync(path) });
 }
 
+/** The inspector's width after a double-click on its splitter (its default), checked again after the reload. */
+let defaultRightWidth = 0;
+
 describe('model structure in the app (twin serve --model FZK-Haus + Chromium)', { timeout: 400_000 }, () => {
   it('shows the model’s storeys and walkable figures, and the overlay names rooms on hover', async () => {
     await waitForStructure(page);
@@ -97,7 +100,11 @@ describe('model structure in the app (twin serve --model FZK-Haus + Chromium)', 
     names = await storeyNames(page);
     for (const n of names) expect(n, n.text).toMatchObject({ title: n.text, brokenWords: [], ellipsis: true });
     expect(await numbersCut(page)).toEqual([]);
-    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowLeft'); // back to the default width (kept over the reload below)
+    const rightWidth = () => page.locator('[data-region="right-panel"]').evaluate((e) => Math.round(e.getBoundingClientRect().width));
+    const narrowed = await rightWidth();
+    await splitter.dblclick(); // back to the default width, saved: kept over the reload below
+    expect(await rightWidth()).toBeGreaterThan(narrowed);
+    defaultRightWidth = await rightWidth();
     await expect.poll(async () => (await storeyNames(page))[0]!.truncated).toBe(false);
     expect(await page.locator('[data-testid="structure-geo"]').innerText()).toMatch(/49\.10\d+°, 8\.43\d+°/);
     // The plan is fitted to the ground floor's walkable area: its centre is inside the house.
@@ -146,6 +153,8 @@ describe('model structure in the app (twin serve --model FZK-Haus + Chromium)', 
     await page.reload();
     await page.waitForSelector('[data-region="viewport"]');
     await waitForStructure(page);
+    // The inspector's width reset by a double-click above was saved.
+    expect(await page.locator('[data-region="right-panel"]').evaluate((e) => Math.round(e.getBoundingClientRect().width))).toBe(defaultRightWidth);
     await page.click('.dock-tab[data-panel="people.occupancy"]');
     await expect.poll(() => page.locator('[data-testid="people-user-shapes"] tr[data-kind="line"] input').inputValue()).toBe('Entrance');
     expect(await page.locator('[data-testid="people-user-shapes"] tr[data-kind="zone"]').count()).toBe(1);
