@@ -102,6 +102,10 @@ describe('alerts panel (twin serve + Chromium)', { timeout: 300_000 }, () => {
         if (k > 0) expect(i.left, `${width}: "${i.text}" overlaps "${sorted[k - 1]!.text}"`).toBeGreaterThanOrEqual(sorted[k - 1]!.right);
       });
       if (width === 1600) expect(bar.items.map((i) => i.id)).toEqual(expect.arrayContaining(['fps', 'recording', 'people', 'model'])); // room for everything
+      // The top bar: the model's file name stays whole; the (long) source address gives way first.
+      const modelName = await page.locator('[data-testid="model-name"]').evaluate((e) => ({ text: e.textContent ?? '', cut: e.scrollWidth > e.clientWidth + 1 }));
+      expect(modelName.text).toMatch(/\.ifc$/);
+      expect(modelName.cut, `${width}: the model name "${modelName.text}" is cut`).toBe(false);
       await page.screenshot({ path: join(shots, `alerts-${width}x${height}.png`) });
     }
     await page.setViewportSize({ width: 1440, height: 900 });
