@@ -98,6 +98,9 @@ export const AgentGroupSchema = z
   });
 export type AgentGroup = z.output<typeof AgentGroupSchema>;
 
+/** People a group starts with: its fixed positions, else its count. */
+export const groupPeople = (g: AgentGroup): number => g.positions?.length ?? g.count ?? 0;
+
 /** A robot as a kinematic moving obstacle: follows its route at `speed`, ignores people. */
 export const MovingObstacleSchema = z.object({
   id,

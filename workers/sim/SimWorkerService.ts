@@ -25,7 +25,7 @@ import { checkScenario } from './checkScenario.js';
 import { runScenarioAsync } from './runScenario.js';
 import { AgentState, type Simulation } from './Simulation.js';
 import { summarizeRuns } from './summarizeRuns.js';
-import { TWO_THREAD_PEOPLE } from './slotProtocol.js';
+import { worthASecondThread } from './slotProtocol.js';
 import type { SlotJob } from './slotStages.js';
 import { openSlotWorker, slotWorkersAvailable, type SlotWorker } from './web/slotWorker.js';
 
@@ -239,8 +239,7 @@ export class SimWorkerService {
    * null otherwise, or when the helper fails to start (the run then goes on one thread, as before).
    */
   private async openSlots(scenario: Scenario): Promise<SlotWorker | null> {
-    const people = scenario.agentGroups.reduce((n, g) => n + (g.count ?? g.positions?.length ?? 0), 0);
-    if (!this.slotWorkerUrl || people < TWO_THREAD_PEOPLE || !slotWorkersAvailable()) return null;
+    if (!this.slotWorkerUrl || !worthASecondThread(scenario) || !slotWorkersAvailable()) return null;
     try {
       return await openSlotWorker(this.slotWorkerUrl);
     } catch (e) {

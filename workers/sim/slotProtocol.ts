@@ -9,15 +9,20 @@
  * which the caller waits for. gen −1 ends the helper's loop. Each slot's velocity depends only on the sorted
  * columns and its move only on its own velocity, so the results are those of one thread, bit for bit.
  */
+import { groupPeople, type Scenario } from '../../common/scenario.js';
 import type { NavMap } from '../nav/NavMap.js';
 import { NEIGHBOUR_ROWS, stepChunks, type SlotHelper, type SlotJob } from './slotStages.js';
 
 /** Int32 slots of the control block shared with the helper thread. */
 export const CONTROL = { gen: 0, done: 1, steps: 2, failed: 3 } as const;
 
-/** People from which a single run shares its stages 5 and 6 with a second thread (`twin simulate`, the app's single
- * runs); in smaller runs the per-step hand-over costs more than it saves. */
+/** People from which a single run shares its stages 5 and 6 with a second thread; in smaller runs the per-step
+ * hand-over costs more than it saves. */
 export const TWO_THREAD_PEOPLE = 2000;
+
+/** Whether one run of `scenario` is big enough for a second thread (`twin simulate`, the app's single runs). */
+export const worthASecondThread = (scenario: Scenario): boolean =>
+  scenario.agentGroups.reduce((n, g) => n + groupPeople(g), 0) >= TWO_THREAD_PEOPLE;
 
 /** How long the caller waits for one step of the helper, ms (the first includes its start-up and map build). */
 const FIRST_STEP_MS = 300_000;
@@ -38,7 +43,7 @@ export function newSlotShared(): SlotShared {
   };
 }
 
-/** The caller's side: `stop` ends the helper's thread (or returns it to idle) after the loop was told to end. */
+/** The caller's side: `stop` ends the helper's thread once its loop was told to end. */
 export function slotHelperOn({ control, next, moved }: SlotShared, stop: () => void): SlotHelper {
   let gen = 0, closed = false;
   return {
@@ -71,12 +76,13 @@ export function slotHelperOn({ control, next, moved }: SlotShared, stop: () => v
 }
 
 /**
- * The helper thread's loop (`nav`: the run's map, or how to build it, inside the failure report): every step the caller starts, take chunks of stages 5 and 6 on the shared columns,
- * as the caller does; returns when the caller closes. A failure is flagged for the caller, then rethrown.
+ * The helper thread's loop: builds the run's map (`buildNav`, inside the failure report), then for every step the
+ * caller starts takes chunks of stages 5 and 6 on the shared columns, as the caller does; returns when the caller
+ * closes. A failure is flagged for the caller, then rethrown.
  */
-export function serveSlots(job: SlotJob, nav: NavMap | (() => NavMap), { control, next, moved }: SlotShared): void {
+export function serveSlots(job: SlotJob, buildNav: () => NavMap, { control, next, moved }: SlotShared): void {
   try {
-    const map = typeof nav === 'function' ? nav() : nav;
+    const map = buildNav();
     const nb = new Float64Array(4 * NEIGHBOUR_ROWS);
     let gen = 0;
     for (;;) {

@@ -16,7 +16,7 @@ import { TrajectoryRecorder } from '../../../workers/sim/recordTrajectories.js';
 import { runScenarioAsync } from '../../../workers/sim/runScenario.js';
 import { reachableOutTime, summarizeRuns } from '../../../workers/sim/summarizeRuns.js';
 import { startSlotThread } from '../../../workers/sim/node/slotThread.js';
-import { TWO_THREAD_PEOPLE } from '../../../workers/sim/slotProtocol.js';
+import { worthASecondThread } from '../../../workers/sim/slotProtocol.js';
 import type { SlotJob } from '../../../workers/sim/slotStages.js';
 import { buildingToScenario, NO_EXIT_REASON } from '../../../workers/ifc/structure/toScenario.js';
 import { numberFlag, parseFlags, progress, UsageError, type CliCommand, type CliIo } from '../command.js';
@@ -150,10 +150,9 @@ export const simulateCommand: CliCommand = {
     const report = progress(io, 'simulate');
     const recorder = values.record ? new TrajectoryRecorder() : null;
     const seeds = Array.from({ length: runs }, (_, i) => seed + i);
-    // One big run on two threads: the second computes half of each step's stages 5 and 6 (same results).
-    const people = scenario.agentGroups.reduce((n, g) => n + (g.positions?.length ?? g.count ?? 0), 0);
+    // One big run on two threads: both take chunks of each step's stages 5 and 6 (same results).
     const slotFile = join(dirname(fileURLToPath(import.meta.url)), '..', 'workers', 'slots.js');
-    const split = runs === 1 && workers >= 2 && people >= TWO_THREAD_PEOPLE && existsSync(slotFile);
+    const split = runs === 1 && workers >= 2 && worthASecondThread(scenario) && existsSync(slotFile);
     let all: SimulationResults[];
     try {
       all = await runPool(scenario, seeds, workers, io.signal, (s, i) => runScenarioAsync(scenario, {

@@ -6,7 +6,7 @@
  * Reads simulationStore; every change goes through `dispatchSimulation` or the controller.
  */
 import type { Disposable } from '../../../common/source.js';
-import type { AgentGroup, SimulationResults } from '../../../common/scenario.js';
+import { groupPeople, type AgentGroup, type SimulationResults } from '../../../common/scenario.js';
 import { h } from '../../shell/h.js';
 import { dispatchSimulation, PLAYBACK_SPEEDS, playbackDuration, simulationStore, type PremovementProfile, type SimulationState, type SpeedProfile } from '../../stores/simulationStore.js';
 import { reachableOutTime } from '../../../workers/sim/summarizeRuns.js';
@@ -42,7 +42,7 @@ export function resultHeadline(r: Pick<SimulationResults, 'evacuationTime' | 'ag
 
 /** Occupants of a group as run: the panel's count for it, else the scenario's (fixed positions: their number). */
 function occupantsOf(g: AgentGroup, counts: Readonly<Record<string, number>>): number {
-  return g.positions?.length ?? counts[g.id] ?? g.count ?? 0;
+  return g.positions ? g.positions.length : counts[g.id] ?? groupPeople(g);
 }
 
 export function mountSimulationPanel(el: HTMLElement, ctl: SimulationController): Disposable {
