@@ -54,8 +54,12 @@ export interface SimulationState {
   progress: { fraction: number; simTime: number; evacuated: number } | null;
   runError: string | null;
   output: SimRunOutput | null;
-  /** Playback cursor, s, whether it advances, and how many simulated seconds pass per wall-clock second. */
-  playback: { time: number; playing: boolean; speed: PlaybackSpeed };
+  /**
+   * Playback cursor, s, whether it advances, and how many simulated seconds pass per wall-clock second;
+   * `onViews`: the plan and 3D views show the run (its people, robots and maximum-density map) in place of the
+   * live entities, people and heatmaps, which would otherwise mix with it (see simulationOnViews).
+   */
+  playback: { time: number; playing: boolean; speed: PlaybackSpeed; onViews: boolean };
 }
 
 export type SimulationAction =
@@ -71,7 +75,9 @@ export type SimulationAction =
   | { type: 'runFailed'; message: string; cancelled: boolean }
   | { type: 'seek'; time: number }
   | { type: 'setPlaying'; playing: boolean }
-  | { type: 'setPlaybackSpeed'; speed: number };
+  | { type: 'setPlaybackSpeed'; speed: number }
+  /** Show the run on the views in place of the live picture (true), or go back to the live picture (false). */
+  | { type: 'showOnViews'; on: boolean };
 
 export const initialSimulationState: SimulationState = {
   scenario: null,
@@ -83,8 +89,13 @@ export const initialSimulationState: SimulationState = {
   progress: null,
   runError: null,
   output: null,
-  playback: { time: 0, playing: false, speed: 4 },
+  playback: { time: 0, playing: false, speed: 4, onViews: false },
 };
+
+/** Whether the plan and 3D views show the simulation's playback now, in place of the live entities and people. */
+export function simulationOnViews(s: Pick<SimulationState, 'output' | 'playback'>): boolean {
+  return s.output !== null && s.playback.onViews;
+}
 
 /** Length of the playback track, s. */
 export function playbackDuration(s: Pick<SimulationState, 'output'>): number {
@@ -121,15 +132,20 @@ export function reduceSimulation(s: SimulationState, a: SimulationAction): Simul
       return { ...s, progress: { fraction: a.fraction, simTime: a.simTime, evacuated: a.evacuated } };
     case 'runFinished':
       if (s.status !== 'running') throw new Error(`simulationStore: results arrived in state ${s.status}`);
-      return { ...s, status: 'done', progress: null, output: a.output, playback: { ...s.playback, time: 0, playing: false } };
+      // The user asked for this run: it goes on the views at once (its t = 0 and maximum-density map).
+      return { ...s, status: 'done', progress: null, output: a.output, playback: { ...s.playback, time: 0, playing: false, onViews: true } };
     case 'runFailed':
       if (s.status !== 'running') throw new Error(`simulationStore: run failure in state ${s.status}`);
       return { ...s, status: a.cancelled ? 'cancelled' : 'failed', progress: null, runError: a.message };
     case 'seek':
-      return { ...s, playback: { ...s.playback, time: Math.min(Math.max(0, a.time), playbackDuration(s)) } };
+      // Moving the cursor means looking at the run: it comes back on the views.
+      return { ...s, playback: { ...s.playback, time: Math.min(Math.max(0, a.time), playbackDuration(s)), onViews: s.output !== null } };
     case 'setPlaying':
       if (a.playing && !s.output) return s;
-      return { ...s, playback: { ...s.playback, time: a.playing && s.playback.time >= playbackDuration(s) ? 0 : s.playback.time, playing: a.playing } };
+      return { ...s, playback: { ...s.playback, time: a.playing && s.playback.time >= playbackDuration(s) ? 0 : s.playback.time, playing: a.playing, onViews: a.playing || s.playback.onViews } };
+    case 'showOnViews':
+      // Back to live also stops the playback: a run playing where nobody sees it would only cost frames.
+      return { ...s, playback: { ...s.playback, onViews: a.on && s.output !== null, playing: a.on && s.playback.playing } };
     case 'setPlaybackSpeed': {
       const speed = PLAYBACK_SPEEDS.find((v) => v === a.speed);
       if (speed === undefined) throw new Error(`simulationStore: playback speed ${a.speed} is not one of ${PLAYBACK_SPEEDS.join(', ')}`);

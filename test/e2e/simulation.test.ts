@@ -95,6 +95,27 @@ describe('simulation panel (twin serve + Chromium)', () => {
     expect(pageErrors).toEqual([]);
   }, 120_000);
 
+  it('a finished run takes the place of the live entities, people and heatmap on the views; Back to live gives them back', async () => {
+    const planLayers = async () => (await page.locator('[data-region="plan"]').getAttribute('data-layers')) ?? '';
+    // Just run and seeked (test above): the plan draws the run, not the live testbed's robots and people.
+    await expect.poll(planLayers).toMatch(/\bsimulation\b/);
+    expect(await planLayers()).not.toMatch(/\bentities\b/);
+    await expect.poll(() => page.locator('[data-testid="sim-plan-badge"]').innerText()).toMatch(/^Simulation · \d+\.\d s\s*Back to live$/);
+    expect(await page.locator('[data-testid="sim-3d-badge"]').isVisible()).toBe(true);
+    await page.locator('[data-testid="sim-plan-badge"] button').click();
+    await expect.poll(planLayers, { timeout: 30_000 }).toMatch(/\bentities\b/);
+    expect(await planLayers()).not.toMatch(/\bsimulation\b/);
+    expect(await page.locator('[data-testid="sim-plan-badge"]').isHidden()).toBe(true);
+    expect(await page.locator('[data-testid="sim-3d-badge"]').isHidden()).toBe(true);
+    expect(await page.locator('[data-testid="sim-views"]').innerText()).toBe('Show on the views');
+    // Moving the playback cursor puts the run back on the views.
+    await page.locator('[data-testid="sim-slider"]').fill('2');
+    await expect.poll(planLayers).toMatch(/\bsimulation\b/);
+    expect(await planLayers()).not.toMatch(/\bentities\b/);
+    expect(await page.locator('[data-testid="sim-views"]').innerText()).toBe('Back to live');
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
   it('Monte-Carlo: 3 runs show mean/p50/p95 and a histogram; Cancel stops a long batch and keeps the results', async () => {
     console.log(`50 occupants: ${await page.locator('[data-testid="sim-performance"]').innerText()}`);
     await page.fill('[data-testid="sim-runs"]', '3');

@@ -409,6 +409,7 @@ export class EntityMarkers3D {
 
   /** The entity slot under a ray, or -1. */
   pick(raycaster: THREE.Raycaster): number {
+    if (!this.group.visible) return -1; // hidden (a simulation on the views): nothing to hover or click
     // InstancedMesh.raycast culls with a bounding sphere it computes ONCE and caches; markers move
     // every frame (and the first hover may come before any instance exists), so a stale sphere
     // made every hover miss. Recompute it over the current instances (O(instances), per hover).

@@ -15,6 +15,7 @@ import type { Feature, WorkbenchContext } from '../../shell/WorkbenchContext.js'
 import { applyTelemetryFrame, entitiesStore, KIND_BUS, selectEntity } from '../../stores/entitiesStore.js';
 import { layoutStore, planStorey, type StoreyInfo } from '../../stores/layoutStore.js';
 import { modelStore } from '../../stores/modelStore.js';
+import { simulationOnViews, simulationStore } from '../../stores/simulationStore.js';
 import { structureStore } from '../../stores/structureStore.js';
 import { EntityInspectorPanel } from './EntityInspectorPanel.js';
 import { EntityListPanel } from './EntityListPanel.js';
@@ -84,7 +85,17 @@ export const entitiesFeature: Feature = {
       if (s.storeys !== prev.storeys || s.activeStorey !== prev.activeStorey) sync();
     }));
     disposers.push(modelStore.subscribe((s, prev) => { if (s.storeys !== prev.storeys) sync(); }));
-    disposers.push(ctx.plan.addLayers('entities', () => plan.layers()));
+    // While a simulation run is on the views (Simulation panel), its people and robots take the place of the live ones.
+    disposers.push(ctx.plan.addLayers('entities', () => (simulationOnViews(simulationStore.getState()) ? [] : plan.layers())));
+    const showLive = () => {
+      const on = !simulationOnViews(simulationStore.getState());
+      if (markers.group.visible === on) return;
+      markers.group.visible = on;
+      if (!on) { label.hidden = true; ctx.viewport.dom.style.cursor = ''; }
+      ctx.viewport.requestRender();
+      ctx.plan.requestRedraw();
+    };
+    disposers.push(simulationStore.subscribe(showLive));
     disposers.push(ctx.plan.addTooltip((info) => {
       if (info.layer?.id !== 'entities') return null;
       const slot = plan.slotAt(info.index);

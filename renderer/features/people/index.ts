@@ -22,6 +22,7 @@ import type { Feature, WorkbenchContext } from '../../shell/WorkbenchContext.js'
 import { layoutStore, planStorey } from '../../stores/layoutStore.js';
 import { sessionStore } from '../../stores/sessionStore.js';
 import { settingsStore } from '../../stores/settingsStore.js';
+import { simulationOnViews, simulationStore } from '../../stores/simulationStore.js';
 import { structureStore } from '../../stores/structureStore.js';
 import { DensityFloorOverlay, densityFloorsIn3d } from './DensityFloorOverlay.js';
 import { DensityPlanLayer } from './densityPlanLayer.js';
@@ -118,7 +119,9 @@ export const peopleFeature: Feature = {
 
     // Views.
     const plan = new DensityPlanLayer();
-    disposers.push(ctx.plan.addLayers('people-density', () => (peopleStore.getState().heatmap ? plan.layers() : [])));
+    // The live heatmap gives way to a simulation run on the views (its maximum-density map is drawn instead).
+    const heatmapOn = () => peopleStore.getState().heatmap && !simulationOnViews(simulationStore.getState());
+    disposers.push(ctx.plan.addLayers('people-density', () => (heatmapOn() ? plan.layers() : [])));
     let overlay: DensityFloorOverlay | null = null;
     try {
       overlay = new DensityFloorOverlay(ctx.viewport.scene);
@@ -131,14 +134,14 @@ export const peopleFeature: Feature = {
       return st ? st.elevation : index * DEFAULT_STOREY_HEIGHT;
     };
     const refresh = () => {
-      const ui = peopleStore.getState();
+      const ui = peopleStore.getState(), on = heatmapOn();
       const snap = model.snapshot();
       const planFloor = planStorey(layoutStore.getState())?.name ?? snap.floors[0];
-      plan.update(ui.heatmap && planFloor ? model.density(planFloor, ui.average) : null);
+      plan.update(on && planFloor ? model.density(planFloor, ui.average) : null);
       ctx.plan.requestRedraw();
       if (overlay) {
-        overlay.visible = ui.heatmap;
-        if (ui.heatmap) {
+        overlay.visible = on;
+        if (on) {
           const shown: { grid: DensityGrid; elevation: number }[] = [];
           const in3d = new Set(densityFloorsIn3d(snap.floors, layoutStore.getState()));
           snap.floors.forEach((f, i) => {
@@ -153,6 +156,7 @@ export const peopleFeature: Feature = {
     const timer = setInterval(refresh, 1000);
     disposers.push(() => clearInterval(timer));
     disposers.push(peopleStore.subscribe(refresh));
+    disposers.push(simulationStore.subscribe((s, p) => { if (simulationOnViews(s) !== simulationOnViews(p)) refresh(); }));
     disposers.push(layoutStore.subscribe((s, p) => { if (s.activeStorey !== p.activeStorey || s.storeys !== p.storeys) refresh(); }));
 
     const exportCounts = () => {

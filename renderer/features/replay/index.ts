@@ -21,6 +21,7 @@ import type { ReplayInfo, SpaceFlowsResult, StoreyHeatmap, Trail, WindowAnalysis
 import { downloadCanvasPng, downloadText } from '../../shell/downloadFile.js';
 import type { Feature, WorkbenchContext } from '../../shell/WorkbenchContext.js';
 import { layoutStore, planStorey } from '../../stores/layoutStore.js';
+import { simulationOnViews, simulationStore } from '../../stores/simulationStore.js';
 import { drawHeatmapCanvas, drawLineChart, drawTimelineStrip, fruinLegend, SERIES_COLOURS } from './analyticsCharts.js';
 import { doorsOf, DWELL_HEADERS, dwellRows, KIND_COLUMNS, occupancySeries, occupancySpaces, ROBOT_COLUMNS, shiftedWindow, shownUnits, trailPaths } from './analyticsModel.js';
 import { plainTable, sortableTable } from './kpiTables.js';
@@ -119,7 +120,8 @@ function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposab
     return l.storeys.length ? planStorey(l)?.name ?? null : null;
   };
   const offLayers = ctx.plan.addLayers('replay-analytics', () => {
-    const layers = planLayers.layers(planFloor(), storey.value || null);
+    // A simulation run on the views has the plan to itself (see simulationOnViews).
+    const layers = simulationOnViews(simulationStore.getState()) ? [] : planLayers.layers(planFloor(), storey.value || null);
     root.dataset.planLayers = planLayers.describe();
     return layers;
   });

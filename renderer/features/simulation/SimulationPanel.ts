@@ -8,7 +8,7 @@
 import type { Disposable } from '../../../common/source.js';
 import { groupPeople, type AgentGroup, type SimulationResults } from '../../../common/scenario.js';
 import { h } from '../../shell/h.js';
-import { dispatchSimulation, PLAYBACK_SPEEDS, playbackDuration, simulationStore, type PremovementProfile, type SimulationState, type SpeedProfile } from '../../stores/simulationStore.js';
+import { dispatchSimulation, PLAYBACK_SPEEDS, playbackDuration, simulationOnViews, simulationStore, type PremovementProfile, type SimulationState, type SpeedProfile } from '../../stores/simulationStore.js';
 import { reachableOutTime } from '../../../workers/sim/summarizeRuns.js';
 import { evacuationCurveSvg, histogramSvg } from './resultCharts.js';
 
@@ -114,7 +114,10 @@ export function mountSimulationPanel(el: HTMLElement, ctl: SimulationController)
   saveBtn.addEventListener('click', () => ctl.saveScenario());
   const density = h('input', { type: 'checkbox', checked: true, 'data-testid': 'sim-density-toggle' });
   density.addEventListener('change', () => ctl.showDensity(density.checked));
-  const playback = h('div', { style: 'display:flex;flex-direction:column;gap:4px' }, row(play, playSpeed, slider, clock), h('label', {}, density, ' Max-density map on the plan'));
+  // The run takes the place of the live entities on the plan and in 3D while it is on the views; this gives them back.
+  const views = h('button', { type: 'button', 'data-testid': 'sim-views' });
+  views.addEventListener('click', () => dispatchSimulation({ type: 'showOnViews', on: !simulationOnViews(simulationStore.getState()) }));
+  const playback = h('div', { style: 'display:flex;flex-direction:column;gap:4px' }, row(play, playSpeed, slider, clock), row(views, h('label', {}, density, ' Max-density map on the plan')));
 
   const section = (title: string, ...c: Node[]) => h('fieldset', { style: 'border:1px solid rgba(127,127,127,0.35);padding:6px;display:flex;flex-direction:column;gap:6px' }, h('legend', {}, title), ...c);
   const root = h('div.sim-panel', { 'data-testid': 'sim-panel', style: 'display:flex;flex-direction:column;gap:8px;padding:8px;overflow:auto;height:100%;box-sizing:border-box;font-size:12px' },
@@ -163,6 +166,10 @@ export function mountSimulationPanel(el: HTMLElement, ctl: SimulationController)
     slider.value = String(s.playback.time);
     play.textContent = s.playback.playing ? 'Pause' : 'Play';
     play.disabled = !s.output;
+    const onViews = simulationOnViews(s);
+    views.textContent = onViews ? 'Back to live' : 'Show on the views';
+    views.title = onViews ? 'The plan and 3D show this run in place of the live entities and people; show the live picture again' : 'Show this run on the plan and in 3D in place of the live entities and people';
+    views.disabled = !s.output;
     playSpeed.value = String(s.playback.speed);
     clock.textContent = `${s.playback.time.toFixed(1)} / ${dur.toFixed(0)} s`;
   };

@@ -9,13 +9,15 @@
  * plan and in 3D. Scenario floors map to plan storeys by name (toScenario names floors after
  * storeys); a scenario whose floors match no storey shows its first floor on the plan.
  */
+import './simulation.css';
 import { ScenarioError, parseScenario } from '../../../common/scenario.js';
 import type { Disposable, Disposer } from '../../../common/source.js';
 import { downloadText } from '../../shell/downloadFile.js';
+import { h } from '../../shell/h.js';
 import type { Feature, WorkbenchContext } from '../../shell/WorkbenchContext.js';
 import { layoutStore, planStorey } from '../../stores/layoutStore.js';
 import { sessionStore } from '../../stores/sessionStore.js';
-import { dispatchSimulation, playbackDuration, simulationStore, type SimulationState } from '../../stores/simulationStore.js';
+import { dispatchSimulation, playbackDuration, simulationOnViews, simulationStore, type SimulationState } from '../../stores/simulationStore.js';
 import { effectiveScenario } from './effectiveScenario.js';
 import { PlaybackPoints3D } from './PlaybackPoints3D.js';
 import { SimulationPlanLayers } from './SimulationPlanLayers.js';
@@ -39,16 +41,33 @@ class SimulationFeature implements SimulationController, Disposable {
   private readonly disposers: Disposer[] = [];
   private raf = 0;
   private lastTick = 0;
+  /** "Simulation on the views" badges on the plan and the 3D view, with their Back to live buttons. */
+  private readonly badges: { root: HTMLElement; text: HTMLElement }[] = [];
 
   constructor(private readonly ctx: WorkbenchContext) {
     ctx.viewport.scene.add(this.points.root);
+    for (const [host, id] of [[ctx.plan.dom, 'sim-plan-badge'], [ctx.viewport.dom, 'sim-3d-badge']] as const) {
+      const text = h('span');
+      const back = h('button', { type: 'button', title: 'Show the live entities and people again' }, 'Back to live');
+      back.addEventListener('click', () => dispatchSimulation({ type: 'showOnViews', on: false }));
+      const root = h('div.sim-views-badge', { 'data-testid': id, hidden: true, title: 'This view shows the simulation run (Simulation panel) in place of the live entities and people' }, text, back);
+      host.append(root);
+      this.badges.push({ root, text });
+    }
     this.disposers.push(
       ctx.registerPanel({ id: 'simulation', title: 'Simulation', side: 'right', order: 40, mount: (el) => mountSimulationPanel(el, this) }),
       ctx.registerCommand({ id: 'simulation.run', title: 'Simulation: run the scenario', run: () => this.run() }),
       ctx.registerCommand({ id: 'simulation.cancel', title: 'Simulation: cancel the run', run: () => this.cancel() }),
-      ctx.plan.addLayers('simulation', () => this.plan.layers(this.planFloor(), simulationStore.getState().playback.time)),
+      ctx.plan.addLayers('simulation', () => {
+        const s = simulationStore.getState();
+        return simulationOnViews(s) ? this.plan.layers(this.planFloor(), s.playback.time) : [];
+      }),
       simulationStore.subscribe((s, prev) => this.onState(s, prev)),
       layoutStore.subscribe(() => ctx.plan.requestRedraw()),
+      // A run of the building that was open is not shown over another one: the views go back to live.
+      sessionStore.subscribe((s, prev) => {
+        if (s.info?.model?.hash !== prev.info?.model?.hash && simulationStore.getState().playback.onViews) dispatchSimulation({ type: 'showOnViews', on: false });
+      }),
     );
   }
 
@@ -65,8 +84,14 @@ class SimulationFeature implements SimulationController, Disposable {
       this.plan.setOutput(s.output);
       this.points.setOutput(s.output, (s.scenario?.floors ?? []).map((f) => f.elevation ?? 0));
     }
-    if (s.output !== prev.output || s.playback.time !== prev.playback.time) {
+    const shown = simulationOnViews(s);
+    for (const b of this.badges) {
+      b.root.hidden = !shown;
+      if (shown) b.text.textContent = `Simulation · ${s.playback.time.toFixed(1)} s`;
+    }
+    if (s.output !== prev.output || s.playback.time !== prev.playback.time || shown !== simulationOnViews(prev)) {
       this.points.update(s.playback.time);
+      if (!shown) this.points.root.visible = false;
       this.ctx.plan.requestRedraw();
       this.ctx.viewport.requestRender();
     }
@@ -148,6 +173,7 @@ class SimulationFeature implements SimulationController, Disposable {
     this.client.dispose();
     this.plan.dispose();
     this.points.dispose();
+    for (const b of this.badges.splice(0)) b.root.remove();
   }
 }
 

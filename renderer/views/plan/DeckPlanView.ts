@@ -189,13 +189,18 @@ export class DeckPlanView implements PlanView {
     this.scaleLabel.textContent = bar.label;
     if (!this.deck || w === 0 || hgt === 0) return;
     const layers: Layer[] = planGridLayers([this.viewState.target[0], this.viewState.target[1]], this.viewState.zoom, w, hgt, this.colors);
+    const drawn: string[] = [];
     for (const [id, provider] of this.providers) {
       try {
-        layers.push(...provider());
+        const more = provider();
+        if (more.length) drawn.push(id);
+        layers.push(...more);
       } catch (e) {
         console.error(`PlanView: layer provider "${id}" failed:`, e);
       }
     }
+    // Which providers drew something (e.g. "structure entities"): what tests and a curious user can read off the element.
+    this.dom.dataset.layers = drawn.join(' ');
     this.deck.setProps({ layers, viewState: this.fullViewState() });
   }
 

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import type { Scenario } from '../../../../../common/scenario.js';
-import { initialSimulationState, playbackDuration, reduceSimulation, type SimulationState } from '../../../../../renderer/stores/simulationStore.js';
+import { initialSimulationState, playbackDuration, reduceSimulation, simulationOnViews, type SimulationState } from '../../../../../renderer/stores/simulationStore.js';
 import type { SimRunOutput } from '../../../../../workers/sim/SimWorkerService.js';
 
 const scenario: Scenario = {
@@ -85,7 +85,7 @@ describe('simulationStore reducer', () => {
     s = reduceSimulation(s, { type: 'seek', time: 99 });
     expect(s.playback.time).toBe(10);
     s = reduceSimulation(s, { type: 'setPlaying', playing: true });
-    expect(s.playback).toEqual({ time: 0, playing: true, speed: 4 });
+    expect(s.playback).toEqual({ time: 0, playing: true, speed: 4, onViews: true });
   });
 
   it('playback speed: one of 0.5/1/2/4/10×, kept across new results', () => {
@@ -94,6 +94,23 @@ describe('simulationStore reducer', () => {
     expect(s.playback.speed).toBe(0.5);
     expect(() => reduceSimulation(s, { type: 'setPlaybackSpeed', speed: 3 })).toThrow(/playback speed 3 is not one of 0.5, 1, 2, 4, 10/);
     s = reduceSimulation(reduceSimulation(s, { type: 'runStarted' }), { type: 'runFinished', output: output(21) });
-    expect(s.playback).toEqual({ time: 0, playing: false, speed: 0.5 });
+    expect(s.playback).toEqual({ time: 0, playing: false, speed: 0.5, onViews: true });
+  });
+
+  it('a finished run goes on the views in place of the live picture; Back to live stops it, play or seek brings it back', () => {
+    let s = reduceSimulation(loaded(), { type: 'showOnViews', on: true });
+    expect(simulationOnViews(s)).toBe(false); // nothing to show without results
+    s = reduceSimulation(reduceSimulation(s, { type: 'runStarted' }), { type: 'runFinished', output: output(21) });
+    expect(simulationOnViews(s)).toBe(true);
+    s = reduceSimulation(s, { type: 'setPlaying', playing: true });
+    s = reduceSimulation(s, { type: 'showOnViews', on: false });
+    expect(simulationOnViews(s)).toBe(false);
+    expect(s.playback.playing).toBe(false); // nobody would see it play
+    expect(simulationOnViews(reduceSimulation(s, { type: 'seek', time: 3 }))).toBe(true);
+    expect(simulationOnViews(reduceSimulation(s, { type: 'setPlaying', playing: true }))).toBe(true);
+    expect(simulationOnViews(reduceSimulation(s, { type: 'showOnViews', on: true }))).toBe(true);
+    // A cancelled or failed later run keeps the results, and where they were.
+    const again = reduceSimulation(reduceSimulation(s, { type: 'runStarted' }), { type: 'runFailed', message: 'Run cancelled.', cancelled: true });
+    expect(simulationOnViews(again)).toBe(false);
   });
 });
