@@ -36,7 +36,8 @@ export interface TestbedLayoutOptions {
   seed?: number;
 }
 
-export type TestbedSpaceUsage = 'atrium' | 'corridor' | 'office' | 'lab' | 'hall' | 'lobby' | 'stair';
+/** What a space is used for; `service`: toilets, closets, shafts, lifts, utility and telecom rooms (rarely visited, briefly). */
+export type TestbedSpaceUsage = 'atrium' | 'corridor' | 'office' | 'lab' | 'hall' | 'lobby' | 'stair' | 'service';
 
 export interface TestbedSpace {
   /** Unique over the building, e.g. "1F-S01"; the IFC writes it as IfcSpace.Name. */

@@ -14,7 +14,7 @@ import type { TestbedLayout } from '../../common/testbedLayout.js';
 import { testbedLayoutForModel } from './testbedLayoutForModel.js';
 
 /** Bump when layoutFromStructure (or the sample match) changes its output: older cache files then read as misses. */
-export const TESTBED_LAYOUT_CACHE_FORMAT = 1;
+export const TESTBED_LAYOUT_CACHE_FORMAT = 2;
 
 /**
  * `ok: true` with `layout` (null only without a structure) and the derivation's notes, or `ok: false`

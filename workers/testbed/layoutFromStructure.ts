@@ -326,12 +326,17 @@ const USAGE_WORDS: [RegExp, TestbedSpaceUsage][] = [
   [/atri/i, 'atrium'],
   [/corr|flur|hallway|gang|passage|circulation|diele|vestib/i, 'corridor'],
   [/lobby|foyer|entr|eingang|reception|empfang/i, 'lobby'],
+  // Before 'lab' and 'office': "Bathroom", "TELE/COMM RM", "JAN", "RECYCL #2" were offices drawing people like one.
+  [/toilet|\bwc\b|restroom|rest ?room|lavator|bath|\bbad\b|dusche|shower|utility|janitor|\bjan\b|closet|recycl|shaft|schacht|\belev|\blift\b|aufzug|riser|tele ?\/ ?comm|\bcomm\b/i, 'service'],
   [/lab|server|workshop|werkstatt|technik|plant|mech|elec|storage|lager|abstell/i, 'lab'],
   [/office|büro|buero|bureau|work|arbeit|study|meeting|conference|besprech/i, 'office'],
   [/hall|living|wohn|kitchen|küche|kueche|dining|ess|galer|lounge|cafe|canteen|open/i, 'hall'],
 ];
 
-/** Usage of a space from its names, else its shape (long and narrow: corridor; large: hall; else office). */
+/** Below this floor area an unnamed space is a closet or shaft (service), not an office, m². */
+const SERVICE_MAX_M2 = 4;
+
+/** Usage of a space from its names, else its shape (long and narrow: corridor; large: hall; tiny: service; else office). */
 function usageOf(space: StructureSpace | null, ring: PlanRing): TestbedSpaceUsage {
   const text = space ? `${space.longName ?? ''} ${space.name}` : '';
   for (const [re, usage] of USAGE_WORDS) if (re.test(text)) return usage;
@@ -342,7 +347,7 @@ function usageOf(space: StructureSpace | null, ring: PlanRing): TestbedSpaceUsag
   const meanWidth = (2 * area) / Math.max(1e-9, perimeter);
   if (meanWidth < 1.6 && area > 6) return 'corridor';
   if (area > 60 || Math.abs(ringSignedArea(hull)) > 80) return 'hall';
-  return 'office';
+  return area < SERVICE_MAX_M2 ? 'service' : 'office';
 }
 
 /** Storey names made unique ("Level 1", "Level 1 (2)"). */
