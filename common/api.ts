@@ -100,6 +100,8 @@ export type ApiResult<M extends ApiMethod> = ApiMethods[M]['result'];
 export interface ApiEvents {
   session: SessionInfo;
   'source.status': SourceStatus;
+  /** The live recording's file and size, when either changed (checked every second; rotation names the new file). */
+  'recording.status': SessionInfo['recording'];
   alert: AlertRecord;
   notice: { level: 'info' | 'warn' | 'error'; message: string };
   /** The native menu asked the page to do something (Electron), e.g. "open-model", "toggle-theme". */

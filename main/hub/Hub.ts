@@ -13,7 +13,8 @@
  * Every accepted record (and every alert the AlertEngine raises) goes to `onRecords` subscribers
  * (the recorder) in order; the hub never blocks on them.
  *
- * Time: the hub's clock is source time — the newest record `t` seen, advanced by wall time × the
+ * Time: the hub's clock is source time — the newest record `t` seen (one device's clock far ahead
+ * does not move it: NewestTime), advanced by wall time × the
  * source's speed once the source falls silent (see `clock`) — so staleness and "stalled for 30 s" mean the same thing live,
  * in a 60× testbed and in replay. An entity is stale when the clock passes its latest `t` by
  * `staleAfterSeconds`.
@@ -28,6 +29,7 @@ import type { Disposer, SourceStatus } from '../../common/source.js';
 import { encodeTelemetryFrame, type FrameCount, type FrameEntity, type FramePosition, type FrameSidecar } from '../../common/telemetryFrame.js';
 import { AlertEngine } from './AlertEngine.js';
 import { EntitySlot } from './EntitySlot.js';
+import { MAX_TIME_JUMP_MS, NewestTime } from './NewestTime.js';
 
 export { EntitySlot };
 
@@ -85,8 +87,11 @@ export class Hub {
   private readonly frameSubs = new Set<(frame: Uint8Array) => void>();
   private readonly alertSubs = new Set<(alert: AlertRecord) => void>();
   private readonly stats_: HubStats = { received: 0, accepted: 0, duplicates: 0, outOfOrder: 0, rejected: 0, positionsComputed: 0, frames: 0, entities: 0, devices: 0 };
-  private latestT = -Infinity;
+  /** The newest record t (robust to one device's wild clock: see NewestTime). */
+  private readonly newest = new NewestTime();
   private latestWall = 0;
+  /** Wall ms of the batch being ingested (the reference for NewestTime). */
+  private ingestWall = 0;
   private speed = 1;
   private lastFull = -Infinity;
   private fullRequested = true;
@@ -137,8 +142,8 @@ export class Hub {
     this.entities.clear();
     this.devices.clear();
     this.counts.clear();
-    this.alerts.reset(this.latestT === -Infinity ? Date.now() : this.latestT);
-    this.latestT = -Infinity;
+    this.alerts.reset(this.newest.value === -Infinity ? Date.now() : this.newest.value);
+    this.newest.reset();
     this.latestWall = 0;
     this.fullRequested = true;
   }
@@ -155,8 +160,9 @@ export class Hub {
    * entities declared stale by a clock that runs ahead of the data.
    */
   clock(wallNow: number = Date.now()): number {
-    if (this.latestT === -Infinity) return wallNow;
-    return this.latestT + Math.max(0, wallNow - this.latestWall - CLOCK_GRACE_MS) * this.speed;
+    const latestT = this.newest.value;
+    if (latestT === -Infinity) return wallNow;
+    return latestT + Math.max(0, wallNow - this.latestWall - CLOCK_GRACE_MS) * this.speed;
   }
 
   entity(id: string): EntitySlot | undefined {
@@ -191,6 +197,7 @@ export class Hub {
     const accepted: TelemetryRecord[] = [];
     let scans: ScanRecord[] | null = null;
     let rejectedHere = 0;
+    this.ingestWall = receivedAt;
     this.stats_.received += batch.length;
     for (const r of batch) {
       switch (r.kind) {
@@ -210,7 +217,7 @@ export class Hub {
             break;
           }
           if (prev === undefined || r.record.t > prev) this.lastScanT.set(r.record.device, r.record.t);
-          this.noteTime(r.record.t);
+          this.noteTime(r.record.t, r.record.device);
           accepted.push(r);
           if (this.positioner) (scans ??= []).push(r.record);
           break;
@@ -232,7 +239,7 @@ export class Hub {
       }
     }
     this.stats_.accepted += accepted.length - rejectedHere;
-    if (this.latestT !== -Infinity) this.latestWall = receivedAt;
+    if (this.newest.value !== -Infinity) this.latestWall = receivedAt;
     if (accepted.length) for (const cb of this.recordSubs) cb(accepted, receivedAt);
     this.collectAlerts(receivedAt);
   }
@@ -324,8 +331,8 @@ export class Hub {
     this.removed = [];
   }
 
-  private noteTime(t: number): void {
-    if (t > this.latestT) this.latestT = t;
+  private noteTime(t: number, id: string): void {
+    this.newest.note(t, id, this.clock(this.ingestWall), MAX_TIME_JUMP_MS * Math.max(1, this.speed));
   }
 
   private applyState(s: StateRecord): boolean {
@@ -334,7 +341,7 @@ export class Hub {
       const created = new EntitySlot(s, this.opts.historyLength);
       this.entities.set(s.id, created);
       this.dirtyEntities.push(created);
-      this.noteTime(s.t);
+      this.noteTime(s.t, s.id);
       this.alerts.onState(s);
       return true;
     }
@@ -351,7 +358,7 @@ export class Hub {
     slot.interval = slot.interval === 0 ? dt : 0.8 * slot.interval + 0.2 * dt;
     slot.latest = s;
     slot.push(s);
-    this.noteTime(s.t);
+    this.noteTime(s.t, s.id);
     if (slot.stale) {
       slot.stale = false;
       this.alerts.onStale(s.id, false, s.t, this.opts.staleAfterSeconds);
@@ -367,7 +374,7 @@ export class Hub {
       const created: DeviceSlot = { latest: p, stale: false, dirty: false };
       this.devices.set(p.id, created);
       this.markDevice(created);
-      this.noteTime(p.t);
+      this.noteTime(p.t, p.id);
       this.alerts.onPosition(p);
       return true;
     }
@@ -381,7 +388,7 @@ export class Hub {
     }
     d.latest = p;
     d.stale = false;
-    this.noteTime(p.t);
+    this.noteTime(p.t, p.id);
     this.markDevice(d);
     this.alerts.onPosition(p);
     return true;
@@ -407,7 +414,7 @@ export class Hub {
       const i = this.dirtyCounts.findIndex((x) => x.zone === c.zone);
       if (i >= 0) this.dirtyCounts[i] = c;
     }
-    this.noteTime(c.t);
+    this.noteTime(c.t, c.zone);
     this.alerts.onCount(c);
     return true;
   }

@@ -5,7 +5,8 @@
  *
  * Input: every record the hub accepted (`observe`). Position records update the device's latest
  * position (kept in typed-array columns indexed by a Map id → slot: no allocation per update
- * beyond a new device's first slot). Every record's `t` advances the record clock (source time).
+ * beyond a new device's first slot). Every record's `t` advances the record clock (source time),
+ * except one device's time far ahead of the others (NewestTime).
  *
  * Output (`take`): each time the record clock passes a multiple of `periodSeconds` (default 10 s,
  * like the testbed's counts), one Count per zone, stamped with that boundary: the devices whose
@@ -26,6 +27,7 @@
  */
 import { pointInPolygon } from '../../common/polygon.js';
 import type { CountRecord, TelemetryRecord } from '../../common/records.js';
+import { NewestTime } from './NewestTime.js';
 import type { OccupancyZone } from './occupancyZones.js';
 
 export interface PositionOccupancyOptions {
@@ -85,6 +87,7 @@ export class PositionOccupancy {
 
   /** Record clock (newest t seen, epoch ms) and the boundary counts were last made for. */
   private clock = -Infinity;
+  private readonly newest = new NewestTime();
   private lastBoundary = -Infinity;
   private sawPosition = false;
 
@@ -136,7 +139,7 @@ export class PositionOccupancy {
       switch (r.kind) {
         case 'position': {
           const p = r.record;
-          this.advance(p.t);
+          this.advance(p.t, p.id);
           if (p.x === undefined || p.y === undefined || p.floor === undefined) break; // WGS84 with no georeference: nowhere to place it
           this.sawPosition = true;
           let slot = this.slotOf.get(p.id);
@@ -157,14 +160,14 @@ export class PositionOccupancy {
         case 'count': {
           const z = this.aliases.get(r.record.zone);
           if (z !== undefined) this.sourced[z] = 1;
-          this.advance(r.record.t);
+          this.advance(r.record.t, r.record.zone);
           break;
         }
         case 'state':
-          this.advance(r.record.t);
+          this.advance(r.record.t, r.record.id);
           break;
         case 'scan':
-          this.advance(r.record.t);
+          this.advance(r.record.t, r.record.device);
           break;
         case 'alert':
         case 'rejected':
@@ -209,14 +212,18 @@ export class PositionOccupancy {
     return out;
   }
 
-  private advance(t: number): void {
+  /** The record clock follows `t` of `id` (not one device's clock far ahead: NewestTime). */
+  private advance(t: number, id: string): void {
     if (t > this.clock) {
-      this.clock = t;
+      this.newest.note(t, id, this.clock);
+      this.clock = this.newest.value;
       return;
     }
     if (this.rewindable && t < this.clock - REWIND_MS) {
       this.slotOf.clear();
       this.freeSlots.length = 0;
+      this.newest.reset();
+      this.newest.note(t, id, t);
       this.clock = t;
       this.lastBoundary = -Infinity;
       this.sawPosition = false;

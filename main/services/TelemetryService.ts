@@ -53,12 +53,22 @@ export class TelemetryService implements WorkbenchService {
   private readonly disposers: (() => void)[] = [];
   private pipelineDisposers: (() => void)[] = [];
   private switching: Promise<unknown> = Promise.resolve();
+  /** The recording's file and size last broadcast ('recording.status'). */
+  private recordingSig = '';
 
   constructor(private readonly options: TelemetryServiceOptions) {
     this.registerApi();
     this.frameTimer = setInterval(() => this.pipeline?.hub.tick(), FRAME_MS);
     this.statusTimer = setInterval(() => {
       if (this.pipeline) options.api.broadcast('source.status', this.pipeline.sourceStatus());
+      // The session info carries the recording as it was when the session changed: its size grows
+      // and rotation starts new files, so the status bar hears of both here.
+      const recording = this.recording();
+      const sig = recording ? `${recording.file ?? ''}|${recording.bytes}` : '';
+      if (sig !== this.recordingSig) {
+        this.recordingSig = sig;
+        options.api.broadcast('recording.status', recording);
+      }
     }, STATUS_MS);
     this.frameTimer.unref?.();
     this.statusTimer.unref?.();

@@ -14,8 +14,9 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import type { TelemetryRecord } from '../../common/records.js';
 import type { Source, SourceCapability, SourceListener, SourceState, SourceStatus } from '../../common/source.js';
+import { NewestTime } from '../hub/NewestTime.js';
 import { SourceHealth } from '../hub/SourceHealth.js';
-import { normaliseMqttMessage } from './normalise.js';
+import { normaliseMqttMessage, recordKey } from './normalise.js';
 
 export interface MqttSourceOptions {
   /** Flush queued records at least this often (ms). */
@@ -64,7 +65,8 @@ export class MqttSource implements Source {
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private retryMs: number;
-  private latest: number | undefined;
+  /** The newest record t, for status().now (one device's clock far ahead does not move it). */
+  private readonly latest = new NewestTime();
   private readonly opts: Required<MqttSourceOptions>;
 
   constructor(readonly uri: string, options: MqttSourceOptions = {}) {
@@ -118,16 +120,17 @@ export class MqttSource implements Source {
   }
 
   status(): SourceStatus {
-    return { uri: this.uri, state: this.state, detail: this.detail, ...this.health.snapshot(), now: this.latest };
+    return { uri: this.uri, state: this.state, detail: this.detail, ...this.health.snapshot(), now: this.latest.value === -Infinity ? undefined : this.latest.value };
   }
 
   private onMessage(topic: string, payload: Uint8Array): void {
-    const n = normaliseMqttMessage(topic, payload, this.parsed.prefix, this.uri, Date.now());
+    const receivedAt = Date.now();
+    const n = normaliseMqttMessage(topic, payload, this.parsed.prefix, this.uri, receivedAt);
     this.health.accept(n.records.length);
     this.health.reject(n.rejected);
     for (const r of n.records) {
       this.queue.push(r);
-      if (r.record.t > (this.latest ?? 0)) this.latest = r.record.t;
+      this.latest.note(r.record.t, recordKey(r), receivedAt);
     }
     for (const r of n.rejected) this.queue.push({ kind: 'rejected', record: r });
     if (this.queue.length >= this.opts.maxBatch) void this.flush();

@@ -18,8 +18,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { RejectedRecord, TelemetryRecord } from '../../common/records.js';
 import type { Source, SourceCapability, SourceListener, SourceState, SourceStatus } from '../../common/source.js';
+import { NewestTime } from '../hub/NewestTime.js';
 import { SourceHealth } from '../hub/SourceHealth.js';
-import { normaliseRecords, rejectRaw, type InputKind } from './normalise.js';
+import { normaliseRecords, recordKey, rejectRaw, type InputKind } from './normalise.js';
 
 export const DEFAULT_NGSI_TYPES = ['Device', 'Vehicle', 'Robot', 'PeopleFlowObserved', 'CrowdFlowObserved'];
 const CORE_CONTEXT = 'https://uri.etsi.org/ngsi-ld/v1/ngsi-ld-core-context.jsonld';
@@ -227,7 +228,8 @@ export class NgsiLdSource implements Source {
   private readonly health = new SourceHealth();
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private retryMs = 500;
-  private latest: number | undefined;
+  /** The newest record t, for status().now (one device's clock far ahead does not move it). */
+  private readonly latest = new NewestTime();
   private chain: Promise<void> = Promise.resolve();
 
   constructor(readonly uri: string, private readonly fetchImpl: typeof fetch = fetch) {
@@ -279,7 +281,7 @@ export class NgsiLdSource implements Source {
   }
 
   status(): SourceStatus {
-    return { uri: this.uri, state: this.state, detail: this.detail, ...this.health.snapshot(), now: this.latest };
+    return { uri: this.uri, state: this.state, detail: this.detail, ...this.health.snapshot(), now: this.latest.value === -Infinity ? undefined : this.latest.value };
   }
 
   /** Query every type (paged), deliver, then subscribe. On failure: retry with backoff. */
@@ -378,7 +380,7 @@ export class NgsiLdSource implements Source {
       rejects.push(...n.rejected);
     }
     this.health.accept(out.length);
-    for (const r of out) if (r.record.t > (this.latest ?? 0)) this.latest = r.record.t;
+    for (const r of out) this.latest.note(r.record.t, recordKey(r), receivedAt);
     await this.emitRejects(rejects, out);
   }
 

@@ -137,6 +137,21 @@ export function normaliseMqttMessage(topic: string, payload: Uint8Array | string
   return out;
 }
 
+/** The id a record is about: entity or device id, zone, scanning device ('' for alerts and rejects). */
+export function recordKey(r: TelemetryRecord): string {
+  switch (r.kind) {
+    case 'state':
+    case 'position':
+      return r.record.id;
+    case 'scan':
+      return r.record.device;
+    case 'count':
+      return r.record.zone;
+    default:
+      return '';
+  }
+}
+
 /** Validates already-parsed records of a known kind (NGSI-LD after mapping, tests). */
 export function normaliseRecords(kind: InputKind, values: readonly unknown[], source: string, receivedAt: number): Normalised {
   const out: Normalised = { records: [], rejected: [] };

@@ -319,6 +319,10 @@ export class Workbench implements WorkbenchContext {
       }),
       api.on('session', (info) => sessionStore.setState({ info, source: info.source ?? sessionStore.getState().source })),
       api.on('source.status', (source) => sessionStore.setState({ source })),
+      api.on('recording.status', (recording) => {
+        const info = sessionStore.getState().info;
+        if (info) sessionStore.setState({ info: { ...info, recording } });
+      }),
       api.on('notice', (n) => this.notify(n.level, n.message)),
       api.on('command', (c) => {
         this.runCommand(c.id, c.arg).catch((e: unknown) => this.notify('error', (e as Error).message));

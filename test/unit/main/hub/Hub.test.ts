@@ -160,4 +160,34 @@ describe('Hub', () => {
     expect(n).toBe(50_000);
     expect(hub.stats().entities).toBe(500);
   });
+  it('one device with a clock a year ahead does not carry the clock along: the others stay fresh, people are kept', () => {
+    // Live over MQTT, one robot sent t a year ahead: the live clock showed the next year, every other
+    // entity turned "No data" and every person was forgotten while they kept reporting.
+    const hub = new Hub({ staleAfterSeconds: 10 });
+    const pos = (id: string, t: number): TelemetryRecord => ({ kind: 'position', record: { id, t, floor: '1F', x: 1, y: 1 } });
+    const YEAR = 365 * 86_400_000;
+    for (let s = 0; s <= 20; s++) {
+      const batch = [st('r1', T0 + s * 1000), st('r2', T0 + s * 1000), pos('tag-1', T0 + s * 1000)];
+      if (s === 5) batch.push(st('wild', T0 + YEAR));
+      hub.ingest(batch, s * 1000);
+      hub.tick(s * 1000);
+    }
+    expect(hub.clock(20_000)).toBe(T0 + 20_000);
+    expect(hub.entity('r1')!.stale).toBe(false);
+    expect(hub.entity('r2')!.stale).toBe(false);
+    expect(hub.position('tag-1')).toBeDefined();
+    expect(hub.alerts.list().filter((a) => a.active && a.entity !== 'wild')).toEqual([]);
+    // The wild record itself is applied to its own entity (and recorded).
+    expect(hub.entity('wild')!.latest.t).toBe(T0 + YEAR);
+  });
+
+  it('follows a jump ahead that two ids make (a replay across a gap in the recording)', () => {
+    const hub = new Hub();
+    hub.ingest([st('r1', T0), st('r2', T0)], 0);
+    const later = T0 + 2 * 3_600_000;
+    hub.ingest([st('r1', later)], 10);
+    expect(hub.clock(10)).toBe(T0);
+    hub.ingest([st('r2', later + 500)], 20);
+    expect(hub.clock(20)).toBe(later);
+  });
 });

@@ -165,4 +165,17 @@ describe('occupancyZones', () => {
     expect(kz.aliases).toContain(kitchen.name);
     expect(areas.get(kz.zone)).toBe(kitchen.area);
   });
+  it('keeps counting when one device sends a time a year ahead: the others are not forgotten, counts keep their boundaries', () => {
+    // Live over MQTT, one robot's t a year ahead made every person "silent" for a year: 0 people.
+    const o = occupancy();
+    const wild: TelemetryRecord = { kind: 'state', record: { id: 'robot-future', kind: 'robot', t: T0 + 365 * 86_400_000, floor: '1F', x: 1, y: 1 } };
+    o.observe(inRoom(12, T0 + 1000));
+    o.take();
+    o.observe([...inRoom(12, T0 + 5000), wild]);
+    o.observe(inRoom(12, T0 + 10_500));
+    const counts = o.take();
+    expect(counts.every((c) => c.t === T0 + 10_000)).toBe(true);
+    expect(byZone(counts)).toMatchObject({ R1: 12, '1F': 12 });
+    expect(o.devices()).toBe(12);
+  });
 });

@@ -107,4 +107,22 @@ describe('TelemetryService', () => {
     expect(s.entities).toEqual({ robot: 2 });
     expect(s.metadata.twin).toMatchObject({ source: 'ngsi-ld:http://scripted', model: 'm.ifc', modelHash: 'h' });
   });
+  it('tells pages the live recording’s growing size (the status bar showed the size at connect time for the whole session)', async () => {
+    const api = new ApiServer();
+    const dir = mkdtempSync(join(tmpdir(), 'twin-tsvc-rec-'));
+    service = new TelemetryService({ api, log: () => {}, settings: () => DEFAULT_SETTINGS, model: () => ({ name: 'm.ifc', hash: 'h' }), recordDir: dir });
+    const p = page(api);
+    await p.call('source.connect', { uri: 'ngsi-ld:http://scripted' });
+    const recordingEvents = () => p.texts.flatMap((m) => (m.type === 'event' && m.channel === 'recording.status' ? [m.payload as { file: string | null; bytes: number }] : []));
+    for (let s = 0; s < 30; s++) {
+      await last!.listener!.onBatch(Array.from({ length: 200 }, (_, i) => ({ kind: 'state' as const, record: { id: `robot-${i}`, kind: 'robot', t: T0 + s * 100, x: i, y: s, task: 'x'.repeat(200) } })));
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // Within a status period (1 s) of the last write, pages have the size the recorder has.
+    await expect.poll(() => recordingEvents().at(-1)?.bytes, { timeout: 3000 }).toBe(service.recording()!.bytes);
+    const events = recordingEvents();
+    expect(events.at(-1)!.file).toMatch(/\.mcap$/);
+    expect(events.at(-1)!.bytes).toBeGreaterThan(10_000);
+    expect(events.length).toBeGreaterThan(1);
+  });
 });
