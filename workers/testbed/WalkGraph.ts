@@ -60,6 +60,11 @@ export class WalkGraph {
   private nextHop = new Int32Array(0);
   /** Edges [a, b, metres] the route table is built from (kept for `routeTableSlices`). */
   private edges: readonly [number, number, number][] = [];
+  /** Nodes of the last `route` (start side first), for `routeWithin`'s check. */
+  private routeNodes = new Int32Array(64);
+  private routeNodeCount = 0;
+  /** Adjacency of `edges` (CSR), built on the first `routeWithin` that needs a search. */
+  private adjacency: { start: Int32Array; to: Int32Array; w: Float64Array } | null = null;
   /** The node/edge build still to run (routes: 'deferred'), driven by `buildSlices()`. */
   private pending: Generator<void, void> | null = null;
 
@@ -291,16 +296,71 @@ export class WalkGraph {
     if (bi < 0 || best === Infinity) return 0;
     let k = 0;
     const cap = out.x.length;
+    if (this.routeNodes.length < cap) this.routeNodes = new Int32Array(cap);
     let cur = bi;
     for (;;) {
       if (k >= cap) return 0;
       out.x[k] = this.nodeX[cur]!; out.y[k] = this.nodeY[cur]!; out.storey[k] = this.nodeStorey[cur]!;
+      this.routeNodes[k] = cur;
       k++;
       if (cur === bj) break;
       cur = this.nextHop[cur * n + bj]!;
       if (cur < 0) return 0;
     }
     if (k >= cap) return 0;
+    this.routeNodeCount = k;
+    out.x[k] = tx; out.y[k] = ty; out.storey[k] = to.storey;
+    return k + 1;
+  }
+
+  /**
+   * As `route`, through spaces where `allowed[space]` is 1 only (the start and target spaces always count): a robot
+   * kept to its zone drives round a room it may not enter, or does not go. The shortest route is taken when it stays
+   * inside; else a search over the allowed spaces' nodes. 0 when no route stays inside.
+   */
+  routeWithin(fromSpace: number, fx: number, fy: number, toSpace: number, tx: number, ty: number, allowed: Uint8Array, out: RouteBuffer): number {
+    this.routeNodeCount = 0;
+    const k = this.route(fromSpace, fx, fy, toSpace, tx, ty, out);
+    const ok = (node: number): boolean => {
+      const sp = this.nodeSpace[node]!;
+      return sp === fromSpace || sp === toSpace || allowed[sp] === 1;
+    };
+    if (k === 0) return 0;
+    let inside = true;
+    for (let i = 0; i < this.routeNodeCount && inside; i++) inside = ok(this.routeNodes[i]!);
+    return inside ? k : this.searchWithin(fromSpace, fx, fy, toSpace, tx, ty, ok, out);
+  }
+
+  /** Dijkstra over the nodes `ok` accepts, from the start's visible nodes to the target's; writes the route as `route` does. */
+  private searchWithin(fromSpace: number, fx: number, fy: number, toSpace: number, tx: number, ty: number, ok: (node: number) => boolean, out: RouteBuffer): number {
+    const from = this.spaces[fromSpace]!, to = this.spaces[toSpace]!, n = this.nodeCount;
+    const adj = (this.adjacency ??= csr(n, this.edges));
+    const dist = new Float64Array(n).fill(Infinity), prev = new Int32Array(n).fill(-1);
+    const heap = new MinHeap(n + 2 * this.edges.length);
+    for (const i of this.visibleNodes(from, fx, fy)) {
+      if (!ok(i)) continue;
+      const d = Math.hypot(this.nodeX[i]! - fx, this.nodeY[i]! - fy);
+      if (d < dist[i]!) { dist[i] = d; heap.push(d, i); }
+    }
+    while (heap.size) {
+      const d = heap.topKey(), u = heap.pop();
+      if (d > dist[u]!) continue;
+      for (let e = adj.start[u]!; e < adj.start[u + 1]!; e++) {
+        const v = adj.to[e]!, alt = d + adj.w[e]!;
+        if (alt < dist[v]! && ok(v)) { dist[v] = alt; prev[v] = u; heap.push(alt, v); }
+      }
+    }
+    let best = Infinity, bj = -1;
+    for (const j of this.visibleNodes(to, tx, ty)) {
+      const total = dist[j]! + Math.hypot(this.nodeX[j]! - tx, this.nodeY[j]! - ty);
+      if (total < best) { best = total; bj = j; }
+    }
+    if (bj < 0 || best === Infinity) return 0;
+    let k = 0;
+    for (let cur = bj; cur >= 0; cur = prev[cur]!) k++;
+    if (k + 1 > out.x.length) return 0;
+    let i = k - 1;
+    for (let cur = bj; cur >= 0; cur = prev[cur]!, i--) { out.x[i] = this.nodeX[cur]!; out.y[i] = this.nodeY[cur]!; out.storey[i] = this.nodeStorey[cur]!; }
     out.x[k] = tx; out.y[k] = ty; out.storey[k] = to.storey;
     return k + 1;
   }
@@ -392,4 +452,54 @@ function openPortals(a: WalkSpace, b: WalkSpace, walls: TestbedLayout['walls']):
     }
   }
   return out;
+}
+
+/** Compressed adjacency (both directions) of undirected edges [a, b, metres]. */
+function csr(n: number, edges: readonly [number, number, number][]): { start: Int32Array; to: Int32Array; w: Float64Array } {
+  const start = new Int32Array(n + 1);
+  for (const [a, b] of edges) { start[a + 1]!++; start[b + 1]!++; }
+  for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
+  const fill = start.slice(0, n), to = new Int32Array(2 * edges.length), w = new Float64Array(2 * edges.length);
+  for (const [a, b, m] of edges) {
+    to[fill[a]!] = b; w[fill[a]!++] = m;
+    to[fill[b]!] = a; w[fill[b]!++] = m;
+  }
+  return { start, to, w };
+}
+
+/** Binary min-heap of (key, node) in typed arrays, with room for `capacity` pushes (lazy deletion: stale entries are skipped by the caller). */
+class MinHeap {
+  private readonly keys: Float64Array;
+  private readonly vals: Int32Array;
+  size = 0;
+  constructor(capacity: number) {
+    this.keys = new Float64Array(capacity);
+    this.vals = new Int32Array(capacity);
+  }
+  push(key: number, val: number): void {
+    let i = this.size++;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (this.keys[p]! <= key) break;
+      this.keys[i] = this.keys[p]!; this.vals[i] = this.vals[p]!; i = p;
+    }
+    this.keys[i] = key; this.vals[i] = val;
+  }
+  topKey(): number {
+    return this.keys[0]!;
+  }
+  pop(): number {
+    const top = this.vals[0]!, n = --this.size;
+    const key = this.keys[n]!, val = this.vals[n]!;
+    let i = 0;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= n) break;
+      if (c + 1 < n && this.keys[c + 1]! < this.keys[c]!) c++;
+      if (this.keys[c]! >= key) break;
+      this.keys[i] = this.keys[c]!; this.vals[i] = this.vals[c]!; i = c;
+    }
+    this.keys[i] = key; this.vals[i] = val;
+    return top;
+  }
 }

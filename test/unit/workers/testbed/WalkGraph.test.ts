@@ -71,3 +71,46 @@ describe('WalkGraph in a concave space', () => {
     }
   });
 });
+
+describe('WalkGraph.routeWithin', () => {
+  // Three rooms in a row, each with a door to the next and one to a corridor along them:
+  //   corridor y 0–2 │ rooms y 2–8: A x 0–6, B x 6–12, C x 12–18.
+  const rect = (x0: number, y0: number, x1: number, y1: number): [number, number][] => [[x0, y0], [x1, y0], [x1, y1], [x0, y1]];
+  const g = new WalkGraph({
+    storeys: [{ index: 0, name: '1F', elevation: 0, height: 3 }],
+    spaces: [
+      { id: 'A', name: 'A', storey: 0, usage: 'office', polygon: rect(0, 2, 6, 8) },
+      { id: 'B', name: 'B', storey: 0, usage: 'office', polygon: rect(6, 2, 12, 8) },
+      { id: 'C', name: 'C', storey: 0, usage: 'office', polygon: rect(12, 2, 18, 8) },
+      { id: 'K', name: 'K', storey: 0, usage: 'corridor', polygon: rect(0, 0, 18, 2) },
+    ],
+    doors: [
+      { id: 'AB', storey: 0, x: 6, y: 5, width: 1, orientation: 'y', between: ['A', 'B'], exterior: false },
+      { id: 'BC', storey: 0, x: 12, y: 5, width: 1, orientation: 'y', between: ['B', 'C'], exterior: false },
+      { id: 'AK', storey: 0, x: 3, y: 2, width: 1, orientation: 'x', between: ['A', 'K'], exterior: false },
+      { id: 'CK', storey: 0, x: 15, y: 2, width: 1, orientation: 'x', between: ['C', 'K'], exterior: false },
+    ],
+    stairs: [], walls: [
+      { storey: 0, a: [6, 2], b: [6, 8], thickness: 0.2, exterior: false }, { storey: 0, a: [12, 2], b: [12, 8], thickness: 0.2, exterior: false },
+      { storey: 0, a: [0, 2], b: [18, 2], thickness: 0.2, exterior: false },
+    ],
+  });
+  const buf = { x: new Float64Array(64), y: new Float64Array(64), storey: new Int32Array(64) };
+  const [A, B, C, K] = [0, 1, 2, 3];
+  const spacesOf = (n: number) => Array.from({ length: n }, (_, k) => g.spaceAt(0, buf.x[k]!, buf.y[k]!));
+  const length = (n: number) => { let L = 0, x = 3, y = 5; for (let k = 0; k < n; k++) { L += Math.hypot(buf.x[k]! - x, buf.y[k]! - y); x = buf.x[k]!; y = buf.y[k]!; } return L; };
+
+  it('takes the shortest route when it stays in the allowed spaces, goes round a room it may not enter, or does not go', () => {
+    const all = Uint8Array.of(1, 1, 1, 1), noB = Uint8Array.of(1, 0, 1, 1), onlyAC = Uint8Array.of(1, 0, 1, 0);
+    const direct = g.routeWithin(A, 3, 5, C, 15, 5, all, buf);
+    expect(spacesOf(direct)).toContain(B); // straight through B's two doors
+    const shortest = length(direct);
+    const round = g.routeWithin(A, 3, 5, C, 15, 5, noB, buf);
+    expect(round).toBeGreaterThan(0);
+    expect(spacesOf(round)).not.toContain(B);
+    expect(spacesOf(round)).toContain(K);
+    expect(length(round)).toBeGreaterThan(shortest + 2);
+    expect(g.route(A, 3, 5, C, 15, 5, buf)).toBe(direct); // route() itself is unchanged
+    expect(g.routeWithin(A, 3, 5, C, 15, 5, onlyAC, buf)).toBe(0);
+  });
+});
