@@ -5,7 +5,7 @@
  * another floor) get NaN, which deck.gl and the 3D points skip. Hot path: writes into a
  * caller-owned array, no allocation.
  */
-import type { PlaybackTrack } from '../../../workers/sim/SimWorkerService.js';
+import type { MaxDensityGrid, PlaybackTrack } from '../../../workers/sim/SimWorkerService.js';
 
 /** People of `track` on `floor` at time t; returns how many are visible. */
 export function playbackFrame(track: PlaybackTrack, t: number, floor: number, out: Float32Array): number {
@@ -34,4 +34,26 @@ function interpolate(track: PlaybackTrack, xs: Float32Array, ys: Float32Array, f
     visible++;
   }
   return visible;
+}
+
+/**
+ * People per cell of `grid` (a floor's max-density grid: same cells, same origin) at time t, from the track
+ * sample nearest to t — the sampling the max-density map takes its maximum over, so the largest count per
+ * cell over all samples, over the cell's area, is that map. Writes `counts` (grid.cols × grid.rows); returns
+ * the largest count. Hot path: no allocation.
+ */
+export function frameCounts(track: PlaybackTrack, t: number, grid: MaxDensityGrid, counts: Uint16Array): number {
+  counts.fill(0);
+  if (track.frames === 0) return 0;
+  const f = Math.min(Math.max(Math.round(t / track.interval), 0), track.frames - 1), n = track.agents, base = f * n;
+  let most = 0;
+  for (let i = 0; i < n; i++) {
+    const x = track.x[base + i]!, y = track.y[base + i]!;
+    if (Number.isNaN(x) || track.floor[base + i] !== grid.floor) continue;
+    const cx = Math.floor((x - grid.minX) / grid.cellSize), cy = Math.floor((y - grid.minY) / grid.cellSize);
+    if (cx < 0 || cy < 0 || cx >= grid.cols || cy >= grid.rows) continue;
+    const c = ++counts[cy * grid.cols + cx]!;
+    if (c > most) most = c;
+  }
+  return most;
 }

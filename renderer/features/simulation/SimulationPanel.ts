@@ -11,10 +11,11 @@ import { h } from '../../shell/h.js';
 import { dispatchSimulation, PLAYBACK_SPEEDS, playbackDuration, simulationOnViews, simulationStore, type PremovementProfile, type SimulationState, type SpeedProfile } from '../../stores/simulationStore.js';
 import { reachableOutTime } from '../../../workers/sim/summarizeRuns.js';
 import { evacuationCurveSvg, histogramSvg } from './resultCharts.js';
+import type { SimDensityMode } from './SimulationPlanLayers.js';
 
 export interface SimulationController {
   /** Show or hide the max-density plan layer. */
-  showDensity(on: boolean): void;
+  showDensity(mode: SimDensityMode): void;
   derive(opts: { occupants?: number; density?: number }): Promise<void>;
   loadFile(file: File): Promise<void>;
   run(): Promise<void>;
@@ -112,12 +113,13 @@ export function mountSimulationPanel(el: HTMLElement, ctl: SimulationController)
   const saveBtn = h('button', { type: 'button', 'data-testid': 'sim-save' }, 'Save scenario');
   exportBtn.addEventListener('click', () => ctl.exportResults());
   saveBtn.addEventListener('click', () => ctl.saveScenario());
-  const density = h('input', { type: 'checkbox', checked: true, 'data-testid': 'sim-density-toggle' });
-  density.addEventListener('change', () => ctl.showDensity(density.checked));
+  const density = h('select', { 'data-testid': 'sim-density-mode', title: 'Density under the playback on the plan, in Fruin levels of service: the most each 2 m cell held at any time of the run, or what it holds at the playback time' },
+    h('option', { value: 'max' }, 'maximum over the run'), h('option', { value: 'now' }, 'at the playback time'), h('option', { value: 'off' }, 'off'));
+  density.addEventListener('change', () => ctl.showDensity(density.value === 'now' ? 'now' : density.value === 'off' ? 'off' : 'max'));
   // The run takes the place of the live entities on the plan and in 3D while it is on the views; this gives them back.
   const views = h('button', { type: 'button', 'data-testid': 'sim-views' });
   views.addEventListener('click', () => dispatchSimulation({ type: 'showOnViews', on: !simulationOnViews(simulationStore.getState()) }));
-  const playback = h('div', { style: 'display:flex;flex-direction:column;gap:4px' }, row(play, playSpeed, slider, clock), row(views, h('label', {}, density, ' Max-density map on the plan')));
+  const playback = h('div', { style: 'display:flex;flex-direction:column;gap:4px' }, row(play, playSpeed, slider, clock), row(views, h('label', {}, 'Density on the plan ', density)));
 
   const section = (title: string, ...c: Node[]) => h('fieldset', { style: 'border:1px solid rgba(127,127,127,0.35);padding:6px;display:flex;flex-direction:column;gap:6px' }, h('legend', {}, title), ...c);
   const root = h('div.sim-panel', { 'data-testid': 'sim-panel', style: 'display:flex;flex-direction:column;gap:8px;padding:8px;overflow:auto;height:100%;box-sizing:border-box;font-size:12px' },
@@ -230,7 +232,7 @@ export function mountSimulationPanel(el: HTMLElement, ctl: SimulationController)
     }
     parts.push(h('div', { 'data-testid': 'sim-performance', style: 'opacity:0.7' }, `Computed in ${r.performance.wallSeconds.toFixed(2)} s${(out.workers ?? 1) > 1 ? ` of worker time, ${r.runs.length} runs on ${out.workers} workers` : (r.performance.threads ?? 1) > 1 ? ` on ${r.performance.threads} threads` : ''} (${r.performance.agentStepsPerSecond.toLocaleString('en')} agent-steps/s)`));
     for (const w of r.warnings) parts.push(h('div', { style: 'color:#d68a00' }, `⚠ ${w}`));
-    parts.push(h('div', { style: 'opacity:0.7' }, 'Plan: max density per m² (Fruin A ≤0.31 B ≤0.43 C ≤0.72 D ≤1.08 E ≤2.17 F >2.17)'));
+    parts.push(h('div', { style: 'opacity:0.7' }, 'Plan: density per m² in 2 m cells (Fruin A ≤0.31 B ≤0.43 C ≤0.72 D ≤1.08 E ≤2.17 F >2.17)'));
     results.replaceChildren(...parts);
   };
 

@@ -1,6 +1,7 @@
 /**
- * Plan-view layers of a simulation result: the max-density map (BitmapLayer, one DENSITY_CELL (2 m) cell per
- * pixel in Fruin level-of-service colours, empty cells transparent) and the playback agents
+ * Plan-view layers of a simulation result: a density map (BitmapLayer, one DENSITY_CELL (2 m) cell per
+ * pixel in Fruin level-of-service colours, empty cells transparent) — the maximum over the run, or the density
+ * at the playback time (people per cell at the nearest track sample) — and the playback agents
  * (ScatterplotLayer fed with a binary position attribute, no per-agent objects) and the robots (a second
  * ScatterplotLayer, orange, at their body radius).
  */
@@ -8,16 +9,19 @@ import { BitmapLayer, ScatterplotLayer } from '@deck.gl/layers';
 import type { Layer } from '@deck.gl/core';
 import type { MaxDensityGrid, SimRunOutput } from '../../../workers/sim/SimWorkerService.js';
 import { fruinColor } from './fruinColor.js';
-import { playbackFrame, robotFrame } from './PlaybackFrame.js';
+import { frameCounts, playbackFrame, robotFrame } from './PlaybackFrame.js';
 
-function densityCanvas(g: MaxDensityGrid): HTMLCanvasElement {
-  const canvas = document.createElement('canvas');
+/** Which density the plan shows under the playback agents. */
+export type SimDensityMode = 'max' | 'now' | 'off';
+
+/** Paints densities (P/m², row-major from the grid's south-west cell) into `canvas` in Fruin colours. */
+function paintDensity(g: MaxDensityGrid, density: (k: number) => number, canvas: HTMLCanvasElement): HTMLCanvasElement {
   canvas.width = g.cols;
   canvas.height = g.rows;
   const img = new ImageData(g.cols, g.rows);
   for (let r = 0; r < g.rows; r++) {
     for (let c = 0; c < g.cols; c++) {
-      const d = g.density[r * g.cols + c]!;
+      const d = density(r * g.cols + c);
       if (d <= 0) continue;
       const k = ((g.rows - 1 - r) * g.cols + c) * 4; // image row 0 is the north edge
       img.data.set(fruinColor(d).rgba, k);
@@ -30,14 +34,19 @@ function densityCanvas(g: MaxDensityGrid): HTMLCanvasElement {
 export class SimulationPlanLayers {
   private output: SimRunOutput | null = null;
   private canvases: HTMLCanvasElement[] = [];
+  /** The density-at-playback-time map: one canvas redrawn for (floor, sample) when either changes. */
+  private readonly nowCanvas = typeof document === 'undefined' ? null : document.createElement('canvas');
+  private nowKey = '';
+  private nowCounts = new Uint16Array(0);
   private positions = new Float32Array(0);
   private robotPositions = new Float32Array(0);
   private version = 0;
-  showDensity = true;
+  densityMode: SimDensityMode = 'max';
 
   setOutput(output: SimRunOutput | null): void {
     this.output = output;
-    this.canvases = output ? output.maxDensity.map(densityCanvas) : [];
+    this.canvases = output ? output.maxDensity.map((g) => paintDensity(g, (k) => g.density[k]!, document.createElement('canvas'))) : [];
+    this.nowKey = '';
     this.positions = new Float32Array((output?.track.agents ?? 0) * 2);
     this.robotPositions = new Float32Array((output?.track.robots.count ?? 0) * 2);
     this.version++;
@@ -49,14 +58,15 @@ export class SimulationPlanLayers {
     if (!out) return [];
     const layers: Layer[] = [];
     const g = out.maxDensity[floor];
-    if (g && this.showDensity) {
+    const image = !g || this.densityMode === 'off' ? null : this.densityMode === 'max' ? this.canvases[floor] : this.densityNow(g, out, t);
+    if (g && image) {
       layers.push(new BitmapLayer({
-        id: `sim-max-density-${floor}`,
-        image: this.canvases[floor]!,
+        id: `sim-${this.densityMode}-density-${floor}`,
+        image,
         bounds: [g.minX, g.minY, g.minX + g.cols * g.cellSize, g.minY + g.rows * g.cellSize],
         textureParameters: { minFilter: 'nearest', magFilter: 'nearest' },
         opacity: 0.6,
-        updateTriggers: { image: this.version },
+        updateTriggers: { image: this.densityMode === 'max' ? this.version : `${this.version}:${this.nowKey}` },
         pickable: false,
       }));
     }
@@ -90,6 +100,21 @@ export class SimulationPlanLayers {
       }));
     }
     return layers;
+  }
+
+  /** The density map at playback time t: people per cell at the nearest track sample over the cell's area. */
+  private densityNow(g: MaxDensityGrid, out: SimRunOutput, t: number): HTMLCanvasElement | null {
+    if (!this.nowCanvas) return null;
+    const sample = Math.min(Math.max(Math.round(t / out.track.interval), 0), Math.max(0, out.track.frames - 1));
+    const key = `${g.floor}:${sample}`;
+    if (key !== this.nowKey) {
+      if (this.nowCounts.length !== g.cols * g.rows) this.nowCounts = new Uint16Array(g.cols * g.rows);
+      frameCounts(out.track, t, g, this.nowCounts);
+      const area = g.cellSize * g.cellSize, counts = this.nowCounts;
+      paintDensity(g, (k) => counts[k]! / area, this.nowCanvas);
+      this.nowKey = key;
+    }
+    return this.nowCanvas;
   }
 
   dispose(): void {

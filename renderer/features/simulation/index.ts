@@ -20,7 +20,7 @@ import { sessionStore } from '../../stores/sessionStore.js';
 import { dispatchSimulation, playbackDuration, simulationOnViews, simulationStore, type SimulationState } from '../../stores/simulationStore.js';
 import { effectiveScenario } from './effectiveScenario.js';
 import { PlaybackPoints3D } from './PlaybackPoints3D.js';
-import { SimulationPlanLayers } from './SimulationPlanLayers.js';
+import { SimulationPlanLayers, type SimDensityMode } from './SimulationPlanLayers.js';
 import { mountSimulationPanel, type SimulationController } from './SimulationPanel.js';
 import { SimWorkerClient } from './SimWorkerClient.js';
 
@@ -152,8 +152,8 @@ class SimulationFeature implements SimulationController, Disposable {
     void this.client.cancel();
   }
 
-  showDensity(on: boolean): void {
-    this.plan.showDensity = on;
+  showDensity(mode: SimDensityMode): void {
+    this.plan.densityMode = mode;
     this.ctx.plan.requestRedraw();
   }
 
