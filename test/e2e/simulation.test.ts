@@ -113,6 +113,26 @@ describe('simulation panel (twin serve + Chromium)', () => {
     await expect.poll(planLayers).toMatch(/\bsimulation\b/);
     expect(await planLayers()).not.toMatch(/\bentities\b/);
     expect(await page.locator('[data-testid="sim-views"]').innerText()).toBe('Back to live');
+    // Density at the playback time: at t = 0 (everybody in) it colours the plan; at the end (everybody out) it is gone.
+    const plan = async () => decodePng(await page.locator('[data-region="plan"]').screenshot()).rgba;
+    const changed = async (at: string): Promise<number> => {
+      await page.locator('[data-testid="sim-slider"]').fill(at);
+      await page.selectOption('[data-testid="sim-density-mode"]', 'off');
+      await page.waitForTimeout(400);
+      const off = await plan();
+      await page.selectOption('[data-testid="sim-density-mode"]', 'now');
+      await page.waitForTimeout(400);
+      const now = await plan();
+      let n = 0;
+      for (let i = 0; i < now.length; i += 4) if (Math.abs(now[i]! - off[i]!) + Math.abs(now[i + 1]! - off[i + 1]!) + Math.abs(now[i + 2]! - off[i + 2]!) > 30) n++;
+      return n;
+    };
+    const atStart = await changed('0');
+    const atEnd = await changed(await page.locator('[data-testid="sim-slider"]').getAttribute('max') ?? '0');
+    console.log(`density at the playback time: ${atStart} plan pixels coloured at t = 0, ${atEnd} at the end`);
+    expect(atStart).toBeGreaterThan(200);
+    expect(atEnd).toBeLessThan(atStart / 10);
+    await page.selectOption('[data-testid="sim-density-mode"]', 'max');
     expect(pageErrors).toEqual([]);
   }, 60_000);
 

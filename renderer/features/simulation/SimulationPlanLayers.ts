@@ -34,8 +34,11 @@ function paintDensity(g: MaxDensityGrid, density: (k: number) => number, canvas:
 export class SimulationPlanLayers {
   private output: SimRunOutput | null = null;
   private canvases: HTMLCanvasElement[] = [];
-  /** The density-at-playback-time map: one canvas redrawn for (floor, sample) when either changes. */
-  private readonly nowCanvas = typeof document === 'undefined' ? null : document.createElement('canvas');
+  /**
+   * The density-at-playback-time map, painted for (floor, sample) when either changes — on a new canvas each time:
+   * deck.gl's BitmapLayer uploads its `image` when the object changes, not when a canvas it has is repainted.
+   */
+  private nowCanvas: HTMLCanvasElement | null = null;
   private nowKey = '';
   private nowCounts = new Uint16Array(0);
   private positions = new Float32Array(0);
@@ -45,6 +48,7 @@ export class SimulationPlanLayers {
 
   setOutput(output: SimRunOutput | null): void {
     this.output = output;
+    this.nowCanvas = null;
     this.canvases = output ? output.maxDensity.map((g) => paintDensity(g, (k) => g.density[k]!, document.createElement('canvas'))) : [];
     this.nowKey = '';
     this.positions = new Float32Array((output?.track.agents ?? 0) * 2);
@@ -66,7 +70,6 @@ export class SimulationPlanLayers {
         bounds: [g.minX, g.minY, g.minX + g.cols * g.cellSize, g.minY + g.rows * g.cellSize],
         textureParameters: { minFilter: 'nearest', magFilter: 'nearest' },
         opacity: 0.6,
-        updateTriggers: { image: this.densityMode === 'max' ? this.version : `${this.version}:${this.nowKey}` },
         pickable: false,
       }));
     }
@@ -104,14 +107,13 @@ export class SimulationPlanLayers {
 
   /** The density map at playback time t: people per cell at the nearest track sample over the cell's area. */
   private densityNow(g: MaxDensityGrid, out: SimRunOutput, t: number): HTMLCanvasElement | null {
-    if (!this.nowCanvas) return null;
     const sample = Math.min(Math.max(Math.round(t / out.track.interval), 0), Math.max(0, out.track.frames - 1));
     const key = `${g.floor}:${sample}`;
     if (key !== this.nowKey) {
       if (this.nowCounts.length !== g.cols * g.rows) this.nowCounts = new Uint16Array(g.cols * g.rows);
       frameCounts(out.track, t, g, this.nowCounts);
       const area = g.cellSize * g.cellSize, counts = this.nowCounts;
-      paintDensity(g, (k) => counts[k]! / area, this.nowCanvas);
+      this.nowCanvas = paintDensity(g, (k) => counts[k]! / area, document.createElement('canvas'));
       this.nowKey = key;
     }
     return this.nowCanvas;
