@@ -8,20 +8,26 @@ import { icon } from './icon.js';
 
 export type ToastLevel = 'info' | 'warn' | 'error';
 
+/** A toast on screen: whoever raised it can take it away when its condition has cleared. */
+export interface ToastHandle {
+  /** Removes the toast; true when it was still on screen (not dismissed or pushed out already). */
+  dismiss(): boolean;
+}
+
 const LIFETIME_MS: Record<ToastLevel, number> = { info: 4000, warn: 7000, error: 0 };
 const MAX_TOASTS = 5;
 
 export class Toasts {
   readonly dom = h('div.toasts', { 'aria-live': 'polite', 'data-region': 'toasts' });
 
-  show(level: ToastLevel, message: string): void {
+  show(level: ToastLevel, message: string): ToastHandle {
     const last = this.dom.lastElementChild as HTMLElement | null;
-    if (last && last.dataset.level === level && last.dataset.message === message) {
+    if (last && last.dataset.level === level && last.dataset.message === message && !last.classList.contains('leaving')) {
       const n = Number(last.dataset.count ?? '1') + 1;
       last.dataset.count = String(n);
       const badge = last.querySelector('.toast-count');
       if (badge) badge.textContent = `×${n}`;
-      return;
+      return this.handle(last);
     }
     const close = h('button.icon-button.toast-close', { type: 'button', title: 'Dismiss', 'aria-label': 'Dismiss' }, icon('close', 14));
     const el = h(`div.toast.toast-${level}`, { role: level === 'error' ? 'alert' : 'status', 'data-level': level, 'data-message': message },
@@ -34,11 +40,17 @@ export class Toasts {
     while (this.dom.children.length > MAX_TOASTS) this.dom.firstElementChild?.remove();
     const life = LIFETIME_MS[level];
     if (life > 0) setTimeout(() => this.remove(el), life);
+    return this.handle(el);
   }
 
-  private remove(el: HTMLElement): void {
-    if (!el.isConnected || el.classList.contains('leaving')) return;
+  private handle(el: HTMLElement): ToastHandle {
+    return { dismiss: () => this.remove(el) };
+  }
+
+  private remove(el: HTMLElement): boolean {
+    if (!el.isConnected || el.classList.contains('leaving')) return false;
     el.classList.add('leaving');
     setTimeout(() => el.remove(), 180);
+    return true;
   }
 }

@@ -23,7 +23,7 @@ import type { CommandSpec, Feature, PanelSpec, WorkbenchContext } from './Workbe
 import { CommandRegistry } from './CommandRegistry.js';
 import { PanelDock } from './PanelDock.js';
 import { Splitter } from './Splitter.js';
-import { Toasts } from './Toasts.js';
+import { Toasts, type ToastHandle } from './Toasts.js';
 import { TopBar } from './TopBar.js';
 import { StatusBar } from './StatusBar.js';
 import { TimelineBar } from './TimelineBar.js';
@@ -220,9 +220,10 @@ export class Workbench implements WorkbenchContext {
     return this.commands.run(id, arg);
   }
 
-  notify(level: 'info' | 'warn' | 'error', message: string): void {
-    this.toasts.show(level, message);
+  notify(level: 'info' | 'warn' | 'error', message: string): ToastHandle {
+    const toast = this.toasts.show(level, message);
     if (level !== 'info') this.api.call('app.log', { level, message: `renderer: ${message}` }).catch(() => {});
+    return toast;
   }
 
   addStatusItem(id: string, order: number, keep?: number): { set(text: string, title?: string): void; dispose(): void } {

@@ -13,6 +13,9 @@ import type * as THREE from 'three';
 import type { Layer, PickingInfo } from '@deck.gl/core';
 import type { ApiClient } from '../api/ApiClient.js';
 import type { Disposable, Disposer } from '../../common/source.js';
+import type { ToastHandle } from './Toasts.js';
+
+export type { ToastHandle } from './Toasts.js';
 
 export interface Viewport3D {
   readonly scene: THREE.Scene;
@@ -77,8 +80,11 @@ export interface WorkbenchContext {
   showPanel(id: string): void;
   registerCommand(command: CommandSpec): Disposer;
   runCommand(id: string, arg?: string): Promise<void>;
-  /** A toast in the corner; errors stay until dismissed. */
-  notify(level: 'info' | 'warn' | 'error', message: string): void;
+  /**
+   * A toast in the corner; errors stay until dismissed — by the person, or by the caller through
+   * the returned handle once the condition it reports has cleared.
+   */
+  notify(level: 'info' | 'warn' | 'error', message: string): ToastHandle;
   /**
    * Status-bar item on the right; returns a setter for its text. `keep`: how much it matters when
    * the bar is too narrow for every item (lower is hidden first; default 60, the built-in entity

@@ -111,6 +111,49 @@ describe('alerts panel (twin serve + Chromium)', { timeout: 300_000 }, () => {
     await page.setViewportSize({ width: 1440, height: 900 });
   });
 
+  it('keeps id, type and condition badge readable in the Entities list, at the default panel width and in a 1024 × 700 window', async () => {
+    await page.click('button.dock-tab[data-panel="entities"]');
+    const robotRows = page.locator('.entity-row').filter({ hasText: /^robot-/ });
+    await expect.poll(() => robotRows.count(), { timeout: 120_000 }).toBeGreaterThan(0);
+    for (const [width, height] of [[1440, 900], [1024, 700]] as const) {
+      await page.setViewportSize({ width, height });
+      await page.waitForTimeout(1000);
+      // A robot with the "Low battery" badge (the testbed only rarely has one): a robot's row as the
+      // list draws it, its condition made the badge, measured in the list (and pictured) and taken out again.
+      const parts = await page.locator('.entity-list').evaluate((list) => {
+        const real = [...list.querySelectorAll<HTMLElement>('.entity-row')].find((r) => r.querySelector('.entity-id')?.textContent?.startsWith('robot-'))!;
+        const row = real.cloneNode(true) as HTMLElement;
+        row.dataset.testClone = '';
+        const badge = document.createElement('span');
+        badge.className = 'entity-badge';
+        badge.textContent = 'Low battery';
+        row.querySelector('.entity-state, .entity-badge')!.replaceWith(badge);
+        list.prepend(row);
+        const part = (sel: string) => {
+          const e = row.querySelector<HTMLElement>(sel)!;
+          const r = e.getBoundingClientRect();
+          return { sel, text: e.textContent ?? '', width: r.width, left: r.left, right: r.right, top: r.top, bottom: r.bottom, cut: e.scrollWidth > e.clientWidth + 1 };
+        };
+        const out = ['.entity-id', '.entity-type', '.entity-badge', '.entity-floor', '.entity-battery'].map(part);
+        return { parts: out, right: row.getBoundingClientRect().right };
+      });
+      for (const p of parts.parts.slice(0, 3)) {
+        expect(p.width, `${width}: ${p.sel} "${p.text}" is ${Math.round(p.width)} px wide`).toBeGreaterThanOrEqual(40);
+        expect(p.cut, `${width}: ${p.sel} "${p.text}" is cut`).toBe(false);
+      }
+      for (const [i, a] of parts.parts.entries()) {
+        expect(a.right, `${width}: ${a.sel} outside the row`).toBeLessThanOrEqual(parts.right + 0.5);
+        for (const b of parts.parts.slice(i + 1)) {
+          const overlap = a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+          expect(overlap, `${width}: ${a.sel} "${a.text}" overlaps ${b.sel} "${b.text}"`).toBe(false);
+        }
+      }
+      await page.locator('.entity-panel').screenshot({ path: join(shots, `entities-${width}x${height}.png`) });
+      await page.locator('.entity-list').evaluate((list) => list.querySelector('[data-test-clone]')?.remove());
+    }
+    await page.setViewportSize({ width: 1440, height: 900 });
+  });
+
   it('shows the source health with state and counts', async () => {
     await page.click('button.dock-tab[data-panel="source-health"]');
     await expect.poll(() => page.locator('[data-testid="health-state"]').innerText(), { timeout: 60_000 }).toMatch(/testbed:.* — live/);

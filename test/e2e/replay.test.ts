@@ -77,7 +77,14 @@ describe('replay in the web app (twin serve --source file:)', { timeout: 300_000
   it('draws the density heatmap over the recording in the Analytics panel', async () => {
     await page.click('button.dock-tab[data-panel="replay.analytics"]');
     await expect.poll(() => page.locator('[data-testid="replay-status"]').innerText(), { timeout: 60_000 }).not.toContain('No recording');
+    // The heatmap's storey choice: no empty drop-down before there is a heatmap (QA saw a 38 px
+    // wide one with no options); then one option per storey of the heatmap, wide enough to read.
+    const storey = page.locator('[data-testid="replay-storey"]');
+    expect(await storey.isVisible()).toBe(false);
     await page.click('[data-testid="replay-heatmap"]');
+    await expect.poll(() => storey.isVisible(), { timeout: 90_000 }).toBe(true);
+    expect((await storey.locator('option').allInnerTexts()).length).toBeGreaterThan(0);
+    expect((await storey.boundingBox())!.width).toBeGreaterThanOrEqual(80);
     const canvas = page.locator('[data-testid="replay-heatmap-canvas"]');
     // The heatmap canvas gets non-background pixels once the analysis arrives.
     await expect

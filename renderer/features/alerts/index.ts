@@ -7,18 +7,20 @@
  * new pipeline), all into renderer/stores/alertsStore.ts. Clicking
  * an alert selects its entity in the entities store, so the 3D view and inspector follow it.
  */
+import type { AlertRecord } from '../../../common/records.js';
 import type { Disposable, Disposer } from '../../../common/source.js';
-import type { Feature, WorkbenchContext } from '../../shell/WorkbenchContext.js';
+import type { Feature, ToastHandle, WorkbenchContext } from '../../shell/WorkbenchContext.js';
 import { alertsStore, dispatchAlerts, unacknowledgedCounts } from '../../stores/alertsStore.js';
 import { selectEntity } from '../../stores/entitiesStore.js';
 import { mountAlertsPanel } from './AlertsPanel.js';
 import { mountSourceHealthPanel } from './SourceHealthPanel.js';
-import { alertToastText } from './alertToastText.js';
+import { alertClearedText, alertToastText } from './alertToastText.js';
 
-async function refresh(ctx: WorkbenchContext): Promise<void> {
+async function refresh(ctx: WorkbenchContext, then: (active: readonly AlertRecord[]) => void = () => {}): Promise<void> {
   try {
     const active = await ctx.api.call('alerts.list', {});
     dispatchAlerts({ type: 'replace', active });
+    then(active);
   } catch {
     /* not connected yet: the next (re)connect refreshes */
   }
@@ -28,6 +30,17 @@ export const alertsFeature: Feature = {
   id: 'alerts',
   activate(ctx: WorkbenchContext): Disposable {
     const disposers: Disposer[] = [];
+    /** The error toast of each critical alert still active, by alert id: it goes when the alert clears. */
+    const toasts = new Map<string, ToastHandle>();
+    /** After a new alert list (another pipeline, a reconnect): toasts of alerts not in it go. */
+    const dismissGone = (active: readonly AlertRecord[]) => {
+      const ids = new Set(active.filter((a) => a.active && !a.acknowledged).map((a) => a.id));
+      for (const [id, toast] of toasts) {
+        if (ids.has(id)) continue;
+        toasts.delete(id);
+        toast.dismiss();
+      }
+    };
     const status = ctx.addStatusItem('alerts', 30, 80);
     disposers.push(() => status.dispose());
     const actions = {
@@ -51,17 +64,24 @@ export const alertsFeature: Feature = {
       ctx.registerPanel({ id: 'source-health', title: 'Source health', side: 'bottom', order: 11, mount: (el) => mountSourceHealthPanel(el) }),
       ctx.api.on('alert', (a) => {
         dispatchAlerts({ type: 'alerts', alerts: [a] });
-        if (a.active && !a.acknowledged && a.severity === 'critical') ctx.notify('error', alertToastText(a));
+        if (a.active && !a.acknowledged) {
+          if (a.severity === 'critical' && !toasts.has(a.id)) toasts.set(a.id, ctx.notify('error', alertToastText(a)));
+          return;
+        }
+        // Cleared (or acknowledged): its error toast goes; a cleared one says it recovered.
+        const toast = toasts.get(a.id);
+        toasts.delete(a.id);
+        if (toast?.dismiss() && !a.active) ctx.notify('info', alertClearedText(a));
       }),
       ctx.api.on('source.status', (s) => dispatchAlerts({ type: 'health', status: s })),
       ctx.api.on('session', (s) => {
         if (s.source) dispatchAlerts({ type: 'health', status: s.source });
         // A new source or model may have replaced the pipeline (its hub's alerts went with it, and
         // their clears were never sent): the new hub's list is the truth, as after a reconnect.
-        void refresh(ctx);
+        void refresh(ctx, dismissGone);
       }),
       ctx.api.onStatus((st) => {
-        if (st.state === 'connected') void refresh(ctx);
+        if (st.state === 'connected') void refresh(ctx, dismissGone);
       }),
       ctx.registerCommand({ id: 'alerts.show', title: 'Show alerts', key: 'Shift+A', run: () => ctx.showPanel('alerts') }),
     );

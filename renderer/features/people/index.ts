@@ -20,7 +20,7 @@ import type { DensityGrid } from '../../../workers/peopleflow/PeopleFlow.js';
 import { downloadText } from '../../shell/downloadFile.js';
 import type { Feature, WorkbenchContext } from '../../shell/WorkbenchContext.js';
 import { layoutStore, planStorey } from '../../stores/layoutStore.js';
-import { sessionStore } from '../../stores/sessionStore.js';
+import { sessionStore, type SessionState } from '../../stores/sessionStore.js';
 import { settingsStore } from '../../stores/settingsStore.js';
 import { simulationOnViews, simulationStore } from '../../stores/simulationStore.js';
 import { structureStore } from '../../stores/structureStore.js';
@@ -158,6 +158,19 @@ export const peopleFeature: Feature = {
     disposers.push(peopleStore.subscribe(refresh));
     disposers.push(simulationStore.subscribe((s, p) => { if (simulationOnViews(s) !== simulationOnViews(p)) refresh(); }));
     disposers.push(layoutStore.subscribe((s, p) => { if (s.activeStorey !== p.activeStorey || s.storeys !== p.storeys) refresh(); }));
+    // Another source: its people are not the old one's. The aggregates start again (the geometry
+    // may well stay, e.g. one broker for another on the same model), else the old source's people
+    // would stay on the heatmap and in the counts until the new source's clock passed theirs —
+    // never, for a source that sends nothing or runs behind.
+    const sourceUriOf = (s: SessionState) => s.source?.uri ?? s.info?.source?.uri ?? '';
+    let sourceUri = sourceUriOf(sessionStore.getState());
+    disposers.push(sessionStore.subscribe((s) => {
+      const uri = sourceUriOf(s);
+      if (uri === sourceUri) return;
+      sourceUri = uri;
+      model.reset();
+      refresh();
+    }));
 
     const exportCounts = () => {
       const k = settingsStore.getState().settings.privacyK;

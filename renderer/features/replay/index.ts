@@ -45,7 +45,8 @@ function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposab
   const strip = el('canvas', { width: '900', height: '70', 'data-testid': 'replay-timeline', title: 'click: seek · shift+drag: loop range' });
   const windowLabel = el('div', { 'data-testid': 'replay-window', style: 'font-size:11px;opacity:0.8' });
   // Heatmap
-  const storey = el('select', { 'data-testid': 'replay-storey', title: 'storey (also shown in the plan)' });
+  // The heatmap's storey: hidden while no heatmap is shown (nothing to choose), filled by setMaps.
+  const storey = el('select', { 'data-testid': 'replay-storey', title: 'storey (also shown in the plan)', 'aria-label': 'Heatmap storey', style: 'min-width:8em', hidden: '' });
   const heatBtn = el('button', { 'data-testid': 'replay-heatmap' }, 'Heatmap');
   const clearBtn = el('button', { 'data-testid': 'replay-heatmap-clear' }, 'Clear');
   const pngBtn = el('button', {}, 'PNG');
@@ -184,6 +185,7 @@ function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposab
     maps = next;
     const keep = storey.value;
     storey.replaceChildren(...maps.map((m) => el('option', { value: m.floor }, m.floor)));
+    storey.hidden = maps.length === 0;
     const planName = planFloor();
     storey.value = maps.some((m) => m.floor === keep) ? keep : maps.some((m) => m.floor === planName) ? planName! : maps[0]?.floor ?? '';
     planLayers.setHeatmaps(maps);
@@ -193,6 +195,7 @@ function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposab
     maps = [];
     mapsB = null;
     storey.replaceChildren();
+    storey.hidden = true;
     planLayers.clear();
     chosen.clear();
     legend.textContent = '';
@@ -212,6 +215,7 @@ function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposab
     mapsB = null;
     planLayers.setHeatmaps([]);
     storey.replaceChildren();
+    storey.hidden = true;
     drawHeat();
   });
   storey.addEventListener('change', () => {
