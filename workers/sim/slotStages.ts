@@ -50,7 +50,7 @@ export function computeVelocities(c: SlotColumns, nav: NavMap, agents: number, r
   const { sFloor, sState, nvx, nvy, sx, sy, sr, order, cellStart, sv0, sTarget, sLeft, cnx, cny, cx0, cy0, cellOff } = c;
   const grids = nav.grids, fields = nav.fields;
   const A = MODEL.neighbourStrength, D = MODEL.neighbourRange, B = MODEL.wallStrength, Dw = MODEL.wallRange, T = MODEL.timeGap, contact = MODEL.contact, sideways = 1 - MODEL.behind;
-  const cell = MODEL.cell, inv = 1 / cell, repelReach = 7 * D, maxNb = nb.length >> 2;
+  const cell = MODEL.cell, inv = 1 / cell, repelReach = 7 * D, maxNb = nb.length >> 2, robots = order.length > agents;
   let steps = 0;
   // Agents in cell order (the sorted columns): neighbours, field and wall samples of consecutive agents
   // share cache lines. The stage is pure, so the visiting order does not change any result.
@@ -89,7 +89,7 @@ export function computeVelocities(c: SlotColumns, nav: NavMap, agents: number, r
     let xa = Math.floor((xi - cut - ox) * inv), xb = Math.floor((xi + cut - ox) * inv);
     let ya = Math.floor((yi - cut - oy) * inv), yb = Math.floor((yi + cut - oy) * inv);
     if (xa < 0) xa = 0; if (xb >= nx) xb = nx - 1; if (ya < 0) ya = 0; if (yb >= ny) yb = ny - 1;
-    let count = 0, bhx = 0, bhy = 0;
+    let count = 0, bhx = 0, bhy = 0, aside = 0;
     for (let row = ya; row <= yb; row++) {
       const base = off + row * nx;
       for (let k = cellStart[base + xa]!, end = cellStart[base + xb + 1]!; k < end; k++) {
@@ -100,6 +100,8 @@ export function computeVelocities(c: SlotColumns, nav: NavMap, agents: number, r
         if (d - l < repelReach) {
           const w = (A * expNeg((d - l) / D)) / d, lk = sLeft[k]!;
           ex -= dx * w; ey -= dy * w;
+          // A robot ahead is gone round (see below).
+          if (robots && order[k]! >= agents && e0x * dx + e0y * dy > 0) aside += e0x * dy - e0y * dx >= 0 ? w * d : -w * d;
           // Pushes from people behind on the way out (more route left; on a tie, later in cell order), summed
           // apart (branch-free: whether a neighbour is behind is a coin toss in a crowd); see below.
           const m = lk > left || (lk === left && k > o) ? w : 0;
@@ -128,6 +130,9 @@ export function computeVelocities(c: SlotColumns, nav: NavMap, agents: number, r
       const wd = (wd0[b]! * (1 - ax) + wd0[b + 1]! * ax) * (1 - ay) + (wd0[b + gnx]! * (1 - ax) + wd0[b + gnx + 1]! * ax) * ay;
       if (wd < ri + 10 * Dw) { const w = B * detExp((ri - wd) / Dw); ex += g.wallGx[c]! * w; ey += g.wallGy[c]! * w; }
     }
+    // Round a robot ahead on the side away from it (the right when it is dead ahead), as much as it repels. Pushed
+    // straight back alone, the people right behind a robot standing in a corridor stood there for good.
+    if (aside !== 0) { ex += e0y * aside; ey -= e0x * aside; }
     const en = Math.sqrt(ex * ex + ey * ey);
     if (en < 1e-9) continue;
     ex /= en; ey /= en;

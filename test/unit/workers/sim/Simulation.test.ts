@@ -28,6 +28,23 @@ describe('Simulation', () => {
     expect(Array.from(c.x)).not.toEqual(Array.from(a.x));
   });
 
+  it('people go round a robot standing in a corridor, on the side with room for a body', () => {
+    // 2 m corridor, 20 people walking east to the exit at its end, a 0.8 m robot at speed 0 at x = 10. Pushed straight
+    // back alone, the one right behind it stood there for good (19/20 out for each of these seeds) when it stood 0.4 m
+    // off a wall, or 0.4 m off the other. Left alone: a robot 0.2 m off a wall leaves no room on that side.
+    for (const seed of [3, 4, 5]) for (const y of [0.8, 1.0, 1.2]) {
+      const sc: Scenario = {
+        seed, maxTime: 120, floors: [{ id: 'F', walkable: [[[0, 0], [20, 0], [20, 2], [0, 2]]] }],
+        exits: [{ id: 'E', floor: 'F', segment: [[20, 0], [20, 2]] }],
+        agentGroups: [{ id: 'g', floor: 'F', area: [[0.5, 0.2], [6, 0.2], [6, 1.8], [0.5, 1.8]], count: 20 }],
+        obstaclesMoving: [{ id: 'R', floor: 'F', radius: 0.4, speed: 0, route: [[10, y], [10, y]] }],
+      };
+      const sim = new Simulation(sc, NavMap.build(sc), seed);
+      while (!sim.done && sim.t < 120) sim.step();
+      expect(sim.remaining, `seed ${seed}, robot at y = ${y}`).toBe(0);
+    }
+  });
+
   it('keeps bodies apart in the queues (collision-free model) and people out of the robot', () => {
     const sim = run(1, 300);
     expect(sim.agents - sim.remaining).toBeGreaterThan(0); // some left already
