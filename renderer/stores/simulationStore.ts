@@ -31,15 +31,28 @@ export interface SimOptions {
    * thread (same results); 'auto': 2 where the machine has the cores for it (SimWorkerClient.singleRunThreads).
    */
   threads: 'auto' | 1 | 2;
-  /** Moving obstacles on: the scenario's own, or `robotCount` generated ones when it has none. */
+  /**
+   * Moving obstacles on: the scenario's own; when it has none, `robotCount` generated ones, or (robotSource 'live')
+   * the live robots halted where they were at the last Run (`liveRobots`, their snapshot).
+   */
   robots: boolean;
   robotCount: number;
+  robotSource: 'generated' | 'live';
+  liveRobots: LiveRobot[];
   premovement: PremovementProfile;
   speed: SpeedProfile;
   /** Exit id → open (missing: as in the scenario). */
   exitsOpen: Record<string, boolean>;
   /** Agent group id (one per space in a derived scenario) → occupants (missing: as in the scenario). */
   groupCounts: Record<string, number>;
+}
+
+/** A live robot where it is: its id, floor label (a storey name) and building-frame position, m. */
+export interface LiveRobot {
+  id: string;
+  floor: string;
+  x: number;
+  y: number;
 }
 
 export interface SimulationState {
@@ -84,7 +97,7 @@ export const initialSimulationState: SimulationState = {
   source: '',
   deriving: false,
   scenarioError: null,
-  options: { runs: 1, seed: 1, threads: 'auto', robots: true, robotCount: 0, premovement: 'scenario', speed: 'scenario', exitsOpen: {}, groupCounts: {} },
+  options: { runs: 1, seed: 1, threads: 'auto', robots: true, robotCount: 0, robotSource: 'generated', liveRobots: [], premovement: 'scenario', speed: 'scenario', exitsOpen: {}, groupCounts: {} },
   status: 'idle',
   progress: null,
   runError: null,

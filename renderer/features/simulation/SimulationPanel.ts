@@ -12,6 +12,7 @@ import { dispatchSimulation, PLAYBACK_SPEEDS, playbackDuration, simulationOnView
 import { reachableOutTime } from '../../../workers/sim/summarizeRuns.js';
 import { evacuationCurveSvg, histogramSvg } from './resultCharts.js';
 import type { SimDensityMode } from './SimulationPlanLayers.js';
+import { liveRobotObstacles } from './effectiveScenario.js';
 
 export interface SimulationController {
   /** Show or hide the max-density plan layer. */
@@ -75,12 +76,16 @@ export function mountSimulationPanel(el: HTMLElement, ctl: SimulationController)
     h('option', { value: 'scenario' }, 'as in scenario'), h('option', { value: 'weidmann' }, 'Weidmann 1.34±0.26 m/s'), h('option', { value: 'slow' }, 'slow 0.8±0.2 m/s'));
   const robots = h('input', { type: 'checkbox', checked: true, 'data-testid': 'sim-robots' });
   const robotCount = num('sim-robot-count', 0, '1', '0');
+  // Where the robots of a scenario without its own come from: generated shuttles, or the live robots halted where they
+  // are when Run is pressed (an operator checking an evacuation with the fleet as it stands now).
+  const robotSource = h('select', { 'data-testid': 'sim-robot-source', title: 'Robots of a scenario that has none of its own: generated shuttles, or the live robots halted where they are at Run (robots stop on a fire alarm)' },
+    h('option', { value: 'generated' }, 'generated'), h('option', { value: 'live' }, 'live now, halted'));
   const opts = (): void => dispatchSimulation({ type: 'setOptions', options: {
     seed: Math.round(Number(seed.value) || 0), runs: Math.max(1, Math.round(Number(runs.value) || 1)), threads: threads.value === '1' ? 1 : threads.value === '2' ? 2 : 'auto',
     premovement: premove.value as PremovementProfile, speed: speed.value as SpeedProfile,
-    robots: robots.checked, robotCount: Math.max(0, Math.round(Number(robotCount.value) || 0)),
+    robots: robots.checked, robotCount: Math.max(0, Math.round(Number(robotCount.value) || 0)), robotSource: robotSource.value === 'live' ? 'live' : 'generated',
   } });
-  for (const c of [seed, runs, threads, premove, speed, robots, robotCount]) c.addEventListener('change', opts);
+  for (const c of [seed, runs, threads, premove, speed, robots, robotCount, robotSource]) c.addEventListener('change', opts);
   const exits = h('div', { 'data-testid': 'sim-exits', style: 'display:flex;flex-direction:column;gap:2px' });
   const perSpaceSummary = h('summary', { 'data-testid': 'sim-per-space-summary' });
   const perSpaceRows = h('div', { style: 'display:grid;grid-template-columns:1fr auto;gap:2px 6px;max-height:180px;overflow:auto;margin-top:4px' });
@@ -124,7 +129,7 @@ export function mountSimulationPanel(el: HTMLElement, ctl: SimulationController)
   const section = (title: string, ...c: Node[]) => h('fieldset', { style: 'border:1px solid rgba(127,127,127,0.35);padding:6px;display:flex;flex-direction:column;gap:6px' }, h('legend', {}, title), ...c);
   const root = h('div.sim-panel', { 'data-testid': 'sim-panel', style: 'display:flex;flex-direction:column;gap:8px;padding:8px;overflow:auto;height:100%;box-sizing:border-box;font-size:12px' },
     section('Scenario', row(mode, amount, derive), row(load, file), source, scenarioError),
-    section('Options', h('div', {}, 'Exits'), exits, perSpace, row(h('label', {}, robots, ' Robots'), h('label', {}, 'generated ', robotCount), robotsNote),
+    section('Options', h('div', {}, 'Exits'), exits, perSpace, row(h('label', {}, robots, ' Robots'), robotSource, robotCount, robotsNote),
       row(h('label', {}, 'Pre-movement ', premove)), row(h('label', {}, 'Speed ', speed)),
       row(h('label', {}, 'Seed ', seed), h('label', {}, 'Runs ', runs)), row(h('label', {}, 'Threads ', threads))),
     section('Run', row(runBtn, cancelBtn, bar), runStatus),
@@ -150,9 +155,13 @@ export function mountSimulationPanel(el: HTMLElement, ctl: SimulationController)
         return h('label', {}, cb, ` ${e.id} (${e.floor})`);
       }));
       if (!sc?.exits.length) exits.replaceChildren(h('span', { style: 'opacity:.7' }, 'open or close each exit once a scenario is derived or loaded'));
-      robotsNote.textContent = sc?.obstaclesMoving?.length ? `scenario has ${sc.obstaclesMoving.length}` : '';
       if (sc) seed.value = String(s.options.seed);
     }
+    const own = s.scenario?.obstaclesMoving?.length ?? 0, live = s.options.robotSource === 'live';
+    robotCount.hidden = live;
+    robotSource.disabled = own > 0;
+    robotsNote.textContent = own ? `scenario has ${own}` : live && s.options.liveRobots.length && s.scenario
+      ? robotsAtLastRun(s) : live ? 'taken at Run' : '';
     const running = s.status === 'running';
     runBtn.disabled = running || !s.scenario || s.deriving;
     cancelBtn.disabled = !running;
@@ -174,6 +183,12 @@ export function mountSimulationPanel(el: HTMLElement, ctl: SimulationController)
     views.disabled = !s.output;
     playSpeed.value = String(s.playback.speed);
     clock.textContent = `${s.playback.time.toFixed(1)} / ${dur.toFixed(0)} s`;
+  };
+
+  /** "12 at the last Run (3 on floors the scenario lacks)". */
+  const robotsAtLastRun = (s: SimulationState): string => {
+    const { obstacles, elsewhere } = liveRobotObstacles(s.scenario!, s.options.liveRobots);
+    return `${obstacles.length} at the last Run${elsewhere ? ` (${elsewhere} on floors the scenario lacks)` : ''}`;
   };
 
   /** One row per agent group (a space, in a derived scenario): its name and storey, and its occupants to edit. */

@@ -1,10 +1,10 @@
 /**
  * The scenario actually run: the loaded scenario with the panel's choices applied (exits
- * open/closed, occupants per space, robots on/off or generated, pre-movement and speed profiles). Pure; the loaded
+ * open/closed, occupants per space, robots on/off, generated or the live ones halted, pre-movement and speed profiles). Pure; the loaded
  * scenario is never mutated, so "Save scenario" writes exactly what was run.
  */
 import type { Distribution, MovingObstacle, Scenario } from '../../../common/scenario.js';
-import type { PremovementProfile, SimOptions, SpeedProfile } from '../../stores/simulationStore.js';
+import type { LiveRobot, PremovementProfile, SimOptions, SpeedProfile } from '../../stores/simulationStore.js';
 
 /** Pre-movement times, s: RiMEA's test 10 style uniform 10–100 s, a shorter uniform 10–60 s. */
 export const PREMOVEMENT: Record<Exclude<PremovementProfile, 'scenario'>, Distribution> = {
@@ -46,6 +46,29 @@ export function generatedRobots(s: Scenario, count: number): MovingObstacle[] {
   });
 }
 
+/** Body radius of a live robot as an obstacle, m (the testbed's units are 0.3–0.5 m; the generated ones 0.4 m). */
+export const LIVE_ROBOT_RADIUS = 0.4;
+
+/** The scenario floor a live floor label (a storey name) is on: the one named after it (toScenario names floors after storeys). */
+export function scenarioFloorOf(s: Scenario, label: string): string | null {
+  return (s.floors.find((f) => f.id === label) ?? s.floors.find((f) => f.id.startsWith(`${label}#`)))?.id ?? null;
+}
+
+/**
+ * The live robots as obstacles halted where they are (speed 0: what a fleet does on a fire alarm), each on the
+ * scenario floor of its storey; robots on a floor the scenario does not have are left out and counted.
+ */
+export function liveRobotObstacles(s: Scenario, live: readonly LiveRobot[]): { obstacles: MovingObstacle[]; elsewhere: number } {
+  const obstacles: MovingObstacle[] = [];
+  let elsewhere = 0;
+  for (const r of live) {
+    const floor = scenarioFloorOf(s, r.floor);
+    if (floor === null || !Number.isFinite(r.x) || !Number.isFinite(r.y)) { elsewhere++; continue; }
+    obstacles.push({ id: r.id, floor, radius: LIVE_ROBOT_RADIUS, speed: 0, route: [[r.x, r.y], [r.x, r.y]] });
+  }
+  return { obstacles, elsewhere };
+}
+
 export function effectiveScenario(s: Scenario, o: SimOptions): Scenario {
   const exits = s.exits.map((e) => (o.exitsOpen[e.id] === undefined ? e : { ...e, open: o.exitsOpen[e.id] }));
   const agentGroups = s.agentGroups.map((g) => ({
@@ -55,6 +78,7 @@ export function effectiveScenario(s: Scenario, o: SimOptions): Scenario {
     ...(o.speed !== 'scenario' ? { speed: SPEED[o.speed] } : {}),
   }));
   const own = s.obstaclesMoving ?? [];
-  const obstaclesMoving = !o.robots ? [] : own.length ? own : generatedRobots(s, o.robotCount);
+  const obstaclesMoving = !o.robots ? [] : own.length ? own
+    : o.robotSource === 'live' ? liveRobotObstacles(s, o.liveRobots).obstacles : generatedRobots(s, o.robotCount);
   return { ...s, exits, agentGroups, obstaclesMoving, seed: o.seed };
 }

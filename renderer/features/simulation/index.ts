@@ -17,7 +17,8 @@ import { h } from '../../shell/h.js';
 import type { Feature, WorkbenchContext } from '../../shell/WorkbenchContext.js';
 import { layoutStore, planStorey } from '../../stores/layoutStore.js';
 import { sessionStore } from '../../stores/sessionStore.js';
-import { dispatchSimulation, playbackDuration, simulationOnViews, simulationStore, type SimulationState } from '../../stores/simulationStore.js';
+import { entitiesStore, KIND_ROBOT } from '../../stores/entitiesStore.js';
+import { dispatchSimulation, playbackDuration, simulationOnViews, simulationStore, type LiveRobot, type SimulationState } from '../../stores/simulationStore.js';
 import { effectiveScenario } from './effectiveScenario.js';
 import { PlaybackPoints3D } from './PlaybackPoints3D.js';
 import { SimulationPlanLayers, type SimDensityMode } from './SimulationPlanLayers.js';
@@ -33,6 +34,17 @@ function withToken(path: string): URL {
 }
 
 const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** The live robots (not the bus: it drives outdoors) with a floor and a position, where they are now. */
+function liveRobotsNow(): LiveRobot[] {
+  const { table } = entitiesStore.getState(), out: LiveRobot[] = [];
+  for (let i = 0; i < table.count; i++) {
+    const f = table.floor[i]!;
+    if (table.kind[i] !== KIND_ROBOT || f < 0) continue;
+    out.push({ id: table.ids[i]!, floor: table.floors[f]!, x: table.x[i]!, y: table.y[i]! });
+  }
+  return out;
+}
 
 class SimulationFeature implements SimulationController, Disposable {
   private readonly client = new SimWorkerClient();
@@ -134,6 +146,7 @@ class SimulationFeature implements SimulationController, Disposable {
   }
 
   async run(): Promise<void> {
+    if (simulationStore.getState().options.robotSource === 'live') dispatchSimulation({ type: 'setOptions', options: { liveRobots: liveRobotsNow() } });
     const s = simulationStore.getState();
     if (!s.scenario || s.status === 'running') return;
     const scenario = effectiveScenario(s.scenario, s.options);
@@ -163,6 +176,8 @@ class SimulationFeature implements SimulationController, Disposable {
   }
 
   saveScenario(): void {
+    const o = simulationStore.getState().options;
+    if (o.robotSource === 'live' && o.liveRobots.length === 0) dispatchSimulation({ type: 'setOptions', options: { liveRobots: liveRobotsNow() } });
     const s = simulationStore.getState();
     if (s.scenario) downloadText(JSON.stringify(effectiveScenario(s.scenario, s.options), null, 1), `${s.scenario.name || 'scenario'}.json`, 'application/json');
   }

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import type { Scenario } from '../../../../../common/scenario.js';
-import { effectiveScenario, PREMOVEMENT, SPEED } from '../../../../../renderer/features/simulation/effectiveScenario.js';
+import { effectiveScenario, LIVE_ROBOT_RADIUS, liveRobotObstacles, PREMOVEMENT, SPEED } from '../../../../../renderer/features/simulation/effectiveScenario.js';
 import { fruinColor } from '../../../../../renderer/features/simulation/fruinColor.js';
 import { playbackFrame, robotFrame } from '../../../../../renderer/features/simulation/PlaybackFrame.js';
 
@@ -29,6 +29,26 @@ describe('effectiveScenario', () => {
     expect(r.agentsTotal).toBe(3);
     expect(r.agentsEvacuated).toBe(3);
     expect(two.agentGroups.map((g) => g.count)).toEqual([10, 5]); // the loaded scenario is not mutated
+  });
+
+  it('live robots halted where they are: on the floor of their storey, in the way of the people; a scenario\'s own robots win', () => {
+    const storeys: Scenario = { ...base, floors: [{ ...base.floors[0]!, id: '1F' }, { id: '2F#2', walkable: base.floors[0]!.walkable }], exits: base.exits.map((e) => ({ ...e, floor: '1F' })), agentGroups: base.agentGroups.map((g) => ({ ...g, floor: '1F' })) };
+    const live = [{ id: 'robot-01', floor: '1F', x: 15, y: 3 }, { id: 'robot-02', floor: '2F', x: 4, y: 2 }, { id: 'robot-03', floor: 'B1', x: 1, y: 1 }];
+    const { obstacles, elsewhere } = liveRobotObstacles(storeys, live);
+    expect(obstacles).toEqual([
+      { id: 'robot-01', floor: '1F', radius: LIVE_ROBOT_RADIUS, speed: 0, route: [[15, 3], [15, 3]] },
+      { id: 'robot-02', floor: '2F#2', radius: LIVE_ROBOT_RADIUS, speed: 0, route: [[4, 2], [4, 2]] },
+    ]);
+    expect(elsewhere).toBe(1); // B1 is not in the scenario
+    const sc = effectiveScenario(storeys, { ...opts, robotSource: 'live', liveRobots: live });
+    expect(sc.obstaclesMoving).toEqual(obstacles);
+    // They stay put for the whole run (a robot parked in the corridor to the east exit).
+    const r = runScenario({ ...sc, measurements: { trajectories: false } });
+    expect(r.agentsEvacuated).toBe(10);
+    expect(effectiveScenario(storeys, { ...opts, robotSource: 'live', liveRobots: live, robots: false }).obstaclesMoving).toEqual([]);
+    const own: Scenario = { ...storeys, obstaclesMoving: [{ id: 'R', floor: '1F', radius: 0.3, speed: 1, route: [[1, 1], [5, 1]] }] };
+    expect(effectiveScenario(own, { ...opts, robotSource: 'live', liveRobots: live }).obstaclesMoving).toEqual(own.obstaclesMoving);
+    expect(effectiveScenario(storeys, { ...opts, robotCount: 2 }).obstaclesMoving).toHaveLength(2); // generated, the default
   });
 
   it('RiMEA pre-movement makes the evacuation take at least 10 s longer than none', () => {
