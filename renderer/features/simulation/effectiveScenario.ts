@@ -49,9 +49,18 @@ export function generatedRobots(s: Scenario, count: number): MovingObstacle[] {
 /** Body radius of a live robot as an obstacle, m (the testbed's units are 0.3–0.5 m; the generated ones 0.4 m). */
 export const LIVE_ROBOT_RADIUS = 0.4;
 
-/** The scenario floor a live floor label (a storey name) is on: the one named after it (toScenario names floors after storeys). */
-export function scenarioFloorOf(s: Scenario, label: string): string | null {
-  return (s.floors.find((f) => f.id === label) ?? s.floors.find((f) => f.id.startsWith(`${label}#`)))?.id ?? null;
+/**
+ * Index of the scenario floor of a storey (a live floor label, the plan's storey): the floor named after it, else one
+ * named `<storey>#n` (toScenario names floors after storeys, numbering repeated names); -1 when none.
+ */
+export function scenarioFloorIndex(s: Scenario, storey: string): number {
+  const exact = s.floors.findIndex((f) => f.id === storey);
+  return exact >= 0 ? exact : s.floors.findIndex((f) => f.id.startsWith(`${storey}#`));
+}
+
+/** The id of the scenario floor of a storey (scenarioFloorIndex), or null. */
+export function scenarioFloorOf(s: Scenario, storey: string): string | null {
+  return s.floors[scenarioFloorIndex(s, storey)]?.id ?? null;
 }
 
 /**

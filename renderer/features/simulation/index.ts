@@ -19,7 +19,7 @@ import { layoutStore, planStorey } from '../../stores/layoutStore.js';
 import { sessionStore } from '../../stores/sessionStore.js';
 import { entitiesStore, KIND_ROBOT } from '../../stores/entitiesStore.js';
 import { dispatchSimulation, playbackDuration, simulationOnViews, simulationStore, type LiveRobot, type SimulationState } from '../../stores/simulationStore.js';
-import { effectiveScenario } from './effectiveScenario.js';
+import { effectiveScenario, scenarioFloorIndex } from './effectiveScenario.js';
 import { PlaybackPoints3D } from './PlaybackPoints3D.js';
 import { SimulationPlanLayers, type SimDensityMode } from './SimulationPlanLayers.js';
 import { mountSimulationPanel, type SimulationController } from './SimulationPanel.js';
@@ -87,7 +87,7 @@ class SimulationFeature implements SimulationController, Disposable {
   private planFloor(): number {
     const sc = simulationStore.getState().scenario, st = planStorey(layoutStore.getState());
     if (!sc || !st) return 0;
-    const i = sc.floors.findIndex((f) => f.id === st.name || f.id.startsWith(`${st.name}#`));
+    const i = scenarioFloorIndex(sc, st.name);
     return Math.max(0, i);
   }
 
