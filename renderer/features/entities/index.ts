@@ -87,15 +87,6 @@ export const entitiesFeature: Feature = {
     disposers.push(modelStore.subscribe((s, prev) => { if (s.storeys !== prev.storeys) sync(); }));
     // While a simulation run is on the views (Simulation panel), its people and robots take the place of the live ones.
     disposers.push(ctx.plan.addLayers('entities', () => (simulationOnViews(simulationStore.getState()) ? [] : plan.layers())));
-    const showLive = () => {
-      const on = !simulationOnViews(simulationStore.getState());
-      if (markers.group.visible === on) return;
-      markers.group.visible = on;
-      if (!on) { label.hidden = true; ctx.viewport.dom.style.cursor = ''; }
-      ctx.viewport.requestRender();
-      ctx.plan.requestRedraw();
-    };
-    disposers.push(simulationStore.subscribe(showLive));
     disposers.push(ctx.plan.addTooltip((info) => {
       if (info.layer?.id !== 'entities') return null;
       const slot = plan.slotAt(info.index);
@@ -114,6 +105,16 @@ export const entitiesFeature: Feature = {
     // 3D: glide, follow, hover label.
     const label = h('div.entity-hover-label', { 'data-testid': 'entity-hover-label', hidden: true });
     ctx.viewport.dom.append(label);
+    // The 3D markers give way too (their hover label with them) while a run is on the views.
+    const showLive = () => {
+      const on = !simulationOnViews(simulationStore.getState());
+      if (markers.group.visible === on) return;
+      markers.group.visible = on;
+      if (!on) { label.hidden = true; ctx.viewport.dom.style.cursor = ''; }
+      ctx.viewport.requestRender();
+      ctx.plan.requestRedraw();
+    };
+    disposers.push(simulationStore.subscribe(showLive));
     const pos = new THREE.Vector3();
     const box = new THREE.Box3();
     const followed = new THREE.Vector3(Number.NaN, 0, 0);

@@ -45,7 +45,7 @@ function interpolate(track: PlaybackTrack, xs: Float32Array, ys: Float32Array, f
 export function frameCounts(track: PlaybackTrack, t: number, grid: MaxDensityGrid, counts: Uint16Array): number {
   counts.fill(0);
   if (track.frames === 0) return 0;
-  const f = Math.min(Math.max(Math.round(t / track.interval), 0), track.frames - 1), n = track.agents, base = f * n;
+  const n = track.agents, base = nearestSample(track, t) * n;
   let most = 0;
   for (let i = 0; i < n; i++) {
     const x = track.x[base + i]!, y = track.y[base + i]!;
@@ -56,4 +56,9 @@ export function frameCounts(track: PlaybackTrack, t: number, grid: MaxDensityGri
     if (c > most) most = c;
   }
   return most;
+}
+
+/** Index of the track sample nearest to time t, s (0 for an empty track). */
+export function nearestSample(track: PlaybackTrack, t: number): number {
+  return Math.min(Math.max(Math.round(t / track.interval), 0), Math.max(0, track.frames - 1));
 }

@@ -9,7 +9,7 @@ import { BitmapLayer, ScatterplotLayer } from '@deck.gl/layers';
 import type { Layer } from '@deck.gl/core';
 import type { MaxDensityGrid, SimRunOutput } from '../../../workers/sim/SimWorkerService.js';
 import { fruinColor } from './fruinColor.js';
-import { frameCounts, playbackFrame, robotFrame } from './PlaybackFrame.js';
+import { frameCounts, nearestSample, playbackFrame, robotFrame } from './PlaybackFrame.js';
 
 /** Which density the plan shows under the playback agents. */
 export type SimDensityMode = 'max' | 'now' | 'off';
@@ -107,7 +107,7 @@ export class SimulationPlanLayers {
 
   /** The density map at playback time t: people per cell at the nearest track sample over the cell's area. */
   private densityNow(g: MaxDensityGrid, out: SimRunOutput, t: number): HTMLCanvasElement | null {
-    const sample = Math.min(Math.max(Math.round(t / out.track.interval), 0), Math.max(0, out.track.frames - 1));
+    const sample = nearestSample(out.track, t);
     const key = `${g.floor}:${sample}`;
     if (key !== this.nowKey) {
       if (this.nowCounts.length !== g.cols * g.rows) this.nowCounts = new Uint16Array(g.cols * g.rows);
