@@ -195,6 +195,11 @@ export interface AgentResult {
   distance: number;
   /** Project addition: false when no allowed open exit can be reached from its start. */
   reachable: boolean;
+  /**
+   * Project addition, only for someone still inside at the end: the id of the robot (obstaclesMoving) holding them up,
+   * pressed against it or against the queue behind it (workers/sim/heldUp.ts).
+   */
+  heldBy?: string;
 }
 
 export interface LineResult { crossings: { t: number; agent: number; dir: 1 | -1 }[] }

@@ -230,6 +230,39 @@ describe('simulation panel (twin serve + Chromium)', () => {
     expect(await page.locator('[data-testid="sim-source"]').innerText()).toMatch(/derived from/);
   }, 60_000);
 
+  it('people still inside behind a robot standing in a corridor: the results name the robot and how many it holds', async () => {
+    await page.click('.dock-tab[data-panel="simulation"]');
+    const corridor = {
+      name: 'blocked corridor', seed: 2, maxTime: 60,
+      floors: [{ id: 'L1', walkable: [[[0, 0], [14, 0], [14, 1.2], [0, 1.2]], [[0, 5], [14, 5], [14, 6.2], [0, 6.2]]] }],
+      exits: [{ id: 'S', floor: 'L1', segment: [[14, 0], [14, 1.2]] }, { id: 'N', floor: 'L1', segment: [[14, 5], [14, 6.2]] }],
+      agentGroups: [
+        { id: 'south', floor: 'L1', area: [[0.3, 0.2], [5, 0.2], [5, 1.0], [0.3, 1.0]], count: 8 },
+        { id: 'north', floor: 'L1', area: [[0.3, 5.2], [5, 5.2], [5, 6.0], [0.3, 6.0]], count: 8 },
+      ],
+      obstaclesMoving: [{ id: 'amr-07', floor: 'L1', radius: 0.55, speed: 0, route: [[9, 5.6], [9, 5.6]] }],
+    };
+    await page.locator('[data-testid="sim-file"]').setInputFiles({ name: 'corridor.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(corridor)) });
+    await expect.poll(() => page.locator('[data-testid="sim-source"]').innerText()).toMatch(/corridor\.json/);
+    await page.selectOption('[data-testid="sim-threads"]', '1');
+    await page.fill('[data-testid="sim-runs"]', '1');
+    await page.locator('[data-testid="sim-runs"]').dispatchEvent('change');
+    await page.click('[data-testid="sim-run"]');
+    await expect.poll(() => page.locator('[data-testid="sim-status"]').innerText(), { timeout: 90_000 }).toBe('Done.');
+    expect(await page.locator('[data-testid="sim-evacuated"]').innerText()).toBe('Evacuated 8 / 16');
+    const results = await page.locator('[data-testid="sim-results"]').innerText();
+    expect(results).toMatch(/8 agent\(s\) who could reach an exit still inside at the end \(t = 60 s, maxTime 60 s\): \d held up behind robot amr-07 \(at \(9\.0, 5\.6\) on L1\)/);
+    // The robot is a button: it takes the playback to the end of the run, where the people stand behind it.
+    const held = page.locator('button[data-testid="sim-held-robot"]');
+    expect(await held.innerText()).toMatch(/^amr-07 \([78]\)$/);
+    await page.locator('[data-testid="sim-slider"]').fill('0');
+    await expect.poll(() => page.locator('[data-testid="sim-clock"]').innerText()).toMatch(/^0\.0 \//);
+    await held.click();
+    await expect.poll(() => page.locator('[data-testid="sim-clock"]').innerText()).toBe('60.0 / 60 s');
+    expect(await page.locator('[data-testid="sim-plan-badge"]').isVisible()).toBe(true);
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+
   it('one run of 2 400 people takes a second thread in the page (cross-origin isolated), with the results of one thread and of Node', async () => {
     expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
     await page.click('.dock-tab[data-panel="simulation"]');

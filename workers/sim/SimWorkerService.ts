@@ -58,6 +58,8 @@ export interface PlaybackTrack {
 /** Robot positions of a playback track (same frames as the people; robots are never NaN). */
 export interface RobotTrack {
   count: number;
+  /** Robot ids (scenario.obstaclesMoving order). */
+  ids: string[];
   /** Body radius per robot, m. */
   radius: Float32Array;
   x: Float32Array;
@@ -125,7 +127,10 @@ class TrackRecorder {
   readonly grids: MaxDensityGrid[];
   private readonly counts: Uint16Array[];
 
+  private readonly robotIds: string[];
+
   constructor(scenario: Scenario, private readonly agents: number) {
+    this.robotIds = (scenario.obstaclesMoving ?? []).map((o) => o.id);
     this.grids = floorBounds(scenario).map((b, floor) => {
       const minX = Math.floor(b.minX), minY = Math.floor(b.minY);
       const cols = Math.max(1, Math.ceil((b.maxX - minX) / DENSITY_CELL)), rows = Math.max(1, Math.ceil((b.maxY - minY) / DENSITY_CELL));
@@ -156,7 +161,7 @@ class TrackRecorder {
   }
 
   track(): PlaybackTrack {
-    const robots: RobotTrack = { count: this.robotRadius.length, radius: this.robotRadius, x: Float32Array.from(this.rxs), y: Float32Array.from(this.rys), floor: Uint8Array.from(this.rfl) };
+    const robots: RobotTrack = { count: this.robotRadius.length, ids: this.robotIds, radius: this.robotRadius, x: Float32Array.from(this.rxs), y: Float32Array.from(this.rys), floor: Uint8Array.from(this.rfl) };
     return { interval: TRACK_INTERVAL, frames: this.frames, agents: this.agents, x: Float32Array.from(this.xs), y: Float32Array.from(this.ys), floor: Uint8Array.from(this.fl), robots };
   }
 }

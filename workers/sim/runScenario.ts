@@ -6,6 +6,7 @@ import type { AgentResult, AreaResult, LineResult, Scenario, SimulationResults }
 import { NavMap } from '../nav/NavMap.js';
 import { pointInPolygon, polygonArea } from '../nav/planarGeometry.js';
 import { checkScenario } from './checkScenario.js';
+import { describeHeldUp, heldUp } from './heldUp.js';
 import { AgentState, Simulation } from './Simulation.js';
 import { summarizeRuns } from './summarizeRuns.js';
 import type { SlotHelper, SlotJob } from './slotStages.js';
@@ -120,7 +121,7 @@ function* steps(scenario: Scenario, opts: RunOptions, nav: NavMap, sim: Simulati
     if (performance.now() - lastYield > 100) { yield; lastYield = performance.now(); }
   }
 
-  const agents = [];
+  const agents: AgentResult[] = [];
   let evacuated = 0, last = 0;
   const exitUsage: Record<string, number> = Object.fromEntries(scenario.exits.map((e) => [e.id, 0]));
   const overTime: number[] = [];
@@ -147,7 +148,12 @@ function* steps(scenario: Scenario, opts: RunOptions, nav: NavMap, sim: Simulati
   if (unreachable.length) warnings.push(`${unreachable.length} agent(s) cannot reach any allowed open exit from where they start: ${unreachableByGroup(scenario, unreachable)}`);
   if (aborted) warnings.push(`stopped by a signal at t = ${r3(sim.t)} s`);
   const inside = sim.agents - evacuated - unreachable.length;
-  if (!aborted && inside > 0) warnings.push(`${inside} agent(s) who could reach an exit still inside at the end (t = ${r3(sim.t)} s, maxTime ${scenario.maxTime} s)`);
+  if (!aborted && inside > 0) {
+    // Who they are and what holds them (a robot halted in a doorway and the queue behind it), also per agent (heldBy).
+    const held = heldUp(sim);
+    held.robotOf.forEach((k, i) => { if (k >= 0) agents[i]!.heldBy = scenario.obstaclesMoving![k]!.id; });
+    warnings.push(`${inside} agent(s) who could reach an exit still inside at the end (t = ${r3(sim.t)} s, maxTime ${scenario.maxTime} s): ${describeHeldUp(scenario, sim, held)}`);
+  }
   const evacuationTime = evacuated === sim.agents ? r3(last) : null;
   const wallSeconds = (performance.now() - started) / 1000;
   const results: SimulationResults = {

@@ -23,6 +23,19 @@ export interface SimulationController {
   cancel(): void;
   exportResults(): void;
   saveScenario(): void;
+  /** Seeks the run to its end and points the plan (on its storey) and 3D at robot `id` of the run. */
+  showHeldRobot(id: string): void;
+}
+
+/**
+ * The robots people were still held up behind at the end of a run (AgentResult.heldBy), most people first, then by
+ * id; `live`: the robot is one of `liveIds`, the live robots a run halted where they stood (a live entity to select).
+ */
+export function heldUpBy(r: Pick<SimulationResults, 'agents'>, liveIds: readonly string[]): { id: string; n: number; live: boolean }[] {
+  const held = new Map<string, number>();
+  for (const a of r.agents) if (a.heldBy !== undefined) held.set(a.heldBy, (held.get(a.heldBy) ?? 0) + 1);
+  const live = new Set(liveIds);
+  return [...held].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([id, n]) => ({ id, n, live: live.has(id) }));
 }
 
 const row = (...c: (Node | string)[]) => h('div', { style: 'display:flex;gap:6px;align-items:center;flex-wrap:wrap' }, ...c);
@@ -247,6 +260,17 @@ export function mountSimulationPanel(el: HTMLElement, ctl: SimulationController)
     }
     parts.push(h('div', { 'data-testid': 'sim-performance', style: 'opacity:0.7' }, `Computed in ${r.performance.wallSeconds.toFixed(2)} s${(out.workers ?? 1) > 1 ? ` of worker time, ${r.runs.length} runs on ${out.workers} workers` : (r.performance.threads ?? 1) > 1 ? ` on ${r.performance.threads} threads` : ''} (${r.performance.agentStepsPerSecond.toLocaleString('en')} agent-steps/s)`));
     for (const w of r.warnings) parts.push(h('div', { style: 'color:#d68a00' }, `⚠ ${w}`));
+    // The robots people were still held up behind at the end, most first: a live robot (halted at Run) is a button that
+    // selects it and flies to it, so an operator can go and see what stands in that doorway.
+    const held = heldUpBy(r, !s.scenario?.obstaclesMoving?.length && s.options.robotSource === 'live' ? s.options.liveRobots.map((x) => x.id) : []);
+    if (held.length) {
+      parts.push(row('Held up behind:', ...held.map(({ id, n, live }) => {
+        const what = live ? `the live robot ${id}, halted where it stood at Run` : `robot ${id}`;
+        const b = h('button', { 'data-testid': 'sim-held-robot', title: `Show the end of the run at ${what}, with the ${n} people it holds up` }, `${id} (${n})`);
+        b.addEventListener('click', () => ctl.showHeldRobot(id));
+        return b;
+      })));
+    }
     parts.push(h('div', { style: 'opacity:0.7' }, 'Plan: density per m² in 2 m cells (Fruin A ≤0.31 B ≤0.43 C ≤0.72 D ≤1.08 E ≤2.17 F >2.17)'));
     results.replaceChildren(...parts);
   };

@@ -9,9 +9,11 @@
  * plan and in 3D. Scenario floors map to plan storeys by name (toScenario names floors after
  * storeys); a scenario whose floors match no storey shows its first floor on the plan.
  */
+import * as THREE from 'three';
 import './simulation.css';
 import { ScenarioError, parseScenario } from '../../../common/scenario.js';
 import type { Disposable, Disposer } from '../../../common/source.js';
+import { toThree } from '../../shell/buildingFrame.js';
 import { downloadText } from '../../shell/downloadFile.js';
 import { h } from '../../shell/h.js';
 import type { Feature, WorkbenchContext } from '../../shell/WorkbenchContext.js';
@@ -163,6 +165,21 @@ class SimulationFeature implements SimulationController, Disposable {
 
   cancel(): void {
     void this.client.cancel();
+  }
+
+  showHeldRobot(id: string): void {
+    const s = simulationStore.getState(), out = s.output, sc = s.scenario;
+    const r = out?.track.robots, k = r ? r.ids.indexOf(id) : -1;
+    if (!out || !r || !sc || k < 0 || out.track.frames === 0) return;
+    dispatchSimulation({ type: 'seek', time: playbackDuration(s) });
+    const at = (out.track.frames - 1) * r.count + k, x = r.x[at]!, y = r.y[at]!, f = r.floor[at]!;
+    // The plan shows the robot's storey (the plan of "All" is the entrance level).
+    const l = layoutStore.getState(), storey = l.storeys.find((st) => scenarioFloorIndex(sc, st.name) === f);
+    if (storey && planStorey(l)?.index !== storey.index) layoutStore.setState({ activeStorey: storey.index });
+    const reach = 10;
+    this.ctx.plan.fitBounds(x - 1.2 * reach, y - 1.2 * reach, x + 1.2 * reach, y + 1.2 * reach);
+    const centre = toThree(x, y, (sc.floors[f]?.elevation ?? 0) + 1, new THREE.Vector3());
+    this.ctx.viewport.fitTo(new THREE.Box3().setFromCenterAndSize(centre, new THREE.Vector3(reach, reach, reach)));
   }
 
   showDensity(mode: SimDensityMode): void {

@@ -4,7 +4,7 @@ import { effectiveScenario, LIVE_ROBOT_RADIUS, liveRobotObstacles, PREMOVEMENT, 
 import { fruinColor } from '../../../../../renderer/features/simulation/fruinColor.js';
 import { playbackFrame, robotFrame } from '../../../../../renderer/features/simulation/PlaybackFrame.js';
 
-const noRobots = { count: 0, radius: new Float32Array(0), x: new Float32Array(0), y: new Float32Array(0), floor: new Uint8Array(0) };
+const noRobots = { count: 0, ids: [], radius: new Float32Array(0), x: new Float32Array(0), y: new Float32Array(0), floor: new Uint8Array(0) };
 import { initialSimulationState } from '../../../../../renderer/stores/simulationStore.js';
 import { runScenario } from '../../../../../workers/sim/runScenario.js';
 
@@ -91,7 +91,7 @@ describe('playbackFrame', () => {
 
   it('robotFrame interpolates the robots of the same frames, per floor', () => {
     // two robots, two frames: robot 0 on floor 0 moves (2,2) → (4,2); robot 1 stays on floor 1
-    const robots = { count: 2, radius: Float32Array.of(0.4, 0.5), x: Float32Array.of(2, 9, 4, 9), y: Float32Array.of(2, 9, 2, 9), floor: Uint8Array.of(0, 1, 0, 1) };
+    const robots = { count: 2, ids: ["R0", "R1"], radius: Float32Array.of(0.4, 0.5), x: Float32Array.of(2, 9, 4, 9), y: Float32Array.of(2, 9, 2, 9), floor: Uint8Array.of(0, 1, 0, 1) };
     const track = { interval: 0.5, frames: 2, agents: 1, x: Float32Array.of(1, 1), y: Float32Array.of(1, 1), floor: Uint8Array.of(0, 0), robots };
     const out = new Float32Array(4);
     expect(robotFrame(track, 0.25, 0, out)).toBe(1);

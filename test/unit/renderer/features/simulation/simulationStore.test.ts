@@ -12,7 +12,7 @@ const scenario: Scenario = {
 const output = (frames: number): SimRunOutput => ({
   results: { evacuationTime: 10 } as SimRunOutput['results'],
   track: { interval: 0.5, frames, agents: 1, x: new Float32Array(frames), y: new Float32Array(frames), floor: new Uint8Array(frames),
-    robots: { count: 0, radius: new Float32Array(0), x: new Float32Array(0), y: new Float32Array(0), floor: new Uint8Array(0) } },
+    robots: { count: 0, ids: [], radius: new Float32Array(0), x: new Float32Array(0), y: new Float32Array(0), floor: new Uint8Array(0) } },
   maxDensity: [],
 });
 const loaded = (): SimulationState => reduceSimulation(initialSimulationState, { type: 'scenarioLoaded', scenario, source: 'file s.json' });
