@@ -109,7 +109,7 @@ describe('twin simulate', () => {
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({ agentsTotal: 100, agentsEvacuated: 63, agentsUnreachable: 37, evacuationTime: null });
     expect(out.warnings).toEqual(['37 agent(s) cannot reach any allowed open exit from where they start: G6 "R301 Roof" on Roof: 37']);
-    expect(r.stderr).toMatch(/63\/100 evacuated, 37 cannot reach any exit from where they start, evacuation time n\/a \(not all left\) s \(the 63 who could reach an exit were out at [\d.]+ s\)/);
+    expect(r.stderr).toMatch(/63\/100 evacuated, 37 cannot reach any exit from where they start, evacuation time n\/a \(not all left\) \(the 63 who could reach an exit were out at [\d.]+ s\)/);
     expect(r.stderr).toContain('G6 "R301 Roof" on Roof: 37');
   });
   it('says so, with exit 2, when an IFC model has no door to the outside (mini-project)', () => {

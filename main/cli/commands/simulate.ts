@@ -181,7 +181,7 @@ export const simulateCommand: CliCommand = {
     const othersOut = reachableOutTime(first);
     io.err(`simulate: ${first.agentsEvacuated}/${first.agentsTotal} evacuated` +
       (first.agentsUnreachable ? `, ${first.agentsUnreachable} cannot reach any exit from where they start` : '') +
-      `, evacuation time ${first.evacuationTime ?? 'n/a (not all left)'} s` +
+      `, evacuation time ${first.evacuationTime === null ? 'n/a (not all left)' : `${first.evacuationTime} s`}` +
       (othersOut !== null ? ` (the ${first.agentsEvacuated} who could reach an exit were out at ${othersOut} s)` : '') +
       (runs > 1 ? `, ${runs} runs mean ${first.summary.mean} s` : '') + `, ${first.performance.wallSeconds} s wall\n`);
     for (const w of first.warnings) io.err(`simulate: ${w}\n`);
