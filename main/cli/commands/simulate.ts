@@ -183,8 +183,15 @@ export const simulateCommand: CliCommand = {
       (first.agentsUnreachable ? `, ${first.agentsUnreachable} cannot reach any exit from where they start` : '') +
       `, evacuation time ${first.evacuationTime === null ? 'n/a (not all left)' : `${first.evacuationTime} s`}` +
       (othersOut !== null ? ` (the ${first.agentsEvacuated} who could reach an exit were out at ${othersOut} s)` : '') +
-      (runs > 1 ? `, ${runs} runs mean ${first.summary.mean} s` : '') + `, ${first.performance.wallSeconds} s wall\n`);
+      (runs > 1 ? `, ${runs} runs ${runsLine(first)}` : '') + `, ${first.performance.wallSeconds} s wall\n`);
     for (const w of first.warnings) io.err(`simulate: ${w}\n`);
     return 0;
   },
 };
+
+/** "mean 41.2 s", "mean 41.2 s over the 3 with everybody out", or "none with everybody out" (summary.mean skips those). */
+function runsLine(r: SimulationResults): string {
+  const done = r.runs.filter((x) => x.evacuationTime !== null).length;
+  if (r.summary.mean === null) return 'none with everybody out';
+  return `mean ${r.summary.mean} s${done < r.runs.length ? ` over the ${done} with everybody out` : ''}`;
+}
