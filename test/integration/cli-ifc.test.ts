@@ -75,6 +75,12 @@ describe('twin ifc --json on the shared IFC files', () => {
     expect(r.stdout).toMatch(/IFC2X3: 3 storeys, 99 spaces, 102 doors/);
     expect(r.stdout).toMatch(/^Level 2\s+4\.267\s+\d+\.\d\s+39\s+36\s+0/m);
   });
+
+  it('counts of one in the singular (it printed "1 storeys, 0 spaces, 1 doors (1 exits), 1 stairs/ramps")', () => {
+    const r = twin(['ifc', join(sharedDir, 'ifc', 'ifcopenhouse-ifc4.ifc')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('ifcopenhouse-ifc4.ifc — IFC4: 1 storey, 0 spaces, 1 door (1 exit), 1 stair/ramp, 35 products with geometry');
+  });
 });
 
 describe('twin samples → twin ifc', () => {

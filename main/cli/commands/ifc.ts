@@ -122,7 +122,10 @@ function table(r: IfcReport, s: BuildingStructure): string {
   const lines: string[] = [];
   const spaces = s.spaces.length;
   const exits = s.doors.filter((d) => d.exit).length;
-  lines.push(`${basename(r.file)} — ${r.schema}: ${r.storeys.length} storeys, ${spaces} spaces, ${s.doors.length} doors (${exits} exits), ${s.stairs.length} stairs/ramps, ${r.elements} products with geometry`);
+  const n = (k: number, one: string, many: string) => `${k} ${k === 1 ? one : many}`;
+  lines.push(`${basename(r.file)} — ${r.schema}: ${n(r.storeys.length, 'storey', 'storeys')}, ${n(spaces, 'space', 'spaces')}, ` +
+    `${n(s.doors.length, 'door', 'doors')} (${n(exits, 'exit', 'exits')}), ${n(s.stairs.length, 'stair/ramp', 'stairs/ramps')}, ` +
+    `${n(r.elements, 'product', 'products')} with geometry`);
   lines.push(r.georeference ? `georeference: lat ${r.georeference.lat}, lon ${r.georeference.lon}, true north ${r.georeference.trueNorth}°` : 'georeference: none');
   lines.push('');
   const head = ['storey', 'elevation m', 'walkable m²', 'spaces', 'doors', 'exits', 'globalId'];
