@@ -18,7 +18,7 @@ import { repoRoot, startServe } from '../helpers/twinCli.js';
 
 const shots = join(repoRoot, 'test-results');
 mkdirSync(shots, { recursive: true });
-const STATS_RE = /^(IFC\w+) · (\d+) storeys · (\d+) elements/;
+const STATS_RE = /^(IFC\w+) · (\d+) storeys? · (\d+) elements?/;
 const NAME_RE = /^twin-view-\d{8}-\d{6}\.png$/;
 
 let server: Awaited<ReturnType<typeof startServe>>;

@@ -178,7 +178,7 @@ describe('model structure in the app (twin serve --model FZK-Haus + Chromium)', 
     const source = page.locator('[data-status="source"]');
     await expect.poll(() => statusbar.innerText(), { timeout: 60_000 }).toMatch(/[1-9][\d,]* people/); // the testbed runs on the duplex
     await openModel(page, 'mini-project-ifc2x3.ifc');
-    await waitForStructure(page, /IFC2X3 · 1 storeys/);
+    await waitForStructure(page, /IFC2X3 · 1 storey · /);
     // The source says why, as any source that cannot deliver: status bar, Source health, a critical alert.
     await expect.poll(() => source.innerText(), { timeout: 120_000 }).toMatch(/testbed:.*· error/);
     expect(await source.getAttribute('title')).toMatch(/cannot run on mini-project-ifc2x3\.ifc: it has no walkable structure/);

@@ -13,6 +13,7 @@ import { IfcEngine, IfcOpenError } from '../../../workers/ifc/IfcEngine.js';
 import type { BuildingStructure } from '../../../workers/ifc/structure/BuildingStructure.js';
 import { extractStructure } from '../../../workers/ifc/structure/extractStructure.js';
 import { parseFlags, UsageError, type CliCommand } from '../command.js';
+import { counted } from '../../../common/plural.js';
 
 const HELP = `Usage: twin ifc FILE.ifc [--json]
 
@@ -122,10 +123,9 @@ function table(r: IfcReport, s: BuildingStructure): string {
   const lines: string[] = [];
   const spaces = s.spaces.length;
   const exits = s.doors.filter((d) => d.exit).length;
-  const n = (k: number, one: string, many: string) => `${k} ${k === 1 ? one : many}`;
-  lines.push(`${basename(r.file)} — ${r.schema}: ${n(r.storeys.length, 'storey', 'storeys')}, ${n(spaces, 'space', 'spaces')}, ` +
-    `${n(s.doors.length, 'door', 'doors')} (${n(exits, 'exit', 'exits')}), ${n(s.stairs.length, 'stair/ramp', 'stairs/ramps')}, ` +
-    `${n(r.elements, 'product', 'products')} with geometry`);
+  lines.push(`${basename(r.file)} — ${r.schema}: ${counted(r.storeys.length, 'storey')}, ${counted(spaces, 'space')}, ` +
+    `${counted(s.doors.length, 'door')} (${counted(exits, 'exit')}), ${counted(s.stairs.length, 'stair/ramp', 'stairs/ramps')}, ` +
+    `${counted(r.elements, 'product')} with geometry`);
   lines.push(r.georeference ? `georeference: lat ${r.georeference.lat}, lon ${r.georeference.lon}, true north ${r.georeference.trueNorth}°` : 'georeference: none');
   lines.push('');
   const head = ['storey', 'elevation m', 'walkable m²', 'spaces', 'doors', 'exits', 'globalId'];

@@ -8,6 +8,7 @@
 import type { Disposable } from '../../../common/source.js';
 import { h } from '../../shell/h.js';
 import { modelActions, modelStore, type ElementScope, type ModelState } from '../../stores/modelStore.js';
+import { counted } from '../../../common/plural.js';
 
 const PHASE_LABEL: Record<string, string> = {
   hash: 'Hashing', cache: 'Reading cache', parse: 'Parsing IFC', structure: 'Reading structure', geometry: 'Building geometry', index: 'Indexing elements',
@@ -175,7 +176,7 @@ export function mountModelTreePanel(el: HTMLElement, actions: ModelTreeActions):
     }
     if (s.summary) {
       title.textContent = s.summary.projectName ? `${s.summary.fileName} — ${s.summary.projectName}` : s.summary.fileName;
-      stats.textContent = `${s.summary.schema} · ${s.storeys.length} storeys · ${s.summary.elementCount} elements · ${s.summary.triangleCount.toLocaleString()} triangles · ${(s.summary.loadMs / 1000).toFixed(2)} s${s.summary.fromCache ? ' (cache)' : ''}`;
+      stats.textContent = `${s.summary.schema} · ${counted(s.storeys.length, 'storey')} · ${counted(s.summary.elementCount, 'element')} · ${s.summary.triangleCount.toLocaleString()} triangles · ${(s.summary.loadMs / 1000).toFixed(2)} s${s.summary.fromCache ? ' (cache)' : ''}`;
       const [, minY, , , maxY] = s.summary.bounds;
       if (sectionSlider.min !== String(minY)) {
         sectionSlider.min = String(minY);

@@ -8,13 +8,14 @@ import { h } from '../../shell/h.js';
 import { layoutStore } from '../../stores/layoutStore.js';
 import { structureStore, type StructureState } from '../../stores/structureStore.js';
 import { structureStats } from './structureStats.js';
+import { counted } from '../../../common/plural.js';
 
 function statusText(s: StructureState): string {
   switch (s.status) {
     case 'none': return 'No model loaded: open an IFC to see what people can walk on.';
     case 'loading': return 'Asking the workbench for the model’s structure…';
     case 'pending': return 'Extracting the walkable structure from the model…';
-    case 'ready': return `${s.structure!.schema} · ${s.structure!.storeys.length} storeys · ${s.structure!.elements} products with geometry${s.ms !== null ? ` · ${(s.ms / 1000).toFixed(2)} s${s.cached ? ' (cache)' : ''}` : ''}`;
+    case 'ready': return `${s.structure!.schema} · ${counted(s.structure!.storeys.length, 'storey')} · ${counted(s.structure!.elements, 'product')} with geometry${s.ms !== null ? ` · ${(s.ms / 1000).toFixed(2)} s${s.cached ? ' (cache)' : ''}` : ''}`;
     case 'failed': return `The structure could not be extracted: ${s.error ?? 'unknown error'}`;
     case 'unavailable': return `No structure from this workbench (${s.error ?? 'no answer'}); storeys come from telemetry.`;
     default: {
