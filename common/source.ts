@@ -7,6 +7,7 @@
  * Optional abilities are declared in `capabilities`; the UI shows controls only for those.
  */
 import type { TelemetryRecord } from './records.js';
+import type { RetrySchedule } from './retry.js';
 
 export type SourceCapability = 'seek' | 'speed' | 'loop' | 'publish';
 
@@ -16,8 +17,10 @@ export type SourceState = 'idle' | 'connecting' | 'live' | 'reconnecting' | 'pla
 export interface SourceStatus {
   uri: string;
   state: SourceState;
-  /** Human-readable detail for the status bar, e.g. the last error or "retry in 4 s". */
+  /** Human-readable detail for the status bar, e.g. the last error ("connect ECONNREFUSED …"). */
   detail?: string;
+  /** While `reconnecting`: the next attempt and when it is due (views count down to it, common/retry.ts). */
+  retry?: RetrySchedule;
   /** Records accepted / rejected since start. */
   accepted: number;
   rejected: number;

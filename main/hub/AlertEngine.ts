@@ -4,7 +4,8 @@
  * Rules, each keyed by (code, entity) so one condition is one alert until it clears:
  *  - `error`          critical  state "error" (message = the entity's `error` text); clears when it leaves "error"
  *  - `battery-low`    warning   battery < threshold while not charging; clears at threshold + 0.05 or when charging
- *  - `stalled`        warning   state "moving" with speed < 0.05 m/s, or < 0.5 m displacement, for > 30 s (source time)
+ *  - `stalled`        warning   state "moving" with speed < 0.05 m/s, or < 0.5 m displacement, for > 30 s (source time);
+ *                               not raised by the passing of time alone while the entity is `stale` (no data)
  *  - `outside-zone`   warning   position outside every zone polygon allowed for the entity (by id, else by type/kind)
  *                               or on a floor not allowed; only for entities with configured zones
  *  - `stale`          warning   no update for `staleAfterSeconds` (the hub decides staleness)
@@ -161,6 +162,9 @@ export class AlertEngine {
   /** Time passes (source clock, epoch ms): rules that fire on duration. */
   tick(now: number): void {
     for (const [id, track] of this.stall) {
+      // An entity we hear nothing from is `stale`, not stalled: silence says nothing of its wheels
+      // (a broker outage would otherwise call every robot that was moving "not advancing").
+      if (this.has('stale', id)) continue;
       if (now - track.since > this.config.stallSeconds * 1000 && !this.has('stalled', id)) {
         this.set('stalled', id, true, now, 'warning', () => `${id}: moving but not advancing for ${Math.round((now - track.since) / 1000)} s`);
       }

@@ -8,11 +8,13 @@
  * is lost. Rejected input travels in the same batches as `rejected` records.
  *
  * Reconnection: mqtt.js's fixed-period reconnect is disabled; this source retries with
- * exponential backoff (0.5 s doubling to 10 s) and reports state `reconnecting` with
- * "retry in N s", then resubscribes on connect.
+ * exponential backoff (0.5 s doubling to 10 s) and reports state `reconnecting` with the reason in
+ * `detail` and the next attempt in `retry` (number and due time: views count down to it), then
+ * resubscribes on connect. One status per failure, none while waiting.
  */
 import mqtt, { type MqttClient } from 'mqtt';
 import type { TelemetryRecord } from '../../common/records.js';
+import { RetryBackoff, type RetrySchedule } from '../../common/retry.js';
 import type { Source, SourceCapability, SourceListener, SourceState, SourceStatus } from '../../common/source.js';
 import { NewestTime } from '../hub/NewestTime.js';
 import { SourceHealth } from '../hub/SourceHealth.js';
@@ -64,7 +66,9 @@ export class MqttSource implements Source {
   private flushing = false;
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
-  private retryMs: number;
+  private readonly backoff: RetryBackoff;
+  /** The pending retry while `reconnecting`. */
+  private retry: RetrySchedule | undefined;
   /** The newest record t, for status().now (one device's clock far ahead does not move it). */
   private readonly latest = new NewestTime();
   private readonly opts: Required<MqttSourceOptions>;
@@ -72,7 +76,7 @@ export class MqttSource implements Source {
   constructor(readonly uri: string, options: MqttSourceOptions = {}) {
     this.parsed = parseMqttUri(uri);
     this.opts = { batchMs: 20, maxBatch: 5000, minRetryMs: 500, maxRetryMs: 10_000, ...options };
-    this.retryMs = this.opts.minRetryMs;
+    this.backoff = new RetryBackoff(this.opts.minRetryMs, this.opts.maxRetryMs);
   }
 
   get prefix(): string {
@@ -91,7 +95,7 @@ export class MqttSource implements Source {
     });
     this.client = client;
     client.on('connect', () => {
-      this.retryMs = this.opts.minRetryMs;
+      this.backoff.reset();
       client.subscribe(`${this.parsed.prefix}/#`, { qos: this.parsed.qos }, (err) => {
         if (err) this.setState('error', `subscribe ${this.parsed.prefix}/#: ${err.message}`);
         else this.setState('live');
@@ -120,7 +124,10 @@ export class MqttSource implements Source {
   }
 
   status(): SourceStatus {
-    return { uri: this.uri, state: this.state, detail: this.detail, ...this.health.snapshot(), now: this.latest.value === -Infinity ? undefined : this.latest.value };
+    return {
+      uri: this.uri, state: this.state, detail: this.detail, ...(this.retry ? { retry: this.retry } : {}),
+      ...this.health.snapshot(), now: this.latest.value === -Infinity ? undefined : this.latest.value,
+    };
   }
 
   private onMessage(topic: string, payload: Uint8Array): void {
@@ -155,19 +162,20 @@ export class MqttSource implements Source {
 
   private scheduleRetry(): void {
     if (this.state === 'stopped' || !this.client || this.retryTimer) return;
-    const wait = this.retryMs;
-    this.retryMs = Math.min(this.opts.maxRetryMs, this.retryMs * 2);
-    this.setState('reconnecting', `${this.detail ? this.detail + '; ' : ''}retry in ${Math.max(1, Math.round(wait / 1000))} s`);
+    const retry = this.backoff.next(Date.now());
+    this.retry = retry;
+    this.setState('reconnecting', this.detail ?? 'the broker closed the connection');
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       if (this.state === 'stopped' || !this.client) return;
       this.detail = undefined;
       this.client.reconnect();
-    }, wait);
+    }, retry.delayMs);
   }
 
   private setState(state: SourceState, detail?: string): void {
     this.state = state;
+    if (state !== 'reconnecting') this.retry = undefined;
     if (detail !== undefined || state === 'live') this.detail = detail;
     this.listener?.onStatus(this.status());
   }

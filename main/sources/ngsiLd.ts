@@ -8,7 +8,8 @@
  * `POST /ngsi-ld/v1/subscriptions` subscribes to changes of those types with that endpoint
  * (format "normalized"). Notifications (`{ type: "Notification", data: [entities] }`) are mapped
  * and normalised as they arrive. stop() deletes the subscription and closes the server. A failed
- * query or subscription is retried with backoff (state `reconnecting`, "retry in N s").
+ * query or subscription is retried with backoff (state `reconnecting`, the reason in `detail`, the
+ * next attempt's number and due time in `retry`).
  *
  * Both representations are read: normalized (`{ type: "Property", value, observedAt }`,
  * GeoProperty, Relationship) and keyValues (plain values). The mapping of Smart Data Models to
@@ -17,6 +18,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RejectedRecord, TelemetryRecord } from '../../common/records.js';
+import { RetryBackoff, type RetrySchedule } from '../../common/retry.js';
 import type { Source, SourceCapability, SourceListener, SourceState, SourceStatus } from '../../common/source.js';
 import { NewestTime } from '../hub/NewestTime.js';
 import { SourceHealth } from '../hub/SourceHealth.js';
@@ -227,7 +229,9 @@ export class NgsiLdSource implements Source {
   private detail: string | undefined;
   private readonly health = new SourceHealth();
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
-  private retryMs = 500;
+  private readonly backoff = new RetryBackoff(500, 10_000);
+  /** The pending retry while `reconnecting`. */
+  private retry: RetrySchedule | undefined;
   /** The newest record t, for status().now (one device's clock far ahead does not move it). */
   private readonly latest = new NewestTime();
   private chain: Promise<void> = Promise.resolve();
@@ -281,7 +285,10 @@ export class NgsiLdSource implements Source {
   }
 
   status(): SourceStatus {
-    return { uri: this.uri, state: this.state, detail: this.detail, ...this.health.snapshot(), now: this.latest.value === -Infinity ? undefined : this.latest.value };
+    return {
+      uri: this.uri, state: this.state, detail: this.detail, ...(this.retry ? { retry: this.retry } : {}),
+      ...this.health.snapshot(), now: this.latest.value === -Infinity ? undefined : this.latest.value,
+    };
   }
 
   /** Query every type (paged), deliver, then subscribe. On failure: retry with backoff. */
@@ -315,14 +322,14 @@ export class NgsiLdSource implements Source {
       if (res.status !== 201 && res.status !== 200) throw new Error(`POST subscription: HTTP ${res.status}`);
       const location = res.headers.get('location');
       this.subscriptionId = location ? decodeURIComponent(location.split('/').pop() ?? '') : null;
-      this.retryMs = 500;
+      this.backoff.reset();
       this.setState('live');
     } catch (e) {
       if (this.state === 'stopped') return;
-      const wait = this.retryMs;
-      this.retryMs = Math.min(10_000, this.retryMs * 2);
-      this.setState('reconnecting', `${(e as Error).message}; retry in ${Math.max(1, Math.round(wait / 1000))} s`);
-      this.retryTimer = setTimeout(() => void this.connect(), wait);
+      const retry = this.backoff.next(Date.now());
+      this.retry = retry;
+      this.setState('reconnecting', (e as Error).message);
+      this.retryTimer = setTimeout(() => void this.connect(), retry.delayMs);
     }
   }
 
@@ -396,6 +403,7 @@ export class NgsiLdSource implements Source {
 
   private setState(state: SourceState, detail?: string): void {
     this.state = state;
+    if (state !== 'reconnecting') this.retry = undefined;
     this.detail = detail;
     this.listener?.onStatus(this.status());
   }

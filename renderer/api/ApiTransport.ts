@@ -3,6 +3,7 @@
  * (web mode) or the MessagePort the Electron preload hands over. The client above it does not
  * know which one it has.
  */
+import type { RetrySchedule } from '../../common/retry.js';
 import type { Disposer } from '../../common/source.js';
 
 /** Connection lifecycle as the page shows it in the status bar. */
@@ -10,8 +11,10 @@ export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'dis
 
 export interface ConnectionStatus {
   state: ConnectionState;
-  /** Why, for the status bar tooltip: "retry in 4 s", "no token in the page URL", … */
+  /** Why, for the status bar tooltip: "connection lost", "no token in the page URL", … */
   detail?: string;
+  /** While `reconnecting`: the next attempt and when it is due (the status bar counts down to it). */
+  retry?: RetrySchedule;
 }
 
 export interface ApiTransport {

@@ -3,27 +3,29 @@
  *
  * The token comes from the page URL (`?token=` as printed by `twin serve`). A dropped socket is
  * retried with exponential backoff (0.5 s doubling to 10 s, reset after a good connection) so a
- * restarted host is picked up without reloading the page.
+ * restarted host is picked up without reloading the page. While it waits the status is
+ * `reconnecting` with the next attempt's number and due time (`retry`; the status bar counts
+ * down); each attempt reports `connecting` with the same attempt number.
  */
+import { RetryBackoff, type RetrySchedule } from '../../common/retry.js';
 import type { Disposer } from '../../common/source.js';
 import type { ApiTransport, ConnectionStatus } from './ApiTransport.js';
 import { ListenerSet } from './ListenerSet.js';
 
-const FIRST_RETRY_MS = 500;
-const MAX_RETRY_MS = 10_000;
 
 export class WebSocketTransport implements ApiTransport {
   readonly kind = 'WebSocket';
   private ws: WebSocket | null = null;
   private current: ConnectionStatus = { state: 'connecting' };
-  private retryMs = FIRST_RETRY_MS;
+  private readonly backoff = new RetryBackoff(500, 10_000);
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private disposed = false;
   private readonly messages = new ListenerSet<string | { buffer: ArrayBuffer; offset: number; length: number }>();
   private readonly statuses = new ListenerSet<ConnectionStatus>();
 
   /** `url`: ws://host/api/ws?token=… (see `fromLocation`). */
-  constructor(private readonly url: string | null, private readonly missingReason = '') {}
+  /** `now`: the clock the retries are scheduled on (tests pass a fake one). */
+  constructor(private readonly url: string | null, private readonly missingReason = '', private readonly now: () => number = Date.now) {}
 
   /** Builds the transport from the page address; without a token it reports why it cannot connect. */
   static fromLocation(loc: Location): WebSocketTransport {
@@ -40,7 +42,7 @@ export class WebSocketTransport implements ApiTransport {
     ws.binaryType = 'arraybuffer';
     this.ws = ws;
     ws.onopen = () => {
-      this.retryMs = FIRST_RETRY_MS;
+      this.backoff.reset();
       this.setStatus({ state: 'connected' });
     };
     ws.onmessage = (e: MessageEvent<string | ArrayBuffer>) => {
@@ -50,15 +52,14 @@ export class WebSocketTransport implements ApiTransport {
     ws.onclose = (e) => {
       this.ws = null;
       if (this.disposed) return;
-      const seconds = Math.round(this.retryMs / 100) / 10;
       const why = e.code === 1006 ? 'connection lost' : `closed (${e.code}${e.reason ? `: ${e.reason}` : ''})`;
-      this.setStatus({ state: 'reconnecting', detail: `${why}; retry in ${seconds} s` });
+      const retry: RetrySchedule = this.backoff.next(this.now());
+      this.setStatus({ state: 'reconnecting', detail: why, retry });
       this.retryTimer = setTimeout(() => {
         this.retryTimer = null;
-        this.setStatus({ state: 'connecting' });
+        this.setStatus({ state: 'connecting', detail: why, retry });
         this.connect();
-      }, this.retryMs);
-      this.retryMs = Math.min(MAX_RETRY_MS, this.retryMs * 2);
+      }, retry.delayMs);
     };
   }
 

@@ -5,8 +5,13 @@
  * One line whatever the window width: when the items do not fit (a 1024 px window with a
  * recording and alerts), the least important ones are hidden (`keep`: fps first, then the model's
  * draw calls, the recording, the counts; never the connection), and the bar's tooltip names them.
+ * The source's URI gives way (ellipsis) before its state, which is never cut. While the
+ * connection or the source waits to retry, both count down to it ("Reconnecting in 7 s").
  */
-import type { ConnectionState } from '../api/ApiTransport.js';
+import { clockTime, retryCountdownText, retrySecondsLeft } from '../../common/retry.js';
+import type { SourceStatus } from '../../common/source.js';
+import type { ConnectionState, ConnectionStatus } from '../api/ApiTransport.js';
+import { CountdownTicker } from './CountdownTicker.js';
 import { sessionStore, type SessionState } from '../stores/sessionStore.js';
 import { h } from './h.js';
 import { icon, type IconName } from './icon.js';
@@ -20,6 +25,22 @@ const CONNECTION_LABEL: Record<ConnectionState, string> = {
   disconnected: 'Disconnected',
 };
 const CONNECTION_TONE: Record<ConnectionState, string> = { connecting: 'busy', connected: 'ok', reconnecting: 'busy', disconnected: 'bad' };
+
+/** The connection item's text at `now`: "Reconnecting in 7 s · attempt 3", "Connecting… · attempt 3", "Connected". */
+export function connectionLabel(c: ConnectionStatus, now: number): string {
+  const r = c.retry;
+  if (!r || (c.state !== 'reconnecting' && c.state !== 'connecting')) return CONNECTION_LABEL[c.state];
+  const s = c.state === 'reconnecting' ? retrySecondsLeft(r, now) : 0;
+  return `${s > 0 ? `Reconnecting in ${s} s` : 'Connecting…'} · attempt ${r.attempt}`;
+}
+
+/** The source item's state at `now`: "live", "reconnecting in 7 s · attempt 3", "reconnecting now · attempt 3". */
+export function sourceStateLabel(src: SourceStatus, now: number): string {
+  const r = src.retry;
+  if (src.state !== 'reconnecting' || !r) return src.state;
+  const s = retrySecondsLeft(r, now);
+  return `reconnecting ${s > 0 ? `in ${s} s` : 'now'} · attempt ${r.attempt}`;
+}
 
 function item(name: string, iconName: IconName | null, title: string): { el: HTMLElement; text: HTMLElement } {
   const text = h('span.status-text');
@@ -44,6 +65,10 @@ export class StatusBar {
   readonly dom: HTMLElement;
   private readonly connection = item('connection', null, 'Connection to the workbench services');
   private readonly source = item('source', 'radio', 'Data source');
+  private readonly sourceUri = h('span.status-source-uri');
+  private readonly sourceState = h('span.status-source-state');
+  private readonly connectionTicker = new CountdownTicker(() => this.render(sessionStore.getState()));
+  private readonly sourceTicker = new CountdownTicker(() => this.render(sessionStore.getState()));
   private readonly entities = item('entities', 'robot', 'Entities (robots, vehicles, devices) known');
   private readonly people = item('people', 'people', 'People positions known');
   private readonly fps = item('fps', 'gauge', '3D frames drawn per second (rendering is on demand: 0 when nothing moves)');
@@ -59,6 +84,7 @@ export class StatusBar {
   constructor() {
     this.connection.el.prepend(this.dot);
     this.source.el.prepend(this.sourceDot);
+    this.source.text.append(this.sourceUri, this.sourceState);
     this.recording.el.classList.add('status-recording');
     this.extras = h('div.status-extras');
     this.dom = h('footer.statusbar', { 'data-region': 'statusbar' },
@@ -109,6 +135,8 @@ export class StatusBar {
 
   dispose(): void {
     this.unsubscribe();
+    this.connectionTicker.dispose();
+    this.sourceTicker.dispose();
     this.resize?.disconnect();
     if (this.fitFrame) cancelAnimationFrame(this.fitFrame);
   }
@@ -139,16 +167,24 @@ export class StatusBar {
   }
 
   private render(s: SessionState): void {
+    const now = Date.now();
     const c = s.connection;
+    const retrying = c.state === 'reconnecting' ? c.retry : undefined;
+    this.connectionTicker.follow(retrying);
     this.dot.dataset.tone = CONNECTION_TONE[c.state];
-    this.connection.text.textContent = CONNECTION_LABEL[c.state];
+    this.connection.text.textContent = connectionLabel(c, now);
     this.connection.el.dataset.state = c.state;
-    this.connection.el.title = `Workbench services${s.transport ? ` over ${s.transport}` : ''}: ${CONNECTION_LABEL[c.state]}${c.detail ? ` — ${c.detail}` : ''}`;
+    this.connection.el.title = `Workbench services${s.transport ? ` over ${s.transport}` : ''}: ${CONNECTION_LABEL[c.state]}${c.detail ? ` — ${c.detail}` : ''}`
+      + (retrying ? `; ${retryCountdownText(retrying, now)}, at ${clockTime(retrying.at)}` : '');
     const src = s.source;
+    const srcRetry = src?.state === 'reconnecting' ? src.retry : undefined;
+    this.sourceTicker.follow(srcRetry);
     this.sourceDot.dataset.tone = sourceTone(src?.state ?? 'none');
-    this.source.text.textContent = src ? `${src.uri} · ${src.state}` : 'No source';
+    this.sourceUri.textContent = src ? src.uri : 'No source';
+    this.sourceState.textContent = src ? ` · ${sourceStateLabel(src, now)}` : '';
     this.source.el.title = src
-      ? `${src.uri}: ${src.state}${src.detail ? ` — ${src.detail}` : ''}\naccepted ${src.accepted.toLocaleString()}, rejected ${src.rejected.toLocaleString()}`
+      ? `${src.uri}: ${src.state}${src.detail ? ` — ${src.detail}` : ''}${srcRetry ? `; ${retryCountdownText(srcRetry, now)}` : ''}`
+        + `\naccepted ${src.accepted.toLocaleString()}, rejected ${src.rejected.toLocaleString()}`
       : 'No data source connected';
     this.entities.text.textContent = `${s.entityCount.toLocaleString()} entities`;
     this.people.text.textContent = `${s.peopleCount.toLocaleString()} people`;

@@ -167,7 +167,9 @@ describe('workbench shell (twin serve + Chromium)', { timeout: 300_000 }, () => 
     await server.stop();
     const conn = page.locator('[data-status="connection"]');
     await expect.poll(() => conn.getAttribute('data-state'), { timeout: 90_000 }).toMatch(/^(reconnecting|connecting)$/);
-    await expect.poll(() => conn.getAttribute('title'), { timeout: 90_000 }).toMatch(/retry in \d/);
+    // The next attempt's number, and a countdown to it (it moves: the figure is counted down in the page).
+    await expect.poll(() => conn.getAttribute('title'), { timeout: 90_000 }).toMatch(/retrying in \d+ s \(attempt \d+\), at \d\d:\d\d:\d\d/);
+    await expect.poll(() => conn.innerText(), { timeout: 90_000 }).toMatch(/^(Reconnecting in \d+ s|Connecting…) · attempt \d+$/);
     expect(await page.locator('[data-status="connection"] .status-dot').getAttribute('data-tone')).toBe('busy');
   });
 });

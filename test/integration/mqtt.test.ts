@@ -101,7 +101,7 @@ describe('MQTT source → twin record (real mosquitto)', () => {
     // Crash the broker: the source reports reconnecting, then comes back by itself.
     const mark = stderr.length;
     await broker.kill();
-    await waitFor(() => stderr, /reconnecting \([^)]*retry in \d+ s\)/, 15_000, mark);
+    await waitFor(() => stderr, /reconnecting \([^)]*retry: attempt 1 at \d\d:\d\d:\d\d\)/, 15_000, mark);
     await broker.restart();
     await waitFor(() => stderr, /: live/, 30_000, mark);
     const q = await publisher(broker.url);

@@ -9,6 +9,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { BuildingStructure } from '../../../common/buildingStructure.js';
 import { BeaconRegistrySchema, describeZodError, type BeaconRegistry } from '../../../common/records.js';
 import { DEFAULT_SETTINGS } from '../../../common/api.js';
+import { retryAtText } from '../../../common/retry.js';
 import { TelemetryPipeline } from '../../hub/TelemetryPipeline.js';
 import { createSource, SourceUriError } from '../../sources/sourceUri.js';
 import { createTestbedSourceForModel } from '../../sources/testbed/testbedSourceForModel.js';
@@ -130,7 +131,10 @@ export const recordCommand: CliCommand = {
         // One line per state change (sources re-send their status with fresh counts).
         if (s.state === lastState) return;
         lastState = s.state;
-        if (s.state === 'reconnecting' || s.state === 'error') io.err(`twin record: ${s.uri}: ${s.state}${s.detail ? ` (${s.detail})` : ''}\n`);
+        if (s.state === 'reconnecting' || s.state === 'error') {
+          const why = [s.detail, s.retry ? `retry: ${retryAtText(s.retry)}` : undefined].filter(Boolean).join('; ');
+          io.err(`twin record: ${s.uri}: ${s.state}${why ? ` (${why})` : ''}\n`);
+        }
         if (s.state === 'live') io.err(`twin record: ${s.uri}: live\n`);
       },
       log: (_level, msg) => io.err(`twin record: ${msg}\n`),

@@ -2,7 +2,9 @@
  * Left-panel "Entities" tab: search, kind chips, state and floor filters, a headline count and
  * the matching entities (first MAX_ROWS, natural id order) with colour, type, floor, condition
  * and battery. Clicking a row selects the entity (inspector) and frames it in 3D. Re-renders at
- * most REFRESH_MS apart while frames arrive; immediately on a filter change.
+ * most REFRESH_MS apart while frames arrive; immediately on a filter change. A row stays the same
+ * element while its entity is listed (its text is updated in place): a row rebuilt every half
+ * second lost the pointer between press and release, and its tooltip (the task) never showed.
  */
 import type { Disposable } from '../../../common/source.js';
 import { h } from '../../shell/h.js';
@@ -11,6 +13,21 @@ import { BADGE_COLOURS, BADGE_LABELS, badgeOf, css, entityColour } from './entit
 import { filterEntities } from './filterEntities.js';
 
 const MAX_ROWS = 300;
+
+/** One list row and the parts `render` updates in place. */
+interface Row {
+  li: HTMLElement;
+  dot: HTMLElement;
+  type: HTMLElement;
+  floor: HTMLElement;
+  cond: HTMLElement;
+  battery: HTMLElement;
+}
+
+/** Sets an element's text only when it changed (no layout work, no mutation, for the same text). */
+function setText(el: HTMLElement, text: string): void {
+  if (el.textContent !== text) el.textContent = text;
+}
 const REFRESH_MS = 500;
 const STATE_OPTIONS: [EntityFilters['states'][number] | '', string][] = [
   ['', 'All states'], ['error', 'Error'], ['low-battery', 'Low battery'], ['stale', 'No data (stale)'], ['offline', 'Offline'],
@@ -25,6 +42,7 @@ export class EntityListPanel implements Disposable {
   private readonly summary: HTMLElement;
   private readonly list: HTMLElement;
   private readonly more: HTMLElement;
+  private readonly rows = new Map<string, Row>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private last = 0;
   private readonly unsubscribe: () => void;
@@ -102,22 +120,54 @@ export class EntityListPanel implements Disposable {
     this.summary.replaceChildren(h('span', {}, parts.join(' · ') || 'No entities yet — waiting for telemetry'));
     if (alerts) this.summary.append(h('span.entity-summary-alerts', { title: 'Entities in error, low on battery, offline or silent' }, `${alerts} need attention`));
     const slots = filterEntities(table, filters);
-    const rows: HTMLElement[] = [];
+    const shown = new Set<string>();
+    let at = this.list.firstElementChild;
     for (const s of slots.slice(0, MAX_ROWS)) {
       const id = table.ids[s]!;
+      shown.add(id);
+      const row = this.rows.get(id) ?? this.makeRow(id);
       const badge = badgeOf(table, s);
       const f = table.floor[s]!;
       const b = table.battery[s]!;
-      rows.push(h('li.entity-row', { 'data-id': id, role: 'option', 'aria-selected': String(id === selectedId), title: table.task[s] ?? '' },
-        h('span.entity-dot', { style: `background:${css(entityColour(table, s))}` }),
-        h('span.entity-id', {}, id),
-        h('span.entity-type', {}, table.type[s] ?? table.kindName[s]!),
-        h('span.entity-floor', {}, f >= 0 ? table.floors[f]! : ''),
-        badge ? h('span.entity-badge', { style: `background:${css(BADGE_COLOURS[badge], 0.9)}` }, BADGE_LABELS[badge]) : h('span.entity-state', {}, table.stateName(s) ?? ''),
-        h('span.entity-battery', {}, Number.isNaN(b) ? '' : `${Math.round(b * 100)}%`),
-      ));
+      const selected = String(id === selectedId);
+      if (row.li.getAttribute('aria-selected') !== selected) row.li.setAttribute('aria-selected', selected);
+      const task = table.task[s] ?? '';
+      if (row.li.title !== task) row.li.title = task;
+      const dot = `background:${css(entityColour(table, s))}`;
+      if (row.dot.getAttribute('style') !== dot) row.dot.setAttribute('style', dot);
+      setText(row.type, table.type[s] ?? table.kindName[s]!);
+      setText(row.floor, f >= 0 ? table.floors[f]! : '');
+      const condClass = badge ? 'entity-badge' : 'entity-state';
+      if (row.cond.className !== condClass) row.cond.className = condClass;
+      const condStyle = badge ? `background:${css(BADGE_COLOURS[badge], 0.9)}` : '';
+      if ((row.cond.getAttribute('style') ?? '') !== condStyle) row.cond.setAttribute('style', condStyle);
+      setText(row.cond, badge ? BADGE_LABELS[badge] : table.stateName(s) ?? '');
+      setText(row.battery, Number.isNaN(b) ? '' : `${Math.round(b * 100)}%`);
+      // In order: a row already in its place is left where it is (moved only when the order changes).
+      if (at === row.li) at = at.nextElementSibling;
+      else this.list.insertBefore(row.li, at);
     }
-    this.list.replaceChildren(...rows);
-    this.more.textContent = slots.length > MAX_ROWS ? `${slots.length - MAX_ROWS} more — refine the search` : slots.length === 0 && table.count ? 'No entity matches the filters' : '';
+    // What follows the last row placed is no longer listed.
+    while (at) {
+      const next = at.nextElementSibling;
+      at.remove();
+      at = next;
+    }
+    for (const id of this.rows.keys()) if (!shown.has(id)) this.rows.delete(id);
+    setText(this.more, slots.length > MAX_ROWS ? `${slots.length - MAX_ROWS} more — refine the search` : slots.length === 0 && table.count ? 'No entity matches the filters' : '');
+  }
+
+  private makeRow(id: string): Row {
+    const row: Row = {
+      li: h('li.entity-row', { 'data-id': id, role: 'option', 'aria-selected': 'false' }),
+      dot: h('span.entity-dot'),
+      type: h('span.entity-type'),
+      floor: h('span.entity-floor'),
+      cond: h('span.entity-state'),
+      battery: h('span.entity-battery'),
+    };
+    row.li.append(row.dot, h('span.entity-id', {}, id), row.type, row.floor, row.cond, row.battery);
+    this.rows.set(id, row);
+    return row;
   }
 }

@@ -34,6 +34,20 @@ describe('AlertEngine', () => {
     expect(codes(e)).toEqual(['stalled:r1:on']);
   });
 
+  it('does not call a silent entity stalled: with no data it is stale, and stalled only if its data says so', () => {
+    // A broker outage: r1 was moving at 0.8 m/s, then nothing. Before, at +30 s every such robot
+    // got "moving but not advancing for 30 s" beside its "no data" warning.
+    const e = new AlertEngine();
+    e.onState(s(0, { state: 'moving', speed: 0.8, x: 5, y: 5 }));
+    e.onStale('r1', true, T0 + 10_000, 10);
+    for (let t = 11; t <= 120; t++) e.tick(T0 + t * 1000);
+    expect(codes(e)).toEqual(['stale:r1:on']);
+    // Back after the outage, standing where it was, still "moving" at speed 0: that is a stall, by its data.
+    e.onStale('r1', false, T0 + 121_000, 10);
+    e.onState(s(121, { state: 'moving', speed: 0, x: 5, y: 5 }));
+    expect(codes(e)).toEqual(['stale:r1:off', 'stalled:r1:on']);
+  });
+
   it('raises an error alert with the error text and clears it when the state changes', () => {
     const e = new AlertEngine();
     e.onState(s(0, { state: 'error', error: 'bumper pressed' }));

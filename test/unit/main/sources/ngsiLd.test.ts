@@ -158,14 +158,20 @@ describe('NGSI-LD source', () => {
     expect(fake.deleted).toEqual([subId]);
   });
 
-  it('retries with backoff while the broker answers with errors', async () => {
+  it('retries with backoff while the broker answers with errors: the reason, the attempt and when it is due', async () => {
     fake = await fakeBroker(2);
     source = new NgsiLdSource(`ngsi-ld:${fake.url}?type=Robot`);
-    const statuses: SourceStatus[] = [];
-    await source.start({ onBatch: () => {}, onStatus: (s) => statuses.push(s) });
-    await until(() => statuses.some((s) => s.state === 'live'), 15_000);
-    const retries = statuses.filter((s) => s.state === 'reconnecting');
+    const statuses: { s: SourceStatus; at: number }[] = [];
+    await source.start({ onBatch: () => {}, onStatus: (s) => statuses.push({ s, at: Date.now() }) });
+    await until(() => statuses.some(({ s }) => s.state === 'live'), 15_000);
+    // One status per failure (none while waiting), each with the next attempt's number and due
+    // time, so a view can count down; the reason alone in `detail` (no frozen "retry in 1 s").
+    const retries = statuses.filter(({ s }) => s.state === 'reconnecting');
     expect(retries.length).toBe(2);
-    expect(retries[0]!.detail).toMatch(/HTTP 503; retry in 1 s/);
+    expect(retries.map(({ s }) => s.detail)).toEqual([expect.stringMatching(/HTTP 503$/), expect.stringMatching(/HTTP 503$/)]);
+    expect(retries.map(({ s }) => [s.retry?.attempt, s.retry?.delayMs])).toEqual([[1, 500], [2, 1000]]);
+    for (const { s, at } of retries) expect(Math.abs(s.retry!.at - (at + s.retry!.delayMs))).toBeLessThan(100);
+    const live = statuses.find(({ s }) => s.state === 'live')!.s;
+    expect(live.retry).toBeUndefined();
   });
 });

@@ -1,0 +1,83 @@
+/**
+ * An operator's MQTT broker goes down: the Source health panel and the status bar count down to
+ * the next attempt ("retrying in 7 s (attempt 5)"), the figure moves while nothing new arrives,
+ * the status bar's source state is shown whole at 1 440 and 1 024 px, and when the broker is back
+ * the source is live with no countdown left. Before: the panel read "…; retry in 10 s" for the
+ * whole outage (one status per failure, the figure frozen in its text) and the status bar cut the
+ * state to "reconnect…". Screenshot: test-results/source-retry-1024x700.png.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Page } from 'playwright-core';
+import { startE2eSession, type E2eSession } from '../helpers/launchChromium';
+import { startBroker, type Broker } from '../helpers/mosquitto.js';
+import { repoRoot } from '../helpers/twinCli.js';
+
+const shots = join(repoRoot, 'test-results');
+mkdirSync(shots, { recursive: true });
+
+let broker: Broker;
+let session: E2eSession;
+let page: Page;
+
+beforeAll(async () => {
+  broker = await startBroker();
+  session = await startE2eSession('source-retry', ['--no-record', '--source', `${broker.url}/testbed`]);
+  page = session.page;
+}, 300_000);
+
+afterAll(async () => {
+  await session?.close();
+  await broker?.stop();
+});
+
+const retryText = () => page.locator('[data-testid="health-retry"]').innerText();
+const parse = (text: string) => {
+  const m = /retrying in (\d+) s \(attempt (\d+)\) · at \d\d:\d\d:\d\d/.exec(text);
+  return m ? { seconds: Number(m[1]), attempt: Number(m[2]) } : null;
+};
+
+/** The status bar's source state: its text, and whether all of it is on screen (not cut or hidden). */
+const sourceState = () =>
+  page.locator('[data-status="source"] .status-source-state').evaluate((el) => {
+    const item = el.closest('.status-item')!.getBoundingClientRect();
+    const r = el.getBoundingClientRect();
+    return { text: el.textContent ?? '', whole: r.width > 0 && el.scrollWidth <= el.clientWidth + 1 && r.right <= item.right + 1 && r.left >= item.left - 1 };
+  });
+
+describe('a source waiting to reconnect (twin serve + mosquitto + Chromium)', { timeout: 300_000 }, () => {
+  it('counts down to the next attempt while the broker is down, and is live again when it is back', async () => {
+    await expect.poll(() => page.locator('[data-status="source"]').innerText(), { timeout: 120_000 }).toContain('live');
+    await page.click('button.dock-tab[data-panel="source-health"]');
+    await broker.kill();
+    // Attempts 1–4 wait 0.5–4 s; from attempt 5 the wait is 8 s or more: long enough to watch.
+    await expect.poll(async () => parse(await retryText())?.attempt ?? 0, { timeout: 60_000 }).toBeGreaterThanOrEqual(5);
+    let first = parse(await retryText())!;
+    if (first.seconds < 4) {
+      await expect.poll(async () => parse(await retryText())!.seconds, { timeout: 20_000 }).toBeGreaterThanOrEqual(6);
+      first = parse(await retryText())!;
+    }
+    await page.waitForTimeout(2200);
+    const later = parse(await retryText())!;
+    expect(later.attempt).toBe(first.attempt);
+    expect(later.seconds).toBeLessThanOrEqual(first.seconds - 2);
+    // The reason stays, without a figure in it.
+    expect(await page.locator('[data-testid="health-detail"]').innerText()).toMatch(/ECONNREFUSED/);
+    expect(await page.locator('[data-testid="health-detail"]').innerText()).not.toMatch(/retry in/);
+
+    for (const [width, height] of [[1440, 900], [1024, 700]] as const) {
+      await page.setViewportSize({ width, height });
+      await page.waitForTimeout(600); // the bar re-fits on the next frame
+      const st = await sourceState();
+      expect(st.text, `${width} px`).toMatch(/^ · reconnecting (in \d+ s|now) · attempt \d+$/);
+      expect(st.whole, `${width} px: "${st.text}" shown whole`).toBe(true);
+    }
+    await page.screenshot({ path: join(shots, 'source-retry-1024x700.png') });
+
+    await broker.restart();
+    await expect.poll(() => page.locator('[data-testid="health-state"]').innerText(), { timeout: 30_000 }).toMatch(/— live$/);
+    expect(await page.locator('[data-testid="health-retry"]').isHidden()).toBe(true);
+    expect((await sourceState()).text).toBe(' · live');
+  });
+});
