@@ -6,7 +6,8 @@
  * `notify` URL's port; give `notify` when the broker runs on another machine), then for each
  * type `GET /ngsi-ld/v1/entities?type=T&limit=100&offset=N` pages the current entities, then
  * `POST /ngsi-ld/v1/subscriptions` subscribes to changes of those types with that endpoint
- * (format "normalized"). Notifications (`{ type: "Notification", data: [entities] }`) are mapped
+ * (format "normalized"). While live, the subscription is read back every 10 s: a broker that went away, or came back
+ * without it, is reconnected to (query and subscribe again). Notifications (`{ type: "Notification", data: [entities] }`) are mapped
  * and normalised as they arrive. stop() deletes the subscription and closes the server. A failed
  * query or subscription is retried with backoff (state `reconnecting`, the reason in `detail`, the
  * next attempt's number and due time in `retry`).
@@ -235,9 +236,14 @@ export class NgsiLdSource implements Source {
   /** The newest record t, for status().now (one device's clock far ahead does not move it). */
   private readonly latest = new NewestTime();
   private chain: Promise<void> = Promise.resolve();
+  /** The next liveness check while `live` (see `check`). */
+  private checkTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly checkMs: number;
 
-  constructor(readonly uri: string, private readonly fetchImpl: typeof fetch = fetch) {
+  /** @param opts.checkMs while live, how often the broker and the subscription are checked, ms (default 10 000). */
+  constructor(readonly uri: string, private readonly fetchImpl: typeof fetch = fetch, opts: { checkMs?: number } = {}) {
     this.parsed = parseNgsiLdUri(uri);
+    this.checkMs = opts.checkMs ?? 10_000;
   }
 
   /** The notification endpoint (after start). */
@@ -270,6 +276,7 @@ export class NgsiLdSource implements Source {
     if (this.state === 'stopped' || this.state === 'idle') return;
     this.setState('stopped');
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.checkTimer) clearTimeout(this.checkTimer);
     if (this.subscriptionId) {
       try {
         await this.fetchImpl(`${this.parsed.broker}/ngsi-ld/v1/subscriptions/${encodeURIComponent(this.subscriptionId)}`, { method: 'DELETE' });
@@ -294,6 +301,10 @@ export class NgsiLdSource implements Source {
   /** Query every type (paged), deliver, then subscribe. On failure: retry with backoff. */
   private async connect(): Promise<void> {
     try {
+      // A subscription of before a loss may have outlived it (a broker that persists them): one is enough.
+      const stale = this.subscriptionId;
+      this.subscriptionId = null;
+      if (stale) await this.fetchImpl(`${this.parsed.broker}/ngsi-ld/v1/subscriptions/${encodeURIComponent(stale)}`, { method: 'DELETE' }).catch(() => undefined);
       for (const type of this.parsed.types) {
         for (let offset = 0; ; offset += PAGE) {
           const url = `${this.parsed.broker}/ngsi-ld/v1/entities?type=${encodeURIComponent(type)}&limit=${PAGE}&offset=${offset}`;
@@ -324,13 +335,45 @@ export class NgsiLdSource implements Source {
       this.subscriptionId = location ? decodeURIComponent(location.split('/').pop() ?? '') : null;
       this.backoff.reset();
       this.setState('live');
+      this.checkTimer = setTimeout(() => void this.check(), this.checkMs);
     } catch (e) {
-      if (this.state === 'stopped') return;
-      const retry = this.backoff.next(Date.now());
-      this.retry = retry;
-      this.setState('reconnecting', (e as Error).message);
-      this.retryTimer = setTimeout(() => void this.connect(), retry.delayMs);
+      this.lost((e as Error).message);
     }
+  }
+
+  /** Connection or subscription lost: state `reconnecting` with the reason, and `connect` again after a backoff. */
+  private lost(reason: string): void {
+    if (this.state === 'stopped') return;
+    const retry = this.backoff.next(Date.now());
+    this.retry = retry;
+    this.setState('reconnecting', reason);
+    this.retryTimer = setTimeout(() => void this.connect(), retry.delayMs);
+  }
+
+  /**
+   * While live, every `checkMs`: is the broker there and does it still hold our subscription? Notifications only
+   * come when something changes, so silence alone cannot tell a quiet city from a broker that went away or restarted
+   * without our subscription (the source stayed "live" on no data for good). A failed check reconnects: the entities
+   * are queried again and a new subscription is made.
+   */
+  private async check(): Promise<void> {
+    this.checkTimer = null;
+    if (this.state !== 'live') return;
+    const id = this.subscriptionId;
+    const url = id ? `${this.parsed.broker}/ngsi-ld/v1/subscriptions/${encodeURIComponent(id)}`
+      : `${this.parsed.broker}/ngsi-ld/v1/entities?type=${encodeURIComponent(this.parsed.types[0] ?? 'Device')}&limit=1`;
+    let problem: string | null = null;
+    try {
+      const res = await this.fetchImpl(url, { headers: { Accept: 'application/ld+json' }, signal: AbortSignal.timeout(Math.max(1000, this.checkMs)) });
+      await res.arrayBuffer().catch(() => undefined);
+      if (res.status === 404 && id) problem = `the broker no longer has subscription ${id} (restarted?)`;
+      else if (!res.ok) problem = `GET ${url}: HTTP ${res.status}`;
+    } catch (e) {
+      problem = `broker unreachable: ${(e as Error).message}`;
+    }
+    if (this.state !== 'live') return;
+    if (problem) this.lost(problem);
+    else this.checkTimer = setTimeout(() => void this.check(), this.checkMs);
   }
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {

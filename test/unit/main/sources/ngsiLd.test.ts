@@ -33,10 +33,14 @@ interface Fake {
   deleted: string[];
   queries: string[];
   failFirst: number;
+  /** Subscriptions the broker holds now (cleared: a restart that lost them). */
+  known: Set<string>;
+  /** GETs of a subscription (the source's liveness checks). */
+  checks: number;
 }
 
 async function fakeBroker(failFirst = 0): Promise<Fake> {
-  const fake: Fake = { server: null!, url: '', subscriptions: [], deleted: [], queries: [], failFirst };
+  const fake: Fake = { server: null!, url: '', subscriptions: [], deleted: [], queries: [], failFirst, known: new Set(), checks: 0 };
   fake.server = createServer(async (req, res) => {
     const url = new URL(req.url!, 'http://x');
     let body = '';
@@ -61,7 +65,15 @@ async function fakeBroker(failFirst = 0): Promise<Fake> {
     if (req.method === 'POST' && url.pathname === '/ngsi-ld/v1/subscriptions') {
       const parsed = JSON.parse(body);
       fake.subscriptions.push({ body: parsed });
+      fake.known.add(parsed.id);
       res.writeHead(201, { Location: `/ngsi-ld/v1/subscriptions/${encodeURIComponent(parsed.id)}` }).end();
+      return;
+    }
+    if (req.method === 'GET' && url.pathname.startsWith('/ngsi-ld/v1/subscriptions/')) {
+      fake.checks++;
+      const id = decodeURIComponent(url.pathname.split('/').pop()!);
+      if (fake.known.has(id)) res.writeHead(200, { 'Content-Type': 'application/ld+json' }).end(JSON.stringify({ id, type: 'Subscription' }));
+      else res.writeHead(404).end();
       return;
     }
     if (req.method === 'DELETE' && url.pathname.startsWith('/ngsi-ld/v1/subscriptions/')) {
@@ -173,5 +185,32 @@ describe('NGSI-LD source', () => {
     for (const { s, at } of retries) expect(Math.abs(s.retry!.at - (at + s.retry!.delayMs))).toBeLessThan(100);
     const live = statuses.find(({ s }) => s.state === 'live')!.s;
     expect(live.retry).toBeUndefined();
+  });
+
+  it('notices while live that the broker restarted without its subscription, or went away, and subscribes again', async () => {
+    fake = await fakeBroker();
+    source = new NgsiLdSource(`ngsi-ld:${fake.url}?type=Robot`, fetch, { checkMs: 150 });
+    const statuses: SourceStatus[] = [];
+    await source.start({ onBatch: () => {}, onStatus: (s) => statuses.push(s) });
+    await until(() => statuses.some((s) => s.state === 'live'));
+    await until(() => fake!.checks >= 2); // checked, and all is well: still live, one subscription
+    expect(source.status().state).toBe('live');
+    expect(fake.subscriptions).toHaveLength(1);
+    // The broker restarts and has lost the subscription: no notification would ever come again.
+    const first = fake.subscriptions[0]!.body.id as string;
+    fake.known.clear();
+    await until(() => statuses.some((s) => s.state === 'reconnecting'));
+    expect(statuses.find((s) => s.state === 'reconnecting')!.detail).toBe(`the broker no longer has subscription ${first} (restarted?)`);
+    await until(() => fake!.subscriptions.length === 2 && source!.status().state === 'live');
+    expect(fake.queries.length).toBe(2); // the entities were read again
+    expect(fake.deleted).toContain(first); // the old one is dropped, in case the broker still had it
+    // The broker goes away altogether.
+    const f = fake;
+    fake = null;
+    f.server.closeAllConnections();
+    await new Promise((r) => f.server.close(r));
+    const n = statuses.length;
+    await until(() => statuses.slice(n).some((s) => s.state === 'reconnecting'));
+    expect(statuses.slice(n).find((s) => s.state === 'reconnecting')!.detail).toMatch(/^broker unreachable: /);
   });
 });
