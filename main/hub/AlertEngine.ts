@@ -8,7 +8,9 @@
  *                               not raised by the passing of time alone while the entity is `stale` (no data)
  *  - `outside-zone`   warning   position outside every zone polygon allowed for the entity (by id, else by type/kind)
  *                               or on a floor not allowed; only for entities with configured zones
- *  - `stale`          warning   no update for `staleAfterSeconds` (the hub decides staleness)
+ *  - `stale`          warning   no update for `staleAfterSeconds` (the hub decides staleness); not for entities falling
+ *                               silent while the connection is lost (its one alert covers them), unless still silent
+ *                               that long after it is back
  *  - `connection-lost` critical source state "reconnecting" or "error"; clears when "live" again (an "error"
  *                               with a detail says just that, e.g. why the testbed cannot run on the model)
  *  - `crowding`       warning   Count / zone area > densityPerM2 (P/m², default 2.17 = Fruin LoS F); needs the zone's area
@@ -66,6 +68,15 @@ export class AlertEngine {
   private readonly active = new Map<string, Map<string, AlertRecord>>();
   private readonly stall = new Map<string, StallTrack>();
   private pending: AlertRecord[] = [];
+  /**
+   * Entities that fell silent while the source's connection was lost (id → their stale limit, s): the one
+   * `connection-lost` alert stands for them all, instead of one `stale` alert per robot (60 on the testbed, burying
+   * it). Those still silent once the connection has been back for their limit get their `stale` alert then.
+   */
+  private readonly silentInOutage = new Map<string, number>();
+  /** Source time of the first tick after the connection came back; null while lost or not yet ticked. */
+  private backSince: number | null = null;
+  private connectionLost = false;
   config: AlertConfig;
 
   constructor(config: Partial<AlertConfig> = {}) {
@@ -146,6 +157,8 @@ export class AlertEngine {
 
   /** The hub's stale decision for an entity changed. */
   onStale(id: string, stale: boolean, t: number, staleAfterSeconds: number): void {
+    if (stale && this.connectionLost && !this.has('stale', id)) { this.silentInOutage.set(id, staleAfterSeconds); return; }
+    this.silentInOutage.delete(id);
     this.set('stale', id, stale, t, 'warning', () => `${id}: no data for more than ${staleAfterSeconds} s`);
   }
 
@@ -156,15 +169,24 @@ export class AlertEngine {
       const who = status.uri.endsWith(':') ? status.uri : `${status.uri}:`;
       this.set('connection-lost', status.uri, lost, t, 'critical', () =>
         status.state === 'error' && status.detail ? `${who} ${status.detail}` : `${who} connection lost${status.detail ? ` (${status.detail})` : ''}`);
+      if (lost !== this.connectionLost) { this.connectionLost = lost; this.backSince = null; }
     }
   }
 
   /** Time passes (source clock, epoch ms): rules that fire on duration. */
   tick(now: number): void {
+    if (!this.connectionLost && this.silentInOutage.size) {
+      this.backSince ??= now;
+      for (const [id, limit] of this.silentInOutage) {
+        if (now - this.backSince <= limit * 1000) continue;
+        this.silentInOutage.delete(id);
+        this.set('stale', id, true, now, 'warning', () => `${id}: no data for more than ${limit} s`);
+      }
+    }
     for (const [id, track] of this.stall) {
       // An entity we hear nothing from is `stale`, not stalled: silence says nothing of its wheels
       // (a broker outage would otherwise call every robot that was moving "not advancing").
-      if (this.has('stale', id)) continue;
+      if (this.has('stale', id) || this.silentInOutage.has(id)) continue;
       if (now - track.since > this.config.stallSeconds * 1000 && !this.has('stalled', id)) {
         this.set('stalled', id, true, now, 'warning', () => `${id}: moving but not advancing for ${Math.round((now - track.since) / 1000)} s`);
       }
@@ -176,6 +198,7 @@ export class AlertEngine {
     const m = this.active.get(id);
     if (m) for (const [code, a] of [...m]) this.clear(code, a, t);
     this.stall.delete(id);
+    this.silentInOutage.delete(id);
   }
 
   /**

@@ -48,6 +48,29 @@ describe('AlertEngine', () => {
     expect(codes(e)).toEqual(['stale:r1:off', 'stalled:r1:on']);
   });
 
+  it('a lost connection is one alert, not one "no data" per entity; those still silent after it is back get theirs', () => {
+    // 60 robots on the testbed: an outage of the broker raised 60 "no data" warnings beside the one "connection lost".
+    const e = new AlertEngine();
+    const status = (state: 'live' | 'reconnecting') => ({ uri: 'mqtt://broker:1883/testbed', state, accepted: 0, rejected: 0 });
+    e.onSourceStatus(status('live'), T0);
+    e.onState(s(0, { state: 'moving', speed: 0.8, x: 5, y: 5 }));
+    e.onState({ ...s(0, { state: 'idle' }), id: 'r2' });
+    e.onStale('r3', true, T0 + 5_000, 10); // silent before the outage: its alert stands
+    e.onSourceStatus(status('reconnecting'), T0 + 6_000);
+    e.onStale('r1', true, T0 + 16_000, 10);
+    e.onStale('r2', true, T0 + 16_000, 10);
+    for (let t = 17; t <= 90; t++) e.tick(T0 + t * 1000);
+    expect(codes(e)).toEqual(['stale:r3:on', 'connection-lost:mqtt://broker:1883/testbed:on']);
+    // Back: r2 reports at once; r1 stays silent and gets its "no data" 10 s later (not "stalled": it is silent).
+    e.onSourceStatus(status('live'), T0 + 91_000);
+    e.tick(T0 + 91_000);
+    e.onStale('r2', false, T0 + 91_500, 10);
+    for (let t = 92; t <= 100; t++) e.tick(T0 + t * 1000);
+    expect(codes(e)).toEqual(['connection-lost:mqtt://broker:1883/testbed:off']);
+    e.tick(T0 + 102_000);
+    expect(codes(e)).toEqual(['stale:r1:on']);
+  });
+
   it('raises an error alert with the error text and clears it when the state changes', () => {
     const e = new AlertEngine();
     e.onState(s(0, { state: 'error', error: 'bumper pressed' }));
