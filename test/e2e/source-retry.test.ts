@@ -4,10 +4,12 @@
  * the status bar's source state is shown whole at 1 440 and 1 024 px, and when the broker is back
  * the source is live with no countdown left. Before: the panel read "…; retry in 10 s" for the
  * whole outage (one status per failure, the figure frozen in its text) and the status bar cut the
- * state to "reconnect…". Screenshot: test-results/source-retry-1024x700.png.
+ * state to "reconnect…". Robots silent with the broker raise no alert of their own beside the one
+ * "connection lost". Screenshot: test-results/source-retry-1024x700.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
+import mqtt from 'mqtt';
 import { join } from 'node:path';
 import { type Page } from 'playwright-core';
 import { startE2eSession, type E2eSession } from '../helpers/launchChromium';
@@ -49,7 +51,19 @@ const sourceState = () =>
 describe('a source waiting to reconnect (twin serve + mosquitto + Chromium)', { timeout: 300_000 }, () => {
   it('counts down to the next attempt while the broker is down, and is live again when it is back', async () => {
     await expect.poll(() => page.locator('[data-status="source"]').innerText(), { timeout: 120_000 }).toContain('live');
+    // Two robots report once, then the broker dies: they fall silent with it.
+    const pub = mqtt.connect(broker.url, { reconnectPeriod: 0 });
+    await new Promise<void>((resolve, reject) => { pub.once('connect', () => resolve()); pub.once('error', reject); });
+    const report = async () => {
+      for (const id of ['robot-01', 'robot-02']) {
+        const state = { id, kind: 'robot', type: 'delivery', t: new Date().toISOString(), floor: '1F', x: 10, y: 10, speed: 0, battery: 0.8, state: 'idle' };
+        await new Promise<void>((resolve, reject) => pub.publish(`testbed/state/robot/${id}`, JSON.stringify(state), { qos: 1 }, (e) => (e ? reject(e) : resolve())));
+      }
+    };
+    await report();
+    pub.end(true);
     await page.click('button.dock-tab[data-panel="source-health"]');
+    await page.waitForTimeout(1000); // delivered: the broker acknowledged them (QoS 1)
     await broker.kill();
     // Attempts 1–4 wait 0.5–4 s; from attempt 5 the wait is 8 s or more: long enough to watch.
     await expect.poll(async () => parse(await retryText())?.attempt ?? 0, { timeout: 60_000 }).toBeGreaterThanOrEqual(5);
@@ -74,6 +88,15 @@ describe('a source waiting to reconnect (twin serve + mosquitto + Chromium)', { 
       expect(st.whole, `${width} px: "${st.text}" shown whole`).toBe(true);
     }
     await page.screenshot({ path: join(shots, 'source-retry-1024x700.png') });
+
+    // Silent with the broker (the list marks both), yet the Alerts panel holds the one "connection lost", not a
+    // "no data" per robot beside it (nor a "moving but not advancing").
+    await page.click('button.dock-tab[data-panel="entities"]');
+    await expect.poll(() => page.locator('[data-testid="entity-summary"]').innerText(), { timeout: 30_000 }).toMatch(/^2 robots.*2 need attention/s);
+    await page.click('button.dock-tab[data-panel="alerts"]');
+    const codes = async () => (await page.locator('[data-testid="alert-row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('title') ?? ''))).map((t) => t.split(' — ')[0]);
+    await expect.poll(codes, { timeout: 10_000 }).toContain('connection-lost');
+    expect((await codes()).filter((c) => c !== 'connection-lost')).toEqual([]);
 
     await broker.restart();
     await expect.poll(() => page.locator('[data-testid="health-state"]').innerText(), { timeout: 30_000 }).toMatch(/— live$/);
