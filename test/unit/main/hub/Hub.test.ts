@@ -84,6 +84,46 @@ describe('Hub', () => {
     expect(hub.clock(1000 + CLOCK_GRACE_MS + 1000)).toBe(T0 + 60_000);
   });
 
+  it('a paused or ended replay holds its clock: a minute later no robot is stalled or stale, and play runs on from there', () => {
+    // QA: a 63 s recording left at its end (or paused) for a minute showed 137 alerts, every
+    // moving robot "moving but not advancing for 30 s" and every entity stale.
+    const hub = new Hub({ staleAfterSeconds: 10 });
+    const status = (state: 'playing' | 'paused' | 'ended') => hub.setSourceStatus({ uri: 'file:day.mcap', state, accepted: 0, rejected: 0, rejectReasons: {}, speed: 1 }, wall);
+    let wall = 0;
+    status('playing');
+    for (let i = 0; i <= 40; i++) {
+      wall = i * 1000;
+      hub.ingest([st('r1', T0 + i * 1000, { state: 'moving', speed: 0.01, x: 0, y: 0 }), st('r2', T0 + i * 1000, { state: 'moving', speed: 1, x: i, y: 0 })], wall);
+      hub.tick(wall);
+    }
+    const stalledBefore = hub.alerts.list().filter((a) => a.code === 'stalled').map((a) => a.entity);
+    expect(stalledBefore).toEqual(['r1']); // r1 really stood still for 40 s of the recording
+    for (const state of ['paused', 'ended'] as const) {
+      status(state);
+      for (wall = 41_000; wall <= 101_000; wall += 1000) hub.tick(wall);
+      expect(hub.clock(wall)).toBe(T0 + 40_000);
+      expect(hub.entity('r2')!.stale).toBe(false);
+      expect(hub.alerts.list().filter((a) => a.code === 'stalled').map((a) => a.entity)).toEqual(['r1']);
+      expect(hub.alerts.list().some((a) => a.code === 'stale')).toBe(false);
+      status('playing');
+      // Play again: the clock runs on from where it stopped, not a minute ahead.
+      expect(hub.clock(wall + CLOCK_GRACE_MS)).toBe(T0 + 40_000);
+      expect(hub.clock(wall + CLOCK_GRACE_MS + 1000)).toBe(T0 + 41_000);
+    }
+  });
+
+  it('a paused replay that seeks shows the new moment fresh (the held clock follows the reset)', () => {
+    const hub = new Hub({ staleAfterSeconds: 10 });
+    hub.setSourceStatus({ uri: 'file:day.mcap', state: 'playing', accepted: 0, rejected: 0, rejectReasons: {}, speed: 1 }, 0);
+    hub.ingest([st('r1', T0 + 60_000)], 0);
+    hub.setSourceStatus({ uri: 'file:day.mcap', state: 'paused', accepted: 0, rejected: 0, rejectReasons: {}, speed: 1 }, 100);
+    hub.reset();
+    hub.ingest([st('r1', T0 + 5_000)], 200);
+    hub.tick(60_000);
+    expect(hub.clock(60_000)).toBe(T0 + 5_000);
+    expect(hub.entity('r1')!.stale).toBe(false);
+  });
+
   it('coalesces many updates into one delta frame, with a full frame on subscribe', () => {
     const hub = new Hub({ fullFrameMs: 1e9 });
     const frames: Uint8Array[] = [];
