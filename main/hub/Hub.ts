@@ -94,12 +94,18 @@ export class Hub {
   private ingestWall = 0;
   private speed = 1;
   /**
-   * A replay that is paused, ended or stopped: its clock holds (no wall time passes for it), so a
+   * A source that is paused, ended or stopped: its clock holds (no wall time passes for it), so a
    * paused or finished recording does not turn every robot "stalled" and every entity stale.
    * `heldAt` is the clock when it stopped (-Infinity after a seek's reset: the data then sets it).
    */
   private held = false;
   private heldAt = -Infinity;
+  /**
+   * The source is a recording (its status has a time range): its clock is its records' time only.
+   * A replay that falls behind its speed (a loaded machine decoding a big chunk) is not silence:
+   * run on at wall time × 16, its clock had every entity stale and every robot stalled.
+   */
+  private recorded = false;
   private lastFull = -Infinity;
   private fullRequested = true;
   private positioner: ScanPositioner | null;
@@ -165,12 +171,13 @@ export class Hub {
    * Source clock (epoch ms) at a wall time: the newest record t; once the source has been silent
    * for more than CLOCK_GRACE_MS of wall time, advanced by the silent wall time × speed. The grace
    * keeps a source that runs slower than its nominal speed (a loaded 60× testbed) from having its
-   * entities declared stale by a clock that runs ahead of the data. While a replay is paused or
-   * has ended, the clock holds where it stopped (records a step brings still move it on).
+   * entities declared stale by a clock that runs ahead of the data. A recording's clock is its
+   * newest record time; while a source is paused or has ended, the clock holds where it stopped
+   * (records a step brings still move it on).
    */
   clock(wallNow: number = Date.now()): number {
     const latestT = this.newest.value;
-    if (this.held) return latestT === -Infinity && this.heldAt === -Infinity ? wallNow : Math.max(latestT, this.heldAt);
+    if (this.held || this.recorded) return latestT === -Infinity && this.heldAt === -Infinity ? wallNow : Math.max(latestT, this.heldAt);
     if (latestT === -Infinity) return wallNow;
     return latestT + Math.max(0, wallNow - this.latestWall - CLOCK_GRACE_MS) * this.speed;
   }
@@ -197,6 +204,7 @@ export class Hub {
 
   setSourceStatus(status: SourceStatus, wallNow: number = Date.now()): void {
     if (status.speed !== undefined && status.speed > 0) this.speed = status.speed;
+    this.recorded = status.range !== undefined;
     const hold = status.state === 'paused' || status.state === 'ended' || status.state === 'stopped';
     if (hold && !this.held) {
       this.heldAt = this.clock(wallNow);
@@ -204,6 +212,7 @@ export class Hub {
     } else if (!hold && this.held) {
       // Playing again: silence is counted from now, not from before the pause.
       this.held = false;
+      this.heldAt = -Infinity;
       this.latestWall = wallNow;
     }
     this.pendingHealth = status;
