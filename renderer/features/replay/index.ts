@@ -5,7 +5,7 @@
  *    The analysed window is the loop range, else the whole recording.
  *  - Heatmap of the window for one storey: mean density in Fruin colours, on the panel's canvas
  *    ("PNG" saves it) and as a layer in the plan view (the plan's storey); "Clear" removes both.
- *  - Occupancy · flows · KPIs (one 'replay.analyse' pass): occupancy over time of a chosen space,
+ *  - "Analyse window" (one 'replay.analyse' pass): occupancy over time of a chosen space,
  *    crossings per bucket through a chosen door (both directions), dwell per space, and robot
  *    KPIs per robot and per kind. Ticking robots in the KPI table draws their trails in the plan.
  *  - Exports (counts, flows, dwell, KPIs, heatmap; CSV/JSON, people counts below k suppressed)
