@@ -35,6 +35,8 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
   return e;
 }
 
+/** Analyses, comparisons and exports read whole recordings (another run may first be indexed): minutes, not the default 15 s. */
+const LONG_CALL = { timeoutMs: 10 * 60_000 };
 const ROW = 'display:flex;gap:6px;align-items:center;flex-wrap:wrap;margin:4px 0';
 const CARD = 'display:flex;flex-direction:column;gap:4px;min-width:0';
 /** "16:35:32 → 16:36:34" (UTC) for a window. */
@@ -228,7 +230,7 @@ function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposab
   };
   heatBtn.addEventListener('click', async () => {
     try {
-      const a = await ctx.api.call('replay.analyse', { what: ['heatmap'], ...windowParams() });
+      const a = await ctx.api.call('replay.analyse', { what: ['heatmap'], ...windowParams() }, LONG_CALL);
       mapsB = null;
       setMaps(a.heatmap ?? []);
     } catch (e) {
@@ -303,7 +305,7 @@ function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposab
     }
     try {
       const w = analysis ? { from: analysis.from, to: analysis.to } : windowParams();
-      const a = await ctx.api.call('replay.analyse', { what: ['trails'], trailIds: [...chosen], ...w });
+      const a = await ctx.api.call('replay.analyse', { what: ['trails'], trailIds: [...chosen], ...w }, LONG_CALL);
       const trails = (a.trails ?? []).filter((t) => chosen.has(t.id));
       planLayers.setTrails(trails);
       if (focus && chosen.has(focus)) showTrailStorey(trails, focus);
@@ -315,7 +317,7 @@ function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposab
   analyseBtn.addEventListener('click', async () => {
     analyseBtn.disabled = true;
     try {
-      analysis = await ctx.api.call('replay.analyse', { what: ['occupancy', 'flows', 'kpis'], ...windowParams() });
+      analysis = await ctx.api.call('replay.analyse', { what: ['occupancy', 'flows', 'kpis'], ...windowParams() }, LONG_CALL);
       const o = analysis.occupancy;
       space.replaceChildren(el('option', { value: '' }, `all (${o?.basis ?? 'none'})`), ...(o ? occupancySpaces(o) : []).map((s) => el('option', { value: s.zone }, `${s.zone} (peak ${s.peak})`)));
       flows = analysis.flows ?? null;
@@ -370,7 +372,7 @@ function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposab
   // ── export, compare ──
   exportBtn.addEventListener('click', async () => {
     try {
-      const r = await ctx.api.call('replay.export', { what: what.value as 'counts', format: format.value as 'csv', ...windowParams() });
+      const r = await ctx.api.call('replay.export', { what: what.value as 'counts', format: format.value as 'csv', ...windowParams() }, LONG_CALL);
       downloadText(r.text, r.filename, r.mime);
     } catch (e) {
       ctx.notify('warn', `Export: ${(e as Error).message}`);
@@ -378,8 +380,10 @@ function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposab
   });
   compareBtn.addEventListener('click', async () => {
     const b = other.value.trim();
+    compareBtn.disabled = true;
+    compareBtn.textContent = 'Comparing…';
     try {
-      const c = await ctx.api.call('replay.compare', { b, ...(offset.value !== '' ? { offsetMs: Number(offset.value) * 1000 } : {}) });
+      const c = await ctx.api.call('replay.compare', { b, ...(offset.value !== '' ? { offsetMs: Number(offset.value) * 1000 } : {}) }, LONG_CALL);
       drawLineChart(chart, 'People on one clock', c.times, [
         { label: `this recording (${c.a.basis})`, values: c.a.people, colour: SERIES_COLOURS[0]! },
         { label: `compared run (${c.b.basis})`, values: c.b.people, colour: SERIES_COLOURS[1]! },
@@ -390,13 +394,16 @@ function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposab
       if (!w) return;
       const sb = shiftedWindow(w.start, w.end, c.b.offsetMs);
       const [ha, hb] = await Promise.all([
-        ctx.api.call('replay.analyse', { what: ['heatmap'], from: w.start, to: w.end }),
-        ctx.api.call('replay.analyse', { uri: b, what: ['heatmap'], from: sb.from, to: sb.to }),
+        ctx.api.call('replay.analyse', { what: ['heatmap'], from: w.start, to: w.end }, LONG_CALL),
+        ctx.api.call('replay.analyse', { uri: b, what: ['heatmap'], from: sb.from, to: sb.to }, LONG_CALL),
       ]);
       mapsB = hb.heatmap ?? [];
       setMaps(ha.heatmap ?? []);
     } catch (e) {
       ctx.notify('warn', `Compare: ${(e as Error).message}`);
+    } finally {
+      compareBtn.disabled = false;
+      compareBtn.textContent = 'Compare';
     }
   });
 
