@@ -93,6 +93,19 @@ export class Hub {
   /** Wall ms of the batch being ingested (the reference for NewestTime). */
   private ingestWall = 0;
   private speed = 1;
+  /**
+   * A source that is paused, ended or stopped: its clock holds (no wall time passes for it), so a
+   * paused or finished recording does not turn every robot "stalled" and every entity stale.
+   * `heldAt` is the clock when it stopped (-Infinity after a seek's reset: the data then sets it).
+   */
+  private held = false;
+  private heldAt = -Infinity;
+  /**
+   * The source is a recording (its status has a time range): its clock is its records' time only.
+   * A replay that falls behind its speed (a loaded machine decoding a big chunk) is not silence:
+   * run on at wall time × 16, its clock had every entity stale and every robot stalled.
+   */
+  private recorded = false;
   private lastFull = -Infinity;
   private fullRequested = true;
   private positioner: ScanPositioner | null;
@@ -145,6 +158,7 @@ export class Hub {
     this.alerts.reset(this.newest.value === -Infinity ? Date.now() : this.newest.value);
     this.newest.reset();
     this.latestWall = 0;
+    this.heldAt = -Infinity;
     this.fullRequested = true;
   }
 
@@ -157,10 +171,13 @@ export class Hub {
    * Source clock (epoch ms) at a wall time: the newest record t; once the source has been silent
    * for more than CLOCK_GRACE_MS of wall time, advanced by the silent wall time × speed. The grace
    * keeps a source that runs slower than its nominal speed (a loaded 60× testbed) from having its
-   * entities declared stale by a clock that runs ahead of the data.
+   * entities declared stale by a clock that runs ahead of the data. A recording's clock is its
+   * newest record time; while a source is paused or has ended, the clock holds where it stopped
+   * (records a step brings still move it on).
    */
   clock(wallNow: number = Date.now()): number {
     const latestT = this.newest.value;
+    if (this.held || this.recorded) return latestT === -Infinity && this.heldAt === -Infinity ? wallNow : Math.max(latestT, this.heldAt);
     if (latestT === -Infinity) return wallNow;
     return latestT + Math.max(0, wallNow - this.latestWall - CLOCK_GRACE_MS) * this.speed;
   }
@@ -187,6 +204,17 @@ export class Hub {
 
   setSourceStatus(status: SourceStatus, wallNow: number = Date.now()): void {
     if (status.speed !== undefined && status.speed > 0) this.speed = status.speed;
+    this.recorded = status.range !== undefined;
+    const hold = status.state === 'paused' || status.state === 'ended' || status.state === 'stopped';
+    if (hold && !this.held) {
+      this.heldAt = this.clock(wallNow);
+      this.held = true;
+    } else if (!hold && this.held) {
+      // Playing again: silence is counted from now, not from before the pause.
+      this.held = false;
+      this.heldAt = -Infinity;
+      this.latestWall = wallNow;
+    }
     this.pendingHealth = status;
     this.alerts.onSourceStatus(status, this.clock(wallNow));
     this.collectAlerts(wallNow);

@@ -3,6 +3,7 @@
  * hourly), `deleteExpiredRecordings(dir(), retentionDays())`. Both come from getters so a changed
  * setting applies at the next sweep; a null directory or retention means "keep everything".
  */
+import { existsSync } from 'node:fs';
 import type { Disposable } from '../../common/source.js';
 import { deleteExpiredRecordings, type RetentionResult } from './deleteExpiredRecordings.js';
 
@@ -54,6 +55,9 @@ export class RetentionSweeper implements Disposable {
     const dir = this.opts.dir();
     const days = this.opts.retentionDays();
     if (dir === null || days === null) return null;
+    // A record folder that does not exist yet (`--record NEW_DIR`: the recorder makes it) holds
+    // nothing to delete: no warning at every start.
+    if (!existsSync(dir)) return { deleted: [], kept: 0, failed: [] };
     try {
       const r = await deleteExpiredRecordings(dir, days, (this.opts.now ?? Date.now)());
       if (r.deleted.length) this.opts.log?.('info', `retention: deleted ${r.deleted.length} recording(s) older than ${days} days from ${dir}`);

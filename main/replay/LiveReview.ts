@@ -18,6 +18,7 @@ import { TelemetryPipeline, type PipelineSettings } from '../hub/TelemetryPipeli
 import { LiveFrameGate } from './LiveFrameGate.js';
 import { McapReplaySource } from './McapReplaySource.js';
 import { Recording } from './Recording.js';
+import { CUT_SHORT } from './McapChunkFile.js';
 
 /** Default review window: the last hour, ms. */
 export const REVIEW_WINDOW_MS = 3_600_000;
@@ -101,7 +102,7 @@ export class LiveReview {
         await pipeline.start();
         // The file being written has no summary yet: expected here, not damage to report.
         const notices = source.recording!.notices;
-        for (let i = notices.length - 1; i >= 0; i--) if (notices[i]!.includes('file ends without a summary')) notices.splice(i, 1);
+        for (let i = notices.length - 1; i >= 0; i--) if (notices[i]!.includes(CUT_SHORT)) notices.splice(i, 1);
         gate.hold();
         this.timer = setInterval(() => pipeline.hub.tick(), FRAME_MS);
         this.timer.unref?.();

@@ -59,6 +59,10 @@ const decompressHandlers: McapTypes.DecompressHandlers = {
 
 const MAGIC = [0x89, 0x4d, 0x43, 0x41, 0x50, 0x30, 0x0d, 0x0a];
 const OP = { schema: 0x03, channel: 0x04, message: 0x05, chunk: 0x06, metadata: 0x0c, footer: 0x02, dataEnd: 0x0f } as const;
+/** The words of the notice for a file without its summary (LiveReview leaves them out for the file being written). */
+export const CUT_SHORT = 'was cut short';
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
 /** Top-level messages of an unchunked file are grouped into in-memory chunks of this many. */
 const MEMORY_CHUNK_MESSAGES = 4096;
 const text = new TextDecoder();
@@ -173,7 +177,7 @@ export class McapChunkFile {
     flushLoose();
     if (!complete) {
       const lost = this.size - pos;
-      this.damage = `${this.path}: file ends without a summary (cut off, e.g. by a crash): read up to byte ${pos} of ${this.size}; ${lost} byte${lost === 1 ? '' : 's'} after that were lost`;
+      this.damage = `${this.path} ${CUT_SHORT} (not closed when recording stopped, e.g. by a crash, or an incomplete copy): its first ${mib(pos)} of ${mib(this.size)} replay; the last ${lost < 1024 ? `${lost} bytes` : `${(lost / 1024).toFixed(0)} KiB`} could not be read`;
     }
   }
 
@@ -233,7 +237,7 @@ export class McapChunkFile {
       else if (compression === 'lz4') bytes = lz4(records, uncompressedSize);
       else throw new Error(`unsupported chunk compression "${compression}"`);
     } catch (e) {
-      throw new McapOpenError(`${this.path}: chunk at byte ${offset}: ${(e as Error).message}`);
+      throw new McapOpenError(`${this.path}: damaged data at ${mib(offset)} (${(e as Error).message})`);
     }
     return this.decodeRecords(bytes);
   }

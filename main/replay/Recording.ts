@@ -437,7 +437,7 @@ export class Recording {
     try {
       chunk = await e.file.readChunk(e.index);
     } catch (err) {
-      const msg = `${(err as Error).message}; the records of that chunk are skipped`;
+      const msg = `${(err as Error).message}: that block of records is skipped, the rest replays`;
       if (!this.notices.includes(msg)) this.notices.push(msg);
       e.count = 0;
       return null;

@@ -81,13 +81,18 @@ export class ApiClient {
     return this.statusListeners.add(cb);
   }
 
-  call<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiResult<M>> {
+  /**
+   * Calls `method`. `opts.timeoutMs` gives a call that reads a whole recording (an analysis, a
+   * comparison with another run) longer than the default before it is given up.
+   */
+  call<M extends ApiMethod>(method: M, params: ApiParams<M>, opts: { timeoutMs?: number } = {}): Promise<ApiResult<M>> {
     const id = this.nextId++;
+    const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
     return new Promise<ApiResult<M>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new ApiCallError(method, 'timeout', `${method}: the workbench did not answer within ${Math.round(this.timeoutMs / 1000)} s`));
-      }, this.timeoutMs);
+        reject(new ApiCallError(method, 'timeout', `${method}: the workbench did not answer within ${Math.round(timeoutMs / 1000)} s`));
+      }, timeoutMs);
       this.pending.set(id, { method, resolve: resolve as (v: unknown) => void, reject, timer });
       try {
         this.transport.send(JSON.stringify({ type: 'req', id, method, params } satisfies ApiMessage));

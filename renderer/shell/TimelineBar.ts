@@ -18,7 +18,7 @@ import { sessionStore } from '../stores/sessionStore.js';
 import { h } from './h.js';
 import { icon } from './icon.js';
 import { formatTime } from './formatTime.js';
-import { sourceControls } from './sourceControls.js';
+import { failedSourceText, sourceControls } from './sourceControls.js';
 import { FINE_STEP_MS, STEP_MS, canStep, describeAlert, formatClock, nextAlert, previousAlert, sortAlerts, stepIcon, stepTarget, type AlertMark } from './replaySteps.js';
 
 /** While a recording is still being indexed, its alert marks are asked for again at most this often. */
@@ -52,7 +52,8 @@ export class TimelineBar {
   private readonly reviewBtn = h('button.button.button-secondary.button-small', { type: 'button', 'data-testid': 'review-start', title: 'Scrub back over the last hour of this live session (it keeps recording)' }, icon('clock', 14), 'Review');
   private readonly reviewBadge = h('span.live-badge.stalled', { 'data-testid': 'review-badge' }, 'REVIEW');
   private readonly backToLive = h('button.button.button-small', { type: 'button', 'data-testid': 'back-to-live', title: 'Leave the review and show live data again' }, icon('radio', 14), 'Back to live');
-  private readonly empty = h('div.timeline-empty');
+  private readonly empty = h('div.timeline-empty', { 'data-testid': 'timeline-empty' });
+  private readonly emptyText = h('span', { 'data-testid': 'timeline-empty-text' }, 'No data source');
   private readonly controls: HTMLElement;
   private dragging = false;
   private review: ReviewStatus = { state: 'off' };
@@ -73,7 +74,7 @@ export class TimelineBar {
     for (const s of SPEEDS) this.speed.append(h('option', { value: s }, `${s}×`));
     const connectBtn = h('button.button.button-secondary.button-small', { type: 'button' }, icon('plug', 14), 'Connect a source…');
     connectBtn.addEventListener('click', connect);
-    this.empty.append(icon('clock', 16), h('span', {}, 'No data source'), connectBtn);
+    this.empty.append(icon('clock', 16), this.emptyText, connectBtn);
     this.controls = h('div.timeline-controls', {}, this.play, this.restart, this.stepBack, this.stepForward, this.live, this.reviewBadge, this.now, this.slider, this.end, this.alertJumps, this.speed, this.reviewBtn, this.backToLive);
     this.dom = h('footer.timeline', { 'data-region': 'timeline' }, this.controls, this.empty);
 
@@ -254,9 +255,14 @@ export class TimelineBar {
 
   private render(): void {
     const { source } = sessionStore.getState();
-    const hasSource = !!source && source.state !== 'stopped' && source.state !== 'idle';
+    // A source in error (a recording that cannot be opened, an empty folder) has no clock to show:
+    // the bar says why instead of a clock and a speed for nothing.
+    const failed = source?.state === 'error' && !source.range;
+    const hasSource = !!source && source.state !== 'stopped' && source.state !== 'idle' && !failed;
     this.controls.hidden = !hasSource;
     this.empty.hidden = hasSource;
+    this.emptyText.textContent = failed ? failedSourceText(source.uri, source.detail) : 'No data source';
+    this.emptyText.title = this.emptyText.textContent;
     const v = this.view();
     if (!source || !v) return;
     this.refreshAlerts();

@@ -46,3 +46,12 @@ export function sourceTone(state: SourceStatus['state'] | 'none'): 'ok' | 'busy'
       return 'idle';
   }
 }
+
+/** What the bar says for a source that failed: "Could not open the recording /x: why", or "URI: why". */
+export function failedSourceText(uri: string, detail: string | undefined): string {
+  if (!uri.startsWith('file:')) return `${uri} failed${detail ? `: ${detail}` : ''}`;
+  const path = uri.slice('file:'.length);
+  // The reason often starts with the path again ("/x: folder holds no .mcap files"): once is enough.
+  const reason = detail?.startsWith(`${path}: `) ? detail.slice(path.length + 2) : detail;
+  return `Could not open the recording ${path}${reason ? `: ${reason}` : ''}`;
+}

@@ -72,11 +72,57 @@ describe('twin record / inspect / replay', () => {
     truncateSync(cut, Math.floor(statSync(day).size * 0.6));
     const { summary, stderr } = inspect(cut);
     expect(summary.truncated).toBe(true);
-    expect(stderr).toMatch(/truncated/);
     expect(summary.messages).toBeGreaterThan(0);
     expect(summary.messages).toBeLessThan(inspect(day).summary.messages);
+    // One sentence a planner understands, naming the file, what can still be read and what is
+    // missing (it read "(TRUNCATED: no footer; read up to the last complete chunk)").
     const text = twin(['inspect', cut]);
-    expect(text.stdout).toMatch(/TRUNCATED/);
+    const flat = text.stdout.replace(/\s+/g, ' ');
+    expect(text.stdout).not.toMatch(/TRUNCATED|footer|chunk/);
+    const span = `${((Date.parse(summary.end) - Date.parse(summary.start)) / 1000).toFixed(1)} s, ${summary.start.slice(11, 19)} → ${summary.end.slice(11, 19)} UTC (${summary.messages} messages)`;
+    expect(flat).toContain(`damaged: ${cut} is cut short: it was not closed when recording stopped`);
+    expect(flat).toContain(`What can still be read: the first ${span}; anything recorded after ${summary.end.slice(11, 19)} UTC is not in the file.`);
+    expect(stderr.replace(/\s+/g, ' ')).toContain(`twin inspect: ${cut} is cut short`);
+    // The seek (--at) names it the same way, with how much of the file replays.
+    const at = twin(['inspect', cut, '--at', '+5']);
+    expect(at.code, at.stderr).toBe(0);
+    expect(at.stderr).toMatch(new RegExp(`${cut.replace(/[.\\/]/g, '\\$&')} was cut short .*: its first [\\d.]+ MiB of [\\d.]+ MiB replay; the last [\\d.]+ KiB could not be read`));
+  });
+
+  it('a file corrupt in the middle: says so, what was read before the damage, and that the app replays the rest', () => {
+    const bad = join(dir, 'corrupt.mcap');
+    // Overwrite the compressed end of the first chunk past the middle of the file (records:
+    // opcode u8, length u64 LE, after the 8-byte magic; a chunk is opcode 0x06).
+    const bytes = readFileSync(day);
+    let pos = 8;
+    while (pos < bytes.length) {
+      const len = Number(bytes.readBigUInt64LE(pos + 1));
+      if (bytes[pos] === 0x06 && pos > bytes.length / 2 && len > 200) {
+        bytes.fill(0x58, pos + 9 + len - 64, pos + 9 + len);
+        break;
+      }
+      pos += 9 + len;
+    }
+    expect(pos).toBeLessThan(bytes.length);
+    writeFileSync(bad, bytes);
+    const r = twin(['inspect', bad]);
+    expect(r.code, r.stderr).toBe(0);
+    const flat = r.stdout.replace(/\s+/g, ' ');
+    expect(flat).toContain(`damaged: ${bad} is corrupt partway through (`);
+    expect(flat).toMatch(/\)\. What can still be read before the damage: the first \d+\.\d s, \d\d:\d\d:\d\d → \d\d:\d\d:\d\d UTC \(\d+ messages\)\./);
+    expect(flat).toContain('The replay in the app (twin serve --source file:…) skips the damaged part and shows the rest.');
+  });
+
+  it('a folder of recordings: says to inspect one file and lists them', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'twin-cli-rec-folder-'));
+    let r = twin(['inspect', folder]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`twin inspect: ${folder} is a folder with no .mcap recordings in it\n`);
+    copyFileSync(day, join(folder, 'b.mcap'));
+    copyFileSync(day, join(folder, 'a.mcap'));
+    r = twin(['inspect', folder]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`twin inspect: ${folder} is a folder of 2 recordings; inspect one file at a time, e.g. twin inspect ${join(folder, 'a.mcap')}\n  a.mcap\n  b.mcap\n`);
   });
 
   it('a recording killed with SIGKILL still opens, with the data up to the last seconds', async () => {

@@ -22,9 +22,10 @@ const FG = '#c9d1d9';
 /**
  * A line chart of `series` over `times` (bucket end times, epoch ms): title top-left, legend
  * top-right, 0 / half / max gridlines, first and last time under the x axis. Step lines when
- * `step` (counts per bucket), else straight segments; nulls break the line.
+ * `step` (counts per bucket), else straight segments; nulls break the line. Without data it says
+ * `empty` (default: no data in this window).
  */
-export function drawLineChart(canvas: HTMLCanvasElement, title: string, times: readonly number[], series: readonly ChartSeries[], o: { step?: boolean; unit?: string } = {}): void {
+export function drawLineChart(canvas: HTMLCanvasElement, title: string, times: readonly number[], series: readonly ChartSeries[], o: { step?: boolean; unit?: string; empty?: string } = {}): void {
   const g = canvas.getContext('2d');
   if (!g) return;
   const w = canvas.width;
@@ -42,7 +43,7 @@ export function drawLineChart(canvas: HTMLCanvasElement, title: string, times: r
   const box = { left: 36, top: legendY + 7, right: w - 8, bottom: h - 16 };
   const n = times.length;
   if (n === 0 || series.length === 0) {
-    g.fillText('no data in this window', box.left, (box.top + box.bottom) / 2);
+    g.fillText(o.empty ?? 'no data in this window', box.left, (box.top + box.bottom) / 2);
     return;
   }
   const top = niceMax(seriesMax(series.map((s) => s.values)));

@@ -5,7 +5,7 @@
  *    The analysed window is the loop range, else the whole recording.
  *  - Heatmap of the window for one storey: mean density in Fruin colours, on the panel's canvas
  *    ("PNG" saves it) and as a layer in the plan view (the plan's storey); "Clear" removes both.
- *  - Occupancy · flows · KPIs (one 'replay.analyse' pass): occupancy over time of a chosen space,
+ *  - "Analyse window" (one 'replay.analyse' pass): occupancy over time of a chosen space,
  *    crossings per bucket through a chosen door (both directions), dwell per space, and robot
  *    KPIs per robot and per kind. Ticking robots in the KPI table draws their trails in the plan.
  *  - Exports (counts, flows, dwell, KPIs, heatmap; CSV/JSON, people counts below k suppressed)
@@ -19,6 +19,7 @@
 import type { Disposable } from '../../../common/source.js';
 import type { ReplayInfo, SpaceFlowsResult, StoreyHeatmap, Trail, WindowAnalysis } from '../../../common/replay.js';
 import { downloadCanvasPng, downloadText } from '../../shell/downloadFile.js';
+import { failedSourceText } from '../../shell/sourceControls.js';
 import type { Feature, WorkbenchContext } from '../../shell/WorkbenchContext.js';
 import { layoutStore, planStorey } from '../../stores/layoutStore.js';
 import { simulationOnViews, simulationStore } from '../../stores/simulationStore.js';
@@ -34,15 +35,20 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
   return e;
 }
 
+/** Analyses, comparisons and exports read whole recordings (another run may first be indexed): minutes, not the default 15 s. */
+const LONG_CALL = { timeoutMs: 10 * 60_000 };
 const ROW = 'display:flex;gap:6px;align-items:center;flex-wrap:wrap;margin:4px 0';
 const CARD = 'display:flex;flex-direction:column;gap:4px;min-width:0';
+/** "16:35:32 → 16:36:34" (UTC) for a window. */
+const windowText = (w: { start: number; end: number }) => `${new Date(w.start).toISOString().slice(11, 19)} → ${new Date(w.end).toISOString().slice(11, 19)}`;
 const heading = (text: string) => el('div', { style: 'font-weight:600;font-size:12px;margin-top:8px' }, text);
 
 function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposable {
   root.classList.add('replay-analytics');
   root.style.padding = '6px 8px';
   const status = el('div', { 'data-testid': 'replay-status' }, 'No recording is being replayed. Open one with --source file:X.mcap or the Connect dialog.');
-  const strip = el('canvas', { width: '900', height: '70', 'data-testid': 'replay-timeline', title: 'click: seek · shift+drag: loop range' });
+  // The strip spans the panel's width (its pixel width follows the panel: see fitStrip).
+  const strip = el('canvas', { width: '900', height: '70', 'data-testid': 'replay-timeline', title: 'click: seek · shift+drag: loop range', style: 'display:block;width:100%;height:70px' });
   const windowLabel = el('div', { 'data-testid': 'replay-window', style: 'font-size:11px;opacity:0.8' });
   // Heatmap
   // The heatmap's storey: hidden while no heatmap is shown (nothing to choose), filled by setMaps.
@@ -54,10 +60,12 @@ function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposab
   const heatB = el('canvas', { width: '390', height: '240', 'data-testid': 'replay-compare-heatmap', hidden: '' });
   const legend = el('div', { style: 'font-size:11px' });
   // Occupancy, flows, dwell, KPIs
-  const analyseBtn = el('button', { 'data-testid': 'replay-analyse' }, 'Occupancy · flows · KPIs');
-  const space = el('select', { 'data-testid': 'replay-space' });
+  const analyseBtn = el('button', { 'data-testid': 'replay-analyse' }, 'Analyse window');
+  const analyseHint = el('span', { 'data-testid': 'replay-analyse-hint', style: 'font-size:11px;opacity:0.8' });
+  // Until an analysis is there, the space and door choices say what fills them (not an empty box).
+  const space = el('select', { 'data-testid': 'replay-space', 'aria-label': 'Occupancy of space', style: 'min-width:10em' });
   const occChart = el('canvas', { width: '380', height: '150', 'data-testid': 'replay-occupancy-chart' });
-  const door = el('select', { 'data-testid': 'replay-door' });
+  const door = el('select', { 'data-testid': 'replay-door', 'aria-label': 'Flows through door', style: 'min-width:10em' });
   const flowChart = el('canvas', { width: '380', height: '150', 'data-testid': 'replay-flows-chart' });
   const dwell = el('div', { style: 'max-height:220px;overflow:auto' });
   const robots = el('div', { 'data-testid': 'replay-kpi-robots-host', style: 'max-height:260px;overflow:auto' });
@@ -75,7 +83,7 @@ function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposab
   const other = el('input', { placeholder: 'file:/path/sim.mcap', size: '28', 'data-testid': 'replay-compare-uri' });
   const offset = el('input', { type: 'number', value: '', placeholder: 'offset s', size: '8', 'data-testid': 'replay-compare-offset' });
   const compareBtn = el('button', { 'data-testid': 'replay-compare' }, 'Compare');
-  const chart = el('canvas', { width: '560', height: '160', 'data-testid': 'replay-compare-chart' });
+  const chart = el('canvas', { width: '560', height: '160', 'data-testid': 'replay-compare-chart', style: 'max-width:100%' });
   const compareLegend = el('div', { style: 'font-size:11px' });
 
   const row = (...c: (Node | string)[]) => {
@@ -99,7 +107,7 @@ function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposab
   root.append(
     status, strip, windowLabel,
     heading('Density heatmap'), row(storey, heatBtn, clearBtn, pngBtn), row(heat, heatB), fruinLegend(), legend,
-    heading('Occupancy, flows, dwell and robot KPIs'), row(analyseBtn), flowsBox, kpiBox,
+    heading('Occupancy, flows, dwell and robot KPIs'), row(analyseBtn, analyseHint), flowsBox, kpiBox,
     heading('Export'), row(what, format, exportBtn),
     heading('Compare with another run (one clock)'), row(other, offset, compareBtn), chart, compareLegend,
   );
@@ -138,12 +146,24 @@ function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposab
     ctx.plan.requestRedraw();
   });
 
-  const tOfX = (x: number) => (info?.range ? info.range.start + (x / strip.width) * (info.range.end - info.range.start) : 0);
+  // offsetX is in CSS pixels: scale by the strip's shown width, not its canvas width.
+  const tOfX = (x: number) => (info?.range ? info.range.start + (x / (strip.clientWidth || strip.width)) * (info.range.end - info.range.start) : 0);
   const drawStrip = () => {
     const w0 = loop ?? info?.range;
-    windowLabel.textContent = w0 ? `Window: ${new Date(w0.start).toISOString().slice(11, 19)} → ${new Date(w0.end).toISOString().slice(11, 19)} UTC${loop ? ' (loop range)' : ' (whole recording)'}` : '';
+    windowLabel.textContent = w0 ? `Window: ${windowText(w0)} UTC${loop ? ' (loop range)' : ' (whole recording)'}` : '';
     drawTimelineStrip(strip, info, loop);
+    showAnalyseState();
   };
+  /** The strip's canvas as wide as it is shown, so the whole recording fits the panel at any size. */
+  const fitStrip = () => {
+    const w = Math.round(strip.clientWidth);
+    if (w > 0 && w !== strip.width) {
+      strip.width = w;
+      drawTimelineStrip(strip, info, loop);
+    }
+  };
+  const stripSize = new ResizeObserver(fitStrip);
+  stripSize.observe(strip);
   const refresh = async () => {
     try {
       info = await ctx.api.call('replay.info', { buckets: 300 });
@@ -200,10 +220,17 @@ function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposab
     chosen.clear();
     legend.textContent = '';
     drawHeat();
+    // The analysis was of the recording that closed.
+    analysis = null;
+    flows = null;
+    dwell.replaceChildren();
+    robots.replaceChildren();
+    kinds.replaceChildren();
+    showAnalyseState();
   };
   heatBtn.addEventListener('click', async () => {
     try {
-      const a = await ctx.api.call('replay.analyse', { what: ['heatmap'], ...windowParams() });
+      const a = await ctx.api.call('replay.analyse', { what: ['heatmap'], ...windowParams() }, LONG_CALL);
       mapsB = null;
       setMaps(a.heatmap ?? []);
     } catch (e) {
@@ -228,14 +255,30 @@ function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposab
   pngBtn.addEventListener('click', () => void downloadCanvasPng(heat, 'twin-heatmap.png').catch((e: unknown) => ctx.notify('error', (e as Error).message)));
 
   // ── occupancy, flows, dwell, KPIs ──
+  /** Before an analysis (or when the window moved since), the hint, the choices and the charts say to press Analyse. */
+  const showAnalyseState = () => {
+    const w = loop ?? info?.range ?? null;
+    if (!info) analyseHint.textContent = '';
+    else if (!analysis) analyseHint.textContent = w ? `Press to fill the charts and tables below for the window ${windowText(w)} UTC.` : '';
+    else if (w && (analysis.from !== w.start || analysis.to !== w.end)) analyseHint.textContent = `Shown: ${windowText({ start: analysis.from, end: analysis.to })} UTC. The window changed: press again to analyse ${windowText(w)}.`;
+    else analyseHint.textContent = `Shown: ${windowText({ start: analysis.from, end: analysis.to })} UTC.`;
+    if (analysis) return;
+    space.replaceChildren(el('option', { value: '' }, 'spaces: press Analyse window'));
+    door.replaceChildren(el('option', { value: '' }, 'doors: press Analyse window'));
+    space.disabled = door.disabled = true;
+    drawOccupancy();
+    drawFlows();
+  };
   const drawOccupancy = () => {
     const o = analysis?.occupancy;
+    if (!analysis) return drawLineChart(occChart, 'Occupancy per space', [], [], { empty: 'Press “Analyse window” to count the people per space' });
     if (!o) return drawLineChart(occChart, 'Occupancy', [], []);
     const s = occupancySeries(o, space.value);
     drawLineChart(occChart, `People in ${s.label}`, o.times, [{ label: s.label, values: s.values, colour: SERIES_COLOURS[0]! }], { step: true });
   };
   const drawFlows = () => {
     const d = flows ? doorsOf(flows.flows).find((x) => x.door === door.value) : undefined;
+    if (!analysis) return drawLineChart(flowChart, 'Flows through doors', [], [], { empty: 'Press “Analyse window” to count the crossings per door' });
     if (!flows || !d) return drawLineChart(flowChart, 'Crossings per bucket', flows?.times ?? [], []);
     drawLineChart(
       flowChart,
@@ -262,7 +305,7 @@ function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposab
     }
     try {
       const w = analysis ? { from: analysis.from, to: analysis.to } : windowParams();
-      const a = await ctx.api.call('replay.analyse', { what: ['trails'], trailIds: [...chosen], ...w });
+      const a = await ctx.api.call('replay.analyse', { what: ['trails'], trailIds: [...chosen], ...w }, LONG_CALL);
       const trails = (a.trails ?? []).filter((t) => chosen.has(t.id));
       planLayers.setTrails(trails);
       if (focus && chosen.has(focus)) showTrailStorey(trails, focus);
@@ -274,12 +317,16 @@ function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposab
   analyseBtn.addEventListener('click', async () => {
     analyseBtn.disabled = true;
     try {
-      analysis = await ctx.api.call('replay.analyse', { what: ['occupancy', 'flows', 'kpis'], ...windowParams() });
+      analysis = await ctx.api.call('replay.analyse', { what: ['occupancy', 'flows', 'kpis'], ...windowParams() }, LONG_CALL);
       const o = analysis.occupancy;
       space.replaceChildren(el('option', { value: '' }, `all (${o?.basis ?? 'none'})`), ...(o ? occupancySpaces(o) : []).map((s) => el('option', { value: s.zone }, `${s.zone} (peak ${s.peak})`)));
       flows = analysis.flows ?? null;
       const doors = flows ? doorsOf(flows.flows) : [];
       door.replaceChildren(...doors.map((d) => el('option', { value: d.door }, `${d.door} (${d.total})`)));
+      if (doors.length === 0) door.replaceChildren(el('option', { value: '' }, 'no crossings in this window'));
+      space.disabled = false;
+      door.disabled = doors.length === 0;
+      showAnalyseState();
       drawOccupancy();
       drawFlows();
       plainTable(dwell, DWELL_HEADERS, dwellRows(flows?.dwell ?? []), 'replay-dwell');
@@ -325,7 +372,7 @@ function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposab
   // ── export, compare ──
   exportBtn.addEventListener('click', async () => {
     try {
-      const r = await ctx.api.call('replay.export', { what: what.value as 'counts', format: format.value as 'csv', ...windowParams() });
+      const r = await ctx.api.call('replay.export', { what: what.value as 'counts', format: format.value as 'csv', ...windowParams() }, LONG_CALL);
       downloadText(r.text, r.filename, r.mime);
     } catch (e) {
       ctx.notify('warn', `Export: ${(e as Error).message}`);
@@ -333,8 +380,10 @@ function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposab
   });
   compareBtn.addEventListener('click', async () => {
     const b = other.value.trim();
+    compareBtn.disabled = true;
+    compareBtn.textContent = 'Comparing…';
     try {
-      const c = await ctx.api.call('replay.compare', { b, ...(offset.value !== '' ? { offsetMs: Number(offset.value) * 1000 } : {}) });
+      const c = await ctx.api.call('replay.compare', { b, ...(offset.value !== '' ? { offsetMs: Number(offset.value) * 1000 } : {}) }, LONG_CALL);
       drawLineChart(chart, 'People on one clock', c.times, [
         { label: `this recording (${c.a.basis})`, values: c.a.people, colour: SERIES_COLOURS[0]! },
         { label: `compared run (${c.b.basis})`, values: c.b.people, colour: SERIES_COLOURS[1]! },
@@ -345,13 +394,16 @@ function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposab
       if (!w) return;
       const sb = shiftedWindow(w.start, w.end, c.b.offsetMs);
       const [ha, hb] = await Promise.all([
-        ctx.api.call('replay.analyse', { what: ['heatmap'], from: w.start, to: w.end }),
-        ctx.api.call('replay.analyse', { uri: b, what: ['heatmap'], from: sb.from, to: sb.to }),
+        ctx.api.call('replay.analyse', { what: ['heatmap'], from: w.start, to: w.end }, LONG_CALL),
+        ctx.api.call('replay.analyse', { uri: b, what: ['heatmap'], from: sb.from, to: sb.to }, LONG_CALL),
       ]);
       mapsB = hb.heatmap ?? [];
       setMaps(ha.heatmap ?? []);
     } catch (e) {
       ctx.notify('warn', `Compare: ${(e as Error).message}`);
+    } finally {
+      compareBtn.disabled = false;
+      compareBtn.textContent = 'Compare';
     }
   });
 
@@ -362,6 +414,13 @@ function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposab
     // The recording analysed was closed or replaced (not while a live review is the replay).
     const gone = !reviewKey.startsWith('on') && (!file || s.state === 'stopped' || s.state === 'idle' || (info !== null && info.uri.startsWith('file:') && info.uri !== s.uri));
     if (gone && (maps.length > 0 || chosen.size > 0 || planLayers.describe() !== '')) clearAll();
+    if (file && s.state === 'error' && !s.range) {
+      // The recording could not be opened (an empty folder, not MCAP): say so, not "no recording".
+      info = null;
+      status.textContent = `${failedSourceText(s.uri, s.detail)}. Open another recording from the source box at the top.`;
+      drawStrip();
+      return;
+    }
     if (file && s.state !== 'stopped' && (!info || info.uri !== s.uri || info.state !== 'ready')) void refresh();
   });
   // A live review (TimelineBar "Review") is the session's replay while it is on.
@@ -378,9 +437,11 @@ function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposab
       clearAll();
     }
   });
+  showAnalyseState();
   void refresh();
   return {
     dispose: () => {
+      stripSize.disconnect();
       off();
       offReview();
       offLayers();

@@ -84,6 +84,68 @@ describe('Hub', () => {
     expect(hub.clock(1000 + CLOCK_GRACE_MS + 1000)).toBe(T0 + 60_000);
   });
 
+  it('a paused or ended replay holds its clock: a minute later no robot is stalled or stale, and play runs on from there', () => {
+    // QA: a 63 s recording left at its end (or paused) for a minute showed 137 alerts, every
+    // moving robot "moving but not advancing for 30 s" and every entity stale.
+    const hub = new Hub({ staleAfterSeconds: 10 });
+    const range = { start: T0, end: T0 + 40_000 };
+    const status = (state: 'playing' | 'paused' | 'ended') => hub.setSourceStatus({ uri: 'file:day.mcap', state, accepted: 0, rejected: 0, rejectReasons: {}, speed: 1, range }, wall);
+    let wall = 0;
+    status('playing');
+    for (let i = 0; i <= 40; i++) {
+      wall = i * 1000;
+      hub.ingest([st('r1', T0 + i * 1000, { state: 'moving', speed: 0.01, x: 0, y: 0 }), st('r2', T0 + i * 1000, { state: 'moving', speed: 1, x: i, y: 0 })], wall);
+      hub.tick(wall);
+    }
+    const stalledBefore = hub.alerts.list().filter((a) => a.code === 'stalled').map((a) => a.entity);
+    expect(stalledBefore).toEqual(['r1']); // r1 really stood still for 40 s of the recording
+    for (const [state, at] of [['paused', T0 + 40_000], ['ended', T0 + 41_000]] as const) {
+      status(state);
+      const from = wall;
+      for (; wall <= from + 60_000; wall += 1000) hub.tick(wall);
+      expect(hub.clock(wall)).toBe(at);
+      expect(hub.entity('r2')!.stale).toBe(false);
+      expect(hub.alerts.list().filter((a) => a.code === 'stalled').map((a) => a.entity)).toEqual(['r1']);
+      expect(hub.alerts.list().some((a) => a.code === 'stale')).toBe(false);
+      status('playing');
+      // Play again: the clock runs on from where it stopped (with the records), not a minute ahead.
+      expect(hub.clock(wall + CLOCK_GRACE_MS + 1000)).toBe(at);
+      hub.ingest([st('r2', at + 1000, { state: 'moving', speed: 1, x: 41, y: 0 })], wall + 1000);
+      expect(hub.clock(wall + 1000)).toBe(at + 1000);
+    }
+  });
+
+  it('a replay that falls behind its speed (records late, not absent) does not run its clock ahead of them', () => {
+    // QA: a recording played at 16× on a loaded machine went seconds without a batch; the clock
+    // ran on at wall time × 16 and showed 146 alerts, every entity stale.
+    const hub = new Hub({ staleAfterSeconds: 10 });
+    hub.setSourceStatus({ uri: 'file:day.mcap', state: 'playing', accepted: 0, rejected: 0, rejectReasons: {}, speed: 16, range: { start: T0, end: T0 + 60_000 } }, 0);
+    hub.ingest([st('r1', T0), st('r2', T0)], 0);
+    hub.tick(5_000); // 5 s of wall time with no batch: 80 s at 16× if the clock ran on
+    expect(hub.clock(5_000)).toBe(T0);
+    expect(hub.entity('r1')!.stale).toBe(false);
+    // The records say how time passes: r2 reports 11 s later, r1 does not: r1 is stale.
+    hub.ingest([st('r2', T0 + 11_000)], 5_100);
+    hub.tick(5_100);
+    expect(hub.entity('r1')!.stale).toBe(true);
+    expect(hub.entity('r2')!.stale).toBe(false);
+    // A live source still runs on at wall time × speed once silent.
+    hub.setSourceStatus({ uri: 'testbed:', state: 'live', accepted: 0, rejected: 0, rejectReasons: {}, speed: 60 }, 6_000);
+    expect(hub.clock(5_100 + CLOCK_GRACE_MS + 1000)).toBe(T0 + 11_000 + 60_000);
+  });
+
+  it('a paused replay that seeks shows the new moment fresh (the held clock follows the reset)', () => {
+    const hub = new Hub({ staleAfterSeconds: 10 });
+    hub.setSourceStatus({ uri: 'file:day.mcap', state: 'playing', accepted: 0, rejected: 0, rejectReasons: {}, speed: 1 }, 0);
+    hub.ingest([st('r1', T0 + 60_000)], 0);
+    hub.setSourceStatus({ uri: 'file:day.mcap', state: 'paused', accepted: 0, rejected: 0, rejectReasons: {}, speed: 1 }, 100);
+    hub.reset();
+    hub.ingest([st('r1', T0 + 5_000)], 200);
+    hub.tick(60_000);
+    expect(hub.clock(60_000)).toBe(T0 + 5_000);
+    expect(hub.entity('r1')!.stale).toBe(false);
+  });
+
   it('coalesces many updates into one delta frame, with a full frame on subscribe', () => {
     const hub = new Hub({ fullFrameMs: 1e9 });
     const frames: Uint8Array[] = [];

@@ -60,4 +60,16 @@ describe('RetentionSweeper', () => {
     s.dispose();
     expect(await s.sweep()).toBeNull();
   });
+  it('a record folder not made yet (twin serve --record NEW_DIR) is nothing to sweep: no warning', async () => {
+    // QA: every start with a new --record folder logged 'WARN retention: deleteExpiredRecordings:
+    // cannot read recording directory …: ENOENT' on the console.
+    const { RetentionSweeper } = await import('../../../../main/privacy/RetentionSweeper.js');
+    const parent = mkdtempSync(join(tmpdir(), 'twin-sweeper-'));
+    dirs.push(parent);
+    const logs: string[] = [];
+    const s = new RetentionSweeper({ dir: () => join(parent, 'not-yet'), retentionDays: () => 30, now: () => NOW, log: (l, m) => logs.push(`${l} ${m}`) });
+    expect(await s.start()).toEqual({ deleted: [], kept: 0, failed: [] });
+    expect(logs).toEqual([]);
+    s.dispose();
+  });
 });

@@ -71,6 +71,24 @@ describe('ApiClient', () => {
     await check;
   });
 
+  it('gives a call that reads whole recordings its own, longer time before it is given up', async () => {
+    // QA: comparing with a 117 MB recording failed with 'replay.compare: the workbench did not
+    // answer within 15 s' while the workbench was still reading it.
+    vi.useFakeTimers();
+    const t = new FakeTransport();
+    const api = new ApiClient(t, { timeoutMs: 2000 });
+    api.connect();
+    const p = api.call('session.info', {}, { timeoutMs: 600_000 });
+    let settled = false;
+    p.then(() => (settled = true), () => (settled = true));
+    vi.advanceTimersByTime(60_000);
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    const check = expect(p).rejects.toThrow(/session\.info: the workbench did not answer within 600 s/);
+    vi.advanceTimersByTime(540_001);
+    await check;
+  });
+
   it('fails pending calls when the connection drops, and fails fast while disconnected', async () => {
     const t = new FakeTransport();
     const api = new ApiClient(t);
