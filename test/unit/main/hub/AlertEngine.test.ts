@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StateRecord } from '../../../../common/records.js';
+import type { SourceStatus } from '../../../../common/source.js';
 import { AlertEngine } from '../../../../main/hub/AlertEngine.js';
 
 const T0 = Date.UTC(2026, 10, 24, 3, 0, 0);
@@ -51,7 +52,7 @@ describe('AlertEngine', () => {
   it('a lost connection is one alert, not one "no data" per entity; those still silent after it is back get theirs', () => {
     // 60 robots on the testbed: an outage of the broker raised 60 "no data" warnings beside the one "connection lost".
     const e = new AlertEngine();
-    const status = (state: 'live' | 'reconnecting') => ({ uri: 'mqtt://broker:1883/testbed', state, accepted: 0, rejected: 0 });
+    const status = (state: 'live' | 'reconnecting'): SourceStatus => ({ uri: 'mqtt://broker:1883/testbed', state, accepted: 0, rejected: 0, rejectReasons: {} });
     e.onSourceStatus(status('live'), T0);
     e.onState(s(0, { state: 'moving', speed: 0.8, x: 5, y: 5 }));
     e.onState({ ...s(0, { state: 'idle' }), id: 'r2' });
