@@ -98,7 +98,8 @@ export class Workbench implements WorkbenchContext {
       onReset: () => layoutStore.setState({ splitRatio: 0.5 }),
     });
     let dragStart = 0;
-    this.views = h('div.views', {}, viewportHost, viewSplit.dom, planHost);
+    // Toasts sit in the views' corner (see .toasts in workbench.css), not over the panels' figures.
+    this.views = h('div.views', {}, viewportHost, viewSplit.dom, planHost, this.toasts.dom);
     viewportHost.append(h('div.view-label', {}, icon('cube', 13), '3D'));
     const planLabel = h('div.view-label', {}, icon('plan', 13), h('span', { 'data-testid': 'plan-label' }, 'Plan'));
     planHost.append(planLabel);
@@ -139,7 +140,6 @@ export class Workbench implements WorkbenchContext {
       h('div.main', {}, this.docks.left.dom, leftSplit.dom, center, rightSplit.dom, this.docks.right.dom),
       this.timeline.dom,
       this.statusBar.dom,
-      this.toasts.dom,
       this.connectDialog.dialog.dom,
       this.aboutDialog.dialog.dom,
       this.shortcuts.dialog.dom);

@@ -41,6 +41,8 @@ export interface PlanView {
   requestRedraw(): void;
   /** Fit the view to a building-frame rectangle. */
   fitBounds(minX: number, minY: number, maxX: number, maxY: number): void;
+  /** Pan (zoom unchanged) just enough to bring a building-frame point inside the view; nothing if it is in view. */
+  reveal(x: number, y: number): void;
   /** The plan's host element (pointer tools listen on it). */
   readonly dom: HTMLElement;
   /** Building-frame [x, y] (m) under a client-pixel position; null before the first draw. */

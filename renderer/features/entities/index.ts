@@ -77,9 +77,18 @@ export const entitiesFeature: Feature = {
     };
 
     disposers.push(ctx.api.onBinary('telemetry', (buf, offset) => applyTelemetryFrame(buf, offset)));
+    // The plan brings the selected entity into view however it was selected (list, 3D, plan, alert),
+    // and keeps the followed one in view as it moves: the bus on the site road loop used to leave
+    // the plan while the 3D camera followed it.
+    const revealInPlan = (id: string | null) => {
+      const slot = slotOf(id);
+      if (slot >= 0) ctx.plan.reveal(table.x[slot]!, table.y[slot]!);
+    };
     disposers.push(entitiesStore.subscribe((s, prev) => {
       if (s.version !== prev.version || s.selectedId !== prev.selectedId || s.hoveredId !== prev.hoveredId) sync();
       if (s.followId !== prev.followId) ctx.viewport.requestRender();
+      if (s.selectedId !== prev.selectedId) revealInPlan(s.selectedId);
+      if (s.followId !== null && (s.version !== prev.version || s.followId !== prev.followId)) revealInPlan(s.followId);
     }));
     disposers.push(layoutStore.subscribe((s, prev) => {
       if (s.storeys !== prev.storeys || s.activeStorey !== prev.activeStorey) sync();

@@ -33,9 +33,9 @@ export function mountModelTreePanel(el: HTMLElement, actions: ModelTreeActions):
   const stats = h('div', { style: 'opacity:.75;font-size:90%', 'data-testid': 'model-stats' });
 
   const sectionOn = h('input', { type: 'checkbox', 'data-testid': 'model-section-toggle' });
-  const sectionSlider = h('input', { type: 'range', min: 0, max: 1, step: 0.05, value: 0, style: 'flex:1', 'data-testid': 'model-section-slider' });
+  const sectionSlider = h('input', { type: 'range', min: 0, max: 1, step: 0.05, value: 0, style: 'flex:1;min-width:0', 'data-testid': 'model-section-slider' });
   const sectionValue = h('span', { style: 'min-width:5em;text-align:right' });
-  const section = h('div', { style: 'display:flex;gap:6px;align-items:center' }, h('label', {}, sectionOn, ' Section'), sectionSlider, sectionValue);
+  const section = h('div', { style: 'display:flex;gap:6px;align-items:center' }, h('label', { style: 'white-space:nowrap' }, sectionOn, ' Section'), sectionSlider, sectionValue);
   const applySection = (): void => modelActions.setSection(sectionOn.checked ? Number(sectionSlider.value) : null);
   sectionOn.addEventListener('change', applySection);
   sectionSlider.addEventListener('input', () => {
@@ -124,14 +124,16 @@ export function mountModelTreePanel(el: HTMLElement, actions: ModelTreeActions):
       check.addEventListener('click', (ev) => ev.stopPropagation());
       check.addEventListener('change', () => modelActions.setStoreyVisible(storey, check.checked));
       storeyChecks.push(check);
-      const fit = h('button', { type: 'button', title: 'Fit storey', style: 'margin-left:4px;font-size:85%' }, 'fit');
+      const fit = h('button', { type: 'button', title: 'Fit storey' }, 'fit');
       fit.addEventListener('click', (ev) => {
         ev.preventDefault();
         actions.fitStorey(storey >= 0 ? storey : slots - 1);
       });
       const elev = storey >= 0 ? ` · ${s.storeys[storey]!.elevation.toFixed(2)} m` : '';
       const storeyNode = h('details', { 'data-testid': `model-storey-${storey}` },
-        h('summary', {}, check, ` ${name} `, h('span', { style: 'opacity:.7' }, `(${count}${elev})`), fit));
+        // One row: the name and then the counts give way (ellipsis, whole text in the title) before the fit button wraps under them.
+        h('summary.model-storey-row', {}, check, h('span.model-storey-name', { title: name }, name),
+          h('span.model-storey-count', { title: `${count} elements${elev}` }, `(${count}${elev})`), fit));
       const types = [...groups.entries()].sort((a, b) => ix.typeNames[a[0]]!.localeCompare(ix.typeNames[b[0]]!));
       for (const [t, rows] of types) {
         const typeName = ix.typeNames[t]!;

@@ -23,6 +23,7 @@ import { IfcWorkerClient } from './IfcWorkerClient.js';
 import { ModelScene } from './ModelScene.js';
 import { mountModelTreePanel } from './ModelTreePanel.js';
 import { mountPropertiesPanel } from './PropertiesPanel.js';
+import './model.css';
 
 /** Page URL's `?token=` (web mode); Electron pages have none and need none. */
 function withToken(path: string): URL {

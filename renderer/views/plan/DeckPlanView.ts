@@ -21,6 +21,14 @@ interface PlanViewState {
   zoom: number;
 }
 
+/** A building-frame rectangle by its centre and size (m). */
+interface WorldArea {
+  cx: number;
+  cy: number;
+  w: number;
+  h: number;
+}
+
 /** deck.gl's tooltip div, styled like the 3D view's hover label. */
 const TOOLTIP_STYLE: Partial<CSSStyleDeclaration> = {
   background: 'rgba(17,20,26,.88)', color: '#eef1f6', fontSize: '12px', padding: '3px 8px', borderRadius: '6px',
@@ -29,6 +37,10 @@ const TOOLTIP_STYLE: Partial<CSSStyleDeclaration> = {
 
 const MIN_ZOOM = -4; // 1 px = 16 m
 const MAX_ZOOM = 8; // 256 px per metre
+/** Margin around a fitted rectangle, as a factor of its size. */
+const FIT_MARGIN = 1.12;
+/** How far inside the edge `reveal` brings a point, CSS px (at most a quarter of the view). */
+const REVEAL_MARGIN_PX = 48;
 
 export class DeckPlanView implements PlanView {
   readonly dom: HTMLElement;
@@ -39,6 +51,14 @@ export class DeckPlanView implements PlanView {
   private readonly tooltips = new Set<(info: PickingInfo) => string | null>();
   private interaction: 'navigate' | 'draw' = 'navigate';
   private viewState: PlanViewState = { target: [0, 0, 0], zoom: 2 };
+  /**
+   * The world area kept in view when the plan's size changes (window resize, panel drag, layout
+   * switch): the last fitted rectangle, or, once the person has panned or zoomed, what they had in
+   * view then. Before, the zoom stayed and a building fitted at 1440 px was cut off at 1024 px.
+   */
+  private keep: WorldArea | null = null;
+  private width = 0;
+  private height = 0;
   private colors: PlanColors;
   private readonly scaleLine: HTMLElement;
   private readonly scaleLabel: HTMLElement;
@@ -65,6 +85,7 @@ export class DeckPlanView implements PlanView {
         onViewStateChange: ({ viewState }) => {
           const vs = viewState as OrthographicViewState;
           this.viewState = { target: [vs.target?.[0] ?? 0, vs.target?.[1] ?? 0, 0], zoom: typeof vs.zoom === 'number' ? vs.zoom : this.viewState.zoom };
+          this.keep = this.visibleArea();
           this.requestRedraw();
         },
         onError: (e) => this.fail(e.message),
@@ -74,7 +95,7 @@ export class DeckPlanView implements PlanView {
     } catch (e) {
       this.fail((e as Error).message);
     }
-    this.resizeObserver = new ResizeObserver(() => this.requestRedraw());
+    this.resizeObserver = new ResizeObserver(() => this.resized());
     this.resizeObserver.observe(host);
     this.requestRedraw();
   }
@@ -136,12 +157,29 @@ export class DeckPlanView implements PlanView {
   }
 
   fitBounds(minX: number, minY: number, maxX: number, maxY: number): void {
-    const w = Math.max(1, this.dom.clientWidth);
-    const hgt = Math.max(1, this.dom.clientHeight);
-    const dx = Math.max(maxX - minX, 1);
-    const dy = Math.max(maxY - minY, 1);
-    const zoom = Math.log2(Math.min(w / (dx * 1.12), hgt / (dy * 1.12)));
-    this.viewState = { target: [(minX + maxX) / 2, (minY + maxY) / 2, 0], zoom: Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, zoom)) };
+    this.keep = { cx: (minX + maxX) / 2, cy: (minY + maxY) / 2, w: Math.max(maxX - minX, 1) * FIT_MARGIN, h: Math.max(maxY - minY, 1) * FIT_MARGIN };
+    this.show(this.keep);
+  }
+
+  reveal(x: number, y: number): void {
+    if (!Number.isFinite(x) || !Number.isFinite(y)) return;
+    const w = this.dom.clientWidth, hgt = this.dom.clientHeight;
+    if (w === 0 || hgt === 0) {
+      // Hidden (3D-only layout): centre the kept area on the point for when the plan shows again.
+      if (this.keep) this.show({ ...this.keep, cx: x, cy: y });
+      else this.viewState = { ...this.viewState, target: [x, y, 0] };
+      return;
+    }
+    const scale = 2 ** this.viewState.zoom;
+    // Half the view less the margin, in metres: the point ends up that far inside the nearer edge.
+    const hx = Math.max(0, w / 2 - Math.min(REVEAL_MARGIN_PX, w / 4)) / scale;
+    const hy = Math.max(0, hgt / 2 - Math.min(REVEAL_MARGIN_PX, hgt / 4)) / scale;
+    const [cx, cy] = this.viewState.target;
+    const nx = x < cx - hx ? x + hx : x > cx + hx ? x - hx : cx;
+    const ny = y < cy - hy ? y + hy : y > cy + hy ? y - hy : cy;
+    if (nx === cx && ny === cy) return;
+    this.viewState = { target: [nx, ny, 0], zoom: this.viewState.zoom };
+    this.keep = this.visibleArea();
     this.requestRedraw();
   }
 
@@ -176,6 +214,32 @@ export class DeckPlanView implements PlanView {
     return null;
   }
 
+  /** Fits `area` into the plan's current size (kept for later if the plan is hidden now). */
+  private show(area: WorldArea): void {
+    const w = this.dom.clientWidth, hgt = this.dom.clientHeight;
+    const zoom = w > 0 && hgt > 0 ? Math.log2(Math.min(w / area.w, hgt / area.h)) : this.viewState.zoom;
+    this.viewState = { target: [area.cx, area.cy, 0], zoom: Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, zoom)) };
+    this.requestRedraw();
+  }
+
+  /** What the plan shows now, in metres; null while it has no size. */
+  private visibleArea(): WorldArea | null {
+    const w = this.dom.clientWidth, hgt = this.dom.clientHeight;
+    if (w === 0 || hgt === 0) return this.keep;
+    const scale = 2 ** this.viewState.zoom;
+    return { cx: this.viewState.target[0], cy: this.viewState.target[1], w: w / scale, h: hgt / scale };
+  }
+
+  /** The plan's size changed: the same world area stays in view (see `keep`). */
+  private resized(): void {
+    const w = this.dom.clientWidth, hgt = this.dom.clientHeight;
+    if (w === this.width && hgt === this.height) return;
+    this.width = w;
+    this.height = hgt;
+    if (this.keep && w > 0 && hgt > 0) this.show(this.keep);
+    else this.requestRedraw();
+  }
+
   private fullViewState(): OrthographicViewState {
     return { ...this.viewState, minZoom: MIN_ZOOM, maxZoom: MAX_ZOOM };
   }
@@ -201,6 +265,8 @@ export class DeckPlanView implements PlanView {
     }
     // Which providers drew something (e.g. "structure entities"): what tests and a curious user can read off the element.
     this.dom.dataset.layers = drawn.join(' ');
+    // The view: centre x, y (m) and zoom (log2 of CSS px per metre), for tests and the curious.
+    this.dom.dataset.view = `${this.viewState.target[0].toFixed(2)} ${this.viewState.target[1].toFixed(2)} ${this.viewState.zoom.toFixed(3)}`;
     this.deck.setProps({ layers, viewState: this.fullViewState() });
   }
 
