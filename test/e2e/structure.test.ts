@@ -196,7 +196,7 @@ describe('model structure in the app (twin serve --model FZK-Haus + Chromium)', 
     // The app stays usable: the sample brings the testbed back, and the note goes.
     await openModel(page, join(repoRoot, 'samples', 'testbed-complex.ifc'));
     await waitForStructure(page, /IFC4 · 3 storeys/);
-    await expect.poll(() => source.innerText(), { timeout: 120_000 }).toMatch(/testbed:.*· live/);
+    await expect.poll(() => source.innerText(), { timeout: 120_000 }).toMatch(/testbed:[\s\S]*· live/);
     await expect.poll(() => statusbar.innerText(), { timeout: 60_000 }).toMatch(/[1-9][\d,]* people/);
     await expect.poll(() => alert.count(), { timeout: 30_000 }).toBe(0);
     expect(await page.locator('[data-testid="plan-label"]').innerText()).toBe('Plan · 1F');
