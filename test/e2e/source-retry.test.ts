@@ -51,7 +51,10 @@ const sourceState = () =>
 describe('a source waiting to reconnect (twin serve + mosquitto + Chromium)', { timeout: 300_000 }, () => {
   it('counts down to the next attempt while the broker is down, and is live again when it is back', async () => {
     await expect.poll(() => page.locator('[data-status="source"]').innerText(), { timeout: 120_000 }).toContain('live');
-    // Two robots report once, then the broker dies: they fall silent with it.
+    // Two robots report once, then the broker dies: they fall silent with it. Nothing slow between the report and
+    // the kill: a robot silent for its 10 s stale limit while the broker is still up rightly gets its own "no data"
+    // (under load, a click here once took that long).
+    await page.click('button.dock-tab[data-panel="source-health"]');
     const pub = mqtt.connect(broker.url, { reconnectPeriod: 0 });
     await new Promise<void>((resolve, reject) => { pub.once('connect', () => resolve()); pub.once('error', reject); });
     const report = async () => {
@@ -62,20 +65,26 @@ describe('a source waiting to reconnect (twin serve + mosquitto + Chromium)', { 
     };
     await report();
     pub.end(true);
-    await page.click('button.dock-tab[data-panel="source-health"]');
-    await page.waitForTimeout(1000); // delivered: the broker acknowledged them (QoS 1)
+    await new Promise((r) => setTimeout(r, 1000)); // delivered: the broker acknowledged them (QoS 1)
     await broker.kill();
-    // Attempts 1–4 wait 0.5–4 s; from attempt 5 the wait is 8 s or more: long enough to watch.
-    await expect.poll(async () => parse(await retryText())?.attempt ?? 0, { timeout: 60_000 }).toBeGreaterThanOrEqual(5);
-    let first = parse(await retryText())!;
-    if (first.seconds < 4) {
-      await expect.poll(async () => parse(await retryText())!.seconds, { timeout: 20_000 }).toBeGreaterThanOrEqual(6);
-      first = parse(await retryText())!;
-    }
+    // Attempts 1–4 wait 0.5–4 s; from attempt 5 the wait is 8 s or more: long enough to watch. Read a countdown
+    // with at least 6 s to go (between attempts it reads "retrying now", which has no figure).
+    const countdown = async (min: number) => {
+      let r: ReturnType<typeof parse> = null;
+      await expect.poll(async () => ((r = parse(await retryText())) && r.attempt >= 5 && r.seconds >= min) === true, { timeout: 60_000 }).toBe(true);
+      return r!;
+    };
+    const first = await countdown(6);
+    const since = Date.now();
     await page.waitForTimeout(2200);
-    const later = parse(await retryText())!;
-    expect(later.attempt).toBe(first.attempt);
-    expect(later.seconds).toBeLessThanOrEqual(first.seconds - 2);
+    const later = parse(await retryText());
+    // The figure went down with the time, in the same attempt (a machine too loaded to read it within the wait
+    // is told apart from a frozen figure by the time that really passed).
+    if (Date.now() - since < (first.seconds - 1) * 1000) {
+      expect(later, 'still counting down').not.toBeNull();
+      expect(later!.attempt).toBe(first.attempt);
+      expect(later!.seconds).toBeLessThanOrEqual(first.seconds - 2);
+    }
     // The reason stays, without a figure in it.
     expect(await page.locator('[data-testid="health-detail"]').innerText()).toMatch(/ECONNREFUSED/);
     expect(await page.locator('[data-testid="health-detail"]').innerText()).not.toMatch(/retry in/);
@@ -89,10 +98,15 @@ describe('a source waiting to reconnect (twin serve + mosquitto + Chromium)', { 
     }
     await page.screenshot({ path: join(shots, 'source-retry-1024x700.png') });
 
-    // Silent with the broker: the list marks both. (Whether the Alerts panel then holds only "connection-lost" failed
-    // 1 run in 3 in CI, ['stale', 'stale']: a timing case of AlertEngine's outage rule, left for the next session.)
+    // Silent with the broker (the list marks both), yet the Alerts panel holds the one "connection lost", not a
+    // "no data" per robot beside it (nor a "moving but not advancing").
     await page.click('button.dock-tab[data-panel="entities"]');
     await expect.poll(() => page.locator('[data-testid="entity-summary"]').innerText(), { timeout: 30_000 }).toMatch(/^2 robots.*2 need attention/s);
+    await page.click('button.dock-tab[data-panel="alerts"]');
+    const rows = page.locator('[data-testid="alert-row"]');
+    const codes = async () => (await rows.evaluateAll((els) => els.map((r) => r.getAttribute('title') ?? ''))).map((t) => t.split(' — ')[0]);
+    await expect.poll(codes, { timeout: 10_000 }).toContain('connection-lost');
+    expect((await codes()).filter((c) => c !== 'connection-lost'), (await rows.allTextContents()).join(' | ')).toEqual([]);
 
     await broker.restart();
     await expect.poll(() => page.locator('[data-testid="health-state"]').innerText(), { timeout: 30_000 }).toMatch(/— live$/);
