@@ -23,11 +23,12 @@ export interface ModelTreeActions {
 }
 
 export function mountModelTreePanel(el: HTMLElement, actions: ModelTreeActions): Disposable {
-  const progressText = h('span', { 'data-testid': 'model-progress-text' });
-  const progressBar = h('progress', { max: 1, value: 0, style: 'flex:1', 'data-testid': 'model-progress' });
+  // The phase and figure are kept whole: in a narrow panel the bar and Cancel move to the next line instead.
+  const progressText = h('span', { 'data-testid': 'model-progress-text', style: 'white-space:nowrap' });
+  const progressBar = h('progress', { max: 1, value: 0, style: 'flex:1 1 6em;min-width:6em', 'data-testid': 'model-progress' });
   const cancel = h('button', { type: 'button', 'data-testid': 'model-cancel' }, 'Cancel');
   cancel.addEventListener('click', () => actions.cancelLoad());
-  const progress = h('div', { style: 'display:none;gap:6px;align-items:center' }, progressText, progressBar, cancel);
+  const progress = h('div', { style: 'display:none;flex-wrap:wrap;gap:6px;align-items:center' }, progressText, progressBar, cancel);
 
   const title = h('div', { style: 'font-weight:600', 'data-testid': 'model-title' }, 'No model loaded');
   const stats = h('div', { style: 'opacity:.75;font-size:90%', 'data-testid': 'model-stats' });
