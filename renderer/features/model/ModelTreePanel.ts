@@ -119,7 +119,8 @@ export function mountModelTreePanel(el: HTMLElement, actions: ModelTreeActions):
       const count = [...groups.values()].reduce((n, l) => n + l.length, 0);
       if (slot === slots - 1 && count === 0) continue;
       const storey = slot === slots - 1 ? -1 : slot;
-      const name = storey >= 0 ? s.storeys[storey]!.name : '(not in a storey)';
+      // Elements the model places in no storey (site furniture, the building itself): short, so its count shows in a narrow panel.
+      const name = storey >= 0 ? s.storeys[storey]!.name : 'No storey';
       const check = h('input', { type: 'checkbox', checked: true, title: 'Show this storey', 'data-testid': `model-storey-visible-${storey}` });
       check.dataset.storey = String(storey);
       check.addEventListener('click', (ev) => ev.stopPropagation());
@@ -134,7 +135,7 @@ export function mountModelTreePanel(el: HTMLElement, actions: ModelTreeActions):
       const storeyNode = h('details', { 'data-testid': `model-storey-${storey}` },
         // One row: the name and then the counts give way (ellipsis, whole text in the title) before the fit button wraps under them.
         h('summary.model-storey-row', {}, check, h('span.model-storey-name', { title: name }, name),
-          h('span.model-storey-count', { title: `${count} elements${elev}` }, `(${count}${elev})`), fit));
+          h('span.model-storey-count', { title: `${counted(count, 'element')}${elev}` }, `(${count}${elev})`), fit));
       const types = [...groups.entries()].sort((a, b) => ix.typeNames[a[0]]!.localeCompare(ix.typeNames[b[0]]!));
       for (const [t, rows] of types) {
         const typeName = ix.typeNames[t]!;
