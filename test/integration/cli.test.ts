@@ -1,6 +1,8 @@
 /** The `twin` command line contract (shared/spec/cli.md): help for every command, exit codes for bad input. */
 import { describe, it, expect } from 'vitest';
-import { twin } from '../helpers/twinCli';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot, twin } from '../helpers/twinCli';
 
 const COMMANDS = ['serve', 'simulate', 'ifc', 'record', 'inspect', 'replay', 'testbed'];
 
@@ -15,6 +17,26 @@ describe('twin CLI', () => {
     const r = twin([c, '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`twin ${c}`);
+  });
+
+  it("the README's command table names every flag of each command's usage, and no flag it does not have", () => {
+    // Before: the README left out replay --retime, testbed --speed and --beacons-out, samples --seed, simulate --density.
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const rows = [...readme.matchAll(/^\| `twin (\w+) ([^`]*)` \|/gm)];
+    const documented = new Map<string, Set<string>>();
+    for (const [, cmd, args] of rows) for (const f of args!.match(/--[a-z-]+/g) ?? []) (documented.get(cmd!) ?? documented.set(cmd!, new Set()).get(cmd!)!).add(f);
+    expect([...documented.keys()].sort()).toEqual([...COMMANDS, 'export', 'samples'].sort());
+    for (const [cmd, flags] of documented) {
+      const help = twin([cmd, '--help']).stdout;
+      // The usage block: "Usage: twin CMD …" and the "       twin CMD …" lines right under it (not the examples).
+      const lines = help.split('\n'), from = lines.findIndex((l) => l.startsWith('Usage:'));
+      let to = from + 1;
+      while (to < lines.length && /^\s+twin /.test(lines[to]!)) to++;
+      const usage = new Set(lines.slice(from, to).join(' ').match(/--[a-z-]+/g) ?? []);
+      const options = new Set(help.match(/^\s+--[a-z-]+/gm)?.map((f) => f.trim()) ?? []);
+      for (const f of usage) expect(flags, `README row of twin ${cmd} lacks ${f}`).toContain(f);
+      for (const f of flags) expect(usage.has(f) || options.has(f), `twin ${cmd} --help has no ${f}`).toBe(true);
+    }
   });
 
   it('exits 2 naming an unknown command or flag', () => {
