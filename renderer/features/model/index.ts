@@ -166,8 +166,9 @@ class ModelController implements Disposable {
       scene.highlight(row >= 0 ? [row] : []);
       scene.syncOverlayVisibility();
       render = true;
-      if (s.selected !== null) void this.fetchProperties(s.selected);
     }
+    // Whenever the store asks for the selection's properties (a new selection, or a failed read picked again).
+    if (s.properties !== prev.properties && s.properties?.state === 'loading') void this.fetchProperties(s.properties.expressID);
     if (s.sectionHeight !== prev.sectionHeight) {
       this.ctx.viewport.setClippingPlanes(s.sectionHeight === null ? [] : [new THREE.Plane(new THREE.Vector3(0, -1, 0), s.sectionHeight)]);
       render = true;
