@@ -2,7 +2,7 @@
  * The model feature in a real browser (Debian Chromium via playwright-core) against a real
  * `twin serve --model duplex`: the IFC worker loads the building, the Model tree lists its
  * storeys, picking and the tree select elements and the Properties tab shows their GlobalId,
- * storey toggles change the picture, storey names stay whole at 1024 × 700, a
+ * storey toggles and the section change the picture, storey names stay whole at 1024 × 700, a
  * broken IFC leaves the previous model on screen, and a reload comes from the IndexedDB cache.
  * Screenshots go to test-results/.
  */
@@ -85,6 +85,20 @@ describe('model feature (twin serve + Chromium)', () => {
     expect(Buffer.compare(a, b)).not.toBe(0);
     await page.click('[data-testid="model-show-all"]');
     for (let s = 0; s < 4; s++) expect(await page.locator(`[data-testid="model-storey-visible-${s}"]`).isChecked()).toBe(true);
+  }, SLOW);
+
+  it('ticking Section cuts the building 1.2 m above the plan storey (it cut at the top, 6.60 m: nothing changed)', async () => {
+    await page.click('[data-testid="model-fit-all"]');
+    await page.waitForTimeout(300);
+    const viewport = page.locator('[data-region="viewport"]').first();
+    const a = await viewport.screenshot();
+    await page.check('[data-testid="model-section-toggle"]');
+    expect(await page.locator('[data-testid="model-section-value"]').innerText()).toBe('1.20 m'); // Level 1 (0.00 m) + 1.2 m
+    await page.waitForTimeout(300);
+    expect(Buffer.compare(a, await viewport.screenshot())).not.toBe(0);
+    await page.screenshot({ path: join(shots, 'model-duplex-section.png') });
+    await page.uncheck('[data-testid="model-section-toggle"]');
+    expect(await page.locator('[data-testid="model-section-value"]').innerText()).toBe('off');
   }, SLOW);
 
   it('keeps each storey name whole in the Model tree of a 1024 × 700 window (the counts give way)', async () => {

@@ -19,6 +19,7 @@ import { modelActions, modelStore, type ModelState } from '../../stores/modelSto
 import { sessionStore } from '../../stores/sessionStore.js';
 import { layoutStore } from '../../stores/layoutStore.js';
 import { storeysAbove } from './storeysAbove.js';
+import { defaultSectionHeight } from './sectionDefault.js';
 import { IfcWorkerClient } from './IfcWorkerClient.js';
 import { ModelScene } from './ModelScene.js';
 import { mountModelTreePanel } from './ModelTreePanel.js';
@@ -244,11 +245,9 @@ export const modelFeature: Feature = {
           const s = modelStore.getState();
           if (arg !== undefined && arg !== '' && Number.isFinite(Number(arg))) modelActions.setSection(Number(arg));
           else if (s.sectionHeight !== null) modelActions.setSection(null);
-          else if (s.summary) {
-            // Default cut: 1.2 m above the lowest storey with elements, or mid-height.
-            const [, minY, , , maxY] = s.summary.bounds;
-            const base = s.storeys[0]?.elevation ?? minY;
-            modelActions.setSection(Math.min(maxY, Math.max(minY, base + 1.2)));
+          else {
+            const height = defaultSectionHeight(s, layoutStore.getState());
+            if (height !== null) modelActions.setSection(height);
           }
         },
       }),
