@@ -105,7 +105,13 @@ export const modelActions = {
     const s = modelStore.getState();
     modelStore.setState({ status: s.summary ? 'ready' : message ? 'error' : 'empty', progress: null, error: message });
   },
+  /**
+   * Selects an element (null: none). Picking the selected element again keeps its properties as
+   * they are (read or being read); only a failed read is tried again.
+   */
   select(expressID: number | null): void {
+    const s = modelStore.getState();
+    if (expressID !== null && expressID === s.selected && s.properties?.expressID === expressID && s.properties.state !== 'error') return;
     modelStore.setState({ selected: expressID, properties: expressID === null ? null : { expressID, state: 'loading' } });
   },
   propertiesLoaded(expressID: number, data: ElementProperties): void {

@@ -2,8 +2,9 @@
  * The model feature in a real browser (Debian Chromium via playwright-core) against a real
  * `twin serve --model duplex`: the IFC worker loads the building, the Model tree lists its
  * storeys, picking and the tree select elements and the Properties tab shows their GlobalId,
- * storey toggles change the picture, a broken IFC leaves the previous model on screen, and a
- * reload comes from the IndexedDB cache. Screenshots go to test-results/.
+ * storey toggles and the section change the picture, storey names stay whole at 1024 × 700, a
+ * broken IFC leaves the previous model on screen, and a reload comes from the IndexedDB cache.
+ * Screenshots go to test-results/.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -84,6 +85,34 @@ describe('model feature (twin serve + Chromium)', () => {
     expect(Buffer.compare(a, b)).not.toBe(0);
     await page.click('[data-testid="model-show-all"]');
     for (let s = 0; s < 4; s++) expect(await page.locator(`[data-testid="model-storey-visible-${s}"]`).isChecked()).toBe(true);
+  }, SLOW);
+
+  it('ticking Section cuts the building 1.2 m above the plan storey (it cut at the top, 6.60 m: nothing changed)', async () => {
+    await page.click('[data-testid="model-fit-all"]');
+    await page.waitForTimeout(300);
+    const viewport = page.locator('[data-region="viewport"]').first();
+    const a = await viewport.screenshot();
+    await page.check('[data-testid="model-section-toggle"]');
+    expect(await page.locator('[data-testid="model-section-value"]').innerText()).toBe('1.20 m'); // Level 1 (0.00 m) + 1.2 m
+    await page.waitForTimeout(300);
+    expect(Buffer.compare(a, await viewport.screenshot())).not.toBe(0);
+    await page.screenshot({ path: join(shots, 'model-duplex-section.png') });
+    await page.uncheck('[data-testid="model-section-toggle"]');
+    expect(await page.locator('[data-testid="model-section-value"]').innerText()).toBe('off');
+  }, SLOW);
+
+  it('keeps each storey name whole in the Model tree of a 1024 × 700 window (the counts give way)', async () => {
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await page.waitForTimeout(300);
+    // Before: 'Level 1' and 'Level 2' both read 'Leve…' (name 36-38 px of 43), the counts cut as well.
+    const rows = await page.$$eval('.model-storey-row', (els) => els.map((r) => {
+      const name = r.querySelector<HTMLElement>('.model-storey-name')!;
+      return { name: name.textContent, whole: name.scrollWidth <= name.clientWidth, rowFits: r.scrollWidth <= r.clientWidth };
+    }));
+    expect(rows.map((r) => r.name)).toEqual(['Roof', 'Level 2', 'Level 1', 'T/FDN']);
+    for (const r of rows) expect(r, `${r.name}`).toMatchObject({ whole: true, rowFits: true });
+    await page.screenshot({ path: join(shots, 'model-duplex-1024.png') });
+    await page.setViewportSize({ width: 1440, height: 900 });
   }, SLOW);
 
   it('reloading the page opens the model from the IndexedDB cache', async () => {

@@ -47,6 +47,10 @@ export class ModelScene {
     polygonOffsetUnits: -2,
   });
   private xrayOn = false;
+  /** Rows the caller asked to highlight; drawn only where the element is drawn (not hidden or isolated away). */
+  private highlighted: readonly number[] = [];
+  /** Per row, 1 when drawn; null while nothing is hidden or isolated. */
+  private drawn: Uint8Array | null = null;
 
   constructor(
     readonly model: ProcessedModel,
@@ -175,7 +179,9 @@ export class ModelScene {
       bm.index.needsUpdate = true;
     });
 
+    this.drawn = visible;
     this.setXray(v.xrayRows, visible);
+    this.drawHighlight();
   }
 
   private setXray(rows: readonly number[] | null, visible: Uint8Array | null): void {
@@ -200,9 +206,20 @@ export class ModelScene {
     })) this.xray.add(mesh);
   }
 
-  /** Draws the highlight overlay on these rows (empty: none). */
+  /**
+   * Draws the highlight overlay on these rows (empty: none). A hidden element stays unhighlighted
+   * until it is shown again: the overlay would otherwise draw it in full, so that hiding the selected
+   * element changed nothing on screen.
+   */
   highlight(rows: readonly number[]): void {
+    this.highlighted = rows;
+    this.drawHighlight();
+  }
+
+  private drawHighlight(): void {
     this.clearGroup(this.overlay, false);
+    const drawn = this.drawn;
+    const rows = drawn ? this.highlighted.filter((r) => drawn[r]) : this.highlighted;
     for (const mesh of this.overlayMeshes(rows, () => this.highlightMaterial)) {
       mesh.renderOrder = 2;
       this.overlay.add(mesh);

@@ -9,6 +9,8 @@ import type { Disposable } from '../../../common/source.js';
 import { h } from '../../shell/h.js';
 import { modelActions, modelStore, type ElementScope, type ModelState } from '../../stores/modelStore.js';
 import { counted } from '../../../common/plural.js';
+import { layoutStore } from '../../stores/layoutStore.js';
+import { defaultSectionHeight } from './sectionDefault.js';
 
 const PHASE_LABEL: Record<string, string> = {
   hash: 'Hashing', cache: 'Reading cache', parse: 'Parsing IFC', structure: 'Reading structure', geometry: 'Building geometry', index: 'Indexing elements',
@@ -35,11 +37,22 @@ export function mountModelTreePanel(el: HTMLElement, actions: ModelTreeActions):
 
   const sectionOn = h('input', { type: 'checkbox', 'data-testid': 'model-section-toggle' });
   const sectionSlider = h('input', { type: 'range', min: 0, max: 1, step: 0.05, value: 0, style: 'flex:1;min-width:0', 'data-testid': 'model-section-slider' });
-  const sectionValue = h('span', { style: 'min-width:5em;text-align:right' });
+  const sectionValue = h('span', { style: 'min-width:5em;text-align:right', 'data-testid': 'model-section-value' });
   const section = h('div', { style: 'display:flex;gap:6px;align-items:center' }, h('label', { style: 'white-space:nowrap' }, sectionOn, ' Section'), sectionSlider, sectionValue);
   const applySection = (): void => modelActions.setSection(sectionOn.checked ? Number(sectionSlider.value) : null);
-  sectionOn.addEventListener('change', applySection);
+  // The slider starts at the model's top, where a cut shows nothing: switched on before the slider
+  // was moved, the section cuts where a plan is drawn (1.2 m above the storey shown). A height the
+  // user chose with the slider is kept (until another model loads).
+  let heightChosen = false;
+  sectionOn.addEventListener('change', () => {
+    if (sectionOn.checked && !heightChosen) {
+      const height = defaultSectionHeight(modelStore.getState(), layoutStore.getState());
+      if (height !== null) sectionSlider.value = String(height);
+    }
+    applySection();
+  });
   sectionSlider.addEventListener('input', () => {
+    heightChosen = true;
     sectionOn.checked = true;
     applySection();
   });
@@ -186,6 +199,7 @@ export function mountModelTreePanel(el: HTMLElement, actions: ModelTreeActions):
         sectionSlider.min = String(minY);
         sectionSlider.max = String(maxY);
         sectionSlider.value = String(maxY);
+        heightChosen = false;
       }
     } else {
       title.textContent = s.status === 'error' ? 'Model failed to load' : 'No model loaded';

@@ -19,6 +19,7 @@ import { modelActions, modelStore, type ModelState } from '../../stores/modelSto
 import { sessionStore } from '../../stores/sessionStore.js';
 import { layoutStore } from '../../stores/layoutStore.js';
 import { storeysAbove } from './storeysAbove.js';
+import { defaultSectionHeight } from './sectionDefault.js';
 import { IfcWorkerClient } from './IfcWorkerClient.js';
 import { ModelScene } from './ModelScene.js';
 import { mountModelTreePanel } from './ModelTreePanel.js';
@@ -166,8 +167,9 @@ class ModelController implements Disposable {
       scene.highlight(row >= 0 ? [row] : []);
       scene.syncOverlayVisibility();
       render = true;
-      if (s.selected !== null) void this.fetchProperties(s.selected);
     }
+    // Whenever the store asks for the selection's properties (a new selection, or a failed read picked again).
+    if (s.properties !== prev.properties && s.properties?.state === 'loading') void this.fetchProperties(s.properties.expressID);
     if (s.sectionHeight !== prev.sectionHeight) {
       this.ctx.viewport.setClippingPlanes(s.sectionHeight === null ? [] : [new THREE.Plane(new THREE.Vector3(0, -1, 0), s.sectionHeight)]);
       render = true;
@@ -243,11 +245,9 @@ export const modelFeature: Feature = {
           const s = modelStore.getState();
           if (arg !== undefined && arg !== '' && Number.isFinite(Number(arg))) modelActions.setSection(Number(arg));
           else if (s.sectionHeight !== null) modelActions.setSection(null);
-          else if (s.summary) {
-            // Default cut: 1.2 m above the lowest storey with elements, or mid-height.
-            const [, minY, , , maxY] = s.summary.bounds;
-            const base = s.storeys[0]?.elevation ?? minY;
-            modelActions.setSection(Math.min(maxY, Math.max(minY, base + 1.2)));
+          else {
+            const height = defaultSectionHeight(s, layoutStore.getState());
+            if (height !== null) modelActions.setSection(height);
           }
         },
       }),

@@ -1,7 +1,7 @@
 /**
  * ModelScene in Node (three.js without a GL context): one mesh per batch with the batch's bounds,
  * the batch's own index drawn until something is hidden, and hide / isolate collapsing exactly
- * the chosen elements' triangles.
+ * the chosen elements' triangles; the selection's highlight is drawn only while its element is.
  */
 import { describe, it, expect, afterAll } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -70,6 +70,34 @@ describe('ModelScene', () => {
     // Nothing hidden any more: every drawn index equals the original again.
     scene.applyVisibility({ hiddenStoreys: [], hiddenRows: [], isolatedRows: null, xrayRows: null });
     for (const mesh of meshes) expect(Array.from(drawn(mesh.userData.batch as number))).toEqual(Array.from(m.batches[mesh.userData.batch as number]!.indices));
+    scene.dispose();
+  });
+  it('stops highlighting the selected element when it is hidden or isolated away, and highlights it again when it is shown', async () => {
+    const m = await service.open(new Uint8Array(readFileSync(resolve(root, '../shared/ifc', file))), { fileName: file });
+    const lookup = new ElementLookup(m.index, m.batches);
+    const scene = new ModelScene(m, lookup);
+    const overlay = scene.root.getObjectByName('ifc:highlight')!;
+    // Triangles the highlight overlay draws (it shares the batches' vertices, its own index).
+    const highlighted = (): number => overlay.children.reduce((n, o) => n + ((o as THREE.Mesh).geometry.index?.count ?? 0) / 3, 0);
+    const none = { hiddenStoreys: [], hiddenRows: [], isolatedRows: null, xrayRows: null };
+    const row = 0;
+    const triangles = lookup.pieces(row).reduce((n, p) => n + p.indexCount / 3, 0);
+    expect(triangles).toBeGreaterThan(0);
+
+    scene.highlight([row]);
+    expect(highlighted()).toBe(triangles);
+    // Hide (element): before, the orange overlay kept drawing the whole element, so nothing changed on screen.
+    scene.applyVisibility({ ...none, hiddenRows: [row] });
+    expect(highlighted()).toBe(0);
+    scene.applyVisibility(none); // Show all
+    expect(highlighted()).toBe(triangles);
+    // Isolating another element leaves the selected one out of the picture, highlight included.
+    scene.applyVisibility({ ...none, isolatedRows: [lookup.size - 1] });
+    expect(highlighted()).toBe(0);
+    scene.applyVisibility({ ...none, isolatedRows: [row] });
+    expect(highlighted()).toBe(triangles);
+    scene.highlight([]);
+    expect(highlighted()).toBe(0);
     scene.dispose();
   });
 });
