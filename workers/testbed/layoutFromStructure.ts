@@ -38,6 +38,7 @@ import { distanceToRing, pointInRing, ringCentroid } from './planGeometry.js';
 import { intersectPolygons, simplePieces } from './simplePieces.js';
 import { wallsFromObstacles } from './wallsFromObstacles.js';
 import { WalkGraph } from './WalkGraph.js';
+import { counted } from '../../common/plural.js';
 
 /** Where the building is when the model has no georeference: the testbed sample's site (Haneda). */
 export const DEFAULT_GEOREFERENCE = { lat: 35.5494, lon: 139.7798, trueNorth: 0 } as const;
@@ -80,7 +81,7 @@ export function layoutFromStructure(structure: BuildingStructure, name: string, 
   const walkableStoreys = structure.storeys.filter((s) => s.walkableArea >= MIN_STOREY_M2 && s.walkable.length > 0);
   const occupied = walkableStoreys.filter((s) => s.walkableSource === 'spaces' || s.walkableSource === 'slabs');
   const kept = occupied.length > 0 ? occupied : walkableStoreys;
-  if (kept.length === 0) throw new Error(`layoutFromStructure: ${name}: no storey has walkable area (${structure.storeys.length} storeys, none with ≥ ${MIN_STOREY_M2} m²)`);
+  if (kept.length === 0) throw new Error(`layoutFromStructure: ${name}: no storey has walkable area (${counted(structure.storeys.length, 'storey')}, ${structure.storeys.length === 1 ? 'with less than' : 'none with ≥'} ${MIN_STOREY_M2} m²)`);
   for (const s of structure.storeys) if (!kept.includes(s)) notes.push(`storey "${s.name}" left out (walkable ${s.walkableArea.toFixed(0)} m² from ${s.walkableSource})`);
   const newIndex = new Map<number, number>(kept.map((s, i) => [s.index, i]));
   const names = uniqueNames(kept.map((s) => s.name.trim() || `Storey ${s.index + 1}`));

@@ -273,6 +273,9 @@ describe('the testbed on a model', () => {
   it('names the model when nothing in it is walkable', () => {
     const s = load(join(shared, 'kit-ac20-fzk-haus-ifc4.ifc'));
     const empty: BuildingStructure = { ...s, storeys: s.storeys.map((st) => ({ ...st, walkable: [], walkableArea: 0, walkableSource: 'none' })), spaces: [] };
-    expect(() => layoutFromStructure(empty, 'empty.ifc')).toThrow(/empty\.ifc: no storey has walkable area/);
+    expect(() => layoutFromStructure(empty, 'empty.ifc')).toThrow('empty.ifc: no storey has walkable area (2 storeys, none with ≥ 4 m²)');
+    // A one-storey model (mini-project): the alert, the timeline and the status bar read '(1 storey, with less than 4 m²)', not '(1 storeys, none …)'.
+    const one: BuildingStructure = { ...empty, storeys: empty.storeys.slice(0, 1) };
+    expect(() => layoutFromStructure(one, 'mini.ifc')).toThrow('mini.ifc: no storey has walkable area (1 storey, with less than 4 m²)');
   });
 });
