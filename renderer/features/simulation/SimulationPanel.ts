@@ -159,7 +159,7 @@ export function mountSimulationPanel(el: HTMLElement, ctl: SimulationController)
       const sc = s.scenario;
       const groups = sc ? sc.agentGroups.reduce((n, g) => n + occupantsOf(g, s.options.groupCounts), 0) : 0;
       source.textContent = s.deriving ? 'Deriving the scenario from the model…'
-        : sc ? `${s.source}: ${sc.floors.length} floor(s), ${sc.exits.length} exit(s), ${groups} occupants, ${sc.obstaclesMoving?.length ?? 0} robot(s)` : 'No scenario yet.';
+        : sc ? `${s.source}: ${sc.floors.length} floor(s), ${sc.exits.length} exit(s), ${groups} occupants, ${sc.obstaclesMoving?.length ?? 0} robot(s)` : s.source || 'No scenario yet.';
       scenarioError.textContent = s.scenarioError ? `${s.scenarioError.path ? `${s.scenarioError.path}: ` : ''}${s.scenarioError.message}` : '';
       exits.replaceChildren(...(sc?.exits ?? []).map((e) => {
         const open = s.options.exitsOpen[e.id] ?? e.open ?? true;
