@@ -59,6 +59,11 @@ export interface SimulationState {
   scenario: Scenario | null;
   /** Where the scenario came from ("derived from duplex.ifc", "file room.json"). */
   source: string;
+  /**
+   * Content hash of the model the scenario was derived from; null for a scenario file (it carries its own building).
+   * When another model is opened, a scenario derived from the previous one and its results are dropped (modelChanged).
+   */
+  scenarioModel: string | null;
   deriving: boolean;
   /** Last scenario problem: field path ('' for the whole document) and message; the old scenario stays. */
   scenarioError: { path: string; message: string } | null;
@@ -77,7 +82,9 @@ export interface SimulationState {
 
 export type SimulationAction =
   | { type: 'deriveStarted' }
-  | { type: 'scenarioLoaded'; scenario: Scenario; source: string }
+  | { type: 'scenarioLoaded'; scenario: Scenario; source: string; model?: string }
+  /** The session's model is now `hash` (`name`); null: no model. */
+  | { type: 'modelChanged'; hash: string | null; name: string }
   | { type: 'scenarioFailed'; path: string; message: string }
   | { type: 'setOptions'; options: Partial<Omit<SimOptions, 'exitsOpen' | 'groupCounts'>> }
   | { type: 'setExitOpen'; exit: string; open: boolean }
@@ -95,6 +102,7 @@ export type SimulationAction =
 export const initialSimulationState: SimulationState = {
   scenario: null,
   source: '',
+  scenarioModel: null,
   deriving: false,
   scenarioError: null,
   options: { runs: 1, seed: 1, threads: 'auto', robots: true, robotCount: 0, robotSource: 'generated', liveRobots: [], premovement: 'scenario', speed: 'scenario', exitsOpen: {}, groupCounts: {} },
@@ -121,7 +129,17 @@ export function reduceSimulation(s: SimulationState, a: SimulationAction): Simul
     case 'deriveStarted':
       return { ...s, deriving: true, scenarioError: null };
     case 'scenarioLoaded':
-      return { ...s, deriving: false, scenario: a.scenario, source: a.source, scenarioError: null, options: { ...s.options, exitsOpen: {}, groupCounts: {}, seed: a.scenario.seed ?? s.options.seed } };
+      return { ...s, deriving: false, scenario: a.scenario, source: a.source, scenarioModel: a.model ?? null, scenarioError: null, options: { ...s.options, exitsOpen: {}, groupCounts: {}, seed: a.scenario.seed ?? s.options.seed } };
+    case 'modelChanged':
+      // A scenario derived from another building, and its results, do not describe this one: its floors, exits and
+      // people would be run and played back over the new model. A scenario file stays (it is its own building).
+      if (s.scenarioModel === null || s.scenarioModel === a.hash) return s;
+      return {
+        ...s, scenario: null, scenarioModel: null, output: null, status: 'idle', progress: null, runError: null, scenarioError: null,
+        source: `The model is now ${a.name || 'none'}: derive a scenario from it (the one ${s.source} and its results were cleared).`,
+        options: { ...s.options, exitsOpen: {}, groupCounts: {} },
+        playback: { ...s.playback, time: 0, playing: false, onViews: false },
+      };
     case 'scenarioFailed':
       return { ...s, deriving: false, scenarioError: { path: a.path, message: a.message } };
     case 'setOptions':

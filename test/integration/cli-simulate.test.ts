@@ -114,6 +114,14 @@ describe('twin simulate', () => {
     // Monte-Carlo: no run empties the building (the mean of the runs that do was printed as "mean null s").
     expect(r.stderr).toMatch(/, 2 runs none with everybody out, /);
   });
+  it('refuses, with exit 2, the IFC-only options on a scenario file rather than ignoring them', () => {
+    // Before: `twin simulate room.json --occupants 10` exited 0 with all 20 of the file's people ("20/20 evacuated").
+    const r = twin(file('room-occ.json', room()), '--occupants', '10');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/room-occ\.json: --occupants applies to an IFC model \(FILE\.ifc\) only; a scenario file gives each agent group's "count"/);
+    expect(r.stdout).toBe('');
+    expect(twin(file('room-den.json', room()), '--density', '0.5', '--write-scenario', join(dir, 'w.json')).stderr).toMatch(/room-den\.json: --density, --write-scenario apply to an IFC model/);
+  });
   it('says so, with exit 2, when an IFC model has no door to the outside (mini-project)', () => {
     const r = twin(join('..', 'shared', 'ifc', 'mini-project-ifc2x3.ifc'), '--occupants', '10');
     expect(r.status).toBe(2);

@@ -67,6 +67,11 @@ async function loadScenario(file: string, flags: { occupants?: string; density?:
     if (flags['write-scenario']) writeFileSync(flags['write-scenario'], JSON.stringify(scenario, null, 1));
     return scenario;
   }
+  // These options shape a scenario derived from a model: on a scenario file they would do nothing, and silently.
+  const ifcOnly = (['occupants', 'density', 'write-scenario'] as const).filter((k) => flags[k] !== undefined);
+  if (ifcOnly.length) {
+    throw new UsageError(`twin simulate: ${file}: ${ifcOnly.map((k) => `--${k}`).join(', ')} ${ifcOnly.length > 1 ? 'apply' : 'applies'} to an IFC model (FILE.ifc) only; a scenario file gives each agent group's "count" or "positions" itself`);
+  }
   let text: string;
   try { text = readFileSync(file, 'utf8'); } catch { throw new UsageError(`twin simulate: ${file}: cannot read the file`); }
   return parseScenario(text);

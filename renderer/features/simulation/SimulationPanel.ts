@@ -55,6 +55,17 @@ export function resultHeadline(r: Pick<SimulationResults, 'evacuationTime' | 'ag
   };
 }
 
+/**
+ * The Monte-Carlo line: mean, p50, p95 and sd of the evacuation times, which cover only the runs where everybody left
+ * (summarizeRuns), so it says over how many when some run ended with people inside, as `twin simulate` does.
+ */
+export function runsSummaryLine(r: Pick<SimulationResults, 'runs' | 'summary'>): string {
+  const n = r.summary.runs, done = r.runs.filter((x) => x.evacuationTime !== null).length;
+  if (r.summary.mean === null) return `${n} runs: none with everybody out`;
+  const over = done < r.runs.length ? ` over the ${done} with everybody out (${r.runs.length - done} ended with people inside)` : '';
+  return `${n} runs: mean ${fmt(r.summary.mean)}, p50 ${fmt(r.summary.p50)}, p95 ${fmt(r.summary.p95)} (sd ${fmt(r.summary.sd)})${over}`;
+}
+
 /** Occupants of a group as run: the panel's count for it, else the scenario's (fixed positions: their number). */
 function occupantsOf(g: AgentGroup, counts: Readonly<Record<string, number>>): number {
   return g.positions ? g.positions.length : counts[g.id] ?? groupPeople(g);
@@ -159,7 +170,7 @@ export function mountSimulationPanel(el: HTMLElement, ctl: SimulationController)
       const sc = s.scenario;
       const groups = sc ? sc.agentGroups.reduce((n, g) => n + occupantsOf(g, s.options.groupCounts), 0) : 0;
       source.textContent = s.deriving ? 'Deriving the scenario from the model…'
-        : sc ? `${s.source}: ${sc.floors.length} floor(s), ${sc.exits.length} exit(s), ${groups} occupants, ${sc.obstaclesMoving?.length ?? 0} robot(s)` : 'No scenario yet.';
+        : sc ? `${s.source}: ${sc.floors.length} floor(s), ${sc.exits.length} exit(s), ${groups} occupants, ${sc.obstaclesMoving?.length ?? 0} robot(s)` : s.source || 'No scenario yet.';
       scenarioError.textContent = s.scenarioError ? `${s.scenarioError.path ? `${s.scenarioError.path}: ` : ''}${s.scenarioError.message}` : '';
       exits.replaceChildren(...(sc?.exits ?? []).map((e) => {
         const open = s.options.exitsOpen[e.id] ?? e.open ?? true;
@@ -256,7 +267,7 @@ export function mountSimulationPanel(el: HTMLElement, ctl: SimulationController)
     if (r.runs.length > 1) {
       const hist = h('div', {});
       hist.innerHTML = histogramSvg(r.runs.flatMap((x) => (x.evacuationTime === null ? [] : [x.evacuationTime])), r.summary);
-      parts.push(h('div', { 'data-testid': 'sim-summary' }, `${r.summary.runs} runs: mean ${fmt(r.summary.mean)}, p50 ${fmt(r.summary.p50)}, p95 ${fmt(r.summary.p95)} (sd ${fmt(r.summary.sd)})`), hist);
+      parts.push(h('div', { 'data-testid': 'sim-summary' }, runsSummaryLine(r)), hist);
     }
     parts.push(h('div', { 'data-testid': 'sim-performance', style: 'opacity:0.7' }, `Computed in ${r.performance.wallSeconds.toFixed(2)} s${(out.workers ?? 1) > 1 ? ` of worker time, ${r.runs.length} runs on ${out.workers} workers` : (r.performance.threads ?? 1) > 1 ? ` on ${r.performance.threads} threads` : ''} (${r.performance.agentStepsPerSecond.toLocaleString('en')} agent-steps/s)`));
     for (const w of r.warnings) parts.push(h('div', { style: 'color:#d68a00' }, `⚠ ${w}`));

@@ -78,9 +78,15 @@ class SimulationFeature implements SimulationController, Disposable {
       }),
       simulationStore.subscribe((s, prev) => this.onState(s, prev)),
       layoutStore.subscribe(() => ctx.plan.requestRedraw()),
-      // A run of the building that was open is not shown over another one: the views go back to live.
+      // A run of the building that was open is not shown over another one: the views go back to live, and a scenario
+      // derived from that building is dropped with its results (a run in progress on it is cancelled).
       sessionStore.subscribe((s, prev) => {
-        if (s.info?.model?.hash !== prev.info?.model?.hash && simulationStore.getState().playback.onViews) dispatchSimulation({ type: 'showOnViews', on: false });
+        const model = s.info?.model ?? null;
+        if (model?.hash === prev.info?.model?.hash) return;
+        if (simulationStore.getState().playback.onViews) dispatchSimulation({ type: 'showOnViews', on: false });
+        const sim = simulationStore.getState();
+        if (sim.status === 'running' && sim.scenarioModel !== null && sim.scenarioModel !== model?.hash) this.cancel();
+        dispatchSimulation({ type: 'modelChanged', hash: model?.hash ?? null, name: model?.name ?? '' });
       }),
     );
   }
@@ -132,7 +138,9 @@ class SimulationFeature implements SimulationController, Disposable {
       if (!res.ok) throw new Error(`${model.name}: could not download the model (HTTP ${res.status})`);
       const bytes = new Uint8Array(await res.arrayBuffer());
       const scenario = await this.client.deriveFromIfc(bytes, model.name, { ...opts, seed: simulationStore.getState().options.seed });
-      dispatchSimulation({ type: 'scenarioLoaded', scenario, source: `derived from ${model.name}` });
+      const now = sessionStore.getState().info?.model;
+      if (now?.hash !== model.hash) throw new Error(`the model changed to ${now?.name ?? 'none'} meanwhile: derive again`);
+      dispatchSimulation({ type: 'scenarioLoaded', scenario, source: `derived from ${model.name}`, model: model.hash });
     } catch (e) {
       dispatchSimulation({ type: 'scenarioFailed', path: '', message: `Cannot derive a scenario from ${model.name}: ${errorMessage(e)}` });
     }
@@ -151,13 +159,16 @@ class SimulationFeature implements SimulationController, Disposable {
     if (simulationStore.getState().options.robotSource === 'live') dispatchSimulation({ type: 'setOptions', options: { liveRobots: liveRobotsNow() } });
     const s = simulationStore.getState();
     if (!s.scenario || s.status === 'running') return;
-    const scenario = effectiveScenario(s.scenario, s.options);
+    const scenario = effectiveScenario(s.scenario, s.options), ran = s.scenario;
+    // The scenario was dropped meanwhile (another model was opened): its run's end is not this state's.
+    const current = (): boolean => simulationStore.getState().scenario === ran && simulationStore.getState().status === 'running';
     dispatchSimulation({ type: 'runStarted' });
     try {
       const output = await this.client.run(scenario, { runs: s.options.runs, seed: s.options.seed, threads: s.options.threads }, (fraction, simTime, evacuated) =>
         dispatchSimulation({ type: 'runProgress', fraction, simTime, evacuated }));
-      dispatchSimulation({ type: 'runFinished', output });
+      if (current()) dispatchSimulation({ type: 'runFinished', output });
     } catch (e) {
+      if (!current()) return;
       const message = errorMessage(e);
       dispatchSimulation({ type: 'runFailed', message: /cancelled/.test(message) ? 'Run cancelled.' : message, cancelled: /cancelled/.test(message) });
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { heldUpBy, resultHeadline } from '../../../../../renderer/features/simulation/SimulationPanel.js';
+import { heldUpBy, resultHeadline, runsSummaryLine } from '../../../../../renderer/features/simulation/SimulationPanel.js';
 
 const agent = (exitTime: number | null) => ({ id: 0, group: 'G', start: [0, 0] as [number, number], startTime: 0, exitTime, exit: exitTime === null ? null : 'E1', distance: 1, reachable: exitTime !== null });
 
@@ -31,5 +31,26 @@ describe('Held up behind (robots people were still pressed against at the end)',
 
   it('nobody held up: no row', () => {
     expect(heldUpBy({ agents: [agent(10), held()] }, ['robot-01'])).toEqual([]);
+  });
+});
+
+describe('Monte-Carlo summary line', () => {
+  const rn = (seed: number, evacuationTime: number | null) => ({ seed, evacuationTime, agentsEvacuated: evacuationTime === null ? 199 : 200 });
+  const summary = { runs: 3, mean: 73.975, sd: 6.046, min: 69.7, p50: 73.975, p95: 77.823, max: 78.25 };
+  it('all runs out: mean, p50, p95 and sd', () => {
+    expect(runsSummaryLine({ runs: [rn(1, 78.25), rn(2, 69.7), rn(3, 73.975)], summary }))
+      .toBe('3 runs: mean 74.0 s, p50 74.0 s, p95 77.8 s (sd 6.0 s)');
+  });
+
+  it('office-a, 200 occupants, 3 runs: seed 3 ended with 1 person inside at 1 200 s; the statistics say they cover 2', () => {
+    // Before: '3 runs: mean 74.0 s, p50 74.0 s, p95 77.8 s (sd 6.0 s)', as if all 3 had emptied the building,
+    // while `twin simulate` printed '3 runs mean 73.975 s over the 2 with everybody out'.
+    expect(runsSummaryLine({ runs: [rn(1, 78.25), rn(2, 69.7), rn(3, null)], summary }))
+      .toBe('3 runs: mean 74.0 s, p50 74.0 s, p95 77.8 s (sd 6.0 s) over the 2 with everybody out (1 ended with people inside)');
+  });
+
+  it('no run emptied the building (duplex: people on the roof): no n/a statistics', () => {
+    expect(runsSummaryLine({ runs: [rn(1, null), rn(2, null)], summary: { runs: 2, mean: null, sd: null, min: null, p50: null, p95: null, max: null } }))
+      .toBe('2 runs: none with everybody out');
   });
 });

@@ -113,4 +113,25 @@ describe('simulationStore reducer', () => {
     const again = reduceSimulation(reduceSimulation(s, { type: 'runStarted' }), { type: 'runFailed', message: 'Run cancelled.', cancelled: true });
     expect(simulationOnViews(again)).toBe(false);
   });
+
+  it('opening another model drops a scenario derived from the previous one and its results (a file scenario stays)', () => {
+    // Before: after opening duplex.ifc over testbed-complex.ifc the panel still read "derived from testbed-complex.ifc",
+    // showed its 102.8 s result, and Run / Show on the views played the testbed's 100 people floating over the duplex.
+    let s = reduceSimulation(initialSimulationState, { type: 'scenarioLoaded', scenario, source: 'derived from testbed-complex.ifc', model: 'hashA' });
+    s = reduceSimulation(s, { type: 'setExitOpen', exit: 'east', open: false });
+    s = reduceSimulation(reduceSimulation(s, { type: 'runStarted' }), { type: 'runFinished', output: output(21) });
+    expect(reduceSimulation(s, { type: 'modelChanged', hash: 'hashA', name: 'testbed-complex.ifc' })).toBe(s); // the same model again
+    const after = reduceSimulation(s, { type: 'modelChanged', hash: 'hashB', name: 'duplex.ifc' });
+    expect(after.scenario).toBeNull();
+    expect(after.output).toBeNull();
+    expect(after.status).toBe('idle');
+    expect(simulationOnViews(after)).toBe(false);
+    expect(after.options.exitsOpen).toEqual({});
+    expect(after.source).toMatch(/now duplex\.ifc: derive a scenario from it .*derived from testbed-complex\.ifc/);
+    expect(() => reduceSimulation(after, { type: 'runStarted' })).toThrow(/without a scenario/);
+    // A scenario file is its own building: it and its results stay.
+    const file = reduceSimulation(reduceSimulation(reduceSimulation(loaded(), { type: 'runStarted' }), { type: 'runFinished', output: output(21) }), { type: 'modelChanged', hash: 'hashB', name: 'duplex.ifc' });
+    expect(file.scenario).toBe(scenario);
+    expect(file.output).not.toBeNull();
+  });
 });
