@@ -7,6 +7,7 @@
  * File › Open Model… dialog does this (the sandboxed page cannot see file paths), and main sends the
  * same `model.retry` command after it (Workbench.openModelPath).
  */
+import type { ToastHandle } from './Toasts.js';
 import { formatBytes } from './formatBytes.js';
 import { h } from './h.js';
 import { icon } from './icon.js';
@@ -18,12 +19,14 @@ export class ModelOpener {
   private readonly input = h('input', { type: 'file', accept: '.ifc', hidden: true, 'data-testid': 'model-file-input' });
   readonly dropOverlay = h('div.drop-overlay', { hidden: true }, h('div.drop-card', {}, icon('upload', 36), h('strong', {}, 'Drop an IFC file to open it'), h('span.muted', {}, '.ifc, IFC2x3 or IFC4')));
   private dragDepth = 0;
+  /** The error of the last file the host refused, dismissed once a file is accepted. */
+  private errorToast: ToastHandle | null = null;
   private readonly disposers: (() => void)[] = [];
 
   constructor(
     private readonly win: Window,
     private readonly electron: boolean,
-    private readonly notify: (level: 'info' | 'warn' | 'error', message: string) => void,
+    private readonly notify: (level: 'info' | 'warn' | 'error', message: string) => ToastHandle | void,
     /** The host accepted the file: its content hash (the model feature retries a file that failed before). */
     private readonly onAccepted: (hash: string) => void = () => {},
   ) {
@@ -72,10 +75,10 @@ export class ModelOpener {
   }
 
   async upload(file: File): Promise<void> {
-    if (!/\.ifc$/i.test(file.name)) return this.notify('error', `${file.name}: not an IFC file (expected a .ifc file)`);
-    if (file.size === 0) return this.notify('error', `${file.name}: the file is empty`);
-    if (file.size > MAX_UPLOAD_BYTES) return this.notify('error', `${file.name}: ${formatBytes(file.size)} is larger than the workbench can open`);
-    if (this.electron) return this.notify('info', `To open ${file.name}, use File › Open Model… in the app menu`);
+    if (!/\.ifc$/i.test(file.name)) return void this.notify('error', `${file.name}: not an IFC file (expected a .ifc file)`);
+    if (file.size === 0) return void this.notify('error', `${file.name}: the file is empty`);
+    if (file.size > MAX_UPLOAD_BYTES) return void this.notify('error', `${file.name}: ${formatBytes(file.size)} is larger than the workbench can open`);
+    if (this.electron) return void this.notify('info', `To open ${file.name}, use File › Open Model… in the app menu`);
     const token = new URLSearchParams(this.win.location.search).get('token') ?? '';
     this.notify('info', `Opening ${file.name} (${formatBytes(file.size)})…`);
     try {
@@ -91,11 +94,15 @@ export class ModelOpener {
         throw new Error(reason);
       }
       const info = (await res.json().catch(() => null)) as { hash?: unknown } | null;
+      // The file the last error named is no longer the question: its toast goes.
+      this.errorToast?.dismiss();
+      this.errorToast = null;
       if (typeof info?.hash === 'string') this.onAccepted(info.hash);
     } catch (e) {
       // The host's reasons already start with the file name ("x.ifc: not an IFC file …"): name it once.
       const reason = (e as Error).message;
-      this.notify('error', `Could not open ${reason.startsWith(`${file.name}:`) ? reason : `${file.name}: ${reason}`} — the current model stays open`);
+      this.errorToast?.dismiss();
+      this.errorToast = this.notify('error', `Could not open ${reason.startsWith(`${file.name}:`) ? reason : `${file.name}: ${reason}`} — the current model stays open`) || null;
     }
   }
 

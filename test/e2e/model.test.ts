@@ -123,11 +123,15 @@ describe('model feature (twin serve + Chromium)', () => {
     await page.screenshot({ path: join(shots, 'model-duplex-cache.png') });
   }, SLOW);
 
-  it('a truncated IFC shows an error and the previous model stays', async () => {
+  it('a truncated IFC shows an error and the previous model stays; a good file then clears the error', async () => {
     const bytes = readFileSync(duplex);
     await page.locator('[data-testid="model-file-input"]').setInputFiles({ name: 'broken.ifc', mimeType: 'application/octet-stream', buffer: bytes.subarray(0, bytes.length >> 1) });
     await expect.poll(() => page.locator('body').innerText(), { timeout: 30_000 }).toMatch(/broken\.ifc: file is truncated/);
     expect(await page.locator('[data-testid="model-title"]').innerText()).toContain('duplex-apartment-ifc2x3.ifc');
     expect(await stats()).toMatch(/4 storeys/);
+    // Opening a good file takes the error away (it stayed on screen for good, naming a file no longer in question).
+    await page.locator('[data-testid="model-file-input"]').setInputFiles({ name: 'duplex-apartment-ifc2x3.ifc', mimeType: 'application/octet-stream', buffer: bytes });
+    await expect.poll(() => page.locator('body').innerText(), { timeout: 30_000 }).not.toMatch(/broken\.ifc/);
+    expect(await page.locator('[data-testid="model-title"]').innerText()).toContain('duplex-apartment-ifc2x3.ifc');
   }, SLOW);
 });

@@ -53,6 +53,7 @@ class ModelController implements Disposable {
   private loading: { seq: number; info: ModelInfo } | null = null;
   /** The session model that last failed to open: not retried on every session update (it would fail again). */
   private failedHash: string | null = null;
+  private failureToast: ReturnType<WorkbenchContext['notify']> | null = null;
   private seq = 0;
   private readonly disposers: Disposer[] = [];
   private readonly status: { set(text: string, title?: string): void; dispose(): void };
@@ -85,8 +86,15 @@ class ModelController implements Disposable {
 
   private onSession(s: SessionInfo | null): void {
     const m = s?.model;
+    if (m && m.hash === this.currentHash) this.dismissFailure(); // back on the model on show: the failure is moot
     if (!m || m.hash === this.currentHash || m.hash === this.loading?.info.hash || m.hash === this.failedHash) return;
     void this.load(m);
+  }
+
+  /** The error toast of the last model that failed to load: it goes once a model loads, or the session is back on the one shown. */
+  private dismissFailure(): void {
+    this.failureToast?.dismiss();
+    this.failureToast = null;
   }
 
   /** Fetches and opens a model; the previous one stays until the new one is ready. */
@@ -111,6 +119,7 @@ class ModelController implements Disposable {
       this.currentHash = info.hash;
       this.current = info;
       this.failedHash = null;
+      this.dismissFailure();
       modelActions.loaded(model.summary, model.storeys, lookup);
       this.ctx.viewport.setClippingPlanes([]);
       if (!quiet) this.ctx.viewport.fitTo(this.scene.box());
@@ -123,7 +132,10 @@ class ModelController implements Disposable {
       modelActions.loadFailed(cancelled ? null : err.message);
       if (!cancelled) this.failedHash = info.hash;
       if (cancelled) this.ctx.notify('info', `Loading ${info.name} cancelled${this.scene ? '; the previous model stays' : ''}`);
-      else this.ctx.notify('error', `${err.message}${this.scene ? ' — the previous model stays open' : ''}`);
+      else {
+        this.dismissFailure();
+        this.failureToast = this.ctx.notify('error', `${err.message}${this.scene ? ' — the previous model stays open' : ''}`);
+      }
     } finally {
       if (this.loading?.seq === seq) this.loading = null;
     }
