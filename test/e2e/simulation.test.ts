@@ -75,7 +75,9 @@ describe('simulation panel (twin serve + Chromium)', () => {
     await page.click('[data-testid="sim-derive"]');
     // the error line is part of the polled text so that a failure to derive names its reason
     const scenarioText = async () => `${await page.locator('[data-testid="sim-source"]').innerText()} ${await page.locator('[data-testid="sim-scenario-error"]').innerText()}`;
-    await expect.poll(scenarioText, { timeout: 60_000 }).toMatch(/derived from .*, 50 occupants/);
+    await expect.poll(scenarioText, { timeout: 60_000 }).toMatch(/derived from .*: 3 floors, \d+ exits?, 50 occupants/);
+    // The derived scenario has no robots of its own; the generated ones join at Run (it read "0 robot(s)").
+    expect(await page.locator('[data-testid="sim-source"]').innerText()).not.toMatch(/robot/);
     expect(await page.locator('[data-testid="sim-exits"] input[type=checkbox]').count()).toBeGreaterThan(0);
     await page.click('[data-testid="sim-run"]');
     await page.waitForSelector('[data-testid="sim-evac-time"]', { timeout: 90_000 });

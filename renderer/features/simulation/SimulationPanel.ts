@@ -8,6 +8,7 @@
 import type { Disposable } from '../../../common/source.js';
 import { groupPeople, type AgentGroup, type SimulationResults } from '../../../common/scenario.js';
 import { h } from '../../shell/h.js';
+import { counted } from '../../../common/plural.js';
 import { dispatchSimulation, PLAYBACK_SPEEDS, playbackDuration, simulationOnViews, simulationStore, type PremovementProfile, type SimulationState, type SpeedProfile } from '../../stores/simulationStore.js';
 import { reachableOutTime } from '../../../workers/sim/summarizeRuns.js';
 import { evacuationCurveSvg, histogramSvg } from './resultCharts.js';
@@ -170,7 +171,9 @@ export function mountSimulationPanel(el: HTMLElement, ctl: SimulationController)
       const sc = s.scenario;
       const groups = sc ? sc.agentGroups.reduce((n, g) => n + occupantsOf(g, s.options.groupCounts), 0) : 0;
       source.textContent = s.deriving ? 'Deriving the scenario from the model…'
-        : sc ? `${s.source}: ${sc.floors.length} floor(s), ${sc.exits.length} exit(s), ${groups} occupants, ${sc.obstaclesMoving?.length ?? 0} robot(s)` : s.source || 'No scenario yet.';
+        // The scenario's own robots only: generated or live ones join at Run (the Robots row says which). "0 robot(s)"
+        // here read as "no robots" beside 4 generated ones that did run.
+        : sc ? `${s.source}: ${counted(sc.floors.length, 'floor')}, ${counted(sc.exits.length, 'exit')}, ${counted(groups, 'occupant')}${sc.obstaclesMoving?.length ? `, ${counted(sc.obstaclesMoving.length, 'robot')} of its own` : ''}` : s.source || 'No scenario yet.';
       scenarioError.textContent = s.scenarioError ? `${s.scenarioError.path ? `${s.scenarioError.path}: ` : ''}${s.scenarioError.message}` : '';
       exits.replaceChildren(...(sc?.exits ?? []).map((e) => {
         const open = s.options.exitsOpen[e.id] ?? e.open ?? true;
