@@ -39,6 +39,8 @@ describe('model feature (twin serve + Chromium)', () => {
     expect(await page.locator('[data-testid="model-title"]').innerText()).toContain('duplex-apartment-ifc2x3.ifc');
     for (let s = 0; s < 4; s++) expect(await page.locator(`[data-testid="model-storey-${s}"]`).count()).toBe(1);
     expect(await stats()).not.toContain('(cache)');
+    // Nothing selected yet: the selection's tools are off (Hide, Isolate and X-ray did nothing, silently).
+    for (const id of ['model-hide', 'model-isolate', 'model-xray', 'model-fit-selection']) expect(await page.locator(`[data-testid="${id}"]`).isDisabled(), id).toBe(true);
     await page.screenshot({ path: join(shots, 'model-duplex.png') });
     expect(pageErrors).toEqual([]);
   }, SLOW);
@@ -55,6 +57,7 @@ describe('model feature (twin serve + Chromium)', () => {
     expect(await gid.innerText()).toBe(await first.getAttribute('title'));
     expect(await page.locator('[data-testid="model-properties"]').innerText()).toContain('IfcWallStandardCase');
     expect(await page.locator('[data-testid="model-properties"] details[data-group]').count()).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid="model-hide"]').isEnabled()).toBe(true);
   }, SLOW);
 
   it('clicking the building in the 3D view picks an element', async () => {

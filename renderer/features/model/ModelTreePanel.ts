@@ -75,15 +75,19 @@ export function mountModelTreePanel(el: HTMLElement, actions: ModelTreeActions):
     const s = scopeOf(scopeSelect.value as ElementScope['kind']);
     if (s) fn(s);
   };
+  // They act on the selection: without one they are off, and say so (they did nothing, silently).
+  const selectionButtons = [
+    button('Hide', 'model-hide', withScope(modelActions.hide)),
+    button('Isolate', 'model-isolate', withScope(modelActions.isolate)),
+    button('X-ray', 'model-xray', withScope(modelActions.xray)),
+    button('Fit (F)', 'model-fit-selection', () => actions.fitSelection()),
+  ];
   const selectionTools = h(
     'div',
     { style: 'display:flex;gap:4px;flex-wrap:wrap;align-items:center' },
     h('span', {}, 'Selected'),
     scopeSelect,
-    button('Hide', 'model-hide', withScope(modelActions.hide)),
-    button('Isolate', 'model-isolate', withScope(modelActions.isolate)),
-    button('X-ray', 'model-xray', withScope(modelActions.xray)),
-    button('Fit (F)', 'model-fit-selection', () => actions.fitSelection()),
+    ...selectionButtons,
   );
   const globalTools = h(
     'div',
@@ -210,6 +214,10 @@ export function mountModelTreePanel(el: HTMLElement, actions: ModelTreeActions):
     if (s.lookup !== builtFor) buildTree(s);
     for (const c of storeyChecks) c.checked = !s.hiddenStoreys.includes(Number(c.dataset.storey));
     markSelected(s.selected);
+    for (const b of selectionButtons) {
+      b.disabled = s.selected === null;
+      b.title = s.selected === null ? 'Select an element first: click it in the 3D view or in the tree' : '';
+    }
   };
   render(modelStore.getState());
   const unsubscribe = modelStore.subscribe(render);
