@@ -203,7 +203,7 @@ describe('simulation panel (twin serve + Chromium)', () => {
     expect(pageErrors).toEqual([]);
   }, 180_000);
 
-  it('occupants per space: a space emptied and one filled change who runs; a fraction is refused', async () => {
+  it('occupants per space: a space emptied and one filled change who runs; a fraction is refused; a closed exit reads closed', async () => {
     await page.click('[data-testid="sim-derive"]');
     await expect.poll(() => page.locator('[data-testid="sim-per-space-summary"]').innerText(), { timeout: 60_000 }).toMatch(/^Occupants per space: 50 in \d+ spaces$/);
     await page.click('[data-testid="sim-per-space-summary"]');
@@ -220,9 +220,15 @@ describe('simulation panel (twin serve + Chromium)', () => {
     expect(await inputs.nth(2).evaluate((e) => (e as HTMLInputElement).validationMessage)).toMatch(/whole number/);
     await expect.poll(() => page.locator('[data-testid="sim-per-space-summary"]').innerText()).toMatch(new RegExp(`^Occupants per space: ${total} in`));
     await page.selectOption('[data-testid="sim-threads"]', 'auto');
+    // One exit closed: the results' exit table says so (it read "0 –", like an open exit nobody took).
+    const exitBox = page.locator('[data-testid="sim-exits"] input[type=checkbox]').first();
+    const exitId = (await exitBox.getAttribute('data-testid'))!.replace('sim-exit-', '');
+    await exitBox.uncheck();
     await page.click('[data-testid="sim-run"]');
     await expect.poll(() => page.locator('[data-testid="sim-status"]').innerText(), { timeout: 90_000 }).toBe('Done.');
     expect(await page.locator('[data-testid="sim-evacuated"]').innerText()).toBe(`Evacuated ${total} / ${total}`);
+    expect(await page.locator(`[data-testid="sim-exit-table"] tr[data-exit="${exitId}"] td:nth-child(2)`).innerText()).toBe('closed');
+    await exitBox.check();
     expect(pageErrors).toEqual([]);
   }, 150_000);
 

@@ -84,6 +84,8 @@ export interface SimRunOutput {
   maxDensity: MaxDensityGrid[];
   /** How many Web Workers computed the runs (set by the page's worker pool; absent = one). */
   workers?: number;
+  /** Exits closed in the scenario run (set by the page, whose options close them): the results' table says so. */
+  closedExits?: string[];
 }
 
 /** One Monte-Carlo run of a batch (runBatch): plain data, no per-agent results, no track. */

@@ -101,6 +101,8 @@ export function mountSimulationPanel(el: HTMLElement, ctl: SimulationController)
     h('option', { value: 'scenario' }, 'as in scenario'), h('option', { value: 'weidmann' }, 'Weidmann 1.34±0.26 m/s'), h('option', { value: 'slow' }, 'slow 0.8±0.2 m/s'));
   const robots = h('input', { type: 'checkbox', checked: true, 'data-testid': 'sim-robots' });
   const robotCount = num('sim-robot-count', 0, '1', '0');
+  robotCount.title = 'How many shuttles to generate: they go back and forth across the largest walkable area of the first floor';
+  robotCount.setAttribute('aria-label', 'Generated robots');
   // Where the robots of a scenario without its own come from: generated shuttles, or the live robots halted where they
   // are when Run is pressed (an operator checking an evacuation with the fleet as it stands now).
   const robotSource = h('select', { 'data-testid': 'sim-robot-source', title: 'Robots of a scenario that has none of its own: generated shuttles, or the live robots halted where they are at Run (robots stop on a fire alarm)' },
@@ -257,7 +259,9 @@ export function mountSimulationPanel(el: HTMLElement, ctl: SimulationController)
     for (const [id, n] of Object.entries(r.exitUsage)) {
       // Mean flow over the exit's active period (first to last person through it).
       const fl = firstLast.get(id), span = fl ? fl[1] - fl[0] : 0;
-      table.append(h('tr', {}, h('td', {}, id), h('td', { style: 'text-align:right' }, String(n)), h('td', { style: 'text-align:right' }, n > 1 && span > 0 ? ((n - 1) / span).toFixed(2) : '–')));
+      // A closed exit says so, not "0 –" like an open one nobody took.
+      const closed = out.closedExits?.includes(id) === true;
+      table.append(h('tr', { 'data-exit': id }, h('td', {}, id), h('td', { style: 'text-align:right' }, closed ? 'closed' : String(n)), h('td', { style: 'text-align:right' }, n > 1 && span > 0 ? ((n - 1) / span).toFixed(2) : '–')));
     }
     const curve = h('div', { style: 'color:inherit' });
     curve.innerHTML = evacuationCurveSvg(r.evacuatedOverTime, r.agentsTotal);

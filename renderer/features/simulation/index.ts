@@ -166,7 +166,8 @@ class SimulationFeature implements SimulationController, Disposable {
     try {
       const output = await this.client.run(scenario, { runs: s.options.runs, seed: s.options.seed, threads: s.options.threads }, (fraction, simTime, evacuated) =>
         dispatchSimulation({ type: 'runProgress', fraction, simTime, evacuated }));
-      if (current()) dispatchSimulation({ type: 'runFinished', output });
+      const closedExits = scenario.exits.filter((e) => e.open === false).map((e) => e.id);
+      if (current()) dispatchSimulation({ type: 'runFinished', output: closedExits.length ? { ...output, closedExits } : output });
     } catch (e) {
       if (!current()) return;
       const message = errorMessage(e);
