@@ -19,7 +19,7 @@ import type { Scenario } from '../../common/scenario.js';
 import type { ExitField, NavMap } from '../nav/NavMap.js';
 import { orient } from '../nav/planarGeometry.js';
 import { DEFAULT_SPEED, sampleDistribution } from './sampleDistribution.js';
-import { placeAgents } from './placeAgents.js';
+import { allowedExits, placeAgents } from './placeAgents.js';
 import { SeededRandom } from './SeededRandom.js';
 import { AgentState, MODEL } from './model.js';
 import { NEIGHBOUR_ROWS, stepChunks, stepSlots, type SlotColumns, type SlotHelper } from './slotStages.js';
@@ -48,6 +48,7 @@ export class Simulation {
   readonly startTime: Float64Array; readonly exitTime: Float64Array;
   readonly exitUsed: Int16Array; readonly walked: Float64Array;
   readonly startX: Float64Array; readonly startY: Float64Array;
+  /** Per agent: 1 can reach an allowed exit; 0 no route at all; 2 only through gaps narrower than its body (shut in, see placeAgents). */
   readonly reachable: Uint8Array;
   /** Agents still inside (waiting, walking, in transit). */
   remaining: number;
@@ -128,9 +129,7 @@ export class Simulation {
     this.cellOf = new Int32Array(m); this.order = c32(m);
     this.linkFree = new Float64Array(nav.links.length); this.onLink = new Int32Array(nav.links.length);
     this.landingFree = new Float64Array(2 * nav.links.length); this.landingArea = new Float64Array(2 * nav.links.length).fill(-1);
-    const exitIndex = new Map(scenario.exits.map((e, i) => [e.id, i]));
-    this.allowed = scenario.agentGroups.map((g) =>
-      (g.exits ? g.exits.map((id) => exitIndex.get(id)!) : scenario.exits.map((_, i) => i)).filter((i) => nav.fields[i] !== null));
+    this.allowed = allowedExits(scenario, nav);
     placed.forEach((p, i) => {
       const g = scenario.agentGroups[p.group]!;
       this.x[i] = this.startX[i] = p.x; this.y[i] = this.startY[i] = p.y; this.floor[i] = p.floor;
@@ -143,9 +142,11 @@ export class Simulation {
         if (c < bestCost) { bestCost = c; best = e; }
       }
       this.target[i] = best; this.left[i] = bestCost;
-      this.reachable[i] = best >= 0 ? 1 : 0;
-      this.state[i] = best >= 0 ? (this.startTime[i]! <= 0 ? AgentState.Walking : AgentState.Waiting) : AgentState.Stuck;
-      if (best < 0) this.remaining--;
+      // Shut in: the field runs through gaps narrower than the body, which would walk on the spot until maxTime.
+      const out = best >= 0 && !p.shutIn;
+      this.reachable[i] = out ? 1 : best >= 0 ? 2 : 0;
+      this.state[i] = out ? (this.startTime[i]! <= 0 ? AgentState.Walking : AgentState.Waiting) : AgentState.Stuck;
+      if (!out) this.remaining--;
       else if (this.state[i] === AgentState.Waiting) this.waiting++;
     });
     this.robotRoute = robots.map((r) => r.route);

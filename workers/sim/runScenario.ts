@@ -145,7 +145,10 @@ function* steps(scenario: Scenario, opts: RunOptions, nav: NavMap, sim: Simulati
   for (const c of sim.crossings) lines[m.lines![c.line]!.id]!.crossings.push({ t: r3(c.t), agent: c.agent, dir: c.dir });
   const warnings: string[] = [];
   const unreachable = agents.filter((a) => !a.reachable);
-  if (unreachable.length) warnings.push(`${unreachable.length} agent(s) cannot reach any allowed open exit from where they start: ${unreachableByGroup(scenario, unreachable)}`);
+  let shutIn = 0;
+  for (let i = 0; i < sim.agents; i++) if (sim.reachable[i] === 2) shutIn++;
+  if (unreachable.length) warnings.push(`${unreachable.length} agent(s) cannot reach any allowed open exit from where they start: ${unreachableByGroup(scenario, unreachable)}` +
+    (shutIn ? ` (${shutIn === unreachable.length ? 'all' : shutIn} only through gaps narrower than their body)` : ''));
   if (aborted) warnings.push(`stopped by a signal at t = ${r3(sim.t)} s`);
   const inside = sim.agents - evacuated - unreachable.length;
   if (!aborted && inside > 0) {

@@ -29,7 +29,7 @@ export interface SlotColumns {
 }
 
 /** A body reaches a link end (stairs, ramp) when its edge is this close to the end's segment, m. */
-const LINK_REACH = 0.1;
+export const LINK_REACH = 0.1;
 
 /** Neighbour scratch rows per agent for computeVelocities (4 numbers each; each thread has its own). */
 export const NEIGHBOUR_ROWS = 512;
