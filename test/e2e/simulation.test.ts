@@ -147,6 +147,31 @@ describe('simulation panel (twin serve + Chromium)', () => {
     const summary = await page.locator('[data-testid="sim-summary"]').innerText();
     expect(summary).toMatch(/^3 runs: mean \d+\.\d\d s, p50 \d+\.\d\d s, p95 \d+\.\d\d s/);
     expect(await page.locator('[data-testid="sim-histogram"] rect').count()).toBe(10);
+    // The charts' units and the histogram's legend of its mean / p50 / p95 lines: each label whole inside its chart and
+    // none over another, at 1 440 and 1 024 px. Screenshots: test-results/simulation-results-*.png.
+    expect(await page.locator('[data-testid="sim-histogram"] [data-role="legend-item"]').allTextContents()).toEqual(['mean', 'p50', 'p95']);
+    for (const [width, height] of [[1440, 900], [1024, 700]] as const) {
+      await page.setViewportSize({ width, height });
+      await page.locator('[data-testid="sim-histogram"]').scrollIntoViewIfNeeded();
+      for (const id of ['sim-curve', 'sim-histogram']) {
+        const problems = await page.locator(`[data-testid="${id}"]`).evaluate((svg) => {
+          const box = svg.getBoundingClientRect();
+          const items = [...svg.querySelectorAll('text:not([data-role="legend-item"] text), [data-role="legend-item"]')]
+            .map((e) => ({ name: e.textContent ?? '', r: e.getBoundingClientRect() }));
+          const out: string[] = [];
+          for (const a of items) {
+            if (a.r.left < box.left - 0.5 || a.r.right > box.right + 0.5 || a.r.top < box.top - 0.5 || a.r.bottom > box.bottom + 0.5) out.push(`"${a.name}" cut`);
+          }
+          items.forEach((a, i) => items.slice(i + 1).forEach((b) => {
+            if (a.r.left < b.r.right && b.r.left < a.r.right && a.r.top < b.r.bottom && b.r.top < a.r.bottom) out.push(`"${a.name}" over "${b.name}"`);
+          }));
+          return out;
+        });
+        expect(problems, `${id} at ${width} px`).toEqual([]);
+      }
+      await page.locator('[data-testid="sim-results"]').screenshot({ path: join(shots, `simulation-results-${width}.png`) });
+    }
+    await page.setViewportSize({ width: 1440, height: 900 });
     const before = await page.locator('[data-testid="sim-evac-time"]').innerText();
     // The same scenario, as the panel saves it, in `twin simulate`: the same figures read the same. Before, the panel
     // read "78.3 s … mean 78.3 s, p50 77.7 s" where the CLI printed "78.3 s … mean 78.25 s" for the same runs.
