@@ -1,7 +1,8 @@
 /**
  * The bottom timeline: play/pause, jump to start, a time slider over the source's range, the
  * current time and a speed selector (0.1×–100×) — each only when the source declares it
- * (sourceControls). Live sources show a LIVE badge and the latest data time instead of a slider,
+ * (sourceControls). Live sources show a LIVE badge and the latest data time instead of a slider (when the
+ * data stops, the badge says why and a figure beside the clock counts the silence: liveClock.ts),
  * plus "Review": the recent past of the live session (the last hour of the record folder,
  * 'review.*' API, main/replay/LiveReview.ts) becomes a timeline to scrub while live data keeps
  * recording; the controls then drive the review, and "Back to live" returns.
@@ -13,12 +14,14 @@
  */
 import type { ApiClient } from '../api/ApiClient.js';
 import type { ReplayInfo, ReviewStatus } from '../../common/replay.js';
+import type { SourceState } from '../../common/source.js';
 import type { CommandSpec } from './WorkbenchContext.js';
 import { sessionStore } from '../stores/sessionStore.js';
 import { h } from './h.js';
 import { icon } from './icon.js';
 import { formatTime } from './formatTime.js';
 import { failedSourceText, sourceControls } from './sourceControls.js';
+import { DataArrival, liveClockView } from './liveClock.js';
 import { FINE_STEP_MS, STEP_MS, canStep, describeAlert, formatClock, nextAlert, previousAlert, sortAlerts, stepIcon, stepTarget, type AlertMark } from './replaySteps.js';
 
 /** While a recording is still being indexed, its alert marks are asked for again at most this often. */
@@ -48,7 +51,12 @@ export class TimelineBar {
   private readonly alertCount = h('span.timeline-alerts', { 'data-testid': 'timeline-alerts' });
   private readonly alertJumps = h('span.timeline-alert-jumps', {}, this.prevAlertBtn, this.alertCount, this.nextAlertBtn);
   private readonly speed = h('select.select.speed-select', { title: 'Playback speed', 'aria-label': 'Playback speed' });
-  private readonly live = h('span.live-badge', { 'data-testid': 'live-badge' }, h('span.live-dot'), 'LIVE');
+  private readonly liveText = h('span', {}, 'LIVE');
+  private readonly live = h('span.live-badge', { 'data-testid': 'live-badge' }, h('span.live-dot'), this.liveText);
+  /** "no data for 25 s" beside a live clock that stands still. */
+  private readonly dataAge = h('span.timeline-age', { 'data-testid': 'timeline-age', title: 'Wall time since data last came from the source' });
+  private readonly arrival = new DataArrival();
+  private liveTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly reviewBtn = h('button.button.button-secondary.button-small', { type: 'button', 'data-testid': 'review-start', title: 'Scrub back over the last hour of this live session (it keeps recording)' }, icon('clock', 14), 'Review');
   private readonly reviewBadge = h('span.live-badge.stalled', { 'data-testid': 'review-badge' }, 'REVIEW');
   private readonly backToLive = h('button.button.button-small', { type: 'button', 'data-testid': 'back-to-live', title: 'Leave the review and show live data again' }, icon('radio', 14), 'Back to live');
@@ -75,7 +83,7 @@ export class TimelineBar {
     const connectBtn = h('button.button.button-secondary.button-small', { type: 'button' }, icon('plug', 14), 'Connect a source…');
     connectBtn.addEventListener('click', connect);
     this.empty.append(icon('clock', 16), this.emptyText, connectBtn);
-    this.controls = h('div.timeline-controls', {}, this.play, this.restart, this.stepBack, this.stepForward, this.live, this.reviewBadge, this.now, this.slider, this.end, this.alertJumps, this.speed, this.reviewBtn, this.backToLive);
+    this.controls = h('div.timeline-controls', {}, this.play, this.restart, this.stepBack, this.stepForward, this.live, this.reviewBadge, this.now, this.dataAge, this.slider, this.end, this.alertJumps, this.speed, this.reviewBtn, this.backToLive);
     this.dom = h('footer.timeline', { 'data-region': 'timeline' }, this.controls, this.empty);
 
     this.play.addEventListener('click', () => void this.togglePlay());
@@ -153,6 +161,7 @@ export class TimelineBar {
   dispose(): void {
     for (const u of this.unsubscribe.splice(0)) u();
     clearTimeout(this.alertsTimer);
+    clearTimeout(this.liveTimer);
   }
 
   private async stepNow(deltaMs: number): Promise<void> {
@@ -274,7 +283,7 @@ export class TimelineBar {
     this.end.hidden = !c.seek;
     this.speed.hidden = !c.speed;
     this.live.hidden = !c.live;
-    this.live.classList.toggle('stalled', source.state !== 'live');
+    this.renderLiveClock(c.live ? source.uri : null, source.state, v.now);
     // Review is offered on live sources; while it is on, "Back to live" leaves it.
     this.reviewBtn.hidden = review !== 'off' || !sourceControls(source).live;
     this.reviewBadge.hidden = review === 'off';
@@ -295,6 +304,24 @@ export class TimelineBar {
       if (!this.dragging && Number.isFinite(v.now)) this.slider.value = String(Math.round(((v.now - r.start) / (r.end - r.start || 1)) * 1000));
     }
     if (c.speed && v.speed !== undefined) setSpeedValue(this.speed, v.speed);
+  }
+
+  /** The badge and the silence figure of a live clock (`uri` null: no live clock shown); re-renders when they change. */
+  private renderLiveClock(uri: string | null, state: SourceState, dataTime: number): void {
+    clearTimeout(this.liveTimer);
+    this.liveTimer = undefined;
+    if (uri === null) {
+      this.dataAge.hidden = true;
+      return;
+    }
+    const wallNow = Date.now();
+    this.arrival.note(uri, dataTime, wallNow);
+    const lv = liveClockView(state, this.arrival.since, wallNow);
+    this.liveText.textContent = lv.badge;
+    this.live.classList.toggle('stalled', lv.stalled);
+    this.dataAge.hidden = lv.age === null;
+    this.dataAge.textContent = lv.age ?? '';
+    if (lv.nextChangeMs !== null) this.liveTimer = setTimeout(() => this.render(), lv.nextChangeMs + 5);
   }
 
   private renderAlertJumps(v: PlayerView, seekable: boolean): void {

@@ -10,7 +10,7 @@ import { inflateSync } from 'node:zlib';
 import { join } from 'node:path';
 import { type Page } from 'playwright-core';
 import { startE2eSession, type E2eSession } from '../helpers/launchChromium';
-import { repoRoot } from '../helpers/twinCli.js';
+import { repoRoot, twin } from '../helpers/twinCli.js';
 import type { Scenario, SimulationResults } from '../../common/scenario.js';
 import { runScenario } from '../../workers/sim/runScenario.js';
 
@@ -144,9 +144,41 @@ describe('simulation panel (twin serve + Chromium)', () => {
     await page.locator('[data-testid="sim-runs"]').dispatchEvent('change');
     await page.click('[data-testid="sim-run"]');
     await expect.poll(() => page.locator('[data-testid="sim-summary"]').count(), { timeout: 90_000 }).toBe(1);
-    expect(await page.locator('[data-testid="sim-summary"]').innerText()).toMatch(/^3 runs: mean \d+\.\d s, p50 \d+\.\d s, p95 \d+\.\d s/);
+    const summary = await page.locator('[data-testid="sim-summary"]').innerText();
+    expect(summary).toMatch(/^3 runs: mean \d+\.\d\d s, p50 \d+\.\d\d s, p95 \d+\.\d\d s/);
     expect(await page.locator('[data-testid="sim-histogram"] rect').count()).toBe(10);
+    // The charts' units and the histogram's legend of its mean / p50 / p95 lines: each label whole inside its chart and
+    // none over another, at 1 440 and 1 024 px. Screenshots: test-results/simulation-results-*.png.
+    expect(await page.locator('[data-testid="sim-histogram"] [data-role="legend-item"]').allTextContents()).toEqual(['mean', 'p50', 'p95']);
+    for (const [width, height] of [[1440, 900], [1024, 700]] as const) {
+      await page.setViewportSize({ width, height });
+      await page.locator('[data-testid="sim-histogram"]').scrollIntoViewIfNeeded();
+      for (const id of ['sim-curve', 'sim-histogram']) {
+        const problems = await page.locator(`[data-testid="${id}"]`).evaluate((svg) => {
+          const box = svg.getBoundingClientRect();
+          const items = [...svg.querySelectorAll('text:not([data-role="legend-item"] text), [data-role="legend-item"]')]
+            .map((e) => ({ name: e.textContent ?? '', r: e.getBoundingClientRect() }));
+          const out: string[] = [];
+          for (const a of items) {
+            if (a.r.left < box.left - 0.5 || a.r.right > box.right + 0.5 || a.r.top < box.top - 0.5 || a.r.bottom > box.bottom + 0.5) out.push(`"${a.name}" cut`);
+          }
+          items.forEach((a, i) => items.slice(i + 1).forEach((b) => {
+            if (a.r.left < b.r.right && b.r.left < a.r.right && a.r.top < b.r.bottom && b.r.top < a.r.bottom) out.push(`"${a.name}" over "${b.name}"`);
+          }));
+          return out;
+        });
+        expect(problems, `${id} at ${width} px`).toEqual([]);
+      }
+      await page.locator('[data-testid="sim-results"]').screenshot({ path: join(shots, `simulation-results-${width}.png`) });
+    }
+    await page.setViewportSize({ width: 1440, height: 900 });
     const before = await page.locator('[data-testid="sim-evac-time"]').innerText();
+    // The same scenario, as the panel saves it, in `twin simulate`: the same figures read the same. Before, the panel
+    // read "78.3 s … mean 78.3 s, p50 77.7 s" where the CLI printed "78.3 s … mean 78.25 s" for the same runs.
+    const [saved] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="sim-save"]')]);
+    const cli = twin(['simulate', await saved.path(), '--runs', '3']);
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(cli.stderr).toContain(`evacuation time ${before}, ${summary}, `);
     await page.fill('[data-testid="sim-runs"]', '500');
     await page.locator('[data-testid="sim-runs"]').dispatchEvent('change');
     await page.click('[data-testid="sim-run"]');

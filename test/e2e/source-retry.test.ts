@@ -5,7 +5,9 @@
  * the source is live with no countdown left. Before: the panel read "…; retry in 10 s" for the
  * whole outage (one status per failure, the figure frozen in its text) and the status bar cut the
  * state to "reconnect…". Robots silent with the broker raise no alert of their own beside the one
- * "connection lost". Screenshot: test-results/source-retry-1024x700.png.
+ * "connection lost". The timeline's clock, which shows the newest data's time, stands still while the broker is
+ * down; beside it "no data for N s" goes up with the wall time and the badge reads RECONNECTING (before: a frozen
+ * clock beside "LIVE", as if the app had hung). Screenshot: test-results/source-retry-1024x700.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
@@ -81,6 +83,14 @@ describe('a source waiting to reconnect (twin serve + mosquitto + Chromium)', { 
       const r = parse(await retryText());
       return r !== null && r.attempt === first.attempt && r.seconds <= first.seconds - 2;
     }, { timeout: (first.seconds - 1) * 1000, interval: 250 }).toBe(true);
+    // The timeline: the data clock stands still, the silence beside it is counted up, and the badge says why.
+    const clockBefore = await page.locator('[data-testid="timeline-now"]').innerText();
+    const silence = async () => Number(/^no data for (\d+) s$/.exec(await page.locator('[data-testid="timeline-age"]').innerText())?.[1] ?? NaN);
+    expect(await page.locator('[data-testid="live-badge"]').innerText()).toBe('RECONNECTING');
+    const silentFor = await silence();
+    expect(silentFor).toBeGreaterThanOrEqual(2);
+    await expect.poll(silence, { timeout: 10_000, interval: 250 }).toBeGreaterThanOrEqual(silentFor + 2);
+    expect(await page.locator('[data-testid="timeline-now"]').innerText()).toBe(clockBefore);
     // The reason stays, without a figure in it.
     expect(await page.locator('[data-testid="health-detail"]').innerText()).toMatch(/ECONNREFUSED/);
     expect(await page.locator('[data-testid="health-detail"]').innerText()).not.toMatch(/retry in/);
@@ -108,5 +118,16 @@ describe('a source waiting to reconnect (twin serve + mosquitto + Chromium)', { 
     await expect.poll(() => page.locator('[data-testid="health-state"]').innerText(), { timeout: 30_000 }).toMatch(/— live$/);
     expect(await page.locator('[data-testid="health-retry"]').isHidden()).toBe(true);
     expect((await sourceState()).text).toBe(' · live');
+    // Connected again but nothing published yet: the badge says NO DATA and the silence is still counted…
+    expect(await page.locator('[data-testid="live-badge"]').innerText()).toBe('NO DATA');
+    expect(await silence()).toBeGreaterThan(silentFor);
+    // … until data comes: LIVE, and no figure.
+    const again = mqtt.connect(broker.url, { reconnectPeriod: 0 });
+    await new Promise<void>((resolve, reject) => { again.once('connect', () => resolve()); again.once('error', reject); });
+    const state = { id: 'robot-01', kind: 'robot', type: 'delivery', t: new Date().toISOString(), floor: '1F', x: 11, y: 10, speed: 0, battery: 0.8, state: 'idle' };
+    await new Promise<void>((resolve, reject) => again.publish('testbed/state/robot/robot-01', JSON.stringify(state), { qos: 1 }, (e) => (e ? reject(e) : resolve())));
+    again.end(true);
+    await expect.poll(() => page.locator('[data-testid="live-badge"]').innerText(), { timeout: 10_000 }).toBe('LIVE');
+    expect(await page.locator('[data-testid="timeline-age"]').isHidden()).toBe(true);
   });
 });

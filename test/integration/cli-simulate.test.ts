@@ -4,6 +4,8 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runsSummaryLine } from '../../common/simFigures.js';
+import { resultHeadline } from '../../renderer/features/simulation/SimulationPanel.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'twin-simulate-'));
 const twin = (...args: string[]) => spawnSync(process.execPath, ['bin/twin.js', 'simulate', ...args], { encoding: 'utf8', timeout: 120_000 });
@@ -112,7 +114,19 @@ describe('twin simulate', () => {
     expect(r.stderr).toMatch(/63\/100 evacuated, 37 cannot reach any exit from where they start, evacuation time n\/a \(not all left\) \(the 63 who could reach an exit were out at [\d.]+ s\)/);
     expect(r.stderr).toContain('G6 "R301 Roof" on Roof: 37');
     // Monte-Carlo: no run empties the building (the mean of the runs that do was printed as "mean null s").
-    expect(r.stderr).toMatch(/, 2 runs none with everybody out, /);
+    expect(r.stderr).toMatch(/, 2 runs: none with everybody out, /);
+  });
+  it('prints the evacuation time and the Monte-Carlo line as the Simulation panel reads them for the same results', () => {
+    // room, 3 runs from seed 42: 11.45, 11.1, 12.15 s. Before, `twin simulate` printed "evacuation time 11.45 s, 3 runs
+    // mean 11.567 s" and the panel, on the same results, "11.4 s" and "mean 11.6 s, p50 11.4 s, p95 12.1 s (sd 0.5 s)".
+    const r = twin(file('same.json', room()), '--runs', '3');
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.evacuationTime).toBe(11.45);
+    const panel = resultHeadline(out);
+    expect(panel.time).toBe('11.45 s');
+    expect(r.stderr).toContain(`evacuation time ${panel.time}, ${runsSummaryLine(out)}, `);
+    expect(r.stderr).toContain('3 runs: mean 11.57 s, p50 11.45 s, p95 12.08 s (sd 0.54 s)');
   });
   it('places no occupant where a body cannot get out: office-a, seed 3, 200 occupants all leave', () => {
     // Level 2's "S202 STAIR" space has a strip south of its flight reached only through 0.06 m gaps. The exit field

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { IWritable } from '@mcap/core';
 import { parseScenario, ScenarioError, type Scenario, type SimulationResults } from '../../../common/scenario.js';
+import { formatSeconds, runsSummaryLine } from '../../../common/simFigures.js';
 import { NavMap } from '../../../workers/nav/NavMap.js';
 import { checkScenario } from '../../../workers/sim/checkScenario.js';
 import { TrajectoryRecorder } from '../../../workers/sim/recordTrajectories.js';
@@ -183,20 +184,14 @@ export const simulateCommand: CliCommand = {
     const text = JSON.stringify(first) + '\n';
     if (values.out) writeFileSync(values.out, text); else io.out(text);
     // When the only ones left inside are those who cannot reach an exit, when the others were out says how long the evacuation took.
+    // The figures read as in the Simulation panel (common/simFigures.ts): two decimals, the same Monte-Carlo line.
     const othersOut = reachableOutTime(first);
     io.err(`simulate: ${first.agentsEvacuated}/${first.agentsTotal} evacuated` +
       (first.agentsUnreachable ? `, ${first.agentsUnreachable} cannot reach any exit from where they start` : '') +
-      `, evacuation time ${first.evacuationTime === null ? 'n/a (not all left)' : `${first.evacuationTime} s`}` +
-      (othersOut !== null ? ` (the ${first.agentsEvacuated} who could reach an exit were out at ${othersOut} s)` : '') +
-      (runs > 1 ? `, ${runs} runs ${runsLine(first)}` : '') + `, ${first.performance.wallSeconds} s wall\n`);
+      `, evacuation time ${first.evacuationTime === null ? 'n/a (not all left)' : formatSeconds(first.evacuationTime)}` +
+      (othersOut !== null ? ` (the ${first.agentsEvacuated} who could reach an exit were out at ${formatSeconds(othersOut)})` : '') +
+      (runs > 1 ? `, ${runsSummaryLine(first)}` : '') + `, ${first.performance.wallSeconds} s wall\n`);
     for (const w of first.warnings) io.err(`simulate: ${w}\n`);
     return 0;
   },
 };
-
-/** "mean 41.2 s", "mean 41.2 s over the 3 with everybody out", or "none with everybody out" (summary.mean skips those). */
-function runsLine(r: SimulationResults): string {
-  const done = r.runs.filter((x) => x.evacuationTime !== null).length;
-  if (r.summary.mean === null) return 'none with everybody out';
-  return `mean ${r.summary.mean} s${done < r.runs.length ? ` over the ${done} with everybody out` : ''}`;
-}

@@ -9,6 +9,7 @@ import type { Disposable } from '../../../common/source.js';
 import { groupPeople, type AgentGroup, type SimulationResults } from '../../../common/scenario.js';
 import { h } from '../../shell/h.js';
 import { counted } from '../../../common/plural.js';
+import { formatSeconds, runsSummaryLine } from '../../../common/simFigures.js';
 import { dispatchSimulation, PLAYBACK_SPEEDS, playbackDuration, simulationOnViews, simulationStore, type PremovementProfile, type SimulationState, type SpeedProfile } from '../../stores/simulationStore.js';
 import { reachableOutTime } from '../../../workers/sim/summarizeRuns.js';
 import { evacuationCurveSvg, histogramSvg } from './resultCharts.js';
@@ -41,7 +42,8 @@ export function heldUpBy(r: Pick<SimulationResults, 'agents'>, liveIds: readonly
 
 const row = (...c: (Node | string)[]) => h('div', { style: 'display:flex;gap:6px;align-items:center;flex-wrap:wrap' }, ...c);
 const num = (testid: string, value: number, step: string, min: string) => h('input', { type: 'number', value, step, min, 'data-testid': testid, style: 'width:70px' });
-const fmt = (x: number | null, unit = ' s') => (x === null ? 'n/a' : `${x.toFixed(1)}${unit}`);
+/** Seconds as `twin simulate` prints them (common/simFigures.ts). */
+const fmt = (x: number | null) => (x === null ? 'n/a' : formatSeconds(x));
 
 /**
  * The results' first lines: the evacuation time; when not everybody left only because some start where no
@@ -54,17 +56,6 @@ export function resultHeadline(r: Pick<SimulationResults, 'evacuationTime' | 'ag
     reachableOut: othersOut !== null ? `all who could reach an exit were out at ${fmt(othersOut)}` : null,
     evacuated: `Evacuated ${r.agentsEvacuated} / ${r.agentsTotal}${r.agentsUnreachable ? ` · ${r.agentsUnreachable} cannot reach an exit` : ''}`,
   };
-}
-
-/**
- * The Monte-Carlo line: mean, p50, p95 and sd of the evacuation times, which cover only the runs where everybody left
- * (summarizeRuns), so it says over how many when some run ended with people inside, as `twin simulate` does.
- */
-export function runsSummaryLine(r: Pick<SimulationResults, 'runs' | 'summary'>): string {
-  const n = r.summary.runs, done = r.runs.filter((x) => x.evacuationTime !== null).length;
-  if (r.summary.mean === null) return `${n} runs: none with everybody out`;
-  const over = done < r.runs.length ? ` over the ${done} with everybody out (${r.runs.length - done} ended with people inside)` : '';
-  return `${n} runs: mean ${fmt(r.summary.mean)}, p50 ${fmt(r.summary.p50)}, p95 ${fmt(r.summary.p95)} (sd ${fmt(r.summary.sd)})${over}`;
 }
 
 /** Occupants of a group as run: the panel's count for it, else the scenario's (fixed positions: their number). */
