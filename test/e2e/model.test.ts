@@ -75,6 +75,14 @@ describe('model feature (twin serve + Chromium)', () => {
     }
     expect(picked).toMatch(/^[0-9A-Za-z_$]{22}$/);
     expect(picked).not.toBe(before);
+    // The Model tree opens to the picked element, marks it and scrolls it into view (it stayed as it was); Escape clears the mark.
+    const marked = page.locator('[data-testid="model-tree"] .model-element.selected');
+    await expect.poll(() => marked.evaluateAll((els) => els.map((e) => e.getAttribute('title'))), { timeout: 5_000 }).toEqual([picked]);
+    const [tree, row] = [(await page.locator('[data-testid="model-tree"]').boundingBox())!, (await marked.boundingBox())!];
+    expect(row.y >= tree.y && row.y + row.height <= tree.y + tree.height, `row at ${row.y}, tree ${tree.y}–${tree.y + tree.height}`).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => marked.count(), { timeout: 5_000 }).toBe(0);
+    expect(await page.locator('[data-testid="model-properties-globalid"]').count()).toBe(0);
   }, SLOW);
 
   it('switching a storey off changes the picture', async () => {
