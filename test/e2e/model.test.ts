@@ -58,6 +58,12 @@ describe('model feature (twin serve + Chromium)', () => {
     expect(await page.locator('[data-testid="model-properties"]').innerText()).toContain('IfcWallStandardCase');
     expect(await page.locator('[data-testid="model-properties"] details[data-group]').count()).toBeGreaterThan(0);
     expect(await page.locator('[data-testid="model-hide"]').isEnabled()).toBe(true);
+    // The storey and, for a door, its type object head the attributes (neither was shown); a wall has no type: no Type row.
+    const props = page.locator('[data-testid="model-properties"]');
+    expect(await props.innerText()).toMatch(/Storey\s+Level 1\s+GlobalId/);
+    await storey.locator('details[data-type="IfcDoor"] summary').click();
+    await storey.locator('details[data-type="IfcDoor"] .model-element').first().click();
+    await expect.poll(() => props.innerText(), { timeout: 20_000 }).toMatch(/Storey\s+Level 1\s+Type\s+IfcDoorStyle '1250mm x 2010mm'/);
   }, SLOW);
 
   it('clicking the building in the 3D view picks an element', async () => {
