@@ -100,8 +100,11 @@ describe('model feature (twin serve + Chromium)', () => {
     await page.waitForTimeout(300);
     const b = await viewport.screenshot();
     expect(Buffer.compare(a, b)).not.toBe(0);
+    // Show all with the storey selector on Level 1: every storey is drawn, and the selector says All (it stayed on Level 1).
+    await page.locator('[data-testid="storey-selector"] button', { hasText: 'Level 1' }).click();
     await page.click('[data-testid="model-show-all"]');
     for (let s = 0; s < 4; s++) expect(await page.locator(`[data-testid="model-storey-visible-${s}"]`).isChecked()).toBe(true);
+    expect(await page.locator('[data-testid="storey-selector"] button[aria-pressed="true"]').innerText()).toBe('All');
   }, SLOW);
 
   it('ticking Section cuts the building 1.2 m above the plan storey (it cut at the top, 6.60 m: nothing changed)', async () => {

@@ -14,6 +14,7 @@ import { counted } from '../../../common/plural.js';
 import { layoutStore } from '../../stores/layoutStore.js';
 import { defaultSectionHeight } from './sectionDefault.js';
 import { groupRows, treePath, type TreeGroups } from './modelTreeGroups.js';
+import { showAll } from './showAll.js';
 
 const PHASE_LABEL: Record<string, string> = {
   hash: 'Hashing', cache: 'Reading cache', parse: 'Parsing IFC', structure: 'Reading structure', geometry: 'Building geometry', index: 'Indexing elements',
@@ -95,7 +96,7 @@ export function mountModelTreePanel(el: HTMLElement, actions: ModelTreeActions):
   const globalTools = h(
     'div',
     { style: 'display:flex;gap:4px;flex-wrap:wrap' },
-    button('Show all', 'model-show-all', () => modelActions.showAll()),
+    Object.assign(button('Show all', 'model-show-all', () => showAll()), { title: 'Show every element and storey (the storey selector goes to All)' }),
     button('Fit model', 'model-fit-all', () => actions.fitAll()),
   );
   const tree = h('div', { 'data-testid': 'model-tree', style: 'overflow:auto;flex:1;min-height:0;font-size:92%' });

@@ -23,6 +23,7 @@ import { defaultSectionHeight } from './sectionDefault.js';
 import { IfcWorkerClient } from './IfcWorkerClient.js';
 import { ModelScene } from './ModelScene.js';
 import { mountModelTreePanel } from './ModelTreePanel.js';
+import { showAll } from './showAll.js';
 import { mountPropertiesPanel } from './PropertiesPanel.js';
 import './model.css';
 
@@ -251,7 +252,7 @@ export const modelFeature: Feature = {
       ctx.registerCommand({ id: 'model.clearSelection', title: 'Clear the model selection', key: 'Escape', run: () => modelActions.select(null) }),
       ctx.registerCommand({ id: 'model.cancelLoad', title: 'Cancel model loading', run: () => controller.cancelLoad() }),
       ctx.registerCommand({ id: 'model.retry', title: 'Retry loading the model', run: (hash) => controller.retry(hash || undefined) }),
-      ctx.registerCommand({ id: 'model.showAll', title: 'Show all elements', run: () => modelActions.showAll() }),
+      ctx.registerCommand({ id: 'model.showAll', title: 'Show all elements', run: () => showAll() }),
       ctx.registerCommand({
         id: 'model.section',
         title: 'Section plane (toggle, or height in metres)',
