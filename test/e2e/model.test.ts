@@ -58,6 +58,12 @@ describe('model feature (twin serve + Chromium)', () => {
     expect(await page.locator('[data-testid="model-properties"]').innerText()).toContain('IfcWallStandardCase');
     expect(await page.locator('[data-testid="model-properties"] details[data-group]').count()).toBeGreaterThan(0);
     expect(await page.locator('[data-testid="model-hide"]').isEnabled()).toBe(true);
+    // The storey and, for a door, its type object head the attributes (neither was shown); a wall has no type: no Type row.
+    const props = page.locator('[data-testid="model-properties"]');
+    expect(await props.innerText()).toMatch(/Storey\s+Level 1\s+GlobalId/);
+    await storey.locator('details[data-type="IfcDoor"] summary').click();
+    await storey.locator('details[data-type="IfcDoor"] .model-element').first().click();
+    await expect.poll(() => props.innerText(), { timeout: 20_000 }).toMatch(/Storey\s+Level 1\s+Type\s+IfcDoorStyle '1250mm x 2010mm'/);
   }, SLOW);
 
   it('clicking the building in the 3D view picks an element', async () => {
@@ -75,6 +81,14 @@ describe('model feature (twin serve + Chromium)', () => {
     }
     expect(picked).toMatch(/^[0-9A-Za-z_$]{22}$/);
     expect(picked).not.toBe(before);
+    // The Model tree opens to the picked element, marks it and scrolls it into view (it stayed as it was); Escape clears the mark.
+    const marked = page.locator('[data-testid="model-tree"] .model-element.selected');
+    await expect.poll(() => marked.evaluateAll((els) => els.map((e) => e.getAttribute('title'))), { timeout: 5_000 }).toEqual([picked]);
+    const [tree, row] = [(await page.locator('[data-testid="model-tree"]').boundingBox())!, (await marked.boundingBox())!];
+    expect(row.y >= tree.y && row.y + row.height <= tree.y + tree.height, `row at ${row.y}, tree ${tree.y}–${tree.y + tree.height}`).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => marked.count(), { timeout: 5_000 }).toBe(0);
+    expect(await page.locator('[data-testid="model-properties-globalid"]').count()).toBe(0);
   }, SLOW);
 
   it('switching a storey off changes the picture', async () => {
@@ -86,8 +100,11 @@ describe('model feature (twin serve + Chromium)', () => {
     await page.waitForTimeout(300);
     const b = await viewport.screenshot();
     expect(Buffer.compare(a, b)).not.toBe(0);
+    // Show all with the storey selector on Level 1: every storey is drawn, and the selector says All (it stayed on Level 1).
+    await page.locator('[data-testid="storey-selector"] button', { hasText: 'Level 1' }).click();
     await page.click('[data-testid="model-show-all"]');
     for (let s = 0; s < 4; s++) expect(await page.locator(`[data-testid="model-storey-visible-${s}"]`).isChecked()).toBe(true);
+    expect(await page.locator('[data-testid="storey-selector"] button[aria-pressed="true"]').innerText()).toBe('All');
   }, SLOW);
 
   it('ticking Section cuts the building 1.2 m above the plan storey (it cut at the top, 6.60 m: nothing changed)', async () => {

@@ -3,7 +3,9 @@
  * elements grouped by IFC type, with counts), storey visibility toggles, hide / isolate / x-ray
  * of the selected element, its type or its storey, and the section-plane slider.
  *
- * Element lists are built when a type group is opened (a model has thousands of elements).
+ * Element lists are built when a type group is opened (a model has thousands of elements). The
+ * selected element, however it was selected (3D pick, tree, alert), is revealed: its storey and type
+ * group open, its row is listed, marked and scrolled into view (modelTreeGroups).
  */
 import type { Disposable } from '../../../common/source.js';
 import { h } from '../../shell/h.js';
@@ -11,6 +13,8 @@ import { modelActions, modelStore, type ElementScope, type ModelState } from '..
 import { counted } from '../../../common/plural.js';
 import { layoutStore } from '../../stores/layoutStore.js';
 import { defaultSectionHeight } from './sectionDefault.js';
+import { groupRows, treePath, type TreeGroups } from './modelTreeGroups.js';
+import { showAll } from './showAll.js';
 
 const PHASE_LABEL: Record<string, string> = {
   hash: 'Hashing', cache: 'Reading cache', parse: 'Parsing IFC', structure: 'Reading structure', geometry: 'Building geometry', index: 'Indexing elements',
@@ -92,7 +96,7 @@ export function mountModelTreePanel(el: HTMLElement, actions: ModelTreeActions):
   const globalTools = h(
     'div',
     { style: 'display:flex;gap:4px;flex-wrap:wrap' },
-    button('Show all', 'model-show-all', () => modelActions.showAll()),
+    Object.assign(button('Show all', 'model-show-all', () => showAll()), { title: 'Show every element and storey (the storey selector goes to All)' }),
     button('Fit model', 'model-fit-all', () => actions.fitAll()),
   );
   const tree = h('div', { 'data-testid': 'model-tree', style: 'overflow:auto;flex:1;min-height:0;font-size:92%' });
@@ -106,34 +110,54 @@ export function mountModelTreePanel(el: HTMLElement, actions: ModelTreeActions):
   let builtFor: ModelState['lookup'] = null;
   const storeyChecks: HTMLInputElement[] = [];
   const elementItems = new Map<number, HTMLElement>();
+  let groups: TreeGroups = [];
+  /** The tree's storey nodes by slot, and its type groups by `${slot}:${type}`. */
+  const storeyNodes = new Map<number, HTMLDetailsElement>();
+  const typeGroups = new Map<string, { node: HTMLDetailsElement; list: HTMLElement; rows: number[]; typeName: string }>();
+
+  const elementItem = (id: number, row: number, typeName: string): HTMLElement => {
+    const ix = modelStore.getState().lookup!.index;
+    const item = h('div.model-element', { style: 'cursor:pointer;white-space:nowrap;overflow:hidden;text-overflow:ellipsis', 'data-express-id': id, title: ix.globalIds[row] },
+      ix.names[row] || `${typeName} #${id}`);
+    item.addEventListener('click', () => {
+      modelActions.select(id);
+      actions.fitSelection();
+    });
+    elementItems.set(id, item);
+    return item;
+  };
+
+  /** Lists a type group's first MAX_LIST elements (built on first open, not for the whole model). */
+  const fillGroup = (g: { list: HTMLElement; rows: number[]; typeName: string }): void => {
+    if (g.list.childElementCount) return;
+    const ix = modelStore.getState().lookup!.index;
+    for (const r of g.rows.slice(0, MAX_LIST)) g.list.append(elementItem(ix.expressIDs[r]!, r, g.typeName));
+    if (g.rows.length > MAX_LIST) g.list.append(h('div', { style: 'opacity:.7' }, `… ${g.rows.length - MAX_LIST} more (pick them in the view)`));
+  };
 
   const buildTree = (s: ModelState): void => {
     tree.replaceChildren();
     storeyChecks.length = 0;
     elementItems.clear();
+    storeyNodes.clear();
+    typeGroups.clear();
+    autoOpened.clear();
+    marked = null;
+    revealed = null;
     builtFor = s.lookup;
     const lookup = s.lookup;
     if (!lookup || !s.summary) return;
     const ix = lookup.index;
     const slots = s.storeys.length + 1;
-    const rowsBy: Map<number, number[]>[] = Array.from({ length: slots }, () => new Map());
-    for (let r = 0; r < lookup.size; r++) {
-      const st = ix.storeys[r]!;
-      const slot = st >= 0 ? st : slots - 1;
-      const t = ix.types[r]!;
-      const m = rowsBy[slot]!;
-      let list = m.get(t);
-      if (!list) m.set(t, (list = []));
-      list.push(r);
-    }
+    groups = groupRows(ix, s.storeys.length);
     const site = s.summary.sites[0]?.name ?? 'Site';
     const building = s.summary.buildings[0]?.name ?? 'Building';
     const container = h('div', { style: 'padding-left:10px' });
     tree.append(h('div', {}, `▸ ${site}`), h('div', { style: 'padding-left:6px' }, `▸ ${building}`), container);
     // Highest storey first, as drawings list them.
     for (let slot = slots - 1; slot >= 0; slot--) {
-      const groups = rowsBy[slot]!;
-      const count = [...groups.values()].reduce((n, l) => n + l.length, 0);
+      const byType = groups[slot]!;
+      const count = [...byType.values()].reduce((n, l) => n + l.length, 0);
       if (slot === slots - 1 && count === 0) continue;
       const storey = slot === slots - 1 ? -1 : slot;
       // Elements the model places in no storey (site furniture, the building itself): short, so its count shows in a narrow panel.
@@ -153,26 +177,18 @@ export function mountModelTreePanel(el: HTMLElement, actions: ModelTreeActions):
         // One row: the name and then the counts give way (ellipsis, whole text in the title) before the fit button wraps under them.
         h('summary.model-storey-row', {}, check, h('span.model-storey-name', { title: name }, name),
           h('span.model-storey-count', { title: `${counted(count, 'element')}${elev}` }, `(${count}${elev})`), fit));
-      const types = [...groups.entries()].sort((a, b) => ix.typeNames[a[0]]!.localeCompare(ix.typeNames[b[0]]!));
+      storeyNodes.set(slot, storeyNode);
+      const types = [...byType.entries()].sort((a, b) => ix.typeNames[a[0]]!.localeCompare(ix.typeNames[b[0]]!));
       for (const [t, rows] of types) {
         const typeName = ix.typeNames[t]!;
         const list = h('div', { style: 'padding-left:14px' });
         const typeNode = h('details', { style: 'padding-left:12px', 'data-type': typeName },
           h('summary', {}, `${typeName} `, h('span', { style: 'opacity:.7' }, `(${rows.length})`)), list);
+        const g = { node: typeNode, list, rows, typeName };
+        typeGroups.set(`${slot}:${t}`, g);
         typeNode.addEventListener('toggle', () => {
-          if (!typeNode.open || list.childElementCount) return;
-          for (const r of rows.slice(0, MAX_LIST)) {
-            const id = ix.expressIDs[r]!;
-            const item = h('div.model-element', { style: 'cursor:pointer;white-space:nowrap;overflow:hidden;text-overflow:ellipsis', 'data-express-id': id, title: ix.globalIds[r] },
-              ix.names[r] || `${typeName} #${id}`);
-            item.addEventListener('click', () => {
-              modelActions.select(id);
-              actions.fitSelection();
-            });
-            elementItems.set(id, item);
-            list.append(item);
-          }
-          if (rows.length > MAX_LIST) list.append(h('div', { style: 'opacity:.7' }, `… ${rows.length - MAX_LIST} more (pick them in the view)`));
+          if (!typeNode.open) return;
+          fillGroup(g);
           markSelected(modelStore.getState().selected);
         });
         storeyNode.append(typeNode);
@@ -183,11 +199,60 @@ export function mountModelTreePanel(el: HTMLElement, actions: ModelTreeActions):
 
   let marked: HTMLElement | null = null;
   const markSelected = (id: number | null): void => {
-    if (marked) marked.style.background = '';
+    if (marked) {
+      marked.classList.remove('selected');
+      marked.removeAttribute('aria-current');
+    }
     marked = id === null ? null : elementItems.get(id) ?? null;
-    if (marked) marked.style.background = 'rgba(255,176,0,.3)';
+    if (marked) {
+      marked.classList.add('selected');
+      marked.setAttribute('aria-current', 'true');
+    }
   };
 
+  /**
+   * Opens the tree down to the selected element (its storey and type group only), lists it (past
+   * the first MAX_LIST of its group too) and scrolls it into the tree's view: an element picked in
+   * the 3D view is found in the tree as one picked in the tree is. Groups the user opened stay open.
+   */
+  const reveal = (id: number): void => {
+    const lookup = modelStore.getState().lookup;
+    if (!lookup) return;
+    const row = lookup.rowOf(id);
+    const path = treePath(groups, lookup.index, row);
+    if (!path) return;
+    const g = typeGroups.get(`${path.slot}:${path.type}`);
+    const storeyNode = storeyNodes.get(path.slot);
+    if (!g || !storeyNode) return;
+    // The groups the last reveal opened close again unless on the new path: picking one element
+    // after another leaves one path open, not every group ever picked in (those the user opened stay).
+    for (const node of autoOpened) if (node !== storeyNode && node !== g.node) node.open = false;
+    autoOpened.clear();
+    for (const node of [storeyNode, g.node]) {
+      if (!node.open) autoOpened.add(node);
+      node.open = true;
+    }
+    fillGroup(g);
+    if (!elementItems.has(id)) g.list.append(elementItem(id, row, g.typeName));
+  };
+
+  const autoOpened = new Set<HTMLDetailsElement>();
+
+  /** Scrolls the tree (only the tree: not the panel or page around it) so the marked row shows. */
+  let pendingScroll = false;
+  const scrollToMarked = (): void => {
+    if (!marked || !pendingScroll || tree.clientHeight === 0) return; // hidden tab: done when it shows (see `resized`)
+    pendingScroll = false;
+    const view = tree.getBoundingClientRect(), item = marked.getBoundingClientRect();
+    const margin = Math.min(24, view.height / 4);
+    if (item.top < view.top + margin) tree.scrollTop -= view.top + margin - item.top;
+    else if (item.bottom > view.bottom - margin) tree.scrollTop += item.bottom - (view.bottom - margin);
+  };
+  const resized = new ResizeObserver(() => scrollToMarked());
+  resized.observe(tree);
+
+  /** The selection the tree was last opened to (a new selection, from the view or the tree, opens it again). */
+  let revealed: number | null = null;
   const render = (s: ModelState): void => {
     const loading = s.status === 'loading' && s.progress;
     progress.style.display = loading ? 'flex' : 'none';
@@ -213,7 +278,16 @@ export function mountModelTreePanel(el: HTMLElement, actions: ModelTreeActions):
     sectionOn.checked = s.sectionHeight !== null;
     if (s.lookup !== builtFor) buildTree(s);
     for (const c of storeyChecks) c.checked = !s.hiddenStoreys.includes(Number(c.dataset.storey));
+    const newSelection = s.selected !== revealed;
+    if (newSelection) {
+      revealed = s.selected;
+      if (s.selected !== null) reveal(s.selected);
+    }
     markSelected(s.selected);
+    if (newSelection) {
+      pendingScroll = s.selected !== null;
+      scrollToMarked();
+    }
     for (const b of selectionButtons) {
       b.disabled = s.selected === null;
       b.title = s.selected === null ? 'Select an element first: click it in the 3D view or in the tree' : '';
@@ -224,6 +298,7 @@ export function mountModelTreePanel(el: HTMLElement, actions: ModelTreeActions):
   return {
     dispose() {
       unsubscribe();
+      resized.disconnect();
       root.remove();
     },
   };

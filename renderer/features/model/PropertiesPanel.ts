@@ -1,9 +1,9 @@
 /**
- * The right "Properties" tab: the selected element's attributes, property sets and quantities,
+ * The right "Properties" tab: the selected element's storey and type object, attributes, property sets and quantities,
  * fetched lazily from the IFC worker when the selection changes (modelStore.properties).
  */
 import type { Disposable } from '../../../common/source.js';
-import type { PropertyGroup, PropertyRow } from '../../../workers/ifc/geometry/readElementProperties.js';
+import type { ElementProperties, PropertyGroup, PropertyRow } from '../../../workers/ifc/geometry/readElementProperties.js';
 import { h } from '../../shell/h.js';
 import { modelStore, type ModelState } from '../../stores/modelStore.js';
 
@@ -19,6 +19,25 @@ export function formatValue(r: PropertyRow): string {
     return r.valueType && !/^ifc/i.test(r.valueType) ? `${v} ${r.valueType}` : v;
   }
   return String(r.value);
+}
+
+/**
+ * The rows above an element's own attributes: the storey it is in (null: in none) and, when a type
+ * object defines it, that type's IFC class and name ("IfcDoorType 'D-900'"). An element with no
+ * type object has no Type row (not an empty one).
+ */
+export function placementRows(d: Pick<ElementProperties, 'typeObject'>, storey: string | null): PropertyRow[] {
+  const rows: PropertyRow[] = [{ name: 'Storey', value: storey }];
+  const t = d.typeObject;
+  if (t) rows.push({ name: 'Type', value: t.name ? `${t.ifcClass} '${t.name}'` : t.ifcClass });
+  return rows;
+}
+
+/** The name of the storey the model's spatial structure puts an element in (null: none, or not in the index). */
+export function storeyNameOf(s: Pick<ModelState, 'lookup' | 'storeys'>, expressID: number): string | null {
+  const row = s.lookup ? s.lookup.rowOf(expressID) : -1;
+  const storey = row >= 0 ? s.lookup!.index.storeys[row]! : -1;
+  return s.storeys[storey]?.name ?? null;
 }
 
 function table(rows: PropertyRow[]): HTMLTableElement {
@@ -59,7 +78,7 @@ export function mountPropertiesPanel(el: HTMLElement): Disposable {
       h('div', { style: 'font-weight:600;font-size:110%', 'data-testid': 'model-properties-title' }, d.name || `#${d.expressID}`),
       h('div', { style: 'opacity:.75;margin-bottom:6px' }, `${d.type} · #${d.expressID}`),
       h('div', { 'data-testid': 'model-properties-globalid', style: 'font-family:monospace;margin-bottom:6px' }, d.globalId),
-      h('details', { open: true }, h('summary', { style: 'font-weight:600' }, 'Attributes'), table(d.attributes)),
+      h('details', { open: true }, h('summary', { style: 'font-weight:600' }, 'Attributes'), table([...placementRows(d, storeyNameOf(s, d.expressID)), ...d.attributes])),
       ...d.propertySets.map((g) => group(g, 'Property set')),
       ...(d.quantities.length ? [h('div', { style: 'font-weight:600;margin-top:6px' }, 'Quantities'), ...d.quantities.map((g) => group(g, 'Quantities'))] : []),
     );

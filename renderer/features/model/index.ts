@@ -23,6 +23,7 @@ import { defaultSectionHeight } from './sectionDefault.js';
 import { IfcWorkerClient } from './IfcWorkerClient.js';
 import { ModelScene } from './ModelScene.js';
 import { mountModelTreePanel } from './ModelTreePanel.js';
+import { showAll } from './showAll.js';
 import { mountPropertiesPanel } from './PropertiesPanel.js';
 import './model.css';
 
@@ -247,9 +248,11 @@ export const modelFeature: Feature = {
       ctx.registerPanel({ id: 'model.properties', title: 'Properties', side: 'right', order: 10, mount: (el) => mountPropertiesPanel(el) }),
       ctx.registerCommand({ id: 'model.fitSelection', title: 'Fit to selection', key: 'F', run: () => controller.fitSelection() }),
       ctx.registerCommand({ id: 'model.fitAll', title: 'Fit whole model', run: () => controller.fitAll() }),
+      // Escape clears the selection as a click on empty space in the 3D view does (it did nothing).
+      ctx.registerCommand({ id: 'model.clearSelection', title: 'Clear the model selection', key: 'Escape', run: () => modelActions.select(null) }),
       ctx.registerCommand({ id: 'model.cancelLoad', title: 'Cancel model loading', run: () => controller.cancelLoad() }),
       ctx.registerCommand({ id: 'model.retry', title: 'Retry loading the model', run: (hash) => controller.retry(hash || undefined) }),
-      ctx.registerCommand({ id: 'model.showAll', title: 'Show all elements', run: () => modelActions.showAll() }),
+      ctx.registerCommand({ id: 'model.showAll', title: 'Show all elements', run: () => showAll() }),
       ctx.registerCommand({
         id: 'model.section',
         title: 'Section plane (toggle, or height in metres)',

@@ -1,5 +1,5 @@
 /**
- * Attributes, property sets and quantities of one element, flattened to plain JSON for the
+ * Attributes, type object, property sets and quantities of one element, flattened to plain JSON for the
  * Properties panel. Queried lazily (on selection) through web-ifc's `properties` helpers;
  * nothing here is precomputed at load time.
  */
@@ -25,11 +25,22 @@ export interface PropertyGroup {
   fromType: boolean;
 }
 
+/** The element's type object (IfcRelDefinesByType → IfcTypeObject), e.g. IfcDoorType 'D-900'. */
+export interface TypeObjectRef {
+  expressID: number;
+  /** IFC class, CamelCase ("IfcDoorType"; IFC2x3 doors and windows: "IfcDoorStyle", "IfcWindowStyle"). */
+  ifcClass: string;
+  /** The type object's Name; '' when the file gives none. */
+  name: string;
+}
+
 export interface ElementProperties {
   expressID: number;
   type: string;
   globalId: string;
   name: string;
+  /** null when no type object defines the element (most walls and slabs exported from Revit to IFC2x3). */
+  typeObject: TypeObjectRef | null;
   attributes: PropertyRow[];
   propertySets: PropertyGroup[];
   quantities: PropertyGroup[];
@@ -114,7 +125,14 @@ export async function readElementProperties(api: IfcAPI, modelID: number, expres
   const occurrence = (await api.properties.getPropertySets(modelID, expressID, true, false)) as Record<string, unknown>[];
   // Type-object sets: web-ifc's includeTypeProperties trips on types without HasPropertySets, so read them here.
   const typeSets: Record<string, unknown>[] = [];
+  // IFC2x3: IfcRelDefinesByType via IsDefinedBy; IFC4: IsTypedBy (web-ifc picks by schema). An
+  // occurrence has at most one type object; the first is the one shown.
   const typeObjects = (await api.properties.getTypeProperties(modelID, expressID, false)) as Record<string, unknown>[];
+  const first = typeObjects[0];
+  const typeObject: TypeObjectRef | null =
+    first && typeof first.expressID === 'number' && typeof first.type === 'number'
+      ? { expressID: first.expressID, ifcClass: ifcTypeName(api, first.type), name: label(first.Name) }
+      : null;
   for (const t of typeObjects) {
     const sets = Array.isArray(t.HasPropertySets) ? (t.HasPropertySets as StepValue[]) : [];
     for (const ref of sets) {
@@ -135,6 +153,7 @@ export async function readElementProperties(api: IfcAPI, modelID: number, expres
     type: ifcTypeName(api, code),
     globalId: label(item.GlobalId),
     name: label(item.Name),
+    typeObject,
     attributes,
     propertySets,
     quantities,

@@ -13,6 +13,7 @@ const wall: ElementProperties = {
   type: 'IfcWallStandardCase',
   globalId: '2O2Fr$t4X7Zf8NOew3FLOH',
   name: 'Basic Wall:Exterior - Brick on Block:143534',
+  typeObject: null,
   attributes: [{ name: 'Tag', value: '143534' }],
   propertySets: [{ expressID: 1, name: 'Pset_WallCommon', rows: [{ name: 'IsExternal', value: true }], fromType: false }],
   quantities: [],

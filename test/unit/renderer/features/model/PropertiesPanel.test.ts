@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatValue } from '../../../../../renderer/features/model/PropertiesPanel.js';
+import { formatValue, placementRows } from '../../../../../renderer/features/model/PropertiesPanel.js';
 
 describe('Properties panel values', () => {
   it('shows a measure without the STEP type web-ifc names it by (office-a wall: "Length 13.341", not "13.341 IFCLENGTHMEASURE")', () => {
@@ -15,5 +15,14 @@ describe('Properties panel values', () => {
     expect(formatValue({ name: 'Reference', value: 'Basic Wall', valueType: 'IFCIDENTIFIER' })).toBe('Basic Wall');
     expect(formatValue({ name: 'IsExternal', value: false, valueType: 'IFCBOOLEAN' })).toBe('false');
     expect(formatValue({ name: 'Description', value: null })).toBe('—');
+  });
+});
+
+describe('Properties panel: storey and type object above the attributes', () => {
+  it('names the storey and the type object (class and name); no Type row for an element without one', () => {
+    const door = { typeObject: { expressID: 6639, ifcClass: 'IfcDoorStyle', name: '1250mm x 2010mm' } };
+    expect(placementRows(door, 'Level 1').map((r) => [r.name, formatValue(r)])).toEqual([['Storey', 'Level 1'], ['Type', "IfcDoorStyle '1250mm x 2010mm'"]]);
+    expect(placementRows({ typeObject: null }, 'Level 2').map((r) => r.name)).toEqual(['Storey']);
+    expect(placementRows({ typeObject: { expressID: 35265, ifcClass: 'IfcMemberType', name: '' } }, null).map(formatValue)).toEqual(['—', 'IfcMemberType']);
   });
 });
