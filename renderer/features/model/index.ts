@@ -24,6 +24,7 @@ import { IfcWorkerClient } from './IfcWorkerClient.js';
 import { ModelScene } from './ModelScene.js';
 import { mountModelTreePanel } from './ModelTreePanel.js';
 import { showAll } from './showAll.js';
+import { modelStatusText, modelStatusTitle } from './modelStatus.js';
 import { mountPropertiesPanel } from './PropertiesPanel.js';
 import './model.css';
 
@@ -124,7 +125,7 @@ class ModelController implements Disposable {
       modelActions.loaded(model.summary, model.storeys, lookup);
       this.ctx.viewport.setClippingPlanes([]);
       if (!quiet) this.ctx.viewport.fitTo(this.scene.box());
-      this.status.set(`${info.name} · ${this.scene.drawCalls} draw calls`, `${model.summary.elementCount} elements, ${model.summary.triangleCount} triangles, ${(model.summary.loadMs / 1000).toFixed(2)} s${model.summary.fromCache ? ' from cache' : ''}`);
+      this.status.set(modelStatusText(info.name, model.summary), modelStatusTitle(model.summary, this.scene.drawCalls));
       this.ctx.viewport.requestRender();
     } catch (e) {
       if (seq !== this.seq) return;
