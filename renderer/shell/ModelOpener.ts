@@ -26,7 +26,7 @@ export class ModelOpener {
   constructor(
     private readonly win: Window,
     private readonly electron: boolean,
-    private readonly notify: (level: 'info' | 'warn' | 'error', message: string) => ToastHandle | void,
+    private readonly notify: (level: 'info' | 'warn' | 'error', message: string) => ToastHandle,
     /** The host accepted the file: its content hash (the model feature retries a file that failed before). */
     private readonly onAccepted: (hash: string) => void = () => {},
   ) {
@@ -101,8 +101,11 @@ export class ModelOpener {
     } catch (e) {
       // The host's reasons already start with the file name ("x.ifc: not an IFC file …"): name it once.
       const reason = (e as Error).message;
-      this.errorToast?.dismiss();
-      this.errorToast = this.notify('error', `Could not open ${reason.startsWith(`${file.name}:`) ? reason : `${file.name}: ${reason}`} — the current model stays open`) || null;
+      // The same error again (the same broken file opened twice) counts up on its toast (×2) rather than replacing it
+      // with a look-alike: the user sees the second try happened.
+      const previous = this.errorToast;
+      this.errorToast = this.notify('error', `Could not open ${reason.startsWith(`${file.name}:`) ? reason : `${file.name}: ${reason}`} — the current model stays open`);
+      if (previous !== this.errorToast) previous?.dismiss();
     }
   }
 

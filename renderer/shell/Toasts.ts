@@ -8,7 +8,10 @@ import { icon } from './icon.js';
 
 export type ToastLevel = 'info' | 'warn' | 'error';
 
-/** A toast on screen: whoever raised it can take it away when its condition has cleared. */
+/**
+ * A toast on screen: whoever raised it can take it away when its condition has cleared. A message merged into the
+ * toast before it (×2) gets that toast's very handle, so a caller replacing its own toast can tell the two apart.
+ */
 export interface ToastHandle {
   /** Removes the toast; true when it was still on screen (not dismissed or pushed out already). */
   dismiss(): boolean;
@@ -19,6 +22,7 @@ const MAX_TOASTS = 5;
 
 export class Toasts {
   readonly dom = h('div.toasts', { 'aria-live': 'polite', 'data-region': 'toasts' });
+  private readonly handles = new WeakMap<HTMLElement, ToastHandle>();
 
   show(level: ToastLevel, message: string): ToastHandle {
     const last = this.dom.lastElementChild as HTMLElement | null;
@@ -44,7 +48,9 @@ export class Toasts {
   }
 
   private handle(el: HTMLElement): ToastHandle {
-    return { dismiss: () => this.remove(el) };
+    let handle = this.handles.get(el);
+    if (!handle) this.handles.set(el, (handle = { dismiss: () => this.remove(el) }));
+    return handle;
   }
 
   private remove(el: HTMLElement): boolean {

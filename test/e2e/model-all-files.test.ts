@@ -288,6 +288,10 @@ describe('every shared IFC opens in the browser (twin serve + Chromium)', () => 
     await expect.poll(shown, { timeout: 120_000 }).toBe(1);
     await openFile('empty-house.ifc', Buffer.from(EMPTY_IFC));
     await expect.poll(shown, { timeout: 120_000 }).toBe(2);
+    // One toast counting the second try (×2), not the first swapped for a look-alike (which read 2 only while it faded).
+    await page.waitForTimeout(400);
+    expect(await emptyToasts.count()).toBe(1);
+    expect(await emptyToasts.first().getAttribute('data-count')).toBe('2');
     expect(pageErrors).toEqual([]);
   }, PER_FILE);
 });

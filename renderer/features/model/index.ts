@@ -135,8 +135,11 @@ class ModelController implements Disposable {
       if (!cancelled) this.failedHash = info.hash;
       if (cancelled) this.ctx.notify('info', `Loading ${info.name} cancelled${this.scene ? '; the previous model stays' : ''}`);
       else {
-        this.dismissFailure();
+        // The same failure again (the file opened once more) counts up on its toast (×2), as a retry the user can see;
+        // dismissed first, it was swapped for a look-alike (and the e2e read ×2 only in the old one's 180 ms fade).
+        const previous = this.failureToast;
         this.failureToast = this.ctx.notify('error', `${err.message}${this.scene ? ' — the previous model stays open' : ''}`);
+        if (previous !== this.failureToast) previous?.dismiss();
       }
     } finally {
       if (this.loading?.seq === seq) this.loading = null;
