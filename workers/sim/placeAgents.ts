@@ -29,6 +29,9 @@ export const DEFAULT_RADIUS = 0.2;
 /** Gap kept between bodies and to walls at placement, m. */
 const GAP = 0.01;
 
+/** Per NavMap (immutable): `${radius}|${exits}` → reachableWithClearance's masks (read only). */
+const clearanceMasks = new WeakMap<NavMap, Map<string, Uint8Array[]>>();
+
 export function placeAgents(s: Scenario, nav: NavMap, rng: SeededRandom): Placement[] {
   const out: Placement[] = [];
   const hash = new Map<string, number[]>(); // floor:cx:cy (1 m cells) → indices in out
@@ -48,8 +51,10 @@ export function placeAgents(s: Scenario, nav: NavMap, rng: SeededRandom): Placem
     out.push(p);
   };
   const allowed = allowedExits(s, nav);
-  // Where a body can get out from, per allowed exits and radius (one entry for most scenarios).
-  const masks = new Map<string, Uint8Array[]>();
+  // Where a body can get out from, per allowed exits and radius (one entry for most scenarios), kept with the map:
+  // Monte-Carlo runs share one NavMap per worker.
+  let masks = clearanceMasks.get(nav);
+  if (!masks) clearanceMasks.set(nav, (masks = new Map()));
   const maskOf = (exits: number[], r: number): Uint8Array[] => {
     const key = `${r}|${exits.join(',')}`;
     let m = masks.get(key);
