@@ -31,6 +31,15 @@ export interface SourceStatus {
   /** Current source time, epoch ms (replay position or latest record time). */
   now?: number;
   speed?: number;
+  /**
+   * When data last came from the source: wall-clock epoch ms on the host (the process running the source),
+   * when a record last moved the newest data time on; null before any. Set by the host's pipeline
+   * (main/hub/TelemetryPipeline.ts), not by the sources themselves, so absent from a source's own status.
+   * A page counts a live source's silence from it ("no data for 4 min 05 s"), so a page opened or
+   * reloaded during an outage shows the whole outage; without it, the page counts from when it saw the
+   * data time change. Replay and a flowing testbed carry it too, and show no figure while data flows.
+   */
+  lastDataAt?: number | null;
 }
 
 export interface SourceListener {

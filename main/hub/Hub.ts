@@ -90,6 +90,7 @@ export class Hub {
   /** The newest record t (robust to one device's wild clock: see NewestTime). */
   private readonly newest = new NewestTime();
   private latestWall = 0;
+  private lastDataAt_: number | null = null;
   /** Wall ms of the batch being ingested (the reference for NewestTime). */
   private ingestWall = 0;
   private speed = 1;
@@ -198,6 +199,15 @@ export class Hub {
     return this.counts.get(zone)?.latest;
   }
 
+  /**
+   * Wall ms (this process's clock) when a record last moved the newest record time on, null before any:
+   * when data last came from the source (SourceStatus `lastDataAt`). A repeat (a retained message, a
+   * duplicate) or a straggler older than the newest is not new data; a seek's `reset` keeps it.
+   */
+  get lastDataAt(): number | null {
+    return this.lastDataAt_;
+  }
+
   stats(): HubStats {
     return { ...this.stats_, entities: this.entities.size, devices: this.devices.size };
   }
@@ -223,6 +233,7 @@ export class Hub {
   /** Applies a batch (see the class comment). `receivedAt` = wall ms (MCAP logTime). */
   ingest(batch: readonly TelemetryRecord[], receivedAt: number = Date.now()): void {
     const accepted: TelemetryRecord[] = [];
+    const newestBefore = this.newest.value;
     let scans: ScanRecord[] | null = null;
     let rejectedHere = 0;
     this.ingestWall = receivedAt;
@@ -268,6 +279,7 @@ export class Hub {
     }
     this.stats_.accepted += accepted.length - rejectedHere;
     if (this.newest.value !== -Infinity) this.latestWall = receivedAt;
+    if (this.newest.value !== newestBefore) this.lastDataAt_ = receivedAt;
     if (accepted.length) for (const cb of this.recordSubs) cb(accepted, receivedAt);
     this.collectAlerts(receivedAt);
   }

@@ -24,6 +24,8 @@
  *    `pseudonymise: false`.
  *  - The recorder gets every accepted record and every alert; `stop()` records what the source
  *    flushes on stop, then closes the file properly.
+ *  - Every status it hands on (`sourceStatus`, `onStatus`, the frames' health) carries `lastDataAt`,
+ *    when the hub last saw new data, so a page opened during an outage counts the silence from then.
  */
 import type { BuildingStructure } from '../../common/buildingStructure.js';
 import type { BeaconRegistry, TelemetryRecord } from '../../common/records.js';
@@ -149,7 +151,8 @@ export class TelemetryPipeline {
         this.hub.ingest(this.privacy ? this.privacy.applyBatch(records) : records, now);
         this.deriveCounts(now);
       },
-      onStatus: (status) => {
+      onStatus: (sourceStatus) => {
+        const status = this.withLastData(sourceStatus);
         this.hub.setSourceStatus(status);
         this.options.onStatus?.(status);
       },
@@ -198,12 +201,17 @@ export class TelemetryPipeline {
     this.cutoffT = t;
   }
 
+  /** The source's status, with when data last came (`lastDataAt`, the hub's: no source keeps it itself). */
   sourceStatus(): SourceStatus {
-    return this.source.status();
+    return this.withLastData(this.source.status());
   }
 
   recorderStatus(): RecorderStatus | null {
     return this.recorder?.status() ?? null;
+  }
+
+  private withLastData(status: SourceStatus): SourceStatus {
+    return { ...status, lastDataAt: this.hub.lastDataAt };
   }
 
   /** Derived counts of a period boundary the source clock passed, through the hub (alert, recorder, frames). */

@@ -14,14 +14,14 @@
  */
 import type { ApiClient } from '../api/ApiClient.js';
 import type { ReplayInfo, ReviewStatus } from '../../common/replay.js';
-import type { SourceState } from '../../common/source.js';
+import type { SourceStatus } from '../../common/source.js';
 import type { CommandSpec } from './WorkbenchContext.js';
 import { sessionStore } from '../stores/sessionStore.js';
 import { h } from './h.js';
 import { icon } from './icon.js';
 import { formatTime } from './formatTime.js';
 import { failedSourceText, sourceControls } from './sourceControls.js';
-import { DataArrival, liveClockView } from './liveClock.js';
+import { DataArrival, liveClockView, silenceSince } from './liveClock.js';
 import { FINE_STEP_MS, STEP_MS, canStep, describeAlert, formatClock, nextAlert, previousAlert, sortAlerts, stepIcon, stepTarget, type AlertMark } from './replaySteps.js';
 
 /** While a recording is still being indexed, its alert marks are asked for again at most this often. */
@@ -283,7 +283,7 @@ export class TimelineBar {
     this.end.hidden = !c.seek;
     this.speed.hidden = !c.speed;
     this.live.hidden = !c.live;
-    this.renderLiveClock(c.live ? source.uri : null, source.state, v.now);
+    this.renderLiveClock(c.live ? source : null, v.now);
     // Review is offered on live sources; while it is on, "Back to live" leaves it.
     this.reviewBtn.hidden = review !== 'off' || !sourceControls(source).live;
     this.reviewBadge.hidden = review === 'off';
@@ -306,17 +306,18 @@ export class TimelineBar {
     if (c.speed && v.speed !== undefined) setSpeedValue(this.speed, v.speed);
   }
 
-  /** The badge and the silence figure of a live clock (`uri` null: no live clock shown); re-renders when they change. */
-  private renderLiveClock(uri: string | null, state: SourceState, dataTime: number): void {
+  /** The badge and the silence figure of a live clock (`source` null: no live clock shown); re-renders when they change. */
+  private renderLiveClock(source: SourceStatus | null, dataTime: number): void {
     clearTimeout(this.liveTimer);
     this.liveTimer = undefined;
-    if (uri === null) {
+    if (source === null) {
       this.dataAge.hidden = true;
       return;
     }
     const wallNow = Date.now();
-    this.arrival.note(uri, dataTime, wallNow);
-    const lv = liveClockView(state, this.arrival.since, wallNow);
+    this.arrival.note(source.uri, dataTime, wallNow);
+    // Counted from the host's last data: a page reloaded during an outage goes on from the whole outage.
+    const lv = liveClockView(source.state, silenceSince(source, this.arrival, wallNow), wallNow);
     this.liveText.textContent = lv.badge;
     this.live.classList.toggle('stalled', lv.stalled);
     this.dataAge.hidden = lv.age === null;

@@ -4,8 +4,14 @@
  * stands still reads as "the app hung", so once the data stops the badge says why (RECONNECTING,
  * CONNECTING, NO DATA) and beside the clock a figure counts the wall time since data last came,
  * "no data for 25 s", going up every second while the source is down or silent.
+ *
+ * The silence is counted from when the HOST last had data (SourceStatus `lastDataAt`), so a page opened or
+ * reloaded during an outage shows the whole of it, not the seconds since the reload; from when this page saw
+ * the data time move on, if that is later (the next status comes up to a second after the data); and from
+ * the page's own view alone for a status without a trustworthy `lastDataAt` (an older host, a clock far apart).
  */
-import type { SourceState } from '../../common/source.js';
+import { MIN_EPOCH_MS } from '../../common/records.js';
+import type { SourceState, SourceStatus } from '../../common/source.js';
 
 /**
  * A live source that is connected but has sent nothing newer for this long is called silent: the hub's
@@ -13,10 +19,17 @@ import type { SourceState } from '../../common/source.js';
  */
 export const NO_DATA_AFTER_MS = 10_000;
 
+/**
+ * How far ahead of this page's clock a host's `lastDataAt` may be (two clocks a little apart) and still be
+ * believed; further ahead, the silence would read 0 while there is none, so the page counts by itself.
+ */
+export const HOST_CLOCK_SLACK_MS = 2000;
+
 /** When the data time last moved on, in wall time: the page's own clock, as it saw the data arrive. */
 export class DataArrival {
   private time = Number.NaN;
   private at: number | null = null;
+  private moved: number | null = null;
   private key = '';
 
   /** Notes the data time shown at `wallNow` for source `key`; a new source starts afresh. */
@@ -25,16 +38,47 @@ export class DataArrival {
       this.key = key;
       this.time = Number.NaN;
       this.at = null;
+      this.moved = null;
     }
     if (!Number.isFinite(dataTime) || dataTime === this.time) return;
+    if (this.at !== null) this.moved = wallNow;
     this.time = dataTime;
     this.at = wallNow;
   }
 
-  /** Wall ms when the data time last changed; null before any data. */
+  /** Wall ms when the data time last changed (or was first seen); null before any data. */
   get since(): number | null {
     return this.at;
   }
+
+  /** Wall ms when this page last saw the data time move on from one it had already seen; null before. */
+  get movedAt(): number | null {
+    return this.moved;
+  }
+}
+
+/**
+ * The host's `lastDataAt` of a status, read off the wire and checked: an epoch ms from 2000 on, not ahead of
+ * this page's clock (`wallNow`) by more than HOST_CLOCK_SLACK_MS; null where the host says no data came yet;
+ * undefined where the status has none, or one not to trust (the page then counts by itself).
+ */
+export function hostLastDataAt(status: Pick<SourceStatus, 'lastDataAt'>, wallNow: number): number | null | undefined {
+  const v: unknown = status.lastDataAt;
+  if (v === null) return null;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < MIN_EPOCH_MS || v > wallNow + HOST_CLOCK_SLACK_MS) return undefined;
+  return v;
+}
+
+/**
+ * When the silence of `status`'s source is counted from (wall ms; null: no data yet): the host's last data,
+ * or when this page saw the data move on if that is later; the page's own `arrival` for a status without the host's.
+ */
+export function silenceSince(status: Pick<SourceStatus, 'lastDataAt'>, arrival: DataArrival, wallNow: number): number | null {
+  const host = hostLastDataAt(status, wallNow);
+  if (host === undefined) return arrival.since;
+  const moved = arrival.movedAt;
+  if (host === null || (moved !== null && moved > host)) return moved;
+  return host;
 }
 
 export interface LiveClockView {

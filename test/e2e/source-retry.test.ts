@@ -7,7 +7,8 @@
  * state to "reconnect…". Robots silent with the broker raise no alert of their own beside the one
  * "connection lost". The timeline's clock, which shows the newest data's time, stands still while the broker is
  * down; beside it "no data for N s" goes up with the wall time and the badge reads RECONNECTING (before: a frozen
- * clock beside "LIVE", as if the app had hung). Screenshot: test-results/source-retry-1024x700.png.
+ * clock beside "LIVE", as if the app had hung), and a reload during the outage keeps counting from the host's last data
+ * (before: the reloaded page read "no data for 0 s"). Screenshot: test-results/source-retry-1024x700.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
@@ -113,6 +114,17 @@ describe('a source waiting to reconnect (twin serve + mosquitto + Chromium)', { 
     const codes = async () => (await rows.evaluateAll((els) => els.map((r) => r.getAttribute('title') ?? ''))).map((t) => t.split(' — ')[0]);
     await expect.poll(codes, { timeout: 10_000 }).toContain('connection-lost');
     expect((await codes()).filter((c) => c !== 'connection-lost'), (await rows.allTextContents()).join(' | ')).toEqual([]);
+
+    // The operator reloads the page during the outage (or opens a second window): the figure goes on from the
+    // silence already counted, since the host says when data last came. Before: it started again at "no data for 0 s"
+    // while the broker had been down for half a minute.
+    const beforeReload = await silence();
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await page.waitForSelector('[data-region="viewport"]', { timeout: 150_000 });
+    await expect.poll(() => page.locator('[data-testid="live-badge"]').innerText(), { timeout: 60_000 }).toBe('RECONNECTING');
+    await expect.poll(silence, { timeout: 30_000, interval: 250 }).not.toBeNaN();
+    expect(await silence()).toBeGreaterThanOrEqual(beforeReload);
+    await page.click('button.dock-tab[data-panel="source-health"]');
 
     await broker.restart();
     await expect.poll(() => page.locator('[data-testid="health-state"]').innerText(), { timeout: 30_000 }).toMatch(/— live$/);

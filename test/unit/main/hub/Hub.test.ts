@@ -253,3 +253,26 @@ describe('Hub', () => {
     expect(hub.clock(20)).toBe(later);
   });
 });
+
+describe('Hub: when data last came (SourceStatus lastDataAt)', () => {
+  it('moves when new records arrive, stays through silence and through repeats of what it already has', () => {
+    // What a page opened during an outage counts "no data for …" from: before, only the page knew, from its own load.
+    const hub = new Hub();
+    expect(hub.lastDataAt).toBeNull();
+    hub.ingest([st('r1', T0), st('r2', T0)], 1_000);
+    expect(hub.lastDataAt).toBe(1_000);
+    hub.ingest([st('r1', T0 + 1000)], 2_000);
+    expect(hub.lastDataAt).toBe(2_000);
+    // The broker goes down: time passes, frames go out, nothing arrives.
+    for (let wall = 3_000; wall <= 240_000; wall += 1_000) hub.tick(wall);
+    expect(hub.lastDataAt).toBe(2_000);
+    // It comes back and re-delivers what it had retained, and a straggler older than the newest comes late: no new data.
+    hub.ingest([st('r1', T0 + 1000), st('r2', T0 + 500)], 241_000);
+    expect(hub.lastDataAt).toBe(2_000);
+    // A seek's reset forgets the picture, not when data last came.
+    hub.reset();
+    expect(hub.lastDataAt).toBe(2_000);
+    hub.ingest([st('r1', T0 + 3000)], 242_000);
+    expect(hub.lastDataAt).toBe(242_000);
+  });
+});

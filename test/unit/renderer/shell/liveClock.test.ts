@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DataArrival, formatSilence, liveClockView, NO_DATA_AFTER_MS } from '../../../../renderer/shell/liveClock.js';
+import { DataArrival, formatSilence, HOST_CLOCK_SLACK_MS, hostLastDataAt, liveClockView, NO_DATA_AFTER_MS, silenceSince } from '../../../../renderer/shell/liveClock.js';
 
 describe('the live clock when the data stops', () => {
   const t0 = Date.UTC(2026, 10, 25, 7, 3, 12);
@@ -35,6 +35,40 @@ describe('the live clock when the data stops', () => {
     arrival.note('mqtt://a/p', t0, 1_000);
     arrival.note('mqtt://b/p', t0, 9_000); // the same time from another broker is news: counted from when it came
     expect(arrival.since).toBe(9_000);
+  });
+
+  it('a page reloaded four minutes into an outage counts from the host\'s last data, not from its own load', () => {
+    // Before: the reloaded page read "no data for 3 s" three seconds after the reload, the broker down for 4 minutes.
+    const wallDown = Date.UTC(2026, 10, 25, 7, 0, 0);
+    const reload = wallDown + 240_000;
+    const arrival = new DataArrival();
+    arrival.note('mqtt://broker:1883/testbed', t0, reload); // the first status the new page sees: the frozen data time
+    const status = { lastDataAt: wallDown };
+    expect(liveClockView('reconnecting', silenceSince(status, arrival, reload + 3_000), reload + 3_000)).toMatchObject({ badge: 'RECONNECTING', age: 'no data for 4 min 03 s' });
+    // Back, connected, nothing new yet: NO DATA, the same count going on.
+    expect(liveClockView('live', silenceSince(status, arrival, reload + 9_000), reload + 9_000)).toMatchObject({ badge: 'NO DATA', age: 'no data for 4 min 09 s' });
+    // New data: the page sees the data time move before the host's next status says so (up to a second later).
+    arrival.note('mqtt://broker:1883/testbed', t0 + 250_000, reload + 10_000);
+    expect(liveClockView('live', silenceSince(status, arrival, reload + 10_200), reload + 10_200)).toMatchObject({ badge: 'LIVE', age: null });
+    expect(liveClockView('live', silenceSince({ lastDataAt: reload + 10_000 }, arrival, reload + 10_500), reload + 10_500)).toMatchObject({ badge: 'LIVE', age: null });
+  });
+
+  it('the host\'s time is checked: null means no data yet; absent, garbage or far ahead of this page\'s clock, the page counts itself', () => {
+    const now = Date.UTC(2026, 10, 25, 7, 10, 0);
+    expect(hostLastDataAt({ lastDataAt: now - 5_000 }, now)).toBe(now - 5_000);
+    expect(hostLastDataAt({ lastDataAt: now + HOST_CLOCK_SLACK_MS }, now)).toBe(now + HOST_CLOCK_SLACK_MS); // clocks a little apart: reads 0 s
+    expect(hostLastDataAt({ lastDataAt: null }, now)).toBeNull();
+    expect(hostLastDataAt({}, now)).toBeUndefined();
+    for (const bad of [now + 60_000, Number.NaN, Number.POSITIVE_INFINITY, -1, 5_000, '1795590000000', {}]) {
+      expect(hostLastDataAt({ lastDataAt: bad } as unknown as { lastDataAt: number }, now), String(bad)).toBeUndefined();
+    }
+    const arrival = new DataArrival();
+    arrival.note('mqtt://a/p', t0, now - 2_000);
+    expect(silenceSince({}, arrival, now)).toBe(now - 2_000); // an older host: the page's own measure, as before
+    expect(silenceSince({ lastDataAt: now + 60_000 }, arrival, now)).toBe(now - 2_000);
+    expect(silenceSince({ lastDataAt: null }, arrival, now)).toBeNull(); // the host has had nothing: no figure to count
+    arrival.note('mqtt://a/p', t0 + 1_000, now - 1_000);
+    expect(silenceSince({ lastDataAt: null }, arrival, now)).toBe(now - 1_000); // … unless this page saw data come since
   });
 
   it('the silence reads in whole seconds, then minutes, then hours', () => {
