@@ -75,9 +75,9 @@ export class ModelOpener {
   }
 
   async upload(file: File): Promise<void> {
-    if (!/\.ifc$/i.test(file.name)) return void this.notify('error', `${file.name}: not an IFC file (expected a .ifc file)`);
-    if (file.size === 0) return void this.notify('error', `${file.name}: the file is empty`);
-    if (file.size > MAX_UPLOAD_BYTES) return void this.notify('error', `${file.name}: ${formatBytes(file.size)} is larger than the workbench can open`);
+    if (!/\.ifc$/i.test(file.name)) return this.fail(`${file.name}: not an IFC file (expected a .ifc file)`);
+    if (file.size === 0) return this.fail(`${file.name}: the file is empty`);
+    if (file.size > MAX_UPLOAD_BYTES) return this.fail(`${file.name}: ${formatBytes(file.size)} is larger than the workbench can open`);
     if (this.electron) return void this.notify('info', `To open ${file.name}, use File › Open Model… in the app menu`);
     const token = new URLSearchParams(this.win.location.search).get('token') ?? '';
     this.notify('info', `Opening ${file.name} (${formatBytes(file.size)})…`);
@@ -101,12 +101,18 @@ export class ModelOpener {
     } catch (e) {
       // The host's reasons already start with the file name ("x.ifc: not an IFC file …"): name it once.
       const reason = (e as Error).message;
-      // The same error again (the same broken file opened twice) counts up on its toast (×2) rather than replacing it
-      // with a look-alike: the user sees the second try happened.
-      const previous = this.errorToast;
-      this.errorToast = this.notify('error', `Could not open ${reason.startsWith(`${file.name}:`) ? reason : `${file.name}: ${reason}`} — the current model stays open`);
-      if (previous !== this.errorToast) previous?.dismiss();
+      this.fail(`Could not open ${reason.startsWith(`${file.name}:`) ? reason : `${file.name}: ${reason}`} — the current model stays open`);
     }
+  }
+
+  /**
+   * The opener's error, refused here or by the host: one at a time, gone once a file is accepted. The same error
+   * again (the same file opened twice) counts up on its toast (×2) rather than replacing it with a look-alike.
+   */
+  private fail(message: string): void {
+    const previous = this.errorToast;
+    this.errorToast = this.notify('error', message);
+    if (previous !== this.errorToast) previous?.dismiss();
   }
 
   dispose(): void {
