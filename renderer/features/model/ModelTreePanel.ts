@@ -114,6 +114,10 @@ export function mountModelTreePanel(el: HTMLElement, actions: ModelTreeActions):
   /** The tree's storey nodes by slot, and its type groups by `${slot}:${type}`. */
   const storeyNodes = new Map<number, HTMLDetailsElement>();
   const typeGroups = new Map<string, { node: HTMLDetailsElement; list: HTMLElement; rows: number[]; typeName: string }>();
+  /** The marked row; the groups the last reveal opened (closed again off the next path); the selection it revealed. */
+  let marked: HTMLElement | null = null;
+  const autoOpened = new Set<HTMLDetailsElement>();
+  let revealed: number | null = null;
 
   const elementItem = (id: number, row: number, typeName: string): HTMLElement => {
     const ix = modelStore.getState().lookup!.index;
@@ -197,7 +201,6 @@ export function mountModelTreePanel(el: HTMLElement, actions: ModelTreeActions):
     }
   };
 
-  let marked: HTMLElement | null = null;
   const markSelected = (id: number | null): void => {
     if (marked) {
       marked.classList.remove('selected');
@@ -236,8 +239,6 @@ export function mountModelTreePanel(el: HTMLElement, actions: ModelTreeActions):
     if (!elementItems.has(id)) g.list.append(elementItem(id, row, g.typeName));
   };
 
-  const autoOpened = new Set<HTMLDetailsElement>();
-
   /** Scrolls the tree (only the tree: not the panel or page around it) so the marked row shows. */
   let pendingScroll = false;
   const scrollToMarked = (): void => {
@@ -251,8 +252,6 @@ export function mountModelTreePanel(el: HTMLElement, actions: ModelTreeActions):
   const resized = new ResizeObserver(() => scrollToMarked());
   resized.observe(tree);
 
-  /** The selection the tree was last opened to (a new selection, from the view or the tree, opens it again). */
-  let revealed: number | null = null;
   const render = (s: ModelState): void => {
     const loading = s.status === 'loading' && s.progress;
     progress.style.display = loading ? 'flex' : 'none';
