@@ -278,8 +278,9 @@ export class Hub {
       }
     }
     this.stats_.accepted += accepted.length - rejectedHere;
-    if (this.newest.value !== -Infinity) this.latestWall = receivedAt;
-    if (this.newest.value !== newestBefore) this.lastDataAt_ = receivedAt;
+    // Only records that move the newest time on restart the clock's silence: a repeat (retained messages a broker
+    // re-sends on reconnect) or a straggler leaves it running, where it used to snap back to the old newest time.
+    if (this.newest.value !== newestBefore) { this.latestWall = receivedAt; this.lastDataAt_ = receivedAt; }
     if (accepted.length) for (const cb of this.recordSubs) cb(accepted, receivedAt);
     this.collectAlerts(receivedAt);
   }

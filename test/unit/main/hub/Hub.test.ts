@@ -275,4 +275,20 @@ describe('Hub: when data last came (SourceStatus lastDataAt)', () => {
     hub.ingest([st('r1', T0 + 3000)], 242_000);
     expect(hub.lastDataAt).toBe(242_000);
   });
+
+  it('keeps the clock running through re-sent retained messages after an outage (it used to snap back)', () => {
+    const hub = new Hub();
+    hub.ingest([st('r1', T0), st('r2', T0 + 1000)], 1_000);
+    expect(hub.clock(1_000)).toBe(T0 + 1000);
+    // 60 s of outage: the clock runs on (after the grace) at the source's speed.
+    const during = hub.clock(61_000);
+    expect(during).toBe(T0 + 1000 + 60_000 - CLOCK_GRACE_MS);
+    // The broker is back and re-delivers its retained messages: old times, nothing new.
+    hub.ingest([st('r1', T0), st('r2', T0 + 1000)], 61_000);
+    expect(hub.clock(61_000)).toBe(during);
+    expect(hub.clock(62_000)).toBe(during + 1000);
+    // Fresh data sets it to the data's own time again.
+    hub.ingest([st('r1', T0 + 62_000)], 62_500);
+    expect(hub.clock(62_500)).toBe(T0 + 62_000);
+  });
 });
