@@ -21,7 +21,7 @@
  *           from those bytes + getItemsGeometry of every item (the peer's equivalent of a cache
  *           hit with geometry ready); `parse` = the model constructor alone.
  * Times are medians of RUNS runs after WARMUPS untimed ones, as the JIT settles after about three runs (files over BIG_MB: three runs
- * after one warm-up, so one slow run cannot set the figure; files under 1 MB: SMALL_RUNS),
+ * after one warm-up, so one slow run cannot set the figure; files under 1 MB: SMALL_RUNS after SMALL_WARMUPS),
  * with no forced GC between runs (each side's garbage is part of its cost). raw and ours run in two child processes that take
  * turns run by run (who goes first alternates), ROUNDS such pairs, runs pooled: each pipeline runs alone in its process, as in
  * the app's worker, while both see the same minute of a machine whose speed drifts by tens of percent within a minute (the same
@@ -54,6 +54,13 @@ const RUNS = 5;
 const WARMUPS = 3;
 /** Timed runs of files under 1 MB (≈ 10 ms a run). */
 const SMALL_RUNS = 15;
+/**
+ * Untimed runs of files under 1 MB. A 10 ms run gives the JIT too little to settle in three: on the 0.1 MB file, raw took
+ * 104, 46, 48, 61, then ~24 ms up to run 14 and 6–7 ms from run 19 on; ours 171, 71, 25, 48, 84, 48, 52, 26, 8–10 ms, and
+ * 6–7 ms from run 26 on. After three warm-ups the timed runs caught each side at a different tier (ours/raw 1.3–2.2 by run).
+ * The first, cold open is the "cold hit" column.
+ */
+const SMALL_WARMUPS = 30;
 /** Files above this size get one warm-up and three timed runs (each run takes seconds). */
 const BIG_MB = 15;
 /** raw and ours: child processes per mode, alternated (see the parent loop). */
@@ -182,7 +189,7 @@ async function oursRunner(mode: 'ours' | 'cache' | 'cold', name: string, bytes: 
  */
 function runsFor(bytes: number): { warmups: number; runs: number } {
   const big = bytes / 1e6 > BIG_MB;
-  return { warmups: big ? 1 : WARMUPS, runs: big ? 3 : bytes < 1e6 ? SMALL_RUNS : RUNS };
+  return { warmups: big ? 1 : bytes < 1e6 ? SMALL_WARMUPS : WARMUPS, runs: big ? 3 : bytes < 1e6 ? SMALL_RUNS : RUNS };
 }
 
 /**
@@ -439,7 +446,7 @@ const count = (k: keyof typeof tally, ok: boolean | null): void => {
   if (ok) tally[k][0]!++;
 };
 let initMs = NaN;
-console.log(`IFC bench: ${files.length} files, median of ${RUNS} runs after ${WARMUPS} warm-ups (> ${BIG_MB} MB: 3 runs after 1; < 1 MB: ${SMALL_RUNS} runs); raw and ours in two processes taking turns run by run, ${ROUNDS} such pairs, runs pooled (Node ${process.version})`);
+console.log(`IFC bench: ${files.length} files, median of ${RUNS} runs after ${WARMUPS} warm-ups (> ${BIG_MB} MB: 3 runs after 1; < 1 MB: ${SMALL_RUNS} runs after ${SMALL_WARMUPS}); raw and ours in two processes taking turns run by run, ${ROUNDS} such pairs, runs pooled (Node ${process.version})`);
 for (const file of files) {
   const cacheDir = join(tmp, 'cache');
   // raw and ours run in two processes that take turns (see turnPair); ROUNDS such pairs, pooled.
