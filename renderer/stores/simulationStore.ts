@@ -59,6 +59,8 @@ export interface SimulationState {
   scenario: Scenario | null;
   /** Where the scenario came from ("derived from duplex.ifc", "file room.json"). */
   source: string;
+  /** What the derivation says of the scenario: spaces left empty for want of a way out (deriveScenario); null: nothing. */
+  scenarioNote: string | null;
   /**
    * Content hash of the model the scenario was derived from; null for a scenario file (it carries its own building).
    * When another model is opened, a scenario derived from the previous one and its results are dropped (modelChanged).
@@ -82,7 +84,8 @@ export interface SimulationState {
 
 export type SimulationAction =
   | { type: 'deriveStarted' }
-  | { type: 'scenarioLoaded'; scenario: Scenario; source: string; model?: string }
+  /** `note`: what the derivation says of the scenario (spaces left empty for want of a way out). */
+  | { type: 'scenarioLoaded'; scenario: Scenario; source: string; model?: string; note?: string | null }
   /** The session's model is now `hash` (`name`); null: no model. */
   | { type: 'modelChanged'; hash: string | null; name: string }
   | { type: 'scenarioFailed'; path: string; message: string }
@@ -102,6 +105,7 @@ export type SimulationAction =
 export const initialSimulationState: SimulationState = {
   scenario: null,
   source: '',
+  scenarioNote: null,
   scenarioModel: null,
   deriving: false,
   scenarioError: null,
@@ -129,13 +133,13 @@ export function reduceSimulation(s: SimulationState, a: SimulationAction): Simul
     case 'deriveStarted':
       return { ...s, deriving: true, scenarioError: null };
     case 'scenarioLoaded':
-      return { ...s, deriving: false, scenario: a.scenario, source: a.source, scenarioModel: a.model ?? null, scenarioError: null, options: { ...s.options, exitsOpen: {}, groupCounts: {}, seed: a.scenario.seed ?? s.options.seed } };
+      return { ...s, deriving: false, scenario: a.scenario, source: a.source, scenarioNote: a.note ?? null, scenarioModel: a.model ?? null, scenarioError: null, options: { ...s.options, exitsOpen: {}, groupCounts: {}, seed: a.scenario.seed ?? s.options.seed } };
     case 'modelChanged':
       // A scenario derived from another building, and its results, do not describe this one: its floors, exits and
       // people would be run and played back over the new model. A scenario file stays (it is its own building).
       if (s.scenarioModel === null || s.scenarioModel === a.hash) return s;
       return {
-        ...s, scenario: null, scenarioModel: null, output: null, status: 'idle', progress: null, runError: null, scenarioError: null,
+        ...s, scenario: null, scenarioNote: null, scenarioModel: null, output: null, status: 'idle', progress: null, runError: null, scenarioError: null,
         source: `The model is now ${a.name || 'none'}: derive a scenario from it (the one ${s.source} and its results were cleared).`,
         options: { ...s.options, exitsOpen: {}, groupCounts: {} },
         playback: { ...s.playback, time: 0, playing: false, onViews: false },

@@ -135,6 +135,20 @@ describe('model feature (twin serve + Chromium)', () => {
     await page.setViewportSize({ width: 1440, height: 900 });
   }, SLOW);
 
+  it('deriving a simulation from duplex leaves its roof (no stair reaches it) empty and says so in the Simulation panel', async () => {
+    // Before, 37 of the 100 occupants started on the roof and every run ended with people inside and no evacuation time.
+    await page.click('.dock-tab[data-panel="simulation"]');
+    await page.fill('[data-testid="sim-occupants"]', '100');
+    await page.click('[data-testid="sim-derive"]');
+    const scenarioText = async () => `${await page.locator('[data-testid="sim-source"]').innerText()} ${await page.locator('[data-testid="sim-scenario-error"]').innerText()}`;
+    await expect.poll(scenarioText, { timeout: 60_000 }).toMatch(/derived from duplex-apartment-ifc2x3\.ifc: 4 floors, \d+ exits?, 100 occupants/);
+    const note = page.locator('[data-testid="sim-scenario-note"]');
+    expect(await note.isVisible()).toBe(true);
+    expect(await note.innerText()).toMatch(/^⚠ 1 space left empty, with no way out .*"R301 Roof" on Roof; the 37 people it would have had are in the other spaces$/);
+    await page.screenshot({ path: join(shots, 'model-duplex-simulation.png') });
+    await page.click('.dock-tab[data-panel="model.properties"]');
+  }, SLOW);
+
   it('reloading the page opens the model from the IndexedDB cache', async () => {
     await page.reload();
     await page.waitForSelector('[data-region="viewport"]', { timeout: 120_000 });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runsSummaryLine } from '../../common/simFigures.js';
 import { resultHeadline } from '../../renderer/features/simulation/SimulationPanel.js';
+import type { Scenario } from '../../common/scenario.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'twin-simulate-'));
 const twin = (...args: string[]) => spawnSync(process.execPath, ['bin/twin.js', 'simulate', ...args], { encoding: 'utf8', timeout: 120_000 });
@@ -102,19 +103,26 @@ describe('twin simulate', () => {
     expect(r.stderr).toMatch(/1\/2 evacuated, 1 cannot reach any exit from where they start/);
   });
 
-  it('says which of an IFC model\'s occupants cannot reach an exit, and where: duplex has a roof space with no way up', () => {
-    // Duplex's "R301 Roof" space (135 m² on the Roof storey) has no door and no stair leads up to it: of 100
-    // occupants spread by area, 37 start there. The CLI said "63/100 evacuated, evacuation time n/a (not all left)"
-    // and nothing about why; the results called them "still inside at the end" as if the time had run out.
-    const r = twin(join('..', 'shared', 'ifc', 'duplex-apartment-ifc2x3.ifc'), '--occupants', '100', '--runs', '2');
+  it('leaves a space of an IFC model with no way out empty and names it: duplex has a roof space no stair reaches', () => {
+    // Duplex's "R301 Roof" space (135 m² on the Roof storey) has no door and no stair leads up to it. Of 100 occupants
+    // spread by area, 37 used to start there: every run ended "63/100 evacuated, 37 cannot reach any exit", with no
+    // evacuation time. Now the roof is left empty, named, and its share is spread over the other spaces.
+    const scenarioFile = join(dir, 'duplex-derived.json');
+    const r = twin(join('..', 'shared', 'ifc', 'duplex-apartment-ifc2x3.ifc'), '--occupants', '100', '--runs', '2', '--write-scenario', scenarioFile);
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out).toMatchObject({ agentsTotal: 100, agentsEvacuated: 63, agentsUnreachable: 37, evacuationTime: null });
-    expect(out.warnings).toEqual(['37 agent(s) cannot reach any allowed open exit from where they start: G6 "R301 Roof" on Roof: 37']);
-    expect(r.stderr).toMatch(/63\/100 evacuated, 37 cannot reach any exit from where they start, evacuation time n\/a \(not all left\) \(the 63 who could reach an exit were out at [\d.]+ s\)/);
-    expect(r.stderr).toContain('G6 "R301 Roof" on Roof: 37');
-    // Monte-Carlo: no run empties the building (the mean of the runs that do was printed as "mean null s").
-    expect(r.stderr).toMatch(/, 2 runs: none with everybody out, /);
+    expect(out).toMatchObject({ agentsTotal: 100, agentsEvacuated: 100 });
+    expect(out.evacuationTime).toBeGreaterThan(0);
+    expect(out.warnings).toEqual(['1 space left empty, with no way out (no door or stair a body fits through leads from it to an exit): "R301 Roof" on Roof; ' +
+      'the 37 people it would have had are in the other spaces']);
+    expect(r.stderr).toMatch(/100\/100 evacuated, evacuation time [\d.]+ s, 2 runs: mean [\d.]+ s/);
+    expect(r.stderr).toContain('"R301 Roof" on Roof');
+    const written = JSON.parse(readFileSync(scenarioFile, 'utf8')) as Scenario;
+    expect(written.agentGroups.some((g) => g.floor === 'Roof')).toBe(false);
+    // At a density the roof gets nobody either, and the note says how many it would have had.
+    const d = twin(join('..', 'shared', 'ifc', 'duplex-apartment-ifc2x3.ifc'), '--density', '0.2');
+    expect(d.status).toBe(0);
+    expect(JSON.parse(d.stdout).warnings[0]).toMatch(/^1 space left empty, .*"R301 Roof" on Roof; \d+ people at this density$/);
   });
   it('prints the evacuation time and the Monte-Carlo line as the Simulation panel reads them for the same results', () => {
     // room, 3 runs from seed 42: 11.45, 11.1, 12.15 s. Before, `twin simulate` printed "evacuation time 11.45 s, 3 runs

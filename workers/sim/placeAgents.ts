@@ -32,6 +32,32 @@ const GAP = 0.01;
 /** Per NavMap (immutable): `${radius}|${exits}` → reachableWithClearance's masks (read only). */
 const clearanceMasks = new WeakMap<NavMap, Map<string, Uint8Array[]>>();
 
+/**
+ * Per floor, 1 on the cells from which a body of radius `r` can get out through one of `exits` (scenario exit
+ * indices): reachableWithClearance at the clearance the motion model lets a body squeeze through. Kept with the
+ * map, per exits and radius (one entry for most scenarios): Monte-Carlo runs share one NavMap per worker.
+ */
+export function wayOutMask(nav: NavMap, exits: readonly number[], r: number): Uint8Array[] {
+  let masks = clearanceMasks.get(nav);
+  if (!masks) clearanceMasks.set(nav, (masks = new Map()));
+  const key = `${r}|${exits.join(',')}`;
+  let m = masks.get(key);
+  if (!m) masks.set(key, (m = reachableWithClearance(nav, exits, { clearance: r / 2, linkReach: r + LINK_REACH })));
+  return m;
+}
+
+/** True when some cell of `grid` whose centre lies in `area` is set in `mask` (a body placed there can get out). */
+export function areaHasWayOut(mask: Uint8Array, grid: NavMap['grids'][number], area: readonly (readonly [number, number])[]): boolean {
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  for (const [x, y] of area) { minX = Math.min(minX, x); maxX = Math.max(maxX, x); minY = Math.min(minY, y); maxY = Math.max(maxY, y); }
+  const i0 = Math.max(0, Math.floor((minX - grid.x0) / grid.h)), i1 = Math.min(grid.nx - 1, Math.floor((maxX - grid.x0) / grid.h));
+  const j0 = Math.max(0, Math.floor((minY - grid.y0) / grid.h)), j1 = Math.min(grid.ny - 1, Math.floor((maxY - grid.y0) / grid.h));
+  for (let j = j0; j <= j1; j++) for (let i = i0; i <= i1; i++) {
+    if (mask[j * grid.nx + i] && pointInPolygon(grid.x0 + (i + 0.5) * grid.h, grid.y0 + (j + 0.5) * grid.h, area)) return true;
+  }
+  return false;
+}
+
 export function placeAgents(s: Scenario, nav: NavMap, rng: SeededRandom): Placement[] {
   const out: Placement[] = [];
   const hash = new Map<string, number[]>(); // floor:cx:cy (1 m cells) → indices in out
@@ -51,20 +77,10 @@ export function placeAgents(s: Scenario, nav: NavMap, rng: SeededRandom): Placem
     out.push(p);
   };
   const allowed = allowedExits(s, nav);
-  // Where a body can get out from, per allowed exits and radius (one entry for most scenarios), kept with the map:
-  // Monte-Carlo runs share one NavMap per worker.
-  let masks = clearanceMasks.get(nav);
-  if (!masks) clearanceMasks.set(nav, (masks = new Map()));
-  const maskOf = (exits: number[], r: number): Uint8Array[] => {
-    const key = `${r}|${exits.join(',')}`;
-    let m = masks.get(key);
-    if (!m) masks.set(key, (m = reachableWithClearance(nav, exits, { clearance: r / 2, linkReach: r + LINK_REACH })));
-    return m;
-  };
   s.agentGroups.forEach((g, gi) => {
     const f = nav.floorIndex.get(g.floor)!, grid = nav.grids[f]!, floor = s.floors[f]!;
     const r = g.radius ?? DEFAULT_RADIUS;
-    const reach = maskOf(allowed[gi]!, r)[f]!;
+    const reach = wayOutMask(nav, allowed[gi]!, r)[f]!;
     const canLeave = (x: number, y: number) => { const c = grid.cellIndex(x, y); return c >= 0 && reach[c] === 1; };
     const inWalkable = (x: number, y: number) =>
       floor.walkable.some((w) => pointInPolygon(x, y, w)) && !(floor.obstacles ?? []).some((o) => pointInPolygon(x, y, o));
@@ -83,7 +99,7 @@ export function placeAgents(s: Scenario, nav: NavMap, rng: SeededRandom): Placem
     let placed = 0;
     // First where the body can get out from; then, if that room is short (or there is none: a roof no stair
     // reaches), where it merely fits.
-    for (const leaving of anyCell(reach, grid, minX, minY, maxX, maxY) ? [true, false] : [false]) {
+    for (const leaving of areaHasWayOut(reach, grid, area) ? [true, false] : [false]) {
       const ok = leaving ? (x: number, y: number) => canLeave(x, y) && fits(x, y) : fits;
       for (let tries = 0; placed < count && tries < count * 60 + 1000; tries++) {
         const x = minX + (maxX - minX) * rng.next(), y = minY + (maxY - minY) * rng.next();
@@ -103,12 +119,4 @@ export function placeAgents(s: Scenario, nav: NavMap, rng: SeededRandom): Placem
       throw new ScenarioError(`agentGroups[${gi}].count`, `${count} agents of radius ${r} m do not fit in agentGroups[${gi}].area on floor "${g.floor}" (room for ${placed})`);
   });
   return out;
-}
-
-/** True when some cell of the grid within the box is set in `mask`. */
-function anyCell(mask: Uint8Array, grid: NavMap['grids'][number], minX: number, minY: number, maxX: number, maxY: number): boolean {
-  const i0 = Math.max(0, Math.floor((minX - grid.x0) / grid.h)), i1 = Math.min(grid.nx - 1, Math.floor((maxX - grid.x0) / grid.h));
-  const j0 = Math.max(0, Math.floor((minY - grid.y0) / grid.h)), j1 = Math.min(grid.ny - 1, Math.floor((maxY - grid.y0) / grid.h));
-  for (let j = j0; j <= j1; j++) for (let i = i0; i <= i1; i++) if (mask[j * grid.nx + i]) return true;
-  return false;
 }

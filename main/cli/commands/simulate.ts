@@ -19,7 +19,8 @@ import { reachableOutTime, summarizeRuns } from '../../../workers/sim/summarizeR
 import { startSlotThread } from '../../../workers/sim/node/slotThread.js';
 import { worthASecondThread } from '../../../workers/sim/slotProtocol.js';
 import type { SlotJob } from '../../../workers/sim/slotStages.js';
-import { buildingToScenario, NO_EXIT_REASON } from '../../../workers/ifc/structure/toScenario.js';
+import { NO_EXIT_REASON } from '../../../workers/ifc/structure/toScenario.js';
+import { deriveScenario, emptiedNote } from '../../../workers/sim/deriveScenario.js';
 import { numberFlag, parseFlags, progress, UsageError, type CliCommand, type CliIo } from '../command.js';
 import { loadIfcStructure } from './ifc.js';
 
@@ -55,18 +56,19 @@ class FileWritable implements IWritable {
   close(): void { closeSync(this.fd); }
 }
 
-async function loadScenario(file: string, flags: { occupants?: string; density?: string; seed?: string; 'write-scenario'?: string }): Promise<Scenario> {
+/** The scenario to run; from an IFC model also its map (built to find the spaces with no way out) and what the derivation says. */
+async function loadScenario(file: string, flags: { occupants?: string; density?: string; seed?: string; 'write-scenario'?: string }): Promise<{ scenario: Scenario; nav?: NavMap; note?: string }> {
   if (/\.ifc$/i.test(file)) {
     const occupants = flags.occupants === undefined ? undefined : numberFlag('simulate', 'occupants', flags.occupants, 0, { min: 0, integer: true });
     const density = flags.density === undefined ? undefined : numberFlag('simulate', 'density', flags.density, 0, { min: 0 });
     const seed = flags.seed === undefined ? undefined : numberFlag('simulate', 'seed', flags.seed, 1, { integer: true });
     const { structure } = await loadIfcStructure(file, 'simulate');
-    const scenario = buildingToScenario(structure, { occupants, density, seed });
+    const { scenario, nav, emptied } = deriveScenario(structure, { occupants, density, seed });
     if (scenario.exits.length === 0) {
       throw new UsageError(`twin simulate: ${file}: ${NO_EXIT_REASON}`);
     }
     if (flags['write-scenario']) writeFileSync(flags['write-scenario'], JSON.stringify(scenario, null, 1));
-    return scenario;
+    return { scenario, ...(nav ? { nav } : {}), ...(emptied.length ? { note: emptiedNote(emptied, occupants !== undefined) } : {}) };
   }
   // These options shape a scenario derived from a model: on a scenario file they would do nothing, and silently.
   const ifcOnly = (['occupants', 'density', 'write-scenario'] as const).filter((k) => flags[k] !== undefined);
@@ -75,7 +77,7 @@ async function loadScenario(file: string, flags: { occupants?: string; density?:
   }
   let text: string;
   try { text = readFileSync(file, 'utf8'); } catch { throw new UsageError(`twin simulate: ${file}: cannot read the file`); }
-  return parseScenario(text);
+  return { scenario: parseScenario(text) };
 }
 
 /** Per-agent parts dropped from every run but run 0 (the document keeps run 0's detail and all runs' summaries). */
@@ -143,11 +145,12 @@ export const simulateCommand: CliCommand = {
     const runs = numberFlag('simulate', 'runs', values.runs, 1, { min: 1, max: 100000, integer: true });
     const workers = numberFlag('simulate', 'workers', values.workers, Math.min(Math.max(runs, 2), availableParallelism()), { min: 1, max: 64, integer: true });
     const started = performance.now();
-    let scenario: Scenario, nav: NavMap;
+    let scenario: Scenario, nav: NavMap, note: string | undefined;
     try {
-      scenario = await loadScenario(file, values);
+      const loaded = await loadScenario(file, values);
+      scenario = loaded.scenario; note = loaded.note;
       checkScenario(scenario);
-      nav = NavMap.build(scenario);
+      nav = loaded.nav ?? NavMap.build(scenario);
     } catch (e) {
       if (e instanceof ScenarioError) throw new UsageError(`twin simulate: ${file}: ${e.message}`);
       throw e;
@@ -176,6 +179,7 @@ export const simulateCommand: CliCommand = {
     first.summary = summarizeRuns(all.map((r) => r.evacuationTime));
     const wall = (performance.now() - started) / 1000, steps = all.reduce((s, r) => s + r.performance.agentSteps, 0);
     first.performance = { wallSeconds: Math.round(wall * 1000) / 1000, agentSteps: steps, agentStepsPerSecond: Math.round(steps / Math.max(wall, 1e-6)), threads: split ? 2 : Math.min(workers, runs) };
+    if (note) first.warnings.unshift(note);
     if (io.signal.aborted && runs > 1) first.warnings.push(`stopped by a signal after ${all.length} of ${runs} run(s)`);
     if (recorder && values.record) {
       const w = new FileWritable(values.record);

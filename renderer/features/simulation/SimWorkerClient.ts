@@ -13,7 +13,7 @@
 import * as Comlink from 'comlink';
 import type { Scenario } from '../../../common/scenario.js';
 import type { BuildingToScenarioOptions } from '../../../workers/ifc/structure/toScenario.js';
-import type { BatchRun, SimProgressFn, SimRunOutput, SimWorkerService } from '../../../workers/sim/SimWorkerService.js';
+import type { BatchRun, DerivedForPanel, SimProgressFn, SimRunOutput, SimWorkerService } from '../../../workers/sim/SimWorkerService.js';
 import { extraWorkerCount, MonteCarloBatch, singleRunThreads, type MonteCarloPrimary, type MonteCarloWorker } from './monteCarloPool.js';
 
 /** One spawned worker, its Comlink handle, and a promise that rejects if the worker errors. */
@@ -47,7 +47,7 @@ class WorkerHandle implements MonteCarloPrimary, MonteCarloWorker {
     return this.guard(this.remote.runBatch(scenarioJson, seeds, Comlink.proxy(onProgress)));
   }
 
-  deriveFromIfc(bytes: Uint8Array, fileName: string, opts: BuildingToScenarioOptions): Promise<Scenario> {
+  deriveFromIfc(bytes: Uint8Array, fileName: string, opts: Omit<BuildingToScenarioOptions, 'wayOut'>): Promise<DerivedForPanel> {
     return this.guard(this.remote.deriveFromIfc(Comlink.transfer(bytes, [bytes.buffer]), fileName, opts));
   }
 
@@ -100,7 +100,7 @@ export class SimWorkerClient {
     return this.primaryHandle ? this.primaryHandle.cancel() : Promise.resolve();
   }
 
-  deriveFromIfc(bytes: Uint8Array, fileName: string, opts: BuildingToScenarioOptions): Promise<Scenario> {
+  deriveFromIfc(bytes: Uint8Array, fileName: string, opts: Omit<BuildingToScenarioOptions, 'wayOut'>): Promise<DerivedForPanel> {
     return this.primary().deriveFromIfc(bytes, fileName, opts);
   }
 

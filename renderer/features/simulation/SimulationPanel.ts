@@ -78,6 +78,7 @@ export function mountSimulationPanel(el: HTMLElement, ctl: SimulationController)
   load.addEventListener('click', () => file.click());
   file.addEventListener('change', () => { const f = file.files?.[0]; if (f) void ctl.loadFile(f); file.value = ''; });
   const source = h('div', { 'data-testid': 'sim-source', style: 'opacity:0.8' });
+  const note = h('div', { 'data-testid': 'sim-scenario-note', hidden: true, style: 'color:#d68a00;white-space:pre-wrap' });
   const scenarioError = h('div', { 'data-testid': 'sim-scenario-error', style: 'color:#d9534f;white-space:pre-wrap' });
 
   // --- options
@@ -146,7 +147,7 @@ export function mountSimulationPanel(el: HTMLElement, ctl: SimulationController)
 
   const section = (title: string, ...c: Node[]) => h('fieldset', { style: 'border:1px solid rgba(127,127,127,0.35);padding:6px;display:flex;flex-direction:column;gap:6px' }, h('legend', {}, title), ...c);
   const root = h('div.sim-panel', { 'data-testid': 'sim-panel', style: 'display:flex;flex-direction:column;gap:8px;padding:8px;overflow:auto;height:100%;box-sizing:border-box;font-size:12px' },
-    section('Scenario', row(mode, amount, derive), row(load, file), source, scenarioError),
+    section('Scenario', row(mode, amount, derive), row(load, file), source, note, scenarioError),
     section('Options', h('div', {}, 'Exits'), exits, perSpace, row(h('label', {}, robots, ' Robots'), robotSource, robotCount, robotsNote),
       row(h('label', {}, 'Pre-movement ', premove)), row(h('label', {}, 'Speed ', speed)),
       row(h('label', {}, 'Seed ', seed), h('label', {}, 'Runs ', runs)), row(h('label', {}, 'Threads ', threads))),
@@ -160,13 +161,15 @@ export function mountSimulationPanel(el: HTMLElement, ctl: SimulationController)
     const p = last;
     last = s;
     if (!p || p.scenario !== s.scenario || p.options.groupCounts !== s.options.groupCounts) renderPerSpace(s);
-    if (!p || p.scenario !== s.scenario || p.options.exitsOpen !== s.options.exitsOpen || p.options.groupCounts !== s.options.groupCounts || p.source !== s.source || p.deriving !== s.deriving || p.scenarioError !== s.scenarioError) {
+    if (!p || p.scenario !== s.scenario || p.options.exitsOpen !== s.options.exitsOpen || p.options.groupCounts !== s.options.groupCounts || p.source !== s.source || p.scenarioNote !== s.scenarioNote || p.deriving !== s.deriving || p.scenarioError !== s.scenarioError) {
       const sc = s.scenario;
       const groups = sc ? sc.agentGroups.reduce((n, g) => n + occupantsOf(g, s.options.groupCounts), 0) : 0;
       source.textContent = s.deriving ? 'Deriving the scenario from the model…'
         // The scenario's own robots only: generated or live ones join at Run (the Robots row says which). "0 robot(s)"
         // here read as "no robots" beside 4 generated ones that did run.
         : sc ? `${s.source}: ${counted(sc.floors.length, 'floor')}, ${counted(sc.exits.length, 'exit')}, ${counted(groups, 'occupant')}${sc.obstaclesMoving?.length ? `, ${counted(sc.obstaclesMoving.length, 'robot')} of its own` : ''}` : s.source || 'No scenario yet.';
+      note.textContent = !s.deriving && s.scenario && s.scenarioNote ? `⚠ ${s.scenarioNote}` : '';
+      note.hidden = !note.textContent;
       scenarioError.textContent = s.scenarioError ? `${s.scenarioError.path ? `${s.scenarioError.path}: ` : ''}${s.scenarioError.message}` : '';
       exits.replaceChildren(...(sc?.exits ?? []).map((e) => {
         const open = s.options.exitsOpen[e.id] ?? e.open ?? true;

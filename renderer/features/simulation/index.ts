@@ -137,10 +137,10 @@ class SimulationFeature implements SimulationController, Disposable {
       const res = await fetch(withToken(model.url), { cache: 'no-store' });
       if (!res.ok) throw new Error(`${model.name}: could not download the model (HTTP ${res.status})`);
       const bytes = new Uint8Array(await res.arrayBuffer());
-      const scenario = await this.client.deriveFromIfc(bytes, model.name, { ...opts, seed: simulationStore.getState().options.seed });
+      const { scenario, note } = await this.client.deriveFromIfc(bytes, model.name, { ...opts, seed: simulationStore.getState().options.seed });
       const now = sessionStore.getState().info?.model;
       if (now?.hash !== model.hash) throw new Error(`the model changed to ${now?.name ?? 'none'} meanwhile: derive again`);
-      dispatchSimulation({ type: 'scenarioLoaded', scenario, source: `derived from ${model.name}`, model: model.hash });
+      dispatchSimulation({ type: 'scenarioLoaded', scenario, source: `derived from ${model.name}`, model: model.hash, note });
     } catch (e) {
       dispatchSimulation({ type: 'scenarioFailed', path: '', message: `Cannot derive a scenario from ${model.name}: ${errorMessage(e)}` });
     }

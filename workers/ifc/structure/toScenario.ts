@@ -12,7 +12,8 @@
  * - agentGroups: one per space with walkable floor (named after it: Name and LongName), placed inside the part of the space that is
  *   walkable; counts proportional to area (`occupants`, largest remainder) or area × `density`
  *   (default 0.1 persons/m², an office occupant load of 10 m² per person). A model without spaces:
- *   one per walkable polygon of each storey, the same way.
+ *   one per walkable polygon of each storey, the same way. Spaces `wayOut` rejects get nobody
+ *   (workers/sim/deriveScenario.ts passes it: the spaces people cannot leave).
  * Deterministic: the same structure and options give the same scenario.
  */
 import type { AgentGroup, Exit, Floor, Link, Scenario } from '../../../common/scenario.js';
@@ -33,6 +34,11 @@ export interface BuildingToScenarioOptions {
   name?: string;
   /** Seconds (default: defaultMaxTime). */
   maxTime?: number;
+  /**
+   * Whether people placed in a space's walkable area (a scenario ring on a floor id) can get out; spaces where they
+   * cannot get no occupants, and `occupants` is spread over the others (workers/sim/deriveScenario.ts). Default: all can.
+   */
+  wayOut?: (floor: string, area: [number, number][]) => boolean;
 }
 
 /**
@@ -179,6 +185,7 @@ export function buildingToScenario(structure: BuildingStructure, opts: BuildingT
       }
     }
   }
+  if (opts.wayOut) for (const c of candidates) if (!opts.wayOut(c.floor, c.area)) c.weight = 0;
   const counts =
     opts.occupants !== undefined
       ? apportion(candidates.map((c) => c.weight), Math.round(opts.occupants))

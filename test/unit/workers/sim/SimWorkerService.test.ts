@@ -1,7 +1,8 @@
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Scenario } from '../../../../common/scenario.js';
+import { NavMap } from '../../../../workers/nav/NavMap.js';
 import { runScenario } from '../../../../workers/sim/runScenario.js';
 import { SimWorkerService } from '../../../../workers/sim/SimWorkerService.js';
 
@@ -102,12 +103,52 @@ describe('SimWorkerService', () => {
     const svc = new SimWorkerService(join(root, 'node_modules', 'web-ifc') + '/');
     try {
       const bytes = new Uint8Array(readFileSync(join(root, 'samples', 'testbed-complex.ifc')));
-      const scenario = await svc.deriveFromIfc(bytes, 'testbed-complex.ifc', { occupants: 30, seed: 2 });
+      const { scenario, note } = await svc.deriveFromIfc(bytes, 'testbed-complex.ifc', { occupants: 30, seed: 2 });
+      expect(note).toBeNull(); // every space of the sample has a way out
       expect(scenario.floors.length).toBe(3);
       expect(scenario.exits.length).toBeGreaterThan(0);
       expect(scenario.agentGroups.reduce((n, g) => n + (g.count ?? 0), 0)).toBe(30);
       const out = await svc.run(JSON.stringify(scenario), { runs: 1 });
       expect(out.results.agentsEvacuated).toBe(30);
+    } finally {
+      svc.dispose();
+    }
+  }, 60_000);
+
+  it('builds the navigation map once for runs on the same building and exits, again when an exit closes', async () => {
+    const svc = new SimWorkerService('unused/');
+    const build = vi.spyOn(NavMap, 'build');
+    try {
+      const sc: Scenario = { ...room(20), exits: [...room().exits, { id: 'west', floor: 'F0', segment: [[0, 2.4], [0, 3.6]] }] };
+      const a = await svc.run(JSON.stringify(sc), { runs: 1 });
+      const b = await svc.run(JSON.stringify({ ...sc, seed: 8 }), { runs: 2 }); // other seeds, more runs: the same map
+      expect(build).toHaveBeenCalledTimes(1);
+      expect(a.results.agentsEvacuated).toBe(20);
+      expect(a.results.exitUsage.west).toBeGreaterThan(0);
+      expect(b.results.agentsEvacuated).toBe(20);
+      const shut = await svc.run(JSON.stringify({ ...sc, exits: [sc.exits[0]!, { ...sc.exits[1]!, open: false }] }), { runs: 1 });
+      expect(build).toHaveBeenCalledTimes(2);
+      expect(shut.results.exitUsage).toMatchObject({ east: 20, west: 0 });
+    } finally {
+      build.mockRestore();
+      svc.dispose();
+    }
+  });
+
+  it('leaves a space with no way out empty and says so: duplex\'s roof, which no stair reaches', async () => {
+    // Before, 37 of 100 occupants started on the roof and every run ended "not all left", with no evacuation time.
+    const root = join(__dirname, '..', '..', '..', '..');
+    const svc = new SimWorkerService(join(root, 'node_modules', 'web-ifc') + '/');
+    try {
+      const bytes = new Uint8Array(readFileSync(join(root, '..', 'shared', 'ifc', 'duplex-apartment-ifc2x3.ifc')));
+      const { scenario, note } = await svc.deriveFromIfc(bytes, 'duplex.ifc', { occupants: 100, seed: 1 });
+      expect(note).toBe('1 space left empty, with no way out (no door or stair a body fits through leads from it to an exit): "R301 Roof" on Roof; ' +
+        'the 37 people it would have had are in the other spaces');
+      expect(scenario.agentGroups.reduce((n, g) => n + (g.count ?? 0), 0)).toBe(100);
+      expect(scenario.agentGroups.some((g) => g.floor === 'Roof')).toBe(false);
+      const out = await svc.run(JSON.stringify(scenario), { runs: 1 });
+      expect(out.results.agentsEvacuated).toBe(100);
+      expect(out.results.evacuationTime).not.toBeNull();
     } finally {
       svc.dispose();
     }

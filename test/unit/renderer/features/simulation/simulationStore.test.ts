@@ -134,4 +134,14 @@ describe('simulationStore reducer', () => {
     expect(file.scenario).toBe(scenario);
     expect(file.output).not.toBeNull();
   });
+
+  it('keeps what the derivation says of a scenario (spaces left empty) with that scenario only', () => {
+    const note = '1 space left empty, with no way out (…): "R301 Roof" on Roof; the 37 people it would have had are in the other spaces';
+    const derived = reduceSimulation(initialSimulationState, { type: 'scenarioLoaded', scenario, source: 'derived from duplex.ifc', model: 'hashB', note });
+    expect(derived.scenarioNote).toBe(note);
+    // Another model: the scenario and its note go.
+    expect(reduceSimulation(derived, { type: 'modelChanged', hash: 'hashC', name: 'office-a.ifc' }).scenarioNote).toBeNull();
+    // A scenario file loaded after it says nothing of the roof.
+    expect(reduceSimulation(derived, { type: 'scenarioLoaded', scenario, source: 'file s.json' }).scenarioNote).toBeNull();
+  });
 });

@@ -12,6 +12,7 @@ import { buildTestbedLayout } from '../../../../../common/testbedLayout';
 import { runScenario } from '../../../../../workers/sim/runScenario';
 import { distanceToSegment, selfIntersection } from '../../../../../workers/nav/planarGeometry';
 import { NavMap } from '../../../../../workers/nav/NavMap';
+import { deriveScenario } from '../../../../../workers/sim/deriveScenario';
 
 const root = resolve(__dirname, '../../../../..');
 const engine = new IfcEngine();
@@ -121,6 +122,25 @@ describe('buildingToScenario', () => {
       const crossing = rings.filter((r) => selfIntersection(r) >= 0).length;
       expect(crossing, `${name}: rings crossing themselves of ${rings.length}`).toBe(0);
     }
+  });
+
+  it('leaves only the spaces nobody can leave empty (duplex: its roof), and spreads the occupants over the rest', () => {
+    for (const [name, b] of [['sample', sample], ['office-a', office], ['openhouse', openhouse]] as const) {
+      const d = deriveScenario(b, { occupants: 200 });
+      expect(d.emptied, name).toEqual([]);
+      expect(d.scenario, name).toEqual(buildingToScenario(b, { occupants: 200 }));
+    }
+    const before = buildingToScenario(duplex, { occupants: 100 });
+    const d = deriveScenario(duplex, { occupants: 100 });
+    expect(d.emptied).toEqual([{ name: 'R301 Roof', floor: 'Roof', people: 37 }]);
+    expect(before.agentGroups.find((g) => g.floor === 'Roof')?.count).toBe(37);
+    expect(d.scenario.agentGroups.some((g) => g.floor === 'Roof')).toBe(false);
+    expect(d.scenario.agentGroups.reduce((a, g) => a + (g.count ?? 0), 0)).toBe(100);
+    // The building is the same: the map built to find the roof serves the run.
+    expect({ ...d.scenario, agentGroups: [] }).toEqual({ ...before, agentGroups: [] });
+    const r = runScenario({ ...d.scenario, dt: 0.1 }, { nav: d.nav! });
+    expect(r.agentsEvacuated).toBe(100);
+    expect(r.warnings).toEqual([]);
   });
 
   it('puts the occupants of a model without spaces on its walkable map, and they get out', () => {
