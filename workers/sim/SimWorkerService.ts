@@ -335,7 +335,8 @@ export class SimWorkerService {
     try {
       const structure = extractStructure(this.ifc.api, modelID);
       const { scenario, nav, emptied } = deriveScenario(structure, { name: fileName, ...opts });
-      if (nav) this.mapFor(scenario, nav);
+      // Keyed as a run will see it: parsed from JSON (field order and defaults as the schema gives them).
+      if (nav) this.mapFor(parseScenario(JSON.stringify(scenario)), nav);
       // As `twin simulate` refuses it: a scenario nobody can walk in or leave is no scenario to run.
       if (scenario.floors.length === 0) {
         throw new Error(`nothing walkable in the model: none of its ${structure.storeys.length} storey(s) has a floor (IfcSpace or IfcSlab) to walk on`);

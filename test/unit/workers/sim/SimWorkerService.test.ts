@@ -141,6 +141,7 @@ describe('SimWorkerService', () => {
     const svc = new SimWorkerService(join(root, 'node_modules', 'web-ifc') + '/');
     try {
       const bytes = new Uint8Array(readFileSync(join(root, '..', 'shared', 'ifc', 'duplex-apartment-ifc2x3.ifc')));
+      const build = vi.spyOn(NavMap, 'build');
       const { scenario, note } = await svc.deriveFromIfc(bytes, 'duplex.ifc', { occupants: 100, seed: 1 });
       expect(note).toBe('1 space left empty, with no way out (no door or stair a body fits through leads from it to an exit): "R301 Roof" on Roof; ' +
         'the 37 people it would have had are in the other spaces');
@@ -149,6 +150,9 @@ describe('SimWorkerService', () => {
       const out = await svc.run(JSON.stringify(scenario), { runs: 1 });
       expect(out.results.agentsEvacuated).toBe(100);
       expect(out.results.evacuationTime).not.toBeNull();
+      // The map built to find the roof is the run's map.
+      expect(build).toHaveBeenCalledTimes(1);
+      build.mockRestore();
     } finally {
       svc.dispose();
     }
