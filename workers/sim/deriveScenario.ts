@@ -47,5 +47,6 @@ export function emptiedNote(emptied: readonly EmptiedSpace[], occupantsGiven: bo
   const one = emptied.length === 1, people = emptied.reduce((n, e) => n + e.people, 0);
   const list = emptied.map((e) => `"${e.name}" on ${e.floor}`).join(', ');
   return `${one ? '1 space' : `${emptied.length} spaces`} left empty, with no way out (no door or stair a body fits through leads from ${one ? 'it' : 'them'} to an exit): ${list}; ` +
-    (occupantsGiven ? `the ${people} ${people === 1 ? 'person' : 'people'} ${one ? 'it' : 'they'} would have had are in the other spaces` : `${people} ${people === 1 ? 'person' : 'people'} at this density`);
+    (occupantsGiven ? `the ${people === 1 ? '1 person' : `${people} people`} ${one ? 'it' : 'they'} would have had ${people === 1 ? 'is' : 'are'} in the other spaces`
+      : `${people === 1 ? '1 person' : `${people} people`} at this density`);
 }
