@@ -168,4 +168,24 @@ describe('model feature (twin serve + Chromium)', () => {
     await expect.poll(() => page.locator('body').innerText(), { timeout: 30_000 }).not.toMatch(/broken\.ifc/);
     expect(await page.locator('[data-testid="model-title"]').innerText()).toContain('duplex-apartment-ifc2x3.ifc');
   }, SLOW);
+
+  it('Escape while drawing a counting line cancels the drawing and keeps the selection; the next Escape clears it', async () => {
+    const storey = page.locator('[data-testid="model-storey-1"]');
+    await storey.locator('summary').first().click();
+    const wallGroup = storey.locator('details[data-type="IfcWallStandardCase"]');
+    await wallGroup.locator('summary').click();
+    await wallGroup.locator('.model-element').first().click();
+    const gid = page.locator('[data-testid="model-properties-globalid"]');
+    await expect.poll(() => gid.count(), { timeout: 20_000 }).toBe(1);
+    await page.click('.dock-tab[data-panel="people.occupancy"]');
+    await page.click('[data-testid="people-draw-line"]');
+    const hint = page.locator('[data-testid="plan-draw-hint"]');
+    await expect.poll(() => hint.isVisible()).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => hint.isVisible()).toBe(false);
+    await page.click('.dock-tab[data-panel="model.properties"]');
+    expect(await gid.count()).toBe(1);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => gid.count()).toBe(0);
+  }, SLOW);
 });
