@@ -32,6 +32,11 @@ export interface SourceStatus {
   now?: number;
   speed?: number;
   /**
+   * Replay only: the record time played per wall second over the last seconds of playing, present only when it falls
+   * short of `speed` (below 80 % of it): reading, decoding and ingesting the recording cannot keep up on this machine.
+   */
+  achievedSpeed?: number;
+  /**
    * When data last came from the source: wall-clock epoch ms on the host (the process running the source),
    * when a record last moved the newest data time on; null before any. Set by the host's pipeline
    * (main/hub/TelemetryPipeline.ts), not by the sources themselves, so absent from a source's own status.

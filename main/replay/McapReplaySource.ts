@@ -24,6 +24,9 @@ import { Recording } from './Recording.js';
 export const TICK_MS = 50;
 export const MIN_SPEED = 0.1;
 export const MAX_SPEED = 100;
+/** achievedSpeed is measured over this much of the latest playing (wall ms), once at least PACE_MIN_MS of it is there. */
+const PACE_WINDOW_MS = 3000;
+const PACE_MIN_MS = 1000;
 
 export class ReplayUriError extends Error {
   override readonly name = 'ReplayUriError';
@@ -74,6 +77,8 @@ export class McapReplaySource implements Source {
   private lastWall = 0;
   private busy: Promise<void> = Promise.resolve();
   private accepted = 0;
+  /** (wall ms, record ms) after each tick of the current stretch of playing, the last PACE_WINDOW_MS (achievedSpeed). */
+  private pace: { wall: number; t: number }[] = [];
   private readonly autoplay: boolean;
   private readonly opener: () => Promise<Recording>;
 
@@ -155,7 +160,18 @@ export class McapReplaySource implements Source {
       ...(range ? { range } : {}),
       ...(Number.isFinite(this.now) ? { now: this.now } : {}),
       speed: this.speed,
+      ...this.achieved(),
     };
+  }
+
+  /** `achievedSpeed` while playing falls short of the chosen speed (see SourceStatus), else nothing. */
+  private achieved(): { achievedSpeed?: number } {
+    const p = this.pace;
+    if (this.state !== 'playing' || p.length < 2) return {};
+    const a = p[0]!, b = p[p.length - 1]!;
+    if (b.wall - a.wall < PACE_MIN_MS) return {};
+    const rate = (b.t - a.t) / (b.wall - a.wall);
+    return rate < 0.8 * this.speed ? { achievedSpeed: Math.round(rate * 10) / 10 } : {};
   }
 
   /** Shows the twin at record time `t` (ms); playback continues from there if it was playing. */
@@ -165,6 +181,7 @@ export class McapReplaySource implements Source {
       const rec = this.requireOpen('seek');
       const snap = await rec.seek(t);
       this.now = t;
+      this.pace = []; // a jump in record time is not playing pace
       await this.push(snapshotBatch(snap));
       if (this.state === 'ended') this.setState('paused');
       this.emitStatus();
@@ -174,6 +191,7 @@ export class McapReplaySource implements Source {
   setSpeed(speed: number): void {
     if (!Number.isFinite(speed) || speed < MIN_SPEED || speed > MAX_SPEED) throw new RangeError(`McapReplaySource: speed must be in [${MIN_SPEED}, ${MAX_SPEED}], got ${speed}`);
     this.speed = speed;
+    this.pace = [];
     this.emitStatus();
   }
 
@@ -209,6 +227,7 @@ export class McapReplaySource implements Source {
     return this.exclusive(async () => {
       const rec = this.requireOpen('step');
       const to = this.now + ms;
+      this.pace = [];
       if (ms < 0) {
         this.now = to;
         await this.push(snapshotBatch(await rec.seek(to)));
@@ -224,6 +243,7 @@ export class McapReplaySource implements Source {
   private schedule(): void {
     this.clearTimer();
     this.lastWall = performance.now();
+    this.pace = [];
     const tick = () => {
       this.timer = null;
       if (this.state !== 'playing') return;
@@ -247,9 +267,13 @@ export class McapReplaySource implements Source {
       const batch = await rec.read(this.now, to);
       this.now = to;
       await this.push(batch);
+      const at = performance.now(), p = this.pace;
+      p.push({ wall: at, t: this.now });
+      while (p.length > 2 && at - p[1]!.wall >= PACE_WINDOW_MS) p.shift();
     }
     if (indexed && this.now >= end) {
       if (this.loop) {
+        this.pace = [];
         const snap = await rec.seek(this.loop.start);
         this.now = this.loop.start;
         await this.push(snapshotBatch(snap));

@@ -22,7 +22,7 @@ import { icon } from './icon.js';
 import { formatTime } from './formatTime.js';
 import { failedSourceText, sourceControls } from './sourceControls.js';
 import { DataArrival, liveClockView, silenceSince } from './liveClock.js';
-import { FINE_STEP_MS, STEP_MS, canStep, describeAlert, formatClock, nextAlert, previousAlert, sortAlerts, stepIcon, stepTarget, type AlertMark } from './replaySteps.js';
+import { FINE_STEP_MS, STEP_MS, achievedSpeedText, canStep, describeAlert, formatClock, nextAlert, previousAlert, sortAlerts, stepIcon, stepTarget, type AlertMark } from './replaySteps.js';
 
 /** While a recording is still being indexed, its alert marks are asked for again at most this often. */
 const ALERTS_RETRY_MS = 2000;
@@ -34,8 +34,11 @@ interface PlayerView {
   range: { start: number; end: number } | null;
   now: number;
   speed: number | undefined;
+  /** Replay playing slower than `speed` (SourceStatus achievedSpeed), else undefined. */
+  achieved?: number | undefined;
   controls: { pause: boolean; seek: boolean; speed: boolean; live: boolean };
 }
+
 
 export class TimelineBar {
   readonly dom: HTMLElement;
@@ -51,6 +54,7 @@ export class TimelineBar {
   private readonly alertCount = h('span.timeline-alerts', { 'data-testid': 'timeline-alerts' });
   private readonly alertJumps = h('span.timeline-alert-jumps', {}, this.prevAlertBtn, this.alertCount, this.nextAlertBtn);
   private readonly speed = h('select.select.speed-select', { title: 'Playback speed', 'aria-label': 'Playback speed' });
+  private readonly achieved = h('span.speed-achieved', { 'data-testid': 'timeline-achieved', hidden: true });
   private readonly liveText = h('span', {}, 'LIVE');
   private readonly live = h('span.live-badge', { 'data-testid': 'live-badge' }, h('span.live-dot'), this.liveText);
   /** "no data for 25 s" beside a live clock that stands still. */
@@ -83,7 +87,7 @@ export class TimelineBar {
     const connectBtn = h('button.button.button-secondary.button-small', { type: 'button' }, icon('plug', 14), 'Connect a source…');
     connectBtn.addEventListener('click', connect);
     this.empty.append(icon('clock', 16), this.emptyText, connectBtn);
-    this.controls = h('div.timeline-controls', {}, this.play, this.restart, this.stepBack, this.stepForward, this.live, this.reviewBadge, this.now, this.dataAge, this.slider, this.end, this.alertJumps, this.speed, this.reviewBtn, this.backToLive);
+    this.controls = h('div.timeline-controls', {}, this.play, this.restart, this.stepBack, this.stepForward, this.live, this.reviewBadge, this.now, this.dataAge, this.slider, this.end, this.alertJumps, this.speed, this.achieved, this.reviewBtn, this.backToLive);
     this.dom = h('footer.timeline', { 'data-region': 'timeline' }, this.controls, this.empty);
 
     this.play.addEventListener('click', () => void this.togglePlay());
@@ -247,7 +251,7 @@ export class TimelineBar {
     const { source, frameTime } = sessionStore.getState();
     if (!source) return null;
     const state = source.state === 'playing' || source.state === 'paused' || source.state === 'ended' ? source.state : 'other';
-    return { state, range: source.range ?? null, now: source.now ?? frameTime, speed: source.speed, controls: sourceControls(source) };
+    return { state, range: source.range ?? null, now: source.now ?? frameTime, speed: source.speed, achieved: source.achievedSpeed, controls: sourceControls(source) };
   }
 
   private sliderTime(r: { start: number; end: number }): number {
@@ -304,6 +308,10 @@ export class TimelineBar {
       if (!this.dragging && Number.isFinite(v.now)) this.slider.value = String(Math.round(((v.now - r.start) / (r.end - r.start || 1)) * 1000));
     }
     if (c.speed && v.speed !== undefined) setSpeedValue(this.speed, v.speed);
+    const slow = c.speed && v.state === 'playing' && v.achieved !== undefined && v.speed !== undefined ? achievedSpeedText(v.achieved, v.speed) : null;
+    this.achieved.hidden = !slow;
+    this.achieved.textContent = slow?.text ?? '';
+    this.achieved.title = slow?.title ?? '';
   }
 
   /** The badge and the silence figure of a live clock (`source` null: no live clock shown); re-renders when they change. */

@@ -46,6 +46,33 @@ describe('McapReplaySource (file: URIs)', () => {
     expect(statuses.map((s) => s.state)).toContain('playing');
   });
 
+  it('says how fast it really plays when it cannot keep up with the chosen speed, and nothing when it can', async () => {
+    // At 100× a default-load testbed recording played at about 7× on this machine (decoding), while the bar said 100×.
+    const file = join(dir, 'pace.mcap');
+    await writeFixtureRecording(file, { durationS: 600, robots: 3, people: 5, snapshots: true });
+    const waitFor = async (cond: () => boolean) => { for (let i = 0; i < 300 && !cond(); i++) await new Promise((r) => setTimeout(r, 20)); };
+    // A consumer that takes 100 ms over every batch: at 100× the clock cannot advance 100 s per wall second.
+    const slow = createSource(`file:${file}`) as McapReplaySource;
+    slow.setSpeed(100);
+    await slow.start({ onBatch: () => new Promise<void>((r) => setTimeout(r, 100)), onStatus: () => undefined });
+    await waitFor(() => slow.status().achievedSpeed !== undefined || slow.status().state === 'ended');
+    const achieved = slow.status().achievedSpeed;
+    expect(achieved).toBeDefined();
+    expect(achieved!).toBeGreaterThan(5);
+    expect(achieved!).toBeLessThan(80);
+    slow.setSpeed(50);
+    expect(slow.status().achievedSpeed).toBeUndefined(); // measured again at the new speed
+    await slow.stop();
+    // A consumer that keeps up at 2×: no figure.
+    const fast = createSource(`file:${file}`) as McapReplaySource;
+    fast.setSpeed(2);
+    await fast.start({ onBatch: () => undefined, onStatus: () => undefined });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(fast.status().state).toBe('playing');
+    expect(fast.status().achievedSpeed).toBeUndefined();
+    await fast.stop();
+  }, 30_000);
+
   it('rejects a file: URI whose file does not exist, naming it', () => {
     expect(() => createSource(`file:${join(dir, 'missing.mcap')}`)).toThrow(/missing\.mcap: no such file/);
   });

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { canStep, describeAlert, formatClock, nextAlert, previousAlert, sortAlerts, stepTarget, type AlertMark } from '../../../../renderer/shell/replaySteps.js';
+import { achievedSpeedText, canStep, describeAlert, formatClock, nextAlert, previousAlert, sortAlerts, stepTarget, type AlertMark } from '../../../../renderer/shell/replaySteps.js';
 
 const T0 = new Date(2026, 10, 24, 10, 42, 0).getTime(); // local time, as the clock shows it
 const mark = (id: string, t: number, entity = 'robot-07'): AlertMark => ({ id, t, entity, severity: 'warning', code: 'battery-low', message: `${entity}: battery low` });
@@ -76,5 +76,12 @@ describe('timeline clock and alert labels', () => {
 
   it('says what a jump goes to: code, entity, time and severity', () => {
     expect(describeAlert(mark('a', T0 + 13_000))).toBe('battery-low robot-07 at 10:42:13.0 (warning) — robot-07: battery low');
+  });
+});
+
+describe('achievedSpeedText: what the timeline says beside a speed the replay cannot keep up with', () => {
+  it('says the pace it really plays at, whole above 10×, and why on hover', () => {
+    expect(achievedSpeedText(6.84, 100)).toEqual({ text: 'at 6.8×', title: 'Playing at about 6.8× of the 100× chosen: reading and decoding the recording cannot keep up on this machine' });
+    expect(achievedSpeedText(37.6, 60).text).toBe('at 38×');
   });
 });
