@@ -166,5 +166,7 @@ export type ReviewStatus =
       playback: 'paused' | 'playing' | 'ended';
       now: number | null;
       speed: number;
+      /** Playing slower than `speed` (SourceStatus achievedSpeed): the pace it really plays at. */
+      achievedSpeed?: number;
       notices: string[];
     };

@@ -161,6 +161,7 @@ export class LiveReview {
       playback,
       now: s?.now ?? null,
       speed: s?.speed ?? 1,
+      ...(s?.achievedSpeed !== undefined ? { achievedSpeed: s.achievedSpeed } : {}),
       notices: [...(rec?.notices ?? [])],
     };
   }

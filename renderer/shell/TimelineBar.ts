@@ -246,7 +246,7 @@ export class TimelineBar {
   private view(): PlayerView | null {
     const r = this.review;
     if (r.state === 'on') {
-      return { state: r.playback, range: r.range, now: r.now ?? NaN, speed: r.speed, controls: { pause: true, seek: !!r.range, speed: true, live: false } };
+      return { state: r.playback, range: r.range, now: r.now ?? NaN, speed: r.speed, achieved: r.achievedSpeed, controls: { pause: true, seek: !!r.range, speed: true, live: false } };
     }
     const { source, frameTime } = sessionStore.getState();
     if (!source) return null;
