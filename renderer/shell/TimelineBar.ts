@@ -39,7 +39,6 @@ interface PlayerView {
   controls: { pause: boolean; seek: boolean; speed: boolean; live: boolean };
 }
 
-
 export class TimelineBar {
   readonly dom: HTMLElement;
   private readonly play = h('button.icon-button.play-button', { type: 'button', title: 'Play / pause (Space)', 'data-testid': 'play-pause' });
