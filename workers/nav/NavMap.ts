@@ -61,7 +61,7 @@ export class NavMap {
   readonly links: NavLink[];
   /** Field per exit index; null for closed exits. */
   readonly fields: (ExitField | null)[];
-  /** Per floor, the link ends on it: [portal index, ax, ay, bx, by] × n (see reachedLinkEnd). */
+  /** Per floor, the link ends on it: [portal index, ax, ay, bx, by, min x, min y, max x, max y] × n (see reachedLinkEnd). */
   private readonly linkEnds: Float64Array[];
 
   private constructor(grids: FloorGrid[], floorIndex: Map<string, number>, portals: Portal[][], links: NavLink[], fields: (ExitField | null)[]) {
@@ -71,7 +71,7 @@ export class NavMap {
       onFloor.forEach((p, k) => {
         if (p.kind !== 'link') return;
         const l = links[p.link]!, [[ax, ay], [bx, by]] = p.end === 'from' ? l.from : l.to;
-        ends.push(k, ax, ay, bx, by);
+        ends.push(k, ax, ay, bx, by, Math.min(ax, bx), Math.min(ay, by), Math.max(ax, bx), Math.max(ay, by));
       });
       return Float64Array.from(ends);
     });
@@ -167,7 +167,11 @@ export class NavMap {
     if (ends.length === 0) return -1;
     // A step that crosses an end ends within its own length of it, so only steps longer than `reach` need the crossing test.
     const long = (qx - ox) * (qx - ox) + (qy - oy) * (qy - oy) > reach * reach;
-    for (let e = 0; e < ends.length; e += 5) {
+    const r = reach + 1e-9; // the boxes' margin, so that rounding can never skip an end the exact tests would take
+    const x0 = Math.min(ox, qx) - r, x1 = Math.max(ox, qx) + r, y0 = Math.min(oy, qy) - r, y1 = Math.max(oy, qy) + r;
+    for (let e = 0; e < ends.length; e += 9) {
+      // Neither test can pass unless the step's box, widened by `reach`, meets the end's box: most steps are far from every end.
+      if (x1 < ends[e + 5]! || x0 > ends[e + 7]! || y1 < ends[e + 6]! || y0 > ends[e + 8]!) continue;
       const ax = ends[e + 1]!, ay = ends[e + 2]!, bx = ends[e + 3]!, by = ends[e + 4]!;
       if (distanceToSegment(qx, qy, ax, ay, bx, by) <= reach || (long && segmentsIntersect([ox, oy], [qx, qy], [ax, ay], [bx, by]))) return ends[e]!;
     }

@@ -34,6 +34,14 @@ export const LINK_REACH = 0.1;
 /** Neighbour scratch rows per agent for computeVelocities (4 numbers each; each thread has its own). */
 export const NEIGHBOUR_ROWS = 512;
 
+/** Candidate neighbours of one agent (slot indices), then the kept neighbours ahead (computeVelocities); grown on demand, one per thread. */
+let cand: Int32Array = new Int32Array(1024);
+function grown(a: Int32Array, need: number): Int32Array {
+  const b = new Int32Array(Math.max(need, a.length * 2));
+  b.set(a);
+  return b;
+}
+
 /**
  * New velocities of the walking agents in slots [lo, hi) into nvx/nvy; returns how many were computed (agent-steps).
  *
@@ -90,26 +98,38 @@ export function computeVelocities(c: SlotColumns, nav: NavMap, agents: number, r
     let ya = Math.floor((yi - cut - oy) * inv), yb = Math.floor((yi + cut - oy) * inv);
     if (xa < 0) xa = 0; if (xb >= nx) xb = nx - 1; if (ya < 0) ya = 0; if (yb >= ny) yb = ny - 1;
     let count = 0, bhx = 0, bhy = 0, aside = 0;
+    // Two passes, so that the hot scan has no branch: whether a candidate lies within the radius is a coin toss in
+    // a crowd (46 candidates an agent, 19 within, in the sample's queues), and a mispredicted branch cost more than
+    // the test. Pass 1 writes every candidate and advances only past those within; pass 2 takes them in the same
+    // order, so the sums below are bit-identical to one pass (velocity stage 10 % faster in queues, 17 % in a room).
+    let n = 0;
     for (let row = ya; row <= yb; row++) {
-      const base = off + row * nx;
-      for (let k = cellStart[base + xa]!, end = cellStart[base + xb + 1]!; k < end; k++) {
-        const dx = sx[k]! - xi, dy = sy[k]! - yi, d2 = dx * dx + dy * dy;
-        if (d2 > cut2 || k === o || count >= maxNb) continue;
-        const d = Math.sqrt(d2) || 1e-6, l = ri + sr[k]!;
-        // Beyond 7 ranges the repulsion is < 0.1 % of the desired direction: skip the exp.
-        if (d - l < repelReach) {
-          const w = (A * expNeg((d - l) / D)) / d, lk = sLeft[k]!;
-          ex -= dx * w; ey -= dy * w;
-          // A robot ahead is gone round (see below).
-          if (robots && order[k]! >= agents && e0x * dx + e0y * dy > 0) aside += e0x * dy - e0y * dx >= 0 ? w * d : -w * d;
-          // Pushes from people behind on the way out (more route left; on a tie, later in cell order), summed
-          // apart (branch-free: whether a neighbour is behind is a coin toss in a crowd); see below.
-          const m = lk > left || (lk === left && k > o) ? w : 0;
-          bhx += dx * m; bhy += dy * m;
-        }
-        // Only a neighbour whose gap could cap the speed (gap / T < vmax) is kept for the spacing pass below.
-        if ((d - l) / T < vmax) { const q = count << 2; nb[q] = dx; nb[q + 1] = dy; nb[q + 2] = d; nb[q + 3] = l; count++; }
+      const base = off + row * nx, start = cellStart[base + xa]!, end = cellStart[base + xb + 1]!;
+      if (n + end - start > cand.length) cand = grown(cand, n + end - start);
+      const cd = cand;
+      for (let k = start; k < end; k++) {
+        const dx = sx[k]! - xi, dy = sy[k]! - yi;
+        cd[n] = k; n += +(dx * dx + dy * dy <= cut2);
       }
+    }
+    const cd = cand;
+    for (let p = 0; p < n; p++) {
+      const k = cd[p]!;
+      if (k === o || count >= maxNb) continue;
+      const dx = sx[k]! - xi, dy = sy[k]! - yi, d = Math.sqrt(dx * dx + dy * dy) || 1e-6, l = ri + sr[k]!;
+      // Beyond 7 ranges the repulsion is < 0.1 % of the desired direction: skip the exp.
+      if (d - l < repelReach) {
+        const w = (A * expNeg((d - l) / D)) / d, lk = sLeft[k]!;
+        ex -= dx * w; ey -= dy * w;
+        // A robot ahead is gone round (see below).
+        if (robots && order[k]! >= agents && e0x * dx + e0y * dy > 0) aside += e0x * dy - e0y * dx >= 0 ? w * d : -w * d;
+        // Pushes from people behind on the way out (more route left; on a tie, later in cell order), summed
+        // apart; see below.
+        const m = lk > left || (lk === left && k > o) ? w : 0;
+        bhx += dx * m; bhy += dy * m;
+      }
+      // Only a neighbour whose gap could cap the speed (gap / T < vmax) is kept for the spacing pass below.
+      if ((d - l) / T < vmax) { const q = count << 2; nb[q] = dx; nb[q + 1] = dy; nb[q + 2] = d; nb[q + 3] = l; count++; }
     }
     // People behind on the way out push sideways with only MODEL.behind of the strength (along the way, in full):
     // people give way to those ahead of them. With isotropic pushes, two people abreast at a narrow door pushed
@@ -137,11 +157,15 @@ export function computeVelocities(c: SlotColumns, nav: NavMap, agents: number, r
     if (en < 1e-9) continue;
     ex /= en; ey /= en;
     let spacing = Infinity;
+    // Only neighbours ahead (ex·d ≥ 0) and in the body's corridor (|ex × d| ≤ l) can cap the speed: 3 or 4 of the
+    // 18 kept in a queue. Picked out branch-free as above (half are ahead: a coin toss), then taken in order.
+    let m = 0;
     for (let q = 0, qe = count << 2; q < qe; q += 4) {
-      const dx = nb[q]!, dy = nb[q + 1]!, l = nb[q + 3]!, s = nb[q + 2]! - l, ahead = ex * dx + ey * dy;
-      if (ahead < 0) continue;
-      const side = ex * dy - ey * dx;
-      if (side > l || side < -l) continue;
+      const dx = nb[q]!, dy = nb[q + 1]!;
+      cd[m] = q; m += +(ex * dx + ey * dy >= 0) & +(Math.abs(ex * dy - ey * dx) <= nb[q + 3]!);
+    }
+    for (let p = 0; p < m; p++) {
+      const q = cd[p]!, dx = nb[q]!, dy = nb[q + 1]!, l = nb[q + 3]!, s = nb[q + 2]! - l, ahead = ex * dx + ey * dy;
       if (s < contact && c >= 0) {
         // Bodies in contact: j holds i back only when j is also further along i's route (a lower travel time
         // at j's centre), so of two people pressed together on the way to the same exit one always goes
