@@ -22,7 +22,7 @@ import { DEFAULT_SPEED, sampleDistribution } from './sampleDistribution.js';
 import { allowedExits, placeAgents } from './placeAgents.js';
 import { SeededRandom } from './SeededRandom.js';
 import { AgentState, MODEL } from './model.js';
-import { NEIGHBOUR_ROWS, stepChunks, stepSlots, type SlotColumns, type SlotHelper } from './slotStages.js';
+import { NEIGHBOUR_ROWS, presentSlots, stepChunks, stepSlots, type SlotColumns, type SlotHelper } from './slotStages.js';
 
 export { AgentState, MODEL } from './model.js';
 
@@ -381,7 +381,11 @@ export class Simulation {
     const cursor = this.cursor;
     cursor.fill(0);
     for (let i = 0; i < this.slots; i++) {
-      const c = this.cellOf[i]!, k = cs[c]! + cursor[c]!;
+      // Slots out of the building or on a flight (the sentinel cell, after every present one) are in no cell list,
+      // and stages 5 and 6 take only the present slots (presentSlots): late in an evacuation most are out.
+      const c = this.cellOf[i]!;
+      if (c === sentinel) continue;
+      const k = cs[c]! + cursor[c]!;
       cursor[c] = cursor[c]! + 1;
       this.order[k] = i; this.sx[k] = this.x[i]!; this.sy[k] = this.y[i]!; this.sr[k] = this.radius[i]!;
       this.sv0[k] = this.v0[i]!; this.sState[k] = this.state[i]!; this.sFloor[k] = this.floor[i]!; this.sTarget[k] = this.target[i]!;
@@ -397,12 +401,12 @@ export class Simulation {
   private velocitiesAndMoves(): void {
     const h = this.helper, out = this.maxMoved;
     if (!h) {
-      this.agentSteps += stepSlots(this.columns, this.nav, this.agents, this.rmax, this.nb, this.dt, 0, this.slots, out);
+      this.agentSteps += stepSlots(this.columns, this.nav, this.agents, this.rmax, this.nb, this.dt, 0, presentSlots(this.columns), out);
       this.noteMoved(out[0]!);
       return;
     }
     h.start();
-    const mine = stepChunks(this.columns, this.nav, this.agents, this.rmax, this.nb, this.dt, this.slots, h.next, out);
+    const mine = stepChunks(this.columns, this.nav, this.agents, this.rmax, this.nb, this.dt, presentSlots(this.columns), h.next, out);
     const theirs = h.finish();
     this.agentSteps += mine + theirs.steps;
     this.noteMoved(Math.max(out[0]!, theirs.maxMoved));

@@ -11,7 +11,7 @@
  */
 import { groupPeople, type Scenario } from '../../common/scenario.js';
 import type { NavMap } from '../nav/NavMap.js';
-import { NEIGHBOUR_ROWS, stepChunks, type SlotHelper, type SlotJob } from './slotStages.js';
+import { NEIGHBOUR_ROWS, presentSlots, stepChunks, type SlotHelper, type SlotJob } from './slotStages.js';
 
 /** Int32 slots of the control block shared with the helper thread. */
 export const CONTROL = { gen: 0, done: 1, steps: 2, failed: 3 } as const;
@@ -89,7 +89,7 @@ export function serveSlots(job: SlotJob, buildNav: () => NavMap, { control, next
       Atomics.wait(control, CONTROL.gen, gen);
       gen = Atomics.load(control, CONTROL.gen);
       if (gen < 0) break;
-      control[CONTROL.steps] = stepChunks(job.columns, map, job.agents, job.rmax, nb, job.dt, job.slots, next, moved);
+      control[CONTROL.steps] = stepChunks(job.columns, map, job.agents, job.rmax, nb, job.dt, presentSlots(job.columns), next, moved);
       Atomics.store(control, CONTROL.done, gen);
       Atomics.notify(control, CONTROL.done);
     }

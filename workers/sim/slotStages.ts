@@ -235,6 +235,15 @@ export function moveSlots(c: SlotColumns, nav: NavMap, agents: number, dt: numbe
   return maxMoved;
 }
 
+/**
+ * How many slots stage 4 sorted into cells: the slots present on a floor (walking, waiting, stuck; robots) come first,
+ * in cell order, so stages 5 and 6 take slots [0, presentSlots). Those out of the building or on a flight are only
+ * in the sentinel cell after them, whose first slot this is; their sorted columns are not written.
+ */
+export function presentSlots(c: SlotColumns): number {
+  return c.cellStart[c.cellOff[c.cellOff.length - 1]!]!;
+}
+
 /** Stages 5 then 6 for slots [lo, hi); returns the agent-steps and writes the farthest move (m) to maxMoved[0]. */
 export function stepSlots(c: SlotColumns, nav: NavMap, agents: number, rmax: number, nb: Float64Array, dt: number, lo: number, hi: number, maxMoved: Float64Array): number {
   const steps = computeVelocities(c, nav, agents, rmax, nb, lo, hi);

@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import type { Scenario } from '../../../../common/scenario.js';
 import { NavMap } from '../../../../workers/nav/NavMap.js';
 import { AgentState, LANDING, MODEL, Simulation } from '../../../../workers/sim/Simulation.js';
+import { presentSlots } from '../../../../workers/sim/slotStages.js';
 
 /** A 30 m × 20 m room, 600 people, two 2 m exits, one robot crossing it: dense enough for queues. */
 const scenario = (): Scenario => ({
@@ -26,6 +27,21 @@ describe('Simulation', () => {
     expect(Array.from(a.y)).toEqual(Array.from(b.y));
     expect(a.agentSteps).toBe(b.agentSteps);
     expect(Array.from(c.x)).not.toEqual(Array.from(a.x));
+  });
+
+  it('stages 5 and 6 take only the slots present on a floor: people out of the building are left out of the sorted columns', () => {
+    const sim = run(3, 899); // 90 s: part of the room is out
+    // Present when the next step sorts them (this room has no stairs: nobody steps off a flight before the sort).
+    const present = Array.from(sim.state).filter((st) => st !== AgentState.Out && st !== AgentState.Transit).length;
+    const before = Array.from(sim.state);
+    sim.step();
+    expect(present).toBeGreaterThan(10);
+    expect(present).toBeLessThan(sim.agents - 100);
+    // (the robot's slot among them); every sorted slot is a present one's, and nobody is sorted twice.
+    expect(presentSlots(sim.columns)).toBe(present);
+    const sorted = Array.from(sim.columns.order.subarray(0, presentSlots(sim.columns)));
+    expect(new Set(sorted).size).toBe(sorted.length);
+    for (const i of sorted) expect([AgentState.Out, AgentState.Transit]).not.toContain(before[i]);
   });
 
   it('people go round a robot standing in a corridor, on the side with room for a body', () => {
