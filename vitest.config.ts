@@ -11,5 +11,8 @@ export default defineConfig({
     // Two cores on CI machines: keep at most two test files running at once.
     maxWorkers: 2,
     reporters: ['default'],
+    // The recorder leaves 256 MiB free on its disk by default and does not record below that; tests record small
+    // files into the temp folder, also on a machine with little room left (test/unit/main/recording/diskSpace.test.ts).
+    env: { TWIN_RECORD_MIN_FREE_MB: '16' },
   },
 });

@@ -21,7 +21,8 @@ export interface SessionInfo {
   mode: 'web' | 'electron';
   model: ModelInfo | null;
   source: SourceStatus | null;
-  recording: { dir: string; file: string | null; bytes: number } | null;
+  /** `stopped`: why the live recording stopped by itself or never started (disk space, a failed write); the session goes on. */
+  recording: { dir: string; file: string | null; bytes: number; stopped?: string } | null;
 }
 
 export interface ModelInfo {

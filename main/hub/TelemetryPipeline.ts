@@ -68,6 +68,8 @@ export interface TelemetryPipelineOptions {
   occupancy?: Omit<PositionOccupancyOptions, 'rewindable'> | false;
   /** Extra listener for source status changes (UI). */
   onStatus?: (status: SourceStatus) => void;
+  /** The recording stopped by itself or could not start (disk space, a failed write): why, for the user. Once. */
+  onRecordingStopped?: (why: string) => void;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
@@ -91,6 +93,7 @@ export class TelemetryPipeline {
   readonly hub: Hub;
   readonly source: Source;
   private recorder: McapRecorder | null = null;
+  private stoppedWhy: string | undefined;
   private positioner: PositioningService | null = null;
   private readonly privacy: Pseudonymiser | null;
   private state: PipelineState = 'created';
@@ -129,12 +132,19 @@ export class TelemetryPipeline {
     this.state = 'running';
     const { record, model } = this.options;
     if (record) {
-      this.recorder = await McapRecorder.create({
-        target: record,
-        metadata: { source: this.source.uri, modelName: model?.name, modelHash: model?.hash },
-      });
-      const recorder = this.recorder;
-      this.disposers.push(this.hub.onRecords((batch, at) => recorder.write(batch, at)));
+      // A recording that cannot start or goes on (no disk space, a failed write) is said, and the session goes on without it.
+      try {
+        this.recorder = await McapRecorder.create({
+          target: record,
+          metadata: { source: this.source.uri, modelName: model?.name, modelHash: model?.hash },
+          onStopped: (why) => this.recordingStopped(why),
+        });
+        const recorder = this.recorder;
+        this.disposers.push(this.hub.onRecords((batch, at) => recorder.write(batch, at)));
+      } catch (e) {
+        const message = (e as Error).message;
+        this.recordingStopped(message.startsWith('recording ') ? message : `recording not started: ${'file' in record ? record.file : record.dir}: ${message}`);
+      }
     }
     const occupancy = this.occupancy;
     if (occupancy) this.disposers.push(this.hub.onRecords((batch) => {
@@ -208,6 +218,17 @@ export class TelemetryPipeline {
 
   recorderStatus(): RecorderStatus | null {
     return this.recorder?.status() ?? null;
+  }
+
+  /** Why the recording stopped by itself or never started (disk space, a failed write), or undefined. */
+  get recordingStoppedWhy(): string | undefined {
+    return this.stoppedWhy;
+  }
+
+  private recordingStopped(why: string): void {
+    this.stoppedWhy = why;
+    this.options.log?.('error', why);
+    this.options.onRecordingStopped?.(why);
   }
 
   private withLastData(status: SourceStatus): SourceStatus {

@@ -218,6 +218,20 @@ export class McapFileWriter {
     this.state = 'closed';
   }
 
+  /**
+   * Closes the file without writing anything more (after a failed write: a full disk). What the file holds stays
+   * as it is: every chunk written whole is readable, as after a crash (no summary, no footer).
+   */
+  abort(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    try {
+      closeSync(this.fd);
+    } catch {
+      // already unusable; nothing more to release
+    }
+  }
+
   private emit(): void {
     const buf = this.builder.buffer;
     let off = 0;

@@ -12,9 +12,15 @@
  * Rotation (directory target, live sessions): a new `twin-YYYYMMDD-HHMMSS.mcap` (UTC) every
  * `rotateSeconds` (default 15 min) or when a file passes `rotateBytes` (default 256 MiB); every
  * file is complete on its own (schemas, channels, metadata repeated).
+ *
+ * Disk space: the recorder keeps `minFreeBytes` (default 256 MiB) free on the recording's disk. Checked every
+ * flush: below it the file is finished properly (summary, footer) and recording stops. A write that fails
+ * anyway (the disk filled from elsewhere, ENOSPC, EIO) stops it too, keeping every chunk already written (as
+ * after a crash). Either way `onStopped` says why, once, and the session goes on without recording: a full disk
+ * never takes the app down. Reconnecting the source starts a new recording.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, statfsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { TelemetryRecord } from '../../common/records.js';
 import { McapFileWriter } from './McapFileWriter.js';
 import { RECORD_SCHEMAS, recordTopic } from './recordSchemas.js';
@@ -36,9 +42,35 @@ export interface McapRecorderOptions {
   /** Wall clock (ms); injectable for tests of rotation. */
   now?: () => number;
   compression?: 'zstd' | 'none';
+  /** Recording stops (file finished) when the disk has less free than this, bytes. Default: TWIN_RECORD_MIN_FREE_MB
+   * MiB from the environment, else 256 MiB. */
+  minFreeBytes?: number;
+  /** Free bytes on the disk holding `dir`; injectable for tests. Default: statfs. */
+  freeBytes?: (dir: string) => number;
+  /** Called once when recording stops by itself (disk space, a failed write), with why, for the user. */
+  onStopped?: (why: string) => void;
 }
 
-export type RecorderState = 'recording' | 'closed';
+/** closed: by close(); stopped: by itself (see `stopped` in the status). */
+export type RecorderState = 'recording' | 'closed' | 'stopped';
+
+export const MIN_FREE_BYTES = 256 * 1024 * 1024;
+
+const mib = (b: number): string => `${(b / (1024 * 1024)).toFixed(b < 10 * 1024 * 1024 ? 1 : 0)} MiB`;
+
+/** The free space to leave, bytes: TWIN_RECORD_MIN_FREE_MB (MiB, ≥ 0) when set, else MIN_FREE_BYTES. Throws for a bad value. */
+export function minFreeFromEnv(env: Record<string, string | undefined> = process.env): number {
+  const v = env.TWIN_RECORD_MIN_FREE_MB;
+  if (v === undefined || v.trim() === '') return MIN_FREE_BYTES;
+  const mb = Number(v);
+  if (!Number.isFinite(mb) || mb < 0) throw new Error(`recording not started: TWIN_RECORD_MIN_FREE_MB="${v}" is not a number of MiB (≥ 0)`);
+  return mb * 1024 * 1024;
+}
+
+function statfsFree(dir: string): number {
+  const s = statfsSync(dir);
+  return Number(s.bavail) * Number(s.bsize);
+}
 
 export interface RecorderStatus {
   state: RecorderState;
@@ -48,6 +80,8 @@ export interface RecorderStatus {
   /** Messages in all files of this recorder. */
   messages: number;
   files: string[];
+  /** Why recording stopped by itself (state 'stopped'): for the user. */
+  stopped?: string;
 }
 
 const encoder = new TextEncoder();
@@ -72,6 +106,9 @@ export class McapRecorder {
   private totalMessages = 0;
   /** Keyframes on `/snapshot` every 10 s of record time, so replay seeks without reading from the start. */
   private readonly snapshots = new SnapshotWriter();
+  private stoppedWhy: string | undefined;
+  /** Free space to leave on the recording's disk, bytes. */
+  private readonly minFree: number;
 
   static async create(options: McapRecorderOptions): Promise<McapRecorder> {
     await McapFileWriter.ready();
@@ -82,6 +119,9 @@ export class McapRecorder {
     this.now = options.now ?? Date.now;
     if ('dir' in options.target) mkdirSync(options.target.dir, { recursive: true });
     this.openedAt = this.now();
+    this.minFree = options.minFreeBytes ?? minFreeFromEnv();
+    const free = this.freeBytes();
+    if (free < this.minFree) throw new Error(this.lowSpace(free, 'recording not started'));
     this.writer = this.openFile();
     this.timer = setInterval(() => this.flush(), options.flushIntervalMs ?? 1000);
     this.timer.unref?.();
@@ -90,6 +130,14 @@ export class McapRecorder {
   /** Records one batch. `receivedAt` = wall ms when the batch arrived (MCAP logTime). */
   write(batch: readonly TelemetryRecord[], receivedAt: number = this.now()): void {
     if (this.state !== 'recording') return;
+    try {
+      this.writeBatch(batch, receivedAt);
+    } catch (e) {
+      this.stopOnError(e);
+    }
+  }
+
+  private writeBatch(batch: readonly TelemetryRecord[], receivedAt: number): void {
     this.maybeRotate();
     const logTime = BigInt(Math.round(receivedAt)) * NS_PER_MS;
     for (const r of batch) {
@@ -111,9 +159,19 @@ export class McapRecorder {
     }
   }
 
-  /** Closes the open chunk now (also done on a timer). */
+  /** Closes the open chunk now (also done on a timer), after checking the disk still has room. */
   flush(): void {
-    if (this.state === 'recording') this.writer.flushChunk();
+    if (this.state !== 'recording') return;
+    try {
+      const free = this.freeBytes();
+      if (free < this.minFree) {
+        this.stop(`${this.lowSpace(free, 'recording stopped')}; ${this.writer.path} is complete up to now. Free some space (older recordings are in ${this.dir}) and reconnect the source to record again`, () => this.writer.close());
+        return;
+      }
+      this.writer.flushChunk();
+    } catch (e) {
+      this.stopOnError(e);
+    }
   }
 
   status(): RecorderStatus {
@@ -123,15 +181,62 @@ export class McapRecorder {
       bytes: this.writer.bytes,
       messages: this.totalMessages,
       files: [...this.files],
+      ...(this.stoppedWhy !== undefined ? { stopped: this.stoppedWhy } : {}),
     };
   }
 
-  /** Finishes the current file (summary, footer) and stops. Idempotent. */
+  /** Finishes the current file (summary, footer) and stops. Idempotent; after a stop by itself, nothing more to do. */
   close(): void {
-    if (this.state === 'closed') return;
+    if (this.state !== 'recording') return;
     clearInterval(this.timer);
-    this.writer.close();
-    this.state = 'closed';
+    try {
+      this.writer.close();
+      this.state = 'closed';
+    } catch (e) {
+      this.stopOnError(e);
+    }
+  }
+
+  private get dir(): string {
+    const t = this.options.target;
+    return 'dir' in t ? t.dir : dirname(t.file);
+  }
+
+
+  /** Free bytes on the recording's disk; Infinity when the system cannot say (recording goes on). */
+  private freeBytes(): number {
+    try {
+      return (this.options.freeBytes ?? statfsFree)(this.dir);
+    } catch {
+      return Infinity;
+    }
+  }
+
+  private lowSpace(free: number, what: string): string {
+    return `${what}: ${mib(free)} free on the disk of ${this.dir}, under the ${mib(this.minFree)} the recorder leaves free`;
+  }
+
+  /** A write failed: the file is closed as it stands (every whole chunk in it stays readable). */
+  private stopOnError(e: unknown): void {
+    const err = e as NodeJS.ErrnoException;
+    const file = this.writer.path;
+    const why = err.code === 'ENOSPC'
+      ? `recording stopped: the disk is full (ENOSPC writing ${file}); what was recorded up to the last second is in the file. Free some space and reconnect the source to record again`
+      : `recording stopped: ${err.code ? `${err.code} writing ${file}` : (err.message ?? String(e))}; what was recorded up to the last second is in the file`;
+    this.stop(why, () => this.writer.abort());
+  }
+
+  private stop(why: string, finish: () => void): void {
+    if (this.state !== 'recording') return;
+    this.state = 'stopped';
+    this.stoppedWhy = why;
+    clearInterval(this.timer);
+    try {
+      finish();
+    } catch {
+      this.writer.abort(); // finishing the file failed too (no room for its footer): keep what is there
+    }
+    this.options.onStopped?.(why);
   }
 
   private maybeRotate(): void {

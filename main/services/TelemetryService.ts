@@ -110,8 +110,8 @@ export class TelemetryService implements WorkbenchService {
 
   recording(): SessionInfo['recording'] {
     if (!this.options.recordDir) return null;
-    const r = this.pipeline?.recorderStatus();
-    return { dir: this.options.recordDir, file: r?.file ?? null, bytes: r?.bytes ?? 0 };
+    const r = this.pipeline?.recorderStatus(), stopped = this.pipeline?.recordingStoppedWhy;
+    return { dir: this.options.recordDir, file: r?.file ?? null, bytes: r?.bytes ?? 0, ...(stopped !== undefined ? { stopped } : {}) };
   }
 
   /** The running pipeline (tests, status bar). */
@@ -141,6 +141,8 @@ export class TelemetryService implements WorkbenchService {
       structure: this.options.structure?.current() ?? null,
       settings: this.options.settings(),
       onStatus: (s) => api.broadcast('source.status', s),
+      // Said at once; the status bar then keeps saying it (recording.status, checked every second).
+      onRecordingStopped: (message) => api.broadcast('notice', { level: 'error', message }),
       log,
     });
     this.pipeline = pipeline;
@@ -150,7 +152,8 @@ export class TelemetryService implements WorkbenchService {
       pipeline.hub.onAlert((a) => api.broadcast('alert', a)),
     );
     await pipeline.start();
-    log('info', `telemetry: source ${uri} started${this.options.recordDir ? `, recording into ${this.options.recordDir}` : ''}`);
+    const recording = this.options.recordDir && pipeline.recorderStatus()?.state === 'recording' ? `, recording into ${this.options.recordDir}` : '';
+    log('info', `telemetry: source ${uri} started${recording}`);
     this.options.onSessionChange?.();
     return pipeline.sourceStatus();
   }

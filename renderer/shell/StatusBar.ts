@@ -190,8 +190,12 @@ export class StatusBar {
     this.people.text.textContent = `${s.peopleCount.toLocaleString()} people`;
     this.scheduleFit();
     const rec = s.info?.recording;
-    this.recording.el.hidden = !rec?.file;
-    if (rec?.file) {
+    this.recording.el.hidden = !rec?.file && rec?.stopped === undefined;
+    this.recording.el.classList.toggle('status-recording-stopped', rec?.stopped !== undefined);
+    if (rec?.stopped !== undefined) {
+      this.recording.text.textContent = 'not recording';
+      this.recording.el.title = rec.stopped;
+    } else if (rec?.file) {
       const name = rec.file.split(/[\\/]/).pop() ?? rec.file;
       this.recording.text.textContent = `${name} · ${formatBytes(rec.bytes)}`;
       this.recording.el.title = `Recording to ${rec.file}`;

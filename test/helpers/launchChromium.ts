@@ -58,8 +58,8 @@ export interface E2eSession {
  * One e2e session: `twin serve ARGS` on a fresh user-data folder (`twin-NAME-e2e-…` in the temp
  * folder), Debian's Chromium, and the workbench page on it (see `openWorkbenchPage`).
  */
-export async function startE2eSession(name: string, args: string[], opts: WorkbenchPageOptions = {}): Promise<E2eSession> {
-  const server = await startServe(args, { TWIN_USER_DATA: mkdtempSync(join(tmpdir(), `twin-${name}-e2e-`)) });
+export async function startE2eSession(name: string, args: string[], opts: WorkbenchPageOptions = {}, env: NodeJS.ProcessEnv = {}): Promise<E2eSession> {
+  const server = await startServe(args, { TWIN_USER_DATA: mkdtempSync(join(tmpdir(), `twin-${name}-e2e-`)), ...env });
   let browser: Browser | null = null;
   try {
     browser = await launchChromium();

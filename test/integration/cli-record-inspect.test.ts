@@ -151,6 +151,20 @@ describe('twin record / inspect / replay', () => {
     expect(Date.parse(summary.end) - Date.parse(summary.start)).toBeGreaterThan(15_000);
   });
 
+  it('a disk with no room: exit 1 naming the file and why, no crash; the reserve it keeps free is TWIN_RECORD_MIN_FREE_MB', () => {
+    let r = twin(['record', '--source', 'testbed:', '--out', '/dev/full', '--duration', '2']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('twin record: recording not started: /dev/full: ENOSPC');
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    const out = join(dir, 'reserve.mcap');
+    r = twin(['record', '--source', 'testbed:', '--out', out, '--duration', '2'], { env: { TWIN_RECORD_MIN_FREE_MB: '1e12' } });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/recording not started: [\d.]+ MiB free on the disk of .+, under the 1000000000000 MiB the recorder leaves free/);
+    r = twin(['record', '--source', 'testbed:', '--out', out, '--duration', '2'], { env: { TWIN_RECORD_MIN_FREE_MB: 'plenty' } });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('TWIN_RECORD_MIN_FREE_MB="plenty" is not a number of MiB');
+  });
+
   it('bad input exits 2 with a message naming the file or flag', () => {
     const notMcap = join(dir, 'not.mcap');
     writeFileSync(notMcap, 'hello, this is text and not an MCAP recording');

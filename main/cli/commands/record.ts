@@ -120,6 +120,8 @@ export const recordCommand: CliCommand = {
     // Nothing walkable in --model: nothing to record (as `twin testbed --model` says too).
     if (source instanceof UnavailableTestbedSource) throw new UsageError(`twin record: --model ${values.model}: nothing to record with testbed: (see above)`);
     let lastState = '';
+    /** Ends the wait below when the recording stops by itself (disk space, a failed write: logged as it happens). */
+    let endEarly = (): void => undefined;
     const pipeline = new TelemetryPipeline({
       source,
       record: { file: out },
@@ -138,9 +140,14 @@ export const recordCommand: CliCommand = {
         if (s.state === 'live') io.err(`twin record: ${s.uri}: live\n`);
       },
       log: (_level, msg) => io.err(`twin record: ${msg}\n`),
+      onRecordingStopped: () => endEarly(),
     });
     const wallStart = Date.now();
     await pipeline.start();
+    if (pipeline.recordingStoppedWhy !== undefined) {
+      await pipeline.stop();
+      return 1; // why is on stderr already (log)
+    }
     io.err(`twin record: recording ${values.source} → ${out}${Number.isFinite(duration) ? ` for ${duration} s` : ' (Ctrl+C to stop)'}\n`);
     const bar = progress(io, 'record');
     const sourceTimed = source.capabilities.has('speed');
@@ -167,6 +174,7 @@ export const recordCommand: CliCommand = {
         io.signal.removeEventListener('abort', finish);
         resolveDone();
       };
+      endEarly = finish;
       if (io.signal.aborted) finish();
       else io.signal.addEventListener('abort', finish, { once: true });
     });
@@ -177,8 +185,9 @@ export const recordCommand: CliCommand = {
     io.err(
       `twin record: wrote ${rec?.messages ?? 0} messages (${((rec?.bytes ?? 0) / 1024).toFixed(1)} KiB) to ${out}; ` +
         `accepted ${health.accepted}, rejected ${health.rejected}, duplicates ${stats.duplicates}, out-of-order ${stats.outOfOrder}` +
-        `${stats.positionsComputed ? `, positions computed ${stats.positionsComputed}` : ''}\n`,
+        `${stats.positionsComputed ? `, positions computed ${stats.positionsComputed}` : ''}` +
+        `${pipeline.recordingStoppedWhy !== undefined ? ' (the recording stopped early: see above)' : ''}\n`,
     );
-    return 0;
+    return pipeline.recordingStoppedWhy !== undefined ? 1 : 0;
   },
 };
