@@ -108,7 +108,7 @@ export function describeDamage(s: RecordingSummary, fileBytes: number, closed: b
       ? `${s.file} is corrupt partway through (${s.error}). What can still be read before the damage: ${readable}. ${rest}`
       : `${s.file} is corrupt before its first message (${s.error}): nothing before the damage can be read. ${rest}`;
   }
-  const why = 'it was not closed when recording stopped (the app or the machine stopped), or it is an incomplete copy';
+  const why = 'it was not closed when recording stopped (the app or the machine stopped, or the disk filled up), or it is an incomplete copy';
   return readable
     ? `${s.file} is cut short: ${why}. What can still be read: ${readable}; anything recorded after ${hms(s.end!)} UTC is not in the file.`
     : `${s.file} is cut short before its first complete block of data (${fileBytes} bytes): ${why}. Nothing in it can be read.`;
