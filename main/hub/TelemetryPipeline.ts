@@ -37,7 +37,7 @@ import { walkableFromStructure } from '../../workers/positioning/walkableFromStr
 import { georeferenceRecords, recordFrameOf, type RecordFrame } from '../sources/georeferenceRecords.js';
 import { placeBeaconsOnStructure } from '../sources/placeBeaconsOnStructure.js';
 import { Pseudonymiser } from '../privacy/Pseudonymiser.js';
-import { McapRecorder, type RecorderStatus, type RecorderTarget } from '../recording/McapRecorder.js';
+import { McapRecorder, RecordingNotStartedError, type RecorderStatus, type RecorderTarget } from '../recording/McapRecorder.js';
 import { AlertEngine, polygonArea, type AllowedZone } from './AlertEngine.js';
 import { Hub } from './Hub.js';
 import { occupancyZones } from './occupancyZones.js';
@@ -143,7 +143,7 @@ export class TelemetryPipeline {
         this.disposers.push(this.hub.onRecords((batch, at) => recorder.write(batch, at)));
       } catch (e) {
         const message = (e as Error).message;
-        this.recordingStopped(message.startsWith('recording ') ? message : `recording not started: ${'file' in record ? record.file : record.dir}: ${message}`);
+        this.recordingStopped(e instanceof RecordingNotStartedError ? message : `recording not started: ${'file' in record ? record.file : record.dir}: ${message}`);
       }
     }
     const occupancy = this.occupancy;

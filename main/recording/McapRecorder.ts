@@ -56,6 +56,11 @@ export type RecorderState = 'recording' | 'closed' | 'stopped';
 
 export const MIN_FREE_BYTES = 256 * 1024 * 1024;
 
+/** The recorder did not start for a reason the message gives whole, for the user (too little room, a bad reserve). */
+export class RecordingNotStartedError extends Error {
+  override readonly name = 'RecordingNotStartedError';
+}
+
 const mib = (b: number): string => `${(b / (1024 * 1024)).toFixed(b < 10 * 1024 * 1024 ? 1 : 0)} MiB`;
 
 /** The free space to leave, bytes: TWIN_RECORD_MIN_FREE_MB (MiB, ≥ 0) when set, else MIN_FREE_BYTES. Throws for a bad value. */
@@ -63,7 +68,7 @@ export function minFreeFromEnv(env: Record<string, string | undefined> = process
   const v = env.TWIN_RECORD_MIN_FREE_MB;
   if (v === undefined || v.trim() === '') return MIN_FREE_BYTES;
   const mb = Number(v);
-  if (!Number.isFinite(mb) || mb < 0) throw new Error(`recording not started: TWIN_RECORD_MIN_FREE_MB="${v}" is not a number of MiB (≥ 0)`);
+  if (!Number.isFinite(mb) || mb < 0) throw new RecordingNotStartedError(`recording not started: TWIN_RECORD_MIN_FREE_MB="${v}" is not a number of MiB (≥ 0)`);
   return mb * 1024 * 1024;
 }
 
@@ -121,7 +126,7 @@ export class McapRecorder {
     this.openedAt = this.now();
     this.minFree = options.minFreeBytes ?? minFreeFromEnv();
     const free = this.freeBytes();
-    if (free < this.minFree) throw new Error(this.lowSpace(free, 'recording not started'));
+    if (free < this.minFree) throw new RecordingNotStartedError(this.lowSpace(free, 'recording not started'));
     this.writer = this.openFile();
     this.timer = setInterval(() => this.flush(), options.flushIntervalMs ?? 1000);
     this.timer.unref?.();
