@@ -12,63 +12,127 @@
  * Decoding returns views into the one input buffer (no copy), so the whole model is one
  * transferable ArrayBuffer.
  */
-import { z } from 'zod';
-import type { ElementIndex, GeometryBatch, ProcessedModel } from '../geometry/ProcessedModel.js';
+import type { Bounds6, ElementIndex, GeometryBatch, ModelSummary, ProcessedModel, SpatialNode, StoreyInfo } from '../geometry/ProcessedModel.js';
 
 /** Bump whenever ProcessedModel or the batching changes meaning: older entries then read as misses. */
 export const PROCESSED_MODEL_FORMAT = 2;
 const MAGIC = 'TWINMDL\0';
-
-const Span = z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]);
-const Bounds = z.tuple([z.number(), z.number(), z.number(), z.number(), z.number(), z.number()]);
-const Node = z.object({ expressID: z.number().int(), type: z.string(), name: z.string() });
-
-const MetaSchema = z.object({
-  summary: z.object({
-    fileName: z.string(),
-    hash: z.string(),
-    schema: z.string(),
-    projectName: z.string(),
-    sites: z.array(Node),
-    buildings: z.array(Node),
-    elementCount: z.number().int(),
-    triangleCount: z.number().int(),
-    vertexCount: z.number().int(),
-    bounds: Bounds,
-    loadMs: z.number(),
-    fromCache: z.boolean(),
-  }),
-  storeys: z.array(z.object({ expressID: z.number().int(), globalId: z.string(), name: z.string(), elevation: z.number() })),
-  structure: z.unknown(),
-  batches: z.array(
-    z.object({
-      storey: z.number().int(),
-      color: z.tuple([z.number(), z.number(), z.number(), z.number()]),
-      bounds: Bounds,
-      rangeStart: z.number().int(),
-      rangeCount: z.number().int(),
-      vertices: Span,
-      indices: Span,
-    }),
-  ),
-  index: z.object({
-    typeNames: z.array(z.string()),
-    globalIds: z.array(z.string()),
-    names: z.array(z.string()),
-    expressIDs: Span,
-    storeys: Span,
-    types: Span,
-    ranges: Span,
-    elementRangeStart: Span,
-    rangesByElement: Span,
-  }),
-});
 
 export class ProcessedModelCodecError extends Error {
   override name = 'ProcessedModelCodecError';
 }
 
 type Typed = Float32Array | Uint32Array | Int32Array | Uint16Array;
+
+/** [byteOffset from the binary section, element count] of one typed array. */
+type Span = [number, number];
+
+interface Meta {
+  summary: ModelSummary;
+  storeys: StoreyInfo[];
+  structure: unknown;
+  batches: (Omit<GeometryBatch, 'vertices' | 'indices'> & { vertices: Span; indices: Span })[];
+  index: Pick<ElementIndex, 'typeNames' | 'globalIds' | 'names'> & Record<'expressIDs' | 'storeys' | 'types' | 'ranges' | 'elementRangeStart' | 'rangesByElement', Span>;
+}
+
+/*
+ * The header is checked by hand, field by field, naming the first wrong one. It is read on every cache
+ * hit, and a schema library's per-call overhead (~0.3 ms with zod for a 4 KB header) was the largest
+ * share of re-opening a small model; the string lists (one entry per element) are plain loops here.
+ */
+function bad(path: string, what: string): never {
+  throw new ProcessedModelCodecError(`ProcessedModelCodecError: header field ${path}: ${what}`);
+}
+function obj(v: unknown, path: string): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) bad(path, 'expected an object');
+  return v as Record<string, unknown>;
+}
+function arr(v: unknown, path: string): unknown[] {
+  if (!Array.isArray(v)) bad(path, 'expected an array');
+  return v;
+}
+function str(v: unknown, path: string): string {
+  if (typeof v !== 'string') bad(path, 'expected a string');
+  return v;
+}
+function num(v: unknown, path: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) bad(path, 'expected a number');
+  return v;
+}
+function int(v: unknown, path: string): number {
+  if (!Number.isInteger(v)) bad(path, 'expected an integer');
+  return v as number;
+}
+function nums(v: unknown, n: number, path: string): number[] {
+  const a = arr(v, path);
+  if (a.length !== n) bad(path, `expected ${n} numbers, got ${a.length}`);
+  for (let i = 0; i < n; i++) num(a[i], `${path}.${i}`);
+  return a as number[];
+}
+function strs(v: unknown, path: string): string[] {
+  const a = arr(v, path);
+  for (let i = 0; i < a.length; i++) if (typeof a[i] !== 'string') bad(`${path}.${i}`, 'expected a string');
+  return a as string[];
+}
+function span(v: unknown, path: string): Span {
+  const a = nums(v, 2, path);
+  if (!Number.isInteger(a[0]) || !Number.isInteger(a[1]) || a[0]! < 0 || a[1]! < 0) bad(path, 'expected [offset, length], whole numbers ≥ 0');
+  return a as Span;
+}
+function node(v: unknown, path: string): SpatialNode {
+  const o = obj(v, path);
+  return { expressID: int(o.expressID, `${path}.expressID`), type: str(o.type, `${path}.type`), name: str(o.name, `${path}.name`) };
+}
+
+function checkMeta(raw: unknown): Meta {
+  const m = obj(raw, '(root)');
+  const s = obj(m.summary, 'summary');
+  if (typeof s.fromCache !== 'boolean') bad('summary.fromCache', 'expected true or false');
+  const summary: ModelSummary = {
+    fileName: str(s.fileName, 'summary.fileName'),
+    hash: str(s.hash, 'summary.hash'),
+    schema: str(s.schema, 'summary.schema'),
+    projectName: str(s.projectName, 'summary.projectName'),
+    sites: arr(s.sites, 'summary.sites').map((n, i) => node(n, `summary.sites.${i}`)),
+    buildings: arr(s.buildings, 'summary.buildings').map((n, i) => node(n, `summary.buildings.${i}`)),
+    elementCount: int(s.elementCount, 'summary.elementCount'),
+    triangleCount: int(s.triangleCount, 'summary.triangleCount'),
+    vertexCount: int(s.vertexCount, 'summary.vertexCount'),
+    bounds: nums(s.bounds, 6, 'summary.bounds') as Bounds6,
+    loadMs: num(s.loadMs, 'summary.loadMs'),
+    fromCache: s.fromCache,
+  };
+  const storeys = arr(m.storeys, 'storeys').map((v, i): StoreyInfo => {
+    const o = obj(v, `storeys.${i}`);
+    return { expressID: int(o.expressID, `storeys.${i}.expressID`), globalId: str(o.globalId, `storeys.${i}.globalId`), name: str(o.name, `storeys.${i}.name`), elevation: num(o.elevation, `storeys.${i}.elevation`) };
+  });
+  const batches = arr(m.batches, 'batches').map((v, i): Meta['batches'][number] => {
+    const p = `batches.${i}`;
+    const o = obj(v, p);
+    return {
+      storey: int(o.storey, `${p}.storey`),
+      color: nums(o.color, 4, `${p}.color`) as GeometryBatch['color'],
+      bounds: nums(o.bounds, 6, `${p}.bounds`) as Bounds6,
+      rangeStart: int(o.rangeStart, `${p}.rangeStart`),
+      rangeCount: int(o.rangeCount, `${p}.rangeCount`),
+      vertices: span(o.vertices, `${p}.vertices`),
+      indices: span(o.indices, `${p}.indices`),
+    };
+  });
+  const x = obj(m.index, 'index');
+  const index: Meta['index'] = {
+    typeNames: strs(x.typeNames, 'index.typeNames'),
+    globalIds: strs(x.globalIds, 'index.globalIds'),
+    names: strs(x.names, 'index.names'),
+    expressIDs: span(x.expressIDs, 'index.expressIDs'),
+    storeys: span(x.storeys, 'index.storeys'),
+    types: span(x.types, 'index.types'),
+    ranges: span(x.ranges, 'index.ranges'),
+    elementRangeStart: span(x.elementRangeStart, 'index.elementRangeStart'),
+    rangesByElement: span(x.rangesByElement, 'index.rangesByElement'),
+  };
+  return { summary, storeys, structure: m.structure, batches, index };
+}
 
 export function encodeProcessedModel(model: ProcessedModel): Uint8Array {
   const arrays: Typed[] = [];
@@ -145,15 +209,10 @@ export function decodeProcessedModel(bytes: Uint8Array): ProcessedModel {
   } catch (e) {
     throw new ProcessedModelCodecError(`ProcessedModelCodecError: header JSON: ${(e as Error).message}`);
   }
-  const parsed = MetaSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ProcessedModelCodecError(`ProcessedModelCodecError: header field ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? 'invalid'}`);
-  }
-  const meta = parsed.data;
+  const meta = checkMeta(raw);
   const binStart = buf.byteOffset + Math.ceil((16 + jsonLen) / 8) * 8;
   const end = buf.byteOffset + buf.byteLength;
-  function view<T extends Typed>(Ctor: { new (b: ArrayBuffer, o: number, l: number): T; BYTES_PER_ELEMENT: number }, span: [number, number], field: string): T {
+  function view<T extends Typed>(Ctor: { new (b: ArrayBuffer, o: number, l: number): T; BYTES_PER_ELEMENT: number }, span: Span, field: string): T {
     const off = binStart + span[0];
     if (off + span[1] * Ctor.BYTES_PER_ELEMENT > end) throw new ProcessedModelCodecError(`ProcessedModelCodecError: ${field} runs past the end of the file`);
     return new Ctor(buf.buffer as ArrayBuffer, off, span[1]);

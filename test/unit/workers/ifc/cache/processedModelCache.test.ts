@@ -142,6 +142,53 @@ describe('processed-model cache', () => {
     expect(() => decodeProcessedModel(new Uint8Array(4))).toThrow(/too short/);
   });
 
+  it('decode names the first wrong header field of a damaged entry', () => {
+    const model: ProcessedModel = {
+      summary: { fileName: 'a.ifc', hash: 'h', schema: 'IFC4', projectName: 'P', sites: [{ expressID: 1, type: 'IfcSite', name: 'S' }], buildings: [], elementCount: 1, triangleCount: 1, vertexCount: 3, bounds: [0, 0, 0, 1, 1, 1], loadMs: 1, fromCache: false },
+      storeys: [{ expressID: 2, globalId: 'g', name: 'L0', elevation: 0 }],
+      structure: { spaces: 3 },
+      batches: [{ storey: 0, color: [1, 1, 1, 1], bounds: [0, 0, 0, 1, 1, 1], rangeStart: 0, rangeCount: 1, vertices: new Float32Array(18), indices: new Uint32Array([0, 1, 2]) }],
+      index: {
+        expressIDs: new Uint32Array([5]), storeys: new Int32Array([0]), types: new Uint16Array([0]), typeNames: ['IfcWall'], globalIds: ['gid'], names: ['W'],
+        ranges: new Uint32Array([0, 0, 0, 3, 0]), elementRangeStart: new Uint32Array([0, 1]), rangesByElement: new Uint32Array([0]),
+      },
+    };
+    const good = encodeProcessedModel(model);
+    expectSameModel(model, decodeProcessedModel(good));
+    // Rewrite the header JSON (the binary section moves with it; its spans are relative to it).
+    const damaged = (edit: (meta: Record<string, any>) => void): Uint8Array => {
+      const len = new DataView(good.buffer).getUint32(12, true);
+      const meta = JSON.parse(new TextDecoder().decode(good.subarray(16, 16 + len))) as Record<string, any>;
+      edit(meta);
+      const json = new TextEncoder().encode(JSON.stringify(meta));
+      const bin = good.subarray(Math.ceil((16 + len) / 8) * 8);
+      const start = Math.ceil((16 + json.byteLength) / 8) * 8;
+      const out = new Uint8Array(start + bin.byteLength);
+      out.set(good.subarray(0, 12));
+      new DataView(out.buffer).setUint32(12, json.byteLength, true);
+      out.set(json, 16);
+      out.set(bin, start);
+      return out;
+    };
+    expectSameModel(model, decodeProcessedModel(damaged(() => undefined)));
+    const cases: [(m: Record<string, any>) => void, RegExp][] = [
+      [(m) => (m.batches[0].vertices = 'x'), /header field batches\.0\.vertices: expected an array/],
+      [(m) => (m.batches[0].indices = [-8, 3]), /header field batches\.0\.indices: expected \[offset, length\]/],
+      [(m) => (m.batches[0].color = [1, 1, 1]), /header field batches\.0\.color: expected 4 numbers, got 3/],
+      [(m) => (m.index.globalIds = ['a', 7]), /header field index\.globalIds\.1: expected a string/],
+      [(m) => delete m.summary.hash, /header field summary\.hash: expected a string/],
+      [(m) => (m.summary.sites[0].expressID = 1.5), /header field summary\.sites\.0\.expressID: expected an integer/],
+      [(m) => (m.summary.fromCache = 'no'), /header field summary\.fromCache: expected true or false/],
+      [(m) => (m.storeys[0].elevation = null), /header field storeys\.0\.elevation: expected a number/],
+      [(m) => delete m.index, /header field index: expected an object/],
+      [(m) => (m.index.ranges = [0, 1e9]), /index\.ranges runs past the end of the file/],
+    ];
+    for (const [edit, message] of cases) {
+      expect(() => decodeProcessedModel(damaged(edit))).toThrow(ProcessedModelCodecError);
+      expect(() => decodeProcessedModel(damaged(edit))).toThrow(message);
+    }
+  });
+
   it('cache folder: TWIN_CACHE_DIR overrides the user cache default', () => {
     expect(defaultModelCacheDir({ TWIN_CACHE_DIR: '/data/models' })).toBe('/data/models');
     expect(defaultModelCacheDir({})).toMatch(/\.cache[\\/]twin-workbench[\\/]models$/);
