@@ -4,8 +4,7 @@
  * points it at the user-data folder). Writes go to a temporary name and are renamed into place,
  * so a crash mid-write never leaves a half file that would later be read as a model.
  */
-import { readFileSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { ModelCache } from '../ModelCache.js';
@@ -24,15 +23,9 @@ export class FileModelCache implements ModelCache {
     return join(this.dir, `${hash}.twinmodel`);
   }
 
-  /**
-   * One synchronous read on the IFC thread: `fs.promises.readFile` crosses to the thread pool once per
-   * system call (open, stat, read, close), and on a busy 2-core machine each crossing sometimes waits
-   * milliseconds (a 95 KB hit took 0.2 ms to read but 1.3–9 ms to come back). The thread has nothing
-   * else to do while it waits for its model.
-   */
   async get(hash: string): Promise<Uint8Array | null> {
     try {
-      const b = readFileSync(this.pathOf(hash));
+      const b = await readFile(this.pathOf(hash));
       return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
