@@ -138,6 +138,8 @@ export class WebHost {
     if (url.pathname.startsWith('/api/')) {
       const token = url.searchParams.get('token') ?? (req.headers['x-twin-token'] as string | undefined);
       if (!this.tokenOk(token)) return this.send(res, 403, 'text/plain', 'forbidden: missing or wrong token');
+      // The page asks this when its WebSocket is refused: 403 above means a stale token (a restarted host).
+      if (url.pathname === '/api/token') return this.send(res, 200, 'application/json', JSON.stringify({ ok: true }));
       if (url.pathname === '/api/model' && (req.method === 'GET' || req.method === 'HEAD')) return this.sendModel(req, res);
       if (url.pathname === '/api/model' && req.method === 'PUT') return this.receiveModel(req, res, url.searchParams.get('name') ?? 'model.ifc');
       return this.send(res, 404, 'text/plain', 'not found');

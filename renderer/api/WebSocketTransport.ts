@@ -6,12 +6,19 @@
  * restarted host is picked up without reloading the page. While it waits the status is
  * `reconnecting` with the next attempt's number and due time (`retry`; the status bar counts
  * down); each attempt reports `connecting` with the same attempt number.
+ *
+ * `twin serve` makes a new token each time it starts, so a page left open across a restart can never get
+ * in again. When an attempt fails before the socket opened, the transport asks the host over HTTP whether
+ * the token is the problem (`/api/token`, 403 when it is not this host's); if so it stops retrying and
+ * reports `disconnected` with what to do, instead of counting down to attempts that cannot succeed.
  */
 import { RetryBackoff, type RetrySchedule } from '../../common/retry.js';
 import type { Disposer } from '../../common/source.js';
 import type { ApiTransport, ConnectionStatus } from './ApiTransport.js';
 import { ListenerSet } from './ListenerSet.js';
 
+/** What the page says when the host refuses its token. */
+export const TOKEN_REFUSED = "the workbench refused this page's token: twin serve makes a new one each time it starts, so open the address it printed (with its ?token=)";
 
 export class WebSocketTransport implements ApiTransport {
   readonly kind = 'WebSocket';
@@ -23,9 +30,17 @@ export class WebSocketTransport implements ApiTransport {
   private readonly messages = new ListenerSet<string | { buffer: ArrayBuffer; offset: number; length: number }>();
   private readonly statuses = new ListenerSet<ConnectionStatus>();
 
+  private refused = false;
+
   /** `url`: ws://host/api/ws?token=… (see `fromLocation`). */
   /** `now`: the clock the retries are scheduled on (tests pass a fake one). */
-  constructor(private readonly url: string | null, private readonly missingReason = '', private readonly now: () => number = Date.now) {}
+  /** `fetchFn`: how the token is checked after a failed attempt (tests pass a fake one). */
+  constructor(
+    private readonly url: string | null,
+    private readonly missingReason = '',
+    private readonly now: () => number = Date.now,
+    private readonly fetchFn: (url: string) => Promise<{ status: number }> = (u) => fetch(u, { cache: 'no-store' }),
+  ) {}
 
   /** Builds the transport from the page address; without a token it reports why it cannot connect. */
   static fromLocation(loc: Location): WebSocketTransport {
@@ -38,10 +53,13 @@ export class WebSocketTransport implements ApiTransport {
   connect(): void {
     if (this.disposed || this.ws) return;
     if (!this.url) return this.setStatus({ state: 'disconnected', detail: this.missingReason });
+    if (this.refused) return;
     const ws = new WebSocket(this.url);
     ws.binaryType = 'arraybuffer';
     this.ws = ws;
+    let opened = false;
     ws.onopen = () => {
+      opened = true;
       this.backoff.reset();
       this.setStatus({ state: 'connected' });
     };
@@ -60,7 +78,26 @@ export class WebSocketTransport implements ApiTransport {
         this.setStatus({ state: 'connecting', detail: why, retry });
         this.connect();
       }, retry.delayMs);
+      if (!opened && e.code === 1006) void this.checkToken();
     };
+  }
+
+  /** After an attempt that never opened: is it the token? (A host that is down or busy is retried as before.) */
+  private async checkToken(): Promise<void> {
+    const url = this.url!.replace(/^ws/, 'http').replace('/api/ws?', '/api/token?');
+    let status: number;
+    try {
+      status = (await this.fetchFn(url)).status;
+    } catch {
+      return; // unreachable: the retries go on
+    }
+    if (status !== 403 || this.disposed || this.refused) return;
+    this.refused = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.ws?.close();
+    this.ws = null;
+    this.setStatus({ state: 'disconnected', detail: TOKEN_REFUSED });
   }
 
   send(text: string): void {

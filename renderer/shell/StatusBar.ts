@@ -179,12 +179,16 @@ export class StatusBar {
     const src = s.source;
     const srcRetry = src?.state === 'reconnecting' ? src.retry : undefined;
     this.sourceTicker.follow(srcRetry);
-    this.sourceDot.dataset.tone = sourceTone(src?.state ?? 'none');
+    // Without the workbench the page knows only the source's last state: it says so, in grey, rather than a green "live".
+    const heard = c.state === 'connected';
+    this.sourceDot.dataset.tone = heard ? sourceTone(src?.state ?? 'none') : 'idle';
     this.sourceUri.textContent = src ? src.uri : 'No source';
-    this.sourceState.textContent = src ? ` · ${sourceStateLabel(src, now)}` : '';
+    this.sourceState.textContent = src ? (heard ? ` · ${sourceStateLabel(src, now)}` : ` · ${src.state} when last heard`) : '';
+    this.source.el.dataset.heard = String(heard);
     this.source.el.title = src
       ? `${src.uri}: ${src.state}${src.detail ? ` — ${src.detail}` : ''}${srcRetry ? `; ${retryCountdownText(srcRetry, now)}` : ''}`
         + `\naccepted ${src.accepted.toLocaleString()}, rejected ${src.rejected.toLocaleString()}`
+        + (heard ? '' : '\nThis page is not connected to the workbench: that was the last it heard.')
       : 'No data source connected';
     this.entities.text.textContent = `${s.entityCount.toLocaleString()} entities`;
     this.people.text.textContent = `${s.peopleCount.toLocaleString()} people`;

@@ -116,7 +116,7 @@ export class TimelineBar {
     this.backToLive.addEventListener('click', () => void this.guard(this.api.call('review.stop', {}).then((s) => this.setReview(s))));
     this.unsubscribe.push(
       sessionStore.subscribe((s, prev) => {
-        if (s.source !== prev.source || s.frameTime !== prev.frameTime) this.render();
+        if (s.source !== prev.source || s.frameTime !== prev.frameTime || s.connection.state !== prev.connection.state) this.render();
       }),
       this.api.on('review.status', (s) => this.setReview(s)),
     );
@@ -324,7 +324,7 @@ export class TimelineBar {
     const wallNow = Date.now();
     this.arrival.note(source.uri, dataTime, wallNow);
     // Counted from the host's last data: a page reloaded during an outage goes on from the whole outage.
-    const lv = liveClockView(source.state, silenceSince(source, this.arrival, wallNow), wallNow);
+    const lv = liveClockView(source.state, silenceSince(source, this.arrival, wallNow), wallNow, sessionStore.getState().connection.state === 'connected');
     this.liveText.textContent = lv.badge;
     this.live.classList.toggle('stalled', lv.stalled);
     this.dataAge.hidden = lv.age === null;

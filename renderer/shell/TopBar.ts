@@ -78,11 +78,12 @@ export class TopBar {
   }
 
   private renderSession(): void {
-    const { info, source } = sessionStore.getState();
+    const { info, source, connection } = sessionStore.getState();
     this.modelName.textContent = info?.model?.name ?? 'No model';
     this.modelName.classList.toggle('muted', !info?.model);
     this.sourceLabel.textContent = source ? source.uri : 'No source';
-    this.sourceDot.dataset.tone = sourceTone(source?.state ?? 'none');
+    // Grey while the page has lost the workbench: the source's state is only what it last heard (as in the status bar).
+    this.sourceDot.dataset.tone = connection.state === 'connected' ? sourceTone(source?.state ?? 'none') : 'idle';
   }
 
   private renderLayout(): void {

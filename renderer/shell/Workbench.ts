@@ -12,6 +12,7 @@
 import type { Disposable, Disposer } from '../../common/source.js';
 import type { Settings } from '../../common/api.js';
 import type { ApiClient } from '../api/ApiClient.js';
+import type { ConnectionStatus } from '../api/ApiTransport.js';
 import { layoutStore, planStorey, type LayoutMode, type LayoutState } from '../stores/layoutStore.js';
 import { sessionStore } from '../stores/sessionStore.js';
 import { settingsStore } from '../stores/settingsStore.js';
@@ -311,11 +312,20 @@ export class Workbench implements WorkbenchContext {
 
   private wireApi(): void {
     const api = this.api;
+    // A page that cannot connect for a reason a person must act on (no token, a refused one) says so where it is
+    // seen, not only in the status bar's tooltip; the toast goes once the page is connected.
+    let cannotConnect: ToastHandle | null = null;
+    const showConnection = (c: ConnectionStatus): void => {
+      if (c.state === 'disconnected' && c.detail && !cannotConnect) cannotConnect = this.toasts.show('error', `Not connected to the workbench: ${c.detail}`);
+      if (c.state === 'connected' && cannotConnect) { cannotConnect.dismiss(); cannotConnect = null; }
+    };
     sessionStore.setState({ transport: api.transport.kind, connection: api.status() });
+    showConnection(api.status());
     let counts = { entities: 0, people: 0, time: Number.NaN, frames: 0, sawFull: false, dirty: false };
     this.disposers.push(
       api.onStatus((connection) => {
         sessionStore.setState({ connection });
+        showConnection(connection);
         if (connection.state === 'connected') void this.loadSession();
       }),
       api.on('session', (info) => sessionStore.setState({ info, source: info.source ?? sessionStore.getState().source })),

@@ -83,7 +83,7 @@ export function silenceSince(status: Pick<SourceStatus, 'lastDataAt'>, arrival: 
 
 export interface LiveClockView {
   /** The badge: "LIVE" while data comes, else what stops it. */
-  badge: 'LIVE' | 'RECONNECTING' | 'CONNECTING' | 'NO DATA';
+  badge: 'LIVE' | 'RECONNECTING' | 'CONNECTING' | 'NO DATA' | 'NOT CONNECTED';
   /** Amber (the badge's `stalled` look) rather than the live colour. */
   stalled: boolean;
   /** "no data for 25 s" beside the clock, or null while data comes (or before any came). */
@@ -92,15 +92,19 @@ export interface LiveClockView {
   nextChangeMs: number | null;
 }
 
-/** The live clock's state for a source in `state` whose data last moved on at `since` (wall ms), at `wallNow`. */
-export function liveClockView(state: SourceState, since: number | null, wallNow: number): LiveClockView {
+/**
+ * The live clock's state for a source in `state` whose data last moved on at `since` (wall ms), at `wallNow`.
+ * `pageConnected` false: this page has lost the workbench itself, so the source's state is only the last it heard
+ * and nothing can arrive: NOT CONNECTED, from the first second (not LIVE until the silence limit).
+ */
+export function liveClockView(state: SourceState, since: number | null, wallNow: number, pageConnected = true): LiveClockView {
   const silentMs = since === null ? 0 : Math.max(0, wallNow - since);
-  const connected = state === 'live';
+  const connected = pageConnected && state === 'live';
   const silent = connected && since !== null && silentMs >= NO_DATA_AFTER_MS;
   if (connected && !silent) {
     return { badge: 'LIVE', stalled: false, age: null, nextChangeMs: since === null ? null : NO_DATA_AFTER_MS - silentMs };
   }
-  const badge = silent ? 'NO DATA' : state === 'connecting' ? 'CONNECTING' : 'RECONNECTING';
+  const badge = !pageConnected ? 'NOT CONNECTED' : silent ? 'NO DATA' : state === 'connecting' ? 'CONNECTING' : 'RECONNECTING';
   if (since === null) return { badge, stalled: true, age: null, nextChangeMs: null };
   return { badge, stalled: true, age: `no data for ${formatSilence(silentMs)}`, nextChangeMs: 1000 - (silentMs % 1000) };
 }

@@ -171,5 +171,28 @@ describe('workbench shell (twin serve + Chromium)', { timeout: 300_000 }, () => 
     await expect.poll(() => conn.getAttribute('title'), { timeout: 90_000 }).toMatch(/retrying in \d+ s \(attempt \d+\), at \d\d:\d\d:\d\d/);
     await expect.poll(() => conn.innerText(), { timeout: 90_000 }).toMatch(/^(Reconnecting in \d+ s|Connecting…) · attempt \d+$/);
     expect(await page.locator('[data-status="connection"] .status-dot').getAttribute('data-tone')).toBe('busy');
+    // What the page last heard of the source is not passed off as live: grey, "when last heard", and the clock's badge.
+    const source = page.locator('[data-status="source"]');
+    await expect.poll(() => source.innerText(), { timeout: 10_000 }).toMatch(/· live when last heard$/);
+    expect(await source.locator('.status-dot').getAttribute('data-tone')).toBe('idle');
+    expect(await page.locator('.source-button .status-dot').getAttribute('data-tone')).toBe('idle');
+    expect(await page.locator('[data-testid="live-badge"]').innerText()).toBe('NOT CONNECTED');
+  });
+
+  // The host comes back on the same port with a new token (twin serve makes one per start): the page cannot get in
+  // with its old one. Before, it counted down to attempt after attempt, for good, saying only "connection lost".
+  it('says so, and stops retrying, when the host restarted with a new token', async () => {
+    const port = new URL(server.url).port;
+    server = await startServe(['--port', port, '--no-record', '--source', 'testbed:?robots=8&tags=60&seed=3'], { TWIN_USER_DATA: mkdtempSync(join(tmpdir(), 'twin-shell-e2e-')) });
+    const conn = page.locator('[data-status="connection"]');
+    await expect.poll(() => conn.getAttribute('data-state'), { timeout: 90_000 }).toBe('disconnected');
+    expect(await conn.getAttribute('title')).toMatch(/refused this page's token: twin serve makes a new one each time it starts/);
+    const toast = page.locator('.toast-error', { hasText: 'Not connected to the workbench' });
+    await expect.poll(() => toast.innerText(), { timeout: 10_000 }).toMatch(/refused this page's token.*open the address it printed/s);
+    await page.screenshot({ path: join(shots, 'shell-token-refused.png') });
+    // The page opened from the address the new host printed connects.
+    const fresh = await openPage(server.url);
+    await expect.poll(() => fresh.locator('[data-status="connection"]').getAttribute('data-state'), { timeout: 90_000 }).toBe('connected');
+    await fresh.close();
   });
 });

@@ -78,6 +78,11 @@ describe('twin serve (web host)', () => {
     await expect(rpc('session.info', {}, { token: 'wrong' })).rejects.toThrow(/403/);
   });
 
+  it('tells a page whether its token is this launch\'s (asked when its WebSocket is refused)', async () => {
+    expect((await fetch(`${base}/api/token?token=${token}`)).status).toBe(200);
+    expect((await fetch(`${base}/api/token?token=from-the-last-launch`)).status).toBe(403);
+  });
+
   it('refuses WebSocket connections from another origin even with the token', async () => {
     await expect(rpc('session.info', {}, { origin: 'http://evil.example' })).rejects.toThrow(/403/);
   });

@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ConnectionStatus } from '../../../../renderer/api/ApiTransport.js';
-import { WebSocketTransport } from '../../../../renderer/api/WebSocketTransport.js';
+import { TOKEN_REFUSED, WebSocketTransport } from '../../../../renderer/api/WebSocketTransport.js';
 
 /** Just enough of a browser WebSocket for the transport: the test opens and closes it. */
 class FakeSocket {
@@ -69,6 +69,55 @@ describe('WebSocketTransport reconnection', () => {
 
     FakeSocket.made[3]!.drop();
     expect(seen.at(-1)!.retry).toMatchObject({ attempt: 1, delayMs: 500 });
+    t.dispose();
+  });
+
+  it('a token the host refuses (a restarted twin serve) stops the retries and says what to do', async () => {
+    const asked: string[] = [];
+    const t = new WebSocketTransport('ws://h:8/api/ws?token=old', '', Date.now, async (u) => (asked.push(u), { status: 403 }));
+    const seen: ConnectionStatus[] = [];
+    t.onStatus((s) => seen.push(s));
+    t.connect();
+    FakeSocket.made[0]!.drop(); // refused upgrade: the browser reports 1006 before any open
+    expect(seen.at(-1)).toMatchObject({ state: 'reconnecting' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(asked).toEqual(['http://h:8/api/token?token=old']);
+    expect(seen.at(-1)).toEqual({ state: 'disconnected', detail: TOKEN_REFUSED });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(FakeSocket.made.length).toBe(1); // no attempt that could not succeed
+    t.connect();
+    expect(FakeSocket.made.length).toBe(1);
+    t.dispose();
+  });
+
+  it('a host that is down, or a drop after a good connection, is retried without blaming the token', async () => {
+    const asked: string[] = [];
+    const t = new WebSocketTransport('wss://h/api/ws?token=x', '', Date.now, async (u) => {
+      asked.push(u);
+      throw new TypeError('Failed to fetch');
+    });
+    const seen: ConnectionStatus[] = [];
+    t.onStatus((s) => seen.push(s));
+    t.connect();
+    FakeSocket.made[0]!.drop();
+    await vi.advanceTimersByTimeAsync(500);
+    expect(asked).toEqual(['https://h/api/token?token=x']);
+    expect(FakeSocket.made.length).toBe(2);
+    FakeSocket.made[1]!.open();
+    FakeSocket.made[1]!.drop(); // it had opened: no question about the token
+    await vi.advanceTimersByTimeAsync(0);
+    expect(asked.length).toBe(1);
+    expect(seen.at(-1)).toMatchObject({ state: 'reconnecting', detail: 'connection lost' });
+    t.dispose();
+  });
+
+  it('a token the host accepts (the refusal was something else) keeps the retries going', async () => {
+    const t = new WebSocketTransport('ws://h/api/ws?token=x', '', Date.now, async () => ({ status: 200 }));
+    t.connect();
+    FakeSocket.made[0]!.drop();
+    await vi.advanceTimersByTimeAsync(500);
+    expect(FakeSocket.made.length).toBe(2);
+    expect(t.status().state).toBe('connecting');
     t.dispose();
   });
 });

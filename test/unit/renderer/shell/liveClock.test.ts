@@ -28,6 +28,15 @@ describe('the live clock when the data stops', () => {
     expect(liveClockView('live', arrival.since, NO_DATA_AFTER_MS)).toMatchObject({ badge: 'NO DATA', stalled: true, age: 'no data for 10 s' });
   });
 
+  it('the page itself lost the workbench: NOT CONNECTED at once, whatever the source last said, with the silence', () => {
+    // Before: the badge went on reading LIVE for 10 s after the host was gone, then NO DATA, as if the source were silent.
+    const arrival = new DataArrival();
+    arrival.note('testbed:', t0, 0);
+    expect(liveClockView('live', arrival.since, 2_000, false)).toEqual({ badge: 'NOT CONNECTED', stalled: true, age: 'no data for 2 s', nextChangeMs: 1000 });
+    expect(liveClockView('live', arrival.since, 45_000, false)).toMatchObject({ badge: 'NOT CONNECTED', age: 'no data for 45 s' });
+    expect(liveClockView('live', arrival.since, 2_000, true)).toMatchObject({ badge: 'LIVE' });
+  });
+
   it('no data yet: no figure to count from; a new source starts afresh', () => {
     const arrival = new DataArrival();
     arrival.note('mqtt://a/p', Number.NaN, 0);
