@@ -69,7 +69,7 @@ export class WebSocketTransport implements ApiTransport {
     };
     ws.onclose = (e) => {
       this.ws = null;
-      if (this.disposed) return;
+      if (this.disposed || this.refused) return;
       const why = e.code === 1006 ? 'connection lost' : `closed (${e.code}${e.reason ? `: ${e.reason}` : ''})`;
       const retry: RetrySchedule = this.backoff.next(this.now());
       this.setStatus({ state: 'reconnecting', detail: why, retry });
@@ -95,8 +95,11 @@ export class WebSocketTransport implements ApiTransport {
     this.refused = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
-    this.ws?.close();
-    this.ws = null;
+    if (this.ws) {
+      this.ws.onclose = null; // an attempt under way when the answer came: closed quietly, no retry after it
+      this.ws.close();
+      this.ws = null;
+    }
     this.setStatus({ state: 'disconnected', detail: TOKEN_REFUSED });
   }
 

@@ -90,6 +90,24 @@ describe('WebSocketTransport reconnection', () => {
     t.dispose();
   });
 
+  it('a refusal that comes back while the next attempt is under way closes it quietly', async () => {
+    let answer: (r: { status: number }) => void = () => undefined;
+    const t = new WebSocketTransport('ws://h/api/ws?token=old', '', Date.now, () => new Promise((r) => (answer = r)));
+    const seen: ConnectionStatus[] = [];
+    t.onStatus((s) => seen.push(s));
+    t.connect();
+    FakeSocket.made[0]!.drop();
+    await vi.advanceTimersByTimeAsync(500); // the slow answer is still out; attempt 2 starts
+    expect(FakeSocket.made.length).toBe(2);
+    const second = FakeSocket.made[1]!;
+    second.close = () => second.drop(); // a browser fires close (1006) on a socket closed while connecting
+    answer({ status: 403 });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(seen.at(-1)).toEqual({ state: 'disconnected', detail: TOKEN_REFUSED });
+    expect(FakeSocket.made.length).toBe(2);
+    t.dispose();
+  });
+
   it('a host that is down, or a drop after a good connection, is retried without blaming the token', async () => {
     const asked: string[] = [];
     const t = new WebSocketTransport('wss://h/api/ws?token=x', '', Date.now, async (u) => {
