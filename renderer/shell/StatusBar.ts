@@ -181,10 +181,9 @@ export class StatusBar {
     this.sourceTicker.follow(srcRetry);
     // Without the workbench the page knows only the source's last state: it says so, in grey, rather than a green "live".
     const heard = c.state === 'connected';
-    this.sourceDot.dataset.tone = heard ? sourceTone(src?.state ?? 'none') : 'idle';
+    this.sourceDot.dataset.tone = sourceTone(src?.state ?? 'none', heard);
     this.sourceUri.textContent = src ? src.uri : 'No source';
     this.sourceState.textContent = src ? (heard ? ` · ${sourceStateLabel(src, now)}` : ` · ${src.state} when last heard`) : '';
-    this.source.el.dataset.heard = String(heard);
     this.source.el.title = src
       ? `${src.uri}: ${src.state}${src.detail ? ` — ${src.detail}` : ''}${srcRetry ? `; ${retryCountdownText(srcRetry, now)}` : ''}`
         + `\naccepted ${src.accepted.toLocaleString()}, rejected ${src.rejected.toLocaleString()}`

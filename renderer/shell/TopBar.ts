@@ -82,8 +82,7 @@ export class TopBar {
     this.modelName.textContent = info?.model?.name ?? 'No model';
     this.modelName.classList.toggle('muted', !info?.model);
     this.sourceLabel.textContent = source ? source.uri : 'No source';
-    // Grey while the page has lost the workbench: the source's state is only what it last heard (as in the status bar).
-    this.sourceDot.dataset.tone = connection.state === 'connected' ? sourceTone(source?.state ?? 'none') : 'idle';
+    this.sourceDot.dataset.tone = sourceTone(source?.state ?? 'none', connection.state === 'connected');
   }
 
   private renderLayout(): void {

@@ -27,8 +27,12 @@ export function sourceControls(s: SourceStatus | null): SourceControls {
   };
 }
 
-/** Status-bar colour class for a source state. */
-export function sourceTone(state: SourceStatus['state'] | 'none'): 'ok' | 'busy' | 'bad' | 'idle' {
+/**
+ * Status-bar colour class for a source state. `pageConnected` false: the page has lost the workbench, so the state
+ * is only the last it heard: grey, never a green "live".
+ */
+export function sourceTone(state: SourceStatus['state'] | 'none', pageConnected = true): 'ok' | 'busy' | 'bad' | 'idle' {
+  if (!pageConnected) return 'idle';
   switch (state) {
     case 'live':
     case 'playing':
