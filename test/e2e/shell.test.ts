@@ -47,6 +47,10 @@ describe('workbench shell (twin serve + Chromium)', { timeout: 300_000 }, () => 
     await expect.poll(() => page.locator('[data-status="connection"]').innerText(), { timeout: 90_000 }).toContain('Connected');
     // The default source of twin serve is the testbed simulator: the status bar names it.
     await expect.poll(() => page.locator('[data-status="source"]').innerText(), { timeout: 90_000 }).toContain('testbed:');
+    // Each status-bar item answers to its own name (tests and tools find them by it).
+    const names = await page.locator('footer.statusbar [data-status]').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
+    expect(names.length).toBeGreaterThan(5);
+    expect(new Set(names).size, names.join(', ')).toBe(names.length);
     await page.screenshot({ path: join(shots, 'shell-dark.png') });
   });
 

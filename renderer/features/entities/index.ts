@@ -231,7 +231,7 @@ export const entitiesFeature: Feature = {
     } }));
     disposers.push(ctx.registerCommand({ id: 'entities.clearSelection', title: 'Clear the entity selection', run: () => selectEntity(null) }));
 
-    const status = ctx.addStatusItem('entities', 30, 70);
+    const status = ctx.addStatusItem('entities-attention', 30, 70);
     const updateStatus = () => {
       const s = entitiesStore.getState();
       let attention = 0;
