@@ -17,11 +17,18 @@ export const MAX_EPOCH_MS = 4_102_444_800_000;
 
 const finite = z.number().finite();
 
+/**
+ * An ISO 8601 date or date-time (`2026-12-06`, `2026-12-06T08:15:30.250Z`, `…+09:00`; T or a space between). JavaScript's
+ * Date.parse alone also takes "12" (2001-12-01), "0" (2000-01-01) and "hello 2020": one such time spoiled a recording's
+ * time range, so strings must have this shape before they are parsed.
+ */
+export const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:[Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/;
+
 /** A wire time: ISO 8601 string or epoch milliseconds, normalised to epoch ms. */
 export const TimeSchema = z
-  .union([z.string().min(1), finite])
+  .union([z.string().min(1), finite], { error: (iss) => (iss.input === undefined ? 'required' : 'expected an ISO 8601 time or epoch milliseconds') })
   .transform((v, ctx) => {
-    const ms = typeof v === 'number' ? v : Date.parse(v);
+    const ms = typeof v === 'number' ? v : ISO_TIME.test(v) ? Date.parse(v) : NaN;
     if (!Number.isFinite(ms)) {
       ctx.addIssue({ code: 'custom', message: `not an ISO 8601 time: ${JSON.stringify(v)}` });
       return z.NEVER;
@@ -39,11 +46,17 @@ export type EntityStateName = (typeof ENTITY_STATES)[number];
 /** Entity kinds the app draws specially; any other non-empty string is accepted too. */
 export const KNOWN_KINDS = ['robot', 'bus', 'sensor', 'person'] as const;
 
+/** Largest |x|, |y|, |z| accepted in the building frame, m (1 000 km: far beyond any site, short of absurd). */
+export const MAX_COORD_M = 1e6;
+/** Largest speed accepted, m/s. */
+export const MAX_SPEED_MS = 1000;
+const coord = finite.min(-MAX_COORD_M).max(MAX_COORD_M);
+
 const Location = {
   floor: z.string().min(1).optional(),
-  x: finite.optional(),
-  y: finite.optional(),
-  z: finite.optional(),
+  x: coord.optional(),
+  y: coord.optional(),
+  z: coord.optional(),
   lat: finite.min(-90).max(90).optional(),
   lon: finite.min(-180).max(180).optional(),
   alt: finite.optional(),
@@ -58,7 +71,7 @@ export const StateSchema = z
     t: TimeSchema,
     ...Location,
     heading: finite.optional(),
-    speed: finite.min(0).optional(),
+    speed: finite.min(0).max(MAX_SPEED_MS).optional(),
     battery: finite.min(0).max(1).optional(),
     state: z.enum(ENTITY_STATES).optional(),
     task: z.string().max(500).nullable().optional(),

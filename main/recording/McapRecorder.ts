@@ -145,7 +145,16 @@ export class McapRecorder {
   private writeBatch(batch: readonly TelemetryRecord[], receivedAt: number): void {
     this.maybeRotate();
     const logTime = BigInt(Math.round(receivedAt)) * NS_PER_MS;
-    for (const r of batch) {
+    for (const given of batch) {
+      // A record that cannot be written as JSON (the edge drops what would make one, normalise.ts) goes on /rejected
+      // instead: one such record must not stop the recording.
+      let r = given, text: string;
+      try {
+        text = JSON.stringify(r.record);
+      } catch (e) {
+        r = { kind: 'rejected', record: { t: receivedAt, source: 'recorder', reason: `not recordable — ${r.kind} record: ${(e as Error).message}`, raw: '' } };
+        text = JSON.stringify(r.record);
+      }
       const snapshot = this.snapshots.due(r.record.t);
       if (snapshot) this.writeSnapshot(snapshot, logTime);
       this.snapshots.push(r.kind, r.record);
@@ -158,7 +167,7 @@ export class McapRecorder {
         sequence,
         logTime,
         publishTime: BigInt(Math.round(r.record.t)) * NS_PER_MS,
-        data: encoder.encode(JSON.stringify(r.record)),
+        data: encoder.encode(text),
       });
       this.totalMessages++;
     }

@@ -18,12 +18,12 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RejectedRecord, TelemetryRecord } from '../../common/records.js';
+import { ISO_TIME, type RejectedRecord, type TelemetryRecord } from '../../common/records.js';
 import { RetryBackoff, type RetrySchedule } from '../../common/retry.js';
 import type { Source, SourceCapability, SourceListener, SourceState, SourceStatus } from '../../common/source.js';
 import { NewestTime } from '../hub/NewestTime.js';
 import { SourceHealth } from '../hub/SourceHealth.js';
-import { normaliseRecords, recordKey, rejectRaw, type InputKind } from './normalise.js';
+import { normaliseRecords, rawText, recordKey, rejectRaw, type InputKind } from './normalise.js';
 
 export const DEFAULT_NGSI_TYPES = ['Device', 'Vehicle', 'Robot', 'PeopleFlowObserved', 'CrowdFlowObserved'];
 const CORE_CONTEXT = 'https://uri.etsi.org/ngsi-ld/v1/ngsi-ld-core-context.jsonld';
@@ -85,7 +85,7 @@ function observedAt(e: Json): number | undefined {
   for (const v of Object.values(e)) {
     if (v && typeof v === 'object' && !Array.isArray(v)) {
       const o = (v as Json).observedAt;
-      if (typeof o === 'string') {
+      if (typeof o === 'string' && ISO_TIME.test(o)) {
         const ms = Date.parse(o);
         if (Number.isFinite(ms) && (best === undefined || ms > best)) best = ms;
       }
@@ -407,7 +407,7 @@ export class NgsiLdSource implements Source {
       res.writeHead(400).end();
       return;
     }
-    const notifiedAt = typeof (body as Json).notifiedAt === 'string' ? Date.parse((body as Json).notifiedAt as string) : NaN;
+    const notified = (body as Json).notifiedAt, notifiedAt = typeof notified === 'string' && ISO_TIME.test(notified) ? Date.parse(notified) : NaN;
     res.writeHead(204).end();
     await this.deliver(data, receivedAt, Number.isFinite(notifiedAt) ? notifiedAt : undefined);
   }
@@ -417,12 +417,12 @@ export class NgsiLdSource implements Source {
     const rejects: RejectedRecord[] = [];
     for (const e of entities) {
       if (!e || typeof e !== 'object' || Array.isArray(e)) {
-        rejects.push(rejectRaw(this.uri, 'invalid NGSI-LD entity — not an object', JSON.stringify(e) ?? String(e), receivedAt));
+        rejects.push(rejectRaw(this.uri, 'invalid NGSI-LD entity — not an object', rawText(e), receivedAt));
         continue;
       }
       const m = mapNgsiEntity(e as Json, notifiedAt ?? receivedAt);
       if (m.kind === 'unmapped') {
-        rejects.push(rejectRaw(this.uri, m.reason, JSON.stringify(e), receivedAt));
+        rejects.push(rejectRaw(this.uri, m.reason, rawText(e), receivedAt));
         continue;
       }
       const n = normaliseRecords(m.kind, [m.value], this.uri, receivedAt);

@@ -11,7 +11,10 @@
 import {
   CountSchema,
   ENTITY_STATES,
+  ISO_TIME,
+  MAX_COORD_M,
   MAX_EPOCH_MS,
+  MAX_SPEED_MS,
   MIN_EPOCH_MS,
   describeZodError,
   PositionSchema,
@@ -73,6 +76,73 @@ function reject(source: string, reason: string, raw: string, receivedAt: number)
 }
 
 /**
+ * JSON text of a parsed value for a reject's `raw`, never throwing: a value nested thousands deep (which JSON.parse
+ * takes) overflows JSON.stringify's stack, and then its kind stands in for it.
+ */
+export function rawText(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return `(${Array.isArray(v) ? 'an array' : typeof v} too deeply nested to show)`;
+  }
+}
+
+/** Limits of what an unknown field may hold to be kept (spec: "kept where harmless and ignored otherwise"). */
+export const EXTRA_LIMITS = { depth: 8, nodes: 256, chars: 1000 } as const;
+const STATE_KEYS: ReadonlySet<string> = new Set(Object.keys(StateSchema.shape));
+const POSITION_KEYS: ReadonlySet<string> = new Set(Object.keys(PositionSchema.shape));
+
+/**
+ * Whether an unknown field's value is harmless to keep, record and show: nested at most EXTRA_LIMITS.depth deep, at
+ * most EXTRA_LIMITS.nodes values in all (shared across a record's unknown fields through `budget`), strings and keys at
+ * most EXTRA_LIMITS.chars long. Walked without recursion, so no input can overflow the stack here. A 5 000-deep array
+ * kept on a state once stopped the recorder (JSON.stringify overflowed) and a 1 MB string went into every snapshot.
+ */
+function harmless(v: unknown, budget: { nodes: number }): boolean {
+  const stack: unknown[] = [v], depths: number[] = [0];
+  while (stack.length) {
+    const x = stack.pop(), d = depths.pop()!;
+    if (--budget.nodes < 0) return false;
+    if (typeof x === 'string') { if (x.length > EXTRA_LIMITS.chars) return false; continue; }
+    if (x === null || typeof x !== 'object') continue;
+    if (d >= EXTRA_LIMITS.depth) return false;
+    for (const k in x) {
+      if (k.length > EXTRA_LIMITS.chars) return false;
+      stack.push((x as Record<string, unknown>)[k]);
+      depths.push(d + 1);
+    }
+  }
+  return true;
+}
+
+/** The record without the unknown fields that are not harmless (the same object when all are). */
+function withHarmlessExtras<T extends Record<string, unknown>>(r: T, known: ReadonlySet<string>): T {
+  const budget = { nodes: EXTRA_LIMITS.nodes };
+  let drop: string[] | null = null;
+  for (const k in r) {
+    if (known.has(k)) continue;
+    if (k.length > EXTRA_LIMITS.chars || !harmless(r[k], budget)) (drop ??= []).push(k);
+  }
+  if (!drop) return r;
+  const out = { ...r };
+  for (const k of drop) delete out[k];
+  return out;
+}
+
+/** State and position records keep unknown fields (passthrough): only the harmless ones. */
+function keepHarmless(r: TelemetryRecord): TelemetryRecord {
+  if (r.kind === 'state') {
+    const record = withHarmlessExtras(r.record, STATE_KEYS);
+    return record === r.record ? r : { kind: 'state', record };
+  }
+  if (r.kind === 'position') {
+    const record = withHarmlessExtras(r.record, POSITION_KEYS);
+    return record === r.record ? r : { kind: 'position', record };
+  }
+  return r;
+}
+
+/**
  * The counting key of a reject reason: its text up to the first " — " (the detail follows it).
  * e.g. "invalid state: battery — Too big: expected number to be <=1" → "invalid state: battery".
  */
@@ -98,7 +168,7 @@ export function normaliseValue(kind: InputKind, value: unknown, route: TopicRout
     if (Object.keys(fill).length) input = { ...input, ...fill };
   }
   const fast = fastValidate(kind, input);
-  if (fast) return { ok: true, record: fast };
+  if (fast) return { ok: true, record: keepHarmless(fast) };
   const parsed = (SCHEMAS[kind] as z.ZodType).safeParse(input);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
@@ -106,7 +176,7 @@ export function normaliseValue(kind: InputKind, value: unknown, route: TopicRout
     const timeIssue = first?.message.startsWith('time out of range') ? 'time out of range' : null;
     return { ok: false, reason: `${timeIssue ? `invalid ${kind}: ${timeIssue}` : `invalid ${kind}: ${field}`} — ${describeZodError(parsed.error)}` };
   }
-  return { ok: true, record: { kind, record: parsed.data } as TelemetryRecord };
+  return { ok: true, record: keepHarmless({ kind, record: parsed.data } as TelemetryRecord) };
 }
 
 /**
@@ -132,7 +202,7 @@ export function normaliseMqttMessage(topic: string, payload: Uint8Array | string
   for (const item of items) {
     const r = normaliseValue(route.kind, item, route);
     if (r.ok) out.records.push(r.record);
-    else out.rejected.push(reject(source, `${r.reason} (topic ${topic})`, Array.isArray(value) ? JSON.stringify(item) ?? 'undefined' : text, receivedAt));
+    else out.rejected.push(reject(source, `${r.reason} (topic ${topic})`, Array.isArray(value) ? rawText(item) : text, receivedAt));
   }
   return out;
 }
@@ -158,7 +228,7 @@ export function normaliseRecords(kind: InputKind, values: readonly unknown[], so
   for (const v of values) {
     const r = normaliseValue(kind, v, null);
     if (r.ok) out.records.push(r.record);
-    else out.rejected.push(reject(source, r.reason, JSON.stringify(v) ?? String(v), receivedAt));
+    else out.rejected.push(reject(source, r.reason, rawText(v), receivedAt));
   }
   return out;
 }
@@ -191,13 +261,16 @@ function optStr(v: unknown, min: number, max: number): boolean {
 function fastTime(v: unknown): number {
   let ms: number;
   if (typeof v === 'number') ms = v;
-  else if (typeof v === 'string' && v.length > 0) ms = Date.parse(v);
+  else if (typeof v === 'string' && ISO_TIME.test(v)) ms = Date.parse(v);
   else return NaN;
   return Number.isFinite(ms) && ms >= MIN_EPOCH_MS && ms <= MAX_EPOCH_MS ? ms : NaN;
 }
+function optCoord(v: unknown): boolean {
+  return v === undefined || (fin(v) && v >= -MAX_COORD_M && v <= MAX_COORD_M);
+}
 function locationOk(r: Record<string, unknown>): boolean {
   const x = r.x, y = r.y, lat = r.lat, lon = r.lon;
-  if (!optStr(r.floor, 1, Infinity) || !optFin(x) || !optFin(y) || !optFin(r.z) || !optFin(r.alt)) return false;
+  if (!optStr(r.floor, 1, Infinity) || !optCoord(x) || !optCoord(y) || !optCoord(r.z) || !optFin(r.alt)) return false;
   if (lat !== undefined && !(fin(lat) && lat >= -90 && lat <= 90)) return false;
   if (lon !== undefined && !(fin(lon) && lon >= -180 && lon <= 180)) return false;
   return (x === undefined) === (y === undefined) && (lat === undefined) === (lon === undefined);
@@ -214,7 +287,7 @@ export function fastValidate(kind: InputKind, v: Record<string, unknown>): Telem
       if (Number.isNaN(t) || !optStr(v.id, 1, 200) || v.id === undefined || !optStr(v.kind, 1, 64) || v.kind === undefined || !optStr(v.type, 0, 64)) return null;
       if (!locationOk(v) || !optFin(v.heading)) return null;
       const speed = v.speed, battery = v.battery, state = v.state;
-      if (speed !== undefined && !(fin(speed) && speed >= 0)) return null;
+      if (speed !== undefined && !(fin(speed) && speed >= 0 && speed <= MAX_SPEED_MS)) return null;
       if (battery !== undefined && !(fin(battery) && battery >= 0 && battery <= 1)) return null;
       if (state !== undefined && !(typeof state === 'string' && STATE_SET.has(state))) return null;
       if (!optNullStr(v.task, 500) || !optNullStr(v.error, 500)) return null;

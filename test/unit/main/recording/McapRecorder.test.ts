@@ -50,6 +50,25 @@ describe('McapRecorder', () => {
     expect(snap.counts).toEqual([{ zone: '1F-atrium', t: T0 + 9_900, count: 99 }]);
   });
 
+  it('puts a record it cannot write as JSON on /rejected and goes on recording', async () => {
+    const file = join(tmp(), 'deep.mcap');
+    const stops: string[] = [];
+    const rec = await McapRecorder.create({ target: { file }, metadata: { source: 'mqtt://x' }, onStopped: (why) => stops.push(why) });
+    let deep: unknown[] = [];
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    rec.write(batch(0), T0);
+    rec.write([{ kind: 'state', record: { id: 'r9', kind: 'robot', t: T0 + 100, d: deep } }], T0 + 100);
+    rec.write(batch(2), T0 + 200);
+    expect(rec.status().state).toBe('recording');
+    rec.close();
+    expect(stops).toEqual([]);
+    const { messages, end } = await readAll(file);
+    expect(end.truncated).toBe(false);
+    expect(messages).toHaveLength(9);
+    const bad = messages.filter((m) => m.channel.topic === '/rejected').map((m) => JSON.parse(new TextDecoder().decode(m.data)) as { reason: string });
+    expect(bad.map((b) => b.reason)).toContainEqual(expect.stringMatching(/^not recordable — state record: /));
+  });
+
   it('writes spec channels with json schemas, times in ns, metadata, and an indexed file other readers open', async () => {
     const file = join(tmp(), 'a.mcap');
     const rec = await McapRecorder.create({ target: { file }, metadata: { source: 'testbed:?seed=1', modelName: 'x.ifc', modelHash: 'abc' } });

@@ -55,6 +55,52 @@ describe('normalise (MQTT edge)', () => {
     }
   });
 
+  it('takes only ISO 8601 time strings: "12", "0" and "hello 2020" are not times (Date.parse made them 2001, 2000 and 2020)', () => {
+    for (const t of ['12', '0', '-1', 'hello 2020', '2020', 'Dec 6 2026', '2026-12-06T08', '06/12/2026']) {
+      const r = norm('testbed/state/robot/r1', JSON.stringify({ t, x: 1, y: 1 }));
+      expect(r.records, t).toEqual([]);
+      expect(r.rejected[0]!.reason, t).toContain('not an ISO 8601 time');
+    }
+    const ok: [string, number][] = [
+      ['2026-12-06T08:15:30.250Z', Date.UTC(2026, 11, 6, 8, 15, 30, 250)],
+      ['2026-12-06T17:15:30+09:00', Date.UTC(2026, 11, 6, 8, 15, 30)],
+      ['2026-12-06 08:15:30Z', Date.UTC(2026, 11, 6, 8, 15, 30)],
+      ['2026-12-06', Date.UTC(2026, 11, 6)],
+    ];
+    for (const [t, ms] of ok) expect(norm('testbed/state/robot/r1', JSON.stringify({ t, x: 1, y: 1 })).records[0]?.record.t, t).toBe(ms);
+    // A missing time says so.
+    const missing = norm('testbed/state/robot/r1', JSON.stringify({ x: 1, y: 1 }));
+    expect(missing.rejected[0]!.reason).toMatch(/^invalid state: t — .*required/);
+  });
+
+  it('rejects coordinates beyond 1 000 km and speeds beyond 1 000 m/s (1e308 would wreck the view\'s bounds)', () => {
+    for (const extra of [{ x: 1e308, y: 1 }, { x: 1, y: -2e6 }, { x: 1, y: 1, z: 1e7 }, { speed: 1e308 }]) {
+      const r = norm('testbed/state/robot/r1', JSON.stringify({ t: T, ...extra }));
+      expect(r.records, JSON.stringify(extra)).toEqual([]);
+    }
+    expect(norm('testbed/position/p1', JSON.stringify({ t: T, x: 1e9, y: 0 })).records).toEqual([]);
+    expect(norm('testbed/state/robot/r1', JSON.stringify({ t: T, x: 999_999, y: -999_999, speed: 30 })).records).toHaveLength(1);
+  });
+
+  it('keeps harmless unknown fields and drops the rest, so a record is never too deep or too big to record', () => {
+    const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+    const payload = `{"t":"${T}","x":1,"y":2,"vendor":"acme","tags":["a","b"],"meta":{"fw":"1.2"},"d":${deep},"junk":"${'j'.repeat(1_000_000)}"}`;
+    const r = norm('testbed/state/robot/r1', payload);
+    expect(r.rejected).toEqual([]);
+    const rec = r.records[0]!.record as Record<string, unknown>;
+    expect(rec).toMatchObject({ id: 'r1', x: 1, y: 2, vendor: 'acme', tags: ['a', 'b'], meta: { fw: '1.2' } });
+    expect(rec).not.toHaveProperty('d');
+    expect(rec).not.toHaveProperty('junk');
+    expect(JSON.stringify(rec).length).toBeLessThan(200);
+    // The same on a position, and on the zod path (an odd record the fast path hands over).
+    const pos = norm('testbed/position/p1', `{"t":"${T}","x":1,"y":2,"lat":35.5,"d":${deep}}`);
+    expect(pos.records[0]?.record).not.toHaveProperty('d');
+    // A deep item of an array that is rejected is shown as what it is, without throwing.
+    const arr = norm('testbed/count/z', `[{"t":"${T}","count":1},${deep}]`);
+    expect(arr.records).toHaveLength(1);
+    expect(arr.rejected[0]!.raw).toContain('too deeply nested');
+  });
+
   it('an unknown entity kind string is fine', () => {
     const r = norm('testbed/state/drone/d1', JSON.stringify({ t: TMS, x: 1, y: 1 }));
     expect(r.records[0]?.record).toMatchObject({ id: 'd1', kind: 'drone' });
