@@ -168,7 +168,8 @@ export class TelemetryPipeline {
       },
     };
     await this.source.start(listener);
-    this.configure();
+    // stop() may have come while the source was connecting (Ctrl+C in twin record).
+    if (this.state === 'running') this.configure();
   }
 
   /**

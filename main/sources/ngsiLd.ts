@@ -30,6 +30,29 @@ const CORE_CONTEXT = 'https://uri.etsi.org/ngsi-ld/v1/ngsi-ld-core-context.jsonl
 const PAGE = 100;
 /** Largest notification body accepted, bytes. */
 const MAX_BODY = 16 * 1024 * 1024;
+/**
+ * Longest wait for one request to the broker, answer body included, ms. A broker that took the connection and never
+ * finished its answer (an endless chunked page, a hang) held the source in 'connecting' for good: no status, no
+ * retry, and neither --duration nor Ctrl+C ended `twin record`.
+ */
+export const REQUEST_TIMEOUT_MS = 10_000;
+/** Largest entity page read from the broker (it is asked for PAGE entities), bytes. */
+const MAX_PAGE_BYTES = 16 * 1024 * 1024;
+
+/** The body of `res` as text, at most `max` bytes (then an error naming the limit). */
+async function boundedText(res: Response, max: number, what: string): Promise<string> {
+  const len = Number(res.headers.get('content-length') ?? NaN);
+  if (len > max) throw new Error(`${what}: the answer is ${(len / 1048576).toFixed(1)} MiB, over the ${max / 1048576} MiB taken`);
+  if (!res.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const c of res.body as unknown as AsyncIterable<Uint8Array>) {
+    size += c.byteLength;
+    if (size > max) throw new Error(`${what}: the answer runs over the ${max / 1048576} MiB taken`);
+    chunks.push(c);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 export interface NgsiLdUri {
   broker: string;
@@ -239,11 +262,42 @@ export class NgsiLdSource implements Source {
   /** The next liveness check while `live` (see `check`). */
   private checkTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly checkMs: number;
+  /** Aborts the requests in flight when the source stops. */
+  private stopping = new AbortController();
 
-  /** @param opts.checkMs while live, how often the broker and the subscription are checked, ms (default 10 000). */
-  constructor(readonly uri: string, private readonly fetchImpl: typeof fetch = fetch, opts: { checkMs?: number } = {}) {
+  private readonly timeoutMs: number;
+
+  /**
+   * @param opts.checkMs while live, how often the broker and the subscription are checked, ms (default 10 000).
+   * @param opts.requestTimeoutMs longest wait for one answer, ms (default REQUEST_TIMEOUT_MS).
+   */
+  constructor(readonly uri: string, private readonly fetchImpl: typeof fetch = fetch, opts: { checkMs?: number; requestTimeoutMs?: number } = {}) {
     this.parsed = parseNgsiLdUri(uri);
     this.checkMs = opts.checkMs ?? 10_000;
+    this.timeoutMs = opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  }
+
+  /**
+   * Runs one request (answer body included) under its own AbortController: aborted when the source stops, or when the
+   * request timeout (at least `ms`) passes, which then rejects with "no complete answer within N s". A plain timer, not
+   * AbortSignal.any + AbortSignal.timeout: Node collects a timeout signal that only a composite signal holds, and the
+   * abort then never came (a source streaming an endless page waited for good).
+   */
+  private async timed<T>(what: string, fn: (signal: AbortSignal) => Promise<T>, ms = 0): Promise<T> {
+    const limit = Math.max(ms, this.timeoutMs), controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => { timedOut = true; controller.abort(new Error('timeout')); }, limit);
+    const onStop = (): void => controller.abort(new Error('the source stopped'));
+    if (this.stopping.signal.aborted) onStop();
+    else this.stopping.signal.addEventListener('abort', onStop, { once: true });
+    try {
+      return await fn(controller.signal);
+    } catch (e) {
+      throw timedOut ? new Error(`${what}: no complete answer within ${limit / 1000} s`) : e;
+    } finally {
+      clearTimeout(timer);
+      this.stopping.signal.removeEventListener('abort', onStop);
+    }
   }
 
   /** The notification endpoint (after start). */
@@ -260,6 +314,7 @@ export class NgsiLdSource implements Source {
   async start(listener: SourceListener): Promise<void> {
     if (this.state !== 'idle' && this.state !== 'stopped') throw new Error(`NgsiLdSource: start() while ${this.state}`);
     this.listener = listener;
+    if (this.stopping.signal.aborted) this.stopping = new AbortController();
     this.setState('connecting');
     const server = createServer((req, res) => void this.onRequest(req, res));
     this.server = server;
@@ -277,9 +332,12 @@ export class NgsiLdSource implements Source {
     this.setState('stopped');
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.checkTimer) clearTimeout(this.checkTimer);
+    this.stopping.abort(new Error('the source stopped'));
     if (this.subscriptionId) {
       try {
-        await this.fetchImpl(`${this.parsed.broker}/ngsi-ld/v1/subscriptions/${encodeURIComponent(this.subscriptionId)}`, { method: 'DELETE' });
+        const url = `${this.parsed.broker}/ngsi-ld/v1/subscriptions/${encodeURIComponent(this.subscriptionId)}`;
+        const controller = new AbortController(), timer = setTimeout(() => controller.abort(), this.timeoutMs);
+        await this.fetchImpl(url, { method: 'DELETE', signal: controller.signal }).finally(() => clearTimeout(timer));
       } catch {
         /* the broker is gone: nothing to clean up there */
       }
@@ -304,13 +362,23 @@ export class NgsiLdSource implements Source {
       // A subscription of before a loss may have outlived it (a broker that persists them): one is enough.
       const stale = this.subscriptionId;
       this.subscriptionId = null;
-      if (stale) await this.fetchImpl(`${this.parsed.broker}/ngsi-ld/v1/subscriptions/${encodeURIComponent(stale)}`, { method: 'DELETE' }).catch(() => undefined);
+      if (stale) {
+        const url = `${this.parsed.broker}/ngsi-ld/v1/subscriptions/${encodeURIComponent(stale)}`;
+        await this.timed(`DELETE ${url}`, (signal) => this.fetchImpl(url, { method: 'DELETE', signal })).catch(() => undefined);
+      }
       for (const type of this.parsed.types) {
         for (let offset = 0; ; offset += PAGE) {
           const url = `${this.parsed.broker}/ngsi-ld/v1/entities?type=${encodeURIComponent(type)}&limit=${PAGE}&offset=${offset}`;
-          const res = await this.fetchImpl(url, { headers: { Accept: 'application/ld+json', Link: `<${CORE_CONTEXT}>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"` } });
-          if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status}`);
-          const body: unknown = await res.json();
+          const body: unknown = await this.timed(`GET ${url}`, async (signal) => {
+            const res = await this.fetchImpl(url, { headers: { Accept: 'application/ld+json', Link: `<${CORE_CONTEXT}>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"` }, signal });
+            if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status}`);
+            const text = await boundedText(res, MAX_PAGE_BYTES, `GET ${url}`);
+            try {
+              return JSON.parse(text) as unknown;
+            } catch (e) {
+              throw new Error(`GET ${url}: the answer is not JSON (${(e as Error).message})`);
+            }
+          });
           if (!Array.isArray(body)) throw new Error(`GET ${url}: expected a JSON array of entities`);
           await this.deliver(body, Date.now(), undefined);
           if (body.length < PAGE) break;
@@ -318,8 +386,10 @@ export class NgsiLdSource implements Source {
       }
       const endpoint = this.endpoint();
       if (!endpoint || this.state === 'stopped') return;
-      const res = await this.fetchImpl(`${this.parsed.broker}/ngsi-ld/v1/subscriptions`, {
+      const subscriptions = `${this.parsed.broker}/ngsi-ld/v1/subscriptions`;
+      const res = await this.timed(`POST ${subscriptions}`, (signal) => this.fetchImpl(subscriptions, {
         method: 'POST',
+        signal,
         headers: { 'Content-Type': 'application/ld+json' },
         body: JSON.stringify({
           id: `urn:ngsi-ld:Subscription:twin-${process.pid}-${Date.now()}`,
@@ -329,7 +399,7 @@ export class NgsiLdSource implements Source {
           notification: { endpoint: { uri: endpoint, accept: 'application/json' }, format: 'normalized' },
           '@context': CORE_CONTEXT,
         }),
-      });
+      }));
       if (res.status !== 201 && res.status !== 200) throw new Error(`POST subscription: HTTP ${res.status}`);
       const location = res.headers.get('location');
       this.subscriptionId = location ? decodeURIComponent(location.split('/').pop() ?? '') : null;
@@ -364,8 +434,11 @@ export class NgsiLdSource implements Source {
       : `${this.parsed.broker}/ngsi-ld/v1/entities?type=${encodeURIComponent(this.parsed.types[0] ?? 'Device')}&limit=1`;
     let problem: string | null = null;
     try {
-      const res = await this.fetchImpl(url, { headers: { Accept: 'application/ld+json' }, signal: AbortSignal.timeout(Math.max(1000, this.checkMs)) });
-      await res.arrayBuffer().catch(() => undefined);
+      const res = await this.timed(`GET ${url}`, async (signal) => {
+        const r = await this.fetchImpl(url, { headers: { Accept: 'application/ld+json' }, signal });
+        await r.arrayBuffer().catch(() => undefined);
+        return r;
+      }, this.checkMs);
       if (res.status === 404 && id) problem = `the broker no longer has subscription ${id} (restarted?)`;
       else if (!res.ok) problem = `GET ${url}: HTTP ${res.status}`;
     } catch (e) {

@@ -130,9 +130,10 @@ export const recordCommand: CliCommand = {
       model: model ? { name: model.name, hash: model.hash } : null,
       settings: DEFAULT_SETTINGS,
       onStatus: (s) => {
-        // One line per state change (sources re-send their status with fresh counts).
-        if (s.state === lastState) return;
-        lastState = s.state;
+        // One line per state change and per failed attempt (sources re-send their status with fresh counts).
+        const key = `${s.state} ${s.retry?.attempt ?? ''}`;
+        if (key === lastState) return;
+        lastState = key;
         if (s.state === 'reconnecting' || s.state === 'error') {
           const why = [s.detail, s.retry ? `retry: ${retryAtText(s.retry)}` : undefined].filter(Boolean).join('; ');
           io.err(`twin record: ${s.uri}: ${s.state}${why ? ` (${why})` : ''}\n`);
@@ -143,7 +144,14 @@ export const recordCommand: CliCommand = {
       onRecordingStopped: () => endEarly(),
     });
     const wallStart = Date.now();
-    await pipeline.start();
+    // Ctrl+C while the source is still connecting stops it (its requests in flight end), so start() returns.
+    const stopEarly = (): void => void pipeline.stop();
+    io.signal.addEventListener('abort', stopEarly, { once: true });
+    try {
+      await pipeline.start();
+    } finally {
+      io.signal.removeEventListener('abort', stopEarly);
+    }
     if (pipeline.recordingStoppedWhy !== undefined) {
       await pipeline.stop();
       return 1; // why is on stderr already (log)

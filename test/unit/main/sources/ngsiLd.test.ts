@@ -187,6 +187,50 @@ describe('NGSI-LD source', () => {
     expect(live.retry).toBeUndefined();
   });
 
+  it('gives up on an answer that never ends, says so and retries; stop() ends a request in flight at once', async () => {
+    // A broker that takes the query and streams an endless page: once held the source in 'connecting' for good.
+    const server = createServer((req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/ld+json' });
+      res.write('[');
+      const timer = setInterval(() => res.write(JSON.stringify(vehicles()[0]) + ','), 20);
+      req.socket.on('close', () => clearInterval(timer));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      source = new NgsiLdSource(`ngsi-ld:${url}?type=Vehicle`, fetch, { requestTimeoutMs: 300 });
+      const statuses: SourceStatus[] = [];
+      const t0 = Date.now();
+      await source.start({ onBatch: () => {}, onStatus: (s) => statuses.push(s) });
+      expect(Date.now() - t0).toBeLessThan(3000);
+      const retry = statuses.find((s) => s.state === 'reconnecting');
+      expect(retry?.detail).toMatch(/no complete answer within 0\.3 s$/);
+      expect(retry?.retry?.attempt).toBe(1);
+      // The second attempt is in flight or due: stop() returns at once either way.
+      await until(() => statuses.filter((s) => s.state === 'reconnecting').length >= 2, 5000);
+      const s0 = Date.now();
+      await source.stop();
+      expect(Date.now() - s0).toBeLessThan(1000);
+      expect(source.status().state).toBe('stopped');
+      // An answer over the size taken is refused too, by its declared length.
+      const big = createServer((_req, res) => res.writeHead(200, { 'Content-Length': String(64 * 1024 * 1024) }).write('['));
+      await new Promise<void>((r) => big.listen(0, '127.0.0.1', () => r()));
+      try {
+        source = new NgsiLdSource(`ngsi-ld:http://127.0.0.1:${(big.address() as AddressInfo).port}?type=Vehicle`, fetch, { requestTimeoutMs: 2000 });
+        const st: SourceStatus[] = [];
+        await source.start({ onBatch: () => {}, onStatus: (s) => st.push(s) });
+        expect(st.find((s) => s.state === 'reconnecting')?.detail).toMatch(/the answer is 64\.0 MiB, over the 16 MiB taken$/);
+        await source.stop();
+      } finally {
+        big.closeAllConnections();
+        await new Promise((r) => big.close(r));
+      }
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+
   it('notices while live that the broker restarted without its subscription, or went away, and subscribes again', async () => {
     fake = await fakeBroker();
     source = new NgsiLdSource(`ngsi-ld:${fake.url}?type=Robot`, fetch, { checkMs: 150 });
