@@ -148,6 +148,17 @@ describe('twin ifc on bad input exits 2 naming the file', () => {
       () => header.replace('%SCHEMA%', 'IFC4') + "#1=IFCPROJECT('0YvctVUKr0kugbFTf53O9L',$,'P',$,$,$,$,$,$);\nENDSEC;\nEND-ISO-10303-21;\n",
       /no IfcBuildingStorey/,
     ],
+    // web-ifc failed inside on these (a TypeError, a WASM trap) and the CLI printed its stack with exit 1.
+    [
+      'ifc4-labelled-ifc2x3.ifc',
+      () => readFileSync(join(repoRoot, 'samples', 'testbed-complex.ifc'), 'latin1').replace("FILE_SCHEMA(('IFC4'))", "FILE_SCHEMA(('IFC2X3'))"),
+      /web-ifc could not read the model \(TypeError: .*\): the file is damaged, or its entities do not match its FILE_SCHEMA "IFC2X3"$/m,
+    ],
+    [
+      'unbalanced.ifc',
+      () => readFileSync(join(repoRoot, 'samples', 'testbed-complex.ifc'), 'latin1').replace('#5=IFCAXIS2PLACEMENT3D(#1,#3,#4);', '#5=IFCAXIS2PLACEMENT3D((((((#1,#3,#4);'),
+      /web-ifc could not read the model \(TypeError: .*\): the file is damaged/,
+    ],
   ];
   it.each(cases)('%s', (name, bytes, why) => {
     const file = join(dir, name);
@@ -156,6 +167,7 @@ describe('twin ifc on bad input exits 2 naming the file', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(file);
     expect(r.stderr).toMatch(why);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
     expect(r.stdout).toBe('');
   });
 

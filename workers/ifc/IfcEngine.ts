@@ -15,11 +15,13 @@ export {
   IfcTruncatedError,
   IfcUnsupportedSchemaError,
   IfcNoGeometryError,
+  IfcDamagedError,
   IfcCancelledError,
+  damagedModelError,
   reviveIfcOpenError,
   type IfcOpenErrorName,
 } from './geometry/IfcOpenError.js';
-import { IfcNotIfcError, IfcTruncatedError, IfcUnsupportedSchemaError } from './geometry/IfcOpenError.js';
+import { IfcDamagedError, IfcNotIfcError, IfcOpenError, IfcTruncatedError, IfcUnsupportedSchemaError, damagedModelError } from './geometry/IfcOpenError.js';
 
 /** Schemas web-ifc 0.0.78 has generated layouts for (prefix match on FILE_SCHEMA). */
 const SUPPORTED_SCHEMA = /^(IFC2X3|IFC4X3|IFC4)/i;
@@ -57,7 +59,8 @@ export function checkIfcBytes(bytes: Uint8Array, fileName: string): IfcHeader {
 export class IfcEngine {
   private state: IfcEngineState = 'idle';
   private readonly ifcApi = new WebIFC.IfcAPI();
-  private readonly open_ = new Set<number>();
+  /** Open models and their FILE_SCHEMA as web-ifc reports it. */
+  private readonly open_ = new Map<number, string>();
   private initPromise: Promise<void> | null = null;
 
   /**
@@ -106,9 +109,11 @@ export class IfcEngine {
     } catch (e) {
       throw new IfcNotIfcError(`IfcNotIfcError: ${fileName}: web-ifc could not parse the file (${e instanceof Error ? e.message : String(e)})`);
     }
-    if (modelID < 0) throw new IfcUnsupportedSchemaError(`IfcUnsupportedSchemaError: ${fileName}: web-ifc refused schema "${header.schema}"`);
-    this.open_.add(modelID);
-    return { modelID, schema: api.GetModelSchema(modelID) };
+    // The schema passed checkIfcBytes, so a refusal here is about the content (seen on files with flipped bytes).
+    if (modelID < 0) throw new IfcDamagedError(`IfcDamagedError: ${fileName}: web-ifc could not open the model: the file is damaged, or not valid ${header.schema}`);
+    const schema = api.GetModelSchema(modelID);
+    this.open_.set(modelID, schema);
+    return { modelID, schema };
   }
 
   close(modelID: number): void {
@@ -116,9 +121,29 @@ export class IfcEngine {
     if (this.state === 'ready') this.ifcApi.CloseModel(modelID);
   }
 
+  /**
+   * Runs `read` on an open model. An untyped error from inside web-ifc (a TypeError on an entity the schema lacks, a
+   * WASM trap, a stack overflow on nesting) comes from the file's content: the model is closed (as far as web-ifc still
+   * can) and the error rethrown as an IfcDamagedError naming the file.
+   */
+  read<T>(modelID: number, fileName: string, read: (api: WebIFC.IfcAPI) => T): T {
+    const schema = this.open_.get(modelID) ?? '?';
+    try {
+      return read(this.api);
+    } catch (e) {
+      if (e instanceof IfcOpenError) throw e;
+      try {
+        this.close(modelID);
+      } catch {
+        this.open_.delete(modelID); // web-ifc cannot close it either: forget it
+      }
+      throw damagedModelError(e, fileName, schema);
+    }
+  }
+
   dispose(): void {
     if (this.state === 'disposed') return;
-    for (const id of this.open_) this.ifcApi.CloseModel(id);
+    for (const id of this.open_.keys()) this.ifcApi.CloseModel(id);
     this.open_.clear();
     this.state = 'disposed';
   }

@@ -333,7 +333,7 @@ export class SimWorkerService {
     if (this.ifc.status !== 'ready') { await this.ifc.init(this.wasmLocation); patchStreamMeshes(this.ifc.api); }
     const { modelID } = this.ifc.open(bytes, fileName);
     try {
-      const structure = extractStructure(this.ifc.api, modelID);
+      const structure = this.ifc.read(modelID, fileName, (api) => extractStructure(api, modelID));
       const { scenario, nav, emptied } = deriveScenario(structure, { name: fileName, ...opts });
       // Keyed as a run will see it: parsed from JSON (field order and defaults as the schema gives them).
       if (nav) this.mapFor(parseScenario(JSON.stringify(scenario)), nav);

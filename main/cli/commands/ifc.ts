@@ -83,7 +83,13 @@ export async function loadIfcStructure(file: string, command = 'ifc'): Promise<L
     const openMs = performance.now() - t0;
     const api = engine.api;
     if (api.GetAllLines(opened.modelID).size() === 0) throw new UsageError(`twin ${command}: ${name}: the IFC file holds no entities (empty DATA section)`);
-    const structure = extractStructure(api, opened.modelID);
+    let structure: BuildingStructure;
+    try {
+      structure = engine.read(opened.modelID, name, (a) => extractStructure(a, opened.modelID));
+    } catch (e) {
+      if (e instanceof IfcOpenError) throw new UsageError(`twin ${command}: ${e.message.replace(/^Ifc\w+Error: /, '')}`);
+      throw e;
+    }
     if (structure.storeys.length === 0) throw new UsageError(`twin ${command}: ${name}: no IfcBuildingStorey in the model (a building needs at least one storey)`);
     if (structure.elements === 0) throw new UsageError(`twin ${command}: ${name}: no geometry (no product in the model has a shape web-ifc can mesh)`);
     return { structure, openMs };

@@ -23,12 +23,27 @@ export class IfcUnsupportedSchemaError extends IfcOpenError {
 export class IfcNoGeometryError extends IfcOpenError {
   override name = 'IfcNoGeometryError';
 }
+/** web-ifc failed on the model's content (corrupt data, entities that do not match FILE_SCHEMA). */
+export class IfcDamagedError extends IfcOpenError {
+  override name = 'IfcDamagedError';
+}
+/**
+ * An error web-ifc raised while reading a model that opened (a TypeError for an entity its schema lacks, a WASM
+ * "memory access out of bounds", a stack overflow on nesting) as an IfcDamagedError naming the file; typed open errors
+ * pass through. Such errors come from the file's content, so they are bad input, not a fault of the app.
+ */
+export function damagedModelError(e: unknown, fileName: string, schema: string): IfcOpenError {
+  if (e instanceof IfcOpenError) return e;
+  const why = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  return new IfcDamagedError(`IfcDamagedError: ${fileName}: web-ifc could not read the model (${why}): the file is damaged, or its entities do not match its FILE_SCHEMA "${schema}"`);
+}
+
 /** The caller cancelled the load. */
 export class IfcCancelledError extends IfcOpenError {
   override name = 'IfcCancelledError';
 }
 
-const OPEN_ERRORS = { IfcOpenError, IfcNotIfcError, IfcTruncatedError, IfcUnsupportedSchemaError, IfcNoGeometryError, IfcCancelledError };
+const OPEN_ERRORS = { IfcOpenError, IfcNotIfcError, IfcTruncatedError, IfcUnsupportedSchemaError, IfcNoGeometryError, IfcDamagedError, IfcCancelledError };
 export type IfcOpenErrorName = keyof typeof OPEN_ERRORS;
 
 /** Rebuilds the typed error from a name and message (Comlink transports only those two). */

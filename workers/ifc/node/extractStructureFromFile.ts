@@ -22,7 +22,7 @@ export async function extractStructureFromFile(path: string): Promise<BuildingSt
   try {
     await engine.init(`${dirname(createRequire(import.meta.url).resolve('web-ifc'))}/`);
     const { modelID } = engine.open(bytes, path);
-    const structure = extractStructure(engine.api, modelID);
+    const structure = engine.read(modelID, path, (api) => extractStructure(api, modelID));
     if (structure.storeys.length === 0) throw new Error(`${path}: no IfcBuildingStorey in the model (a building needs at least one storey)`);
     return structure;
   } finally {

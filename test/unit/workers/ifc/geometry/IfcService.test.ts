@@ -7,9 +7,10 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { IfcService } from '../../../../../workers/ifc/IfcService';
 import { ElementLookup } from '../../../../../workers/ifc/geometry/ElementLookup';
+import { extractStructure } from '../../../../../workers/ifc/structure/extractStructure';
 import { RANGE, RANGE_STRIDE, VERTEX_STRIDE } from '../../../../../workers/ifc/geometry/ProcessedModel';
 import type { ProcessedModel } from '../../../../../workers/ifc/geometry/ProcessedModel';
-import { IfcNotIfcError, IfcTruncatedError, IfcUnsupportedSchemaError, IfcNoGeometryError, IfcCancelledError } from '../../../../../workers/ifc/IfcEngine';
+import { IfcNotIfcError, IfcTruncatedError, IfcUnsupportedSchemaError, IfcNoGeometryError, IfcCancelledError, IfcDamagedError } from '../../../../../workers/ifc/IfcEngine';
 
 const root = resolve(__dirname, '../../../../..');
 const ifcDir = resolve(root, '../shared/ifc');
@@ -183,6 +184,22 @@ describe('IfcService rejects bad input with typed errors', () => {
   it('an unsupported schema', async () => {
     const text = new TextDecoder().decode(good).replace(/FILE_SCHEMA\s*\(\s*\(\s*'IFC4'/, "FILE_SCHEMA(('IFC2X2_FINAL'");
     await expect(service.open(enc(text), { fileName: 'old.ifc' })).rejects.toThrow(IfcUnsupportedSchemaError);
+  });
+  it('a file web-ifc fails on inside (IFC4 entities under an IFC2X3 label): a typed error, and the service goes on', async () => {
+    // With the structure extractor (GetLines fails on such a file; the geometry stream alone does not). The sample's
+    // IFC4 doors (13 arguments) are what IFC2X3 lacks.
+    const service = new IfcService({ wasmLocation: wasm, cache: null, structure: extractStructure });
+    const m = await service.open(good, { fileName: 'house.ifc' });
+    const sample = new Uint8Array(readFileSync(join(root, 'samples/testbed-complex.ifc')));
+    const text = new TextDecoder().decode(sample).replace(/FILE_SCHEMA\s*\(\s*\(\s*'IFC4'/, "FILE_SCHEMA(('IFC2X3'");
+    // Was a bare TypeError from web-ifc's GetLines ("FromRawLineData[…] is not a function").
+    await expect(service.open(enc(text), { fileName: 'label.ifc' })).rejects.toThrow(IfcDamagedError);
+    await expect(service.open(enc(text), { fileName: 'label.ifc' })).rejects.toThrow(/^IfcDamagedError: label\.ifc: web-ifc could not read the model \(TypeError: .*\): the file is damaged, or its entities do not match its FILE_SCHEMA "IFC2X3"$/);
+    // The model shown before stays, its properties come from a fresh web-ifc, and the next open works.
+    expect(service.status).toBe('loaded');
+    expect((await service.properties(m.index.expressIDs[0]!)).globalId).toBe(m.index.globalIds[0]);
+    expect((await service.open(good, { fileName: 'house.ifc' })).index.expressIDs.length).toBe(m.index.expressIDs.length);
+    service.dispose();
   });
   it('a valid IFC without any geometry', async () => {
     const text = new TextDecoder().decode(good);
