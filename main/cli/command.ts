@@ -3,6 +3,8 @@
  * Exit codes: 0 success, 1 runtime failure, 2 bad input (the message names the file and field).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { accessSync, constants, existsSync, statSync, type Stats } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 
 export interface CliCommand {
   readonly name: string;
@@ -47,6 +49,27 @@ export function parseFlags<O extends Options>(command: string, args: string[], o
 }
 
 /** Parses a numeric flag, or throws a UsageError naming it. */
+/**
+ * Checks that `--FLAG PATH` names a file that can be written (its folder exists and is writable; the path is not a
+ * folder), before a long run whose result would otherwise be lost at the end. Throws UsageError naming the flag.
+ */
+export function writableFile(command: string, flag: string, path: string): void {
+  const dir = dirname(resolve(path));
+  let st: Stats;
+  try {
+    st = statSync(dir);
+  } catch {
+    throw new UsageError(`twin ${command}: --${flag} ${path}: no folder ${dir}`);
+  }
+  if (!st.isDirectory()) throw new UsageError(`twin ${command}: --${flag} ${path}: ${dir} is not a folder`);
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new UsageError(`twin ${command}: --${flag} ${path}: cannot write in ${dir}`);
+  }
+  if (existsSync(path) && statSync(path).isDirectory()) throw new UsageError(`twin ${command}: --${flag} ${path}: is a folder, expected a file`);
+}
+
 export function numberFlag(command: string, flag: string, value: string | undefined, fallback: number, opts: { min?: number; max?: number; integer?: boolean } = {}): number {
   if (value === undefined) return fallback;
   const n = Number(value);

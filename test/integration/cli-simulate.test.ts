@@ -76,6 +76,11 @@ describe('twin simulate', () => {
     ['unknown floor id', { ...room(), exits: [{ id: 'E1', floor: 'F9', segment: [[10, 2], [10, 3]] }] }, 'exits[0].floor'],
     ['unknown exit id', { ...room(), agentGroups: [{ ...room().agentGroups[0], exits: ['E7'] }] }, 'agentGroups[0].exits[0]'],
     ['all allowed exits closed', { ...room(), exits: [{ id: 'E1', floor: 'F0', segment: [[10, 2], [10, 3]], open: false }] }, 'exits'],
+    // These four ran for good (a count of 1e9, 700 000 lines), printed a stack (1e300 m), or "ran" nobody out (1e6 m/s).
+    ['a count beyond any packing', { ...room(), agentGroups: [{ ...room().agentGroups[0], count: 1e9 }] }, 'agentGroups[0].count: 1000000000 agents of radius 0.2 m do not fit in agentGroups[0].area (20 m²): even packed edge to edge it holds at most 144'],
+    ['a floor 1e300 m long', { ...room(), floors: [{ id: 'F0', walkable: [rect(0, 0, 1e300, 5)] }] }, 'floors[0].walkable: floor "F0" spans 1.0e+300 × 5 m'],
+    ['a speed of 1e6 m/s', { ...room(), agentGroups: [{ ...room().agentGroups[0], speed: { dist: 'constant', value: 1e6 } }] }, 'agentGroups[0].speed: free speeds must be ≤ 10 m/s'],
+    ['10 001 measurement lines', { ...room(), measurements: { lines: Array.from({ length: 10_001 }, (_, i) => ({ id: `L${i}`, floor: 'F0', segment: [[7, 5], [7, 0]] })) } }, 'measurements.lines: 10001 lines: at most 10,000'],
   ];
   for (const [what, body, path] of bad) {
     it(`exits 2 naming the file and field for: ${what}`, () => {
@@ -84,8 +89,29 @@ describe('twin simulate', () => {
       expect(r.status).toBe(2);
       expect(r.stderr).toContain(p);
       expect(r.stderr).toContain(path);
+      expect(r.stderr).not.toMatch(/^\s+at /m);
     });
   }
+
+  it('checks where the results go before running, not after', () => {
+    for (const flag of ['--out', '--record']) {
+      const t0 = Date.now();
+      const r = twin(file('room.json', room()), flag, join(dir, 'no-such-folder', 'x.out'));
+      expect(r.status, flag).toBe(2);
+      expect(r.stderr).toContain(`${flag} ${join(dir, 'no-such-folder', 'x.out')}: no folder ${join(dir, 'no-such-folder')}`);
+      expect(r.stderr).not.toMatch(/simulate: \d+%/); // no progress: nothing ran
+      expect(Date.now() - t0).toBeLessThan(20_000);
+    }
+  });
+
+  it('a density no crowd reaches is refused by the flag; too many occupants for a space names it and the flags', () => {
+    let r = twin('samples/testbed-complex.ifc', '--density', '1e9');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--density must be a number ≥ 0 and ≤ 10, got "1e9"');
+    r = twin('samples/testbed-complex.ifc', '--density', '9');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/agentGroups\[\d+\]\.count: .* do not fit .* \(in the scenario derived from the model: agentGroups\[\d+\] is ".+" on \w+; give fewer --occupants or a lower --density\)/);
+  });
 
   it('reports agents that cannot reach any exit in the results instead of failing', () => {
     const s = { ...room(), floors: [{ id: 'F0', walkable: [rect(0, 0, 10, 5)], obstacles: [rect(3, 0, 3.5, 5)] }],

@@ -11,6 +11,17 @@ import type { Floor, Point, Segment } from '../../common/scenario.js';
 import { distanceTransform } from './distanceTransform.js';
 import { pointInPolygon } from './planarGeometry.js';
 
+/** Most cells one floor's grid may have (~30 bytes each). */
+export const MAX_GRID_CELLS = 40_000_000;
+
+/** A floor too large for a grid (FloorGrid.build); NavMap names the floor's field path. */
+export class GridTooLargeError extends Error {
+  override readonly name = 'GridTooLargeError';
+}
+
+/** A length or count for a message: plain below a million, else in exponent form (1e300 has 301 digits). */
+const size = (v: number): string => (Math.abs(v) < 1e6 ? String(Math.round(v * 100) / 100) : v.toExponential(1));
+
 /** Depth of the apron strip beyond a portal segment, m. */
 export const APRON_DEPTH = 0.5;
 
@@ -64,7 +75,7 @@ export class FloorGrid {
     const pad = APRON_DEPTH + 2 * h;
     const x0 = minX - pad, y0 = minY - pad;
     const nx = Math.ceil((maxX - minX + 2 * pad) / h), ny = Math.ceil((maxY - minY + 2 * pad) / h);
-    if (nx * ny > 40_000_000) throw new Error(`FloorGrid: floor ${floor.id} needs ${nx}×${ny} cells at ${h} m; use a larger cellSize`);
+    if (!(nx * ny <= MAX_GRID_CELLS)) throw new GridTooLargeError(`spans ${size(maxX - minX)} × ${size(maxY - minY)} m: its walking map would need ${size(nx)} × ${size(ny)} cells of ${h} m, over the ${MAX_GRID_CELLS.toLocaleString('en-US')} it can hold (is a coordinate wrong?)`);
     const g = new FloorGrid(x0, y0, nx, ny, h);
     for (const ring of floor.walkable) g.fill(ring, g.kind, 1);
     for (const ring of floor.obstacles ?? []) g.fill(ring, g.kind, 0);

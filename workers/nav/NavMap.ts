@@ -4,7 +4,7 @@
  * links (fastMarching). Immutable after `build`; the simulation reads directions and values.
  */
 import { ScenarioError, type Scenario, type Segment } from '../../common/scenario.js';
-import { FloorGrid, portalNear } from './FloorGrid.js';
+import { FloorGrid, GridTooLargeError, portalNear } from './FloorGrid.js';
 import { fastMarching, type MarchLink } from './fastMarching.js';
 import { distanceToSegment, segmentsIntersect } from './planarGeometry.js';
 
@@ -102,8 +102,14 @@ export class NavMap {
       return { id: l.id, fromFloor, toFloor, from: l.from.segment, to: l.to.segment, length: l.length,
         speedFactor: l.speedFactor ?? defaultSpeedFactor(l.kind, up), oneWay: l.oneWay ?? false, fromPortal, toPortal };
     });
-    const grids = s.floors.map((f, i) =>
-      FloorGrid.build(f, h, segs[i]!, (s.zones ?? []).filter((z) => z.floor === f.id).map((z) => ({ polygon: z.polygon, speedFactor: z.speedFactor }))));
+    const grids = s.floors.map((f, i) => {
+      try {
+        return FloorGrid.build(f, h, segs[i]!, (s.zones ?? []).filter((z) => z.floor === f.id).map((z) => ({ polygon: z.polygon, speedFactor: z.speedFactor })));
+      } catch (e) {
+        if (e instanceof GridTooLargeError) throw new ScenarioError(`floors[${i}].walkable`, `floor "${f.id}" ${e.message}`);
+        throw e;
+      }
+    });
 
     // Cells of each portal, and the check that it touches walkable cells.
     const portalCells = grids.map((g, f) => {

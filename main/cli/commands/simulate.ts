@@ -21,7 +21,7 @@ import { worthASecondThread } from '../../../workers/sim/slotProtocol.js';
 import type { SlotJob } from '../../../workers/sim/slotStages.js';
 import { NO_EXIT_REASON } from '../../../workers/ifc/structure/toScenario.js';
 import { deriveScenario, emptiedNote } from '../../../workers/sim/deriveScenario.js';
-import { numberFlag, parseFlags, progress, UsageError, type CliCommand, type CliIo } from '../command.js';
+import { numberFlag, parseFlags, progress, UsageError, writableFile, type CliCommand, type CliIo } from '../command.js';
 import { loadIfcStructure } from './ifc.js';
 
 const HELP = `Usage: twin simulate FILE.json|FILE.ifc [options]
@@ -59,8 +59,9 @@ class FileWritable implements IWritable {
 /** The scenario to run; from an IFC model also its map (built to find the spaces with no way out) and what the derivation says. */
 async function loadScenario(file: string, flags: { occupants?: string; density?: string; seed?: string; 'write-scenario'?: string }): Promise<{ scenario: Scenario; nav?: NavMap; note?: string }> {
   if (/\.ifc$/i.test(file)) {
-    const occupants = flags.occupants === undefined ? undefined : numberFlag('simulate', 'occupants', flags.occupants, 0, { min: 0, integer: true });
-    const density = flags.density === undefined ? undefined : numberFlag('simulate', 'density', flags.density, 0, { min: 0 });
+    const occupants = flags.occupants === undefined ? undefined : numberFlag('simulate', 'occupants', flags.occupants, 0, { min: 0, max: 1_000_000, integer: true });
+    // A crowd packed shoulder to shoulder is ~8 people per m².
+    const density = flags.density === undefined ? undefined : numberFlag('simulate', 'density', flags.density, 0, { min: 0, max: 10 });
     const seed = flags.seed === undefined ? undefined : numberFlag('simulate', 'seed', flags.seed, 1, { integer: true });
     const { structure } = await loadIfcStructure(file, 'simulate');
     const { scenario, nav, emptied } = deriveScenario(structure, { occupants, density, seed });
@@ -144,15 +145,25 @@ export const simulateCommand: CliCommand = {
     const file = positionals[0]!;
     const runs = numberFlag('simulate', 'runs', values.runs, 1, { min: 1, max: 100000, integer: true });
     const workers = numberFlag('simulate', 'workers', values.workers, Math.min(Math.max(runs, 2), availableParallelism()), { min: 1, max: 64, integer: true });
+    // Where the results go is checked before the run, not after it.
+    for (const flag of ['out', 'record', 'write-scenario'] as const) if (values[flag] !== undefined) writableFile('simulate', flag, values[flag]);
     const started = performance.now();
     let scenario: Scenario, nav: NavMap, note: string | undefined;
+    let derived: Scenario | undefined;
+    // From an IFC model the field paths are the derived scenario's: say what they are and what to change.
+    const scenarioError = (e: ScenarioError): UsageError => {
+      const gi = /^agentGroups\[(\d+)\]/.exec(e.path)?.[1], g = gi !== undefined ? derived?.agentGroups[Number(gi)] : undefined;
+      const hint = derived ? ` (in the scenario derived from the model${g ? `: agentGroups[${gi}] is "${g.name ?? g.id}" on ${g.floor}` : ''}${g ? '; give fewer --occupants or a lower --density' : ''})` : '';
+      return new UsageError(`twin simulate: ${file}: ${e.message}${hint}`);
+    };
     try {
       const loaded = await loadScenario(file, values);
       scenario = loaded.scenario; note = loaded.note;
+      if (/\.ifc$/i.test(file)) derived = scenario;
       checkScenario(scenario);
       nav = loaded.nav ?? NavMap.build(scenario);
     } catch (e) {
-      if (e instanceof ScenarioError) throw new UsageError(`twin simulate: ${file}: ${e.message}`);
+      if (e instanceof ScenarioError) throw scenarioError(e);
       throw e;
     }
     const seed = values.seed !== undefined ? numberFlag('simulate', 'seed', values.seed, 1, { integer: true }) : scenario.seed ?? 1;
@@ -171,7 +182,7 @@ export const simulateCommand: CliCommand = {
         onPositions: recorder && i === 0 ? (sim) => recorder.capture(sim) : undefined,
       }), (n) => { if (runs > 1) report(n / runs, `run ${n}/${runs}`); });
     } catch (e) {
-      if (e instanceof ScenarioError) throw new UsageError(`twin simulate: ${file}: ${e.message}`);
+      if (e instanceof ScenarioError) throw scenarioError(e);
       throw e;
     }
     const first = all[0]!;
