@@ -132,7 +132,12 @@ export class McapChunkFile {
     for (const c of [...reader.chunkIndexes].sort((a, b) => Number(a.chunkStartOffset - b.chunkStartOffset))) {
       this.chunks.push({ kind: 'file', offset: Number(c.chunkStartOffset), length: Number(c.chunkLength) });
     }
-    for await (const m of reader.readMetadata()) this.metadata[m.name] = Object.fromEntries(m.metadata);
+    try {
+      for await (const m of reader.readMetadata()) this.metadata[m.name] = Object.fromEntries(m.metadata);
+    } catch (e) {
+      // The messages do not depend on it: replay without (source and model names unknown).
+      this.damage = `${this.path}: its metadata is damaged (${(e as Error).message}); the messages replay without it`;
+    }
     return true;
   }
 

@@ -119,6 +119,16 @@ export class McapReplaySource implements Source {
     McapReplaySource.live.add(this);
     for (const cb of McapReplaySource.openListeners) cb(this);
     const first = await this.rec.firstFrame();
+    if (first.t === 0) {
+      // No chunk holds a record (times are 2000..2100): a wholly damaged file, or one closed before any data came.
+      const rec = this.rec;
+      this.rec = null;
+      McapReplaySource.live.delete(this);
+      await rec.close();
+      this.detail = rec.notices[0] ?? `${this.path}: the recording holds no records`;
+      this.setState('error');
+      throw new Error(this.detail);
+    }
     this.now = first.t;
     await this.push(snapshotBatch(first));
     this.detail = this.describe();

@@ -165,6 +165,25 @@ describe('twin record / inspect / replay', () => {
     expect(r.stderr).toContain('TWIN_RECORD_MIN_FREE_MB="plenty" is not a number of MiB');
   });
 
+  it('a recording of which nothing can be read: inspect reports it with exit 2, record refuses it; a replay shorter than --duration ends', () => {
+    const head = join(dir, 'head.mcap');
+    copyFileSync(day, head);
+    truncateSync(head, 4096);
+    const i = twin(['inspect', head]);
+    expect(i.code).toBe(2); // was 0, with "messages: 0"
+    expect(i.stdout.replace(/\s+/g, ' ')).toContain('Nothing in it can be read');
+    const r = twin(['record', '--source', `file:${head}`, '--out', join(dir, 'h2.mcap'), '--duration', '5'], { timeoutMs: 60_000 });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/nothing to record/);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    // Re-recording a whole file (3 s) with a --duration longer than it: ends with the replay (it waited for good).
+    const short = join(dir, 'short.mcap');
+    expect(twin(['record', '--source', 'testbed:?speed=60&seed=3&tags=50&robots=5', '--out', short, '--duration', '3'], { timeoutMs: 60_000 }).code).toBe(0);
+    const whole = twin(['record', '--source', `file:${short}`, '--out', join(dir, 'again.mcap'), '--duration', '100000'], { timeoutMs: 60_000 });
+    expect(whole.code, whole.stderr).toBe(0);
+    expect(whole.stderr).toMatch(/wrote [1-9]\d* messages/);
+  });
+
   it('bad input exits 2 with a message naming the file or flag', () => {
     const notMcap = join(dir, 'not.mcap');
     writeFileSync(notMcap, 'hello, this is text and not an MCAP recording');

@@ -67,7 +67,12 @@ export const exportCommand: CliCommand = {
       throw e;
     }
     try {
-      await rec.ready();
+      try {
+        await rec.ready();
+      } catch (e) {
+        if (e instanceof McapOpenError) throw new UsageError(`twin export: ${e.message}`);
+        throw e;
+      }
       for (const n of rec.notices) io.err(`twin export: ${n}\n`);
       const start = rec.range?.start ?? null;
       const time = (flag: string, v: string | undefined) => {
@@ -82,7 +87,13 @@ export const exportCommand: CliCommand = {
       const to = time('to', values.to);
       if (!rec.range) throw new UsageError(`twin export: ${file}: the recording holds no records`);
       if (from !== undefined && to !== undefined && to <= from) throw new UsageError(`twin export: --to must be after --from`);
-      const analysis = await analyseWindow(rec, { what: [partFor(what)], from, to, bucketMs: Number.isNaN(bucket) ? undefined : bucket * 1000, cellM: cell, signal: io.signal });
+      let analysis: Awaited<ReturnType<typeof analyseWindow>>;
+      try {
+        analysis = await analyseWindow(rec, { what: [partFor(what)], from, to, bucketMs: Number.isNaN(bucket) ? undefined : bucket * 1000, cellM: cell, signal: io.signal });
+      } catch (e) {
+        if (e instanceof McapOpenError) throw new UsageError(`twin export: ${e.message}`);
+        throw e;
+      }
       const text = exportAnalysis(analysis, what, format, k);
       if (values.out) {
         writeFileSync(values.out, text);

@@ -146,6 +146,7 @@ export const inspectCommand: CliCommand = {
       if (damage) io.err(`twin inspect: ${damage}\n`);
       io.out(JSON.stringify(summary, null, 2) + '\n');
     } else io.out(formatText(summary, damage));
-    return 0;
+    // Damaged so that not one message can be read: the report says why, and the exit status says it is bad input.
+    return damage && summary.messages === 0 ? 2 : 0;
   },
 };

@@ -120,8 +120,9 @@ export const recordCommand: CliCommand = {
     // Nothing walkable in --model: nothing to record (as `twin testbed --model` says too).
     if (source instanceof UnavailableTestbedSource) throw new UsageError(`twin record: --model ${values.model}: nothing to record with testbed: (see above)`);
     let lastState = '';
-    /** Ends the wait below when the recording stops by itself (disk space, a failed write: logged as it happens). */
+    /** Ends the wait below when the recording stops by itself (disk space, a failed write: logged as it happens) or the source ends. */
     let endEarly = (): void => undefined;
+    let ended = false;
     const pipeline = new TelemetryPipeline({
       source,
       record: { file: out },
@@ -139,6 +140,8 @@ export const recordCommand: CliCommand = {
           io.err(`twin record: ${s.uri}: ${s.state}${why ? ` (${why})` : ''}\n`);
         }
         if (s.state === 'live') io.err(`twin record: ${s.uri}: live\n`);
+        // A replayed recording that reached its end before --duration: nothing more will come.
+        if (s.state === 'ended') { ended = true; endEarly(); }
       },
       log: (_level, msg) => io.err(`twin record: ${msg}\n`),
       onRecordingStopped: () => endEarly(),
@@ -149,6 +152,11 @@ export const recordCommand: CliCommand = {
     io.signal.addEventListener('abort', stopEarly, { once: true });
     try {
       await pipeline.start();
+    } catch (e) {
+      // A source that cannot start (a recording file too damaged to open) is bad input: said once, without a stack.
+      if (source.status().state !== 'error') throw e;
+      await pipeline.stop().catch(() => undefined);
+      throw new UsageError(`twin record: ${values.source}: nothing to record (see above)`);
     } finally {
       io.signal.removeEventListener('abort', stopEarly);
     }
@@ -183,7 +191,7 @@ export const recordCommand: CliCommand = {
         resolveDone();
       };
       endEarly = finish;
-      if (io.signal.aborted) finish();
+      if (io.signal.aborted || ended) finish();
       else io.signal.addEventListener('abort', finish, { once: true });
     });
     await pipeline.stop();
