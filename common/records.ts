@@ -167,8 +167,14 @@ export type TelemetryRecord =
 /** Formats a zod error as "field.path: message; …" for a message a person can act on. */
 export function describeZodError(err: z.ZodError): string {
   return err.issues
-    .map((i) => `${i.path.length ? i.path.map(String).join('.') : '(record)'}: ${i.message}`)
+    .map((i) => `${i.path.length ? i.path.map(String).join('.') : '(record)'}: ${zodIssueText(i)}`)
     .join('; ');
+}
+
+/** A zod issue's message for a person: a missing field says "missing" (zod says "… received undefined"). */
+export function zodIssueText(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) return `missing (expected ${issue.expected})`;
+  return issue.message;
 }
 
 export function assertNever(x: never, what = 'value'): never {

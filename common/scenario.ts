@@ -8,6 +8,7 @@
  * walkable edge, agents inside the walkable area) live in workers/sim/checkScenario.ts.
  */
 import { z } from 'zod';
+import { zodIssueText } from './records.js';
 
 const finite = z.number().finite();
 const nonNegative = finite.min(0);
@@ -168,14 +169,14 @@ export function formatFieldPath(path: readonly PropertyKey[]): string {
 export function parseScenario(text: string): Scenario {
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(text.replace(/^\uFEFF/, '')); // a byte-order mark, as some Windows editors write
   } catch (e) {
     throw new ScenarioError('', `invalid JSON: ${(e as Error).message}`);
   }
   const r = ScenarioSchema.safeParse(raw);
   if (!r.success) {
     const issue = r.error.issues[0]!;
-    throw new ScenarioError(formatFieldPath(issue.path), issue.message);
+    throw new ScenarioError(formatFieldPath(issue.path), zodIssueText(issue));
   }
   return r.data;
 }

@@ -41,14 +41,22 @@ type Options = NonNullable<ParseArgsConfig['options']>;
  * Returns string/boolean values keyed by option name and the positional arguments.
  */
 export function parseFlags<O extends Options>(command: string, args: string[], options: O) {
+  // `--runs -1` is a value, not a flag: joined as `--runs=-1` so the range check can say what is wrong with it
+  // (parseArgs called it "ambiguous").
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!, next = args[i + 1];
+    const name = a.startsWith('--') ? a.slice(2) : null;
+    if (name && options[name]?.type === 'string' && next !== undefined && /^-\d|^-\.\d/.test(next)) { joined.push(`${a}=${next}`); i++; }
+    else joined.push(a);
+  }
   try {
-    return parseArgs({ args, options: { ...options, help: { type: 'boolean' } }, allowPositionals: true, strict: true });
+    return parseArgs({ args: joined, options: { ...options, help: { type: 'boolean' } }, allowPositionals: true, strict: true });
   } catch (e) {
     throw new UsageError(`twin ${command}: ${(e as Error).message}`);
   }
 }
 
-/** Parses a numeric flag, or throws a UsageError naming it. */
 /**
  * Checks that `--FLAG PATH` names a file that can be written (its folder exists and is writable; the path is not a
  * folder), before a long run whose result would otherwise be lost at the end. Throws UsageError naming the flag.
@@ -70,6 +78,7 @@ export function writableFile(command: string, flag: string, path: string): void 
   if (existsSync(path) && statSync(path).isDirectory()) throw new UsageError(`twin ${command}: --${flag} ${path}: is a folder, expected a file`);
 }
 
+/** Parses a numeric flag, or throws a UsageError naming it. */
 export function numberFlag(command: string, flag: string, value: string | undefined, fallback: number, opts: { min?: number; max?: number; integer?: boolean } = {}): number {
   if (value === undefined) return fallback;
   const n = Number(value);

@@ -67,6 +67,7 @@ describe('twin simulate', () => {
   const bad: [string, unknown, string][] = [
     ['invalid JSON', '{ "floors": [', 'invalid JSON'],
     ['missing floors', { ...room(), floors: undefined }, 'floors'],
+    ['missing maxTime', { ...room(), maxTime: undefined }, 'maxTime: missing (expected number)'], // read "… received undefined"
     ['self-intersecting polygon', { ...room(), agentGroups: [{ ...room().agentGroups[0], area: [[0, 0], [4, 5], [4, 0], [0, 5]] }] }, 'agentGroups[0].area'],
     ['exit not on a walkable edge', { ...room(), exits: [{ id: 'E1', floor: 'F0', segment: [[20, 2], [20, 3]] }] }, 'exits[0].segment'],
     ['agent outside the walkable area', { ...room(), agentGroups: [{ id: 'G1', floor: 'F0', positions: [[1, 1], [12, 1]] }] }, 'agentGroups[0].positions[1]'],
@@ -92,6 +93,17 @@ describe('twin simulate', () => {
       expect(r.stderr).not.toMatch(/^\s+at /m);
     });
   }
+
+  it('says what is wrong with a negative number given to a flag (it said "argument is ambiguous")', () => {
+    const r = twin(file('room-neg.json', room()), '--runs', '-1');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--runs must be an integer ≥ 1 and ≤ 100000, got "-1"');
+  });
+
+  it('reads a scenario file that starts with a byte-order mark', () => {
+    const r = twin(file('bom.json', `\uFEFF${JSON.stringify({ ...room(), agentGroups: [{ ...room().agentGroups[0], count: 3 }] })}`));
+    expect(r.status, r.stderr).toBe(0);
+  });
 
   it('checks where the results go before running, not after', () => {
     for (const flag of ['--out', '--record']) {
