@@ -26,7 +26,7 @@ export const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1
 
 /** A wire time: ISO 8601 string or epoch milliseconds, normalised to epoch ms. */
 export const TimeSchema = z
-  .union([z.string().min(1), finite], { error: (iss) => (iss.input === undefined ? 'required' : 'expected an ISO 8601 time or epoch milliseconds') })
+  .union([z.string().min(1), finite], { error: (iss) => `${iss.input === undefined ? 'missing (expected' : 'expected'} an ISO 8601 time or epoch milliseconds${iss.input === undefined ? ')' : ''}` })
   .transform((v, ctx) => {
     const ms = typeof v === 'number' ? v : ISO_TIME.test(v) ? Date.parse(v) : NaN;
     if (!Number.isFinite(ms)) {
