@@ -164,8 +164,11 @@ export type ApiMessage =
   | { type: 'res'; id: number; ok: false; error: string }
   | { type: 'event'; channel: string; payload: unknown };
 
+/** A request; `params` may be left out when a method takes none. */
+export const ApiRequestSchema = z.object({ type: z.literal('req'), id: z.number().int(), method: z.string().min(1).max(100), params: z.unknown().optional() });
+
 export const ApiMessageSchema = z.union([
-  z.object({ type: z.literal('req'), id: z.number().int(), method: z.string().min(1).max(100), params: z.unknown() }),
+  ApiRequestSchema,
   z.object({ type: z.literal('res'), id: z.number().int(), ok: z.literal(true), result: z.unknown() }),
   z.object({ type: z.literal('res'), id: z.number().int(), ok: z.literal(false), error: z.string() }),
   z.object({ type: z.literal('event'), channel: z.string(), payload: z.unknown() }),

@@ -9,6 +9,7 @@
 import type { z } from 'zod';
 import {
   ApiMessageSchema,
+  ApiRequestSchema,
   encodeBinaryEvent,
   type ApiEvent,
   type ApiEvents,
@@ -95,9 +96,17 @@ export class ApiServer {
 
   private async dispatch(conn: ApiConnection, text: string): Promise<void> {
     let msg: ApiMessage;
+    let raw: unknown;
     try {
-      const parsed = ApiMessageSchema.safeParse(JSON.parse(text));
-      if (!parsed.success) throw new Error(describeZodError(parsed.error));
+      raw = JSON.parse(text);
+      const parsed = ApiMessageSchema.safeParse(raw);
+      if (!parsed.success) {
+        // A request with an id gets an answer naming what is wrong (a page would otherwise wait for good).
+        const req = ApiRequestSchema.safeParse(raw), id = (raw as { id?: unknown } | null)?.id;
+        const why = (raw as { type?: unknown } | null)?.type === 'req' && !req.success ? describeZodError(req.error) : describeZodError(parsed.error);
+        if ((raw as { type?: unknown } | null)?.type === 'req' && Number.isInteger(id)) conn.send(JSON.stringify({ type: 'res', id, ok: false, error: `malformed request: ${why}` }));
+        throw new Error(why);
+      }
       msg = parsed.data as ApiMessage;
     } catch (e) {
       this.log('warn', `api: malformed message from ${conn.id}: ${(e as Error).message}`);

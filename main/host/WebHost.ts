@@ -49,6 +49,12 @@ const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+const IFC_MAGIC = 'ISO-10303-21';
+/** Whether `head` starts as a STEP file does (after a byte-order mark and white space). */
+function isStepHead(head: Buffer): boolean {
+  return head.subarray(0, 4096).toString('latin1').replace(/^\u00EF\u00BB\u00BF/, '').trimStart().startsWith(IFC_MAGIC);
+}
+
 export class WebHost {
   readonly token: string;
   private server: Server | null = null;
@@ -142,6 +148,7 @@ export class WebHost {
       if (url.pathname === '/api/token') return this.send(res, 200, 'application/json', JSON.stringify({ ok: true }));
       if (url.pathname === '/api/model' && (req.method === 'GET' || req.method === 'HEAD')) return this.sendModel(req, res);
       if (url.pathname === '/api/model' && req.method === 'PUT') return this.receiveModel(req, res, url.searchParams.get('name') ?? 'model.ifc');
+      if (url.pathname === '/api/model') return this.send(res, 405, 'text/plain', 'method not allowed: GET, HEAD or PUT');
       return this.send(res, 404, 'text/plain', 'not found');
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return this.send(res, 405, 'text/plain', 'method not allowed');
@@ -165,11 +172,16 @@ export class WebHost {
 
   private async receiveModel(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
     const chunks: Buffer[] = [];
-    let size = 0;
+    let size = 0, headChecked = false;
     for await (const chunk of req) {
       size += (chunk as Buffer).length;
       if (size > MAX_MODEL_BYTES) return this.send(res, 413, 'application/json', JSON.stringify({ error: `${name}: larger than the app can load` }));
       chunks.push(chunk as Buffer);
+      // Not a STEP file: said after its first bytes, not after holding all of it (200 MB of zeros took 350 MB here).
+      if (!headChecked && size >= 4096) {
+        headChecked = true;
+        if (!isStepHead(Buffer.concat(chunks))) return this.send(res, 400, 'application/json', JSON.stringify({ error: `${name}: not an IFC file (expected the ISO-10303-21 STEP header)` }));
+      }
     }
     try {
       const info = await this.workbench.models.openUpload(name, Buffer.concat(chunks));
@@ -182,7 +194,12 @@ export class WebHost {
   }
 
   private sendStatic(res: ServerResponse, pathname: string): void {
-    const rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+    let rel: string;
+    try {
+      rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+    } catch {
+      return this.send(res, 400, 'text/plain', 'bad request: malformed %-escape in the path'); // "/%" was a 500
+    }
     const root = normalize(this.options.staticDir + sep);
     const file = normalize(join(root, rel));
     if (!file.startsWith(root) || !existsSync(file) || !statSync(file).isFile()) return this.send(res, 404, 'text/plain', 'not found');

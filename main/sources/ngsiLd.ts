@@ -460,6 +460,8 @@ export class NgsiLdSource implements Source {
       size += c.length;
       if (size > MAX_BODY) {
         res.writeHead(413).end();
+        // Counted and kept like any input refused (it was only answered 413).
+        await this.emitRejects([rejectRaw(this.uri, `NGSI-LD notification over ${MAX_BODY / 1048576} MiB — refused (HTTP 413)`, Buffer.concat(chunks).subarray(0, 4096).toString('utf8'), Date.now())]);
         return;
       }
       chunks.push(c);

@@ -15,13 +15,13 @@ let base: string;
 let token: string;
 let userData: string;
 
-/** Opens the API socket and performs one request. */
-function rpc(method: string, params: unknown, opts: { token?: string; origin?: string } = {}): Promise<unknown> {
+/** Opens the API socket and performs one request (`raw`: sent as it is). */
+function rpc(method: string, params: unknown, opts: { token?: string; origin?: string; raw?: unknown } = {}): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`${base.replace('http', 'ws')}/api/ws?token=${opts.token ?? token}`, opts.origin ? { origin: opts.origin } : {});
     ws.on('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
     ws.on('error', reject);
-    ws.on('open', () => ws.send(JSON.stringify({ type: 'req', id: 1, method, params })));
+    ws.on('open', () => ws.send(JSON.stringify(opts.raw ?? { type: 'req', id: 1, method, params })));
     ws.on('message', (data, isBinary) => {
       if (isBinary) return; // telemetry frames of the running source
       const msg = JSON.parse(data.toString());
@@ -70,6 +70,18 @@ describe('twin serve (web host)', () => {
     for (const p of ['/../package.json', '/%2e%2e/package.json', '/..%2fpackage.json']) {
       expect((await fetch(`${base}${p}`)).status).toBe(404);
     }
+  });
+
+  it('answers a malformed path with 400, not 500, and a wrong method on the model with 405', async () => {
+    for (const p of ['/%', '/%zz', '/%c0%ae%c0%ae/etc/passwd']) expect((await fetch(`${base}${p}`)).status, p).toBe(400);
+    expect((await fetch(`${base}/api/model?token=${token}`, { method: 'POST', body: 'x' })).status).toBe(405);
+  });
+
+  it('answers a request without params, and one it cannot read that has an id (the page waited for good)', async () => {
+    expect(((await rpc('session.info', undefined)) as { ok: boolean }).ok).toBe(true);
+    const bad = (await rpc('', undefined, { raw: { type: 'req', id: 1, method: 7 } })) as { ok: boolean; error: string };
+    expect(bad.ok).toBe(false);
+    expect(bad.error).toMatch(/^malformed request: method: /);
   });
 
   it('refuses API calls without the token', async () => {
@@ -123,6 +135,10 @@ describe('twin serve (web host)', () => {
     const bad = await fetch(`${base}/api/model?name=notes.ifc&token=${token}`, { method: 'PUT', body: 'hello' });
     expect(bad.status).toBe(400);
     expect((await bad.json()).error).toMatch(/notes\.ifc: not an IFC file/);
+    // Said after the first bytes of a big upload, not after holding all of it.
+    const zeros = await fetch(`${base}/api/model?name=zeros.ifc&token=${token}`, { method: 'PUT', body: new Uint8Array(8 * 1024 * 1024) });
+    expect(zeros.status).toBe(400);
+    expect((await zeros.json()).error).toBe('zeros.ifc: not an IFC file (expected the ISO-10303-21 STEP header)');
     const res = (await rpc('model.current', {})) as { result: { name: string } };
     expect(res.result.name).toBe('ifcopenhouse-ifc4.ifc');
     const good = await fetch(`${base}/api/model?name=duplex.ifc&token=${token}`, { method: 'PUT', body: readFileSync(join(sharedDir, 'ifc', 'duplex-apartment-ifc2x3.ifc')) });

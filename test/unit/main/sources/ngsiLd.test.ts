@@ -164,6 +164,11 @@ describe('NGSI-LD source', () => {
     expect(reasons).toEqual([expect.stringMatching(/^invalid state: battery/), expect.stringMatching(/^invalid JSON/)]);
     expect(source.status()).toMatchObject({ state: 'live', rejected: 3 });
     expect(source.status().rejectReasons).toMatchObject({ 'invalid JSON': 1, 'invalid state: battery': 1 });
+    // A notification over the size taken: 413, and counted and kept like other refused input (it was only answered).
+    const big = await notify(`{"data":[${'{"id":"urn:x","type":"Device"},'.repeat(600_000)}]}`).catch(() => null);
+    if (big) expect(big.status).toBe(413);
+    await until(() => source!.status().rejected === 4);
+    expect(source.status().rejectReasons).toMatchObject({ 'NGSI-LD notification over 16 MiB': 1 });
 
     const subId = (fake.subscriptions[0]!.body as { id: string }).id;
     await source.stop();
