@@ -51,6 +51,8 @@ export interface ApiMethods {
   'session.info': { params: Record<string, never>; result: SessionInfo };
   /** Open an IFC the user picked (Electron: path from the dialog; web: bytes uploaded as base64 are too big, see model.upload). */
   'model.openPath': { params: { path: string }; result: ModelInfo };
+  /** The page could not show the session's model `failed`: back to the model before it (null: none to go back to). */
+  'model.revert': { params: { failed: string }; result: ModelInfo | null };
   /** Web mode: the page uploads a dropped file via HTTP PUT /api/model?name=…; this returns the info. */
   'model.current': { params: Record<string, never>; result: ModelInfo | null };
   /** The current model's walkable structure (storeys, spaces, doors, stairs, walkable map, georeference); null without a model. */

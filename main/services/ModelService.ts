@@ -57,6 +57,8 @@ export async function sha256File(path: string): Promise<string> {
 export class ModelService {
   private path: string | null = null;
   private info: ModelInfo | null = null;
+  /** The model before the current one (see `revert`). */
+  private previous: { path: string; info: ModelInfo } | null = null;
   private readonly listeners = new Set<(info: ModelInfo, path: string) => void>();
 
   constructor(private readonly uploadsDir: string) {}
@@ -79,11 +81,33 @@ export class ModelService {
   async open(path: string): Promise<ModelInfo> {
     const { bytes } = checkIfcFile(path);
     const hash = await sha256File(path);
+    if (this.path && this.info && this.info.hash !== hash) this.previous = { path: this.path, info: this.info };
     this.path = path;
     const info: ModelInfo = { name: basename(path), hash, bytes, url: `api/model?h=${hash.slice(0, 16)}` };
     this.info = info;
     for (const l of this.listeners) l(info, path);
     return info;
+  }
+
+  /**
+   * Back to the model before the current one, when the current one is `failed` (a page could not show it: main only
+   * checks that a file looks like IFC, the page's IFC worker parses it) and the earlier file is unchanged on disk. The
+   * session then names the model the page still shows, instead of one it could not open. Null when there is nothing to
+   * go back to.
+   */
+  async revert(failed: string): Promise<ModelInfo | null> {
+    const prev = this.previous;
+    if (!prev || this.info?.hash !== failed) return null;
+    try {
+      if ((await sha256File(prev.path)) !== prev.info.hash) return null; // overwritten since (an upload of the same name)
+    } catch {
+      return null;
+    }
+    this.previous = null;
+    this.path = prev.path;
+    this.info = prev.info;
+    for (const l of this.listeners) l(prev.info, prev.path);
+    return prev.info;
   }
 
   /** Stores an uploaded (dropped) file in the user-data models folder and opens it. */

@@ -126,6 +126,14 @@ export class Workbench {
     api.handle('model.current', empty, () => this.models.current());
     api.handle('model.structure', empty, () => this.structure.get());
     api.handle('model.openPath', z.object({ path: z.string().min(1).max(4096) }), ({ path }) => this.openModelPath(path));
+    api.handle('model.revert', z.object({ failed: z.string().regex(/^[0-9a-f]{64}$/) }), async ({ failed }) => {
+      const info = await this.models.revert(failed);
+      if (info) {
+        this.logger.log('warn', `model: back to ${info.name}: the page could not open the model after it`);
+        this.publishSession();
+      }
+      return info;
+    });
     api.handle('settings.get', empty, () => this.settings.get());
     api.handle('settings.set', SettingsSchema.partial().strict() as z.ZodType<Partial<typeof DEFAULT_SETTINGS>>, (patch) => this.settings.set(patch));
     api.handle(

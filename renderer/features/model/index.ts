@@ -52,6 +52,10 @@ class ModelController implements Disposable {
   private scene: ModelScene | null = null;
   private currentHash: string | null = null;
   private current: ModelInfo | null = null;
+  /** This page asked main to go back to the model it shows (model.revert): the session's return keeps the failure toast. */
+  private reverting = false;
+  /** The model the last session named (the toast goes only when the session comes back to the model on show). */
+  private sessionHash: string | null = null;
   private loading: { seq: number; info: ModelInfo } | null = null;
   /** The session model that last failed to open: not retried on every session update (it would fail again). */
   private failedHash: string | null = null;
@@ -88,7 +92,14 @@ class ModelController implements Disposable {
 
   private onSession(s: SessionInfo | null): void {
     const m = s?.model;
-    if (m && m.hash === this.currentHash) this.dismissFailure(); // back on the model on show: the failure is moot
+    // Back on the model on show: the failure is moot, unless this page sent the session back (model.revert), when the
+    // toast still says why.
+    const before = this.sessionHash;
+    this.sessionHash = m?.hash ?? null;
+    if (m && m.hash === this.currentHash && before !== m.hash) {
+      if (this.reverting) this.reverting = false;
+      else this.dismissFailure();
+    }
     if (!m || m.hash === this.currentHash || m.hash === this.loading?.info.hash || m.hash === this.failedHash) return;
     void this.load(m);
   }
@@ -131,14 +142,21 @@ class ModelController implements Disposable {
       if (seq !== this.seq) return;
       const err = e instanceof Error ? e : new Error(String(e));
       const cancelled = err.name === 'IfcCancelledError';
-      modelActions.loadFailed(cancelled ? null : err.message);
+      const message = err.message.replace(/^Ifc\w+Error: /, ''); // the class name is for code, the rest for people
+      modelActions.loadFailed(cancelled ? null : message);
       if (!cancelled) this.failedHash = info.hash;
+      // main took the file (it only checks that it looks like IFC) and made it the session's model: with a model still
+      // shown here, the session goes back to it, so the top bar, the structure and the testbed follow what is shown.
+      if (!cancelled && this.current) {
+        this.reverting = true;
+        void this.ctx.api.call('model.revert', { failed: info.hash }).catch((r: Error) => this.ctx.notify('warn', `Could not go back to ${this.current?.name ?? 'the previous model'}: ${r.message}`));
+      }
       if (cancelled) this.ctx.notify('info', `Loading ${info.name} cancelled${this.scene ? '; the previous model stays' : ''}`);
       else {
         // The same failure again (the file opened once more) counts up on its toast (×2), as a retry the user can see;
         // dismissed first, it was swapped for a look-alike (and the e2e read ×2 only in the old one's 180 ms fade).
         const previous = this.failureToast;
-        this.failureToast = this.ctx.notify('error', `${err.message}${this.scene ? ' — the previous model stays open' : ''}`);
+        this.failureToast = this.ctx.notify('error', `${message}${this.scene ? ' — the previous model stays open' : ''}`);
         if (previous !== this.failureToast) previous?.dismiss();
       }
     } finally {
