@@ -182,7 +182,10 @@ export class McapChunkFile {
     flushLoose();
     if (!complete) {
       const lost = this.size - pos;
-      this.damage = `${this.path} ${CUT_SHORT} (not closed when recording stopped, e.g. by a crash, or an incomplete copy): its first ${mib(pos)} of ${mib(this.size)} replay; the last ${lost < 1024 ? `${lost} bytes` : `${(lost / 1024).toFixed(0)} KiB`} could not be read`;
+      const cause = '(not closed when recording stopped, e.g. by a crash, or an incomplete copy)';
+      this.damage = this.chunks.length === 0
+        ? `${this.path} ${CUT_SHORT} before its first complete block of data ${cause}: nothing in it can be replayed` // read "its first 0.0 MiB of 0.0 MiB replay"
+        : `${this.path} ${CUT_SHORT} ${cause}: its first ${mib(pos)} of ${mib(this.size)} replay; the last ${lost < 1024 ? `${lost} bytes` : `${(lost / 1024).toFixed(0)} KiB`} could not be read`;
     }
   }
 

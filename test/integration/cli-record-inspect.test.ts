@@ -175,6 +175,7 @@ describe('twin record / inspect / replay', () => {
     const r = twin(['record', '--source', `file:${head}`, '--out', join(dir, 'h2.mcap'), '--duration', '5'], { timeoutMs: 60_000 });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/nothing to record/);
+    expect(r.stderr).toContain('before its first complete block of data'); // read "its first 0.0 MiB of 0.0 MiB replay"
     expect(r.stderr).not.toMatch(/^\s+at /m);
     // Re-recording a whole file (3 s) with a --duration longer than it: ends with the replay (it waited for good).
     const short = join(dir, 'short.mcap');
