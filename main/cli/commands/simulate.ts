@@ -153,7 +153,8 @@ export const simulateCommand: CliCommand = {
     // From an IFC model the field paths are the derived scenario's: say what they are and what to change.
     const scenarioError = (e: ScenarioError): UsageError => {
       const gi = /^agentGroups\[(\d+)\]/.exec(e.path)?.[1], g = gi !== undefined ? derived?.agentGroups[Number(gi)] : undefined;
-      const hint = derived ? ` (in the scenario derived from the model${g ? `: agentGroups[${gi}] is "${g.name ?? g.id}" on ${g.floor}` : ''}${g ? '; give fewer --occupants or a lower --density' : ''})` : '';
+      const hint = !derived ? '' : !g ? ' (in the scenario derived from the model)'
+        : ` (in the scenario derived from the model: agentGroups[${gi}] is "${g.name ?? g.id}" on ${g.floor}; give fewer --occupants or a lower --density)`;
       return new UsageError(`twin simulate: ${file}: ${e.message}${hint}`);
     };
     try {
