@@ -13,7 +13,7 @@
  */
 import * as Comlink from 'comlink';
 import type { IfcAPI } from 'web-ifc';
-import { IfcCancelledError, IfcEngine, IfcOpenError, checkIfcBytes, damagedModelError } from './IfcEngine.js';
+import { IfcCancelledError, IfcEngine, checkIfcBytes } from './IfcEngine.js';
 import { decodeProcessedModel, encodeProcessedModel } from './cache/processedModelCodec.js';
 import type { ModelCache } from './cache/ModelCache.js';
 import { extractGeometry, type ProgressFn } from './geometry/extractGeometry.js';
@@ -112,8 +112,6 @@ export class IfcService {
     };
     const t0 = performance.now();
     let modelID: number | null = null;
-    /** Set while web-ifc reads the opened model: an untyped error then comes from the file's content. */
-    let schema: string | null = null;
     try {
       checkIfcBytes(bytes, fileName);
       onProgress?.('hash', 0);
@@ -147,19 +145,19 @@ export class IfcService {
       onProgress?.('parse', 0);
       const opened = engine.open(bytes, fileName);
       modelID = opened.modelID;
-      schema = opened.schema;
+      const id = modelID;
       onProgress?.('parse', 1);
       await yieldToEventLoop();
       check();
       onProgress?.('structure', 0);
-      const spatial = readSpatialStructure(engine.api, modelID);
-      const id = modelID, extract = this.options.structure;
+      // engine.read: an untyped error from inside web-ifc is the file's (IfcDamagedError naming it).
+      const spatial = engine.read(id, fileName, (api) => readSpatialStructure(api, id));
+      const extract = this.options.structure;
       const structure = extract ? engine.read(id, fileName, (api) => extract(api, id)) : null;
       onProgress?.('structure', 1);
       await yieldToEventLoop();
       check();
-      const geo = extractGeometry(engine.api, modelID, spatial, { fileName, bytes, signal, ...(onProgress ? { onProgress } : {}) });
-      schema = null; // web-ifc's part is done: what fails from here is not the file's
+      const geo = engine.read(id, fileName, (api) => extractGeometry(api, id, spatial, { fileName, bytes, signal, ...(onProgress ? { onProgress } : {}) }));
       const hash = await hashing;
       check();
       const model: ProcessedModel = {
@@ -200,16 +198,7 @@ export class IfcService {
       return Comlink.transfer(model, processedModelBuffers(model));
     } catch (e) {
       if (this.state === 'loading') this.setState(previous === 'loading' ? 'empty' : previous);
-      if (modelID !== null) {
-        try {
-          this.engine.close(modelID);
-        } catch {
-          /* web-ifc failed inside on this model (see below): it may not close either */
-        }
-      }
-      // An untyped error while web-ifc read the opened model (a WASM trap, a TypeError on an entity its schema lacks)
-      // comes from the file's content.
-      if (schema !== null && !(e instanceof IfcOpenError)) throw damagedModelError(e, fileName, schema);
+      if (modelID !== null) this.engine.close(modelID);
       throw e;
     } finally {
       opts.signal?.removeEventListener('abort', onAbort);
