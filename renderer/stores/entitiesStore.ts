@@ -307,8 +307,18 @@ export const entitiesStore = createStore<EntitiesState>(() => ({
   georeference: null,
 }));
 
+/**
+ * How long a selected entity that left the table is waited for, ms. A source restart drops every
+ * entity until it reports again: the testbed moving onto a model's layout once that is derived,
+ * a reconnect, a replay seek. The selection (and the follow) comes back with the entity; an
+ * operator following the bus lost it for good when the layout arrived after the click.
+ */
+export const LOST_SELECTION_MS = 15_000;
+let lostSelection: { id: string; follow: boolean; until: number } | null = null;
+
 /** Selects an entity by id (alerts, list, picking), or clears the selection. */
 export function selectEntity(id: string | null): void {
+  lostSelection = null;
   // While following, the camera moves on to the newly selected entity; clearing stops following.
   const following = entitiesStore.getState().followId !== null;
   entitiesStore.setState({ selectedId: id, followId: following && id !== null ? id : null });
@@ -400,7 +410,7 @@ export function applyFrameView(view: TelemetryFrameView, table: EntityTable, peo
 }
 
 /** Decodes a binary telemetry frame and applies it to the store (the feature's onBinary handler). */
-export function applyTelemetryFrame(buf: ArrayBuffer, offset: number): void {
+export function applyTelemetryFrame(buf: ArrayBuffer, offset: number, wallNow: number = Date.now()): void {
   const st = entitiesStore.getState();
   let view: TelemetryFrameView;
   try {
@@ -411,7 +421,20 @@ export function applyTelemetryFrame(buf: ArrayBuffer, offset: number): void {
   }
   applyFrameView(view, st.table, st.people, st.georeference);
   const patch: Partial<EntitiesState> = { version: st.version + 1, time: Number.isFinite(view.time) ? view.time : st.time };
-  if (st.selectedId !== null && !st.table.slotOf.has(st.selectedId)) { patch.selectedId = null; patch.followId = null; }
+  if (st.selectedId !== null) {
+    if (!st.table.slotOf.has(st.selectedId)) {
+      lostSelection = { id: st.selectedId, follow: st.followId === st.selectedId, until: wallNow + LOST_SELECTION_MS };
+      patch.selectedId = null;
+      patch.followId = null;
+    } else lostSelection = null;
+  } else if (lostSelection) {
+    if (wallNow > lostSelection.until) lostSelection = null;
+    else if (st.table.slotOf.has(lostSelection.id)) {
+      patch.selectedId = lostSelection.id;
+      patch.followId = lostSelection.follow ? lostSelection.id : null;
+      lostSelection = null;
+    }
+  }
   entitiesStore.setState(patch);
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as THREE from 'three';
 import { decodeTelemetryFrame, encodeTelemetryFrame, type FrameEntity, type TelemetryFrameInput } from '../../../../../common/telemetryFrame.js';
-import { applyFrameView, EntityTable, HISTORY, KIND_BUS, KIND_ROBOT, KIND_SENSOR, PeopleTable } from '../../../../../renderer/stores/entitiesStore.js';
+import { applyFrameView, applyTelemetryFrame, entitiesStore, EntityTable, HISTORY, KIND_BUS, KIND_ROBOT, KIND_SENSOR, LOST_SELECTION_MS, PeopleTable, selectEntity } from '../../../../../renderer/stores/entitiesStore.js';
 import { filterEntities } from '../../../../../renderer/features/entities/filterEntities.js';
 import { EntityPlanLayers } from '../../../../../renderer/features/entities/EntityPlanLayers.js';
 import { EntityMarkers3D } from '../../../../../renderer/features/entities/EntityMarkers3D.js';
@@ -69,6 +69,42 @@ describe('entitiesStore frame apply', () => {
     apply({ positions: [{ id: 'p1', t: T0, floor: '1F', x: 3, y: 4, accuracy: 1.5, stale: false }, { id: 'p2', t: T0, floor: '3F', x: 5, y: 6, accuracy: 2, stale: false }] }, table, people);
     expect(people.count).toBe(2);
     expect(table.floors[people.floor[people.slotOf.get('p2')!]!]).toBe('3F');
+  });
+});
+
+describe('selection across a source restart', () => {
+  // The store's own frame path (applyTelemetryFrame), as the page applies frames from main.
+  const frame = (wall: number, input: Partial<TelemetryFrameInput>) => {
+    const bytes = encodeTelemetryFrame({ time: T0, full: true, entities: [], positions: [], counts: [], ...input });
+    applyTelemetryFrame(bytes.buffer as ArrayBuffer, bytes.byteOffset, wall);
+  };
+  const bus = (t: number) => robot('bus-01', t, { kind: 'bus', type: 'autonomous-bus', floor: '1F' });
+  const W = 1_000_000;
+
+  it('gives the followed entity its selection and follow back when it reports again after a restart', () => {
+    frame(W, { entities: [bus(T0), robot('robot-01', T0)] });
+    selectEntity('bus-01');
+    entitiesStore.setState({ followId: 'bus-01' });
+    frame(W + 1000, { entities: [] }); // the testbed restarts on the model's layout: nobody has reported yet
+    expect(entitiesStore.getState().selectedId).toBeNull();
+    frame(W + 2000, { entities: [robot('robot-01', T0 + 2000)] }); // the bus not yet
+    expect(entitiesStore.getState().selectedId).toBeNull();
+    frame(W + 3000, { entities: [robot('robot-01', T0 + 3000), bus(T0 + 3000)] });
+    expect(entitiesStore.getState()).toMatchObject({ selectedId: 'bus-01', followId: 'bus-01' });
+  });
+
+  it('does not bring it back once the user picked another entity, or after the wait is over', () => {
+    frame(W, { entities: [bus(T0), robot('robot-01', T0)] });
+    selectEntity('bus-01');
+    frame(W + 1000, { entities: [robot('robot-01', T0 + 1000)] });
+    selectEntity('robot-01');
+    frame(W + 2000, { entities: [robot('robot-01', T0 + 2000), bus(T0 + 2000)] });
+    expect(entitiesStore.getState()).toMatchObject({ selectedId: 'robot-01', followId: null });
+
+    selectEntity('bus-01');
+    frame(W + 3000, { entities: [robot('robot-01', T0 + 3000)] });
+    frame(W + 4000 + LOST_SELECTION_MS, { entities: [robot('robot-01', T0 + 4000), bus(T0 + 4000)] });
+    expect(entitiesStore.getState().selectedId).toBeNull();
   });
 });
 
