@@ -66,6 +66,11 @@ export interface SimulationState {
    * When another model is opened, a scenario derived from the previous one and its results are dropped (modelChanged).
    */
   scenarioModel: string | null;
+  /**
+   * Where the scenario dropped at the last model change came from (its `source`), until another is loaded: the
+   * message that replaces `source` names the model open now, also after a second change (a superseded open).
+   */
+  dropped: string | null;
   deriving: boolean;
   /** Last scenario problem: field path ('' for the whole document) and message; the old scenario stays. */
   scenarioError: { path: string; message: string } | null;
@@ -107,6 +112,7 @@ export const initialSimulationState: SimulationState = {
   source: '',
   scenarioNote: null,
   scenarioModel: null,
+  dropped: null,
   deriving: false,
   scenarioError: null,
   options: { runs: 1, seed: 1, threads: 'auto', robots: true, robotCount: 0, robotSource: 'generated', liveRobots: [], premovement: 'scenario', speed: 'scenario', exitsOpen: {}, groupCounts: {} },
@@ -128,19 +134,24 @@ export function playbackDuration(s: Pick<SimulationState, 'output'>): number {
   return t && t.frames > 0 ? (t.frames - 1) * t.interval : 0;
 }
 
+const droppedMessage = (model: string, dropped: string) =>
+  `The model is now ${model || 'none'}: derive a scenario from it (the one ${dropped} and its results were cleared).`;
+
 export function reduceSimulation(s: SimulationState, a: SimulationAction): SimulationState {
   switch (a.type) {
     case 'deriveStarted':
       return { ...s, deriving: true, scenarioError: null };
     case 'scenarioLoaded':
-      return { ...s, deriving: false, scenario: a.scenario, source: a.source, scenarioNote: a.note ?? null, scenarioModel: a.model ?? null, scenarioError: null, options: { ...s.options, exitsOpen: {}, groupCounts: {}, seed: a.scenario.seed ?? s.options.seed } };
+      return { ...s, deriving: false, scenario: a.scenario, source: a.source, scenarioNote: a.note ?? null, scenarioModel: a.model ?? null, dropped: null, scenarioError: null, options: { ...s.options, exitsOpen: {}, groupCounts: {}, seed: a.scenario.seed ?? s.options.seed } };
     case 'modelChanged':
       // A scenario derived from another building, and its results, do not describe this one: its floors, exits and
       // people would be run and played back over the new model. A scenario file stays (it is its own building).
+      // Opened again before anything was loaded: the message names this model, not the one it superseded.
+      if (s.scenario === null && s.dropped !== null) return { ...s, source: droppedMessage(a.name, s.dropped) };
       if (s.scenarioModel === null || s.scenarioModel === a.hash) return s;
       return {
         ...s, scenario: null, scenarioNote: null, scenarioModel: null, output: null, status: 'idle', progress: null, runError: null, scenarioError: null,
-        source: `The model is now ${a.name || 'none'}: derive a scenario from it (the one ${s.source} and its results were cleared).`,
+        dropped: s.source, source: droppedMessage(a.name, s.source),
         options: { ...s.options, exitsOpen: {}, groupCounts: {} },
         playback: { ...s.playback, time: 0, playing: false, onViews: false },
       };

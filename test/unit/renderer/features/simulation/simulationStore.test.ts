@@ -129,6 +129,12 @@ describe('simulationStore reducer', () => {
     expect(after.options.exitsOpen).toEqual({});
     expect(after.source).toMatch(/now duplex\.ifc: derive a scenario from it .*derived from testbed-complex\.ifc/);
     expect(() => reduceSimulation(after, { type: 'runStarted' })).toThrow(/without a scenario/);
+    // That open superseded by another before anything was loaded: the message names the model open now.
+    const again = reduceSimulation(after, { type: 'modelChanged', hash: 'hashC', name: 'office-a.ifc' });
+    expect(again.source).toMatch(/now office-a\.ifc: derive a scenario from it .*derived from testbed-complex\.ifc/);
+    // A scenario loaded since: a model change says nothing of the one dropped before.
+    const file2 = reduceSimulation(again, { type: 'scenarioLoaded', scenario, source: 'file room.json' });
+    expect(reduceSimulation(file2, { type: 'modelChanged', hash: 'hashD', name: 'duplex.ifc' }).source).toBe('file room.json');
     // A scenario file is its own building: it and its results stay.
     const file = reduceSimulation(reduceSimulation(reduceSimulation(loaded(), { type: 'runStarted' }), { type: 'runFinished', output: output(21) }), { type: 'modelChanged', hash: 'hashB', name: 'duplex.ifc' });
     expect(file.scenario).toBe(scenario);
