@@ -268,6 +268,11 @@ describe('simulation panel (twin serve + Chromium)', () => {
     await page.locator('[data-testid="sim-file"]').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ maxTime: 10, floors: [{ id: 'F', walkable: [[[0, 0], [1, 0], [1, 1]]] }], exits: [], agentGroups: [] })) });
     await expect.poll(() => page.locator('[data-testid="sim-scenario-error"]').innerText()).toContain('bad.json: exits');
     expect(await page.locator('[data-testid="sim-source"]').innerText()).toMatch(/derived from/);
+    // Valid JSON that no run can take (a floor 1e300 m long): refused as it is loaded, not at Run.
+    const huge = { maxTime: 10, floors: [{ id: 'F', walkable: [[[0, 0], [1e300, 0], [1e300, 4], [0, 4]]] }], exits: [{ id: 'E', floor: 'F', segment: [[0, 1], [0, 3]] }], agentGroups: [] };
+    await page.locator('[data-testid="sim-file"]').setInputFiles({ name: 'huge.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(huge)) });
+    await expect.poll(() => page.locator('[data-testid="sim-scenario-error"]').innerText(), { timeout: 30_000 }).toMatch(/huge\.json: floors\[0\]\.walkable.*cells/);
+    expect(await page.locator('[data-testid="sim-source"]').innerText()).toMatch(/derived from/);
   }, 60_000);
 
   it('people still inside behind a robot standing in a corridor: the results name the robot and how many it holds', async () => {

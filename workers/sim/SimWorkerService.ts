@@ -24,7 +24,7 @@ import { NO_EXIT_REASON, type BuildingToScenarioOptions } from '../ifc/structure
 import { deriveScenario, emptiedNote } from './deriveScenario.js';
 import { checkScenario } from './checkScenario.js';
 import { runScenarioAsync } from './runScenario.js';
-import { AgentState, type Simulation } from './Simulation.js';
+import { AgentState, Simulation } from './Simulation.js';
 import { summarizeRuns } from './summarizeRuns.js';
 import { worthASecondThread } from './slotProtocol.js';
 import type { SlotJob } from './slotStages.js';
@@ -191,6 +191,9 @@ function patchStreamMeshes(api: IfcAPI): void {
 /** A scenario derived from a model, and a note on it (spaces left empty for want of a way out), or null. */
 export interface DerivedForPanel { scenario: Scenario; note: string | null }
 
+/** What checking a scenario without running it found: how many people it places, or the field at fault. */
+export type ScenarioCheck = { ok: true; agents: number } | { ok: false; path: string; problem: string };
+
 export class SimWorkerService {
   private state: SimWorkerState = 'idle';
   private abort: AbortController | null = null;
@@ -310,6 +313,24 @@ export class SimWorkerService {
     } finally {
       this.abort = null;
       if (this.state === 'running') this.state = 'idle';
+    }
+  }
+
+  /**
+   * Checks a scenario (JSON text) as a run would, without running it: the schema, checkScenario, its navigation map
+   * (kept for the run, like a derivation's) and the placement of its people (Simulation's constructor). The panel
+   * checks a scenario file as it is loaded: one whose agents do not fit, or whose floor is 1e300 m long, used to load
+   * with a normal summary and be refused only at Run.
+   */
+  check(scenarioJson: string): ScenarioCheck {
+    try {
+      const scenario = parseScenario(scenarioJson);
+      checkScenario(scenario);
+      const sim = new Simulation(scenario, this.mapFor(scenario), scenario.seed ?? 1);
+      return { ok: true, agents: sim.agents };
+    } catch (e) {
+      if (e instanceof ScenarioError) return { ok: false, path: e.path, problem: e.problem };
+      throw e;
     }
   }
 

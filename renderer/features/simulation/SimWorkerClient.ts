@@ -13,7 +13,7 @@
 import * as Comlink from 'comlink';
 import type { Scenario } from '../../../common/scenario.js';
 import type { BuildingToScenarioOptions } from '../../../workers/ifc/structure/toScenario.js';
-import type { BatchRun, DerivedForPanel, SimProgressFn, SimRunOutput, SimWorkerService } from '../../../workers/sim/SimWorkerService.js';
+import type { BatchRun, DerivedForPanel, ScenarioCheck, SimProgressFn, SimRunOutput, SimWorkerService } from '../../../workers/sim/SimWorkerService.js';
 import { extraWorkerCount, MonteCarloBatch, singleRunThreads, type MonteCarloPrimary, type MonteCarloWorker } from './monteCarloPool.js';
 
 /** One spawned worker, its Comlink handle, and a promise that rejects if the worker errors. */
@@ -49,6 +49,10 @@ class WorkerHandle implements MonteCarloPrimary, MonteCarloWorker {
 
   deriveFromIfc(bytes: Uint8Array, fileName: string, opts: Omit<BuildingToScenarioOptions, 'wayOut'>): Promise<DerivedForPanel> {
     return this.guard(this.remote.deriveFromIfc(Comlink.transfer(bytes, [bytes.buffer]), fileName, opts));
+  }
+
+  check(scenarioJson: string): Promise<ScenarioCheck> {
+    return this.guard<ScenarioCheck>(this.remote.check(scenarioJson) as Promise<ScenarioCheck>);
   }
 
   cancel(): Promise<void> {
@@ -98,6 +102,11 @@ export class SimWorkerClient {
   cancel(): Promise<void> {
     if (this.batch) { this.batch.cancel(); return Promise.resolve(); }
     return this.primaryHandle ? this.primaryHandle.cancel() : Promise.resolve();
+  }
+
+  /** Checks a scenario as a run would (placement included) without running it: see SimWorkerService.check. */
+  check(scenarioJson: string): Promise<ScenarioCheck> {
+    return this.primary().check(scenarioJson);
   }
 
   deriveFromIfc(bytes: Uint8Array, fileName: string, opts: Omit<BuildingToScenarioOptions, 'wayOut'>): Promise<DerivedForPanel> {

@@ -148,7 +148,12 @@ class SimulationFeature implements SimulationController, Disposable {
 
   async loadFile(file: File): Promise<void> {
     try {
-      const scenario = parseScenario(await file.text());
+      const text = await file.text();
+      const scenario = parseScenario(text);
+      // Checked as a run would check it (ranges, walking map, placement) in the worker, so a file that cannot run is
+      // refused now, naming the field, not at Run after a normal-looking summary.
+      const verdict = await this.client.check(text);
+      if (!verdict.ok) { dispatchSimulation({ type: 'scenarioFailed', path: `${file.name}: ${verdict.path || '(scenario)'}`, message: verdict.problem }); return; }
       dispatchSimulation({ type: 'scenarioLoaded', scenario, source: `file ${file.name}` });
     } catch (e) {
       dispatchSimulation({ type: 'scenarioFailed', path: e instanceof ScenarioError ? `${file.name}: ${e.path || '(scenario)'}` : file.name, message: e instanceof ScenarioError ? e.problem : errorMessage(e) });

@@ -15,6 +15,24 @@ const room = (count = 20, maxTime = 120): Scenario => ({
 });
 
 describe('SimWorkerService', () => {
+  it('checks a scenario as a run would, placement included, without running it', () => {
+    const svc = new SimWorkerService('unused/');
+    expect(svc.check(JSON.stringify(room(20)))).toEqual({ ok: true, agents: 20 });
+    // Structurally valid files that a run refuses: the panel used to load them with a normal summary.
+    const cases: [Scenario | string, string, RegExp][] = [
+      ['{"floors":', '', /JSON/i],
+      [{ ...room(), agentGroups: [{ id: 'g', floor: 'F0', area: [[0.5, 0.5], [5, 0.5], [5, 5.5], [0.5, 5.5]], count: 1e9 }] }, 'agentGroups[0].count', /holds at most \d+/],
+      [{ ...room(), floors: [{ id: 'F0', walkable: [[[0, 0], [1e300, 0], [1e300, 6], [0, 6]]] }] }, 'floors[0].walkable', /cells/],
+      [{ ...room(), agentGroups: [{ id: 'g', floor: 'F0', area: [[20, 20], [25, 20], [25, 25], [20, 25]], count: 5 }] }, 'agentGroups[0].count', /do not fit .*room for 0/],
+      [{ ...room(), agentGroups: [{ id: 'g', floor: 'F0', area: [[0.5, 0.5], [5, 0.5], [5, 5.5], [0.5, 5.5]], count: 5, speed: { dist: 'constant', value: 1e6 } }] }, 'agentGroups[0].speed', /≤ 10 m\/s/],
+    ];
+    for (const [sc, path, problem] of cases) {
+      const v = svc.check(typeof sc === 'string' ? sc : JSON.stringify(sc));
+      expect(v, JSON.stringify(v)).toMatchObject({ ok: false, path });
+      expect(v.ok ? '' : v.problem).toMatch(problem);
+    }
+  });
+
   it('returns the same results as runScenario for the same seed, with a playback track', async () => {
     const svc = new SimWorkerService('unused/');
     const calls: [number, number, number][] = [];
