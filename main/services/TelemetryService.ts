@@ -73,7 +73,8 @@ export class TelemetryService implements WorkbenchService {
     this.frameTimer.unref?.();
     this.statusTimer.unref?.();
     if (options.structure) {
-      // `testbed:` runs ON the model: once its layout is derived (in a worker thread, after the structure) it restarts there.
+      // `testbed:` runs ON the model: once its layout is derived (in a worker thread, after the structure) it restarts there;
+      // a model whose structure cannot be read stops it (UnavailableTestbedSource, saying why), as one with nothing walkable.
       const restartTestbedOnModel = () => {
         const p = this.pipeline;
         if (p && p.source.uri.startsWith('testbed:') && testbedLayoutChanged(p.source, this.testbedModel())) {
@@ -83,7 +84,7 @@ export class TelemetryService implements WorkbenchService {
       this.disposers.push(
         options.structure.onChange((info) => {
           this.pipeline?.setStructure(info.status === 'ready' ? info.structure : null);
-          if (info.status === 'ready') restartTestbedOnModel();
+          if (info.status !== 'pending') restartTestbedOnModel();
         }),
         options.structure.onTestbedLayout(restartTestbedOnModel),
       );
@@ -164,6 +165,7 @@ export class TelemetryService implements WorkbenchService {
     if (!m) return null;
     const info = this.options.structure?.get();
     const structure = info?.status === 'ready' && info.hash === m.hash ? info.structure : null;
+    if (info?.status === 'failed' && info.hash === m.hash) return { name: m.name, hash: m.hash, structure: null, structureError: info.error };
     // Derived off the main thread (null until then); asking starts it.
     return { name: m.name, hash: m.hash, structure, derived: structure ? this.options.structure!.testbedLayout(m.name) : null };
   }

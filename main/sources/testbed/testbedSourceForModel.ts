@@ -35,6 +35,11 @@ export interface TestbedModel {
    * being derived (built-in building for now); absent: derive it here (CLI, where blocking is fine).
    */
   derived?: DerivedTestbedLayout | null;
+  /**
+   * Why the model's structure could not be read (its extraction failed): no testbed, as on a model with nothing
+   * walkable. Before, the testbed kept running on the previous model's building under the new model.
+   */
+  structureError?: string;
 }
 
 /** The last model's layout derived in this thread (layouts are deterministic and the simulator only reads them). */
@@ -48,6 +53,7 @@ const builtInKey = (options: Pick<TestbedOptions, 'storeys' | 'rooms'>): string 
  * "model:<hash>", or "unavailable:<hash>" (nothing walkable in the model: no testbed).
  */
 export function testbedLayoutKey(model: TestbedModel | null, options: Pick<TestbedOptions, 'storeys' | 'rooms'>): string {
+  if (model?.structureError !== undefined) return `unavailable:${model.hash}`;
   const structure = model?.structure ?? null;
   // Still being derived: the built-in building for now.
   if (!model || !structure || model.derived === null) return builtInKey(options);
@@ -77,6 +83,11 @@ export function createTestbedSourceForModel(uri: string, model: TestbedModel | n
   } catch (e) {
     if (e instanceof TestbedOptionsError) throw new SourceUriError(e.message);
     throw e;
+  }
+  if (model?.structureError !== undefined) {
+    const reason = `cannot run on ${model.name}: its building structure could not be read — ${model.structureError.replace(`${model.name}: `, '')}; open a model with walkable storeys, or the sample, to run it`;
+    log?.('warn', `testbed: ${reason}`);
+    return new UnavailableTestbedSource(uri, options, model.hash, reason);
   }
   const notes: string[] = [];
   let layout: TestbedLayout | null = null;

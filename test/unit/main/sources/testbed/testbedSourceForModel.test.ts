@@ -186,4 +186,36 @@ describe('TelemetryService with a model', () => {
       structure.dispose();
     }
   });
+  it('on a model whose structure cannot be read runs no testbed (it kept the previous model’s building), saying why', async () => {
+    const structure = new ModelStructureService({
+      cacheDir: mkdtempSync(join(tmpdir(), 'twin-tb-broken-')),
+      log: () => {},
+      extract: (path) => ({ promise: path === 'house.ifc' ? Promise.resolve(kit) : Promise.reject(new Error('mislabelled.ifc: web-ifc could not read its spatial structure (the file says IFC2X3)')), cancel: () => {} }),
+    });
+    const api = new ApiServer(() => {});
+    let model = { name: 'house.ifc', hash: 'h-kit' };
+    const service = new TelemetryService({ api, log: () => {}, settings: () => ({ ...DEFAULT_SETTINGS }), model: () => model, recordDir: null, structure });
+    const until = async (ok: () => boolean, what: string) => {
+      for (let i = 0; i < 1000 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
+      if (!ok()) throw new Error(`timed out waiting for ${what}`);
+    };
+    try {
+      structure.load({ hash: 'h-kit', path: 'house.ifc' });
+      await service.connect(URI);
+      await until(() => (service.current()?.source as TestbedSource | undefined)?.layoutKey === 'model:h-kit', 'the testbed on house.ifc');
+      model = { name: 'mislabelled.ifc', hash: 'h-bad' };
+      structure.load({ hash: 'h-bad', path: 'mislabelled.ifc' });
+      await until(() => service.current()?.source instanceof UnavailableTestbedSource, 'the testbed to give up on mislabelled.ifc');
+      const p = service.current()!;
+      await until(() => p.sourceStatus().state === 'error', 'the error state');
+      expect(p.sourceStatus().detail).toBe('cannot run on mislabelled.ifc: its building structure could not be read — web-ifc could not read its spatial structure (the file says IFC2X3); open a model with walkable storeys, or the sample, to run it');
+      // Back on a readable model: the testbed runs on it again.
+      model = { name: 'house.ifc', hash: 'h-kit' };
+      structure.load({ hash: 'h-kit', path: 'house.ifc' });
+      await until(() => (service.current()?.source as TestbedSource | undefined)?.layoutKey === 'model:h-kit', 'the testbed back on house.ifc');
+    } finally {
+      await service.dispose();
+      structure.dispose();
+    }
+  });
 });
