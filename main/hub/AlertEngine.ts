@@ -11,6 +11,11 @@
  *  - `stale`          warning   no update for `staleAfterSeconds` (the hub decides staleness); not for entities falling
  *                               silent while the connection is lost (its one alert covers them), unless still silent
  *                               that long after it is back
+ *  - `silent`         critical  SILENT_GROUP or more entities fell silent (stale) within SILENT_WINDOW_MS of each other while
+ *                               the connection is up (their publisher stopped): one alert for them all, entity = the source;
+ *                               their own `stale` alerts clear into it, and later silent ones join it (message re-emitted with
+ *                               the count at most once a second); cleared when fewer than SILENT_GROUP are still silent, who
+ *                               then get their `stale` alerts
  *  - `connection-lost` critical source state "reconnecting" or "error"; clears when "live" again (an "error"
  *                               with a detail says just that, e.g. why the testbed cannot run on the model)
  *  - `crowding`       warning   Count / zone area > densityPerM2 (P/m², default 2.17 = Fruin LoS F); needs the zone's area
@@ -52,6 +57,13 @@ export const DEFAULT_ALERT_CONFIG: AlertConfig = {
   zoneAreas: new Map(),
 };
 
+/** Entities falling silent within SILENT_WINDOW_MS of each other that make one `silent` alert instead of one `stale` each. */
+export const SILENT_GROUP = 10;
+/** Source time, ms, within which SILENT_GROUP entities falling silent are one event (reporting periods spread them). */
+export const SILENT_WINDOW_MS = 15_000;
+/** Least source time between two re-emissions of the `silent` alert with a new count, ms. */
+const SILENT_UPDATE_MS = 1000;
+
 const STALL_SPEED = 0.05; // m/s
 const STALL_DISTANCE = 0.5; // m
 
@@ -77,6 +89,16 @@ export class AlertEngine {
   /** Source time of the first tick after the connection came back; null while lost or not yet ticked. */
   private backSince: number | null = null;
   private connectionLost = false;
+  /** The source's URI (the `silent` and `connection-lost` alerts' entity), from its status. */
+  private sourceUri = 'source';
+  /** Entities whose own `stale` alert was raised within SILENT_WINDOW_MS (id → when, source time). */
+  private readonly recentStale = new Map<string, number>();
+  /**
+   * The mass silence in progress: its silent entities (id → stale limit, s), the limit its message quotes, whether its
+   * count changed since the alert was last emitted, and when. A publisher that stopped raised one `stale` per entity
+   * (80 006 at one instant from an NGSI-LD page of 60 000 entities), burying every other alert.
+   */
+  private silence: { ids: Map<string, number>; limit: number; dirty: boolean; emitted: number } | null = null;
   config: AlertConfig;
 
   constructor(config: Partial<AlertConfig> = {}) {
@@ -98,6 +120,8 @@ export class AlertEngine {
     for (const m of this.active.values()) for (const a of m.values()) this.pending.push({ ...a, t, active: false });
     this.active.clear();
     this.stall.clear();
+    this.recentStale.clear();
+    this.silence = null;
   }
 
   /** Active alerts, oldest first. */
@@ -159,7 +183,51 @@ export class AlertEngine {
   onStale(id: string, stale: boolean, t: number, staleAfterSeconds: number): void {
     if (stale && this.connectionLost && !this.has('stale', id)) { this.silentInOutage.set(id, staleAfterSeconds); return; }
     this.silentInOutage.delete(id);
-    this.set('stale', id, stale, t, 'warning', () => `${id}: no data for more than ${staleAfterSeconds} s`);
+    if (stale) { this.staleOn(id, staleAfterSeconds, t); return; }
+    this.recentStale.delete(id);
+    this.set('stale', id, false, t, 'warning', () => '');
+    if (this.silence?.ids.delete(id)) this.silenceShrunk(t);
+  }
+
+  /** `id` fell silent (connection up): its own `stale` alert, or a place in the mass silence (see `silent`). */
+  private staleOn(id: string, limit: number, t: number): void {
+    const silence = this.silence;
+    if (silence) {
+      if (!silence.ids.has(id)) { silence.ids.set(id, limit); silence.dirty = true; }
+      return;
+    }
+    if (this.has('stale', id)) return;
+    this.set('stale', id, true, t, 'warning', () => `${id}: no data for more than ${limit} s`);
+    this.recentStale.set(id, t);
+    for (const [k, when] of this.recentStale) if (t - when > SILENT_WINDOW_MS) this.recentStale.delete(k);
+    if (this.recentStale.size < SILENT_GROUP) return;
+    // So many at once: the source's publisher stopped. Their own alerts give way to one.
+    const ids = new Map<string, number>();
+    for (const k of this.recentStale.keys()) {
+      const a = this.active.get(k)?.get('stale');
+      if (!a) continue;
+      ids.set(k, limit);
+      this.clear('stale', a, t);
+    }
+    this.recentStale.clear();
+    this.silence = { ids, limit, dirty: false, emitted: t };
+    this.set('silent', this.sourceUri, true, t, 'critical', () => this.silentMessage());
+  }
+
+  private silentMessage(): string {
+    const who = this.sourceUri.endsWith(':') ? this.sourceUri : `${this.sourceUri}:`;
+    return `${who} ${this.silence!.ids.size} entities have sent nothing for more than ${this.silence!.limit} s though the connection is up (has their publisher stopped?)`;
+  }
+
+  /** Someone in the mass silence reported again or was forgotten: under SILENT_GROUP left, those get their own alerts. */
+  private silenceShrunk(t: number): void {
+    const silence = this.silence!;
+    silence.dirty = true;
+    if (silence.ids.size >= SILENT_GROUP) return;
+    this.silence = null;
+    const a = this.active.get(this.sourceUri)?.get('silent');
+    if (a) this.clear('silent', a, t);
+    for (const [k, limit] of silence.ids) this.set('stale', k, true, t, 'warning', () => `${k}: no data for more than ${limit} s`);
   }
 
   onSourceStatus(status: SourceStatus, t: number): void {
@@ -167,6 +235,7 @@ export class AlertEngine {
     if (lost || status.state === 'live' || status.state === 'stopped' || status.state === 'playing' || status.state === 'ended') {
       // "testbed:" ends in its own colon: "testbed: …", not "testbed:: …"
       const who = status.uri.endsWith(':') ? status.uri : `${status.uri}:`;
+      this.sourceUri = status.uri;
       this.set('connection-lost', status.uri, lost, t, 'critical', () =>
         status.state === 'error' && status.detail ? `${who} ${status.detail}` : `${who} connection lost${status.detail ? ` (${status.detail})` : ''}`);
       if (lost !== this.connectionLost) { this.connectionLost = lost; this.backSince = null; }
@@ -180,13 +249,24 @@ export class AlertEngine {
       for (const [id, limit] of this.silentInOutage) {
         if (now - this.backSince <= limit * 1000) continue;
         this.silentInOutage.delete(id);
-        this.set('stale', id, true, now, 'warning', () => `${id}: no data for more than ${limit} s`);
+        this.staleOn(id, limit, now);
       }
+    }
+    const silence = this.silence;
+    if (silence?.dirty && now - silence.emitted >= SILENT_UPDATE_MS) {
+      const m = this.active.get(this.sourceUri), a = m?.get('silent');
+      if (m && a) {
+        const updated = { ...a, message: this.silentMessage() };
+        m.set('silent', updated);
+        this.pending.push(updated);
+      }
+      silence.dirty = false;
+      silence.emitted = now;
     }
     for (const [id, track] of this.stall) {
       // An entity we hear nothing from is `stale`, not stalled: silence says nothing of its wheels
       // (a broker outage would otherwise call every robot that was moving "not advancing").
-      if (this.has('stale', id) || this.silentInOutage.has(id)) continue;
+      if (this.has('stale', id) || this.silentInOutage.has(id) || this.silence?.ids.has(id)) continue;
       if (now - track.since > this.config.stallSeconds * 1000 && !this.has('stalled', id)) {
         this.set('stalled', id, true, now, 'warning', () => `${id}: moving but not advancing for ${Math.round((now - track.since) / 1000)} s`);
       }
@@ -199,6 +279,8 @@ export class AlertEngine {
     if (m) for (const [code, a] of [...m]) this.clear(code, a, t);
     this.stall.delete(id);
     this.silentInOutage.delete(id);
+    this.recentStale.delete(id);
+    if (this.silence?.ids.delete(id)) this.silenceShrunk(t);
   }
 
   /**

@@ -72,6 +72,37 @@ describe('AlertEngine', () => {
     expect(codes(e)).toEqual(['stale:r1:on']);
   });
 
+  it('a publisher that stops (connection up) is one `silent` alert, not one "no data" per entity; when most are back, the rest get theirs', () => {
+    // An NGSI-LD page of 60 000 entities that went quiet raised 80 006 alerts at one instant.
+    const e = new AlertEngine();
+    e.onSourceStatus({ uri: 'mqtt://broker:1883/site', state: 'live', accepted: 0, rejected: 0, rejectReasons: {} }, T0);
+    e.drain();
+    const ids = Array.from({ length: 60 }, (_, i) => `robot-${i + 1}`);
+    // Their last reports were spread over a second or two: they fall silent one after another.
+    ids.slice(0, 9).forEach((id, i) => e.onStale(id, true, T0 + 30_000 + i * 100, 30));
+    expect(codes(e)).toEqual(ids.slice(0, 9).map((id) => `stale:${id}:on`));
+    e.onStale(ids[9]!, true, T0 + 31_000, 30); // the tenth within the window: the publisher stopped
+    expect(codes(e)).toEqual([`stale:${ids[9]}:on`, ...ids.slice(0, 10).map((id) => `stale:${id}:off`), 'silent:mqtt://broker:1883/site:on']);
+    ids.slice(10).forEach((id, i) => e.onStale(id, true, T0 + 31_000 + i * 20, 30));
+    expect(codes(e)).toEqual([]); // they join the one alert
+    e.tick(T0 + 32_500);
+    const [update] = e.drain();
+    expect(update).toMatchObject({ code: 'silent', severity: 'critical', active: true, message: 'mqtt://broker:1883/site: 60 entities have sent nothing for more than 30 s though the connection is up (has their publisher stopped?)' });
+    expect(e.list().map((a) => a.code)).toEqual(['silent']);
+    // Not "stalled" either while silent.
+    for (let t = 33; t <= 120; t++) e.tick(T0 + t * 1000);
+    expect(codes(e)).toEqual([]);
+    // The publisher is back: 51 report again; with 9 still silent the one alert gives way to theirs.
+    ids.slice(0, 50).forEach((id) => e.onStale(id, false, T0 + 121_000, 30));
+    expect(codes(e)).toEqual([]);
+    e.onStale(ids[50]!, false, T0 + 121_000, 30);
+    expect(codes(e)).toEqual(['silent:mqtt://broker:1883/site:off', ...ids.slice(51).map((id) => `stale:${id}:on`)]);
+    // Entities falling silent now and then, far apart, keep their own alerts.
+    const few = new AlertEngine();
+    ids.slice(0, 12).forEach((id, i) => few.onStale(id, true, T0 + i * 20_000, 30));
+    expect(few.list().map((a) => a.code)).toEqual(Array(12).fill('stale'));
+  });
+
   it('raises an error alert with the error text and clears it when the state changes', () => {
     const e = new AlertEngine();
     e.onState(s(0, { state: 'error', error: 'bumper pressed' }));
