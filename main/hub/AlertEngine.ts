@@ -92,7 +92,7 @@ export class AlertEngine {
   /** The source's URI (the `silent` and `connection-lost` alerts' entity), from its status. */
   private sourceUri = 'source';
   /** Entities whose own `stale` alert was raised within SILENT_WINDOW_MS (id → when, source time). */
-  private readonly recentStale = new Map<string, number>();
+  private readonly recentStale = new Map<string, { t: number; limit: number }>();
   /**
    * The mass silence in progress: its silent entities (id → stale limit, s), the limit its message quotes, whether its
    * count changed since the alert was last emitted, and when. A publisher that stopped raised one `stale` per entity
@@ -193,30 +193,32 @@ export class AlertEngine {
   private staleOn(id: string, limit: number, t: number): void {
     const silence = this.silence;
     if (silence) {
-      if (!silence.ids.has(id)) { silence.ids.set(id, limit); silence.dirty = true; }
+      if (!silence.ids.has(id)) { silence.ids.set(id, limit); silence.limit = Math.min(silence.limit, limit); silence.dirty = true; }
       return;
     }
     if (this.has('stale', id)) return;
     this.set('stale', id, true, t, 'warning', () => `${id}: no data for more than ${limit} s`);
-    this.recentStale.set(id, t);
-    for (const [k, when] of this.recentStale) if (t - when > SILENT_WINDOW_MS) this.recentStale.delete(k);
+    this.recentStale.set(id, { t, limit });
+    for (const [k, r] of this.recentStale) if (t - r.t > SILENT_WINDOW_MS) this.recentStale.delete(k);
     if (this.recentStale.size < SILENT_GROUP) return;
     // So many at once: the source's publisher stopped. Their own alerts give way to one.
     const ids = new Map<string, number>();
-    for (const k of this.recentStale.keys()) {
+    let least = limit;
+    for (const [k, r] of this.recentStale) {
       const a = this.active.get(k)?.get('stale');
       if (!a) continue;
-      ids.set(k, limit);
+      ids.set(k, r.limit);
+      least = Math.min(least, r.limit);
       this.clear('stale', a, t);
     }
     this.recentStale.clear();
-    this.silence = { ids, limit, dirty: false, emitted: t };
+    this.silence = { ids, limit: least, dirty: false, emitted: t };
     this.set('silent', this.sourceUri, true, t, 'critical', () => this.silentMessage());
   }
 
   private silentMessage(): string {
     const who = this.sourceUri.endsWith(':') ? this.sourceUri : `${this.sourceUri}:`;
-    return `${who} ${this.silence!.ids.size} entities have sent nothing for more than ${this.silence!.limit} s though the connection is up (has their publisher stopped?)`;
+    return `${who} ${this.silence!.ids.size} entities have sent nothing for ${this.silence!.limit} s or more though the connection is up (has their publisher stopped?)`;
   }
 
   /** Someone in the mass silence reported again or was forgotten: under SILENT_GROUP left, those get their own alerts. */

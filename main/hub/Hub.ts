@@ -35,6 +35,8 @@ export { EntitySlot };
 
 /** Wall ms a source may be silent before the hub clock runs on without it. */
 export const CLOCK_GRACE_MS = 2000;
+/** Wall time over which the source's real rate is measured (Hub.measuredRate), ms. */
+export const RATE_WINDOW_MS = 5000;
 
 /** What the hub needs from positioning (workers/positioning PositioningService fits). */
 export interface ScanPositioner {
@@ -51,6 +53,13 @@ export interface HubOptions {
   forgetAfterMs?: number;
   alerts?: AlertEngine;
   positioner?: ScanPositioner | null;
+  /**
+   * How often the owner calls `tick` (wall ms), if it does so on a timer. A longer gap between two ticks is a stall
+   * of this process (a big batch, a collection), during which it could not hear the source either: that time is
+   * not counted as the source's silence. Without it, one 6 s stall of a loaded 60× testbed called the whole fleet
+   * stale. Absent: every gap counts (tests tick when they like).
+   */
+  tickEveryMs?: number;
 }
 
 export interface HubStats {
@@ -95,6 +104,16 @@ export class Hub {
   private ingestWall = 0;
   private speed = 1;
   /**
+   * The rate the source's time really advances (source ms per wall ms), measured over RATE_WINDOW_MS of wall time
+   * from `rateAnchor` (wall, newest t); null until measured. A 60× testbed on a loaded machine runs at a few ×: a
+   * clock extrapolated at 60× ran minutes ahead of its data and called the whole fleet stale.
+   */
+  private measuredRate: number | null = null;
+  /** Wall ms of the last tick, and the clock it ran at (-Infinity before the first). */
+  private lastTickWall = 0;
+  private lastTickClock = -Infinity;
+  private rateAnchor: { wall: number; t: number } | null = null;
+  /**
    * A source that is paused, ended or stopped: its clock holds (no wall time passes for it), so a
    * paused or finished recording does not turn every robot "stalled" and every entity stale.
    * `heldAt` is the clock when it stopped (-Infinity after a seek's reset: the data then sets it).
@@ -110,7 +129,7 @@ export class Hub {
   private lastFull = -Infinity;
   private fullRequested = true;
   private positioner: ScanPositioner | null;
-  private readonly opts: Required<Omit<HubOptions, 'alerts' | 'positioner'>>;
+  private readonly opts: Required<Omit<HubOptions, 'alerts' | 'positioner' | 'tickEveryMs'>> & Pick<HubOptions, 'tickEveryMs'>;
 
   constructor(options: HubOptions = {}) {
     this.opts = { staleAfterSeconds: 10, historyLength: 120, fullFrameMs: 2000, forgetAfterMs: 10 * 60_000, ...options };
@@ -160,6 +179,8 @@ export class Hub {
     this.newest.reset();
     this.latestWall = 0;
     this.heldAt = -Infinity;
+    this.rateAnchor = null; // a jump in time is not the source's pace
+    this.lastTickClock = -Infinity;
     this.fullRequested = true;
   }
 
@@ -170,7 +191,8 @@ export class Hub {
 
   /**
    * Source clock (epoch ms) at a wall time: the newest record t; once the source has been silent
-   * for more than CLOCK_GRACE_MS of wall time, advanced by the silent wall time × speed. The grace
+   * for more than CLOCK_GRACE_MS of wall time, advanced by the silent wall time × speed (the rate its data really
+   * came at, where slower than its nominal speed: clockRate). The grace
    * keeps a source that runs slower than its nominal speed (a loaded 60× testbed) from having its
    * entities declared stale by a clock that runs ahead of the data. A recording's clock is its
    * newest record time; while a source is paused or has ended, the clock holds where it stopped
@@ -180,7 +202,25 @@ export class Hub {
     const latestT = this.newest.value;
     if (this.held || this.recorded) return latestT === -Infinity && this.heldAt === -Infinity ? wallNow : Math.max(latestT, this.heldAt);
     if (latestT === -Infinity) return wallNow;
-    return latestT + Math.max(0, wallNow - this.latestWall - CLOCK_GRACE_MS) * this.speed;
+    return latestT + Math.max(0, wallNow - this.latestWall - CLOCK_GRACE_MS) * this.clockRate();
+  }
+
+  /**
+   * How fast the clock runs on through a silence: the source's nominal speed, or the rate its data really came at if
+   * slower (not under a tenth of the nominal speed, so that a source whose time crawled still goes stale when it stops).
+   */
+  private clockRate(): number {
+    const m = this.measuredRate;
+    return m === null ? this.speed : Math.min(this.speed, Math.max(m, 0.1 * this.speed));
+  }
+
+  /** The newest time moved on to `t` at wall `wall`: measures the source's real rate (see measuredRate). */
+  private measureRate(t: number, wall: number): void {
+    const a = this.rateAnchor;
+    if (!a) { this.rateAnchor = { wall, t }; return; }
+    if (wall - a.wall < RATE_WINDOW_MS) return;
+    this.measuredRate = (t - a.t) / (wall - a.wall);
+    this.rateAnchor = { wall, t };
   }
 
   entity(id: string): EntitySlot | undefined {
@@ -217,13 +257,16 @@ export class Hub {
     this.recorded = status.range !== undefined;
     const hold = status.state === 'paused' || status.state === 'ended' || status.state === 'stopped';
     if (hold && !this.held) {
-      this.heldAt = this.clock(wallNow);
+      // Where the last tick left it: the time the source took to stop (delivering what it held, a recording's last
+      // chunk) is not silence; a `twin record` stopped after 6 s of that stamped every entity stale at its end.
+      this.heldAt = this.lastTickClock > -Infinity ? Math.max(this.lastTickClock, this.newest.value) : this.clock(wallNow);
       this.held = true;
     } else if (!hold && this.held) {
       // Playing again: silence is counted from now, not from before the pause.
       this.held = false;
       this.heldAt = -Infinity;
       this.latestWall = wallNow;
+      this.rateAnchor = null; // the pause is not the source's pace
     }
     this.pendingHealth = status;
     this.alerts.onSourceStatus(status, this.clock(wallNow));
@@ -280,7 +323,7 @@ export class Hub {
     this.stats_.accepted += accepted.length - rejectedHere;
     // Only records that move the newest time on restart the clock's silence: a repeat (retained messages a broker
     // re-sends on reconnect) or a straggler leaves it running, where it used to snap back to the old newest time.
-    if (this.newest.value !== newestBefore) { this.latestWall = receivedAt; this.lastDataAt_ = receivedAt; }
+    if (this.newest.value !== newestBefore) { this.latestWall = receivedAt; this.lastDataAt_ = receivedAt; this.measureRate(this.newest.value, receivedAt); }
     if (accepted.length) for (const cb of this.recordSubs) cb(accepted, receivedAt);
     this.collectAlerts(receivedAt);
   }
@@ -290,7 +333,14 @@ export class Hub {
    * and emits a frame to subscribers if anything changed. Returns the frame (or null).
    */
   tick(wallNow: number = Date.now()): Uint8Array | null {
+    const every = this.opts.tickEveryMs;
+    if (every !== undefined && this.lastTickWall > 0) {
+      const stalled = wallNow - this.lastTickWall - every;
+      if (stalled > Math.max(1000, 4 * every)) this.latestWall += stalled;
+    }
+    this.lastTickWall = wallNow;
     const now = this.clock(wallNow);
+    this.lastTickClock = now;
     const staleMs = this.opts.staleAfterSeconds * 1000;
     for (const slot of this.entities.values()) {
       // Silent for the configured time AND for three of its own reporting periods.

@@ -52,6 +52,8 @@ export interface PipelineSettings {
 
 export interface TelemetryPipelineOptions {
   source: Source;
+  /** How often the owner ticks the hub, wall ms (HubOptions.tickEveryMs: a longer gap is this process's stall, not the source's silence). */
+  tickEveryMs?: number;
   /** Where to record, or null for no recording. */
   record: RecorderTarget | null;
   beacons?: BeaconRegistry | null;
@@ -119,6 +121,7 @@ export class TelemetryPipeline {
     const s = options.settings;
     this.hub = new Hub({
       staleAfterSeconds: s.staleAfterSeconds,
+      ...(options.tickEveryMs !== undefined ? { tickEveryMs: options.tickEveryMs } : {}),
       alerts: new AlertEngine({ batteryLowThreshold: s.batteryLowThreshold, densityPerM2: s.densityAlertPerM2 }),
     });
     this.structure = options.structure ?? null;

@@ -89,6 +89,7 @@ export class LiveReview {
       const source = new McapReplaySource(`file:${dir}`, { autoplay: false, open: () => Recording.openFiles(dir, paths) });
       const pipeline = new TelemetryPipeline({
         source,
+        tickEveryMs: FRAME_MS,
         record: null, // the live recorder already has it
         pseudonymise: false, // recorded ids are pseudonymised already
         settings: this.o.settings(),

@@ -135,6 +135,7 @@ export class TelemetryService implements WorkbenchService {
     const { api, log } = this.options;
     const pipeline = new TelemetryPipeline({
       source,
+      tickEveryMs: FRAME_MS,
       // A replay is already a recording: recording it again would only duplicate it.
       record: this.options.recordDir && !uri.startsWith('file:') ? { dir: this.options.recordDir } : null,
       beacons: this.options.beacons ?? null,

@@ -19,6 +19,9 @@ import { checkIfcFile, ModelFileError, sha256File } from '../../services/ModelSe
 import { ModelStructureService } from '../../services/ModelStructureService.js';
 import { numberFlag, parseFlags, progress, UsageError, type CliCommand } from '../command.js';
 
+/** How often the recording's hub is ticked (and the progress bar redrawn), wall ms. */
+const TICK_MS = 100;
+
 const HELP = `Usage: twin record --source URI --out FILE.mcap [--duration SECONDS] [--beacons FILE.json] [--model FILE.ifc]
 
 Records a telemetry source to an MCAP file (channels of spec/telemetry.md: /state/KIND, /scan,
@@ -125,6 +128,7 @@ export const recordCommand: CliCommand = {
     let ended = false;
     const pipeline = new TelemetryPipeline({
       source,
+      tickEveryMs: TICK_MS,
       record: { file: out },
       beacons,
       structure: model?.structure ?? null,
@@ -181,10 +185,12 @@ export const recordCommand: CliCommand = {
     };
     await new Promise<void>((resolveDone) => {
       const timer = setInterval(() => {
+        // Time passes for the alert rules too (stale, stalled): they are recorded on /alert as they fire, not only at the end.
+        pipeline.hub.tick();
         const e = elapsed();
         if (Number.isFinite(duration)) bar(duration === 0 ? 1 : e / duration, `${pipeline.recorderStatus()?.messages ?? 0} messages`);
         if (e >= duration) finish();
-      }, 100);
+      }, TICK_MS);
       const finish = () => {
         clearInterval(timer);
         io.signal.removeEventListener('abort', finish);

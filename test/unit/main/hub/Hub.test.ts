@@ -130,8 +130,57 @@ describe('Hub', () => {
     expect(hub.entity('r1')!.stale).toBe(true);
     expect(hub.entity('r2')!.stale).toBe(false);
     // A live source still runs on at wall time × speed once silent.
-    hub.setSourceStatus({ uri: 'testbed:', state: 'live', accepted: 0, rejected: 0, rejectReasons: {}, speed: 60 }, 6_000);
-    expect(hub.clock(5_100 + CLOCK_GRACE_MS + 1000)).toBe(T0 + 11_000 + 60_000);
+    const live = new Hub({ staleAfterSeconds: 10 });
+    live.setSourceStatus({ uri: 'testbed:', state: 'live', accepted: 0, rejected: 0, rejectReasons: {}, speed: 60 }, 0);
+    live.ingest([st('r1', T0)], 0);
+    expect(live.clock(CLOCK_GRACE_MS + 1000)).toBe(T0 + 60_000);
+  });
+
+  it('a live source slower than its nominal speed: its clock runs on at the pace its data came at, not the nominal one', () => {
+    // A 60× testbed on a loaded machine ran at about 4×; each 2–3 s stall of the event loop then moved the clock a
+    // minute on and called the whole fleet stale (and stamped alerts minutes ahead of the data).
+    const hub = new Hub({ staleAfterSeconds: 10 });
+    hub.setSourceStatus({ uri: 'testbed:?speed=60', state: 'live', accepted: 0, rejected: 0, rejectReasons: {}, speed: 60 }, 0);
+    let wall = 0;
+    for (; wall <= 12_000; wall += 250) hub.ingest([st('r1', T0 + wall * 4), st('r2', T0 + wall * 4)], wall); // 4 s a second
+    wall -= 250;
+    const last = T0 + wall * 4;
+    // 3 s without a batch (a stall, not an end): at the nominal 60× that was 60 s on; at the data's pace ×4 (floored
+    // at a tenth of 60×: 6×) it is 6 s, under the 10 s limit.
+    hub.tick(wall + 3000);
+    expect(hub.clock(wall + 3000)).toBe(last + 6000);
+    expect(hub.entity('r1')!.stale).toBe(false);
+    // Stopped for good: stale a few seconds later all the same.
+    hub.tick(wall + 4000 + 1000);
+    expect(hub.entity('r1')!.stale).toBe(true);
+  });
+
+  it('a stall of this process (no tick for seconds) is not the source’s silence, and a stop holds the clock where the last tick left it', () => {
+    const run = (tickEveryMs?: number) => {
+      const hub = new Hub({ staleAfterSeconds: 10, ...(tickEveryMs ? { tickEveryMs } : {}) });
+      hub.setSourceStatus({ uri: 'testbed:', state: 'live', accepted: 0, rejected: 0, rejectReasons: {}, speed: 1 }, 0);
+      let wall = 0;
+      for (; wall <= 5000; wall += 100) { hub.ingest([st('r1', T0 + wall)], wall); hub.tick(wall); }
+      // 12 s in which nothing ran (a huge batch, a collection): the next tick comes before the source's next batch.
+      hub.tick(wall + 12_000);
+      return { hub, stale: hub.entity('r1')!.stale, wall: wall + 12_000 };
+    };
+    expect(run().stale).toBe(true); // a hub ticked at will counts every gap (tests, and what a stall did before)
+    const { hub, stale, wall } = run(100);
+    expect(stale).toBe(false);
+    // Silent from here on, ticked on time: stale after its 10 s as ever.
+    for (let w = wall; w <= wall + 13_000; w += 100) hub.tick(w);
+    expect(hub.entity('r1')!.stale).toBe(true);
+
+    // Stopped 6 s after the last tick (the source delivering what it held): the clock holds at the last tick's.
+    const rec = new Hub({ staleAfterSeconds: 10, tickEveryMs: 100 });
+    rec.setSourceStatus({ uri: 'testbed:?speed=60', state: 'live', accepted: 0, rejected: 0, rejectReasons: {}, speed: 60 }, 0);
+    rec.ingest([st('r1', T0)], 0);
+    rec.tick(100);
+    rec.setSourceStatus({ uri: 'testbed:?speed=60', state: 'stopped', accepted: 0, rejected: 0, rejectReasons: {}, speed: 60 }, 6100);
+    rec.tick(6200);
+    expect(rec.clock(6200)).toBe(T0);
+    expect(rec.entity('r1')!.stale).toBe(false);
   });
 
   it('a paused replay that seeks shows the new moment fresh (the held clock follows the reset)', () => {
