@@ -16,7 +16,11 @@ export class OccupancySeries {
   private readonly latest = new Map<string, (number | null)[]>();
   private readonly positioned: Set<string>[];
 
-  constructor(private readonly from: number, private readonly to: number, private readonly bucketMs: number) {
+  /**
+   * `dataEnd`: where the recording ends (source ms). Buckets that start after it have no count ("no data"): the last
+   * count used to be carried on through them, so a window past the end of a 5 s recording exported 100 s of people.
+   */
+  constructor(private readonly from: number, private readonly to: number, private readonly bucketMs: number, private readonly dataEnd: number = Infinity) {
     if (!(bucketMs > 0) || !(to > from)) throw new Error(`OccupancySeries: need bucketMs > 0 and to > from (got ${bucketMs}, ${from}..${to})`);
     this.buckets = Math.ceil((to - from) / bucketMs);
     this.positioned = Array.from({ length: this.buckets }, () => new Set<string>());
@@ -42,7 +46,7 @@ export class OccupancySeries {
     const zones = [...this.latest].sort(([a], [b]) => a.localeCompare(b)).map(([zone, v]) => {
       const values: (number | null)[] = [];
       let carry: number | null = null;
-      for (let i = 0; i < this.buckets; i++) values.push((carry = v[i] ?? carry));
+      for (let i = 0; i < this.buckets; i++) values.push(this.from + i * this.bucketMs < this.dataEnd ? (carry = v[i] ?? carry) : null);
       return { zone, values };
     });
     const total = times.map((_, i) => {

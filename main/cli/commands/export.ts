@@ -19,8 +19,9 @@ import { existsSync } from 'node:fs';
 const HELP = `Usage: twin export FILE.mcap|DIR --what counts|flows|dwell|kpis|heatmap [options]
 
 Analytics of a recording (or a folder of rotated recordings) over a time window.
-  counts   occupancy per zone (Count records) per time bucket, and the total
-  flows    people crossing between spaces (named by the door joining them) per bucket
+  counts   occupancy per zone (Count records) per time bucket, and the total; a bucket's time is
+           its end, its count the latest at or before it ("no data" before or after the recording)
+  flows    people crossing between spaces (named by the door joining them) per bucket (time: its end)
   dwell    visits per space: count, mean, median, 90th percentile of the time spent
   kpis     per robot and per kind: distance, time moving/idle/charging/error, alerts, battery cycles
   heatmap  mean density per grid cell and storey (persons/m²) with the Fruin level of service

@@ -62,4 +62,14 @@ describe('window analytics', () => {
     const csv = exportAnalysis({ from: T, to: T + 20_000, occupancy: o.result(), elapsedMs: 0 }, 'counts', 'csv', 5);
     expect(csv.split('\n').slice(1, 3)).toEqual([`z,${new Date(T + 10_000).toISOString()},,suppressed (fewer than k=5)`, `z,${new Date(T + 20_000).toISOString()},0,`]);
   });
+
+  it('counts: no count is carried past the end of the recording ("no data", as before its start)', () => {
+    // A 5 s recording exported over +100..+200 s said 88 people in the atrium for all of it.
+    const o = new OccupancySeries(T, T + 40_000, 10_000, T + 15_000);
+    o.seed([{ zone: 'atrium', t: T, count: 88 }]);
+    o.addCount({ zone: 'atrium', t: T + 12_000, count: 90 });
+    expect(o.result().zones[0]!.values).toEqual([88, 90, null, null]);
+    const json = JSON.parse(exportAnalysis({ from: T, to: T + 40_000, occupancy: o.result(), elapsedMs: 0 }, 'counts', 'json')) as { rows: { zone: string; count: number | null; note: string }[] };
+    expect(json.rows.filter((r) => r.zone === 'atrium').map((r) => r.note)).toEqual(['', '', 'no data', 'no data']);
+  });
 });
