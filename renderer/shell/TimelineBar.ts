@@ -19,7 +19,7 @@ import type { CommandSpec } from './WorkbenchContext.js';
 import { sessionStore } from '../stores/sessionStore.js';
 import { h } from './h.js';
 import { icon } from './icon.js';
-import { formatTime } from './formatTime.js';
+import { formatTime, zoneLabel } from './formatTime.js';
 import { failedSourceText, sourceControls } from './sourceControls.js';
 import { DataArrival, liveClockView, silenceSince } from './liveClock.js';
 import { FINE_STEP_MS, STEP_MS, achievedSpeedText, canStep, describeAlert, formatClock, nextAlert, previousAlert, sortAlerts, stepIcon, stepTarget, type AlertMark } from './replaySteps.js';
@@ -45,6 +45,8 @@ export class TimelineBar {
   private readonly restart = h('button.icon-button', { type: 'button', title: 'Back to start', 'aria-label': 'Back to start' }, icon('skipBack', 14));
   private readonly slider = h('input.timeline-slider', { type: 'range', min: 0, max: 1000, step: 1, value: 0, 'aria-label': 'Time', 'data-testid': 'timeline-slider' });
   private readonly now = h('span.timeline-now', { 'data-testid': 'timeline-now' }, '—');
+  /** The clock's zone ("UTC+9"): the timeline is local time; Analytics, exports and twin inspect are UTC. */
+  private readonly zone = h('span.timeline-zone', { 'data-testid': 'timeline-zone', title: 'Local time. Analytics, exports (twin export) and twin inspect give times in UTC.' }, '');
   private readonly end = h('span.timeline-end');
   private readonly stepBack = h('button.icon-button.step-button', { type: 'button', 'data-testid': 'step-back', title: 'Step back 1 s (,) — Shift: 0.1 s (<)', 'aria-label': 'Step back' }, stepIcon('stepBack', 16));
   private readonly stepForward = h('button.icon-button.step-button', { type: 'button', 'data-testid': 'step-forward', title: 'Step forward 1 s (.) — Shift: 0.1 s (>)', 'aria-label': 'Step forward' }, stepIcon('stepForward', 16));
@@ -86,7 +88,7 @@ export class TimelineBar {
     const connectBtn = h('button.button.button-secondary.button-small', { type: 'button' }, icon('plug', 14), 'Connect a source…');
     connectBtn.addEventListener('click', connect);
     this.empty.append(icon('clock', 16), this.emptyText, connectBtn);
-    this.controls = h('div.timeline-controls', {}, this.play, this.restart, this.stepBack, this.stepForward, this.live, this.reviewBadge, this.now, this.dataAge, this.slider, this.end, this.alertJumps, this.speed, this.achieved, this.reviewBtn, this.backToLive);
+    this.controls = h('div.timeline-controls', {}, this.play, this.restart, this.stepBack, this.stepForward, this.live, this.reviewBadge, this.now, this.zone, this.dataAge, this.slider, this.end, this.alertJumps, this.speed, this.achieved, this.reviewBtn, this.backToLive);
     this.dom = h('footer.timeline', { 'data-region': 'timeline' }, this.controls, this.empty);
 
     this.play.addEventListener('click', () => void this.togglePlay());
@@ -301,6 +303,7 @@ export class TimelineBar {
     this.renderAlertJumps(v, c.seek);
     this.now.dataset['t'] = Number.isFinite(v.now) ? String(v.now) : '';
     if (!this.dragging) this.now.textContent = formatClock(v.now, true, v.state !== 'playing');
+    this.zone.textContent = Number.isFinite(v.now) ? zoneLabel(v.now) : '';
     if (c.seek && v.range) {
       const r = v.range;
       this.end.textContent = formatTime(r.end, false);

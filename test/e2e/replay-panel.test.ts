@@ -50,6 +50,8 @@ describe('Analytics panel at 1024 × 700', { timeout: 300_000 }, () => {
     const [, from, to] = /(\d\d:\d\d:\d\d) → (\d\d:\d\d:\d\d)/.exec(range)!;
     const secs = (hms: string) => hms.split(':').reduce((a, v) => a * 60 + Number(v), 0);
     const clock = async () => secs((await page.locator('[data-testid="timeline-now"]').innerText()).slice(11, 19));
+    // The clock says its zone (the window above is UTC; this machine runs in UTC, so the two agree).
+    expect(await page.locator('[data-testid="timeline-zone"]').innerText()).toBe('UTC');
     // 95 % of the strip is 95 % of the recording (± a second of rounding and frame time).
     await expect.poll(clock, { timeout: 60_000 }).toBeGreaterThanOrEqual(secs(from!) + 0.9 * (secs(to!) - secs(from!)));
   });

@@ -6,6 +6,7 @@
 import type { AlertRecord, Severity } from '../../../common/records.js';
 import type { Disposable } from '../../../common/source.js';
 import { h } from '../../shell/h.js';
+import { formatTime } from '../../shell/formatTime.js';
 import { alertsStore, dispatchAlerts, visibleAlerts } from '../../stores/alertsStore.js';
 
 export const SEVERITY_COLOUR: Record<Severity, string> = { critical: '#e5484d', warning: '#f5a524', info: '#3e9bff' };
@@ -19,8 +20,7 @@ export interface AlertsPanelActions {
 }
 
 function time(t: number): string {
-  const d = new Date(t);
-  return Number.isFinite(d.getTime()) ? d.toLocaleTimeString() : '—';
+  return formatTime(t, false); // 24-hour local time, as the timeline (toLocaleTimeString gave "1:02:54 PM" beside it)
 }
 
 export function mountAlertsPanel(el: HTMLElement, actions: AlertsPanelActions): Disposable {

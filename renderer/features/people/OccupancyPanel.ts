@@ -8,6 +8,7 @@
  */
 import type { Disposable } from '../../../common/source.js';
 import { h } from '../../shell/h.js';
+import { formatTime } from '../../shell/formatTime.js';
 import { drawOccupancyChart } from './occupancyChart.js';
 import type { PeopleModel } from './PeopleModel.js';
 import { peopleStore } from './peopleStore.js';
@@ -109,7 +110,7 @@ export function mountOccupancyPanel(el: HTMLElement, model: PeopleModel, onExpor
     updateFigures(s);
     heatmap.checked = ui.heatmap;
     average.checked = ui.average;
-    const when = Number.isFinite(s.time) ? new Date(s.time).toLocaleTimeString() : '—';
+    const when = formatTime(s.time, false);
     status.textContent = s.geometryLabel
       ? `${s.present} people present · ${s.geometryLabel} · ${when}`
       : s.sourceCounts.length
