@@ -20,7 +20,17 @@ export interface KeyLike {
   metaKey: boolean;
   shiftKey: boolean;
   altKey: boolean;
+  /** Physical key ("Period"); optional. */
+  code?: string;
 }
+
+/**
+ * Shifted symbols by the physical key they are Shift plus on a US layout: "<" and ">" (the timeline's 0.1 s steps)
+ * are Shift+, and Shift+. wherever the layout puts other characters there (":" and ";" on a German one), and a
+ * synthetic Shift+. reports key "." with the shift held. Shift on those keys means the shifted chord, not "," or ".".
+ */
+const SHIFTED_ON: Record<string, string> = { '<': 'Comma', '>': 'Period' };
+const PLAIN_ON: Record<string, string> = { ',': 'Comma', '.': 'Period' };
 
 const NAMED: Record<string, string> = { space: ' ', esc: 'escape', del: 'delete', plus: '+' };
 
@@ -54,6 +64,9 @@ function isSymbol(key: string): boolean {
 
 export function matchesKeyChord(chord: KeyChord, e: KeyLike): boolean {
   const key = e.key.toLowerCase();
+  const shiftedOn = SHIFTED_ON[chord.key], plainOn = PLAIN_ON[chord.key];
+  if (shiftedOn && e.shiftKey && e.code === shiftedOn) return !(e.ctrlKey || e.metaKey || e.altKey);
+  if (plainOn && e.shiftKey && e.code === plainOn) return false;
   if (key !== chord.key) return false;
   if ((e.ctrlKey || e.metaKey) !== chord.ctrl) return false;
   if (e.altKey !== chord.alt) return false;

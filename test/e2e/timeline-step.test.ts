@@ -79,6 +79,11 @@ describe('timeline step and jump to alert (twin serve --source file:)', { timeou
     await expect.poll(clockMs, { timeout: 30_000 }).toBe(t0 + 2900);
     await page.keyboard.press(',');
     await expect.poll(clockMs, { timeout: 30_000 }).toBe(t0 + 1900);
+    // With Shift, a tenth (the README's "Shift: 0.1 s"; it stepped a whole second).
+    await page.keyboard.press('Shift+.'); // key "." with the shift held, as a planner's test sent it
+    await expect.poll(clockMs, { timeout: 30_000 }).toBe(t0 + 2000);
+    await page.keyboard.press('Shift+,');
+    await expect.poll(clockMs, { timeout: 30_000 }).toBe(t0 + 1900);
     expect(await playLabel()).toBe('Play');
   });
 

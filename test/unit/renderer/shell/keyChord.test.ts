@@ -29,6 +29,18 @@ describe('key chords', () => {
     expect(matchesKeyChord(parseKeyChord('?'), ev('/', { shift: false }))).toBe(false);
   });
 
+  it('Shift on the , and . keys is the timeline’s fine step ("<" ">") on any layout, not the 1 s step', () => {
+    // A planner's Shift+. stepped 1 s where the README says 0.1 s: the event said key "." with the shift held.
+    const fine = parseKeyChord('>'), coarse = parseKeyChord('.');
+    const shiftDot = { ...ev('.', { shift: true }), code: 'Period' }, germanShiftDot = { ...ev(':', { shift: true }), code: 'Period' };
+    for (const e of [{ ...ev('>', { shift: true }), code: 'Period' }, shiftDot, germanShiftDot]) {
+      expect([matchesKeyChord(fine, e), matchesKeyChord(coarse, e)]).toEqual([true, false]);
+    }
+    expect([matchesKeyChord(fine, { ...ev('.'), code: 'Period' }), matchesKeyChord(coarse, { ...ev('.'), code: 'Period' })]).toEqual([false, true]);
+    expect(matchesKeyChord(parseKeyChord('<'), { ...ev(',', { shift: true }), code: 'Comma' })).toBe(true);
+    expect(matchesKeyChord(parseKeyChord('<'), { ...ev(',', { shift: true, ctrl: true }), code: 'Comma' })).toBe(false);
+  });
+
   it('names keys: Space, Escape, Shift+D', () => {
     expect(matchesKeyChord(parseKeyChord('Space'), ev(' '))).toBe(true);
     expect(matchesKeyChord(parseKeyChord('Escape'), ev('Escape'))).toBe(true);
