@@ -51,4 +51,16 @@ describe('people feature (twin serve testbed + Chromium)', { timeout: 300_000 },
     expect(csv).not.toMatch(/tag-\d+|anon-[0-9a-f]{16}/);
     expect(consoleErrors.filter((e) => /people|density|bitmap/i.test(e))).toEqual([]);
   });
+
+  it('the Entities list says the people it counts are anonymous positions, and the Person chip says where they are', async () => {
+    await page.click('.dock-tab[data-panel="entities"]');
+    await expect.poll(() => page.locator('[data-testid="entity-summary"]').innerText(), { timeout: 60_000 }).toMatch(/\d+ people positioned/);
+    const person = page.locator('button.entity-chip[data-kind="person"]');
+    await person.click();
+    // Before: "No entity matches the filters" under a headline of 400 people.
+    await expect.poll(() => page.locator('.entity-more').innerText(), { timeout: 30_000 }).toMatch(/^No person reports as an entity\. The \d+ people positioned from beacon scans are anonymous/);
+    await page.locator('[data-region="left-panel"]').screenshot({ path: join(shots, 'entities-person-chip.png') });
+    await person.click();
+    await expect.poll(() => page.locator('.entity-row').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+  });
 });

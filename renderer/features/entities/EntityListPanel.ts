@@ -116,7 +116,9 @@ export class EntityListPanel implements Disposable {
       if (b === 'error' || b === 'low-battery' || b === 'stale' || b === 'offline') alerts++;
     }
     const parts = KIND_NAMES.map((k, i) => (byKind[i] ? `${byKind[i]} ${k}${byKind[i] === 1 || k === 'other' ? '' : k === 'bus' ? 'es' : 's'}` : '')).filter(Boolean);
-    if (people.count) parts.push(`${people.count.toLocaleString()} people`);
+    // People positioned from BLE scans are anonymous dots, not entities: said so, since the Person chip lists only
+    // entities that report as a person (an operator saw "300 people" here and an empty list under Person).
+    if (people.count) parts.push(`${people.count.toLocaleString()} people positioned`);
     this.summary.replaceChildren(h('span', {}, parts.join(' · ') || 'No entities yet — waiting for telemetry'));
     if (alerts) this.summary.append(h('span.entity-summary-alerts', { title: 'Entities in error, low on battery, offline or silent' }, `${alerts} need attention`));
     const slots = filterEntities(table, filters);
@@ -154,7 +156,10 @@ export class EntityListPanel implements Disposable {
       at = next;
     }
     for (const id of this.rows.keys()) if (!shown.has(id)) this.rows.delete(id);
-    setText(this.more, slots.length > MAX_ROWS ? `${slots.length - MAX_ROWS} more — refine the search` : slots.length === 0 && table.count ? 'No entity matches the filters' : '');
+    const onlyPeople = filters.kinds.length === 1 && filters.kinds[0] === 'person' && people.count > 0;
+    setText(this.more, slots.length > MAX_ROWS ? `${slots.length - MAX_ROWS} more — refine the search`
+      : slots.length === 0 && onlyPeople ? `No person reports as an entity. The ${people.count.toLocaleString()} people positioned from beacon scans are anonymous: they are the dots on the plan, counted per space in the Occupancy tab.`
+        : slots.length === 0 && table.count ? 'No entity matches the filters' : '');
   }
 
   private makeRow(id: string): Row {
