@@ -168,6 +168,13 @@ describe('workbench shell (twin serve + Chromium)', { timeout: 300_000 }, () => 
 
   // Last: it stops the host (the browser then logs failed WebSocket attempts, which is expected).
   it('shows the connection dropping and being retried when the host goes away', async () => {
+    // A robot in the inspector first: its figures must not pass for live once the host is gone.
+    await page.click('button.dock-tab[data-panel="entities"]');
+    const robot = page.locator('.entity-row[data-id^="robot-"]').first();
+    await expect.poll(() => robot.count(), { timeout: 90_000 }).toBe(1);
+    await robot.click();
+    const inspector = page.locator('[data-region="right-panel"]');
+    await expect.poll(() => inspector.innerText(), { timeout: 30_000 }).toMatch(/Last record\s+[\d.]+ s ago/);
     await server.stop();
     const conn = page.locator('[data-status="connection"]');
     await expect.poll(() => conn.getAttribute('data-state'), { timeout: 90_000 }).toMatch(/^(reconnecting|connecting)$/);
@@ -181,6 +188,10 @@ describe('workbench shell (twin serve + Chromium)', { timeout: 300_000 }, () => 
     expect(await source.locator('.status-dot').getAttribute('data-tone')).toBe('idle');
     expect(await page.locator('.source-button .status-dot').getAttribute('data-tone')).toBe('idle');
     expect(await page.locator('[data-testid="live-badge"]').innerText()).toBe('NOT CONNECTED');
+    // The inspector too (it read "Last record 0.3 s ago" and "moving" for good).
+    const text = await inspector.innerText();
+    expect(text).toMatch(/State\s+\S+ \(as last heard: the workbench is not connected\)/);
+    expect(text).toMatch(/Last record\s+[\d.]+ s before the connection was lost/);
   });
 
   // The host comes back on the same port with a new token (twin serve makes one per start): the page cannot get in

@@ -16,6 +16,11 @@ const FIELDS = ['Kind', 'Type', 'Floor', 'Position', 'Heading', 'Speed', 'Batter
 export interface InspectorActions {
   follow(): void;
   zoom(): void;
+  /**
+   * Whether the page hears from main (absent: always). While it does not, nothing updates: the figures are as last
+   * heard, and the panel says so (it read "Last record 0.3 s ago" and "moving" for good after the host went away).
+   */
+  connection?: { connected(): boolean; onChange(cb: () => void): () => void };
 }
 
 export class EntityInspectorPanel implements Disposable {
@@ -26,6 +31,8 @@ export class EntityInspectorPanel implements Disposable {
   private readonly badge: HTMLElement;
   private readonly values = new Map<(typeof FIELDS)[number], HTMLElement>();
   private readonly followBtn: HTMLButtonElement;
+  private readonly unsubConnection: (() => void) | null;
+  private readonly connected: () => boolean;
   private readonly speedChart = new HistoryChart({ label: 'Speed', unit: 'm/s', range: null, format: (v) => v.toFixed(2), colour: '#4fc3f7' });
   private readonly batteryChart = new HistoryChart({ label: 'Battery', unit: '%', range: [0, 100], format: (v) => v.toFixed(0), colour: '#66bb6a' });
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -33,6 +40,7 @@ export class EntityInspectorPanel implements Disposable {
   private readonly unsubscribe: () => void;
 
   constructor(el: HTMLElement, actions: InspectorActions) {
+    this.connected = actions.connection ? () => actions.connection!.connected() : () => true;
     this.empty = h('div.entity-empty', { 'data-testid': 'inspector-empty' }, 'Select a robot, the bus or a sensor — in the 3D view, the plan or the Entities list — to see its live values.');
     this.dot = h('span.entity-dot.entity-dot-lg');
     this.title = h('span.entity-title', { 'data-testid': 'inspector-title' });
@@ -59,11 +67,13 @@ export class EntityInspectorPanel implements Disposable {
       if (s.selectedId !== prev.selectedId || s.followId !== prev.followId) this.render();
       else if (s.version !== prev.version && s.selectedId !== null) this.schedule();
     });
+    this.unsubConnection = actions.connection?.onChange(() => this.render()) ?? null;
     this.render();
   }
 
   dispose(): void {
     this.unsubscribe();
+    this.unsubConnection?.();
     if (this.timer) clearTimeout(this.timer);
   }
 
@@ -98,11 +108,13 @@ export class EntityInspectorPanel implements Disposable {
     set('Heading', num(table.heading[s]!, 0, '°'));
     set('Speed', num(table.speed[s]!, 2, 'm/s'));
     set('Battery', Number.isNaN(b) ? '—' : `${Math.round(b * 100)} %`);
-    set('State', `${table.stateName(s) ?? '—'}${isStale(table, s) ? ' (no recent data)' : ''}`);
+    const heard = this.connected();
+    this.body.classList.toggle('entity-inspector-unheard', !heard);
+    set('State', `${table.stateName(s) ?? '—'}${!heard ? ' (as last heard: the workbench is not connected)' : isStale(table, s) ? ' (no recent data)' : ''}`);
     set('Task', table.task[s] ?? '—');
     set('Error', table.error[s] ?? '—');
     this.values.get('Error')!.classList.toggle('entity-error-text', table.error[s] !== undefined);
-    set('Last record', Number.isNaN(age) ? new Date(table.lastSeen[s]!).toISOString() : `${Math.max(0, age).toFixed(age < 10 ? 1 : 0)} s ago`);
+    set('Last record', Number.isNaN(age) ? new Date(table.lastSeen[s]!).toISOString() : `${Math.max(0, age).toFixed(age < 10 ? 1 : 0)} s ${heard ? 'ago' : 'before the connection was lost'}`);
     this.speedChart.draw((t, v) => { const n = table.history(s, 't', t); table.history(s, 'speed', v); return n; });
     this.batteryChart.draw((t, v) => {
       const n = table.history(s, 't', t);

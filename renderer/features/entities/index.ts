@@ -221,7 +221,10 @@ export const entitiesFeature: Feature = {
     }));
     disposers.push(ctx.registerPanel({
       id: INSPECTOR_PANEL_ID, title: 'Inspector', side: 'right', order: 10,
-      mount: (el) => new EntityInspectorPanel(el, { follow, zoom: () => zoomTo(entitiesStore.getState().selectedId) }),
+      mount: (el) => new EntityInspectorPanel(el, {
+        follow, zoom: () => zoomTo(entitiesStore.getState().selectedId),
+        connection: { connected: () => ctx.api.status().state === 'connected', onChange: (cb) => ctx.api.onStatus(() => cb()) },
+      }),
     }));
     disposers.push(ctx.registerCommand({ id: 'entities.follow', title: 'Follow the selected entity with the camera', key: 'Shift+F', run: follow }));
     disposers.push(ctx.registerCommand({ id: 'entities.zoom', title: 'Zoom to the selected entity', key: 'Shift+Z', run: (arg) => zoomTo(arg ?? entitiesStore.getState().selectedId) }));
