@@ -46,6 +46,8 @@ describe('Analytics panel at 1024 × 700', { timeout: 300_000 }, () => {
     if ((await label()) === 'Pause') await page.click('[data-testid="play-pause"]');
     await expect.poll(label).toBe('Play');
     await strip.click({ position: { x: sb.width * 0.95, y: 30 } });
+    // "whole recording" only once the index pass knows where it ends (before: "so far: … still being indexed").
+    await expect.poll(() => page.locator('[data-testid="replay-window"]').innerText(), { timeout: 90_000 }).toMatch(/ UTC \(whole recording\)$/);
     const range = await page.locator('[data-testid="replay-window"]').innerText();
     const [, from, to] = /(\d\d:\d\d:\d\d) → (\d\d:\d\d:\d\d)/.exec(range)!;
     const secs = (hms: string) => hms.split(':').reduce((a, v) => a * 60 + Number(v), 0);

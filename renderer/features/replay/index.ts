@@ -150,7 +150,9 @@ function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposab
   const tOfX = (x: number) => (info?.range ? info.range.start + (x / (strip.clientWidth || strip.width)) * (info.range.end - info.range.start) : 0);
   const drawStrip = () => {
     const w0 = loop ?? info?.range;
-    windowLabel.textContent = w0 ? `Window: ${windowText(w0)} UTC${loop ? ' (loop range)' : ' (whole recording)'}` : '';
+    // While the file is still being indexed its end is not known yet (a cut file's grew for 25 s under "whole recording").
+    const whole = info?.state === 'ready' ? ' (whole recording)' : ' (so far: the recording is still being indexed)';
+    windowLabel.textContent = w0 ? `Window: ${windowText(w0)} UTC${loop ? ' (loop range)' : whole}` : '';
     drawTimelineStrip(strip, info, loop);
     showAnalyseState();
   };
