@@ -13,11 +13,9 @@
  * Every accepted record (and every alert the AlertEngine raises) goes to `onRecords` subscribers
  * (the recorder) in order; the hub never blocks on them.
  *
- * Time: the hub's clock is source time — the newest record `t` seen (one device's clock far ahead
- * does not move it: NewestTime), advanced by wall time × the
- * source's speed once the source falls silent (see `clock`) — so staleness and "stalled for 30 s" mean the same thing live,
- * in a 60× testbed and in replay. An entity is stale when the clock passes its latest `t` by
- * `staleAfterSeconds`.
+ * Time: the hub's clock is source time (SourceClock: the newest record `t`, run on through a silence at the
+ * source's pace), so staleness and "stalled for 30 s" mean the same thing live, in a 60× testbed and in replay.
+ * An entity is stale when the clock passes its latest `t` by `staleAfterSeconds`.
  *
  * Frames: `tick()` (called by the service every ~33 ms) marks stale entities, runs the time-based
  * alert rules and, if anything changed, encodes ONE columnar frame (common/telemetryFrame.ts)
@@ -29,14 +27,10 @@ import type { Disposer, SourceStatus } from '../../common/source.js';
 import { encodeTelemetryFrame, type FrameCount, type FrameEntity, type FramePosition, type FrameSidecar } from '../../common/telemetryFrame.js';
 import { AlertEngine } from './AlertEngine.js';
 import { EntitySlot } from './EntitySlot.js';
-import { MAX_TIME_JUMP_MS, NewestTime } from './NewestTime.js';
+import { SourceClock } from './SourceClock.js';
 
 export { EntitySlot };
-
-/** Wall ms a source may be silent before the hub clock runs on without it. */
-export const CLOCK_GRACE_MS = 2000;
-/** Wall time over which the source's real rate is measured (Hub.measuredRate), ms. */
-export const RATE_WINDOW_MS = 5000;
+export { CLOCK_GRACE_MS, RATE_WINDOW_MS } from './SourceClock.js';
 
 /** What the hub needs from positioning (workers/positioning PositioningService fits). */
 export interface ScanPositioner {
@@ -54,10 +48,8 @@ export interface HubOptions {
   alerts?: AlertEngine;
   positioner?: ScanPositioner | null;
   /**
-   * How often the owner calls `tick` (wall ms), if it does so on a timer. A longer gap between two ticks is a stall
-   * of this process (a big batch, a collection), during which it could not hear the source either: that time is
-   * not counted as the source's silence. Without it, one 6 s stall of a loaded 60× testbed called the whole fleet
-   * stale. Absent: every gap counts (tests tick when they like).
+   * How often the owner calls `tick` (wall ms), if it does so on a timer: a longer gap between two ticks is a stall
+   * of this process, not the source's silence (SourceClock). Absent: every gap counts (tests tick when they like).
    */
   tickEveryMs?: number;
 }
@@ -96,45 +88,19 @@ export class Hub {
   private readonly frameSubs = new Set<(frame: Uint8Array) => void>();
   private readonly alertSubs = new Set<(alert: AlertRecord) => void>();
   private readonly stats_: HubStats = { received: 0, accepted: 0, duplicates: 0, outOfOrder: 0, rejected: 0, positionsComputed: 0, frames: 0, entities: 0, devices: 0 };
-  /** The newest record t (robust to one device's wild clock: see NewestTime). */
-  private readonly newest = new NewestTime();
-  private latestWall = 0;
-  private lastDataAt_: number | null = null;
-  /** Wall ms of the batch being ingested (the reference for NewestTime). */
+  private readonly sourceClock: SourceClock;
+  /** Wall ms of the batch being ingested (the reference for the clock's NewestTime). */
   private ingestWall = 0;
-  private speed = 1;
-  /**
-   * The rate the source's time really advances (source ms per wall ms), measured over RATE_WINDOW_MS of wall time
-   * from `rateAnchor` (wall, newest t); null until measured. A 60× testbed on a loaded machine runs at a few ×: a
-   * clock extrapolated at 60× ran minutes ahead of its data and called the whole fleet stale.
-   */
-  private measuredRate: number | null = null;
-  /** Wall ms of the last tick, and the clock it ran at (-Infinity before the first). */
-  private lastTickWall = 0;
-  private lastTickClock = -Infinity;
-  private rateAnchor: { wall: number; t: number } | null = null;
-  /**
-   * A source that is paused, ended or stopped: its clock holds (no wall time passes for it), so a
-   * paused or finished recording does not turn every robot "stalled" and every entity stale.
-   * `heldAt` is the clock when it stopped (-Infinity after a seek's reset: the data then sets it).
-   */
-  private held = false;
-  private heldAt = -Infinity;
-  /**
-   * The source is a recording (its status has a time range): its clock is its records' time only.
-   * A replay that falls behind its speed (a loaded machine decoding a big chunk) is not silence:
-   * run on at wall time × 16, its clock had every entity stale and every robot stalled.
-   */
-  private recorded = false;
   private lastFull = -Infinity;
   private fullRequested = true;
   private positioner: ScanPositioner | null;
-  private readonly opts: Required<Omit<HubOptions, 'alerts' | 'positioner' | 'tickEveryMs'>> & Pick<HubOptions, 'tickEveryMs'>;
+  private readonly opts: Required<Omit<HubOptions, 'alerts' | 'positioner' | 'tickEveryMs'>>;
 
   constructor(options: HubOptions = {}) {
     this.opts = { staleAfterSeconds: 10, historyLength: 120, fullFrameMs: 2000, forgetAfterMs: 10 * 60_000, ...options };
     this.alerts = options.alerts ?? new AlertEngine();
     this.positioner = options.positioner ?? null;
+    this.sourceClock = new SourceClock(options.tickEveryMs);
   }
 
   get staleAfterSeconds(): number {
@@ -175,12 +141,9 @@ export class Hub {
     this.entities.clear();
     this.devices.clear();
     this.counts.clear();
-    this.alerts.reset(this.newest.value === -Infinity ? Date.now() : this.newest.value);
-    this.newest.reset();
-    this.latestWall = 0;
-    this.heldAt = -Infinity;
-    this.rateAnchor = null; // a jump in time is not the source's pace
-    this.lastTickClock = -Infinity;
+    const t = this.sourceClock.newestT;
+    this.alerts.reset(t === -Infinity ? Date.now() : t);
+    this.sourceClock.reset();
     this.fullRequested = true;
   }
 
@@ -189,38 +152,9 @@ export class Hub {
     this.fullRequested = true;
   }
 
-  /**
-   * Source clock (epoch ms) at a wall time: the newest record t; once the source has been silent
-   * for more than CLOCK_GRACE_MS of wall time, advanced by the silent wall time × speed (the rate its data really
-   * came at, where slower than its nominal speed: clockRate). The grace
-   * keeps a source that runs slower than its nominal speed (a loaded 60× testbed) from having its
-   * entities declared stale by a clock that runs ahead of the data. A recording's clock is its
-   * newest record time; while a source is paused or has ended, the clock holds where it stopped
-   * (records a step brings still move it on).
-   */
+  /** Source clock (epoch ms) at a wall time (SourceClock). */
   clock(wallNow: number = Date.now()): number {
-    const latestT = this.newest.value;
-    if (this.held || this.recorded) return latestT === -Infinity && this.heldAt === -Infinity ? wallNow : Math.max(latestT, this.heldAt);
-    if (latestT === -Infinity) return wallNow;
-    return latestT + Math.max(0, wallNow - this.latestWall - CLOCK_GRACE_MS) * this.clockRate();
-  }
-
-  /**
-   * How fast the clock runs on through a silence: the source's nominal speed, or the rate its data really came at if
-   * slower (not under a tenth of the nominal speed, so that a source whose time crawled still goes stale when it stops).
-   */
-  private clockRate(): number {
-    const m = this.measuredRate;
-    return m === null ? this.speed : Math.min(this.speed, Math.max(m, 0.1 * this.speed));
-  }
-
-  /** The newest time moved on to `t` at wall `wall`: measures the source's real rate (see measuredRate). */
-  private measureRate(t: number, wall: number): void {
-    const a = this.rateAnchor;
-    if (!a) { this.rateAnchor = { wall, t }; return; }
-    if (wall - a.wall < RATE_WINDOW_MS) return;
-    this.measuredRate = (t - a.t) / (wall - a.wall);
-    this.rateAnchor = { wall, t };
+    return this.sourceClock.now(wallNow);
   }
 
   entity(id: string): EntitySlot | undefined {
@@ -245,7 +179,7 @@ export class Hub {
    * duplicate) or a straggler older than the newest is not new data; a seek's `reset` keeps it.
    */
   get lastDataAt(): number | null {
-    return this.lastDataAt_;
+    return this.sourceClock.lastDataAt;
   }
 
   stats(): HubStats {
@@ -253,21 +187,7 @@ export class Hub {
   }
 
   setSourceStatus(status: SourceStatus, wallNow: number = Date.now()): void {
-    if (status.speed !== undefined && status.speed > 0) this.speed = status.speed;
-    this.recorded = status.range !== undefined;
-    const hold = status.state === 'paused' || status.state === 'ended' || status.state === 'stopped';
-    if (hold && !this.held) {
-      // Where the last tick left it: the time the source took to stop (delivering what it held, a recording's last
-      // chunk) is not silence; a `twin record` stopped after 6 s of that stamped every entity stale at its end.
-      this.heldAt = this.lastTickClock > -Infinity ? Math.max(this.lastTickClock, this.newest.value) : this.clock(wallNow);
-      this.held = true;
-    } else if (!hold && this.held) {
-      // Playing again: silence is counted from now, not from before the pause.
-      this.held = false;
-      this.heldAt = -Infinity;
-      this.latestWall = wallNow;
-      this.rateAnchor = null; // the pause is not the source's pace
-    }
+    this.sourceClock.setStatus(status, wallNow);
     this.pendingHealth = status;
     this.alerts.onSourceStatus(status, this.clock(wallNow));
     this.collectAlerts(wallNow);
@@ -276,7 +196,7 @@ export class Hub {
   /** Applies a batch (see the class comment). `receivedAt` = wall ms (MCAP logTime). */
   ingest(batch: readonly TelemetryRecord[], receivedAt: number = Date.now()): void {
     const accepted: TelemetryRecord[] = [];
-    const newestBefore = this.newest.value;
+    const newestBefore = this.sourceClock.newestT;
     let scans: ScanRecord[] | null = null;
     let rejectedHere = 0;
     this.ingestWall = receivedAt;
@@ -321,9 +241,7 @@ export class Hub {
       }
     }
     this.stats_.accepted += accepted.length - rejectedHere;
-    // Only records that move the newest time on restart the clock's silence: a repeat (retained messages a broker
-    // re-sends on reconnect) or a straggler leaves it running, where it used to snap back to the old newest time.
-    if (this.newest.value !== newestBefore) { this.latestWall = receivedAt; this.lastDataAt_ = receivedAt; this.measureRate(this.newest.value, receivedAt); }
+    this.sourceClock.batchApplied(newestBefore, receivedAt);
     if (accepted.length) for (const cb of this.recordSubs) cb(accepted, receivedAt);
     this.collectAlerts(receivedAt);
   }
@@ -333,14 +251,7 @@ export class Hub {
    * and emits a frame to subscribers if anything changed. Returns the frame (or null).
    */
   tick(wallNow: number = Date.now()): Uint8Array | null {
-    const every = this.opts.tickEveryMs;
-    if (every !== undefined && this.lastTickWall > 0) {
-      const stalled = wallNow - this.lastTickWall - every;
-      if (stalled > Math.max(1000, 4 * every)) this.latestWall += stalled;
-    }
-    this.lastTickWall = wallNow;
-    const now = this.clock(wallNow);
-    this.lastTickClock = now;
+    const now = this.sourceClock.tick(wallNow);
     const staleMs = this.opts.staleAfterSeconds * 1000;
     for (const slot of this.entities.values()) {
       // Silent for the configured time AND for three of its own reporting periods.
@@ -423,7 +334,7 @@ export class Hub {
   }
 
   private noteTime(t: number, id: string): void {
-    this.newest.note(t, id, this.clock(this.ingestWall), MAX_TIME_JUMP_MS * Math.max(1, this.speed));
+    this.sourceClock.note(t, id, this.ingestWall);
   }
 
   private applyState(s: StateRecord): boolean {
