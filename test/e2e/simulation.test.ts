@@ -288,7 +288,7 @@ describe('simulation panel (twin serve + Chromium)', () => {
       obstaclesMoving: [{ id: 'amr-07', floor: 'L1', radius: 0.55, speed: 0, route: [[9, 5.6], [9, 5.6]] }],
     };
     await page.locator('[data-testid="sim-file"]').setInputFiles({ name: 'corridor.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(corridor)) });
-    await expect.poll(() => page.locator('[data-testid="sim-source"]').innerText()).toMatch(/corridor\.json/);
+    await expect.poll(() => page.locator('[data-testid="sim-source"]').innerText(), { timeout: 60_000 }).toMatch(/corridor\.json/); // checked in the worker first
     await page.selectOption('[data-testid="sim-threads"]', '1');
     await page.fill('[data-testid="sim-runs"]', '1');
     await page.locator('[data-testid="sim-runs"]').dispatchEvent('change');
@@ -319,7 +319,7 @@ describe('simulation panel (twin serve + Chromium)', () => {
       agentGroups: [{ id: 'G', floor: 'F0', area: rect(2, 2, 38, 38), count: 2400, premovement: { dist: 'uniform', min: 0, max: 5 } }],
     };
     await page.locator('[data-testid="sim-file"]').setInputFiles({ name: 'hall.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(hall)) });
-    await expect.poll(() => page.locator('[data-testid="sim-source"]').innerText()).toMatch(/hall/);
+    await expect.poll(() => page.locator('[data-testid="sim-source"]').innerText(), { timeout: 60_000 }).toMatch(/hall/); // placing 2 400 people in the check takes seconds on a loaded machine
     const run = async (threads: '1' | '2'): Promise<{ perf: string; results: SimulationResults }> => {
       await page.selectOption('[data-testid="sim-threads"]', threads);
       await page.click('[data-testid="sim-run"]');
