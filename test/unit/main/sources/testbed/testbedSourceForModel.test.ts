@@ -105,6 +105,12 @@ describe('createTestbedSourceForModel', () => {
   });
 });
 
+/** Waits up to 10 s for `ok`, naming `what` if it never comes. */
+async function until(ok: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 1000 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
+  if (!ok()) throw new Error(`timed out waiting for ${what}`);
+}
+
 describe('TelemetryService with a model', () => {
   it('starts testbed: before the structure is ready, then restarts it on the model’s building', async () => {
     let release!: (s: BuildingStructure) => void;
@@ -155,10 +161,6 @@ describe('TelemetryService with a model', () => {
     const api = new ApiServer(() => {});
     let model = { name: 'void.ifc', hash: 'h-void' };
     const service = new TelemetryService({ api, log: () => {}, settings: () => ({ ...DEFAULT_SETTINGS }), model: () => model, recordDir: null, structure });
-    const until = async (ok: () => boolean, what: string) => {
-      for (let i = 0; i < 1000 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
-      if (!ok()) throw new Error(`timed out waiting for ${what}`);
-    };
     try {
       structure.load({ hash: 'h-void', path: 'void.ifc' });
       await service.connect(URI);
@@ -195,10 +197,6 @@ describe('TelemetryService with a model', () => {
     const api = new ApiServer(() => {});
     let model = { name: 'house.ifc', hash: 'h-kit' };
     const service = new TelemetryService({ api, log: () => {}, settings: () => ({ ...DEFAULT_SETTINGS }), model: () => model, recordDir: null, structure });
-    const until = async (ok: () => boolean, what: string) => {
-      for (let i = 0; i < 1000 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
-      if (!ok()) throw new Error(`timed out waiting for ${what}`);
-    };
     try {
       structure.load({ hash: 'h-kit', path: 'house.ifc' });
       await service.connect(URI);
