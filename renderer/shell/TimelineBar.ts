@@ -26,7 +26,7 @@ import { FINE_STEP_MS, STEP_MS, achievedSpeedText, canStep, describeAlert, forma
 
 /** While a recording is still being indexed, its alert marks are asked for again at most this often. */
 const ALERTS_RETRY_MS = 2000;
-const SPEEDS = [0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 60, 100];
+const SPEEDS = [0.1, 0.25, 0.5, 1, 2, 4, 8, 10, 16, 60, 100];
 
 /** What the controls act on: the session's source, or the live review. */
 interface PlayerView {

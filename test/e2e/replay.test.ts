@@ -74,6 +74,17 @@ describe('replay in the web app (twin serve --source file:)', { timeout: 300_000
     await expect.poll(async () => (await clock()) > sought, { timeout: 60_000 }).toBe(true);
   });
 
+  it('offers 10× among the speeds, and the replay takes it (the menu follows the source’s own speed)', async () => {
+    const speed = page.locator('select.speed-select');
+    const before = await speed.inputValue();
+    expect(await speed.locator('option').allInnerTexts()).toEqual(expect.arrayContaining(['8×', '10×', '16×']));
+    await speed.selectOption('10');
+    // The menu is redrawn from the source's status: a speed the source refused would snap back.
+    const took = await page.evaluate(() => new Promise<string>((r) => setTimeout(() => r((document.querySelector('select.speed-select') as HTMLSelectElement).value), 3_000)));
+    expect(took).toBe('10');
+    await speed.selectOption(before);
+  });
+
   it('draws the density heatmap over the recording in the Analytics panel', async () => {
     await page.click('button.dock-tab[data-panel="replay.analytics"]');
     await expect.poll(() => page.locator('[data-testid="replay-status"]').innerText(), { timeout: 60_000 }).not.toContain('No recording');
