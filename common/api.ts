@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import type { SourceStatus } from './source.js';
-import type { AlertRecord } from './records.js';
+import type { AlertRecord, BeaconRegistry } from './records.js';
 import type { AnalysisPart, OccupancyComparison, ReplayInfo, ReviewStatus, WindowAnalysis } from './replay.js';
 import type { BuildingStructure } from './buildingStructure.js';
 
@@ -67,6 +67,11 @@ export interface ApiMethods {
   'source.setSpeed': { params: { speed: number }; result: null };
   'source.pause': { params: Record<string, never>; result: null };
   'source.resume': { params: Record<string, never>; result: null };
+  /**
+   * The beacon registry for turning scans into positions (spec/telemetry.md), in place of `--beacons`, the source's
+   * and the model's; null goes back to those. Kept for later connections of this session. Returns the source status.
+   */
+  'source.setBeacons': { params: { registry: BeaconRegistry | null }; result: SourceStatus | null };
   'alerts.acknowledge': { params: { id: string }; result: null };
   'alerts.list': { params: Record<string, never>; result: AlertRecord[] };
   // ── replay & analytics (main/replay/ReplayService.ts; owner: replay feature) ──

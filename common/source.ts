@@ -45,6 +45,27 @@ export interface SourceStatus {
    * data time change. Replay and a flowing testbed carry it too, and show no figure while data flows.
    */
   lastDataAt?: number | null;
+  /** Set by the host's pipeline while it turns beacon scans into positions (main/hub/beaconRegistryFit.ts). */
+  positioning?: PositioningStatus;
+}
+
+/**
+ * Where the beacon registry comes from: a file the user gave (`--beacons`, or loaded in the app), the source's own
+ * (the testbed's), or beacons the workbench placed on the loaded model (about one per 80 m²) for want of either.
+ */
+export type RegistryOrigin = 'file' | 'source' | 'model';
+
+export interface PositioningStatus {
+  registry: RegistryOrigin;
+  beacons: number;
+  /** The recent scans the shares are taken over (up to 500; workers/positioning/RegistryFit). */
+  scans: number;
+  /** Share of their entries naming beacons not in the registry, 0..1. */
+  unknownShare: number;
+  /** Share of them whose two strongest beacons lie too far apart in the registry for their signals, 0..1. */
+  misfitShare: number;
+  /** Present when the registry does not fit the scans (positions are wrong): what is wrong and what to do. */
+  warning?: string;
 }
 
 export interface SourceListener {

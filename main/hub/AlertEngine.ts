@@ -19,6 +19,8 @@
  *  - `connection-lost` critical source state "reconnecting" or "error"; clears when "live" again (an "error"
  *                               with a detail says just that, e.g. why the testbed cannot run on the model)
  *  - `crowding`       warning   Count / zone area > densityPerM2 (P/m², default 2.17 = Fruin LoS F); needs the zone's area
+ *  - `beacon-registry` warning  the beacon registry does not fit the scans, so people positions are wrong (the host's
+ *                               pipeline decides, main/hub/beaconRegistryFit.ts); entity = the source; clears when it fits
  *
  * Alert ids are `code:entity:tRaised` so a raise and its clear share an id and a condition that
  * returns later is a new alert. Times are source time (epoch ms). Acknowledging keeps the alert
@@ -242,6 +244,12 @@ export class AlertEngine {
         status.state === 'error' && status.detail ? `${who} ${status.detail}` : `${who} connection lost${status.detail ? ` (${status.detail})` : ''}`);
       if (lost !== this.connectionLost) { this.connectionLost = lost; this.backSince = null; }
     }
+  }
+
+  /** The beacon registry's fit to the scans, as the pipeline judged it: a warning sentence, or null when it fits. */
+  onBeaconRegistry(warning: string | null, t: number): void {
+    // One alert per episode, worded when raised (its figures move with every scan; the health panel shows them live).
+    this.set('beacon-registry', this.sourceUri, warning !== null, t, 'warning', () => `${this.sourceUri}: ${warning ?? ''}`);
   }
 
   /** Time passes (source clock, epoch ms): rules that fire on duration. */

@@ -8,7 +8,10 @@
  *    recorded (it happened) but not applied to the latest picture.
  *  - Scan: duplicates (same device and t as its previous scan) dropped; others recorded and, when a
  *    positioning engine is set (a beacon registry is known), turned into Position records that are
- *    applied and recorded like any other position.
+ *    applied and recorded like any other position — except the scans of devices whose positions the
+ *    source gives itself (a replayed recording carries the positions computed live, with the registry
+ *    of that session): those positions are the truth, and positioning them again with another registry
+ *    (beacons placed on the model) made positions nobody used and a false `beacon-registry` warning.
  *  - Alert / Rejected records from the source are passed through to the recorder.
  * Every accepted record (and every alert the AlertEngine raises) goes to `onRecords` subscribers
  * (the recorder) in order; the hub never blocks on them.
@@ -76,6 +79,8 @@ export class Hub {
   readonly alerts: AlertEngine;
   private readonly entities = new Map<string, EntitySlot>();
   private readonly devices = new Map<string, DeviceSlot>();
+  /** Devices whose positions the source gives: their scans are not positioned again (see the class comment). */
+  private readonly positionedBySource = new Set<string>();
   private readonly counts = new Map<string, { latest: CountRecord; dirty: boolean }>();
   private readonly lastScanT = new Map<string, number>();
   private readonly dirtyEntities: EntitySlot[] = [];
@@ -207,6 +212,7 @@ export class Hub {
           if (this.applyState(r.record)) accepted.push(r);
           break;
         case 'position':
+          this.positionedBySource.add(r.record.id);
           if (this.applyPosition(r.record)) accepted.push(r);
           break;
         case 'count':
@@ -234,7 +240,8 @@ export class Hub {
           break;
       }
     }
-    if (scans && this.positioner) {
+    if (scans && this.positionedBySource.size) scans = scans.filter((s) => !this.positionedBySource.has(s.device));
+    if (scans?.length && this.positioner) {
       for (const p of this.positioner.processBatch(scans)) {
         this.stats_.positionsComputed++;
         if (this.applyPosition(p)) accepted.push({ kind: 'position', record: p });
@@ -267,6 +274,7 @@ export class Hub {
       const age = now - d.latest.t;
       if (age > this.opts.forgetAfterMs) {
         this.devices.delete(id);
+        this.positionedBySource.delete(id);
         this.removed.push(id);
         continue;
       }

@@ -30,12 +30,13 @@
 import type { BuildingStructure } from '../../common/buildingStructure.js';
 import type { BeaconRegistry, TelemetryRecord } from '../../common/records.js';
 import type { TestbedLayout } from '../../common/testbedLayout.js';
-import type { Source, SourceListener, SourceStatus } from '../../common/source.js';
+import type { RegistryOrigin, Source, SourceListener, SourceStatus } from '../../common/source.js';
 import { PositioningService } from '../../workers/positioning/PositioningService.js';
 import { walkableFromLayout, type LayoutWalkable } from '../../workers/positioning/walkableFromLayout.js';
 import { walkableFromStructure } from '../../workers/positioning/walkableFromStructure.js';
 import { georeferenceRecords, recordFrameOf, type RecordFrame } from '../sources/georeferenceRecords.js';
 import { placeBeaconsOnStructure } from '../sources/placeBeaconsOnStructure.js';
+import { positioningStatus, registryWarning } from './beaconRegistryFit.js';
 import { Pseudonymiser } from '../privacy/Pseudonymiser.js';
 import { McapRecorder, RecordingNotStartedError, type RecorderStatus, type RecorderTarget } from '../recording/McapRecorder.js';
 import { AlertEngine, polygonArea, type AllowedZone } from './AlertEngine.js';
@@ -104,11 +105,18 @@ export class TelemetryPipeline {
   private structure: BuildingStructure | null;
   private recordFrame: RecordFrame | null;
   private registry: BeaconRegistry | null = null;
+  private registryOrigin: RegistryOrigin = 'model';
+  /** The registry's fit to the scans, as last judged (beaconRegistryFit): the warning, or null. */
+  private registryWarning: string | null = null;
+  /** A registry loaded while running (`setBeacons`): takes the place of the `beacons` option. */
+  private loadedBeacons: BeaconRegistry | null | undefined;
   /** What the positioner was built from ("registry origin|walkable origin"), to rebuild only on change. */
   private positionerKey = '';
   private zonesFromModel = false;
   /** Bumped by every `setStructure`, so another model's beacons and map replace the positioner. */
   private structureVersion = 0;
+  /** Bumped by every `setBeacons`, so a loaded registry replaces the positioner. */
+  private beaconsVersion = 0;
   private readonly occupancy: PositionOccupancy | null;
   /** What the occupancy zones were built from, to rebuild only on change. */
   private occupancyKey = '';
@@ -163,6 +171,7 @@ export class TelemetryPipeline {
         const now = Date.now();
         this.hub.ingest(this.privacy ? this.privacy.applyBatch(records) : records, now);
         this.deriveCounts(now);
+        this.judgeRegistry(now);
       },
       onStatus: (sourceStatus) => {
         const status = this.withLastData(sourceStatus);
@@ -236,7 +245,32 @@ export class TelemetryPipeline {
   }
 
   private withLastData(status: SourceStatus): SourceStatus {
-    return { ...status, lastDataAt: this.hub.lastDataAt };
+    // Said once there are scans to position (a replay's devices come with their recorded positions: none).
+    const p = this.positioner, registry = this.registry, fit = p?.fit();
+    return {
+      ...status,
+      lastDataAt: this.hub.lastDataAt,
+      ...(fit && fit.scans > 0 && registry ? { positioning: positioningStatus(fit, this.registryOrigin, registry.beacons.length, this.registryWarning) } : {}),
+    };
+  }
+
+  /**
+   * A beacon registry loaded while running (the app's Source health panel): it replaces the `beacons` option
+   * and the source's or model's registry from the next scan on; null goes back to those.
+   */
+  setBeacons(registry: BeaconRegistry | null): void {
+    this.loadedBeacons = registry;
+    this.beaconsVersion++;
+    if (this.state === 'running') this.configure();
+  }
+
+  /** Does the registry fit the recent scans? Raises or clears the `beacon-registry` alert (beaconRegistryFit). */
+  private judgeRegistry(wallNow: number): void {
+    const warning = this.positioner ? registryWarning(this.positioner.fit(), this.registryOrigin, this.registryWarning !== null) : null;
+    if (warning === this.registryWarning) return;
+    const changed = (warning === null) !== (this.registryWarning === null);
+    this.registryWarning = warning;
+    if (changed) this.hub.alerts.onBeaconRegistry(warning, this.hub.clock(wallNow));
   }
 
   /** Derived counts of a period boundary the source clock passed, through the hub (alert, recorder, frames). */
@@ -256,11 +290,13 @@ export class TelemetryPipeline {
     const layout = hasLayout(src) ? src.layout : null;
     // A source with its own layout (testbed) is its own truth; the model serves the others.
     const structure = layout ? null : this.structure;
-    const given = this.options.beacons ?? (hasBeacons(src) ? src.beacons() : null);
+    const file = this.loadedBeacons !== undefined ? this.loadedBeacons : this.options.beacons;
+    const given = file ?? (hasBeacons(src) ? src.beacons() : null);
     let registry: BeaconRegistry | null = null;
     let origin = '';
-    if (given && given.beacons.length > 0) [registry, origin] = [given, this.options.beacons ? 'option' : 'source'];
+    if (given && given.beacons.length > 0) [registry, origin] = [given, file ? `file#${this.beaconsVersion}` : 'source'];
     else if (structure) [registry, origin] = [placeBeaconsOnStructure(structure), `model#${this.structureVersion}`];
+    this.registryOrigin = origin.startsWith('file') ? 'file' : origin === 'source' ? 'source' : 'model';
     let walkable: LayoutWalkable | undefined;
     if (layout) [walkable, origin] = [walkableFromLayout(layout), `${origin}|layout`];
     else if (structure) [walkable, origin] = [walkableFromStructure(structure), `${origin}|model#${this.structureVersion}`];
@@ -280,6 +316,7 @@ export class TelemetryPipeline {
       const where = origin.startsWith('model') ? ' placed on the model' : '';
       this.options.log?.('info', `telemetry: positioning on, ${this.registry.beacons.length} beacons${where}${walkable ? `, walkable map of ${walkable.floors.length} floors` : ''}`);
     }
+    this.judgeRegistry(Date.now()); // a new positioner starts with no scans judged: an old warning ends
     if (layout) {
       const areas = new Map<string, number>();
       const byName = new Map<string, number>();

@@ -16,7 +16,7 @@
  */
 import { z } from 'zod';
 import type { SessionInfo } from '../../common/api.js';
-import type { BeaconRegistry } from '../../common/records.js';
+import { BeaconRegistrySchema, type BeaconRegistry } from '../../common/records.js';
 import type { SourceStatus } from '../../common/source.js';
 import type { ApiServer } from '../host/ApiServer.js';
 import type { ModelStructureService } from './ModelStructureService.js';
@@ -55,8 +55,11 @@ export class TelemetryService implements WorkbenchService {
   private switching: Promise<unknown> = Promise.resolve();
   /** The recording's file and size last broadcast ('recording.status'). */
   private recordingSig = '';
+  /** The beacon registry given at start (`--beacons`) or loaded since (`source.setBeacons`); null: the source's or the model's. */
+  private beacons: BeaconRegistry | null;
 
   constructor(private readonly options: TelemetryServiceOptions) {
+    this.beacons = options.beacons ?? null;
     this.registerApi();
     this.frameTimer = setInterval(() => this.pipeline?.hub.tick(), FRAME_MS);
     this.statusTimer = setInterval(() => {
@@ -138,7 +141,7 @@ export class TelemetryService implements WorkbenchService {
       tickEveryMs: FRAME_MS,
       // A replay is already a recording: recording it again would only duplicate it.
       record: this.options.recordDir && !uri.startsWith('file:') ? { dir: this.options.recordDir } : null,
-      beacons: this.options.beacons ?? null,
+      beacons: this.beacons,
       model: this.options.model(),
       structure: this.options.structure?.current() ?? null,
       settings: this.options.settings(),
@@ -226,6 +229,17 @@ export class TelemetryService implements WorkbenchService {
         s.resume();
         return null;
       }),
+      api.handle('source.setBeacons', z.object({ registry: BeaconRegistrySchema.nullable() }).strict(), ({ registry }) => {
+        if (registry) checkRegistry(registry);
+        this.beacons = registry;
+        const p = this.pipeline;
+        if (!p) return null;
+        p.setBeacons(registry);
+        this.options.log('info', registry ? `telemetry: beacon registry loaded, ${registry.beacons.length} beacons` : 'telemetry: loaded beacon registry dropped');
+        const status = p.sourceStatus();
+        api.broadcast('source.status', status);
+        return status;
+      }),
       api.handle('alerts.acknowledge', z.object({ id: z.string().min(1).max(500) }), ({ id }) => {
         const p = this.pipeline;
         if (!p || !p.hub.alerts.acknowledge(id)) throw new Error(`no active alert "${id}"`);
@@ -234,4 +248,14 @@ export class TelemetryService implements WorkbenchService {
       api.handle('alerts.list', empty, () => this.pipeline?.hub.alerts.list() ?? []),
     );
   }
+}
+
+/** What the schema cannot say about a registry: it names some beacons, each once. */
+function checkRegistry(registry: BeaconRegistry): void {
+  if (registry.beacons.length === 0) throw new Error('beacon registry: "beacons" is empty; positioning needs at least one beacon');
+  const seen = new Set<string>();
+  registry.beacons.forEach((b, i) => {
+    if (seen.has(b.id)) throw new Error(`beacon registry: beacons[${i}].id "${b.id}" appears twice`);
+    seen.add(b.id);
+  });
 }

@@ -27,6 +27,7 @@ import { BeaconTable } from './BeaconTable.js';
 import { FloorSelector, type FloorChange, type LinkArea } from './FloorSelector.js';
 import { DEFAULT_PATH_LOSS_EXPONENT, distanceFromRssi } from './pathLoss.js';
 import { RssiLikelihood } from './RssiLikelihood.js';
+import { RegistryFit, type RegistryFitSummary } from './RegistryFit.js';
 import { RssiSmoother } from './RssiSmoother.js';
 import { SeededRandom } from './SeededRandom.js';
 import { rasterSegmentClear, rasterWalkable, WalkableGrid, type FloorLink, type FloorRaster, type WalkableMap } from './WalkableGrid.js';
@@ -92,6 +93,7 @@ export class PositioningService {
   private readonly smoother: RssiSmoother;
   private readonly floors: FloorSelector;
   private readonly likelihood: RssiLikelihood;
+  private readonly registryFit: RegistryFit;
   private readonly slots = new Map<string, number>();
   private readonly free: number[] = [];
   private capacity = 0;
@@ -136,6 +138,7 @@ export class PositioningService {
       hysteresisDb: opts.floorHysteresisDb, confirmScans: opts.floorConfirmScans, linkRadius: opts.linkRadius,
     });
     this.likelihood = new RssiLikelihood(this.beacons, this.exponent, opts.sigmaDb ?? 5, opts.maxBeaconsPerFix ?? 8, this.n);
+    this.registryFit = new RegistryFit(this.beacons, this.exponent);
     this.tmp = new Float32Array(this.n * 4);
     this.grow(64);
   }
@@ -162,11 +165,13 @@ export class PositioningService {
       }
     }
     // 1. Usable entries.
-    let m = 0;
+    let m = 0, entries = 0, unknown = 0;
     for (const id in scan.rssi) {
+      entries++;
       const b = this.beacons.indexOf(id);
       if (b < 0) {
         this.counters.unknownBeaconEntries++;
+        unknown++;
         continue;
       }
       const r = scan.rssi[id]!;
@@ -180,6 +185,7 @@ export class PositioningService {
         m++;
       }
     }
+    this.registryFit.observe(entries, unknown, this.mIdx, this.mRssi, m);
     if (m === 0) {
       this.counters.emptyScans++;
       return null;
@@ -240,6 +246,11 @@ export class PositioningService {
 
   stats(): PositioningStats {
     return { ...this.counters, devices: this.slots.size };
+  }
+
+  /** How well the registry fits the recent scans (RegistryFit): a mismatch makes every position wrong. */
+  fit(): RegistryFitSummary {
+    return this.registryFit.summary();
   }
 
   dispose(): void {

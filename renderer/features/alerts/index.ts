@@ -7,13 +7,13 @@
  * new pipeline), all into renderer/stores/alertsStore.ts. Clicking
  * an alert selects its entity in the entities store, so the 3D view and inspector follow it.
  */
-import type { AlertRecord } from '../../../common/records.js';
+import type { AlertRecord, BeaconRegistry } from '../../../common/records.js';
 import type { Disposable, Disposer } from '../../../common/source.js';
 import type { Feature, ToastHandle, WorkbenchContext } from '../../shell/WorkbenchContext.js';
 import { alertsStore, dispatchAlerts, unacknowledgedCounts } from '../../stores/alertsStore.js';
 import { selectEntity } from '../../stores/entitiesStore.js';
 import { mountAlertsPanel } from './AlertsPanel.js';
-import { mountSourceHealthPanel } from './SourceHealthPanel.js';
+import { mountSourceHealthPanel, type SourceHealthActions } from './SourceHealthPanel.js';
 import { alertClearedText, alertToastText } from './alertToastText.js';
 
 async function refresh(ctx: WorkbenchContext, then: (active: readonly AlertRecord[]) => void = () => {}): Promise<void> {
@@ -59,13 +59,39 @@ export const alertsFeature: Feature = {
         ctx.runCommand('entities.select', entity).catch(() => selectEntity(entity));
       },
     };
+    const beaconActions: SourceHealthActions = {
+      async loadBeacons(file) {
+        let registry: unknown;
+        try {
+          registry = JSON.parse(await file.text());
+        } catch (e) {
+          ctx.notify('error', `Beacon registry ${file.name}: not JSON (${(e as Error).message})`);
+          return;
+        }
+        try {
+          // The host checks it against spec/telemetry.md and names the wrong field.
+          await ctx.api.call('source.setBeacons', { registry: registry as BeaconRegistry });
+          ctx.notify('info', `Beacon registry ${file.name} loaded: people are positioned with its beacons`);
+        } catch (e) {
+          ctx.notify('error', `Beacon registry ${file.name}: ${(e as Error).message}`);
+        }
+      },
+      async dropBeacons() {
+        try {
+          await ctx.api.call('source.setBeacons', { registry: null });
+        } catch (e) {
+          ctx.notify('error', `Could not drop the beacon registry: ${(e as Error).message}`);
+        }
+      },
+    };
     disposers.push(
       ctx.registerPanel({ id: 'alerts', title: 'Alerts', side: 'bottom', order: 10, mount: (el) => mountAlertsPanel(el, actions) }),
-      ctx.registerPanel({ id: 'source-health', title: 'Source health', side: 'bottom', order: 11, mount: (el) => mountSourceHealthPanel(el) }),
+      ctx.registerPanel({ id: 'source-health', title: 'Source health', side: 'bottom', order: 11, mount: (el) => mountSourceHealthPanel(el, beaconActions) }),
       ctx.api.on('alert', (a) => {
         dispatchAlerts({ type: 'alerts', alerts: [a] });
         if (a.active && !a.acknowledged) {
-          if (a.severity === 'critical' && !toasts.has(a.id)) toasts.set(a.id, ctx.notify('error', alertToastText(a)));
+          // Critical alerts, and the one that says every people position is wrong, are also said in a toast.
+          if ((a.severity === 'critical' || a.code === 'beacon-registry') && !toasts.has(a.id)) toasts.set(a.id, ctx.notify(a.severity === 'critical' ? 'error' : 'warn', alertToastText(a)));
           return;
         }
         // Cleared (or acknowledged): its error toast goes; a cleared one says it recovered.

@@ -250,6 +250,23 @@ describe('Hub', () => {
     expect(hub.stats().duplicates).toBe(1);
   });
 
+  it('does not position again the scans of devices whose positions the source gives (a replayed recording)', () => {
+    const positioned: string[] = [];
+    const positioner = {
+      processBatch: (scans: readonly ScanRecord[]): PositionRecord[] => scans.map((s) => (positioned.push(s.device), { id: s.device, t: s.t, floor: '1F', x: 50, y: 50 })),
+    };
+    const hub = new Hub({ positioner });
+    const scan = (device: string, t: number): TelemetryRecord => ({ kind: 'scan', record: { device, t, rssi: { b1: -70 } } });
+    const given = (device: string, t: number): TelemetryRecord => ({ kind: 'position', record: { id: device, t, floor: '1F', x: 1, y: 2 } });
+    // As recorded: each scan, then the position the live session computed from it.
+    hub.ingest([scan('tag-1', T0), given('tag-1', T0), scan('tag-2', T0)], 0);
+    hub.ingest([scan('tag-1', T0 + 1000), given('tag-1', T0 + 1000), scan('tag-2', T0 + 1000)], 0);
+    expect(positioned).toEqual(['tag-2', 'tag-2']);
+    expect(hub.position('tag-1')).toMatchObject({ x: 1, t: T0 + 1000 });
+    expect(hub.position('tag-2')).toMatchObject({ x: 50, t: T0 + 1000 });
+    expect(hub.stats()).toMatchObject({ positionsComputed: 2, duplicates: 0 });
+  });
+
   it('passes alerts raised by the engine to the recorder and alert subscribers', () => {
     const hub = new Hub();
     const rec = recordedBy(hub);
