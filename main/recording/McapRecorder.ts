@@ -82,7 +82,7 @@ export interface RecorderStatus {
   file: string | null;
   /** Bytes of the current file. */
   bytes: number;
-  /** Messages in all files of this recorder. */
+  /** Messages in all files of this recorder (records, alerts and the /snapshot keyframes: what `twin inspect` counts). */
   messages: number;
   files: string[];
   /** Why recording stopped by itself (state 'stopped'): for the user. */
@@ -272,6 +272,7 @@ export class McapRecorder {
     if (channelId === undefined) channelId = this.addChannel(SNAPSHOT_TOPIC, SNAPSHOT_SCHEMA_NAME, SNAPSHOT_JSON_SCHEMA);
     const sequence = (this.sequences[channelId] = (this.sequences[channelId] ?? 0) + 1);
     this.writer.addMessage({ channelId, sequence, logTime, publishTime: BigInt(Math.round(snapshot.t)) * NS_PER_MS, data: encoder.encode(JSON.stringify(snapshot)) });
+    this.totalMessages++; // a message of the file like any other: `twin inspect` counts it too
   }
 
   private openFile(): McapFileWriter {

@@ -33,9 +33,11 @@ const inspect = (file: string) => {
 const topics = (s: Summary) => Object.fromEntries(s.channels.map((c) => [c.topic, c.messages]));
 
 describe('twin record / inspect / replay', () => {
+  let recordSaid = '';
   beforeAll(() => {
     const r = twin(['record', '--source', 'testbed:?speed=60&seed=3&tags=150&robots=20', '--out', day, '--duration', '60'], { timeoutMs: 120_000 });
     expect(r.code, r.stderr).toBe(0);
+    recordSaid = r.stderr;
   });
 
   it('records a minute of the 60× testbed, cut at exactly 60 s of source time, with the spec channels', () => {
@@ -55,6 +57,9 @@ describe('twin record / inspect / replay', () => {
     expect(s.entities.robot! + (s.entities.bus ?? 0)).toBe(20);
     expect(s.rejected).toBe(0);
     expect(s.messages).toBe(s.channels.reduce((a, c) => a + c.messages, 0));
+    // What `twin record` said it wrote is what `twin inspect` counts, /snapshot keyframes included (it said 6 fewer).
+    expect(t['/snapshot']).toBeGreaterThan(0);
+    expect(recordSaid).toContain(`wrote ${s.messages} messages`);
     expect(s.metadata.twin?.source).toBe('testbed:?speed=60&seed=3&tags=150&robots=20');
   });
 
