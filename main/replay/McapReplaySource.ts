@@ -10,6 +10,13 @@
  * snapshot: latest State/Position/Count and active alerts) as one batch. Loop: when the clock
  * passes the loop's end it seeks to the loop's start. At the end without a loop: `ended`.
  *
+ * Scans: a recording with positions (the live session positioned its scans) plays without its /scan records.
+ * Those positions are the session's truth, and the scans add nothing to the twin, while decoding them (a
+ * 50-beacon RSSI map each) was most of the time a full-load replay took. 300 s of the default testbed (1.22 M
+ * messages, half of them scans) asked for at 100×: 6.0× with its scans (4.3× with the sample model open, whose
+ * placed beacons positioned them again before main/hub/Hub.ts stopped that), 26× without (all 300 s in 11.3 s).
+ * A recording without positions keeps its scans, for the host to position.
+ *
  * States: idle → connecting → paused | playing ⇄ paused → ended → (seek) paused/playing;
  * any → stopped; connecting → error. Invalid transitions throw.
  */
@@ -20,8 +27,15 @@ import type { Source, SourceCapability, SourceListener, SourceState, SourceStatu
 import type { SnapshotRecord } from '../recording/snapshots.js';
 import { registerSourceFactory } from '../sources/sourceUri.js';
 import { Recording } from './Recording.js';
+import type { RecordTopicKind } from './decodeRecord.js';
 
 export const TICK_MS = 50;
+
+const ALL_BUT_SCANS: ReadonlySet<RecordTopicKind> = new Set<RecordTopicKind>(['state', 'position', 'count', 'alert', 'rejected']);
+/** What playback reads: everything, or all but the scans of a recording with positions (see the top of this file). */
+function playedKinds(rec: Recording): ReadonlySet<RecordTopicKind> | undefined {
+  return rec.hasPositions ? ALL_BUT_SCANS : undefined;
+}
 export const MIN_SPEED = 0.1;
 export const MAX_SPEED = 100;
 /** achievedSpeed is measured over this much of the latest playing (wall ms), once at least PACE_MIN_MS of it is there. */
@@ -242,7 +256,7 @@ export class McapReplaySource implements Source {
         this.now = to;
         await this.push(snapshotBatch(await rec.seek(to)));
       } else {
-        await this.push(await rec.read(this.now, to));
+        await this.push(await rec.read(this.now, to, playedKinds(rec)));
         this.now = to;
       }
       this.emitStatus();
@@ -274,7 +288,7 @@ export class McapReplaySource implements Source {
     const end = this.loop?.end ?? (indexed ? (rec.range?.end ?? this.now) : Infinity);
     const to = Math.min(this.now + dt, end);
     if (to > this.now) {
-      const batch = await rec.read(this.now, to);
+      const batch = await rec.read(this.now, to, playedKinds(rec));
       this.now = to;
       await this.push(batch);
       const at = performance.now(), p = this.pace;

@@ -194,11 +194,16 @@ export class Recording {
     return state.snapshot(t);
   }
 
-  /** Records with t in (from, to], sorted by t (stable: file order on ties). */
-  async read(from: number, to: number): Promise<TelemetryRecord[]> {
+  /** Whether any file has a position channel: the live session positioned its scans (or the source gave positions). */
+  get hasPositions(): boolean {
+    return this.files.some((f) => [...f.channels.values()].some((ch) => topicKind(ch.topic, ch.messageEncoding) === 'position'));
+  }
+
+  /** Records with t in (from, to], sorted by t (stable: file order on ties); `kinds` as in `scan`. */
+  async read(from: number, to: number, kinds?: ReadonlySet<RecordTopicKind>): Promise<TelemetryRecord[]> {
     const out: { r: TelemetryRecord; t: number; i: number }[] = [];
     let i = 0;
-    await this.scan(from, to, (r, pub) => out.push({ r, t: pub, i: i++ }));
+    await this.scan(from, to, (r, pub) => out.push({ r, t: pub, i: i++ }), kinds);
     out.sort((a, b) => a.t - b.t || a.i - b.i);
     return out.map((o) => o.r);
   }

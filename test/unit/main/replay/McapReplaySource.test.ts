@@ -7,6 +7,37 @@ import type { SourceStatus } from '../../../../common/source.js';
 import { createSource } from '../../../../main/sources/sourceUri.js';
 import { McapReplaySource } from '../../../../main/replay/McapReplaySource.js';
 import { writeFixtureRecording } from '../../../helpers/mcapFixture.js';
+import { McapRecorder } from '../../../../main/recording/McapRecorder.js';
+
+/** 20 s of scans of 5 tags at 1 Hz and a robot's state, with (or without) the positions computed from the scans. */
+async function scansRecording(file: string, withPositions: boolean): Promise<void> {
+  const T0 = Date.UTC(2026, 11, 6, 9);
+  const rec = await McapRecorder.create({ target: { file }, metadata: { source: 'mqtt://x' } });
+  for (let s = 0; s < 20; s++) {
+    const t = T0 + 1000 * s;
+    const batch: TelemetryRecord[] = [{ kind: 'state', record: { id: 'r1', kind: 'robot', t, floor: '1F', x: s, y: 0 } }];
+    for (let d = 0; d < 5; d++) {
+      batch.push({ kind: 'scan', record: { device: `tag-${d}`, t, rssi: { 'b-001': -60 - d, 'b-002': -70 } } });
+      if (withPositions) batch.push({ kind: 'position', record: { id: `tag-${d}`, t, floor: '1F', x: d, y: s } });
+    }
+    rec.write(batch, t);
+  }
+  rec.close();
+}
+
+async function playToEnd(file: string): Promise<TelemetryRecord[]> {
+  const src = createSource(`file:${file}`);
+  const got: TelemetryRecord[] = [];
+  src.setSpeed!(100);
+  await src.start({ onBatch: (b) => void got.push(...b), onStatus: () => {} });
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      if (src.status().state === 'ended') { clearInterval(timer); resolve(); }
+    }, 20);
+  });
+  await src.stop();
+  return got;
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'twin-replay-src-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -44,6 +75,21 @@ describe('McapReplaySource (file: URIs)', () => {
     expect(() => src.setSpeed!(1000)).toThrow(/speed must be in \[0.1, 100\]/);
     await src.stop();
     expect(statuses.map((s) => s.state)).toContain('playing');
+  });
+
+  it('plays a recording with positions without its scans (the live session positioned them), and keeps the scans of one without', async () => {
+    const positioned = join(dir, 'positioned.mcap'), scansOnly = join(dir, 'scans-only.mcap');
+    await scansRecording(positioned, true);
+    await scansRecording(scansOnly, false);
+    const count = (rs: TelemetryRecord[], kind: string) => rs.filter((r) => r.kind === kind).length;
+    const a = await playToEnd(positioned);
+    expect(count(a, 'scan')).toBe(0);
+    // The first batch is the twin at the start (snapshot); the rest is played: the positions and states of the 20 s.
+    expect(count(a, 'position')).toBeGreaterThanOrEqual(5 * 15);
+    expect(count(a, 'state')).toBeGreaterThanOrEqual(15);
+    const b = await playToEnd(scansOnly);
+    expect(count(b, 'scan')).toBeGreaterThanOrEqual(5 * 15);
+    expect(count(b, 'position')).toBe(0);
   });
 
   it('says how fast it really plays when it cannot keep up with the chosen speed, and nothing when it can', async () => {
