@@ -79,6 +79,8 @@ export class Hub {
   readonly alerts: AlertEngine;
   private readonly entities = new Map<string, EntitySlot>();
   private readonly devices = new Map<string, DeviceSlot>();
+  /** Set by `reset`: the next batch that brings anything asks for a full frame. */
+  private fullOnNextBatch = false;
   /** Devices whose positions the source gives: their scans are not positioned again (see the class comment). */
   private readonly positionedBySource = new Set<string>();
   private readonly counts = new Map<string, { latest: CountRecord; dirty: boolean }>();
@@ -150,6 +152,7 @@ export class Hub {
     this.alerts.reset(t === -Infinity ? Date.now() : t);
     this.sourceClock.reset();
     this.fullRequested = true;
+    this.fullOnNextBatch = true;
   }
 
   /** The next frame carries everything (a page connected). */
@@ -248,6 +251,12 @@ export class Hub {
       }
     }
     this.stats_.accepted += accepted.length - rejectedHere;
+    // The first batch after a reset is the twin at the new moment (a seek's snapshot): its frame is full too, or the
+    // page counted the empty full frame sent meanwhile ("0 entities") until the next periodic one, 2 s later.
+    if (this.fullOnNextBatch && accepted.length) {
+      this.fullOnNextBatch = false;
+      this.fullRequested = true;
+    }
     this.sourceClock.batchApplied(newestBefore, receivedAt);
     if (accepted.length) for (const cb of this.recordSubs) cb(accepted, receivedAt);
     this.collectAlerts(receivedAt);

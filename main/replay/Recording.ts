@@ -50,6 +50,8 @@ export type { Timeline };
 export const KEYFRAME_PERIOD_MS = 10_000;
 /** Record time the first frame covers from the first record, ms. */
 const FIRST_FRAME_MS = 1000;
+/** The record kinds the twin at a moment is made of (TwinState): a seek decodes only these, never the scans. */
+const TWIN_KINDS: ReadonlySet<RecordTopicKind> = new Set<RecordTopicKind>(['state', 'position', 'count', 'alert']);
 /** Memory allowed for built keyframes (files without `/snapshot`), bytes of JSON. */
 export const KEYFRAME_BUDGET_BYTES = 64 * 1024 * 1024;
 /** Decoded chunks kept for repeated seeks and playback, bytes. */
@@ -179,7 +181,7 @@ export class Recording {
       if (!chunk || chunk.count === 0) continue;
       // The first second of the recording (every entity reporting at 1 Hz has appeared).
       t = Math.min(chunk.maxPub, chunk.minPub + FIRST_FRAME_MS);
-      this.forEachRecord(c, chunk, 0, upperBound(chunk.pub, t), (r) => state.apply(r));
+      this.forEachRecord(c, chunk, 0, upperBound(chunk.pub, t), (r) => state.apply(r), TWIN_KINDS);
     }
     return state.snapshot(Number.isNaN(t) ? 0 : t);
   }
@@ -190,7 +192,8 @@ export class Recording {
     const k = this.keyframeAt(t);
     const state = k ? await this.loadKeyframe(k) : new TwinState();
     const from = k ? (k.scanFrom ?? k.t) : -Infinity;
-    await this.scan(from, t, (r) => state.apply(r));
+    // Only what the twin holds: scans (half the messages of a full-load recording) are not decoded.
+    await this.scan(from, t, (r) => state.apply(r), TWIN_KINDS);
     return state.snapshot(t);
   }
 
@@ -423,7 +426,7 @@ export class Recording {
       const prev = this.keyframeAt(k.t);
       if (!prev) return new TwinState();
       const st = await this.loadKeyframe(prev);
-      await this.scan(prev.t, k.t, (r) => st.apply(r));
+      await this.scan(prev.t, k.t, (r) => st.apply(r), TWIN_KINDS);
       return st;
     }
     return TwinState.from(parsed.data as SnapshotRecord);

@@ -76,6 +76,25 @@ describe('Hub', () => {
     expect([...f.entities.id].map((k) => frameString(f, k))).toEqual(['r1']);
   });
 
+  it('after reset, a frame sent before the seek\'s twin arrives is followed by a full one with it (the page counts entities from full frames)', () => {
+    const hub = new Hub({ fullFrameMs: 1e9 });
+    const frames: Uint8Array[] = [];
+    hub.onFrame((f) => frames.push(f));
+    hub.ingest([st('r1', T0 + 60_000), st('r2', T0 + 60_000)], 0);
+    hub.tick(0);
+    hub.reset();
+    hub.tick(5); // the replay is still reading the twin at the new moment
+    const empty = decodeTelemetryFrame(frames.at(-1)!.buffer as ArrayBuffer);
+    expect([empty.full, empty.entities.id.length]).toEqual([true, 0]);
+    hub.ingest([st('r1', T0 + 10_000), st('r2', T0 + 10_000)], 10); // the seek's snapshot
+    hub.tick(20);
+    const twin = decodeTelemetryFrame(frames.at(-1)!.buffer as ArrayBuffer);
+    expect([twin.full, twin.entities.id.length]).toEqual([true, 2]);
+    hub.ingest([st('r1', T0 + 11_000)], 30);
+    hub.tick(40);
+    expect(decodeTelemetryFrame(frames.at(-1)!.buffer as ArrayBuffer).full).toBe(false);
+  });
+
   it('the source clock follows the data, and runs on at wall time × speed once the source is silent', () => {
     const hub = new Hub();
     hub.setSourceStatus({ uri: 'testbed:', state: 'live', accepted: 0, rejected: 0, rejectReasons: {}, speed: 60 }, 0);
