@@ -174,6 +174,7 @@ export class IfcService {
           bounds: geo.bounds,
           loadMs: 0,
           fromCache: false,
+          ...(geo.skipped ? { skipped: geo.skipped } : {}),
         },
         storeys: spatial.storeys,
         batches: geo.batches,

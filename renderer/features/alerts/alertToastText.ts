@@ -6,7 +6,9 @@
 import type { AlertRecord } from '../../../common/records.js';
 
 export function alertToastText(a: Pick<AlertRecord, 'entity' | 'message'>): string {
-  return a.message.startsWith(`${a.entity}:`) ? a.message : `${a.entity}: ${a.message}`;
+  // "testbed:" ends in its own colon: "testbed: cannot run …", not "testbed:: testbed: cannot run …".
+  const lead = a.entity.endsWith(':') ? a.entity : `${a.entity}:`;
+  return a.message.startsWith(lead) ? a.message : `${lead} ${a.message}`;
 }
 
 /**

@@ -38,6 +38,7 @@ export function mountModelTreePanel(el: HTMLElement, actions: ModelTreeActions):
 
   const title = h('div', { style: 'font-weight:600', 'data-testid': 'model-title' }, 'No model loaded');
   const stats = h('div', { style: 'opacity:.75;font-size:90%', 'data-testid': 'model-stats' });
+  const skipped = h('div', { role: 'alert', hidden: true, style: 'color:#f5a524;font-size:90%', 'data-testid': 'model-skipped' });
 
   const sectionOn = h('input', { type: 'checkbox', 'data-testid': 'model-section-toggle' });
   const sectionSlider = h('input', { type: 'range', min: 0, max: 1, step: 0.05, value: 0, style: 'flex:1;min-width:0', 'data-testid': 'model-section-slider' });
@@ -103,7 +104,7 @@ export function mountModelTreePanel(el: HTMLElement, actions: ModelTreeActions):
   const root = h(
     'div.model-panel',
     { style: 'display:flex;flex-direction:column;gap:6px;padding:8px;height:100%;box-sizing:border-box' },
-    progress, title, stats, globalTools, selectionTools, section, tree,
+    progress, title, stats, skipped, globalTools, selectionTools, section, tree,
   );
   el.append(root);
 
@@ -262,6 +263,9 @@ export function mountModelTreePanel(el: HTMLElement, actions: ModelTreeActions):
     if (s.summary) {
       title.textContent = s.summary.projectName ? `${s.summary.fileName} — ${s.summary.projectName}` : s.summary.fileName;
       stats.textContent = `${s.summary.schema} · ${counted(s.storeys.length, 'storey')} · ${counted(s.summary.elementCount, 'element')} · ${s.summary.triangleCount.toLocaleString()} triangles · ${(s.summary.loadMs / 1000).toFixed(2)} s${s.summary.fromCache ? ' (cache)' : ''}`;
+      const k = s.summary.skipped;
+      skipped.hidden = !k;
+      skipped.textContent = k ? `${counted(k.elements, 'element')} not shown: ${k.elements === 1 ? 'its' : 'their'} coordinates lie more than 10 000 km from the origin (the file is damaged, or its coordinates are not metres): ${k.examples.join(', ')}${k.elements > k.examples.length ? ', …' : ''}` : '';
       const [, minY, , , maxY] = s.summary.bounds;
       if (sectionSlider.min !== String(minY)) {
         sectionSlider.min = String(minY);
@@ -270,6 +274,7 @@ export function mountModelTreePanel(el: HTMLElement, actions: ModelTreeActions):
         heightChosen = false;
       }
     } else {
+      skipped.hidden = true;
       title.textContent = s.status === 'error' ? 'Model failed to load' : 'No model loaded';
       stats.textContent = s.error ?? 'Drop an .ifc file on the window to open it.';
     }

@@ -45,6 +45,9 @@ export function visibleBounds(target: [number, number], zoom: number, width: num
   return { minX: target[0] - hw, maxX: target[0] + hw, minY: target[1] - hh, maxY: target[1] + hh };
 }
 
+/** Grid lines per direction beyond which none are drawn (a visible area is ~100 at most, see niceStep's 24 px). */
+const MAX_LINES = 2000;
+
 export function planGridLayers(target: [number, number], zoom: number, width: number, height: number, colors: PlanColors): Layer[] {
   const b = visibleBounds(target, zoom, width, height);
   const step = niceStep(24 / 2 ** zoom);
@@ -54,8 +57,13 @@ export function planGridLayers(target: [number, number], zoom: number, width: nu
   const x1 = Math.ceil(b.maxX / step);
   const y0 = Math.floor(b.minY / step);
   const y1 = Math.ceil(b.maxY / step);
-  for (let i = x0; i <= x1; i++) segments.push({ from: [i * step, b.minY], to: [i * step, b.maxY], major: i % majorEvery === 0 });
-  for (let j = y0; j <= y1; j++) segments.push({ from: [b.minX, j * step], to: [b.maxX, j * step], major: j % majorEvery === 0 });
+  // Only lines that can be counted: far from the origin (a damaged model's 1e300 m, where the view was fitted) i++
+  // no longer changes i, and the loop never ended (the page hung). There the plan has no grid.
+  const countable = [x0, x1, y0, y1].every(Number.isSafeInteger) && x1 - x0 <= MAX_LINES && y1 - y0 <= MAX_LINES;
+  if (countable) {
+    for (let i = x0; i <= x1; i++) segments.push({ from: [i * step, b.minY], to: [i * step, b.maxY], major: i % majorEvery === 0 });
+    for (let j = y0; j <= y1; j++) segments.push({ from: [b.minX, j * step], to: [b.maxX, j * step], major: j % majorEvery === 0 });
+  }
   const axisLen = Math.max(step * 5, 1);
   const axes = [
     { from: [0, 0] as [number, number], to: [axisLen, 0] as [number, number], color: colors.axisX },

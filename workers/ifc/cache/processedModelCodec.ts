@@ -15,7 +15,7 @@
 import type { Bounds6, ElementIndex, GeometryBatch, ModelSummary, ProcessedModel, SpatialNode, StoreyInfo } from '../geometry/ProcessedModel.js';
 
 /** Bump whenever ProcessedModel or the batching changes meaning: older entries then read as misses. */
-export const PROCESSED_MODEL_FORMAT = 2;
+export const PROCESSED_MODEL_FORMAT = 3;
 const MAGIC = 'TWINMDL\0';
 
 export class ProcessedModelCodecError extends Error {
@@ -102,6 +102,10 @@ function checkMeta(raw: unknown): Meta {
     loadMs: num(s.loadMs, 'summary.loadMs'),
     fromCache: s.fromCache,
   };
+  if (s.skipped !== undefined) {
+    const k = obj(s.skipped, 'summary.skipped');
+    summary.skipped = { elements: int(k.elements, 'summary.skipped.elements'), examples: strs(k.examples, 'summary.skipped.examples') };
+  }
   const storeys = arr(m.storeys, 'storeys').map((v, i): StoreyInfo => {
     const o = obj(v, `storeys.${i}`);
     return { expressID: int(o.expressID, `storeys.${i}.expressID`), globalId: str(o.globalId, `storeys.${i}.globalId`), name: str(o.name, `storeys.${i}.name`), elevation: num(o.elevation, `storeys.${i}.elevation`) };

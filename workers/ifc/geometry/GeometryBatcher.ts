@@ -45,6 +45,13 @@ interface BatchBuilder {
 }
 
 /**
+ * Coordinates beyond this many metres from the origin (or not finite) are damage, not a building: no projected
+ * CRS reaches 10 000 km, and float32 (what the GPU draws) turns 1e300 into Infinity, which blanked the whole view
+ * and gave the plan a NaN scale. Such a geometry is left out and its element counted (`skipped`).
+ */
+export const MAX_COORD_M = 1e7;
+
+/**
  * First capacity of a batch, in vertices. Small on purpose: a model has dozens of batches, and
  * large zero-filled buffers per batch cost more (allocation, page faults, GC pressure from
  * external memory) than the few doublings a big batch goes through.
@@ -67,6 +74,8 @@ export class GeometryBatcher {
   private last: BatchBuilder | null = null;
   private lastKey = -1;
   private triangles = 0;
+  /** Elements (expressID → geometries) dropped because their coordinates are out of range (MAX_COORD_M). */
+  readonly skipped = new Map<number, number>();
 
   /**
    * Appends one placed geometry. `verts`/`vOffset`/`vFloats` address web-ifc's interleaved
@@ -108,10 +117,6 @@ export class GeometryBatcher {
     this.lastKey = key;
     const vertexStart = bb.vertices.length / VERTEX_STRIDE;
     const indexStart = bb.indices.length;
-    if (bb.lastElement !== expressID) {
-      bb.ranges.push(expressID, bb.id, indexStart, 0, vertexStart);
-      bb.lastElement = expressID;
-    }
 
     const m0 = m[0]!, m1 = m[1]!, m2 = m[2]!, m4 = m[4]!, m5 = m[5]!, m6 = m[6]!, m8 = m[8]!, m9 = m[9]!, m10 = m[10]!;
     const m12 = m[12]!, m13 = m[13]!, m14 = m[14]!;
@@ -129,8 +134,8 @@ export class GeometryBatcher {
     const nVerts = Math.floor(vFloats / VERTEX_STRIDE);
     const out = bb.vertices.reserve(nVerts * VERTEX_STRIDE);
     let o = bb.vertices.length;
-    const bounds = bb.bounds;
-    let minX = bounds[0]!, minY = bounds[1]!, minZ = bounds[2]!, maxX = bounds[3]!, maxY = bounds[4]!, maxZ = bounds[5]!;
+    // This geometry's own bounds, checked before anything is kept (see MAX_COORD_M).
+    let minX = Infinity, minY = Infinity, minZ = Infinity, maxX = -Infinity, maxY = -Infinity, maxZ = -Infinity;
     for (let v = 0, s = vOffset; v < nVerts; v++, s += VERTEX_STRIDE, o += VERTEX_STRIDE) {
       const x = verts[s]!, y = verts[s + 1]!, z = verts[s + 2]!;
       const nx = verts[s + 3]!, ny = verts[s + 4]!, nz = verts[s + 5]!;
@@ -162,9 +167,23 @@ export class GeometryBatcher {
       out[o + 4] = ty * sign;
       out[o + 5] = tz * sign;
     }
-    bounds[0] = minX; bounds[1] = minY; bounds[2] = minZ;
-    bounds[3] = maxX; bounds[4] = maxY; bounds[5] = maxZ;
+    // Written past the end only: a geometry out of range is dropped by not moving the end (nor the bounds).
+    if (!(minX >= -MAX_COORD_M && minY >= -MAX_COORD_M && minZ >= -MAX_COORD_M && maxX <= MAX_COORD_M && maxY <= MAX_COORD_M && maxZ <= MAX_COORD_M)) {
+      this.skipped.set(expressID, (this.skipped.get(expressID) ?? 0) + 1);
+      return;
+    }
+    const bounds = bb.bounds;
+    if (minX < bounds[0]!) bounds[0] = minX;
+    if (minY < bounds[1]!) bounds[1] = minY;
+    if (minZ < bounds[2]!) bounds[2] = minZ;
+    if (maxX > bounds[3]!) bounds[3] = maxX;
+    if (maxY > bounds[4]!) bounds[4] = maxY;
+    if (maxZ > bounds[5]!) bounds[5] = maxZ;
     bb.vertices.length = o;
+    if (bb.lastElement !== expressID) {
+      bb.ranges.push(expressID, bb.id, indexStart, 0, vertexStart);
+      bb.lastElement = expressID;
+    }
 
     const tris = Math.floor(iCount / 3) * 3;
     const iout = bb.indices.reserve(tris);
@@ -189,7 +208,9 @@ export class GeometryBatcher {
   finish(): BatcherResult {
     let vertexCount = 0;
     const all = [Infinity, Infinity, Infinity, -Infinity, -Infinity, -Infinity];
-    const batches = this.order.map((bb) => {
+    // A batch whose every geometry was out of range (skipped) holds nothing: it is not a batch.
+    const kept = this.order.filter((bb) => bb.vertices.length > 0);
+    const batches = kept.map((bb) => {
       vertexCount += bb.vertices.length / VERTEX_STRIDE;
       const bx = bb.bounds;
       for (let k = 0; k < 3; k++) {
@@ -202,7 +223,7 @@ export class GeometryBatcher {
     const empty = !Number.isFinite(all[0]!);
     return {
       batches,
-      ranges: this.order.map((bb) => bb.ranges),
+      ranges: kept.map((bb) => bb.ranges),
       bounds: empty ? [0, 0, 0, 0, 0, 0] : [all[0]!, all[1]!, all[2]!, all[3]!, all[4]!, all[5]!],
       triangleCount: this.triangles,
       vertexCount,

@@ -89,6 +89,15 @@ export interface ModelSummary {
   /** Milliseconds spent producing this result, and whether it came from the cache. */
   loadMs: number;
   fromCache: boolean;
+  /** Elements not shown because their coordinates are out of range (damage, or not metres); absent when none. */
+  skipped?: SkippedElements;
+}
+
+export interface SkippedElements {
+  /** How many elements. */
+  elements: number;
+  /** Up to three, as "#id IfcType 'Name'". */
+  examples: string[];
 }
 
 export interface ProcessedModel {

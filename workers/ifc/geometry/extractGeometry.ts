@@ -9,10 +9,10 @@
  */
 import type { IfcAPI, PlacedGeometry } from 'web-ifc';
 import { IfcCancelledError, IfcNoGeometryError } from '../IfcEngine.js';
-import { GeometryBatcher } from './GeometryBatcher.js';
+import { GeometryBatcher, MAX_COORD_M } from './GeometryBatcher.js';
 import { ifcTypeName, ifcTypeNameOfStep } from './ifcTypeName.js';
 import { readRootAttributes } from './readRootAttributes.js';
-import { RANGE, RANGE_STRIDE, type Bounds6, type ElementIndex, type GeometryBatch } from './ProcessedModel.js';
+import { RANGE, RANGE_STRIDE, type Bounds6, type ElementIndex, type GeometryBatch, type SkippedElements } from './ProcessedModel.js';
 import type { SpatialStructure } from './readSpatialStructure.js';
 
 /** Load phases in order; fraction is 0..1 within the phase. */
@@ -33,6 +33,8 @@ export interface ExtractedGeometry {
   bounds: Bounds6;
   triangleCount: number;
   vertexCount: number;
+  /** Elements left out for coordinates out of range (GeometryBatcher.MAX_COORD_M), if any. */
+  skipped?: SkippedElements;
 }
 
 interface WasmHeaps {
@@ -104,7 +106,12 @@ export function extractGeometry(api: IfcAPI, modelID: number, spatial: SpatialSt
   onProgress?.('geometry', 1);
 
   const merged = batcher.finish();
-  if (merged.triangleCount === 0) throw new IfcNoGeometryError(`IfcNoGeometryError: ${fileName}: the model has no element with triangles to show`);
+  const skipped = batcher.skipped.size ? describeSkipped(api, modelID, batcher.skipped) : undefined;
+  if (merged.triangleCount === 0) {
+    throw new IfcNoGeometryError(skipped
+      ? `IfcNoGeometryError: ${fileName}: every element with geometry lies beyond ${MAX_COORD_M / 1000} km of the origin (${skipped.elements}, e.g. ${skipped.examples.join(', ')}): the file is damaged or its coordinates are not metres`
+      : `IfcNoGeometryError: ${fileName}: the model has no element with triangles to show`);
+  }
 
   onProgress?.('index', 0);
   // Elements that produced triangles, sorted by expressID.
@@ -200,5 +207,16 @@ export function extractGeometry(api: IfcAPI, modelID: number, spatial: SpatialSt
     bounds: merged.bounds,
     triangleCount: merged.triangleCount,
     vertexCount: merged.vertexCount,
+    ...(skipped ? { skipped } : {}),
   };
+}
+
+/** How many elements were left out, and up to three of them as "#id IfcType 'Name'". */
+function describeSkipped(api: IfcAPI, modelID: number, skipped: ReadonlyMap<number, number>): SkippedElements {
+  const ids = [...skipped.keys()].slice(0, 3);
+  const examples = api.GetRawLinesData(modelID, ids).map((line) => {
+    const name = stepString(line.arguments[2]);
+    return `#${line.ID} ${ifcTypeName(api, line.type)}${name ? ` '${name}'` : ''}`;
+  });
+  return { elements: skipped.size, examples: examples.length ? examples : ids.map((id) => `#${id}`) };
 }

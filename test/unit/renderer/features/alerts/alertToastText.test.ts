@@ -14,4 +14,12 @@ describe('the toast of a critical alert', () => {
   it('puts the entity in front of a message from another source that does not begin with it', () => {
     expect(alertToastText({ entity: 'pump-3', message: 'pressure high' })).toBe('pump-3: pressure high');
   });
+
+  it('names a source whose URI ends in a colon once: "testbed: cannot run …", not "testbed:: testbed: cannot run …"', () => {
+    const engine = new AlertEngine();
+    engine.onSourceStatus({ uri: 'testbed:', state: 'error', detail: 'cannot run on far.ifc: it has no walkable structure', accepted: 0, rejected: 0, rejectReasons: {} }, Date.UTC(2026, 11, 6, 16));
+    const a = engine.list().find((x) => x.code === 'connection-lost')!;
+    expect(alertToastText(a)).toBe('testbed: cannot run on far.ifc: it has no walkable structure');
+    expect(alertToastText({ entity: 'testbed:', message: 'no data' })).toBe('testbed: no data');
+  });
 });

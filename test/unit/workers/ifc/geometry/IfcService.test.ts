@@ -201,6 +201,24 @@ describe('IfcService rejects bad input with typed errors', () => {
     expect((await service.open(good, { fileName: 'house.ifc' })).index.expressIDs.length).toBe(m.index.expressIDs.length);
     service.dispose();
   });
+  it('coordinates of 1e300 m (a damaged placement): those elements are left out and named, the rest is shown; all of them out is an error', async () => {
+    const kit = new TextDecoder().decode(readFileSync(join(ifcDir, 'kit-ac20-fzk-haus-ifc4.ifc')));
+    // #429 is the building's placement origin: every element in the building lands 1e300 m out; the site's terrain does not.
+    const far = kit.replace('#429= IFCCARTESIANPOINT((0.,0.,0.));', '#429= IFCCARTESIANPOINT((1.E300,0.,0.));');
+    expect(far).not.toBe(kit);
+    const m = await service.open(enc(far), { fileName: 'far.ifc' });
+    // Before: 83 elements, bounds of ±Infinity (float32 of 1e300): a blank 3D view and a plan scale of "NaN mm".
+    expect(m.summary.bounds.every(Number.isFinite)).toBe(true);
+    expect(Math.max(...m.summary.bounds.map(Math.abs))).toBeLessThan(1000);
+    expect(m.summary.skipped!.elements).toBe(82);
+    expect(m.summary.skipped!.examples).toHaveLength(3);
+    expect(m.summary.skipped!.examples[0]).toMatch(/^#\d+ IfcSlab 'Bodenplatte'$/);
+    expect(m.index.expressIDs.length).toBe(1);
+    expect(m.batches.every((b) => b.vertices.length > 0)).toBe(true);
+    // Moving the site's origin (#112) too leaves nothing to show: the error says why.
+    const allFar = far.replace('#112= IFCCARTESIANPOINT((0.,0.,0.));', '#112= IFCCARTESIANPOINT((1.E300,0.,0.));');
+    await expect(service.open(enc(allFar), { fileName: 'allfar.ifc' })).rejects.toThrow(/^IfcNoGeometryError: allfar\.ifc: every element with geometry lies beyond 10000 km of the origin \(83, e\.g\. #\d+ /);
+  });
   it('a valid IFC without any geometry', async () => {
     const text = new TextDecoder().decode(good);
     const header = text.slice(0, text.indexOf('DATA;'));
