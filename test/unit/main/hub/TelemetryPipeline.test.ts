@@ -4,7 +4,7 @@ import { DEFAULT_SETTINGS } from '../../../../common/api.js';
 import type { BuildingStructure, PlanMultiPolygon } from '../../../../common/buildingStructure.js';
 import { buildingToWgs84 } from '../../../../common/georeference.js';
 import type { AlertRecord, PositionRecord, TelemetryRecord } from '../../../../common/records.js';
-import type { Source, SourceListener, SourceStatus } from '../../../../common/source.js';
+import type { Source } from '../../../../common/source.js';
 import { ApiServer } from '../../../../main/host/ApiServer.js';
 import { TelemetryPipeline } from '../../../../main/hub/TelemetryPipeline.js';
 import { ModelStructureService, type StructureExtractor } from '../../../../main/services/ModelStructureService.js';
@@ -18,30 +18,10 @@ import { expectedRssi } from '../../../../workers/positioning/pathLoss.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ScriptedSource } from '../../../helpers/scriptedSource.js';
 
 const T0 = Date.UTC(2026, 10, 25, 9, 0, 0);
 
-/** A live source without a layout of its own (what MQTT and NGSI-LD are to the pipeline). */
-class ScriptedSource implements Source {
-  readonly capabilities = new Set<never>();
-  listener: SourceListener | null = null;
-  state: SourceStatus['state'] = 'idle';
-  constructor(readonly uri = 'mqtt://scripted') {}
-  async start(l: SourceListener) {
-    this.listener = l;
-    this.state = 'live';
-    l.onStatus(this.status());
-  }
-  async stop() {
-    this.state = 'stopped';
-  }
-  status(): SourceStatus {
-    return { uri: this.uri, state: this.state, accepted: 0, rejected: 0, rejectReasons: {} };
-  }
-  send(batch: TelemetryRecord[]) {
-    return this.listener!.onBatch(batch);
-  }
-}
 
 let kit: BuildingStructure;
 let house: BuildingStructure;

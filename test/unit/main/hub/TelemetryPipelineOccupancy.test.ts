@@ -5,34 +5,13 @@ import { join } from 'node:path';
 import { DEFAULT_SETTINGS } from '../../../../common/api.js';
 import type { BuildingStructure, PlanRing } from '../../../../common/buildingStructure.js';
 import type { CountRecord, TelemetryRecord } from '../../../../common/records.js';
-import type { Source, SourceCapability, SourceListener, SourceStatus } from '../../../../common/source.js';
 import { buildTestbedLayout, type TestbedLayout } from '../../../../common/testbedLayout.js';
 import { TelemetryPipeline } from '../../../../main/hub/TelemetryPipeline.js';
 import { readMcapFile } from '../../../../main/recording/McapMessageReader.js';
+import { ScriptedSource } from '../../../helpers/scriptedSource.js';
 
 const T0 = Date.UTC(2026, 10, 25, 9, 0, 0);
 
-/** A live source with positions and no counts of its own (what MQTT / NGSI-LD are to the pipeline). */
-class ScriptedSource implements Source {
-  readonly capabilities = new Set<SourceCapability>();
-  listener: SourceListener | null = null;
-  state: SourceStatus['state'] = 'idle';
-  constructor(readonly uri = 'mqtt://scripted') {}
-  async start(l: SourceListener) {
-    this.listener = l;
-    this.state = 'live';
-    l.onStatus(this.status());
-  }
-  async stop() {
-    this.state = 'stopped';
-  }
-  status(): SourceStatus {
-    return { uri: this.uri, state: this.state, accepted: 0, rejected: 0, rejectReasons: {} };
-  }
-  send(batch: TelemetryRecord[]) {
-    return this.listener!.onBatch(batch);
-  }
-}
 
 /** The testbed's shape: a layout of its own and per-space counts from ground truth. */
 class LayoutSource extends ScriptedSource {

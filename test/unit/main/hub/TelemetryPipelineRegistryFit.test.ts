@@ -8,33 +8,13 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
 import { DEFAULT_SETTINGS } from '../../../../common/api.js';
 import type { BuildingStructure } from '../../../../common/buildingStructure.js';
-import type { AlertRecord, TelemetryRecord } from '../../../../common/records.js';
-import type { Source, SourceListener, SourceStatus } from '../../../../common/source.js';
+import type { AlertRecord, Beacon, TelemetryRecord } from '../../../../common/records.js';
 import { TelemetryPipeline } from '../../../../main/hub/TelemetryPipeline.js';
 import { TestbedSimulator } from '../../../../main/sources/testbed/TestbedSimulator.js';
 import { extractStructureFromFile } from '../../../../workers/ifc/node/extractStructureFromFile.js';
 import { expectedRssi } from '../../../../workers/positioning/pathLoss.js';
+import { ScriptedSource } from '../../../helpers/scriptedSource.js';
 
-class ScriptedSource implements Source {
-  readonly capabilities = new Set<never>();
-  listener: SourceListener | null = null;
-  state: SourceStatus['state'] = 'idle';
-  readonly uri = 'mqtt://broker.example';
-  async start(l: SourceListener) {
-    this.listener = l;
-    this.state = 'live';
-    l.onStatus(this.status());
-  }
-  async stop() {
-    this.state = 'stopped';
-  }
-  status(): SourceStatus {
-    return { uri: this.uri, state: this.state, accepted: 0, rejected: 0, rejectReasons: {} };
-  }
-  send(batch: TelemetryRecord[]) {
-    return this.listener!.onBatch(batch);
-  }
-}
 
 let sample: BuildingStructure;
 beforeAll(async () => {
@@ -47,12 +27,24 @@ afterEach(async () => {
 });
 
 function start(structure: BuildingStructure) {
-  const src = new ScriptedSource();
+  const src = new ScriptedSource('mqtt://broker.example');
   const p = new TelemetryPipeline({ source: src, record: null, structure, settings: DEFAULT_SETTINGS, pseudonymise: false });
   pipelines.push(p);
   const alerts: AlertRecord[] = [];
   p.hub.onAlert((a) => alerts.push(a));
   return { src, p, alerts };
+}
+
+/** One scan a second of up to 40 tags standing at `spots`, hearing `heard` (path loss, 1.3 m below the beacons) above −95 dBm. */
+function scansAt(spots: readonly { x: number; y: number }[], heard: readonly Beacon[], k: number): TelemetryRecord[] {
+  return spots.slice(0, 40).map((b, d) => ({
+    kind: 'scan',
+    record: {
+      device: `tag-${d}`,
+      t: Date.UTC(2026, 11, 6, 9) + 1000 * k,
+      rssi: Object.fromEntries(heard.map((q) => [q.id, Math.round(expectedRssi(q.txPower, Math.hypot(q.x - b.x, q.y - b.y, 1.3), 2.5))] as const).filter(([, r]) => r > -95)),
+    },
+  }));
 }
 
 describe('TelemetryPipeline: does the beacon registry fit the scans?', () => {
@@ -97,16 +89,8 @@ describe('TelemetryPipeline: does the beacon registry fit the scans?', () => {
     // The deployment's beacons on this floor carry the same ids, shuffled over the places: a registry that names them all.
     const shuffled = here.map((b, i) => ({ ...b, id: here[(i * 13 + 5) % here.length]!.id }));
     expect(new Set(shuffled.map((b) => b.id)).size).toBe(here.length);
-    const batch = (k: number): TelemetryRecord[] =>
-      here.slice(0, 40).map((b, d) => ({
-        kind: 'scan',
-        record: {
-          device: `tag-${d}`,
-          t: Date.UTC(2026, 11, 6, 9) + 1000 * k,
-          // Standing under beacon b of the deployment: hears the shuffled registry's beacons by their real places.
-          rssi: Object.fromEntries(shuffled.map((q) => [q.id, Math.round(expectedRssi(q.txPower, Math.hypot(q.x - b.x, q.y - b.y, 1.3), 2.5))]).filter(([, r]) => (r as number) > -95)),
-        },
-      }));
+    // Standing under each beacon of the deployment: its scans hear the shuffled registry's beacons by their real places.
+    const batch = (k: number) => scansAt(here, shuffled, k);
     for (let k = 0; k < 4; k++) await src.send(batch(k));
     p.hub.tick();
     const s = p.sourceStatus().positioning!;
@@ -122,15 +106,8 @@ describe('TelemetryPipeline: does the beacon registry fit the scans?', () => {
     const placed = p.beacons()!;
     const floor = placed.beacons[0]!.floor;
     const here = placed.beacons.filter((b) => b.floor === floor);
-    const batch = (k: number): TelemetryRecord[] =>
-      here.slice(0, 40).map((b, d) => ({
-        kind: 'scan',
-        record: {
-          device: `tag-${d}`,
-          t: Date.UTC(2026, 11, 6, 9) + 1000 * k,
-          rssi: Object.fromEntries(here.map((q) => [q.id, Math.round(expectedRssi(q.txPower, Math.hypot(q.x - b.x + 1, q.y - b.y, 1.3), 2.5))]).filter(([, r]) => (r as number) > -95)),
-        },
-      }));
+    // 1 m west of each beacon, hearing the beacons placed on the model.
+    const batch = (k: number) => scansAt(here.map((b) => ({ x: b.x - 1, y: b.y })), here, k);
     for (let k = 0; k < 4; k++) await src.send(batch(k));
     p.hub.tick();
     const s = p.sourceStatus().positioning!;

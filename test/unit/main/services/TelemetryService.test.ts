@@ -3,33 +3,15 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeBinaryEvent, DEFAULT_SETTINGS, type ApiMessage } from '../../../../common/api.js';
-import type { Source, SourceListener, SourceStatus } from '../../../../common/source.js';
 import { decodeTelemetryFrame, frameString } from '../../../../common/telemetryFrame.js';
 import { ApiServer, type ApiConnection } from '../../../../main/host/ApiServer.js';
 import { registerSourceFactory } from '../../../../main/sources/sourceUri.js';
 import { TelemetryService } from '../../../../main/services/TelemetryService.js';
 import { summariseRecording } from '../../../../main/recording/summariseRecording.js';
+import { ScriptedSource } from '../../../helpers/scriptedSource.js';
 
 const T0 = Date.UTC(2026, 10, 24, 3, 0, 0);
 
-/** A scripted source standing in for any real one. */
-class ScriptedSource implements Source {
-  readonly capabilities = new Set<never>();
-  listener: SourceListener | null = null;
-  state: SourceStatus['state'] = 'idle';
-  constructor(readonly uri: string) {}
-  async start(l: SourceListener) {
-    this.listener = l;
-    this.state = 'live';
-    l.onStatus(this.status());
-  }
-  async stop() {
-    this.state = 'stopped';
-  }
-  status(): SourceStatus {
-    return { uri: this.uri, state: this.state, accepted: 0, rejected: 0, rejectReasons: {} };
-  }
-}
 
 let last: ScriptedSource | null = null;
 registerSourceFactory('ngsi-ld', (uri) => (last = new ScriptedSource(uri)));
