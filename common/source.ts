@@ -72,6 +72,11 @@ export interface SourceListener {
   /** A batch of records in arrival order. Resolve when ready for more. */
   onBatch(batch: readonly TelemetryRecord[]): void | Promise<void>;
   onStatus(status: SourceStatus): void;
+  /**
+   * The source jumped in record time (a replay's seek, step back or loop): the live picture no longer holds. Called
+   * right before the batch that is the twin at the new moment, so the old picture shows until that one is ready.
+   */
+  onJump?(): void;
 }
 
 export interface Source {

@@ -173,6 +173,8 @@ export class TelemetryPipeline {
         this.deriveCounts(now);
         this.judgeRegistry(now);
       },
+      // A jump in record time (replay): the hub's picture goes, the twin at the new moment follows (Hub.reset).
+      onJump: () => this.hub.reset(),
       onStatus: (sourceStatus) => {
         const status = this.withLastData(sourceStatus);
         this.hub.setSourceStatus(status);

@@ -175,8 +175,7 @@ export class LiveReview {
   private async seekNow(t: number): Promise<void> {
     const src = this.source;
     if (!src || !this.pipeline) throw new Error('live review: not open (review.start first)');
-    this.pipeline.hub.reset(); // a jump in time: the next frame is full
-    await src.seek(t);
+    await src.seek(t); // a jump in time: the source tells the pipeline (SourceListener.onJump), whose next frame is full
   }
 
   private requireOn(what: string): McapReplaySource {

@@ -206,7 +206,7 @@ export class McapReplaySource implements Source {
       const snap = await rec.seek(t);
       this.now = t;
       this.pace = []; // a jump in record time is not playing pace
-      await this.push(snapshotBatch(snap));
+      await this.jump(snap);
       if (this.state === 'ended') this.setState('paused');
       this.emitStatus();
     });
@@ -253,8 +253,9 @@ export class McapReplaySource implements Source {
       const to = this.now + ms;
       this.pace = [];
       if (ms < 0) {
+        const snap = await rec.seek(to);
         this.now = to;
-        await this.push(snapshotBatch(await rec.seek(to)));
+        await this.jump(snap);
       } else {
         await this.push(await rec.read(this.now, to, playedKinds(rec)));
         this.now = to;
@@ -300,7 +301,7 @@ export class McapReplaySource implements Source {
         this.pace = [];
         const snap = await rec.seek(this.loop.start);
         this.now = this.loop.start;
-        await this.push(snapshotBatch(snap));
+        await this.jump(snap);
       } else {
         this.clearTimer();
         this.setState('ended');
@@ -308,6 +309,17 @@ export class McapReplaySource implements Source {
     }
     this.lastWall = performance.now() - Math.min(TICK_MS, performance.now() - wall); // backpressure: time spent waiting does not count
     this.emitStatus();
+  }
+
+  /**
+   * A jump in record time (seek, step back, loop): the listener drops its picture (onJump), then gets the twin at the
+   * new moment. Before, only a seek through the API dropped it (the service reset the hub first); a step back or a
+   * loop sent older records that the hub kept out of its picture as out-of-order: the clock went back 10 s and every
+   * robot stayed where it was.
+   */
+  private async jump(snap: SnapshotRecord): Promise<void> {
+    this.listener?.onJump?.();
+    await this.push(snapshotBatch(snap));
   }
 
   private async push(batch: readonly TelemetryRecord[]): Promise<void> {

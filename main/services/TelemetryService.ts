@@ -209,8 +209,7 @@ export class TelemetryService implements WorkbenchService {
       }),
       api.handle('source.seek', z.object({ t: z.number().finite() }), async ({ t }) => {
         const source = requireCapability('seek');
-        this.pipeline?.hub.reset();
-        await source.seek?.(t);
+        await source.seek?.(t); // the source tells the pipeline of the jump (SourceListener.onJump)
         return null;
       }),
       api.handle('source.setSpeed', z.object({ speed: z.number().positive().max(1000) }), ({ speed }) => {

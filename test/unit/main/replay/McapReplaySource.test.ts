@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TelemetryRecord } from '../../../../common/records.js';
-import type { SourceStatus } from '../../../../common/source.js';
+import type { SourceListener, SourceStatus } from '../../../../common/source.js';
+import { DEFAULT_SETTINGS } from '../../../../common/api.js';
+import { TelemetryPipeline } from '../../../../main/hub/TelemetryPipeline.js';
 import { createSource } from '../../../../main/sources/sourceUri.js';
 import { McapReplaySource } from '../../../../main/replay/McapReplaySource.js';
 import { writeFixtureRecording } from '../../../helpers/mcapFixture.js';
@@ -90,6 +92,33 @@ describe('McapReplaySource (file: URIs)', () => {
     const b = await playToEnd(scansOnly);
     expect(count(b, 'scan')).toBeGreaterThanOrEqual(5 * 15);
     expect(count(b, 'position')).toBe(0);
+  });
+
+  it('a step back or a loop takes the twin back in time, not only the clock (the hub drops its picture on the jump)', async () => {
+    const file = join(dir, 'jump.mcap');
+    const info = await writeFixtureRecording(file, { durationS: 60, robots: 3, people: 5, snapshots: true });
+    const src = createSource(`file:${file}`) as McapReplaySource;
+    const p = new TelemetryPipeline({ source: src, record: null, settings: DEFAULT_SETTINGS, pseudonymise: false });
+    const order: string[] = [];
+    const onJump = () => order.push('jump');
+    await p.start();
+    src.pause!();
+    const latest = () => Math.max(...[...p.hub.entityIds()].map((id) => p.hub.entity(id)!.latest.t));
+    await src.step(30_000);
+    expect(latest()).toBeGreaterThan(info.start + 25_000);
+    await src.step(-20_000);
+    // Before: the clock went back 20 s and every robot stayed 20 s ahead of it (older records were out-of-order).
+    expect(latest()).toBeLessThanOrEqual(src.status().now!);
+    expect(latest()).toBeLessThan(info.start + 15_000);
+    // The jump comes right before the twin at the new moment, so the old picture shows until then.
+    const listener = (src as unknown as { listener: SourceListener }).listener;
+    (src as unknown as { listener: SourceListener }).listener = { ...listener, onJump: () => { onJump(); listener.onJump!(); }, onBatch: (b) => { order.push(`batch ${b.length}`); return listener.onBatch(b); } };
+    await src.seek(info.start + 40_000);
+    expect(order[0]).toBe('jump');
+    expect(order[1]).toMatch(/^batch [1-9]/);
+    expect(latest()).toBeLessThanOrEqual(info.start + 40_000);
+    expect(latest()).toBeGreaterThan(info.start + 35_000);
+    await p.stop();
   });
 
   it('says how fast it really plays when it cannot keep up with the chosen speed, and nothing when it can', async () => {
