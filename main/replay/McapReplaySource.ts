@@ -27,15 +27,9 @@ import type { Source, SourceCapability, SourceListener, SourceState, SourceStatu
 import type { SnapshotRecord } from '../recording/snapshots.js';
 import { registerSourceFactory } from '../sources/sourceUri.js';
 import { Recording } from './Recording.js';
-import type { RecordTopicKind } from './decodeRecord.js';
+import { ALL_BUT_SCANS, type RecordTopicKind } from './decodeRecord.js';
 
 export const TICK_MS = 50;
-
-const ALL_BUT_SCANS: ReadonlySet<RecordTopicKind> = new Set<RecordTopicKind>(['state', 'position', 'count', 'alert', 'rejected']);
-/** What playback reads: everything, or all but the scans of a recording with positions (see the top of this file). */
-function playedKinds(rec: Recording): ReadonlySet<RecordTopicKind> | undefined {
-  return rec.hasPositions ? ALL_BUT_SCANS : undefined;
-}
 export const MIN_SPEED = 0.1;
 export const MAX_SPEED = 100;
 /** achievedSpeed is measured over this much of the latest playing (wall ms), once at least PACE_MIN_MS of it is there. */
@@ -63,6 +57,11 @@ export function createReplaySource(uri: string, options: { autoplay?: boolean } 
 }
 
 registerSourceFactory('file', (uri) => createReplaySource(uri));
+
+/** What playback reads: everything, or all but the scans of a recording with positions (see the top of this file). */
+function playedKinds(rec: Recording): ReadonlySet<RecordTopicKind> | undefined {
+  return rec.hasPositions ? ALL_BUT_SCANS : undefined;
+}
 
 const TRANSITIONS: Record<SourceState, readonly SourceState[]> = {
   idle: ['connecting', 'stopped'],

@@ -43,15 +43,13 @@ export interface HeatBlock {
 /** Record time a heatmap pre-aggregate block spans at least, ms (a window's edges decode ≤ 2 blocks). */
 export const HEAT_BLOCK_MS = 120_000;
 import { McapChunkFile, McapOpenError, type DecodedChunk } from './McapChunkFile.js';
-import { decodeRecord, topicKind, type RecordTopicKind } from './decodeRecord.js';
+import { decodeRecord, topicKind, TWIN_KINDS, type RecordTopicKind } from './decodeRecord.js';
 import type { Timeline } from '../../common/replay.js';
 export type { Timeline };
 
 export const KEYFRAME_PERIOD_MS = 10_000;
 /** Record time the first frame covers from the first record, ms. */
 const FIRST_FRAME_MS = 1000;
-/** The record kinds the twin at a moment is made of (TwinState): a seek decodes only these, never the scans. */
-const TWIN_KINDS: ReadonlySet<RecordTopicKind> = new Set<RecordTopicKind>(['state', 'position', 'count', 'alert']);
 /** Memory allowed for built keyframes (files without `/snapshot`), bytes of JSON. */
 export const KEYFRAME_BUDGET_BYTES = 64 * 1024 * 1024;
 /** Decoded chunks kept for repeated seeks and playback, bytes. */

@@ -11,6 +11,11 @@ import type { TelemetryRecord } from '../../common/records.js';
 
 export type RecordTopicKind = TelemetryRecord['kind'];
 
+/** The record kinds the twin at a moment is made of (TwinState): a seek decodes only these, never the scans. */
+export const TWIN_KINDS: ReadonlySet<RecordTopicKind> = new Set<RecordTopicKind>(['state', 'position', 'count', 'alert']);
+/** Every kind but scans: what a replay plays from a recording whose scans were positioned live (McapReplaySource). */
+export const ALL_BUT_SCANS: ReadonlySet<RecordTopicKind> = new Set<RecordTopicKind>([...TWIN_KINDS, 'rejected']);
+
 /** The record kind carried by a topic, or null for a channel this app does not read. */
 export function topicKind(topic: string, messageEncoding: string): RecordTopicKind | null {
   if (messageEncoding !== 'json') return null;

@@ -47,6 +47,12 @@ function scansAt(spots: readonly { x: number; y: number }[], heard: readonly Bea
   }));
 }
 
+/** The beacons the pipeline placed on the model's first storey that has any. */
+function firstFloorBeacons(p: TelemetryPipeline): Beacon[] {
+  const placed = p.beacons()!;
+  return placed.beacons.filter((b) => b.floor === placed.beacons[0]!.floor);
+}
+
 describe('TelemetryPipeline: does the beacon registry fit the scans?', () => {
   it('warns when the scans come from beacons placed elsewhere, and the deployment\'s registry loaded in the app ends the warning', async () => {
     const { src, p, alerts } = start(sample);
@@ -83,9 +89,7 @@ describe('TelemetryPipeline: does the beacon registry fit the scans?', () => {
   it('warns about a registry with the right ids in the wrong places (every entry known, the strongest beacons far apart)', async () => {
     const { src, p, alerts } = start(sample);
     await p.start();
-    const placed = p.beacons()!;
-    const floor = placed.beacons[0]!.floor;
-    const here = placed.beacons.filter((b) => b.floor === floor);
+    const here = firstFloorBeacons(p);
     // The deployment's beacons on this floor carry the same ids, shuffled over the places: a registry that names them all.
     const shuffled = here.map((b, i) => ({ ...b, id: here[(i * 13 + 5) % here.length]!.id }));
     expect(new Set(shuffled.map((b) => b.id)).size).toBe(here.length);
@@ -103,9 +107,7 @@ describe('TelemetryPipeline: does the beacon registry fit the scans?', () => {
   it('raises nothing when the scans fit the beacons placed on the model', async () => {
     const { src, p, alerts } = start(sample);
     await p.start();
-    const placed = p.beacons()!;
-    const floor = placed.beacons[0]!.floor;
-    const here = placed.beacons.filter((b) => b.floor === floor);
+    const here = firstFloorBeacons(p);
     // 1 m west of each beacon, hearing the beacons placed on the model.
     const batch = (k: number) => scansAt(here.map((b) => ({ x: b.x - 1, y: b.y })), here, k);
     for (let k = 0; k < 4; k++) await src.send(batch(k));
