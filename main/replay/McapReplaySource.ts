@@ -6,7 +6,11 @@
  * Playback: every TICK_MS of wall time the clock advances by the elapsed wall time × speed
  * (0.1×..100×) and the records with t in (previous, now] go to the listener as ONE batch; the
  * listener's promise is backpressure (the clock does not advance while it is pending, so a slow
- * consumer slows playback instead of piling up records). Seek pushes the twin at T (the seek
+ * consumer slows playback instead of piling up records). Ticks start TICK_MS apart, or right after
+ * the previous one when that took longer; a tick counts at most TICK_MS of its own time, so each
+ * plays at most TICK_MS × speed of record time and a slow tick plays on at TICK_MS / its duration of
+ * the speed. (Until 2026-12 the next tick waited TICK_MS after the previous one ended: a 150 ms
+ * tick, a full-load recording at 100×, then sat idle a quarter of the time and played at 50×.) Seek pushes the twin at T (the seek
  * snapshot: latest State/Position/Count and active alerts) as one batch. Loop: when the clock
  * passes the loop's end it seeks to the loop's start. At the end without a loop: `ended`.
  *
@@ -271,8 +275,9 @@ export class McapReplaySource implements Source {
     const tick = () => {
       this.timer = null;
       if (this.state !== 'playing') return;
+      const started = performance.now();
       void this.exclusive(() => this.advance()).finally(() => {
-        if (this.state === 'playing') this.timer = setTimeout(tick, TICK_MS);
+        if (this.state === 'playing') this.timer = setTimeout(tick, Math.max(0, TICK_MS - (performance.now() - started)));
       });
     };
     this.timer = setTimeout(tick, TICK_MS);

@@ -148,6 +148,30 @@ describe('McapReplaySource (file: URIs)', () => {
     await fast.stop();
   }, 30_000);
 
+  it('plays the next slice right after a slow one instead of sitting idle a tick first', async () => {
+    // A full-load recording at 100× took ~100 ms a tick, and each tick then waited another 50 ms: idle a third of the
+    // time, it played 300 s at 60-70 s per second where 95 were possible.
+    const file = join(dir, 'busy.mcap');
+    await writeFixtureRecording(file, { durationS: 600, robots: 3, people: 5, snapshots: true });
+    const ends: number[] = [], gaps: number[] = [];
+    const src = createSource(`file:${file}`) as McapReplaySource;
+    src.setSpeed(100);
+    // A consumer whose time grows with what it gets (2 ms a record: 80 ms for the 5 s slice of a tick at 100×).
+    await src.start({
+      onBatch: async (b) => {
+        if (ends.length) gaps.push(performance.now() - ends[ends.length - 1]!);
+        await new Promise((r) => setTimeout(r, 2 * b.length));
+        ends.push(performance.now());
+      },
+      onStatus: () => undefined,
+    });
+    for (let i = 0; i < 300 && gaps.length < 12; i++) await new Promise((r) => setTimeout(r, 20));
+    await src.stop();
+    expect(gaps.length).toBeGreaterThanOrEqual(12);
+    const median = [...gaps].sort((a, b) => a - b)[gaps.length >> 1]!;
+    expect(median).toBeLessThan(25); // it waited TICK_MS (50 ms) after every slice before
+  }, 30_000);
+
   it('rejects a file: URI whose file does not exist, naming it', () => {
     expect(() => createSource(`file:${join(dir, 'missing.mcap')}`)).toThrow(/missing\.mcap: no such file/);
   });
