@@ -9,6 +9,13 @@
  * once a chunk is written it is in the OS page cache, so a SIGKILL loses only the open chunk and
  * the file still reads sequentially (McapStreamReader) up to the last complete chunk.
  *
+ * Own chunks (`ownChunks`): the messages of the topics named there go to chunks of their own, one chunk stream per
+ * topic beside the stream of everything else; `flushChunk()` closes every open chunk, and so does any chunk passing
+ * `chunkSize`, so the streams' chunks cover the same stretch of time, one after another. The recorder gives `/scan` its
+ * own chunks: scans are 85 % of a full-load recording's bytes (a 50-beacon RSSI map each) and no replay reads them
+ * once their positions are recorded, so a reader that knows a chunk's channels (its message indexes, see
+ * McapChunkFile) skips them undecompressed.
+ *
  * Compression: zstd (@foxglove/wasm-zstd, level 3); call `McapFileWriter.open`, which waits for
  * the WASM module. CRCs: node:zlib crc32 for chunks; data-section and summary CRCs are written as
  * 0 ("not computed"), which the MCAP spec allows.
@@ -29,7 +36,17 @@ export interface McapFileWriterOptions {
   compression?: 'zstd' | 'none';
   /** Header profile. */
   profile?: string;
+  /** Topics whose messages go to chunks of their own (one chunk stream per topic), see the top of this file. */
+  ownChunks?: readonly string[];
 }
+
+/** One open chunk and the schemas and channels already written into it. */
+interface ChunkStream {
+  chunk: McapChunkBuilder;
+  schemas: Set<number>;
+  channels: Set<number>;
+}
+const newStream = (): ChunkStream => ({ chunk: new McapChunkBuilder({ useMessageIndex: true }), schemas: new Set(), channels: new Set() });
 
 type WriterState = 'open' | 'closed';
 let zstdReady = false;
@@ -37,10 +54,14 @@ let zstdReady = false;
 export class McapFileWriter {
   private readonly fd: number;
   private readonly builder = new McapRecordBuilder();
-  private readonly chunk = new McapChunkBuilder({ useMessageIndex: true });
+  /** Stream 0: every topic not in `ownChunks`; then one per own-chunk topic registered. */
+  private readonly streams: ChunkStream[] = [newStream()];
+  /** Stream of each channel. */
+  private readonly streamOf = new Map<number, number>();
+  private readonly ownChunks: ReadonlySet<string>;
+  private readonly ownStream = new Map<string, number>();
   private readonly schemas = new Map<number, Schema>();
   private readonly channels = new Map<number, Channel>();
-  private readonly writtenInChunk = { schemas: new Set<number>(), channels: new Set<number>() };
   private readonly chunkIndexes: McapTypes.ChunkIndex[] = [];
   private readonly metadataIndexes: McapTypes.MetadataIndex[] = [];
   private readonly channelCounts = new Map<number, bigint>();
@@ -82,6 +103,7 @@ export class McapFileWriter {
   private constructor(readonly path: string, options: McapFileWriterOptions) {
     this.chunkSize = options.chunkSize ?? 1024 * 1024;
     this.compression = options.compression ?? 'zstd';
+    this.ownChunks = new Set(options.ownChunks ?? []);
     this.fd = openSync(path, 'w');
     this.builder.writeMagic();
     this.builder.writeHeader({ profile: options.profile ?? '', library: 'twin-workbench' });
@@ -97,6 +119,12 @@ export class McapFileWriter {
   registerChannel(info: Omit<Channel, 'id'>): number {
     const id = this.channels.size;
     this.channels.set(id, { id, ...info });
+    let stream = 0;
+    if (this.ownChunks.has(info.topic)) {
+      stream = this.ownStream.get(info.topic) ?? this.streams.push(newStream()) - 1;
+      this.ownStream.set(info.topic, stream);
+    }
+    this.streamOf.set(id, stream);
     return id;
   }
 
@@ -104,22 +132,24 @@ export class McapFileWriter {
     this.assertOpen('addMessage');
     const channel = this.channels.get(message.channelId);
     if (!channel) throw new Error(`McapFileWriter: no channel ${message.channelId} (register it first)`);
+    const stream = this.streams[this.streamOf.get(channel.id)!]!;
     // Schemas and channels are repeated in every chunk that uses them, so each chunk of a
     // truncated file is self-describing for a sequential reader.
-    if (channel.schemaId !== 0 && !this.writtenInChunk.schemas.has(channel.schemaId)) {
-      this.chunk.addSchema(this.schemas.get(channel.schemaId)!);
-      this.writtenInChunk.schemas.add(channel.schemaId);
+    if (channel.schemaId !== 0 && !stream.schemas.has(channel.schemaId)) {
+      stream.chunk.addSchema(this.schemas.get(channel.schemaId)!);
+      stream.schemas.add(channel.schemaId);
     }
-    if (!this.writtenInChunk.channels.has(channel.id)) {
-      this.chunk.addChannel(channel);
-      this.writtenInChunk.channels.add(channel.id);
+    if (!stream.channels.has(channel.id)) {
+      stream.chunk.addChannel(channel);
+      stream.channels.add(channel.id);
     }
-    this.chunk.addMessage(message);
+    stream.chunk.addMessage(message);
     if (this.messageCount === 0n || message.logTime < this.startTime) this.startTime = message.logTime;
     if (this.messageCount === 0n || message.logTime > this.endTime) this.endTime = message.logTime;
     this.messageCount++;
     this.channelCounts.set(channel.id, (this.channelCounts.get(channel.id) ?? 0n) + 1n);
-    if (this.chunk.byteLength > this.chunkSize) this.flushChunk();
+    // All streams close together, so their chunks cover the same stretch of time, one after the other in the file.
+    if (stream.chunk.byteLength > this.chunkSize) this.flushChunk();
   }
 
   addMetadata(name: string, metadata: Record<string, string>): void {
@@ -131,10 +161,15 @@ export class McapFileWriter {
     this.metadataIndexes.push({ offset, length, name });
   }
 
-  /** Closes the open chunk (if it holds messages) and writes it to the file. */
+  /** Closes the open chunks (those holding messages) and writes them to the file. */
   flushChunk(): void {
-    if (this.state !== 'open' || this.chunk.numMessages === 0) return;
-    const data = this.chunk.buffer;
+    for (const stream of this.streams) this.flushStream(stream);
+  }
+
+  private flushStream(stream: ChunkStream): void {
+    const chunk = stream.chunk;
+    if (this.state !== 'open' || chunk.numMessages === 0) return;
+    const data = chunk.buffer;
     const uncompressedCrc = crc32(data);
     let records: Uint8Array = data;
     let compression = '';
@@ -144,8 +179,8 @@ export class McapFileWriter {
     }
     const chunkStartOffset = this.pos;
     const chunkLength = this.builder.writeChunk({
-      messageStartTime: this.chunk.messageStartTime,
-      messageEndTime: this.chunk.messageEndTime,
+      messageStartTime: chunk.messageStartTime,
+      messageEndTime: chunk.messageEndTime,
       uncompressedSize: BigInt(data.byteLength),
       uncompressedCrc,
       compression,
@@ -154,13 +189,13 @@ export class McapFileWriter {
     const messageIndexOffsets = new Map<number, bigint>();
     let messageIndexLength = 0n;
     const indexStart = chunkStartOffset + chunkLength;
-    for (const index of this.chunk.indices) {
+    for (const index of chunk.indices) {
       messageIndexOffsets.set(index.channelId, indexStart + messageIndexLength);
       messageIndexLength += this.builder.writeMessageIndex(index);
     }
     this.chunkIndexes.push({
-      messageStartTime: this.chunk.messageStartTime,
-      messageEndTime: this.chunk.messageEndTime,
+      messageStartTime: chunk.messageStartTime,
+      messageEndTime: chunk.messageEndTime,
       chunkStartOffset,
       chunkLength,
       messageIndexOffsets,
@@ -170,9 +205,9 @@ export class McapFileWriter {
       uncompressedSize: BigInt(data.byteLength),
     });
     this.chunkCount++;
-    this.chunk.reset();
-    this.writtenInChunk.schemas.clear();
-    this.writtenInChunk.channels.clear();
+    chunk.reset();
+    stream.schemas.clear();
+    stream.channels.clear();
     this.emit();
   }
 

@@ -1,10 +1,11 @@
 /**
  * Reads an MCAP recording sequentially (McapStreamReader over a file stream), so it also reads a
  * file cut short by a crash or a SIGKILL: every complete chunk is returned and `truncated` says
- * the footer was never reached. The building block for `twin inspect`, `twin replay` and the
- * `file:` replay source (which may add an indexed fast path for seeks on complete files).
+ * the footer was never reached. The building block for `twin inspect` (`twin replay` and the `file:` replay
+ * source read through main/replay/Recording, in time order).
  *
- * Messages come in file order (for this project's recordings, receive order). Decompression:
+ * Messages come in file order: for this project's recordings, receive order within each chunk stream (scans have
+ * chunks of their own, see McapFileWriter's ownChunks), so not time order across them. Decompression:
  * zstd and lz4 (Foxglove WASM modules), or uncompressed chunks.
  */
 import { createReadStream } from 'node:fs';

@@ -285,7 +285,8 @@ export class McapRecorder {
       path = join(t.dir, base);
       for (let i = 1; existsSync(path); i++) path = join(t.dir, base.replace('.mcap', `-${i}.mcap`));
     }
-    const writer = McapFileWriter.openSync(path, { compression: this.options.compression ?? 'zstd', profile: 'twin' });
+    // Scans in chunks of their own: a replay of the positions skips them undecompressed (McapFileWriter).
+    const writer = McapFileWriter.openSync(path, { compression: this.options.compression ?? 'zstd', profile: 'twin', ownChunks: ['/scan'] });
     const m = this.options.metadata;
     writer.addMetadata('twin', {
       source: m.source,

@@ -42,7 +42,15 @@ export interface DecodedChunk {
 
 /** Where a chunk's bytes are: a Chunk record in the file, or top-level messages already in memory. */
 export type ChunkRef =
-  | { kind: 'file'; offset: number; length: number }
+  | {
+      kind: 'file'; offset: number; length: number;
+      /**
+       * The channels the chunk holds messages of, from its message indexes (the chunk index's offsets, or the
+       * MessageIndex records right after the chunk in a file read sequentially); absent when the file has none.
+       * A reader skips a chunk of channels it does not want without decompressing it (McapFileWriter's ownChunks).
+       */
+      channels?: ReadonlySet<number>;
+    }
   | { kind: 'memory'; chunk: DecodedChunk };
 
 export type OpenMode = 'indexed' | 'sequential';
@@ -58,7 +66,7 @@ const decompressHandlers: McapTypes.DecompressHandlers = {
 };
 
 const MAGIC = [0x89, 0x4d, 0x43, 0x41, 0x50, 0x30, 0x0d, 0x0a];
-const OP = { schema: 0x03, channel: 0x04, message: 0x05, chunk: 0x06, metadata: 0x0c, footer: 0x02, dataEnd: 0x0f } as const;
+const OP = { schema: 0x03, channel: 0x04, message: 0x05, chunk: 0x06, messageIndex: 0x07, metadata: 0x0c, footer: 0x02, dataEnd: 0x0f } as const;
 /** The words of the notice for a file without its summary (LiveReview leaves them out for the file being written). */
 export const CUT_SHORT = 'was cut short';
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
@@ -130,7 +138,8 @@ export class McapChunkFile {
     for (const [id, s] of reader.schemasById) this.schemas.set(id, { name: s.name, encoding: s.encoding });
     for (const [id, c] of reader.channelsById) this.addChannel(id, c.topic, c.messageEncoding, c.schemaId);
     for (const c of [...reader.chunkIndexes].sort((a, b) => Number(a.chunkStartOffset - b.chunkStartOffset))) {
-      this.chunks.push({ kind: 'file', offset: Number(c.chunkStartOffset), length: Number(c.chunkLength) });
+      const channels = c.messageIndexOffsets.size > 0 ? new Set(c.messageIndexOffsets.keys()) : undefined;
+      this.chunks.push({ kind: 'file', offset: Number(c.chunkStartOffset), length: Number(c.chunkLength), ...(channels ? { channels } : {}) });
     }
     try {
       for await (const m of reader.readMetadata()) this.metadata[m.name] = Object.fromEntries(m.metadata);
@@ -154,18 +163,30 @@ export class McapChunkFile {
       if (loose.length) this.chunks.push({ kind: 'memory', chunk: memoryChunk(loose.splice(0)) });
     };
     let complete = false;
+    /** The channels of the chunk just read, from the MessageIndex records that follow it. */
+    let indexed: Set<number> | null = null;
     while (pos + 9 <= this.size) {
       await this.fh.read(header, 0, 9, pos);
       const op = header[0]!;
       const len = Number(hv.getBigUint64(1, true));
       if (pos + 9 + len > this.size) break;
+      if (op === OP.messageIndex && indexed && len >= 2) {
+        await this.fh.read(header, 0, 2, pos + 9);
+        indexed.add(hv.getUint16(0, true));
+        pos += 9 + len;
+        continue;
+      }
+      // Any other record ends the chunk's MessageIndex records: its channel set is whole.
+      indexed = null;
       if (op === OP.footer || op === OP.dataEnd) {
         complete = true;
         break;
       }
       if (op === OP.chunk) {
         flushLoose();
-        this.chunks.push({ kind: 'file', offset: pos, length: 9 + len });
+        const channels = new Set<number>();
+        this.chunks.push({ kind: 'file', offset: pos, length: 9 + len, channels });
+        indexed = channels;
       } else if (op === OP.schema || op === OP.channel || op === OP.metadata || op === OP.message) {
         const body = new Uint8Array(len);
         await this.fh.read(body, 0, len, pos + 9);
@@ -180,6 +201,12 @@ export class McapChunkFile {
       pos += 9 + len;
     }
     flushLoose();
+    // The file ends in or right after the last chunk's MessageIndex records (cut short, or still being written): its set
+    // may lack channels, so it is not trusted. A chunk with no MessageIndex records after it (a writer that writes none):
+    // channels unknown. Either way the chunk is never skipped.
+    const last = this.chunks[this.chunks.length - 1];
+    if (indexed && last?.kind === 'file') delete last.channels;
+    for (const ref of this.chunks) if (ref.kind === 'file' && ref.channels?.size === 0) delete ref.channels;
     if (!complete) {
       const lost = this.size - pos;
       const cause = '(not closed when recording stopped, e.g. by a crash, or an incomplete copy)';

@@ -42,6 +42,8 @@ export interface HeatBlock {
 }
 /** Record time a heatmap pre-aggregate block spans at least, ms (a window's edges decode ≤ 2 blocks). */
 export const HEAT_BLOCK_MS = 120_000;
+/** The record kinds a heatmap counts (positions, States of people; see heatChannelsOf). */
+const HEAT_KINDS: ReadonlySet<RecordTopicKind> = new Set<RecordTopicKind>(['position', 'state']);
 import { McapChunkFile, McapOpenError, type DecodedChunk } from './McapChunkFile.js';
 import { decodeRecord, topicKind, TWIN_KINDS, type RecordTopicKind } from './decodeRecord.js';
 import type { Timeline } from '../../common/replay.js';
@@ -175,6 +177,7 @@ export class Recording {
     const state = new TwinState();
     let t = NaN;
     for (let c = 0; c < this.chunks.length && Number.isNaN(t); c++) {
+      if (!this.mayHold(c, TWIN_KINDS)) continue;
       const chunk = await this.chunk(c);
       if (!chunk || chunk.count === 0) continue;
       // The first second of the recording (every entity reporting at 1 Hz has appeared).
@@ -212,7 +215,8 @@ export class Recording {
   /**
    * Calls `fn` for every record with t in (from, to], chunk by chunk, each chunk in time order
    * (chunk order is file order: globally in time order for recordings written as they arrive).
-   * `kinds` limits decoding to those record kinds (others are skipped undecoded). `whole(c)`
+   * `kinds` limits decoding to those record kinds (others are skipped undecoded; a chunk known to hold none of them,
+   * such as the recorder's scan chunks, is not even decompressed: mayHold). `whole(c)`
    * may take chunks c, c+1, … from elsewhere: it returns how many (0: decode chunk c).
    */
   async scan(from: number, to: number, fn: (r: TelemetryRecord, pub: number) => void, kinds?: ReadonlySet<RecordTopicKind>, whole?: (c: number) => number): Promise<void> {
@@ -227,6 +231,7 @@ export class Recording {
           continue;
         }
       }
+      if (kinds && !this.mayHold(c, kinds)) continue;
       const chunk = await this.chunk(c);
       if (!chunk || chunk.count === 0 || chunk.maxPub <= from || chunk.minPub > to) continue;
       const lo = upperBound(chunk.pub, from);
@@ -370,7 +375,16 @@ export class Recording {
     };
     for (let c = 0; c < this.chunks.length; c++) {
       if (this.state === 'closed') return;
-      const chunk = this.chunks[c]!.count === 0 ? null : await this.chunk(c);
+      const e = this.chunks[c]!;
+      if (e.count > 0 && !this.mayHold(c, HEAT_KINDS)) {
+        // A chunk of other records only (the recorder's scan chunks): part of the block, not decompressed.
+        block ??= { first: c, minPub: Infinity, maxPub: -Infinity, builder: new HeatPartialBuilder() };
+        block.minPub = Math.min(block.minPub, e.minPub);
+        block.maxPub = Math.max(block.maxPub, e.maxPub);
+        if (block.maxPub - block.minPub >= HEAT_BLOCK_MS) close(c);
+        continue;
+      }
+      const chunk = e.count === 0 ? null : await this.chunk(c);
       if (!chunk || chunk.count === 0) {
         // An empty or unreadable chunk ends the block (a block's chunks all have records).
         close(c - 1);
@@ -396,7 +410,8 @@ export class Recording {
   /** Where each keyframe's seek starts reading: before any late record a later chunk holds (see the file comment). */
   private setScanStarts(): void {
     const suffixMin = new Float64Array(this.chunks.length + 1).fill(Infinity);
-    for (let c = this.chunks.length - 1; c >= 0; c--) suffixMin[c] = Math.min(suffixMin[c + 1]!, this.chunks[c]!.count ? this.chunks[c]!.minPub : Infinity);
+    // Chunks that hold no twin records (the recorder's scan chunks) are never read by a seek: they do not move it.
+    for (let c = this.chunks.length - 1; c >= 0; c--) suffixMin[c] = Math.min(suffixMin[c + 1]!, this.chunks[c]!.count && this.mayHold(c, TWIN_KINDS) ? this.chunks[c]!.minPub : Infinity);
     for (const k of this.keyframes) k.scanFrom = Math.min(k.t, suffixMin[k.chunk + 1]! - 1e-3);
     this.keyframes.sort((a, b) => a.t - b.t);
   }
@@ -470,6 +485,22 @@ export class Recording {
       const r = decodeRecord(kind, chunk.bytes.subarray(chunk.start[i], chunk.end[i]));
       if (r) fn(r, chunk.pub[i]!);
     }
+  }
+
+  /**
+   * False when chunk c is known to hold no record of `kinds`: its file lists the chunk's channels (McapChunkFile) and
+   * none is of those kinds. A channel not yet defined (a file read sequentially defines them inside its chunks) may be.
+   */
+  private mayHold(c: number, kinds: ReadonlySet<RecordTopicKind>): boolean {
+    const e = this.chunks[c]!;
+    const ref = e.file.chunks[e.index]!;
+    if (ref.kind !== 'file' || !ref.channels) return true;
+    const known = this.kindsOf(e.file);
+    for (const ch of ref.channels) {
+      const kind = known.get(ch);
+      if (kind === undefined || (kind !== null && kind !== 'snapshot' && kinds.has(kind))) return true;
+    }
+    return false;
   }
 
   private kindsOf(file: McapChunkFile): Map<number, RecordTopicKind | 'snapshot' | null> {

@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import mqtt from 'mqtt';
 import { startBroker, type Broker } from '../helpers/mosquitto.js';
 import { repoRoot, twin, twinBin } from '../helpers/twinCli.js';
 
@@ -259,5 +260,25 @@ describe('twin record / inspect / replay', () => {
       expect(tb['/position']).toBe(a['/position']);
       expect(readFileSync(again).length).toBeGreaterThan(0);
     });
+
+    it('republishes in the order of the records\' time, scans among the positions of the same second', async () => {
+      // The recorder writes scans in chunks of their own beside each chunk of the rest (McapFileWriter ownChunks): read in
+      // file order, each stretch's scans went out after all of its positions and states, up to a chunk's span late.
+      const sub = mqtt.connect(broker.url);
+      const got: { topic: string; t: number }[] = [];
+      sub.on('message', (topic, payload) => got.push({ topic, t: (JSON.parse(payload.toString()) as { t: number }).t }));
+      await new Promise<void>((ok, fail) => sub.once('connect', () => sub.subscribe('ordered/#', { qos: 1 }, (e) => (e ? fail(e) : ok()))));
+      const replay = spawn(process.execPath, [twinBin, 'replay', day, '--to', `${broker.url}/ordered?qos=1`, '--speed', '20'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      replay.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+      const code = await new Promise<number | null>((res) => replay.once('exit', res));
+      expect(code, err).toBe(0);
+      await new Promise((res) => setTimeout(res, 1000));
+      sub.end(true);
+      expect(got.filter((g) => g.topic.startsWith('ordered/scan/')).length).toBeGreaterThan(1000);
+      expect(got.filter((g) => g.topic.startsWith('ordered/position/')).length).toBeGreaterThan(1000);
+      const backwards = got.filter((g, i) => i > 0 && g.t < got[i - 1]!.t);
+      expect(backwards.slice(0, 3)).toEqual([]);
+    }, 120_000);
   });
 });

@@ -1,20 +1,28 @@
 /**
  * `twin replay FILE.mcap --to mqtt://HOST:PORT[/PREFIX] [--speed X] [--retime]`
  * Republishes a recording to a broker in the live format (spec/telemetry.md "MQTT"), at the
- * recording's pace (the records' own time `t`, i.e. MCAP publishTime) × speed.
+ * recording's pace (the records' own time `t`, i.e. MCAP publishTime) × speed, in the order of `t`.
+ *
+ * Read through Recording (main/replay), a second of record time at a time: the recorder writes scans in chunks of
+ * their own beside the chunk of everything else for the same stretch of time (McapFileWriter's ownChunks), so the
+ * file's order is not time order; a read in file order published each stretch's scans in a burst after it.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import mqtt from 'mqtt';
-import { McapFileError, readMcapFile } from '../../recording/McapMessageReader.js';
+import type { TelemetryRecord } from '../../../common/records.js';
+import { CUT_SHORT, McapOpenError } from '../../replay/McapChunkFile.js';
+import type { RecordTopicKind } from '../../replay/decodeRecord.js';
+import { Recording } from '../../replay/Recording.js';
 import { parseMqttUri } from '../../sources/mqtt.js';
 import { numberFlag, parseFlags, progress, UsageError, type CliCommand } from '../command.js';
 
-const HELP = `Usage: twin replay FILE.mcap --to mqtt://HOST:PORT[/PREFIX] [--speed X] [--retime]
+const HELP = `Usage: twin replay FILE.mcap|DIR --to mqtt://HOST:PORT[/PREFIX] [--speed X] [--retime]
 
-Republishes a recording to an MQTT broker with the live topics and payloads (spec/telemetry.md):
-/state/KIND → PREFIX/state/KIND/ID, /scan → PREFIX/scan/DEVICE, /position → PREFIX/position/ID,
-/count → PREFIX/count/ZONE (alerts and rejected input are not republished). Messages go out at
+Republishes a recording (a file, or a folder of rotated files) to an MQTT broker with the live
+topics and payloads (spec/telemetry.md): /state/KIND → PREFIX/state/KIND/ID, /scan →
+PREFIX/scan/DEVICE, /position → PREFIX/position/ID, /count → PREFIX/count/ZONE (alerts, rejected
+input and records that fail validation are not republished). Messages go out in the order and at
 the pace of the records' own time, times --speed. A truncated recording replays up to its end.
 
 Options:
@@ -31,7 +39,10 @@ function level(id: string): string {
   return id.replace(/[/+#%]/g, (c) => encodeURIComponent(c));
 }
 
-const decoder = new TextDecoder();
+/** The record kinds republished (the live topics). */
+const REPUBLISHED: ReadonlySet<RecordTopicKind> = new Set<RecordTopicKind>(['state', 'scan', 'position', 'count']);
+/** Record time read at a time, ms. */
+const WINDOW_MS = 1000;
 
 export const replayCommand: CliCommand = {
   name: 'replay',
@@ -51,6 +62,14 @@ export const replayCommand: CliCommand = {
     } catch (e) {
       throw new UsageError(`twin replay: --to ${(e as Error).message}`);
     }
+    // The recording first: a file that is not one is the user's mistake (exit 2), before any broker is involved.
+    let rec: Recording;
+    try {
+      rec = await Recording.open(path);
+    } catch (e) {
+      if (e instanceof McapOpenError) throw new UsageError(`twin replay: ${e.message}`);
+      throw e;
+    }
     const client = mqtt.connect(target.url, { reconnectPeriod: 1000, connectTimeout: 10_000 });
     try {
       await new Promise<void>((ok, fail) => {
@@ -60,69 +79,66 @@ export const replayCommand: CliCommand = {
       });
     } catch (e) {
       client.end(true);
+      await rec.close();
       io.err(`twin replay: cannot connect to ${target.url}: ${(e as Error).message}\n`);
       return 1;
     }
     const bar = progress(io, 'replay');
     let published = 0;
-    let skipped = 0;
     let first: number | undefined;
     let startWall = 0;
     let shift = 0;
-    let truncated = false;
     const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
     let lastWrite: Promise<void> = Promise.resolve();
+    const topicOf = (r: TelemetryRecord): string => {
+      switch (r.kind) {
+        case 'state': return `${target.prefix}/state/${level(r.record.kind)}/${level(r.record.id)}`;
+        case 'scan': return `${target.prefix}/scan/${level(r.record.device)}`;
+        case 'position': return `${target.prefix}/position/${level(r.record.id)}`;
+        case 'count': return `${target.prefix}/count/${level(r.record.zone)}`;
+        default: throw new Error(`twin replay: ${r.kind} records are not republished`);
+      }
+    };
+    let messages = 0;
     try {
-      for await (const ev of readMcapFile(path, io.signal)) {
-        if (ev.type === 'end') {
-          truncated = ev.truncated;
-          continue;
-        }
-        if (ev.type !== 'message') continue;
-        const m = ev.message;
-        const topicIn = m.channel.topic;
-        if (!(topicIn.startsWith('/state/') || topicIn === '/scan' || topicIn === '/position' || topicIn === '/count')) {
-          skipped++;
-          continue;
-        }
-        const rec = JSON.parse(decoder.decode(m.data)) as Record<string, unknown> & { t: number };
-        const t = rec.t;
-        if (first === undefined) {
-          first = t;
-          startWall = Date.now();
-          if (values.retime) shift = startWall - t;
-        }
-        if (speed > 0) {
-          const due = startWall + (t - first) / speed;
-          const wait = due - Date.now();
-          if (wait > 4) {
-            await lastWrite;
-            await sleep(wait);
+      // The index pass: every chunk's time range, so each window reads only the chunks it overlaps.
+      await rec.ready();
+      for (const c of rec.chunks) messages += c.count;
+      const range = rec.range;
+      for (let from = (range?.start ?? 0) - 1; range && from < range.end && !io.signal.aborted; from += WINDOW_MS) {
+        for (const r of await rec.read(from, Math.min(from + WINDOW_MS, range.end), REPUBLISHED)) {
+          const t = r.record.t;
+          if (first === undefined) {
+            first = t;
+            startWall = Date.now();
+            if (values.retime) shift = startWall - t;
           }
-        }
-        if (io.signal.aborted) break;
-        const out = values.retime ? { ...rec, t: t + shift } : rec;
-        let topic: string;
-        if (topicIn.startsWith('/state/')) topic = `${target.prefix}/state/${level(String(rec.kind ?? topicIn.slice(7)))}/${level(String(rec.id))}`;
-        else if (topicIn === '/scan') topic = `${target.prefix}/scan/${level(String(rec.device))}`;
-        else if (topicIn === '/position') topic = `${target.prefix}/position/${level(String(rec.id))}`;
-        else topic = `${target.prefix}/count/${level(String(rec.zone))}`;
-        lastWrite = new Promise<void>((ok) => client.publish(topic, JSON.stringify(out), { qos: target.qos }, () => ok()));
-        published++;
-        if (published % 1000 === 0) {
-          await lastWrite;
-          bar(0.5, `${published} published`);
+          if (speed > 0) {
+            const wait = startWall + (t - first) / speed - Date.now();
+            if (wait > 4) {
+              await lastWrite;
+              await sleep(wait);
+            }
+          }
+          if (io.signal.aborted) break;
+          const out = values.retime ? { ...r.record, t: t + shift } : r.record;
+          lastWrite = new Promise<void>((ok) => client.publish(topicOf(r), JSON.stringify(out), { qos: target.qos }, () => ok()));
+          published++;
+          if (published % 1000 === 0) {
+            await lastWrite;
+            bar(range.end > range.start ? (t - range.start) / (range.end - range.start) : 0.5, `${published} published`);
+          }
         }
       }
       await lastWrite;
-    } catch (e) {
-      if (e instanceof McapFileError) throw new UsageError(`twin replay: ${e.message}`);
-      throw e;
     } finally {
       await new Promise<void>((ok) => client.end(false, {}, () => ok()));
+      await rec.close();
     }
     bar(1);
-    io.err(`twin replay: published ${published} records to ${target.url}/${target.prefix} (${skipped} alert/rejected messages not republished)${truncated ? '; the recording was truncated' : ''}\n`);
+    const truncated = rec.notices.some((n) => n.includes(CUT_SHORT));
+    const others = io.signal.aborted ? '' : ` (${messages - published} other messages not republished: alerts, rejected input, snapshots${rec.rejected ? `, ${rec.rejected} that failed validation` : ''})`;
+    io.err(`twin replay: published ${published} records to ${target.url}/${target.prefix}${others}${truncated ? '; the recording was truncated' : ''}\n`);
     return 0;
   },
 };

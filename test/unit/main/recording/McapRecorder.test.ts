@@ -106,6 +106,38 @@ describe('McapRecorder', () => {
     expect(n).toBe(50);
   });
 
+
+  it('writes scans in chunks of their own, closed with the others, and an indexed reader merges them back in time order', async () => {
+    const file = join(tmp(), 'scans.mcap');
+    const rec = await McapRecorder.create({ target: { file }, metadata: { source: 'mqtt://x' } });
+    for (let i = 0; i < 30; i++) {
+      rec.write([...batch(i), { kind: 'scan', record: { device: `tag-${i % 4}`, t: T0 + i * 100, rssi: { 'b-001': -60, 'b-002': -71 } } }], T0 + i * 100);
+      if (i % 10 === 9) rec.flush();
+    }
+    rec.close();
+    await zstd.isLoaded;
+    const bytes = readFileSync(file);
+    const indexed = await McapIndexedReader.Initialize({
+      readable: { size: async () => BigInt(bytes.length), read: async (o, l) => bytes.subarray(Number(o), Number(o + l)) },
+      decompressHandlers: { zstd: (b, s) => zstd.decompress(b, Number(s)) },
+    });
+    const scanChannel = [...indexed.channelsById.values()].find((c) => c.topic === '/scan')!.id;
+    const chunkChannels = indexed.chunkIndexes.map((c) => [...c.messageIndexOffsets.keys()]);
+    // Three flushes: each closes a chunk of the rest and a chunk of scans over the same tenth of the messages.
+    expect(chunkChannels).toHaveLength(6);
+    expect(chunkChannels.filter((ch) => ch.length === 1 && ch[0] === scanChannel)).toHaveLength(3);
+    expect(chunkChannels.filter((ch) => !ch.includes(scanChannel))).toHaveLength(3);
+    // Foxglove's indexed reader merges the chunks: every message, in log-time order, scans among the rest.
+    const times: bigint[] = [];
+    const topics: string[] = [];
+    for await (const m of indexed.readMessages()) {
+      times.push(m.logTime);
+      topics.push(indexed.channelsById.get(m.channelId)!.topic);
+    }
+    expect(times).toHaveLength(150);
+    expect(times.every((t, i) => i === 0 || t >= times[i - 1]!)).toBe(true);
+    expect(topics.slice(0, 5)).toEqual(['/state/robot', '/state/bus', '/count', '/rejected', '/scan']);
+  });
   it('rotates files in a directory by age, each complete on its own', async () => {
     const dir = tmp();
     let now = T0;

@@ -8,7 +8,9 @@ import { Recording } from '../../../../main/replay/Recording.js';
 import { setHeatCacheDir } from '../../../../main/replay/heatBlockCache.js';
 import { DensityHeatmap } from '../../../../main/analytics/DensityHeatmap.js';
 import { analyseWindow } from '../../../../main/analytics/analyseWindow.js';
-import { McapOpenError } from '../../../../main/replay/McapChunkFile.js';
+import { McapChunkFile, McapOpenError } from '../../../../main/replay/McapChunkFile.js';
+import { ALL_BUT_SCANS } from '../../../../main/replay/decodeRecord.js';
+import { McapRecorder } from '../../../../main/recording/McapRecorder.js';
 import { writeFixtureRecording, writeForeignMcap, type FixtureInfo } from '../../../helpers/mcapFixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'twin-replay-'));
@@ -244,5 +246,114 @@ describe('Recording: heatmap pre-aggregates kept in the heat cache', () => {
     await rec.heatStored();
     await rec.close();
     expect(existsSync(cacheDir) ? readdirSync(cacheDir).length : 0).toBe(before);
+  });
+});
+
+describe("Recording: the recorder's scan chunks (McapFileWriter ownChunks)", () => {
+  const T0 = Date.UTC(2026, 11, 6, 9);
+  const beacons = Array.from({ length: 30 }, (_, b) => `b-${String(b).padStart(3, '0')}`);
+  /**
+   * 200 s of 20 tags (a scan of 30 beacons and the position computed from it, 1 Hz) and 3 robots, written by the
+   * recorder, which closes its chunks every 5 s. The first second holds scans only, in chunks of their own.
+   */
+  async function scansAndPositions(file: string): Promise<TelemetryRecord[]> {
+    const rec = await McapRecorder.create({ target: { file }, metadata: { source: 'mqtt://x' } });
+    const written: TelemetryRecord[] = [];
+    for (let s = 0; s < 200; s++) {
+      const t = T0 + 1000 * s;
+      const batch: TelemetryRecord[] = [];
+      if (s > 0) for (let k = 0; k < 3; k++) batch.push({ kind: 'state', record: { id: `robot-${k}`, kind: 'robot', t, floor: '1F', x: s / 10 + k, y: k } });
+      for (let d = 0; d < 20; d++) {
+        batch.push({ kind: 'scan', record: { device: `tag-${d}`, t, rssi: Object.fromEntries(beacons.map((b, i) => [b, -50 - ((i + d + s) % 40)])) } });
+        if (s > 0) batch.push({ kind: 'position', record: { id: `tag-${d}`, t, floor: '1F', x: d, y: (s % 30) + 0.5 } });
+      }
+      rec.write(batch, t);
+      written.push(...batch);
+      if (s === 0 || s % 5 === 4) rec.flush();
+    }
+    rec.close();
+    return written;
+  }
+  const file = join(dir, 'scan-chunks.mcap');
+  let written: TelemetryRecord[] = [];
+  beforeAll(async () => {
+    written = await scansAndPositions(file);
+  });
+  /** Chunks of the recording holding scans only, by the channel sets the file gives (McapChunkFile). */
+  function scanChunks(rec: Recording): Set<number> {
+    const out = new Set<number>();
+    rec.chunks.forEach((e, c) => {
+      const ref = e.file.chunks[e.index]!;
+      if (ref.kind === 'file' && ref.channels && [...ref.channels].every((ch) => e.file.channels.get(ch)?.topic === '/scan')) out.add(c);
+    });
+    return out;
+  }
+
+  it('plays and seeks without decompressing a scan chunk, and the records are all there', async () => {
+    const rec = await Recording.open(file);
+    const scans = scanChunks(rec);
+    expect(scans.size).toBeGreaterThanOrEqual(40); // one per 5 s, and the first second's
+    expect(scans.size).toBeLessThan(rec.chunks.length);
+    const read = vi.spyOn(McapChunkFile.prototype, 'readChunk');
+    // The first frame: the first chunk holds scans only, and the robots are in the next.
+    expect(scans.has(0)).toBe(true);
+    const first = await rec.firstFrame();
+    expect(first.states.map((s) => s.id).sort()).toEqual(['robot-0', 'robot-1', 'robot-2']);
+    // Playback as the replay source reads it (no index pass yet: every chunk overlaps), and a seek after the index pass.
+    const played = await rec.read(T0 - 1, T0 + 200_000, ALL_BUT_SCANS);
+    const decoded = read.mock.calls.map(([i]) => i);
+    expect(decoded.filter((i) => scans.has(i))).toEqual([]);
+    expect(played).toEqual(written.filter((r) => r.kind !== 'scan'));
+    await rec.ready();
+    expectSameTwin(await rec.seek(T0 + 123_400), truthAt(written, T0 + 123_400));
+    // Scans are still there for whoever asks for them.
+    expect((await rec.read(T0 + 9_999, T0 + 10_000, new Set(['scan']))).map((r) => r.kind)).toEqual(new Array(20).fill('scan'));
+    read.mockRestore();
+    await rec.close();
+  });
+
+  it('draws the heatmap from blocks that take in the scan chunks unread, equal to feeding every position', async () => {
+    const rec = await Recording.open(file);
+    await rec.heatReady();
+    const scans = scanChunks(rec);
+    for (let c = 0; c < rec.chunks.length; c++) {
+      const b = rec.heatBlock(c);
+      expect(b, `chunk ${c} starts a block`).toBeDefined();
+      c = b!.last;
+    }
+    const [from, to] = [T0, T0 + 200_000];
+    const fast = await analyseWindow(rec, { what: ['heatmap'], from, to });
+    const truth = new DensityHeatmap({ from, to });
+    for (const r of written) if (r.kind === 'position') truth.add(r.record);
+    const expected = truth.result();
+    expect(fast.heatmap![0]!.personSeconds).toBeGreaterThan(0);
+    expect(fast.heatmap![0]!.personSeconds).toBeCloseTo(expected[0]!.personSeconds, 3);
+    expect(scans.size).toBeGreaterThan(0);
+    await rec.close();
+  });
+
+  it('a copy cut short in a chunk\'s message indexes reads sequentially, and that chunk is read whole', async () => {
+    // Cut inside the MessageIndex records after a chunk of robots and positions: the channel set they give is partial
+    // (the robots' index only), so a reader trusting it would skip that chunk's positions.
+    const whole = await McapChunkFile.open(file);
+    const k = whole.chunks.findIndex((ref, i) => i > whole.chunks.length / 2 && ref.kind === 'file' && (ref.channels?.size ?? 0) >= 2);
+    const ref = whole.chunks[k]!;
+    await whole.close();
+    if (ref.kind !== 'file') throw new Error('expected a chunk in the file');
+    const bytes = readFileSync(file);
+    const indexAt = ref.offset + ref.length;
+    expect(bytes[indexAt]).toBe(0x07); // a MessageIndex record follows the chunk
+    const firstIndexLength = 9 + Number(bytes.readBigUInt64LE(indexAt + 1));
+    const cut = join(dir, 'scan-chunks-cut.mcap');
+    writeFileSync(cut, bytes.subarray(0, indexAt + firstIndexLength + 5));
+    const rec = await Recording.open(cut);
+    await rec.ready();
+    expect(rec.files[0]!.mode).toBe('sequential');
+    expect(scanChunks(rec).size).toBeGreaterThan(10); // the other chunks' sets are whole and used
+    const end = rec.range!.end;
+    const played = await rec.read(T0 - 1, end, ALL_BUT_SCANS);
+    expect(played.filter((r) => r.kind === 'position' && r.record.t === end)).toHaveLength(20);
+    expect(played).toEqual(written.filter((r) => r.kind !== 'scan' && r.record.t <= end));
+    await rec.close();
   });
 });
