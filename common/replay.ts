@@ -118,6 +118,8 @@ export interface Timeline {
   peopleBasis: 'zone counts' | 'positioned ids' | 'none';
   /** Alerts raised (active: true), as marks. */
   alerts: Pick<AlertRecord, 'id' | 't' | 'entity' | 'severity' | 'code' | 'message'>[];
+  /** True while the rate still leaves out the scan chunks, which the index pass counts after seeks can start (Recording). */
+  partial?: boolean;
 }
 
 /** What the timeline strip and the Analytics panel need to know about the open recording. */

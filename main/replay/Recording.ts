@@ -24,6 +24,11 @@
  * nothing and late arrivals are not missed.
  *
  * Seek = keyframe ≤ T + records in (scanFrom, T], never a read from the start.
+ *
+ * In a recording with positions, chunks of scans only (the recorder's, McapFileWriter ownChunks) are left out of the
+ * index pass, which then ends (`ready`: seeks, playback) after a sixth of the bytes; a second background pass reads
+ * them for their time ranges and the timeline's message rate (`timeline().partial` until it is done). Playback of such
+ * a recording never reads scans. Over 900 s of the default testbed: ready after 1.1 s instead of 4.5 s.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -92,6 +97,8 @@ export class Recording {
   private readonly cache = new Map<number, DecodedChunk>();
   private cacheBytes = 0;
   private indexing: Promise<void> | null = null;
+  /** Chunks of scans only that the index pass left to the second pass (see the top of this file), not yet read. */
+  private deferred: number[] = [];
   private heating: Promise<void> | null = null;
   private perSecond = { origin: NaN, messages: [] as number[], people: [] as number[], basis: 'none' as Timeline['peopleBasis'] };
   private alertMarks: Timeline['alerts'] = [];
@@ -265,7 +272,7 @@ export class Recording {
       rate.push(m / bucketS);
       people.push(p);
     }
-    return { start: range.start, end: range.end, bucketMs: bucketS * 1000, rate, people, peopleBasis: ps.basis, alerts: this.alertMarks };
+    return { start: range.start, end: range.end, bucketMs: bucketS * 1000, rate, people, peopleBasis: ps.basis, alerts: this.alertMarks, ...(this.deferred.length ? { partial: true } : {}) };
   }
 
   async close(): Promise<void> {
@@ -286,8 +293,15 @@ export class Recording {
     const zoneCounts = new Map<string, number>();
     let peopleSum = 0;
     const positionedPerSecond = new Map<number, Set<string>>();
+    // Playback of a recording with positions reads no scans, so its chunks of scans only can wait (second pass).
+    const defer = this.hasPositions;
+    const deferred: number[] = [];
     for (let c = 0; c < this.chunks.length; c++) {
       if ((this.state as RecordingState) === 'closed') return;
+      if (defer && this.scansOnly(c)) {
+        deferred.push(c);
+        continue;
+      }
       const chunk = await this.chunk(c);
       if (!chunk || chunk.count === 0) continue;
       const kinds = this.kindsOf(this.chunks[c]!.file);
@@ -346,6 +360,49 @@ export class Recording {
     }
     this.setScanStarts();
     this.state = 'ready';
+    this.deferred = deferred;
+    if (deferred.length) void this.indexDeferred().catch(() => undefined);
+  }
+
+  /** Second pass: the time ranges and message counts of the chunks the index pass left out (not kept in the chunk cache). */
+  private async indexDeferred(): Promise<void> {
+    await new Promise((r) => setImmediate(r)); // what waited for `ready` (a seek, the first tick) goes first
+    while (this.deferred.length) {
+      if ((this.state as RecordingState) === 'closed') return;
+      const c = this.deferred[0]!;
+      const e = this.chunks[c]!;
+      if (e.count === 0) {
+        let chunk: DecodedChunk | null = this.cache.get(c) ?? null;
+        try {
+          chunk ??= await e.file.readChunk(e.index);
+        } catch (err) {
+          const msg = `${(err as Error).message}: that block of records is skipped, the rest replays`;
+          if (!this.notices.includes(msg)) this.notices.push(msg);
+        }
+        if (chunk && e.count === 0) {
+          e.minPub = chunk.minPub;
+          e.maxPub = chunk.maxPub;
+          e.count = chunk.count;
+          for (let i = 0; i < chunk.count; i++) {
+            const sec = this.secondOf(chunk.pub[i]!);
+            this.perSecond.messages[sec] = (this.perSecond.messages[sec] ?? 0) + 1;
+          }
+        }
+      }
+      this.deferred.shift();
+      // Background work: let seeks and playback ticks in between.
+      if ((c & 7) === 7) await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  /** Chunk c holds scans only, by its channel set (McapChunkFile); false when that is not known. */
+  private scansOnly(c: number): boolean {
+    const e = this.chunks[c]!;
+    const ref = e.file.chunks[e.index]!;
+    if (ref.kind !== 'file' || !ref.channels || ref.channels.size === 0) return false;
+    const known = this.kindsOf(e.file);
+    for (const ch of ref.channels) if (known.get(ch) !== 'scan') return false;
+    return true;
   }
 
   /** Resolves when the pre-aggregates this open built are written to the heat cache (or failed to be: ignored). */
@@ -376,12 +433,15 @@ export class Recording {
     for (let c = 0; c < this.chunks.length; c++) {
       if (this.state === 'closed') return;
       const e = this.chunks[c]!;
-      if (e.count > 0 && !this.mayHold(c, HEAT_KINDS)) {
-        // A chunk of other records only (the recorder's scan chunks): part of the block, not decompressed.
-        block ??= { first: c, minPub: Infinity, maxPub: -Infinity, builder: new HeatPartialBuilder() };
-        block.minPub = Math.min(block.minPub, e.minPub);
-        block.maxPub = Math.max(block.maxPub, e.maxPub);
-        if (block.maxPub - block.minPub >= HEAT_BLOCK_MS) close(c);
+      if (!this.mayHold(c, HEAT_KINDS)) {
+        // A chunk of other records only (the recorder's scan chunks) is never decoded for a heatmap: it joins the block,
+        // unread, once the index pass has its range; before that it is in none (scan() skips it by kind anyway).
+        if (e.count > 0) {
+          block ??= { first: c, minPub: Infinity, maxPub: -Infinity, builder: new HeatPartialBuilder() };
+          block.minPub = Math.min(block.minPub, e.minPub);
+          block.maxPub = Math.max(block.maxPub, e.maxPub);
+          if (block.maxPub - block.minPub >= HEAT_BLOCK_MS) close(c);
+        }
         continue;
       }
       const chunk = e.count === 0 ? null : await this.chunk(c);

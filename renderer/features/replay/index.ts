@@ -174,9 +174,11 @@ function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposab
       return;
     }
     loop = info.loop;
-    status.textContent = `${info.uri} · ${info.range ? `${new Date(info.range.start).toISOString()} → ${new Date(info.range.end).toISOString()}` : 'empty'} · ${info.state}${info.notices.length ? ' · ' + info.notices.join('; ') : ''}`;
+    const counting = info.timeline?.partial ? ' (counting scans for the message rate)' : '';
+    status.textContent = `${info.uri} · ${info.range ? `${new Date(info.range.start).toISOString()} → ${new Date(info.range.end).toISOString()}` : 'empty'} · ${info.state}${counting}${info.notices.length ? ' · ' + info.notices.join('; ') : ''}`;
     drawStrip();
-    if (info.state !== 'ready') setTimeout(() => void refresh(), 1000);
+    // Until the index pass is done, and while its second pass still counts the scans (Recording), look again.
+    if (info.state !== 'ready' || info.timeline?.partial) setTimeout(() => void refresh(), 1000);
   };
   let dragFrom: number | null = null;
   strip.addEventListener('mousedown', (e) => {
