@@ -99,6 +99,8 @@ export class Recording {
   private indexing: Promise<void> | null = null;
   /** Chunks of scans only that the index pass left to the second pass (see the top of this file), not yet read. */
   private deferred: number[] = [];
+  /** The second pass, once the index pass has started it. */
+  private deferring: Promise<void> = Promise.resolve();
   private heating: Promise<void> | null = null;
   private perSecond = { origin: NaN, messages: [] as number[], people: [] as number[], basis: 'none' as Timeline['peopleBasis'] };
   private alertMarks: Timeline['alerts'] = [];
@@ -171,6 +173,15 @@ export class Recording {
   ready(): Promise<void> {
     this.indexing ??= this.buildIndex();
     return this.indexing;
+  }
+
+  /**
+   * The index pass and its second pass (the chunks of scans only, see the top of this file): every chunk's time range
+   * known. For readers of scans (`twin replay`), which would otherwise decode every not-yet-ranged scan chunk at once.
+   */
+  async complete(): Promise<void> {
+    await this.ready();
+    await this.deferring;
   }
 
   /** The heatmap pre-aggregate pass (after the index pass); runs once, later calls share it. */
@@ -361,7 +372,7 @@ export class Recording {
     this.setScanStarts();
     this.state = 'ready';
     this.deferred = deferred;
-    if (deferred.length) void this.indexDeferred().catch(() => undefined);
+    if (deferred.length) this.deferring = this.indexDeferred().catch(() => undefined);
   }
 
   /** Second pass: the time ranges and message counts of the chunks the index pass left out (not kept in the chunk cache). */

@@ -101,8 +101,8 @@ export const replayCommand: CliCommand = {
     };
     let messages = 0;
     try {
-      // The index pass: every chunk's time range, so each window reads only the chunks it overlaps.
-      await rec.ready();
+      // The index pass, scan chunks included: every chunk's time range, so each window reads only the chunks it overlaps.
+      await rec.complete();
       for (const c of rec.chunks) messages += c.count;
       const range = rec.range;
       for (let from = (range?.start ?? 0) - 1; range && from < range.end && !io.signal.aborted; from += WINDOW_MS) {

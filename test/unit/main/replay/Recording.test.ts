@@ -322,7 +322,7 @@ describe("Recording: the recorder's scan chunks (McapFileWriter ownChunks)", () 
     const early = rec.timeline(200)!;
     expect(early.partial).toBe(true);
     expectSameTwin(await rec.seek(T0 + 77_700), truthAt(written, T0 + 77_700));
-    for (let i = 0; i < 200 && rec.timeline(200)!.partial; i++) await new Promise((r) => setTimeout(r, 10));
+    await rec.complete();
     const done = rec.timeline(200)!;
     expect(done.partial).toBeUndefined();
     const total = (t: Timeline) => t.rate.reduce((a, r) => a + (r * t.bucketMs) / 1000, 0);
