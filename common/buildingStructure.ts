@@ -135,6 +135,11 @@ export interface BuildingStructure {
   georeference: Georeference | null;
   /** Milliseconds spent streaming/cutting geometry and on the rest of the structure. */
   timings: { structureMs: number; geometryMs: number };
+  /**
+   * Elements left out because their coordinates lie beyond 10 000 km of the origin or are not finite (a damaged
+   * placement; the viewer leaves them out too): how many, and up to three as "#id IfcType 'Name'". Absent when none.
+   */
+  skipped?: { elements: number; examples: string[] };
 }
 
 /** Height above each storey's floor at which obstacles are cut, m (body height, above furniture legs and sills). */

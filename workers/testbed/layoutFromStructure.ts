@@ -81,7 +81,11 @@ export function layoutFromStructure(structure: BuildingStructure, name: string, 
   const walkableStoreys = structure.storeys.filter((s) => s.walkableArea >= MIN_STOREY_M2 && s.walkable.length > 0);
   const occupied = walkableStoreys.filter((s) => s.walkableSource === 'spaces' || s.walkableSource === 'slabs');
   const kept = occupied.length > 0 ? occupied : walkableStoreys;
-  if (kept.length === 0) throw new Error(`layoutFromStructure: ${name}: no storey has walkable area (${counted(structure.storeys.length, 'storey')}, ${structure.storeys.length === 1 ? 'with less than' : 'none with ≥'} ${MIN_STOREY_M2} m²)`);
+  if (kept.length === 0) {
+    // A damaged placement can throw the whole building out of range: then that is why, not the floor area.
+    const far = structure.skipped ? `; ${structure.skipped.elements} elements lie beyond 10 000 km of the origin and were left out (${structure.skipped.examples.join(', ')}): the file is damaged or its coordinates are not metres` : '';
+    throw new Error(`layoutFromStructure: ${name}: no storey has walkable area (${counted(structure.storeys.length, 'storey')}, ${structure.storeys.length === 1 ? 'with less than' : 'none with ≥'} ${MIN_STOREY_M2} m²)${far}`);
+  }
   for (const s of structure.storeys) if (!kept.includes(s)) notes.push(`storey "${s.name}" left out (walkable ${s.walkableArea.toFixed(0)} m² from ${s.walkableSource})`);
   const newIndex = new Map<number, number>(kept.map((s, i) => [s.index, i]));
   const names = uniqueNames(kept.map((s) => s.name.trim() || `Storey ${s.index + 1}`));

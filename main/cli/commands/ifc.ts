@@ -42,6 +42,8 @@ export interface IfcReport {
   elements: number;
   georeference: { lat: number; lon: number; trueNorth: number } | null;
   timings: { openMs: number; structureMs: number; geometryMs: number };
+  /** Elements left out of the structure: coordinates beyond 10 000 km of the origin (a damaged placement). Absent when none. */
+  skipped?: { elements: number; examples: string[] };
 }
 
 export interface LoadedIfcStructure {
@@ -119,6 +121,7 @@ export function ifcReport(file: string, { structure: s, openMs }: LoadedIfcStruc
     elements: s.elements,
     georeference: s.georeference ? { lat: Math.round(s.georeference.lat * 1e7) / 1e7, lon: Math.round(s.georeference.lon * 1e7) / 1e7, trueNorth: r3(s.georeference.trueNorth) } : null,
     timings: { openMs: r1(openMs), structureMs: r1(s.timings.structureMs), geometryMs: r1(s.timings.geometryMs) },
+    ...(s.skipped ? { skipped: s.skipped } : {}),
   };
 }
 
@@ -145,6 +148,7 @@ function table(r: IfcReport, s: BuildingStructure): string {
   for (const st of s.stairs.filter((x) => x.fromStorey !== x.toStorey)) {
     lines.push(`${st.type} "${st.name}": ${s.storeys[st.fromStorey]!.name} → ${s.storeys[st.toStorey]!.name}, rise ${st.rise.toFixed(2)} m, length ${st.length.toFixed(2)} m, width ${st.width.toFixed(2)} m`);
   }
+  if (r.skipped) lines.push(`left out: ${counted(r.skipped.elements, 'element')} whose coordinates lie beyond 10 000 km of the origin (${r.skipped.examples.join(', ')}): the file is damaged or its coordinates are not metres`);
   lines.push(`timings: open ${r.timings.openMs} ms, structure ${r.timings.structureMs} ms, geometry ${r.timings.geometryMs} ms`);
   return lines.join('\n') + '\n';
 }

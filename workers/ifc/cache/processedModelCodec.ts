@@ -15,7 +15,7 @@
 import type { Bounds6, ElementIndex, GeometryBatch, ModelSummary, ProcessedModel, SpatialNode, StoreyInfo } from '../geometry/ProcessedModel.js';
 
 /** Bump whenever ProcessedModel or the batching changes meaning: older entries then read as misses. */
-export const PROCESSED_MODEL_FORMAT = 3;
+export const PROCESSED_MODEL_FORMAT = 4;
 const MAGIC = 'TWINMDL\0';
 
 export class ProcessedModelCodecError extends Error {

@@ -211,8 +211,8 @@ export function extractGeometry(api: IfcAPI, modelID: number, spatial: SpatialSt
   };
 }
 
-/** How many elements were left out, and up to three of them as "#id IfcType 'Name'". */
-function describeSkipped(api: IfcAPI, modelID: number, skipped: ReadonlyMap<number, number>): SkippedElements {
+/** How many elements were left out, and up to three of them as "#id IfcType 'Name'" (the structure extractor's too). */
+export function describeSkipped(api: IfcAPI, modelID: number, skipped: ReadonlyMap<number, number>): SkippedElements {
   const ids = [...skipped.keys()].slice(0, 3);
   const examples = api.GetRawLinesData(modelID, ids).map((line) => {
     const name = stepString(line.arguments[2]);

@@ -30,6 +30,12 @@ import { readPlanMesh, type PlacedPlanMesh } from './readPlanMesh.js';
 import { readSpatialStructure } from './readSpatialStructure.js';
 import { sliceMesh } from './sliceMesh.js';
 import { buildWalkable, polygonsFromRings, unionPolygons } from './walkableMap.js';
+import { MAX_COORD_M } from '../geometry/GeometryBatcher.js';
+import { describeSkipped } from '../geometry/extractGeometry.js';
+
+/** A mesh or point beyond MAX_COORD_M of the origin, or not finite: a damaged placement, left out as the viewer leaves it out. */
+const inRange = (v: number) => v >= -MAX_COORD_M && v <= MAX_COORD_M;
+const meshFar = (m: PlacedPlanMesh) => !(inRange(m.min[0]) && inRange(m.min[1]) && inRange(m.min[2]) && inRange(m.max[0]) && inRange(m.max[1]) && inRange(m.max[2]));
 
 /** Entity types cut as obstacles at body height (upper-case web-ifc names). Doors are not: they are passages. */
 const OBSTACLE_TYPES = new Set([
@@ -132,6 +138,8 @@ export function extractStructure(api: IfcAPI, modelID: number, opts: ExtractStru
   };
   const typeName = (id: number) => api.GetNameFromTypeCode(api.GetLineType(modelID, id));
   let elements = 0;
+  /** Elements left out for their coordinates (meshFar), expressID → 1. */
+  const far = new Map<number, number>();
 
   // (2) Spaces.
   const spaceIds = idList(api, modelID, IFCSPACE);
@@ -142,6 +150,11 @@ export function extractStructure(api: IfcAPI, modelID: number, opts: ExtractStru
     api.StreamMeshes(modelID, spaceIds, (flat: FlatMesh) => {
       const mesh = readPlanMesh(api, modelID, flat);
       if (!mesh) return;
+      if (meshFar(mesh)) {
+        far.set(flat.expressID, 1);
+        elements++;
+        return;
+      }
       const height = mesh.max[2] - mesh.min[2];
       let footprint = polygonsFromRings(sliceMesh(mesh, mesh.min[2] + Math.min(OBSTACLE_CUT_HEIGHT, height / 2) + CUT_EPSILON));
       if (footprint.length === 0) {
@@ -158,6 +171,7 @@ export function extractStructure(api: IfcAPI, modelID: number, opts: ExtractStru
   for (const id of spaceIds) {
     const line = api.GetLine(modelID, id) as Record<string, unknown>;
     const cut = spaceCuts.get(id);
+    if (far.has(id)) continue;
     const footprint: PlanMultiPolygon = cut?.footprint ?? [];
     if (cut) elements++;
     const storey = spatial.storeyOf(id) ?? (cut ? storeyByZ(cut.zmin) : null);
@@ -188,6 +202,10 @@ export function extractStructure(api: IfcAPI, modelID: number, opts: ExtractStru
     const mesh = readPlanMesh(api, modelID, flat, STAIR_TYPES.has(type));
     if (!mesh) return;
     elements++;
+    if (meshFar(mesh)) {
+      far.set(id, 1);
+      return;
+    }
     if (OBSTACLE_TYPES.has(type)) {
       for (let s = 0; s < storeyCount; s++) {
         const h = elevations[s]! + OBSTACLE_CUT_HEIGHT + CUT_EPSILON;
@@ -231,6 +249,7 @@ export function extractStructure(api: IfcAPI, modelID: number, opts: ExtractStru
   // (4) Doors.
   const doors: StructureDoor[] = [];
   for (const id of idList(api, modelID, IFCDOOR)) {
+    if (far.has(id)) continue;
     const line = api.GetLine(modelID, id) as Record<string, unknown>;
     let g = doorGeom.get(id);
     if (!g) {
@@ -239,6 +258,10 @@ export function extractStructure(api: IfcAPI, modelID: number, opts: ExtractStru
       const m = api.GetWorldTransformMatrix(modelID, placement);
       const len = Math.hypot(m[0]!, m[1]!) || 1;
       g = { x: m[12]! * unit, y: m[13]! * unit, z: m[14]! * unit, axis: [m[0]! / len, m[1]! / len], extent: 0 };
+      if (!(inRange(g.x) && inRange(g.y) && inRange(g.z))) {
+        far.set(id, 1);
+        continue;
+      }
     }
     const storey = spatial.storeyOf(id) ?? storeyByZ(g.z);
     if (storey === null) continue;
@@ -366,6 +389,7 @@ export function extractStructure(api: IfcAPI, modelID: number, opts: ExtractStru
     elements,
     georeference: spatial.georeference,
     timings: { structureMs: totalMs - geometryMs, geometryMs },
+    ...(far.size ? { skipped: describeSkipped(api, modelID, far) } : {}),
   };
 }
 

@@ -192,3 +192,29 @@ describe('extractStructure on real buildings', () => {
     expect(exits.every((d) => d.storey === l1)).toBe(true);
   });
 });
+
+describe('extractStructure on a damaged placement', () => {
+  it('leaves out and names the elements beyond 10 000 km, and the testbed says that is why nothing is walkable', async () => {
+    // The KIT house with its building's origin (#429) moved to 1e300 m: every element in the building lands there.
+    // Before: 7 spaces and 5 doors out there, a stair "5.35e+285 m" long, and only "no storey has walkable area".
+    const kit = readFileSync(join(shared, 'kit-ac20-fzk-haus-ifc4.ifc'), 'utf8');
+    const far = kit.replace('#429= IFCCARTESIANPOINT((0.,0.,0.));', '#429= IFCCARTESIANPOINT((1.E300,0.,0.));');
+    expect(far).not.toBe(kit);
+    const { modelID } = engine.open(new TextEncoder().encode(far), 'far.ifc');
+    let s: BuildingStructure;
+    try {
+      s = extractStructure(engine.api, modelID);
+    } finally {
+      engine.close(modelID);
+    }
+    const whole = load(join(shared, 'kit-ac20-fzk-haus-ifc4.ifc'));
+    expect(whole.skipped).toBeUndefined();
+    expect(s.skipped!.elements).toBe(89); // the 82 the viewer leaves out, and the 7 spaces
+    expect(s.skipped!.examples[0]).toMatch(/^#\d+ IfcSpace '\d+'$/);
+    expect(s.elements).toBe(whole.elements); // products with geometry, wherever they lie
+    expect([s.spaces.length, s.doors.length, s.stairs.length]).toEqual([0, 0, 0]);
+    for (const st of s.storeys) expect(st.walkableArea).toBe(0);
+    const { layoutFromStructure } = await import('../../../../../workers/testbed/layoutFromStructure');
+    expect(() => layoutFromStructure(s, 'far.ifc')).toThrow(/no storey has walkable area .*; 89 elements lie beyond 10 000 km of the origin and were left out \(#\d+ IfcSpace/);
+  });
+});
