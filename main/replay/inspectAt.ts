@@ -5,19 +5,12 @@
  */
 import type { CliIo } from '../cli/command.js';
 import { UsageError } from '../cli/command.js';
-import { McapOpenError } from './McapChunkFile.js';
 import { parseReplayTime } from './parseReplayTime.js';
-import { Recording } from './Recording.js';
+import { openRecordingForCli } from './openRecordingForCli.js';
 
 export async function inspectAt(path: string, at: string, json: boolean, io: CliIo, displayName = path): Promise<number> {
   const t0 = performance.now();
-  let rec: Recording;
-  try {
-    rec = await Recording.open(path);
-  } catch (e) {
-    if (e instanceof McapOpenError) throw new UsageError(`twin inspect: ${e.message}`);
-    throw e;
-  }
+  const rec = await openRecordingForCli('inspect', path);
   try {
     await rec.ready();
     const t1 = performance.now();

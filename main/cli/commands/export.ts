@@ -12,7 +12,7 @@ import { analyseWindow } from '../../analytics/analyseWindow.js';
 import { EXPORT_WHATS, exportAnalysis, partFor, type ExportFormat, type ExportWhat } from '../../analytics/exportAnalysis.js';
 import { McapOpenError } from '../../replay/McapChunkFile.js';
 import { parseReplayTime } from '../../replay/parseReplayTime.js';
-import { Recording } from '../../replay/Recording.js';
+import { openRecordingForCli } from '../../replay/openRecordingForCli.js';
 import { numberFlag, parseFlags, UsageError, type CliCommand } from '../command.js';
 import { existsSync } from 'node:fs';
 
@@ -60,13 +60,7 @@ export const exportCommand: CliCommand = {
     const bucket = numberFlag('export', 'bucket', values.bucket, NaN, { min: 1 });
     const cell = numberFlag('export', 'cell', values.cell, 1, { min: 0.1, max: 100 });
     const k = numberFlag('export', 'k', values.k, 5, { min: 1, max: 100, integer: true });
-    let rec: Recording;
-    try {
-      rec = await Recording.open(resolve(file));
-    } catch (e) {
-      if (e instanceof McapOpenError) throw new UsageError(`twin export: ${e.message}`);
-      throw e;
-    }
+    const rec = await openRecordingForCli('export', resolve(file));
     try {
       try {
         await rec.ready();

@@ -11,9 +11,9 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import mqtt from 'mqtt';
 import type { TelemetryRecord } from '../../../common/records.js';
-import { CUT_SHORT, McapOpenError } from '../../replay/McapChunkFile.js';
+import { CUT_SHORT } from '../../replay/McapChunkFile.js';
 import type { RecordTopicKind } from '../../replay/decodeRecord.js';
-import { Recording } from '../../replay/Recording.js';
+import { openRecordingForCli } from '../../replay/openRecordingForCli.js';
 import { parseMqttUri } from '../../sources/mqtt.js';
 import { numberFlag, parseFlags, progress, UsageError, type CliCommand } from '../command.js';
 
@@ -63,13 +63,7 @@ export const replayCommand: CliCommand = {
       throw new UsageError(`twin replay: --to ${(e as Error).message}`);
     }
     // The recording first: a file that is not one is the user's mistake (exit 2), before any broker is involved.
-    let rec: Recording;
-    try {
-      rec = await Recording.open(path);
-    } catch (e) {
-      if (e instanceof McapOpenError) throw new UsageError(`twin replay: ${e.message}`);
-      throw e;
-    }
+    const rec = await openRecordingForCli('replay', path);
     const client = mqtt.connect(target.url, { reconnectPeriod: 1000, connectTimeout: 10_000 });
     try {
       await new Promise<void>((ok, fail) => {
