@@ -50,7 +50,7 @@ export const replayCommand: CliCommand = {
   help: HELP,
   async run(args, io) {
     const { values, positionals } = parseFlags('replay', args, { to: { type: 'string' }, speed: { type: 'string' }, retime: { type: 'boolean' } });
-    if (positionals.length !== 1) throw new UsageError('twin replay: expected one FILE.mcap (see twin replay --help)');
+    if (positionals.length !== 1) throw new UsageError('twin replay: expected one FILE.mcap or folder of recordings (see twin replay --help)');
     if (!values.to) throw new UsageError('twin replay: --to mqtt://HOST:PORT[/PREFIX] is required');
     const file = positionals[0]!;
     const path = resolve(file);
