@@ -382,19 +382,9 @@ export class Recording {
     for (; this.deferredNext < this.deferred.length; this.deferredNext++) {
       if ((this.state as RecordingState) === 'closed') return;
       const c = this.deferred[this.deferredNext]!;
-      const e = this.chunks[c]!;
       // Counted here even when a read of scans has decoded the chunk meanwhile (that set its range, not the rate).
-      let chunk: DecodedChunk | null = this.cache.get(c) ?? null;
-      try {
-        chunk ??= await e.file.readChunk(e.index);
-      } catch (err) {
-        const msg = `${(err as Error).message}: that block of records is skipped, the rest replays`;
-        if (!this.notices.includes(msg)) this.notices.push(msg);
-      }
+      const chunk = this.cache.get(c) ?? (await this.readUncached(c));
       if (chunk) {
-        e.minPub = chunk.minPub;
-        e.maxPub = chunk.maxPub;
-        e.count = chunk.count;
         for (let i = 0; i < chunk.count; i++) {
           const sec = this.secondOf(chunk.pub[i]!);
           this.perSecond.messages[sec] = (this.perSecond.messages[sec] ?? 0) + 1;
@@ -523,6 +513,20 @@ export class Recording {
       this.cache.set(c, hit);
       return hit;
     }
+    const chunk = await this.readUncached(c);
+    if (!chunk) return null;
+    this.cache.set(c, chunk);
+    this.cacheBytes += chunk.bytes.byteLength;
+    for (const [key, old] of this.cache) {
+      if (this.cacheBytes <= CHUNK_CACHE_BYTES || key === c) break;
+      this.cache.delete(key);
+      this.cacheBytes -= old.bytes.byteLength;
+    }
+    return chunk;
+  }
+
+  /** Reads and decodes chunk c, not through the cache: its range and count are then known; null (and a notice) when it is damaged. */
+  private async readUncached(c: number): Promise<DecodedChunk | null> {
     const e = this.chunks[c]!;
     let chunk: DecodedChunk;
     try {
@@ -537,13 +541,6 @@ export class Recording {
     e.maxPub = chunk.maxPub;
     e.count = chunk.count;
     this.refreshChannels(); // a sequentially read file defines channels inside its chunks
-    this.cache.set(c, chunk);
-    this.cacheBytes += chunk.bytes.byteLength;
-    for (const [key, old] of this.cache) {
-      if (this.cacheBytes <= CHUNK_CACHE_BYTES || key === c) break;
-      this.cache.delete(key);
-      this.cacheBytes -= old.bytes.byteLength;
-    }
     return chunk;
   }
 
