@@ -49,6 +49,8 @@ export class FloorGrid {
   readonly wallGy: Float32Array;
   /** Speed factor of the zone covering the cell (1 outside zones). */
   readonly speed: Float32Array;
+  /** False when no zone lies on this floor: every `speed` is 1 and need not be read. */
+  zoned = false;
   /** Portal (exit or link end) index per cell, -1 where none; see `markPortal`. */
   readonly portal: Int16Array;
 
@@ -83,6 +85,7 @@ export class FloorGrid {
     for (const ring of floor.obstacles ?? []) g.fill(ring, obstacleMask, 1);
     portals.forEach((seg, k) => g.markPortal(seg, k, obstacleMask, floor));
     for (const z of zones) g.fill(z.polygon, g.speed, z.speedFactor);
+    g.zoned = zones.length > 0;
     g.computeWallField();
     return g;
   }

@@ -78,6 +78,8 @@ export class Simulation {
   private readonly sv0: Float64Array; private readonly sState: Uint8Array; private readonly sFloor: Int16Array; private readonly sTarget: Int16Array;
   /** Travel time left to each slot's exit at its cell after its last move, s (robots: −∞): who is ahead on the way out (see computeVelocities in slotStages). */
   private readonly left: Float64Array; private readonly sLeft: Float64Array;
+  /** Wall distance at each walking slot's position, from stage 5 for its stage 6 (see moveSlots in slotStages), m. */
+  private readonly sWall: Float64Array;
   private readonly robotRoute: [number, number][][]; private readonly robotLen: number[];
   /** Largest body radius of any slot (agents and robots), m: bounds the neighbour search. */
   readonly rmax: number;
@@ -120,7 +122,7 @@ export class Simulation {
     this.startTime = f64(); this.exitTime = new Float64Array(m).fill(NaN); this.walked = c64(m);
     this.startX = f64(); this.startY = f64(); this.nvx = c64(m); this.nvy = c64(m); this.px = c64(m); this.py = c64(m);
     this.transitFrac = f64(); this.transitUntil = f64(); this.sx = c64(m); this.sy = c64(m); this.sr = c64(m); this.sv0 = c64(m);
-    this.sState = share ? new Uint8Array(new SharedArrayBuffer(m)) : new Uint8Array(m); this.sFloor = c16(m); this.sTarget = c16(m); this.sLeft = c64(m); this.left = c64(m).fill(-Infinity);
+    this.sState = share ? new Uint8Array(new SharedArrayBuffer(m)) : new Uint8Array(m); this.sFloor = c16(m); this.sTarget = c16(m); this.sLeft = c64(m); this.sWall = c64(m); this.left = c64(m).fill(-Infinity);
     this.floor = new Int16Array(m); this.state = new Uint8Array(m); this.group = new Int16Array(m).fill(-1);
     this.target = new Int16Array(m).fill(-1); this.exitUsed = new Int16Array(m).fill(-1);
     this.transitLink = new Int16Array(m).fill(-1); this.transitRev = new Uint8Array(m); this.reachable = new Uint8Array(m);
@@ -169,8 +171,8 @@ export class Simulation {
     });
     this.cellStart = c32(this.cellOff[G]! + 2);
     this.cursor = new Int32Array(this.cellOff[G]! + 2);
-    const { sx, sy, sr, sv0, sState, sFloor, sTarget, sLeft, order, cellOff, cnx, cny, cx0, cy0, cellStart, nvx, nvy, x, y, vx, vy, px, py, walked, hit, left } = this;
-    this.columns = { sx, sy, sr, sv0, sState, sFloor, sTarget, sLeft, order, cellOff, cnx, cny, cx0, cy0, cellStart, nvx, nvy, x, y, vx, vy, px, py, walked, hit, left };
+    const { sx, sy, sr, sv0, sState, sFloor, sTarget, sLeft, sWall, order, cellOff, cnx, cny, cx0, cy0, cellStart, nvx, nvy, x, y, vx, vy, px, py, walked, hit, left } = this;
+    this.columns = { sx, sy, sr, sv0, sState, sFloor, sTarget, sLeft, sWall, order, cellOff, cnx, cny, cx0, cy0, cellStart, nvx, nvy, x, y, vx, vy, px, py, walked, hit, left };
   }
 
   /** True when nothing is left to simulate: everybody out or stuck, or maxTime reached. */

@@ -17,6 +17,8 @@ export interface SlotColumns {
   sState: Uint8Array; sFloor: Int16Array; sTarget: Int16Array;
   /** Travel time left to each slot's exit at its cell after its last move, s (robots: −∞). */
   sLeft: Float64Array;
+  /** Wall distance at each walking slot's position or a lower bound of it (stage 5, read by its own stage 6; NaN: off the grid), m. */
+  sWall: Float64Array;
   /** Slot → agent index (agents first, then robots). */
   order: Int32Array;
   /** Per floor: first cell's index, cells across and down, and the grid's origin; cellStart: first slot of each cell. */
@@ -55,7 +57,7 @@ function grown(a: Int32Array, need: number): Int32Array {
  * chaotic near clogging, changes individual runs).
  */
 export function computeVelocities(c: SlotColumns, nav: NavMap, agents: number, rmax: number, nb: Float64Array, lo: number, hi: number): number {
-  const { sFloor, sState, nvx, nvy, sx, sy, sr, order, cellStart, sv0, sTarget, sLeft, cnx, cny, cx0, cy0, cellOff } = c;
+  const { sFloor, sState, nvx, nvy, sx, sy, sr, order, cellStart, sv0, sTarget, sLeft, sWall, cnx, cny, cx0, cy0, cellOff } = c;
   const grids = nav.grids, fields = nav.fields;
   const A = MODEL.neighbourStrength, D = MODEL.neighbourRange, B = MODEL.wallStrength, Dw = MODEL.wallRange, T = MODEL.timeGap, contact = MODEL.contact, sideways = 1 - MODEL.behind;
   const cell = MODEL.cell, inv = 1 / cell, repelReach = 7 * D, maxNb = nb.length >> 2, robots = order.length > agents;
@@ -87,7 +89,7 @@ export function computeVelocities(c: SlotColumns, nav: NavMap, agents: number, r
     // Cell of the agent on the nav grid (zone speed, wall gradient) and the exact search radius.
     const gcx = Math.floor((xi - g.x0) / h), gcy = Math.floor((yi - g.y0) / h);
     const c = gcx < 0 || gcy < 0 || gcx >= gnx || gcy >= gny ? -1 : gcy * gnx + gcx;
-    const vmax = sv0[o]! * (c >= 0 ? g.speed[c]! : 1);
+    const vmax = sv0[o]! * (c >= 0 && g.zoned ? g.speed[c]! : 1);
     const slow = vmax * T;
     let cut = ri + rmax + (slow > repelReach ? slow : repelReach);
     if (cut > MODEL.cutoff) cut = MODEL.cutoff;
@@ -139,17 +141,21 @@ export function computeVelocities(c: SlotColumns, nav: NavMap, agents: number, r
       const along = bhx * e0x + bhy * e0y;
       ex += sideways * (bhx - along * e0x); ey += sideways * (bhy - along * e0y);
     }
-    // Wall repulsion: bilinear wall distance (FloorGrid.sampleWallDist inlined), gradient of the agent's cell.
-    if (c >= 0) {
+    // Wall repulsion: bilinear wall distance (FloorGrid.sampleWallDist inlined), gradient of the agent's cell. The
+    // cell's own value, less 1.5 h, bounds the sample from below (see moveSlots): far from walls, no sample is taken.
+    const wd0 = g.wallDist, lb = c >= 0 ? wd0[c]! - 1.5 * h : NaN;
+    if (lb >= ri + 10 * Dw) sWall[o] = lb;
+    else if (c >= 0) {
       let wx = bx, wy = by;
       if (wx < 0) wx = 0; else if (wx > gnx - 2) wx = gnx - 2;
       if (wy < 0) wy = 0; else if (wy > gny - 2) wy = gny - 2;
       let ax = fx - wx, ay = fy - wy;
       ax = ax < 0 ? 0 : ax > 1 ? 1 : ax; ay = ay < 0 ? 0 : ay > 1 ? 1 : ay;
-      const wd0 = g.wallDist, b = wy * gnx + wx;
+      const b = wy * gnx + wx;
       const wd = (wd0[b]! * (1 - ax) + wd0[b + 1]! * ax) * (1 - ay) + (wd0[b + gnx]! * (1 - ax) + wd0[b + gnx + 1]! * ax) * ay;
+      sWall[o] = wd;
       if (wd < ri + 10 * Dw) { const w = B * detExp((ri - wd) / Dw); ex += g.wallGx[c]! * w; ey += g.wallGy[c]! * w; }
-    }
+    } else sWall[o] = NaN;
     // Round a robot ahead on the side away from it (the right when it is dead ahead), as much as it repels. Pushed
     // straight back alone, the people right behind a robot standing in a corridor stood there for good.
     if (aside !== 0) { ex += e0y * aside; ey -= e0x * aside; }
@@ -191,7 +197,7 @@ export function computeVelocities(c: SlotColumns, nav: NavMap, agents: number, r
  * touched by each moved agent for stage 7.
  */
 export function moveSlots(c: SlotColumns, nav: NavMap, agents: number, dt: number, lo: number, hi: number): number {
-  const grids = nav.grids, fields = nav.fields, { order, sState, sFloor, sTarget, sr, sx, sy, nvx, nvy, x, y, vx: cvx, vy: cvy, px, py, walked, hit, left } = c;
+  const grids = nav.grids, fields = nav.fields, { order, sState, sFloor, sTarget, sr, sx, sy, sWall, nvx, nvy, x, y, vx: cvx, vy: cvy, px, py, walked, hit, left } = c;
   let maxMoved = 0;
   for (let o = lo; o < hi; o++) {
     const i = order[o]!;
@@ -202,7 +208,12 @@ export function moveSlots(c: SlotColumns, nav: NavMap, agents: number, dt: numbe
     const g = grids[sFloor[o]!]!, ox = sx[o]!, oy = sy[o]!, r = sr[o]!;
     let vx = nvx[o]!, vy = nvy[o]!;
     let qx = ox + vx * dt, qy = oy + vy * dt;
-    const wd = g.sampleWallDist(qx, qy), wo = wd < r ? g.sampleWallDist(ox, oy) : 0;
+    // Stage 5 left a lower bound w of the wall distance here (sWall). The field's cell values are an exact distance
+    // transform, which changes by at most h from a cell to the next (√2 h diagonally), so its bilinear sample changes
+    // by at most √2 per metre, and lies within 1.5 h of the value at any of its four cells: a step of |vx| + |vy|
+    // times dt from w ≥ r + 1.5 × that ends clear of the walls, and the sample at its end is skipped (same result).
+    const near = !(sWall[o]! - 1.5 * (Math.abs(vx) + Math.abs(vy)) * dt - 1e-6 >= r);
+    const wd = near ? g.sampleWallDist(qx, qy) : r, wo = wd < r ? g.sampleWallDist(ox, oy) : 0;
     if (wd < r && wd < wo) {
       // Slide: the velocity component into the nearest wall is cut to what brings the body to touch it (the
       // gap wo − r, over one step). Dropping it whole stopped a walker heading square at a wall up to a step

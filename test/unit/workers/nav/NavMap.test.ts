@@ -49,4 +49,26 @@ describe('NavMap distance fields', () => {
     expect(() => NavMap.build(base(room(10.135)))).toThrow(/exits\[0\]\.segment: not on any walkable edge/);
     expect(() => NavMap.build(base({ ...room(10.2), floors: [{ id: 'F0', walkable: [rect(0, 0, 10.1, 5)] }] }))).toThrow(/not on any walkable edge/);
   });
+
+  it('has a wall distance that changes by at most √2 per metre and stays within 1.5 cells of its cell value (the simulation skips samples on that)', () => {
+    // Stage 5 takes the cell's value less 1.5 h as a lower bound of the bilinear sample far from walls, and stage 6
+    // skips the sample at the end of a step that cannot bring a body within its radius of a wall (slotStages).
+    const poly: [number, number][] = [[0, 0], [14, 0], [14, 3], [9, 9], [3, 9], [3, 4.3], [0, 4.3]];
+    const nav = NavMap.build(base({ cellSize: 0.1, floors: [{ id: 'F0', walkable: [poly], obstacles: [rect(5, 1, 5.4, 1.4), [[8, 5], [9.5, 6.2], [8.3, 7]]] }],
+      exits: [{ id: 'E', floor: 'F0', segment: [[0, 1], [0, 2]] }] }));
+    const g = nav.grids[0]!;
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    let worstCell = Infinity, worstStep = Infinity, near = 0;
+    for (let k = 0; k < 20_000; k++) {
+      const x = -0.5 + 15 * rnd(), y = -0.5 + 10 * rnd(), dx = (rnd() - 0.5) * 0.6, dy = (rnd() - 0.5) * 0.6;
+      const w = g.sampleWallDist(x, y), c = g.cellIndex(x, y);
+      if (c >= 0) worstCell = Math.min(worstCell, w - (g.wallDist[c]! - 1.5 * g.h));
+      worstStep = Math.min(worstStep, g.sampleWallDist(x + dx, y + dy) - (w - 1.5 * (Math.abs(dx) + Math.abs(dy))));
+      if (w < 0.3) near++;
+    }
+    expect(near).toBeGreaterThan(1000); // the points test the walls, not only open floor
+    expect(worstCell).toBeGreaterThanOrEqual(0);
+    expect(worstStep).toBeGreaterThanOrEqual(-1e-9);
+  });
 });
