@@ -141,6 +141,12 @@ function* steps(scenario: Scenario, opts: RunOptions, nav: NavMap, sim: Simulati
     });
   }
   for (let s = 1; s < overTime.length; s++) overTime[s]! += overTime[s - 1]!;
+  // With people left inside (held up, unable to reach an exit, out of time, stopped) the curve runs on to the end of the
+  // run: its flat tail is what a planner needs to see. It stopped at the last person out (10 s of a 120 s run).
+  if (evacuated < sim.agents) {
+    const end = Math.ceil(sim.t - 1e-6), out = overTime.length ? overTime[overTime.length - 1]! : 0;
+    while (overTime.length <= end) overTime.push(out);
+  }
   const lines: Record<string, LineResult> = Object.fromEntries((m.lines ?? []).map((l) => [l.id, { crossings: [] as LineResult['crossings'] }]));
   for (const c of sim.crossings) lines[m.lines![c.line]!.id]!.crossings.push({ t: r3(c.t), agent: c.agent, dir: c.dir });
   const warnings: string[] = [];

@@ -30,6 +30,9 @@ describe('who is still inside at the end, and what holds them', () => {
     expect(r.agents.filter((a) => a.group === 'south').every((a) => a.heldBy === undefined)).toBe(true);
     const w = r.warnings.find((s) => s.includes('still inside'));
     expect(w).toContain(`${held} held up behind robot amr-07 (at (9.0, 5.6) on L1)`);
+    // The curve of people out runs to the end of the run, its flat tail at 8: not only to the last one out (~15 s).
+    expect(r.evacuatedOverTime).toHaveLength(61);
+    expect(r.evacuatedOverTime.slice(30)).toEqual(new Array(31).fill(8));
     if (held < 8) expect(w).toContain(`${8 - held} elsewhere (L1: ${8 - held})`);
   });
 
@@ -39,5 +42,7 @@ describe('who is still inside at the end, and what holds them', () => {
     expect(inside).toBeGreaterThan(0);
     expect(r.agents.some((a) => a.heldBy !== undefined)).toBe(false);
     expect(r.warnings.find((s) => s.includes('still inside'))).toMatch(new RegExp(`^${inside} agent\\(s\\) .*: by floor: L1: ${inside}$`));
+    expect(r.evacuatedOverTime).toHaveLength(5);
+    expect(r.evacuatedOverTime[4]).toBe(r.agentsEvacuated);
   });
 });
