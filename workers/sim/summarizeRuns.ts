@@ -18,10 +18,10 @@ export function summarizeRuns(times: readonly (number | null)[]): RunSummary {
 /**
  * When not everybody left only because some start where no exit can be reached (a doorless room, a storey no
  * stair reaches): the time the last of the others left, s. null when everybody left, or when people who
- * could have left were still inside at the end.
+ * could have left were still inside at the end, or when nobody could reach an exit (there are no others).
  */
 export function reachableOutTime(r: Pick<SimulationResults, 'evacuationTime' | 'agentsEvacuated' | 'agentsUnreachable' | 'agentsTotal' | 'agents'>): number | null {
-  if (r.evacuationTime !== null || r.agentsUnreachable === 0 || r.agentsEvacuated + r.agentsUnreachable !== r.agentsTotal) return null;
+  if (r.evacuationTime !== null || r.agentsUnreachable === 0 || r.agentsEvacuated === 0 || r.agentsEvacuated + r.agentsUnreachable !== r.agentsTotal) return null;
   let last = 0;
   for (const a of r.agents) if (a.exitTime !== null && a.exitTime > last) last = a.exitTime;
   return last;

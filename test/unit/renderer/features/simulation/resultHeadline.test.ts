@@ -16,6 +16,11 @@ describe('Simulation results headline', () => {
       .toEqual({ time: 'n/a', reachableOut: 'all who could reach an exit were out at 93.95 s', evacuated: 'Evacuated 2 / 3 · 1 cannot reach an exit' });
   });
 
+  it('nobody can reach an exit: n/a, with no claim about "the 0 who could" (it read "were out at 0.00 s")', () => {
+    expect(resultHeadline({ evacuationTime: null, agentsEvacuated: 0, agentsUnreachable: 2, agentsTotal: 2, agents: [agent(null), agent(null)] }))
+      .toEqual({ time: 'n/a', reachableOut: null, evacuated: 'Evacuated 0 / 2 · 2 cannot reach an exit' });
+  });
+
   it('people who could leave but were still inside at maxTime: no such claim', () => {
     expect(resultHeadline({ evacuationTime: null, agentsEvacuated: 1, agentsUnreachable: 1, agentsTotal: 3, agents: [agent(93.95), agent(null), agent(null)] }).reachableOut).toBeNull();
   });
