@@ -354,9 +354,14 @@ export function applyFrameView(view: TelemetryFrameView, table: EntityTable, peo
     seen?.add(s);
     const t = e.t[i]!;
     if (table.flags[s] !== e.flags[i]!) { table.flags[s] = e.flags[i]!; table.markDirty(s); }
-    if (t < table.lastSeen[s]!) continue;
+    // A delta older than what the slot shows is out of order: skipped. A full frame is the hub's whole twin at its time:
+    // older only after a jump back (a seek in a replay or the live review), and then it is what the twin was. Skipping
+    // it too froze every robot at its latest pose while the review's clock and people went back in time.
+    const back = t < table.lastSeen[s]!;
+    if (back && !view.full) continue;
+    if (back) { table.histHead[s] = 0; table.histLen[s] = 0; } // the trail restarts at the new time
     table.markDirty(s);
-    const fresh = t > table.lastSeen[s]!;
+    const fresh = back || t > table.lastSeen[s]!;
     table.lastSeen[s] = t;
     table.type[s] = frameString(view, e.type[i]!);
     table.task[s] = frameString(view, e.task[i]!);
@@ -395,7 +400,7 @@ export function applyFrameView(view: TelemetryFrameView, table: EntityTable, peo
     const s = people.slot(id);
     seenPeople?.add(s);
     if (people.flags[s] !== p.flags[i]!) { people.flags[s] = p.flags[i]!; people.revision++; }
-    if (p.t[i]! < people.t[s]!) continue;
+    if (p.t[i]! < people.t[s]! && !view.full) continue;
     people.revision++;
     people.t[s] = p.t[i]!;
     if (pGeo) [people.x[s], people.y[s]] = wgs84ToBuilding(geo!, p.lat[i]!, p.lon[i]!);

@@ -35,6 +35,23 @@ describe('entitiesStore frame apply', () => {
     expect([...speeds.subarray(0, 2)].map((v) => Math.round(v * 10) / 10)).toEqual([0.8, 0.9]);
   });
 
+  it('takes a full frame from before what it shows (a seek back in a replay or the live review): robots and people go back, the trail restarts', () => {
+    const table = new EntityTable(), people = new PeopleTable();
+    const person = (t: number, x: number) => ({ id: 'p1', t, floor: '1F', x, y: 4, accuracy: 1.5, stale: false });
+    apply({ full: true, entities: [robot('robot-01', T0 + 600_000, { x: 36, battery: 0.82 })], positions: [person(T0 + 600_000, 9)] }, table, people);
+    apply({ entities: [robot('robot-01', T0 + 601_000, { x: 37, battery: 0.82 })] }, table, people);
+    const r = table.slotOf.get('robot-01')!;
+    expect(table.histLen[r]).toBe(2);
+    // Review: the twin 10 minutes earlier. Before, the robot stayed at x 37, battery 82 %.
+    apply({ full: true, entities: [robot('robot-01', T0, { x: 2.5, battery: 0.35 })], positions: [person(T0, 1)] }, table, people);
+    expect([table.x[r], Math.round(table.battery[r]! * 100), table.lastSeen[r]]).toEqual([2.5, 35, T0]);
+    expect(table.histLen[r]).toBe(1);
+    expect(people.x[people.slotOf.get('p1')!]).toBe(1);
+    // A delta from before that is still out of order.
+    apply({ entities: [robot('robot-01', T0 - 1000, { x: 99 })] }, table, people);
+    expect(table.x[r]).toBe(2.5);
+  });
+
   it('removes entities a full frame no longer carries, keeping the other slots’ data', () => {
     const table = new EntityTable(), people = new PeopleTable();
     apply({ entities: ['a', 'b', 'c'].map((id, i) => robot(id, T0, { x: i })) }, table, people);
