@@ -125,6 +125,15 @@ export class NavMap {
         const path = portal.kind === 'exit' ? `exits[${portal.exit}].segment` : `links[${portal.link}].${portal.end}.segment`;
         throw new ScenarioError(path, `not on any walkable edge of floor "${s.floors[f]!.id}" (no walkable area within ${portalNear(h).toFixed(3)} m of the segment)`);
       });
+      // An exit is a way out across the walkable area's edge (an outer wall's door, a corridor's open end): one drawn
+      // inside the floor would let people leave through it like a trapdoor. Link ends (stairs in a room) may lie inside.
+      portals[f]!.forEach((portal, p) => {
+        if (portal.kind !== 'exit') return;
+        const reach = portalNear(h) + h, seg = s.exits[portal.exit]!.segment;
+        if (edgeShare(g, seg, reach) >= 0.5) return;
+        throw new ScenarioError(`exits[${portal.exit}].segment`, `not on any walkable edge of floor "${s.floors[f]!.id}": it lies inside the walkable area ` +
+          `(most of it more than ${reach.toFixed(2)} m from the area's boundary), so people would leave through the floor; put it where the area ends (a door in an outer wall, a corridor's open end)`);
+      });
       return lists;
     });
     const offsets: number[] = [];
@@ -227,4 +236,26 @@ function directionField(g: FloorGrid, T: Float32Array): Float32Array {
     if (n > 0) { dir[2 * c] = -gx / n; dir[2 * c + 1] = -gy / n; }
   }
   return dir;
+}
+
+/**
+ * Share of the points along a segment (every h / 2) that lie within `reach` of the floor's edge: a cell centre within
+ * `reach` that is not walkable (blocked, an exit's apron) or the grid's border.
+ */
+function edgeShare(g: FloorGrid, [[ax, ay], [bx, by]]: Segment, reach: number): number {
+  const len = Math.hypot(bx - ax, by - ay), n = Math.max(1, Math.ceil(len / (g.h / 2)));
+  const span = Math.ceil(reach / g.h), r2 = reach * reach;
+  let near = 0;
+  for (let k = 0; k <= n; k++) {
+    const x = ax + ((bx - ax) * k) / n, y = ay + ((by - ay) * k) / n;
+    const ci = Math.floor((x - g.x0) / g.h), cj = Math.floor((y - g.y0) / g.h);
+    let edge = false;
+    for (let j = cj - span; j <= cj + span && !edge; j++) for (let i = ci - span; i <= ci + span && !edge; i++) {
+      const dx = g.x0 + (i + 0.5) * g.h - x, dy = g.y0 + (j + 0.5) * g.h - y;
+      if (dx * dx + dy * dy > r2) continue;
+      edge = i < 0 || j < 0 || i >= g.nx || j >= g.ny || g.kind[j * g.nx + i] !== 1;
+    }
+    if (edge) near++;
+  }
+  return near / (n + 1);
 }

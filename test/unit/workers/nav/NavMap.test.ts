@@ -50,6 +50,19 @@ describe('NavMap distance fields', () => {
     expect(() => NavMap.build(base({ ...room(10.2), floors: [{ id: 'F0', walkable: [rect(0, 0, 10.1, 5)] }] }))).toThrow(/not on any walkable edge/);
   });
 
+  it('rejects an exit drawn inside the floor (people would leave through it like a trapdoor), and takes one across a corridor\'s open end', () => {
+    const room = (segment: [[number, number], [number, number]]): Scenario => base({ floors: [{ id: 'F0', walkable: [rect(0, 0, 10, 5)] }], exits: [{ id: 'E', floor: 'F0', segment }] });
+    expect(() => NavMap.build(room([[5, 4], [6, 4]]))).toThrow(/exits\[0\]\.segment: not on any walkable edge of floor "F0": it lies inside the walkable area/);
+    // From wall to wall across the middle of the room: only its ends touch the edge.
+    expect(() => NavMap.build(room([[5, 0], [5, 5]]))).toThrow(/inside the walkable area/);
+    expect(() => NavMap.build(room([[10, 1], [10, 3]]))).not.toThrow();
+    // Along an obstacle's side is an edge too; a link end (stairs in a room) may lie inside.
+    expect(() => NavMap.build(base({ floors: [{ id: 'F0', walkable: [rect(0, 0, 10, 5)], obstacles: [rect(4, 2, 6, 3)] }], exits: [{ id: 'E', floor: 'F0', segment: [[4.5, 3], [5.5, 3]] }] }))).not.toThrow();
+    expect(() => NavMap.build(base({ floors: [{ id: 'A', walkable: [rect(0, 0, 10, 5)] }, { id: 'B', walkable: [rect(0, 0, 10, 5)] }],
+      links: [{ id: 'S', kind: 'stairs', from: { floor: 'A', segment: [[5, 2], [5, 3]] }, to: { floor: 'B', segment: [[5, 2], [5, 3]] }, length: 5 }],
+      exits: [{ id: 'E', floor: 'B', segment: [[10, 1], [10, 3]] }] }))).not.toThrow();
+  });
+
   it('has a wall distance that changes by at most √2 per metre and stays within 1.5 cells of its cell value (the simulation skips samples on that)', () => {
     // Stage 5 takes the cell's value less 1.5 h as a lower bound of the bilinear sample far from walls, and stage 6
     // skips the sample at the end of a step that cannot bring a body within its radius of a wall (slotStages).
