@@ -45,6 +45,12 @@ export interface SourceStatus {
    * data time change. Replay and a flowing testbed carry it too, and show no figure while data flows.
    */
   lastDataAt?: number | null;
+  /**
+   * When the source last became `live` (connected), wall-clock epoch ms on the host; null while it is not live. Set by
+   * the host's pipeline. A page counts the silence of a live source that has sent nothing yet from it: a broker with
+   * nobody publishing, or a wrong topic, reads NO DATA after 10 s, not LIVE for good.
+   */
+  liveSince?: number | null;
   /** Set by the host's pipeline while it turns beacon scans into positions (main/hub/beaconRegistryFit.ts). */
   positioning?: PositioningStatus;
 }

@@ -97,6 +97,8 @@ export class TelemetryPipeline {
   readonly source: Source;
   private recorder: McapRecorder | null = null;
   private stoppedWhy: string | undefined;
+  /** When the source last became live, host wall ms (SourceStatus `liveSince`); null while it is not. */
+  private liveSince: number | null = null;
   private positioner: PositioningService | null = null;
   private readonly privacy: Pseudonymiser | null;
   private state: PipelineState = 'created';
@@ -176,6 +178,7 @@ export class TelemetryPipeline {
       // A jump in record time (replay): the hub's picture goes, the twin at the new moment follows (Hub.reset).
       onJump: () => this.hub.reset(),
       onStatus: (sourceStatus) => {
+        this.noteState(sourceStatus.state);
         const status = this.withLastData(sourceStatus);
         this.hub.setSourceStatus(status);
         this.options.onStatus?.(status);
@@ -228,7 +231,15 @@ export class TelemetryPipeline {
 
   /** The source's status, with when data last came (`lastDataAt`, the hub's: no source keeps it itself). */
   sourceStatus(): SourceStatus {
-    return this.withLastData(this.source.status());
+    const status = this.source.status();
+    this.noteState(status.state);
+    return this.withLastData(status);
+  }
+
+  /** Keeps when the source last became live (SourceStatus `liveSince`). */
+  private noteState(state: SourceStatus['state']): void {
+    if (state !== 'live') this.liveSince = null;
+    else if (this.liveSince === null) this.liveSince = Date.now();
   }
 
   recorderStatus(): RecorderStatus | null {
@@ -252,6 +263,7 @@ export class TelemetryPipeline {
     return {
       ...status,
       lastDataAt: this.hub.lastDataAt,
+      liveSince: this.liveSince,
       ...(fit && fit.scans > 0 && registry ? { positioning: positioningStatus(fit, this.registryOrigin, registry.beacons.length, this.registryWarning) } : {}),
     };
   }

@@ -73,12 +73,21 @@ export function hostLastDataAt(status: Pick<SourceStatus, 'lastDataAt'>, wallNow
  * When the silence of `status`'s source is counted from (wall ms; null: no data yet): the host's last data,
  * or when this page saw the data move on if that is later; the page's own `arrival` for a status without the host's.
  */
-export function silenceSince(status: Pick<SourceStatus, 'lastDataAt'>, arrival: DataArrival, wallNow: number): number | null {
+export function silenceSince(status: Pick<SourceStatus, 'lastDataAt'> & Partial<Pick<SourceStatus, 'state' | 'liveSince'>>, arrival: DataArrival, wallNow: number): number | null {
   const host = hostLastDataAt(status, wallNow);
   if (host === undefined) return arrival.since;
   const moved = arrival.movedAt;
-  if (host === null || (moved !== null && moved > host)) return moved;
+  if (host === null || (moved !== null && moved > host)) return moved ?? silentSinceLive(status, wallNow);
   return host;
+}
+
+/**
+ * A live source that has sent nothing at all: silent since it became live (the host's `liveSince`, checked as
+ * `lastDataAt` is), so a broker nobody publishes to reads NO DATA after 10 s instead of LIVE for good; else null.
+ */
+function silentSinceLive(status: Partial<Pick<SourceStatus, 'state' | 'liveSince'>>, wallNow: number): number | null {
+  if (status.state !== 'live') return null;
+  return hostLastDataAt({ lastDataAt: status.liveSince ?? null }, wallNow) ?? null;
 }
 
 export interface LiveClockView {

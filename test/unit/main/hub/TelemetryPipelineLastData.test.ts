@@ -56,7 +56,7 @@ describe('TelemetryPipeline: lastDataAt on the source status', () => {
     const frames: Uint8Array[] = [];
     p.hub.onFrame((f) => frames.push(f));
     await p.start();
-    expect(sent.at(-1)).toMatchObject({ state: 'live', lastDataAt: null });
+    expect(sent.at(-1)).toMatchObject({ state: 'live', lastDataAt: null, liveSince: WALL0 });
     expect(p.sourceStatus().lastDataAt).toBeNull();
 
     vi.setSystemTime(WALL0 + 2_000);
@@ -81,5 +81,22 @@ describe('TelemetryPipeline: lastDataAt on the source status', () => {
     vi.setSystemTime(WALL0 + 244_000);
     await source.send([robot(T0 + 242_000)]);
     expect(p.sourceStatus().lastDataAt).toBe(WALL0 + 244_000);
+  });
+
+  it('says when the source last became live (liveSince): the page counts a silent broker\'s silence from it', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(WALL0);
+    const source = new ScriptedSource();
+    const sent: SourceStatus[] = [];
+    const p = new TelemetryPipeline({ source, record: null, settings: DEFAULT_SETTINGS, pseudonymise: false, onStatus: (s) => sent.push(s) });
+    pipelines.push(p);
+    await p.start();
+    vi.setSystemTime(WALL0 + 30_000);
+    expect(p.sourceStatus()).toMatchObject({ state: 'live', lastDataAt: null, liveSince: WALL0 }); // still the connection's time
+    source.setState('reconnecting');
+    expect(sent.at(-1)).toMatchObject({ state: 'reconnecting', liveSince: null });
+    vi.setSystemTime(WALL0 + 45_000);
+    source.setState('live');
+    expect(sent.at(-1)).toMatchObject({ state: 'live', liveSince: WALL0 + 45_000 });
   });
 });

@@ -80,6 +80,17 @@ describe('the live clock when the data stops', () => {
     expect(silenceSince({ lastDataAt: null }, arrival, now)).toBe(now - 1_000); // … unless this page saw data come since
   });
 
+  it('a live source that has sent nothing at all reads NO DATA 10 s after it connected (a broker nobody publishes to read LIVE for good)', () => {
+    const connected = Date.UTC(2026, 11, 6, 21, 50, 35), arrival = new DataArrival();
+    const status = (wall: number) => ({ state: 'live' as const, lastDataAt: null, liveSince: connected, now: wall });
+    const at = (ms: number) => liveClockView('live', silenceSince(status(connected + ms), arrival, connected + ms), connected + ms);
+    expect(at(5_000)).toMatchObject({ badge: 'LIVE', age: null });
+    expect(at(34_000)).toMatchObject({ badge: 'NO DATA', stalled: true, age: 'no data for 34 s' });
+    // Not live (connecting), or a host clock far ahead: no such count.
+    expect(silenceSince({ state: 'connecting', lastDataAt: null, liveSince: null }, arrival, connected + 34_000)).toBeNull();
+    expect(silenceSince({ state: 'live', lastDataAt: null, liveSince: connected + 60_000 }, arrival, connected + 34_000)).toBeNull();
+  });
+
   it('the silence reads in whole seconds, then minutes, then hours', () => {
     expect(formatSilence(999)).toBe('0 s');
     expect(formatSilence(59_999)).toBe('59 s');
