@@ -19,9 +19,16 @@ export const MAX_CLEARED = 500;
 
 export type AlertFilter = 'active' | 'all';
 
+/**
+ * An alert as the page lists it: its latest record, but a cleared one keeps the time it was raised in `t` and says when
+ * it cleared in `clearedAt` (a clear record's own `t` is the clearing time: shown alone, "connection lost 21:52:30" read
+ * as when the connection was lost, when that is when it came back).
+ */
+export type PageAlert = AlertRecord & { clearedAt?: number };
+
 export interface AlertsState {
-  /** Alert id → latest record (raise, acknowledge or clear). */
-  byId: ReadonlyMap<string, AlertRecord>;
+  /** Alert id → latest record (raise, acknowledge or clear), see PageAlert. */
+  byId: ReadonlyMap<string, PageAlert>;
   filter: AlertFilter;
   /** Entity of the last alert the user clicked. */
   selectedEntityId: string | null;
@@ -42,7 +49,7 @@ export function initialAlertsState(): AlertsState {
   return { byId: new Map(), filter: 'active', selectedEntityId: null, health: null };
 }
 
-function pruneCleared(map: Map<string, AlertRecord>): void {
+function pruneCleared(map: Map<string, PageAlert>): void {
   let cleared = 0;
   for (const a of map.values()) if (!a.active) cleared++;
   if (cleared <= MAX_CLEARED) return;
@@ -59,14 +66,15 @@ export function reduceAlerts(state: AlertsState, action: AlertsAction): AlertsSt
         const prev = map.get(a.id);
         // A clear is final: a late duplicate raise of the same id does not revive it.
         if (prev && !prev.active && a.active) continue;
-        map.set(a.id, prev?.acknowledged && a.active ? { ...a, acknowledged: true } : a);
+        if (!a.active) map.set(a.id, prev ? { ...a, t: prev.t, clearedAt: prev.active ? a.t : prev.clearedAt ?? a.t } : { ...a, clearedAt: a.t });
+        else map.set(a.id, prev?.acknowledged ? { ...a, acknowledged: true } : a);
       }
       pruneCleared(map);
       return { ...state, byId: map };
     }
     case 'replace': {
       // The hub's list of active alerts is the truth after a (re)connect: anything else active here was missed clearing.
-      const map = new Map<string, AlertRecord>();
+      const map = new Map<string, PageAlert>();
       for (const a of state.byId.values()) if (!a.active) map.set(a.id, a);
       for (const a of action.active) map.set(a.id, a);
       return { ...state, byId: map };
@@ -85,7 +93,7 @@ export function reduceAlerts(state: AlertsState, action: AlertsAction): AlertsSt
 }
 
 /** The list the panel shows: active first by severity then newest; "all" adds cleared, newest first. */
-export function visibleAlerts(state: AlertsState): AlertRecord[] {
+export function visibleAlerts(state: AlertsState): PageAlert[] {
   const all = [...state.byId.values()].filter((a) => state.filter === 'all' || a.active);
   return all.sort((a, b) => Number(b.active) - Number(a.active) || (a.active ? SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] : 0) || b.t - a.t);
 }

@@ -3,11 +3,11 @@
  * alert, and an active / all filter. Clicking a row selects the entity (3D view, inspector).
  * Re-renders on store changes, at most once per animation frame.
  */
-import type { AlertRecord, Severity } from '../../../common/records.js';
+import type { Severity } from '../../../common/records.js';
 import type { Disposable } from '../../../common/source.js';
 import { h } from '../../shell/h.js';
 import { formatTime } from '../../shell/formatTime.js';
-import { alertsStore, dispatchAlerts, visibleAlerts } from '../../stores/alertsStore.js';
+import { alertsStore, dispatchAlerts, visibleAlerts, type PageAlert } from '../../stores/alertsStore.js';
 
 export const SEVERITY_COLOUR: Record<Severity, string> = { critical: '#e5484d', warning: '#f5a524', info: '#3e9bff' };
 const MAX_ROWS = 300;
@@ -38,7 +38,7 @@ export function mountAlertsPanel(el: HTMLElement, actions: AlertsPanelActions): 
   );
   el.append(root);
 
-  const row = (a: AlertRecord): HTMLElement => {
+  const row = (a: PageAlert): HTMLElement => {
     const colour = SEVERITY_COLOUR[a.severity];
     const ack = a.active && !a.acknowledged ? h('button', { type: 'button', 'data-testid': 'alert-ack', title: 'Acknowledge: keep it listed, stop drawing attention', style: 'flex:none' }, 'Acknowledge') : null;
     ack?.addEventListener('click', (ev) => {
@@ -63,7 +63,7 @@ export function mountAlertsPanel(el: HTMLElement, actions: AlertsPanelActions): 
         h('span', { style: `flex:none;color:${colour};min-width:4.5em;text-transform:uppercase;font-size:0.8em` }, a.severity),
         h('span', { style: 'flex:none;min-width:6em;white-space:nowrap;font-variant-numeric:tabular-nums' }, time(a.t)),
         h('span', { title: a.entity, style: 'flex:0 1 auto;min-width:8em;max-width:16em;overflow:hidden;text-overflow:ellipsis;white-space:nowrap' }, a.entity),
-        h('span.alert-message', { style: `flex:1 1 ${MESSAGE_MIN_WIDTH};min-width:0;overflow-wrap:break-word` }, a.message + (a.active ? '' : ' (cleared)') + (a.acknowledged && a.active ? ' ✓' : ''))),
+        h('span.alert-message', { style: `flex:1 1 ${MESSAGE_MIN_WIDTH};min-width:0;overflow-wrap:break-word` }, a.message + (a.active ? '' : a.clearedAt !== undefined && a.clearedAt !== a.t ? ` (cleared ${time(a.clearedAt)})` : ' (cleared)') + (a.acknowledged && a.active ? ' ✓' : ''))),
       ack,
     );
     r.addEventListener('click', () => actions.select(a.entity));
@@ -71,7 +71,7 @@ export function mountAlertsPanel(el: HTMLElement, actions: AlertsPanelActions): 
   };
 
   let scheduled = 0;
-  let rows = new Map<string, { el: HTMLElement; alert: AlertRecord }>();
+  let rows = new Map<string, { el: HTMLElement; alert: PageAlert }>();
   const render = () => {
     scheduled = 0;
     const s = alertsStore.getState();
@@ -86,7 +86,7 @@ export function mountAlertsPanel(el: HTMLElement, actions: AlertsPanelActions): 
     // re-ordered only when the order changed, so a row under the pointer stays clickable while
     // alerts stream in.
     const shown = items.slice(0, MAX_ROWS);
-    const next = new Map<string, { el: HTMLElement; alert: AlertRecord }>();
+    const next = new Map<string, { el: HTMLElement; alert: PageAlert }>();
     const els: HTMLElement[] = [];
     for (const a of shown) {
       const prev = rows.get(a.id);

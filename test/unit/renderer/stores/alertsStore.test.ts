@@ -27,6 +27,17 @@ describe('alertsStore reducer', () => {
     expect(s.byId.get('a')!.active).toBe(false);
   });
 
+  it('a cleared alert keeps the time it was raised and says when it cleared (it showed the clearing time as when it happened)', () => {
+    let s = reduceAlerts(initialAlertsState(), { type: 'alerts', alerts: [alert('lost', { t: T0, code: 'connection-lost', severity: 'critical' })] });
+    s = reduceAlerts(s, { type: 'alerts', alerts: [alert('lost', { t: T0 + 53_000, code: 'connection-lost', severity: 'critical', active: false })] });
+    expect(s.byId.get('lost')).toMatchObject({ active: false, t: T0, clearedAt: T0 + 53_000 });
+    // The same clear again (event + frame side-car) changes nothing; a clear of an alert this page never saw raised has only its own time.
+    s = reduceAlerts(s, { type: 'alerts', alerts: [alert('lost', { t: T0 + 53_000, active: false })] });
+    expect(s.byId.get('lost')).toMatchObject({ t: T0, clearedAt: T0 + 53_000 });
+    s = reduceAlerts(s, { type: 'alerts', alerts: [alert('late', { t: T0 + 60_000, active: false })] });
+    expect(s.byId.get('late')).toMatchObject({ t: T0 + 60_000, clearedAt: T0 + 60_000 });
+  });
+
   it('replace (after a reconnect) makes the hub list the truth for active alerts', () => {
     let s = reduceAlerts(initialAlertsState(), { type: 'alerts', alerts: [alert('gone'), alert('old', { active: false })] });
     s = reduceAlerts(s, { type: 'replace', active: [alert('new', { severity: 'critical' })] });
