@@ -48,6 +48,8 @@ export class ThreeViewport implements Viewport3D {
   private readonly beforeRender = new ListenerSet<{ dt: number; keep: { value: boolean } }>();
   private readonly picks = new ListenerSet<{ ndc: THREE.Vector2; raycaster: THREE.Raycaster; event: MouseEvent }>();
   private readonly resizeObserver: ResizeObserver;
+  /** A fit asked for while the view had no size, done when it gets one (see fitTo). */
+  private pendingFit: THREE.Box3 | null = null;
   private frameRequested = 0;
   private lastFrame = 0;
   private readonly frameTimes: number[] = [];
@@ -126,6 +128,10 @@ export class ThreeViewport implements Viewport3D {
 
   fitTo(box: THREE.Box3): void {
     if (box.isEmpty()) return;
+    // Hidden (the Plan layout gives the 3D view no width): its shape is unknown, and framing a 1-pixel-wide view put
+    // the camera so far off that a model opened in Plan showed as a speck in 3D. Frame it when the view is shown.
+    if (this.dom.clientWidth === 0 || this.dom.clientHeight === 0) { this.pendingFit = box.clone(); return; }
+    this.pendingFit = null;
     const sphere = box.getBoundingSphere(new THREE.Sphere());
     const radius = Math.max(sphere.radius, 1);
     const fov = THREE.MathUtils.degToRad(this.camera.fov);
@@ -257,6 +263,7 @@ export class ThreeViewport implements Viewport3D {
     this.camera.updateProjectionMatrix();
     this.gl?.setSize(w, hgt, false);
     this.requestRender();
+    if (this.pendingFit && this.dom.clientWidth > 0 && this.dom.clientHeight > 0) this.fitTo(this.pendingFit);
   }
 
   private readonly frame = (now: number): void => {
