@@ -1,9 +1,9 @@
 /**
  * CSV / JSON exports of window analytics (`twin export`, the Analytics panel's downloads).
  *
- * Privacy: every exported number that counts people (zone occupancy, door crossings, visits)
- * below the k-anonymity threshold (default 5, settings `privacyK`) and above zero is suppressed:
- * the cell is written empty (CSV) / null (JSON) with a note saying why. Zero is kept (it reveals
+ * Privacy: every exported number that counts people (zone occupancy, door crossings, visits, people
+ * still in a space) below the k-anonymity threshold (default 5, settings `privacyK`) and above zero
+ * is suppressed: the cell is written empty (CSV) / null (JSON) with a note saying why. Zero is kept (it reveals
  * nobody). Robot KPIs and mean densities are not people counts and are exported as they are.
  */
 import { DEFAULT_K } from '../privacy/suppressSmallCounts.js';
@@ -65,13 +65,23 @@ export function exportAnalysis(a: WindowAnalysis, what: ExportWhat, format: Expo
       return csv([['door', 'from', 'to', 'time', 'crossings', 'note'], ...rows.map((r) => [r.door, r.from, r.to, r.time, r.crossings, r.note])]);
     }
     case 'dwell': {
-      // A space's dwell statistics describe its visitors: suppressed as a whole below k visits.
+      // visits, mean/median/p90: the visits that began and ended inside the window (finished: the person crossed into
+      // another space); a space with none has no statistics (empty, not 0 s). open: the people still in the space at
+      // the window's end, whose visits are not finished and so not in the statistics (a room occupied all along has
+      // 0 visits and everyone open). Privacy: a space's statistics describe its visitors, suppressed as a whole below
+      // k visits; open is a people count, suppressed on its own below k.
       const rows = a.flows!.dwell.map((d) => {
         const small = d.visits > 0 && d.visits < k;
-        return { space: d.space, visits: small ? null : d.visits, meanS: small ? null : d.meanS, medianS: small ? null : d.medianS, p90S: small ? null : d.p90S, note: small ? `suppressed (fewer than k=${k} visits)` : '' };
+        const stat = (v: number) => (small || d.visits === 0 ? null : v);
+        const open = kAnon(d.open, k);
+        const notes = [small ? `suppressed (fewer than k=${k} visits)` : '', open.note ? `open ${open.note}` : ''].filter(Boolean);
+        return { space: d.space, visits: small ? null : d.visits, meanS: stat(d.meanS), medianS: stat(d.medianS), p90S: stat(d.p90S), open: open.value, note: notes.join('; ') };
       });
-      if (format === 'json') return JSON.stringify({ what, window, k, rows }, null, 2) + '\n';
-      return csv([['space', 'visits', 'mean_s', 'median_s', 'p90_s', 'note'], ...rows.map((r) => [r.space, r.visits, r.meanS, r.medianS, r.p90S, r.note])]);
+      if (format === 'json') {
+        const note = `visits, meanS, medianS, p90S: visits that began and ended in the window; open: people still in the space at the window's end (not in the statistics); people counts 1..${k - 1} suppressed (k-anonymity)`;
+        return JSON.stringify({ what, window, k, note, rows }, null, 2) + '\n';
+      }
+      return csv([['space', 'visits', 'mean_s', 'median_s', 'p90_s', 'open', 'note'], ...rows.map((r) => [r.space, r.visits, r.meanS, r.medianS, r.p90S, r.open, r.note])]);
     }
     case 'kpis': {
       const kp = a.kpis!;

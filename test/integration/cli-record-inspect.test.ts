@@ -171,7 +171,7 @@ describe('twin record / inspect / replay', () => {
     expect(r.stderr).toContain('TWIN_RECORD_MIN_FREE_MB="plenty" is not a number of MiB');
   });
 
-  it('a recording of which nothing can be read: inspect reports it with exit 2, record refuses it; a replay shorter than --duration ends', () => {
+  it('a recording of which nothing can be read: inspect reports it with exit 2, record and replay refuse it; a replay shorter than --duration ends', () => {
     const head = join(dir, 'head.mcap');
     copyFileSync(day, head);
     truncateSync(head, 4096);
@@ -183,6 +183,10 @@ describe('twin record / inspect / replay', () => {
     expect(r.stderr).toMatch(/nothing to record/);
     expect(r.stderr).toContain('before its first complete block of data'); // read "its first 0.0 MiB of 0.0 MiB replay"
     expect(r.stderr).not.toMatch(/^\s+at /m);
+    // replay: bad input too, said before any broker is involved (was exit 0, "published 0 records … the recording was truncated").
+    const p = twin(['replay', head, '--to', 'mqtt://127.0.0.1:1/x'], { timeoutMs: 60_000 });
+    expect(p.code).toBe(2);
+    expect(p.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^twin replay: .*head\.mcap was cut short before its first complete block of data .*: nothing in it can be replayed$/)]);
     // Re-recording a whole file (3 s) with a --duration longer than it: ends with the replay (it waited for good).
     const short = join(dir, 'short.mcap');
     expect(twin(['record', '--source', 'testbed:?speed=60&seed=3&tags=50&robots=5', '--out', short, '--duration', '3'], { timeoutMs: 60_000 }).code).toBe(0);
@@ -259,6 +263,15 @@ describe('twin record / inspect / replay', () => {
       // Replayed positions arrive as positions; the second recorder has no beacons, so it computes none.
       expect(tb['/position']).toBe(a['/position']);
       expect(readFileSync(again).length).toBeGreaterThan(0);
+    });
+
+    it('a recording cut short at its end but with records before replays them and exits 0, saying it was truncated', () => {
+      const half = join(dir, 'half.mcap');
+      copyFileSync(day, half);
+      truncateSync(half, Math.floor(statSync(day).size / 2));
+      const r = twin(['replay', half, '--to', `${broker.url}/half`, '--speed', '0'], { timeoutMs: 120_000 });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/published [1-9]\d* records .*; the recording was truncated/);
     });
 
     it('republishes in the order of the records\' time, scans among the positions of the same second', async () => {

@@ -102,4 +102,35 @@ describe('twin export', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--what must be one of counts, flows, dwell, kpis, heatmap/);
   });
+
+  it('exports dwell with the people still in each space at the window\'s end (open), statistics only of finished visits', () => {
+    const r = twin(['export', file, '--what', 'dwell', '--k', '1']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toBe('space,visits,mean_s,median_s,p90_s,open,note');
+    const rows = lines.slice(1).map((l) => l.split(','));
+    expect(rows.length).toBeGreaterThan(0);
+    for (const [, visits, mean, median, p90, open] of rows) {
+      expect(visits).toMatch(/^\d+$/);
+      expect(open).toMatch(/^\d+$/);
+      // No finished visit: no statistics (was "0,0,0" s beside 0 visits).
+      if (visits === '0') expect([mean, median, p90]).toEqual(['', '', '']);
+    }
+    const open = rows.reduce((a, row) => a + Number(row[5]), 0);
+    expect(open).toBeGreaterThan(0); // was not exported at all
+    expect(open).toBeLessThanOrEqual(24);
+  });
+
+  it('bad input exits 2 with one line naming it, before any work: a window past the recording\'s end, an --out in no folder', () => {
+    const past = twin(['export', file, '--what', 'counts', '--from', '+500']);
+    expect(past.code).toBe(2); // was 1, "Error: analyseWindow: … empty window" and a stack
+    expect(past.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^twin export: --from \+500 \(\S+\) is at or after the recording's end: .*day\.mcap spans \S+ to \S+ \(24\d\.\d s\)$/)]);
+    const before = twin(['export', file, '--what', 'counts', '--to', String(info.start - 60_000)]);
+    expect(before.code).toBe(2);
+    expect(before.stderr).toMatch(/--to \d+ \(\S+\) is at or before the recording's start: .*day\.mcap spans/);
+    const out = join(dir, 'no-such-folder', 'x.csv');
+    const noDir = twin(['export', file, '--what', 'heatmap', '--out', out]);
+    expect(noDir.code).toBe(2); // was 1, an ENOENT stack after the whole analysis
+    expect(noDir.stderr.trim().split('\n')).toEqual([`twin export: --out ${out}: no folder ${join(dir, 'no-such-folder')}`]);
+  });
 });

@@ -13,7 +13,7 @@ import { EXPORT_WHATS, exportAnalysis, partFor, type ExportFormat, type ExportWh
 import { McapOpenError } from '../../replay/McapChunkFile.js';
 import { parseReplayTime } from '../../replay/parseReplayTime.js';
 import { openRecordingForCli } from '../../replay/openRecordingForCli.js';
-import { numberFlag, parseFlags, UsageError, type CliCommand } from '../command.js';
+import { numberFlag, parseFlags, UsageError, writableFile, type CliCommand } from '../command.js';
 import { existsSync } from 'node:fs';
 
 const HELP = `Usage: twin export FILE.mcap|DIR --what counts|flows|dwell|kpis|heatmap [options]
@@ -22,7 +22,9 @@ Analytics of a recording (or a folder of rotated recordings) over a time window.
   counts   occupancy per zone (Count records) per time bucket, and the total; a bucket's time is
            its end, its count the latest at or before it ("no data" before or after the recording)
   flows    people crossing between spaces (named by the door joining them) per bucket (time: its end)
-  dwell    visits per space: count, mean, median, 90th percentile of the time spent
+  dwell    per space, the visits that began and ended in the window: count (visits), mean, median
+           and 90th percentile of the time spent (empty when none); and open: the people still there
+           at the window's end (their visits are not finished, so not in the statistics)
   kpis     per robot and per kind: distance, time moving/idle/charging/error, alerts, battery cycles
   heatmap  mean density per grid cell and storey (persons/m²) with the Fruin level of service
 
@@ -60,6 +62,8 @@ export const exportCommand: CliCommand = {
     const bucket = numberFlag('export', 'bucket', values.bucket, NaN, { min: 1 });
     const cell = numberFlag('export', 'cell', values.cell, 1, { min: 0.1, max: 100 });
     const k = numberFlag('export', 'k', values.k, 5, { min: 1, max: 100, integer: true });
+    // Before reading the recording: a result that cannot be written would otherwise be lost at the end.
+    if (values.out !== undefined) writableFile('export', 'out', values.out);
     const rec = await openRecordingForCli('export', resolve(file));
     try {
       try {
@@ -82,6 +86,13 @@ export const exportCommand: CliCommand = {
       const to = time('to', values.to);
       if (!rec.range) throw new UsageError(`twin export: ${file}: the recording holds no records`);
       if (from !== undefined && to !== undefined && to <= from) throw new UsageError(`twin export: --to must be after --from`);
+      // A window that holds none of the recording is a mistake (a time past its end, say), not a table of "no data".
+      const { start: first, end: last } = rec.range;
+      const iso = (t: number) => new Date(t).toISOString();
+      const span = `${file} spans ${iso(first)} to ${iso(last)} (${((last - first) / 1000).toFixed(1)} s)`;
+      if (from !== undefined && from >= last) throw new UsageError(`twin export: --from ${values.from} (${iso(from)}) is at or after the recording's end: ${span}`);
+      if (to !== undefined && to <= first) throw new UsageError(`twin export: --to ${values.to} (${iso(to)}) is at or before the recording's start: ${span}`);
+      if ((to ?? last) <= (from ?? first)) throw new UsageError(`twin export: the window from ${iso(from ?? first)} to ${iso(to ?? last)} is empty: ${span}`);
       let analysis: Awaited<ReturnType<typeof analyseWindow>>;
       try {
         analysis = await analyseWindow(rec, { what: [partFor(what)], from, to, bucketMs: Number.isNaN(bucket) ? undefined : bucket * 1000, cellM: cell, signal: io.signal });

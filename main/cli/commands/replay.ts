@@ -62,8 +62,10 @@ export const replayCommand: CliCommand = {
     } catch (e) {
       throw new UsageError(`twin replay: --to ${(e as Error).message}`);
     }
-    // The recording first: a file that is not one is the user's mistake (exit 2), before any broker is involved.
-    const rec = await openRecordingForCli('replay', path);
+    // The recording first: a file that is not one, or of which not one record can be read, is the user's mistake
+    // (exit 2), before any broker is involved. The index pass, scan chunks included: every chunk's time range, so
+    // each window below reads only the chunks it overlaps.
+    const rec = await openRecordingForCli('replay', path, { readable: true });
     const client = mqtt.connect(target.url, { reconnectPeriod: 1000, connectTimeout: 10_000 });
     try {
       await new Promise<void>((ok, fail) => {
@@ -95,8 +97,6 @@ export const replayCommand: CliCommand = {
     };
     let messages = 0;
     try {
-      // The index pass, scan chunks included: every chunk's time range, so each window reads only the chunks it overlaps.
-      await rec.complete();
       for (const c of rec.chunks) messages += c.count;
       const range = rec.range;
       for (let from = (range?.start ?? 0) - 1; range && from < range.end && !io.signal.aborted; from += WINDOW_MS) {

@@ -55,6 +55,29 @@ describe('window analytics', () => {
     expect(r.dwell.find((d) => d.space === 'B')).toMatchObject({ visits: 0, open: 1 });
   });
 
+  it('dwell export: people in a room for the whole window are there as open, not a room of 0 visits and 0 s', () => {
+    // QA: `twin export --what dwell` said "1F-LAB-SE,0,0,0,0," for a lab 6–9 people were in all along.
+    const square = (x0: number): [number, number][] => [[x0, 0], [x0 + 10, 0], [x0 + 10, 10], [x0, 10]];
+    const f = new SpaceFlows([{ id: 'Hall', floor: '1F', polygon: square(0) }, { id: 'Lab', floor: '1F', polygon: square(10) }], [{ id: 'D1', between: ['Hall', 'Lab'] }], { from: T, to: T + 60_000, bucketMs: 30_000 });
+    for (let s = 0; s <= 60; s++) {
+      for (let i = 0; i < 7; i++) f.add({ id: `lab${i}`, t: T + s * 1000, floor: '1F', x: 12 + i, y: 5 }); // in the lab all along
+      for (let i = 0; i < 5; i++) f.add({ id: `walk${i}`, t: T + s * 1000, floor: '1F', x: s < 20 + i ? 5 : 15, y: 5 }); // hall → lab
+      f.add({ id: 'one', t: T + s * 1000, floor: '1F', x: 5, y: 8 }); // alone in the hall
+    }
+    const a = { from: T, to: T + 60_000, flows: f.result(), elapsedMs: 0 };
+    const csv = exportAnalysis(a, 'dwell', 'csv', 5).trim().split('\n');
+    expect(csv[0]).toBe('space,visits,mean_s,median_s,p90_s,open,note');
+    // Hall: 5 visits that ended in the window (21..25 s, to each confirmed crossing), 1 person still there (suppressed below k); Lab: 0 visits
+    // (no statistics: empty, not 0 s) and 12 people still there at the end.
+    expect(csv.slice(1)).toEqual(['Hall,5,23,23,25,,open suppressed (fewer than k=5)', 'Lab,0,,,,12,']);
+    const json = JSON.parse(exportAnalysis(a, 'dwell', 'json', 5)) as { note: string; rows: Record<string, unknown>[] };
+    expect(json.rows).toEqual([
+      { space: 'Hall', visits: 5, meanS: 23, medianS: 23, p90S: 25, open: null, note: 'open suppressed (fewer than k=5)' },
+      { space: 'Lab', visits: 0, meanS: null, medianS: null, p90S: null, open: 12, note: '' },
+    ]);
+    expect(json.note).toMatch(/open: people still in the space at the window's end/);
+  });
+
   it('counts export suppresses 1..k-1 with a note and keeps zero', () => {
     const o = new OccupancySeries(T, T + 20_000, 10_000);
     o.addCount({ zone: 'z', t: T + 5000, count: 3 });
