@@ -37,7 +37,8 @@ export interface AlertsState {
 
 export type AlertsAction =
   | { type: 'alerts'; alerts: readonly AlertRecord[] }
-  | { type: 'replace'; active: readonly AlertRecord[] }
+  /** `dropCleared`: another source replaced the last (its cleared alerts are not this one's history). */
+  | { type: 'replace'; active: readonly AlertRecord[]; dropCleared?: boolean }
   | { type: 'filter'; filter: AlertFilter }
   | { type: 'select'; entity: string | null }
   | { type: 'health'; status: SourceStatus }
@@ -75,7 +76,7 @@ export function reduceAlerts(state: AlertsState, action: AlertsAction): AlertsSt
     case 'replace': {
       // The hub's list of active alerts is the truth after a (re)connect: anything else active here was missed clearing.
       const map = new Map<string, PageAlert>();
-      for (const a of state.byId.values()) if (!a.active) map.set(a.id, a);
+      if (!action.dropCleared) for (const a of state.byId.values()) if (!a.active) map.set(a.id, a);
       for (const a of action.active) map.set(a.id, a);
       return { ...state, byId: map };
     }

@@ -16,10 +16,10 @@ import { mountAlertsPanel } from './AlertsPanel.js';
 import { mountSourceHealthPanel, type SourceHealthActions } from './SourceHealthPanel.js';
 import { alertClearedText, alertToastText } from './alertToastText.js';
 
-async function refresh(ctx: WorkbenchContext, then: (active: readonly AlertRecord[]) => void = () => {}): Promise<void> {
+async function refresh(ctx: WorkbenchContext, then: (active: readonly AlertRecord[]) => void = () => {}, dropCleared = false): Promise<void> {
   try {
     const active = await ctx.api.call('alerts.list', {});
-    dispatchAlerts({ type: 'replace', active });
+    dispatchAlerts({ type: 'replace', active, dropCleared });
     then(active);
   } catch {
     /* not connected yet: the next (re)connect refreshes */
@@ -32,6 +32,8 @@ export const alertsFeature: Feature = {
     const disposers: Disposer[] = [];
     /** The error toast of each critical alert still active, by alert id: it goes when the alert clears. */
     const toasts = new Map<string, ToastHandle>();
+    /** The source of the last session event (alerts of another are dropped when it changes). */
+    let sourceUri: string | null = null;
     /** After a new alert list (another pipeline, a reconnect): toasts of alerts not in it go. */
     const dismissGone = (active: readonly AlertRecord[]) => {
       const ids = new Set(active.filter((a) => a.active && !a.acknowledged).map((a) => a.id));
@@ -103,8 +105,11 @@ export const alertsFeature: Feature = {
       ctx.api.on('session', (s) => {
         if (s.source) dispatchAlerts({ type: 'health', status: s.source });
         // A new source or model may have replaced the pipeline (its hub's alerts went with it, and
-        // their clears were never sent): the new hub's list is the truth, as after a reconnect.
-        void refresh(ctx, dismissGone);
+        // their clears were never sent): the new hub's list is the truth, as after a reconnect. Another
+        // source's cleared alerts go too (a recording opened after MQTT listed MQTT's "connection lost").
+        const uri = s.source?.uri ?? null, other = uri !== null && sourceUri !== null && uri !== sourceUri;
+        if (uri !== null) sourceUri = uri;
+        void refresh(ctx, dismissGone, other);
       }),
       ctx.api.onStatus((st) => {
         if (st.state === 'connected') void refresh(ctx, dismissGone);

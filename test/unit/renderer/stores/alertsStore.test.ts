@@ -38,6 +38,14 @@ describe('alertsStore reducer', () => {
     expect(s.byId.get('late')).toMatchObject({ t: T0 + 60_000, clearedAt: T0 + 60_000 });
   });
 
+  it('replace for another source drops the last source\'s cleared alerts too', () => {
+    let s = reduceAlerts(initialAlertsState(), { type: 'alerts', alerts: [alert('lost', { code: 'connection-lost' }), alert('lost', { active: false, t: T0 + 9 })] });
+    s = reduceAlerts(s, { type: 'replace', active: [] });
+    expect([...s.byId.keys()]).toEqual(['lost']); // a reconnect to the same source keeps its history
+    s = reduceAlerts(s, { type: 'replace', active: [alert('b')], dropCleared: true });
+    expect([...s.byId.keys()]).toEqual(['b']);
+  });
+
   it('replace (after a reconnect) makes the hub list the truth for active alerts', () => {
     let s = reduceAlerts(initialAlertsState(), { type: 'alerts', alerts: [alert('gone'), alert('old', { active: false })] });
     s = reduceAlerts(s, { type: 'replace', active: [alert('new', { severity: 'critical' })] });
