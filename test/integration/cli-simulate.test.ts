@@ -71,6 +71,8 @@ describe('twin simulate', () => {
     ['self-intersecting polygon', { ...room(), agentGroups: [{ ...room().agentGroups[0], area: [[0, 0], [4, 5], [4, 0], [0, 5]] }] }, 'agentGroups[0].area'],
     ['exit not on a walkable edge', { ...room(), exits: [{ id: 'E1', floor: 'F0', segment: [[20, 2], [20, 3]] }] }, 'exits[0].segment'],
     ['agent outside the walkable area', { ...room(), agentGroups: [{ id: 'G1', floor: 'F0', positions: [[1, 1], [12, 1]] }] }, 'agentGroups[0].positions[1]'],
+    ['an exit inside the floor', { ...room(), exits: [{ id: 'E1', floor: 'F0', segment: [[2, 4], [3, 4]] }] }, 'exits[0].segment: not on any walkable edge of floor "F0": it lies inside the walkable area'],
+    ['two people in one place', { ...room(), agentGroups: [{ id: 'G1', floor: 'F0', positions: [[1, 1], [2, 1], [1, 1.2]] }] }, 'agentGroups[0].positions[2]: [1, 1.2] overlaps agentGroups[0].positions[0] at [1, 1]'],
     ['agent inside an obstacle', { ...room(), agentGroups: [{ id: 'G1', floor: 'F0', positions: [[4.5, 2.5]] }] }, 'agentGroups[0].positions[0]'],
     ['more agents than fit', { ...room(), agentGroups: [{ ...room().agentGroups[0], count: 2000 }] }, 'agentGroups[0].count'],
     ['negative speed', { ...room(), agentGroups: [{ ...room().agentGroups[0], speed: { dist: 'constant', value: -1 } }] }, 'agentGroups[0].speed'],

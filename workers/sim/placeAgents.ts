@@ -62,15 +62,19 @@ export function placeAgents(s: Scenario, nav: NavMap, rng: SeededRandom): Placem
   const out: Placement[] = [];
   const hash = new Map<string, number[]>(); // floor:cx:cy (1 m cells) → indices in out
   const key = (f: number, x: number, y: number) => `${f}:${Math.floor(x)}:${Math.floor(y)}`;
-  const free = (f: number, x: number, y: number, r: number) => {
+  /** The first placed body closer than `gap` to a body of radius r at (x, y) on floor f (its index in out), or -1. */
+  const clash = (f: number, x: number, y: number, r: number, gap: number): number => {
     for (let dx = -1; dx <= 1; dx++) for (let dy = -1; dy <= 1; dy++) {
       for (const k of hash.get(key(f, x + dx, y + dy)) ?? []) {
         const p = out[k]!;
-        if (Math.hypot(p.x - x, p.y - y) < p.radius + r + GAP) return false;
+        if (Math.hypot(p.x - x, p.y - y) < p.radius + r + gap) return k;
       }
     }
-    return true;
+    return -1;
   };
+  const free = (f: number, x: number, y: number, r: number) => clash(f, x, y, r, GAP) < 0;
+  /** Field path of each placed body given by position (others: undefined), for the overlap message. */
+  const given: (string | undefined)[] = [];
   const add = (p: Placement) => {
     const k = key(p.floor, p.x, p.y);
     (hash.get(k) ?? hash.set(k, []).get(k)!).push(out.length);
@@ -88,6 +92,14 @@ export function placeAgents(s: Scenario, nav: NavMap, rng: SeededRandom): Placem
       g.positions.forEach(([x, y], j) => {
         if (!inWalkable(x, y) || !grid.isWalkable(x, y))
           throw new ScenarioError(`agentGroups[${gi}].positions[${j}]`, `[${x}, ${y}] is outside the walkable area of floor "${g.floor}"`);
+        // Two bodies in one place: the model cannot part them (it took them and walked them out as one).
+        const k = clash(f, x, y, r, 0);
+        if (k >= 0) {
+          const other = out[k]!;
+          throw new ScenarioError(`agentGroups[${gi}].positions[${j}]`, `[${x}, ${y}] overlaps ${given[k] ?? `someone placed in agentGroups[${other.group}].area`} at [${other.x}, ${other.y}] ` +
+            `(bodies of radius ${r} and ${other.radius} m need ${+(r + other.radius).toFixed(3)} m between centres)`);
+        }
+        given[out.length] = `agentGroups[${gi}].positions[${j}]`;
         add({ group: gi, floor: f, x, y, radius: r, shutIn: !canLeave(x, y) });
       });
       return;
