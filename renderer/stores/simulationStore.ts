@@ -172,7 +172,9 @@ export function reduceSimulation(s: SimulationState, a: SimulationAction): Simul
     case 'runStarted':
       if (!s.scenario) throw new Error('simulationStore: cannot run without a scenario');
       if (s.status === 'running') throw new Error('simulationStore: a run is already in progress');
-      return { ...s, status: 'running', progress: { fraction: 0, simTime: 0, evacuated: 0 }, runError: null };
+      // The last run's results stay (a cancel keeps them) but leave the views: its density map over the plan read as the
+      // new run's while that one ran.
+      return { ...s, status: 'running', progress: { fraction: 0, simTime: 0, evacuated: 0 }, runError: null, playback: { ...s.playback, playing: false, onViews: false } };
     case 'runProgress':
       if (s.status !== 'running') return s; // a late progress message after cancel/finish
       return { ...s, progress: { fraction: a.fraction, simTime: a.simTime, evacuated: a.evacuated } };

@@ -192,7 +192,7 @@ export function mountSimulationPanel(el: HTMLElement, ctl: SimulationController)
     bar.value = s.progress?.fraction ?? (s.status === 'done' ? 1 : 0);
     runStatus.textContent = running && s.progress ? `Running… t = ${s.progress.simTime.toFixed(0)} s, ${s.progress.evacuated} out`
       : s.status === 'failed' || s.status === 'cancelled' ? s.runError ?? s.status : s.status === 'done' ? 'Done.' : '';
-    if (!p || p.output !== s.output) renderResults(s);
+    if (!p || p.output !== s.output || (p.status === 'running') !== running) renderResults(s);
     exportBtn.disabled = !s.output;
     saveBtn.disabled = !s.scenario;
     const dur = playbackDuration(s);
@@ -241,6 +241,8 @@ export function mountSimulationPanel(el: HTMLElement, ctl: SimulationController)
     const out = s.output;
     if (!out) { results.replaceChildren(h('div', { style: 'opacity:0.7' }, 'Run a scenario to see results.')); return; }
     const r = out.results;
+    // While a new run goes, these are the last run's (kept if it is cancelled): say so, dimmed.
+    results.style.opacity = s.status === 'running' ? '0.55' : '';
     const table = h('table', { 'data-testid': 'sim-exit-table', style: 'border-collapse:collapse;width:100%' },
       h('tr', {}, h('th', { style: 'text-align:left' }, 'Exit'), h('th', {}, 'Persons'), h('th', {}, 'Mean flow P/s')));
     const firstLast = new Map<string, [number, number]>();
@@ -260,6 +262,7 @@ export function mountSimulationPanel(el: HTMLElement, ctl: SimulationController)
     const curve = h('div', { style: 'color:inherit' });
     curve.innerHTML = evacuationCurveSvg(r.evacuatedOverTime, r.agentsTotal);
     const parts: Node[] = [
+      ...(s.status === 'running' ? [h('div', { 'data-testid': 'sim-results-previous', style: 'font-style:italic' }, 'The last run\'s results, until this run ends:')] : []),
       h('div', { style: 'font-size:14px' }, 'Evacuation time: ', h('b', { 'data-testid': 'sim-evac-time' }, head.time),
         head.reachableOut ? h('span', { 'data-testid': 'sim-reachable-out', style: 'opacity:0.8' }, ` (${head.reachableOut})`) : ''),
       h('div', { 'data-testid': 'sim-evacuated' }, head.evacuated),

@@ -73,7 +73,11 @@ describe('simulationStore reducer', () => {
   it('cancel keeps the previous results', () => {
     let s = reduceSimulation(reduceSimulation(loaded(), { type: 'runStarted' }), { type: 'runFinished', output: output(5) });
     const first = s.output;
-    s = reduceSimulation(reduceSimulation(s, { type: 'runStarted' }), { type: 'runFailed', message: 'Run cancelled.', cancelled: true });
+    expect(s.playback.onViews).toBe(true);
+    s = reduceSimulation(s, { type: 'runStarted' });
+    // The last run leaves the views while the new one runs (its density map read as the new run's), its results stay.
+    expect([s.output, s.playback.onViews]).toEqual([first, false]);
+    s = reduceSimulation(s, { type: 'runFailed', message: 'Run cancelled.', cancelled: true });
     expect(s.status).toBe('cancelled');
     expect(s.output).toBe(first);
   });
