@@ -126,7 +126,7 @@ let lastView: Image | null = null;
 const HIDE_TOASTS = '[data-region="toasts"] { visibility: hidden !important; }';
 const stats = () => page.locator('[data-testid="model-stats"]').innerText();
 const title = () => page.locator('[data-testid="model-title"]').innerText();
-const STATS_RE = /^(IFC\w+) · (\d+) storeys? · (\d+) elements? · ([\d,.\s\u202f]+) triangles · ([\d.]+) s/;
+const STATS_RE = /^(IFC\w+) · (\d+) storeys? · (\d+) elements? drawn · ([\d,.\s\u202f]+) triangles · ([\d.]+) s/;
 
 beforeAll(async () => {
   const userData = mkdtempSync(join(tmpdir(), 'twin-model-all-e2e-'));

@@ -8,7 +8,7 @@ import type { ModelSummary } from '../../../workers/ifc/geometry/ProcessedModel.
 
 /** "duplex.ifc · 215 elements". */
 export function modelStatusText(fileName: string, s: Pick<ModelSummary, 'elementCount'>): string {
-  return `${fileName} · ${counted(s.elementCount, 'element')}`;
+  return `${fileName} · ${counted(s.elementCount, 'element')} drawn`;
 }
 
 /** "opened in 0.42 s from the cache · 12 345 triangles drawn in 31 batches (one per storey and material)". */

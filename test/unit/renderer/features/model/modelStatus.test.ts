@@ -3,8 +3,8 @@ import { modelStatusText, modelStatusTitle } from '../../../../../renderer/featu
 
 describe('status bar model item', () => {
   it('reads the file and its elements, not "31 draw calls"', () => {
-    expect(modelStatusText('duplex.ifc', { elementCount: 215 })).toBe('duplex.ifc · 215 elements');
-    expect(modelStatusText('one.ifc', { elementCount: 1 })).toBe('one.ifc · 1 element');
+    expect(modelStatusText('duplex.ifc', { elementCount: 215 })).toBe('duplex.ifc · 215 elements drawn');
+    expect(modelStatusText('one.ifc', { elementCount: 1 })).toBe('one.ifc · 1 element drawn');
   });
 
   it('keeps how it was opened and drawn in the tooltip, in words', () => {
