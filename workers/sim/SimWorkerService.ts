@@ -20,7 +20,7 @@ import { ScenarioError, parseScenario, type Scenario, type SimulationResults } f
 import { NavMap } from '../nav/NavMap.js';
 import { IfcEngine } from '../ifc/IfcEngine.js';
 import { extractStructure } from '../ifc/structure/extractStructure.js';
-import { NO_EXIT_REASON, type BuildingToScenarioOptions } from '../ifc/structure/toScenario.js';
+import { NO_EXIT_REASON, noWalkableReason, type BuildingToScenarioOptions } from '../ifc/structure/toScenario.js';
 import { deriveScenario, emptiedNote } from './deriveScenario.js';
 import { checkScenario } from './checkScenario.js';
 import { runScenarioAsync } from './runScenario.js';
@@ -360,7 +360,7 @@ export class SimWorkerService {
       if (nav) this.mapFor(parseScenario(JSON.stringify(scenario)), nav);
       // As `twin simulate` refuses it: a scenario nobody can walk in or leave is no scenario to run.
       if (scenario.floors.length === 0) {
-        throw new Error(`nothing walkable in the model: none of its ${structure.storeys.length} storey(s) has a floor (IfcSpace or IfcSlab) to walk on`);
+        throw new Error(noWalkableReason(structure.storeys.length));
       }
       if (scenario.exits.length === 0) {
         throw new Error(NO_EXIT_REASON);

@@ -19,7 +19,7 @@ import { reachableOutTime, summarizeRuns } from '../../../workers/sim/summarizeR
 import { startSlotThread } from '../../../workers/sim/node/slotThread.js';
 import { worthASecondThread } from '../../../workers/sim/slotProtocol.js';
 import type { SlotJob } from '../../../workers/sim/slotStages.js';
-import { NO_EXIT_REASON } from '../../../workers/ifc/structure/toScenario.js';
+import { NO_EXIT_REASON, noWalkableReason } from '../../../workers/ifc/structure/toScenario.js';
 import { deriveScenario, emptiedNote } from '../../../workers/sim/deriveScenario.js';
 import { numberFlag, parseFlags, progress, UsageError, writableFile, type CliCommand, type CliIo } from '../command.js';
 import { loadIfcStructure } from './ifc.js';
@@ -65,6 +65,8 @@ async function loadScenario(file: string, flags: { occupants?: string; density?:
     const seed = flags.seed === undefined ? undefined : numberFlag('simulate', 'seed', flags.seed, 1, { integer: true });
     const { structure } = await loadIfcStructure(file, 'simulate');
     const { scenario, nav, emptied } = deriveScenario(structure, { occupants, density, seed });
+    // As the Simulation panel says it (SimWorkerService.deriveFromIfc): nothing walkable first, it is why there is no exit.
+    if (scenario.floors.length === 0) throw new UsageError(`twin simulate: ${file}: ${noWalkableReason(structure.storeys.length)}`);
     if (scenario.exits.length === 0) {
       throw new UsageError(`twin simulate: ${file}: ${NO_EXIT_REASON}`);
     }

@@ -57,6 +57,12 @@ export function totalExitWidth(exits: readonly { segment: [[number, number], [nu
   return exits.reduce((w, e) => w + Math.hypot(e.segment[1][0] - e.segment[0][0], e.segment[1][1] - e.segment[0][1]), 0);
 }
 
+/** Why a derived scenario with no floor cannot be run (twin simulate and the app's Simulation panel say it). */
+export function noWalkableReason(storeys: number): string {
+  return `the model has nothing walkable: ${storeys === 1 ? 'its one storey has no' : `none of its ${storeys} storeys has`} walkable area (from its spaces, or, ` +
+    'where it has none, its floor slabs less the walls and obstacles at body height), so nobody could be placed or walk out';
+}
+
 /** Why a derived scenario without exits cannot be run (twin simulate and the app's Simulation panel say it). */
 export const NO_EXIT_REASON = 'the model has no exit: no door leads outside from its entrance storey (an IfcDoor in an exterior wall, between a space and the outside), so nobody could leave';
 
