@@ -209,3 +209,11 @@ export const simulationStore = createStore<SimulationState>(() => initialSimulat
 export function dispatchSimulation(action: SimulationAction): void {
   simulationStore.setState(reduceSimulation(simulationStore.getState(), action), true);
 }
+
+/**
+ * The progress bar's fill: the share of maxTime simulated or of the people out, whichever is further, as `twin simulate`
+ * reports it (time alone read 18 % with 1 018 of 1 500 out, then jumped to 100 % when the last one left).
+ */
+export function runProgressFraction(timeFraction: number, evacuated: number, people: number): number {
+  return Math.min(1, Math.max(timeFraction, people > 0 ? evacuated / people : 0));
+}

@@ -11,7 +11,7 @@
  */
 import * as THREE from 'three';
 import './simulation.css';
-import { ScenarioError, parseScenario } from '../../../common/scenario.js';
+import { ScenarioError, groupPeople, parseScenario } from '../../../common/scenario.js';
 import type { Disposable, Disposer } from '../../../common/source.js';
 import { toThree } from '../../shell/buildingFrame.js';
 import { downloadText } from '../../shell/downloadFile.js';
@@ -20,7 +20,7 @@ import type { Feature, WorkbenchContext } from '../../shell/WorkbenchContext.js'
 import { layoutStore, planStorey } from '../../stores/layoutStore.js';
 import { sessionStore } from '../../stores/sessionStore.js';
 import { entitiesStore, KIND_ROBOT } from '../../stores/entitiesStore.js';
-import { dispatchSimulation, playbackDuration, simulationOnViews, simulationStore, type LiveRobot, type SimulationState } from '../../stores/simulationStore.js';
+import { dispatchSimulation, playbackDuration, runProgressFraction, simulationOnViews, simulationStore, type LiveRobot, type SimulationState } from '../../stores/simulationStore.js';
 import { effectiveScenario, scenarioFloorIndex } from './effectiveScenario.js';
 import { PlaybackPoints3D } from './PlaybackPoints3D.js';
 import { SimulationPlanLayers, type SimDensityMode } from './SimulationPlanLayers.js';
@@ -169,8 +169,11 @@ class SimulationFeature implements SimulationController, Disposable {
     const current = (): boolean => simulationStore.getState().scenario === ran && simulationStore.getState().status === 'running';
     dispatchSimulation({ type: 'runStarted' });
     try {
+      // Progress as twin simulate reports it: the share of time or of people out, whichever is further (time alone read
+      // 18 % with 1 018 of 1 500 out, then jumped to 100 % when the last left).
+      const people = scenario.agentGroups.reduce((n, g) => n + groupPeople(g), 0);
       const output = await this.client.run(scenario, { runs: s.options.runs, seed: s.options.seed, threads: s.options.threads }, (fraction, simTime, evacuated) =>
-        dispatchSimulation({ type: 'runProgress', fraction, simTime, evacuated }));
+        dispatchSimulation({ type: 'runProgress', fraction: runProgressFraction(fraction, evacuated, people), simTime, evacuated }));
       const closedExits = scenario.exits.filter((e) => e.open === false).map((e) => e.id);
       if (current()) dispatchSimulation({ type: 'runFinished', output: closedExits.length ? { ...output, closedExits } : output });
     } catch (e) {

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import type { Scenario } from '../../../../../common/scenario.js';
-import { initialSimulationState, playbackDuration, reduceSimulation, simulationOnViews, type SimulationState } from '../../../../../renderer/stores/simulationStore.js';
+import { initialSimulationState, playbackDuration, reduceSimulation, runProgressFraction, simulationOnViews, type SimulationState } from '../../../../../renderer/stores/simulationStore.js';
 import type { SimRunOutput } from '../../../../../workers/sim/SimWorkerService.js';
 
 const scenario: Scenario = {
@@ -68,6 +68,13 @@ describe('simulationStore reducer', () => {
     // a late progress message after the end changes nothing
     expect(reduceSimulation(s, { type: 'runProgress', fraction: 0.9, simTime: 50, evacuated: 4 })).toBe(s);
     expect(() => reduceSimulation(s, { type: 'runFinished', output: output(3) })).toThrow(/in state done/);
+  });
+
+  it('the progress bar fills by time or by people out, whichever is further', () => {
+    expect(runProgressFraction(216 / 1200, 1018, 1500)).toBeCloseTo(1018 / 1500);
+    expect(runProgressFraction(0.5, 0, 100)).toBe(0.5);
+    expect(runProgressFraction(0.2, 5, 0)).toBe(0.2);
+    expect(runProgressFraction(1.2, 10, 10)).toBe(1);
   });
 
   it('cancel keeps the previous results', () => {
