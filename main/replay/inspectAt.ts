@@ -25,6 +25,12 @@ export async function inspectAt(path: string, at: string, json: boolean, io: Cli
     const seekMs = Math.round((performance.now() - s0) * 100) / 100;
     for (const n of rec.notices) io.err(`twin inspect: ${n}\n`);
     if (rec.unknownChannels.length) io.err(`twin inspect: ignored channels this app does not read: ${rec.unknownChannels.map((c) => `${c.topic} (${c.messageEncoding})`).join(', ')}\n`);
+    // A moment outside the recording: the twin is its last (or its empty first) state, which read as the state then.
+    const range = rec.range;
+    if (range && (t > range.end || t < range.start)) {
+      const iso = (ms: number) => new Date(ms).toISOString();
+      io.err(`twin inspect: ${iso(t)} is ${t > range.end ? `after the recording's end (it spans ${iso(range.start)} to ${iso(range.end)}): this is the twin as the recording left it` : `before the recording's start (it spans ${iso(range.start)} to ${iso(range.end)}): nothing was recorded yet`}\n`);
+    }
     io.err(`twin inspect: opened and indexed in ${(t1 - t0).toFixed(0)} ms (${rec.chunks.length} chunks, ${rec.hasRecordedSnapshots ? 'recorded snapshots' : 'keyframes built'})\n`);
     const out = { file: displayName, at: new Date(t).toISOString(), states: snap.states, positions: snap.positions, counts: snap.counts, alerts: snap.alerts, seekMs };
     if (json) {

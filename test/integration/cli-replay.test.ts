@@ -45,6 +45,15 @@ describe('twin inspect --at', () => {
     const b = JSON.parse(twin(['inspect', file, '--at', String(Date.parse(a.at)), '--json']).stdout) as { at: string; states: unknown[] };
     expect(a.at).toBe(new Date(info.start + 10 + 60_000).toISOString());
     expect(b.states).toEqual(a.states);
+    expect(twin(['inspect', file, '--at', '+60']).stderr).not.toMatch(/after the recording's end|before the recording's start/);
+  });
+
+  it('says so when the moment lies outside the recording (it printed its last state as the state then, with no word)', () => {
+    const late = twin(['inspect', file, '--at', '+100000']);
+    expect(late.code).toBe(0);
+    expect(late.stderr).toMatch(/is after the recording's end \(it spans .* to .*\): this is the twin as the recording left it/);
+    const early = twin(['inspect', file, '--at', String(info.start - 2 * 86_400_000)]);
+    expect(early.stderr).toMatch(/is before the recording's start .*: nothing was recorded yet/);
   });
 
   it('exits 2 naming the problem for a bad time or a file that is not MCAP', () => {
