@@ -56,4 +56,10 @@ describe('twin CLI', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/package\.json: not an IFC file/);
   });
+
+  it('exits 2 naming the path when serve is given a recording that is not there (it started as usual, the error only in its log)', () => {
+    const r = twin(['serve', '--port', '0', '--no-record', '--source', 'file:no-such-dir/day.mcap']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/twin serve: --source file:no-such-dir\/day\.mcap: .*no-such-dir\/day\.mcap: no such file or folder/);
+  });
 });

@@ -9,6 +9,7 @@ import { packageRoot } from '../../services/AppPaths.js';
 import { ModelFileError } from '../../services/ModelService.js';
 import { WebHost } from '../../host/WebHost.js';
 import { startTelemetry } from '../../services/startTelemetry.js';
+import { replayPath } from '../../replay/McapReplaySource.js';
 
 const HELP = `Usage: twin serve [--port 5170] [--host 127.0.0.1] [--source URI] [--model FILE.ifc] [--record DIR] [--no-record] [--beacons FILE.json]
 
@@ -51,6 +52,17 @@ export const serveCommand: CliCommand = {
     if (!existsSync(join(staticDir, 'index.html'))) {
       io.err(`twin serve: the renderer is not built (${staticDir}/index.html missing); run npm run build\n`);
       return 1;
+    }
+    // A recording named on the command line that is not there is the user's mistake (a broker that is not up yet is
+    // not: its source retries): say so and stop, as for --model, instead of a normal start with the error in the log.
+    if (values.source?.startsWith('file:')) {
+      let path: string;
+      try {
+        path = replayPath(values.source);
+      } catch (e) {
+        throw new UsageError(`twin serve: --source ${(e as Error).message}`);
+      }
+      if (!existsSync(path)) throw new UsageError(`twin serve: --source ${values.source}: ${path}: no such file or folder`);
     }
     const model = values.model !== undefined ? resolve(values.model) : undefined;
     const workbench = new Workbench({ mode: 'web', model, echo: (line) => io.err(line) });
