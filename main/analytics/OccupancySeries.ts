@@ -17,10 +17,12 @@ export class OccupancySeries {
   private readonly positioned: Set<string>[];
 
   /**
-   * `dataEnd`: where the recording ends (source ms). Buckets that start after it have no count ("no data"): the last
-   * count used to be carried on through them, so a window past the end of a 5 s recording exported 100 s of people.
+   * `covered`: the spans the recording has data in (source ms; Recording.spans, one per file). A bucket that meets none
+   * (past the end, or in a gap between two sessions of a folder) has no count ("no data"), and the last count is not
+   * carried over it: it was, so a window past the end of a 5 s recording exported 100 s of people, and the minutes
+   * between two sessions read as the first session's last count.
    */
-  constructor(private readonly from: number, private readonly to: number, private readonly bucketMs: number, private readonly dataEnd: number = Infinity) {
+  constructor(private readonly from: number, private readonly to: number, private readonly bucketMs: number, private readonly covered: readonly { start: number; end: number }[] = [{ start: -Infinity, end: Infinity }]) {
     if (!(bucketMs > 0) || !(to > from)) throw new Error(`OccupancySeries: need bucketMs > 0 and to > from (got ${bucketMs}, ${from}..${to})`);
     this.buckets = Math.ceil((to - from) / bucketMs);
     this.positioned = Array.from({ length: this.buckets }, () => new Set<string>());
@@ -46,7 +48,10 @@ export class OccupancySeries {
     const zones = [...this.latest].sort(([a], [b]) => a.localeCompare(b)).map(([zone, v]) => {
       const values: (number | null)[] = [];
       let carry: number | null = null;
-      for (let i = 0; i < this.buckets; i++) values.push(this.from + i * this.bucketMs < this.dataEnd ? (carry = v[i] ?? carry) : null);
+      for (let i = 0; i < this.buckets; i++) {
+        if (this.hasData(i)) values.push((carry = v[i] ?? carry));
+        else { values.push(null); carry = null; }
+      }
       return { zone, values };
     });
     const total = times.map((_, i) => {
@@ -61,6 +66,12 @@ export class OccupancySeries {
       people: hasCounts ? total.map((v) => v ?? 0) : this.positioned.map((s) => s.size),
       basis: hasCounts ? 'zone counts' : hasPositions ? 'positioned ids' : 'none',
     };
+  }
+
+  /** Whether bucket i, (from + i·bucketMs, from + (i+1)·bucketMs], meets a span with data. */
+  private hasData(i: number): boolean {
+    const a = this.from + i * this.bucketMs, b = a + this.bucketMs;
+    return this.covered.some((s) => a < s.end && b >= s.start);
   }
 
   private values(zone: string): (number | null)[] {

@@ -56,7 +56,7 @@ export async function analyseWindow(rec: Recording, o: AnalysisOptions): Promise
   const want = new Set(o.what);
   const bucketMs = o.bucketMs ?? Math.max(10_000, Math.ceil((to - from) / 120 / 1000) * 1000);
   const heat = want.has('heatmap') ? new DensityHeatmap({ from, to, cellM: o.cellM }) : null;
-  const occ = want.has('occupancy') ? new OccupancySeries(from, to, bucketMs, range?.end ?? Infinity) : null;
+  const occ = want.has('occupancy') ? new OccupancySeries(from, to, bucketMs, rec.spans) : null;
   const building = want.has('flows') ? (o.building ?? testbedBuilding()) : null;
   const flows = building ? new SpaceFlows(building.spaces, building.doors, { from, to, bucketMs }) : null;
   const kpis = want.has('kpis') ? new RobotKpis({ from, to }) : null;

@@ -155,6 +155,21 @@ export class Recording {
   }
 
   /** Record-time range, ms (complete after `ready`). */
+  /**
+   * The time each file covers, in file order (first to last record; files with none left out): a folder of two
+   * sessions has a gap between them that nothing was recorded in.
+   */
+  get spans(): { start: number; end: number }[] {
+    const byFile = new Map<McapChunkFile, { start: number; end: number }>();
+    for (const c of this.chunks) {
+      if (c.count === 0) continue;
+      const s = byFile.get(c.file);
+      if (!s) byFile.set(c.file, { start: c.minPub, end: c.maxPub });
+      else { s.start = Math.min(s.start, c.minPub); s.end = Math.max(s.end, c.maxPub); }
+    }
+    return [...byFile.values()];
+  }
+
   get range(): { start: number; end: number } | null {
     let start = Infinity;
     let end = -Infinity;

@@ -88,11 +88,19 @@ describe('window analytics', () => {
 
   it('counts: no count is carried past the end of the recording ("no data", as before its start)', () => {
     // A 5 s recording exported over +100..+200 s said 88 people in the atrium for all of it.
-    const o = new OccupancySeries(T, T + 40_000, 10_000, T + 15_000);
+    const o = new OccupancySeries(T, T + 40_000, 10_000, [{ start: T, end: T + 15_000 }]);
     o.seed([{ zone: 'atrium', t: T, count: 88 }]);
     o.addCount({ zone: 'atrium', t: T + 12_000, count: 90 });
     expect(o.result().zones[0]!.values).toEqual([88, 90, null, null]);
     const json = JSON.parse(exportAnalysis({ from: T, to: T + 40_000, occupancy: o.result(), elapsedMs: 0 }, 'counts', 'json')) as { rows: { zone: string; count: number | null; note: string }[] };
     expect(json.rows.filter((r) => r.zone === 'atrium').map((r) => r.note)).toEqual(['', '', 'no data', 'no data']);
+  });
+
+  it('counts: nothing is carried over a gap between two sessions of a folder ("no data" there, then the second session\'s)', () => {
+    // Two files, 0–15 s and 45–70 s: the buckets of 20–40 s read 49 (the first session's last count) for the gap.
+    const o = new OccupancySeries(T, T + 70_000, 10_000, [{ start: T, end: T + 15_000 }, { start: T + 45_000, end: T + 70_000 }]);
+    o.seed([{ zone: 'atrium', t: T, count: 49 }]);
+    o.addCount({ zone: 'atrium', t: T + 48_000, count: 12 });
+    expect(o.result().zones[0]!.values).toEqual([49, 49, null, null, 12, 12, 12]);
   });
 });
