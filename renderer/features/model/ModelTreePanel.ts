@@ -15,6 +15,7 @@ import { layoutStore } from '../../stores/layoutStore.js';
 import { defaultSectionHeight } from './sectionDefault.js';
 import { groupRows, treePath, type TreeGroups } from './modelTreeGroups.js';
 import { showAll } from './showAll.js';
+import { modelTitleWithout } from './modelStatus.js';
 
 const PHASE_LABEL: Record<string, string> = {
   hash: 'Hashing', cache: 'Reading cache', parse: 'Parsing IFC', structure: 'Reading structure', geometry: 'Building geometry', index: 'Indexing elements',
@@ -277,8 +278,8 @@ export function mountModelTreePanel(el: HTMLElement, actions: ModelTreeActions):
       }
     } else {
       skipped.hidden = true;
-      title.textContent = s.status === 'error' ? 'Model failed to load' : 'No model loaded';
-      stats.textContent = s.error ?? 'Drop an .ifc file on the window to open it.';
+      title.textContent = modelTitleWithout(s);
+      stats.textContent = s.error ?? (s.status === 'loading' ? '' : 'Drop an .ifc file on the window to open it.');
     }
     sectionValue.textContent = s.sectionHeight === null ? 'off' : `${s.sectionHeight.toFixed(2)} m`;
     sectionOn.checked = s.sectionHeight !== null;

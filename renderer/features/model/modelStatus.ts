@@ -17,3 +17,12 @@ export function modelStatusTitle(s: Pick<ModelSummary, 'loadMs' | 'fromCache' | 
   return `opened in ${(s.loadMs / 1000).toFixed(2)} s${s.fromCache ? ' from the cache' : ''} · ${n(s.triangleCount)} triangles drawn in ` +
     `${counted(drawCalls, 'batch', 'batches')} (one per storey and material)`;
 }
+
+/**
+ * The Model panel's title while no model is shown: the file being loaded (it read "No model loaded" for 20 s while the
+ * plan already drew the building), the failure, or that there is none.
+ */
+export function modelTitleWithout(s: { status: string; progress: { fileName: string } | null }): string {
+  if (s.status === 'error') return 'Model failed to load';
+  return s.status === 'loading' && s.progress ? `Loading ${s.progress.fileName}…` : 'No model loaded';
+}

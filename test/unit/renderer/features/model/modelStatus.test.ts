@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { modelStatusText, modelStatusTitle } from '../../../../../renderer/features/model/modelStatus';
+import { modelStatusText, modelStatusTitle, modelTitleWithout } from '../../../../../renderer/features/model/modelStatus';
 
 describe('status bar model item', () => {
   it('reads the file and its elements, not "31 draw calls"', () => {
@@ -11,5 +11,11 @@ describe('status bar model item', () => {
     expect(modelStatusTitle({ loadMs: 420, fromCache: true, triangleCount: 12345 }, 31))
       .toBe('opened in 0.42 s from the cache · 12 345 triangles drawn in 31 batches (one per storey and material)');
     expect(modelStatusTitle({ loadMs: 1500, fromCache: false, triangleCount: 1098 }, 1)).toBe('opened in 1.50 s · 1 098 triangles drawn in 1 batch (one per storey and material)');
+  });
+
+  it('names the model being loaded instead of "No model loaded" while the first one loads', () => {
+    expect(modelTitleWithout({ status: 'loading', progress: { fileName: 'testbed-complex.ifc' } })).toBe('Loading testbed-complex.ifc…');
+    expect(modelTitleWithout({ status: 'empty', progress: null })).toBe('No model loaded');
+    expect(modelTitleWithout({ status: 'error', progress: null })).toBe('Model failed to load');
   });
 });
