@@ -32,8 +32,9 @@ export interface SourceStatus {
   now?: number;
   speed?: number;
   /**
-   * Replay only: the record time played per wall second over the last seconds of playing, present only when it falls
+   * Replay: the record time played per wall second over the last seconds of playing, present only when it falls
    * short of `speed` (below 80 % of it): reading, decoding and ingesting the recording cannot keep up on this machine.
+   * The simulated testbed: its simulated seconds per wall second over the last second, when below 90 % of `speed`.
    */
   achievedSpeed?: number;
   /**

@@ -34,8 +34,10 @@ interface PlayerView {
   range: { start: number; end: number } | null;
   now: number;
   speed: number | undefined;
-  /** Replay playing slower than `speed` (SourceStatus achievedSpeed), else undefined. */
+  /** Replay playing (or the live testbed running) slower than `speed` (SourceStatus achievedSpeed), else undefined. */
   achieved?: number | undefined;
+  /** A live source (state 'other' here) that is running. */
+  live?: boolean;
   controls: { pause: boolean; seek: boolean; speed: boolean; live: boolean };
 }
 
@@ -252,7 +254,7 @@ export class TimelineBar {
     const { source, frameTime } = sessionStore.getState();
     if (!source) return null;
     const state = source.state === 'playing' || source.state === 'paused' || source.state === 'ended' ? source.state : 'other';
-    return { state, range: source.range ?? null, now: source.now ?? frameTime, speed: source.speed, achieved: source.achievedSpeed, controls: sourceControls(source) };
+    return { state, range: source.range ?? null, now: source.now ?? frameTime, speed: source.speed, achieved: source.achievedSpeed, live: source.state === 'live', controls: sourceControls(source) };
   }
 
   private sliderTime(r: { start: number; end: number }): number {
@@ -310,7 +312,8 @@ export class TimelineBar {
       if (!this.dragging && Number.isFinite(v.now)) this.slider.value = String(Math.round(((v.now - r.start) / (r.end - r.start || 1)) * 1000));
     }
     if (c.speed && v.speed !== undefined) setSpeedValue(this.speed, v.speed);
-    const slow = c.speed && v.state === 'playing' && v.achieved !== undefined && v.speed !== undefined ? achievedSpeedText(v.achieved, v.speed) : null;
+    // A replay playing, or a live simulated testbed (LIVE while its data fell 70–100 s behind), slower than chosen.
+    const slow = c.speed && (v.state === 'playing' || v.live === true) && v.achieved !== undefined && v.speed !== undefined ? achievedSpeedText(v.achieved, v.speed, v.live === true) : null;
     this.achieved.hidden = !slow;
     this.achieved.textContent = slow?.text ?? '';
     this.achieved.title = slow?.title ?? '';

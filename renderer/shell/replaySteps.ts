@@ -115,10 +115,12 @@ export function stepIcon(name: keyof typeof GLYPHS, size = 16): SVGSVGElement {
 }
 
 /** "at 6.8×" beside the speed a replay cannot keep up with (SourceStatus achievedSpeed), and why (hover). */
-export function achievedSpeedText(achieved: number, chosen: number): { text: string; title: string } {
+export function achievedSpeedText(achieved: number, chosen: number, live = false): { text: string; title: string } {
   const x = achieved >= 10 ? String(Math.round(achieved)) : achieved.toFixed(1);
   return {
     text: `at ${x}×`,
-    title: `Playing at about ${x}× of the ${chosen}× chosen: reading and decoding the recording cannot keep up on this machine`,
+    title: live
+      ? `Running at about ${x}× of the ${chosen}× chosen: the simulated testbed cannot keep up on this machine, so its data falls further behind the clock`
+      : `Playing at about ${x}× of the ${chosen}× chosen: reading and decoding the recording cannot keep up on this machine`,
   };
 }

@@ -161,7 +161,7 @@ export class TestbedSource implements Source {
       now: this.sim?.now ?? this.options.start, speed: this.speed,
     };
     if (this.options.duration !== null) s.range = { start: this.options.start, end: this.options.start + this.options.duration * 1000 };
-    if (this.detail !== undefined) s.detail = this.detail;
+    if (this.detail !== undefined) { s.detail = this.detail; s.achievedSpeed = this.effective; } // the timeline shows "at 0.9×"
     return s;
   }
 

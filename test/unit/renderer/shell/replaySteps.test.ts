@@ -83,5 +83,7 @@ describe('achievedSpeedText: what the timeline says beside a speed the replay ca
   it('says the pace it really plays at, whole above 10×, and why on hover', () => {
     expect(achievedSpeedText(6.84, 100)).toEqual({ text: 'at 6.8×', title: 'Playing at about 6.8× of the 100× chosen: reading and decoding the recording cannot keep up on this machine' });
     expect(achievedSpeedText(37.6, 60).text).toBe('at 38×');
+    // The live testbed falling behind: said as such (it read LIVE while 70–100 s behind).
+    expect(achievedSpeedText(0.9, 1, true)).toEqual({ text: 'at 0.9×', title: 'Running at about 0.9× of the 1× chosen: the simulated testbed cannot keep up on this machine, so its data falls further behind the clock' });
   });
 });
