@@ -14,10 +14,21 @@ import { frameCounts, nearestSample, playbackFrame, robotFrame } from './Playbac
 /** Which density the plan shows under the playback agents. */
 export type SimDensityMode = 'max' | 'now' | 'off';
 
-/** Paints densities (P/m², row-major from the grid's south-west cell) into `canvas` in Fruin colours. */
-function paintDensity(g: MaxDensityGrid, density: (k: number) => number, canvas: HTMLCanvasElement): HTMLCanvasElement {
-  canvas.width = g.cols;
-  canvas.height = g.rows;
+/** The floor's outline the density map is cut to: walkable polygons less obstacles (scenario coordinates). */
+export interface FloorOutline { walkable: readonly (readonly Point[])[]; obstacles?: readonly (readonly Point[])[] }
+type Point = readonly [number, number];
+
+/** Pixels per density cell when the map is cut to the floor's outline (at most 4 096 pixels across). */
+function pixelsPerCell(g: MaxDensityGrid): number {
+  return Math.max(1, Math.min(8, Math.floor(4096 / Math.max(g.cols, g.rows))));
+}
+
+/**
+ * Paints densities (P/m², row-major from the grid's south-west cell) into `canvas` in Fruin colours, one pixel per
+ * cell; with the floor's outline, at several pixels per cell and cut to it: the 2 m cells along the walls reached
+ * past them, so the map coloured the ground outside the building and the stairwells.
+ */
+function paintDensity(g: MaxDensityGrid, density: (k: number) => number, canvas: HTMLCanvasElement, outline?: FloorOutline): HTMLCanvasElement {
   const img = new ImageData(g.cols, g.rows);
   for (let r = 0; r < g.rows; r++) {
     for (let c = 0; c < g.cols; c++) {
@@ -27,7 +38,46 @@ function paintDensity(g: MaxDensityGrid, density: (k: number) => number, canvas:
       img.data.set(fruinColor(d).rgba, k);
     }
   }
-  canvas.getContext('2d')?.putImageData(img, 0, 0);
+  if (!outline) {
+    canvas.width = g.cols;
+    canvas.height = g.rows;
+    canvas.getContext('2d')?.putImageData(img, 0, 0);
+    return canvas;
+  }
+  const px = pixelsPerCell(g), cells = document.createElement('canvas');
+  cells.width = g.cols;
+  cells.height = g.rows;
+  cells.getContext('2d')?.putImageData(img, 0, 0);
+  canvas.width = g.cols * px;
+  canvas.height = g.rows * px;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return canvas;
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(cells, 0, 0, canvas.width, canvas.height);
+  /** Traces a ring (scenario metres) as a closed path in canvas pixels (y down from the grid's north edge). */
+  const trace = (c2: CanvasRenderingContext2D, pts: readonly Point[]) => {
+    c2.beginPath();
+    pts.forEach(([x, y], i) => {
+      const X = ((x - g.minX) / g.cellSize) * px, Y = (g.rows - (y - g.minY) / g.cellSize) * px;
+      if (i === 0) c2.moveTo(X, Y); else c2.lineTo(X, Y);
+    });
+    c2.closePath();
+  };
+  // Keep what lies in any walkable polygon (each filled on its own, so overlapping ones of either winding add up)…
+  const mask = document.createElement('canvas');
+  mask.width = canvas.width;
+  mask.height = canvas.height;
+  const m = mask.getContext('2d');
+  if (m) {
+    m.fillStyle = '#000';
+    for (const w of outline.walkable) { trace(m, w); m.fill(); }
+    ctx.globalCompositeOperation = 'destination-in';
+    ctx.drawImage(mask, 0, 0);
+  }
+  // … and take the obstacles out.
+  ctx.globalCompositeOperation = 'destination-out';
+  for (const o of outline.obstacles ?? []) { trace(ctx, o); ctx.fill(); }
+  ctx.globalCompositeOperation = 'source-over';
   return canvas;
 }
 
@@ -46,10 +96,15 @@ export class SimulationPlanLayers {
   private version = 0;
   densityMode: SimDensityMode = 'max';
 
-  setOutput(output: SimRunOutput | null): void {
+  /** The scenario floors' outlines (by floor index), the density maps are cut to. */
+  private outlines: readonly FloorOutline[] = [];
+
+  /** `outlines`: the run's scenario floors (walkable polygons and obstacles), by floor index. */
+  setOutput(output: SimRunOutput | null, outlines: readonly FloorOutline[] = []): void {
     this.output = output;
+    this.outlines = outlines;
     this.nowCanvas = null;
-    this.canvases = output ? output.maxDensity.map((g) => paintDensity(g, (k) => g.density[k]!, document.createElement('canvas'))) : [];
+    this.canvases = output ? output.maxDensity.map((g) => paintDensity(g, (k) => g.density[k]!, document.createElement('canvas'), outlines[g.floor])) : [];
     this.nowKey = '';
     this.positions = new Float32Array((output?.track.agents ?? 0) * 2);
     this.robotPositions = new Float32Array((output?.track.robots.count ?? 0) * 2);
@@ -113,7 +168,7 @@ export class SimulationPlanLayers {
       if (this.nowCounts.length !== g.cols * g.rows) this.nowCounts = new Uint16Array(g.cols * g.rows);
       frameCounts(out.track, t, g, this.nowCounts);
       const area = g.cellSize * g.cellSize, counts = this.nowCounts;
-      this.nowCanvas = paintDensity(g, (k) => counts[k]! / area, document.createElement('canvas'));
+      this.nowCanvas = paintDensity(g, (k) => counts[k]! / area, document.createElement('canvas'), this.outlines[g.floor]);
       this.nowKey = key;
     }
     return this.nowCanvas;

@@ -101,7 +101,7 @@ class SimulationFeature implements SimulationController, Disposable {
 
   private onState(s: SimulationState, prev: SimulationState): void {
     if (s.output !== prev.output) {
-      this.plan.setOutput(s.output);
+      this.plan.setOutput(s.output, s.scenario?.floors ?? []);
       this.points.setOutput(s.output, (s.scenario?.floors ?? []).map((f) => f.elevation ?? 0));
     }
     const shown = simulationOnViews(s);
