@@ -45,14 +45,20 @@ afterEach(async () => {
   vi.useRealTimers();
 });
 
+/** A pipeline on a ScriptedSource at WALL0 (fake Date), and the statuses it hands on. */
+function scripted(): { source: ScriptedSource; sent: SourceStatus[]; p: TelemetryPipeline } {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(WALL0);
+  const source = new ScriptedSource();
+  const sent: SourceStatus[] = [];
+  const p = new TelemetryPipeline({ source, record: null, settings: DEFAULT_SETTINGS, pseudonymise: false, onStatus: (s) => sent.push(s) });
+  pipelines.push(p);
+  return { source, sent, p };
+}
+
 describe('TelemetryPipeline: lastDataAt on the source status', () => {
   it('is null before data, the wall time of the last new record after, and stays there while the source is down', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(WALL0);
-    const source = new ScriptedSource();
-    const sent: SourceStatus[] = [];
-    const p = new TelemetryPipeline({ source, record: null, settings: DEFAULT_SETTINGS, pseudonymise: false, onStatus: (s) => sent.push(s) });
-    pipelines.push(p);
+    const { source, sent, p } = scripted();
     const frames: Uint8Array[] = [];
     p.hub.onFrame((f) => frames.push(f));
     await p.start();
@@ -84,12 +90,7 @@ describe('TelemetryPipeline: lastDataAt on the source status', () => {
   });
 
   it('says when the source last became live (liveSince): the page counts a silent broker\'s silence from it', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(WALL0);
-    const source = new ScriptedSource();
-    const sent: SourceStatus[] = [];
-    const p = new TelemetryPipeline({ source, record: null, settings: DEFAULT_SETTINGS, pseudonymise: false, onStatus: (s) => sent.push(s) });
-    pipelines.push(p);
+    const { source, sent, p } = scripted();
     await p.start();
     vi.setSystemTime(WALL0 + 30_000);
     expect(p.sourceStatus()).toMatchObject({ state: 'live', lastDataAt: null, liveSince: WALL0 }); // still the connection's time
