@@ -64,6 +64,17 @@ export function planStorey(s: Pick<LayoutState, 'storeys' | 'activeStorey'>): St
 }
 
 /**
+ * The storey to make active so that the plan shows something on storey `name` (selecting a robot, its alert): null
+ * when the plan already shows that storey, or no storey has the name. From "All" too: the plan then shows the
+ * entrance level, and a robot on 3F picked from its alert was looked for on 1F, where it is not drawn.
+ */
+export function storeyToShow(s: Pick<LayoutState, 'storeys' | 'activeStorey'>, name: string): number | null {
+  const storey = s.storeys.find((st) => st.name === name);
+  if (!storey) return null;
+  return planStorey(s)?.index === storey.index ? null : storey.index;
+}
+
+/**
  * The storey a plan opens on: the entrance level (the storey with doors to the outside; the most
  * of them if several have some), else the storey with the most spaces, else the most walkable
  * area, else (or on a tie) the lowest. A foundation or roof level is not where a planner starts

@@ -13,7 +13,7 @@ import type { Disposable, Disposer } from '../../../common/source.js';
 import { h } from '../../shell/h.js';
 import type { Feature, WorkbenchContext } from '../../shell/WorkbenchContext.js';
 import { applyTelemetryFrame, entitiesStore, KIND_BUS, selectEntity } from '../../stores/entitiesStore.js';
-import { layoutStore, planStorey, type StoreyInfo } from '../../stores/layoutStore.js';
+import { layoutStore, planStorey, storeyToShow, type StoreyInfo } from '../../stores/layoutStore.js';
 import { modelStore } from '../../stores/modelStore.js';
 import { simulationOnViews, simulationStore } from '../../stores/simulationStore.js';
 import { structureStore } from '../../stores/structureStore.js';
@@ -198,9 +198,8 @@ export const entitiesFeature: Feature = {
       const slot = slotOf(id);
       if (slot < 0) { ctx.notify('info', 'Select an entity first (click it in 3D, the plan or the Entities list).'); return; }
       const f = table.floor[slot]!;
-      const l = layoutStore.getState();
-      const storey = f >= 0 ? l.storeys.find((s) => s.name === table.floors[f]) : undefined;
-      if (storey && l.activeStorey !== null && l.activeStorey !== storey.index) layoutStore.setState({ activeStorey: storey.index });
+      const show = f >= 0 ? storeyToShow(layoutStore.getState(), table.floors[f]!) : null;
+      if (show !== null) layoutStore.setState({ activeStorey: show });
       markers.sync(scene());
       markers.displayed(slot, pos);
       if (Number.isNaN(pos.x)) return;

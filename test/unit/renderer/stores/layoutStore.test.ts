@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { defaultPlanStorey, planStorey, type StoreyInfo } from '../../../../renderer/stores/layoutStore.js';
+import { defaultPlanStorey, planStorey, storeyToShow, type StoreyInfo } from '../../../../renderer/stores/layoutStore.js';
 import { storeysFromStructure } from '../../../../renderer/stores/structureStore.js';
 import { storey, structure } from './structureFixture.js';
 import type { StructureDoor, StructureSpace } from '../../../../common/buildingStructure.js';
@@ -9,6 +9,16 @@ const storeys = [
   { index: 0, name: '1F', elevation: 0 },
   { index: 2, name: '3F', elevation: 8 },
 ];
+
+describe('the storey to show an entity on (its alert or a pick)', () => {
+  it('switches to the entity\'s storey from "All" too, where the plan showed 1F for a robot on 3F; not when the plan shows it already', () => {
+    expect(storeyToShow({ storeys, activeStorey: null }, '3F')).toBe(2);
+    expect(storeyToShow({ storeys, activeStorey: null }, '1F')).toBeNull();
+    expect(storeyToShow({ storeys, activeStorey: 1 }, '3F')).toBe(2);
+    expect(storeyToShow({ storeys, activeStorey: 2 }, '3F')).toBeNull();
+    expect(storeyToShow({ storeys, activeStorey: 2 }, 'B9')).toBeNull();
+  });
+});
 
 describe('the storey the plan draws', () => {
   it('is the chosen storey', () => {
