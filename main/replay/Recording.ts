@@ -154,7 +154,6 @@ export class Recording {
     return out;
   }
 
-  /** Record-time range, ms (complete after `ready`). */
   /**
    * The time each file covers, in file order (first to last record; files with none left out): a folder of two
    * sessions has a gap between them that nothing was recorded in.
@@ -170,6 +169,7 @@ export class Recording {
     return [...byFile.values()];
   }
 
+  /** Record-time range, ms (complete after `ready`). */
   get range(): { start: number; end: number } | null {
     let start = Infinity;
     let end = -Infinity;

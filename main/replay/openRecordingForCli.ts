@@ -11,20 +11,20 @@ import { McapOpenError } from './McapChunkFile.js';
 import { Recording } from './Recording.js';
 
 export async function openRecordingForCli(command: string, path: string, o: { readable?: boolean } = {}): Promise<Recording> {
+  /** A file that is not a recording is the user's mistake: a UsageError naming the command. */
+  const asUsage = (e: unknown): unknown => (e instanceof McapOpenError ? new UsageError(`twin ${command}: ${e.message}`) : e);
   let rec: Recording;
   try {
     rec = await Recording.open(path);
   } catch (e) {
-    if (e instanceof McapOpenError) throw new UsageError(`twin ${command}: ${e.message}`);
-    throw e;
+    throw asUsage(e);
   }
   if (!o.readable) return rec;
   try {
     await rec.complete();
   } catch (e) {
     await rec.close();
-    if (e instanceof McapOpenError) throw new UsageError(`twin ${command}: ${e.message}`);
-    throw e;
+    throw asUsage(e);
   }
   if (!rec.range) {
     await rec.close();

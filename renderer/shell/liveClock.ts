@@ -63,7 +63,11 @@ export class DataArrival {
  * undefined where the status has none, or one not to trust (the page then counts by itself).
  */
 export function hostLastDataAt(status: Pick<SourceStatus, 'lastDataAt'>, wallNow: number): number | null | undefined {
-  const v: unknown = status.lastDataAt;
+  return hostTime(status.lastDataAt, wallNow);
+}
+
+/** A host wall time off the wire (`lastDataAt`, `liveSince`), checked as hostLastDataAt says; null stays null. */
+function hostTime(v: unknown, wallNow: number): number | null | undefined {
   if (v === null) return null;
   if (typeof v !== 'number' || !Number.isFinite(v) || v < MIN_EPOCH_MS || v > wallNow + HOST_CLOCK_SLACK_MS) return undefined;
   return v;
@@ -87,7 +91,7 @@ export function silenceSince(status: Pick<SourceStatus, 'lastDataAt'> & Partial<
  */
 function silentSinceLive(status: Partial<Pick<SourceStatus, 'state' | 'liveSince'>>, wallNow: number): number | null {
   if (status.state !== 'live') return null;
-  return hostLastDataAt({ lastDataAt: status.liveSince ?? null }, wallNow) ?? null;
+  return hostTime(status.liveSince ?? null, wallNow) ?? null;
 }
 
 export interface LiveClockView {

@@ -7,6 +7,7 @@
  */
 import { BitmapLayer, ScatterplotLayer } from '@deck.gl/layers';
 import type { Layer } from '@deck.gl/core';
+import type { Point } from '../../../common/scenario.js';
 import type { MaxDensityGrid, SimRunOutput } from '../../../workers/sim/SimWorkerService.js';
 import { fruinColor } from './fruinColor.js';
 import { frameCounts, nearestSample, playbackFrame, robotFrame } from './PlaybackFrame.js';
@@ -16,7 +17,6 @@ export type SimDensityMode = 'max' | 'now' | 'off';
 
 /** The floor's outline the density map is cut to: walkable polygons less obstacles (scenario coordinates). */
 export interface FloorOutline { walkable: readonly (readonly Point[])[]; obstacles?: readonly (readonly Point[])[] }
-type Point = readonly [number, number];
 
 /** Pixels per density cell when the map is cut to the floor's outline (at most 4 096 pixels across). */
 function pixelsPerCell(g: MaxDensityGrid): number {
@@ -24,11 +24,38 @@ function pixelsPerCell(g: MaxDensityGrid): number {
 }
 
 /**
- * Paints densities (P/m², row-major from the grid's south-west cell) into `canvas` in Fruin colours, one pixel per
- * cell; with the floor's outline, at several pixels per cell and cut to it: the 2 m cells along the walls reached
- * past them, so the map coloured the ground outside the building and the stairwells.
+ * The floor's outline over grid g at pixelsPerCell: opaque where it is walkable (in any walkable polygon, each filled on
+ * its own so overlapping ones of either winding add up, and in no obstacle), clear elsewhere. Made once per run and
+ * floor: the density-at-playback-time map is repainted on every sample.
  */
-function paintDensity(g: MaxDensityGrid, density: (k: number) => number, canvas: HTMLCanvasElement, outline?: FloorOutline): HTMLCanvasElement {
+function outlineMask(g: MaxDensityGrid, outline: FloorOutline): HTMLCanvasElement | null {
+  const px = pixelsPerCell(g), mask = document.createElement('canvas');
+  mask.width = g.cols * px;
+  mask.height = g.rows * px;
+  const m = mask.getContext('2d');
+  if (!m) return null;
+  /** Traces a ring (scenario metres) as a closed path in pixels (y down from the grid's north edge). */
+  const trace = (pts: readonly Point[]) => {
+    m.beginPath();
+    pts.forEach(([x, y], i) => {
+      const X = ((x - g.minX) / g.cellSize) * px, Y = (g.rows - (y - g.minY) / g.cellSize) * px;
+      if (i === 0) m.moveTo(X, Y); else m.lineTo(X, Y);
+    });
+    m.closePath();
+  };
+  m.fillStyle = '#000';
+  for (const w of outline.walkable) { trace(w); m.fill(); }
+  m.globalCompositeOperation = 'destination-out';
+  for (const o of outline.obstacles ?? []) { trace(o); m.fill(); }
+  return mask;
+}
+
+/**
+ * Paints densities (P/m², row-major from the grid's south-west cell) into `canvas` in Fruin colours, one pixel per
+ * cell; with the floor's outline mask (outlineMask), at its pixels per cell and cut to it: the 2 m cells along the walls
+ * reached past them, so the map coloured the ground outside the building and the stairwells.
+ */
+function paintDensity(g: MaxDensityGrid, density: (k: number) => number, canvas: HTMLCanvasElement, mask: HTMLCanvasElement | null = null): HTMLCanvasElement {
   const img = new ImageData(g.cols, g.rows);
   for (let r = 0; r < g.rows; r++) {
     for (let c = 0; c < g.cols; c++) {
@@ -38,45 +65,19 @@ function paintDensity(g: MaxDensityGrid, density: (k: number) => number, canvas:
       img.data.set(fruinColor(d).rgba, k);
     }
   }
-  if (!outline) {
-    canvas.width = g.cols;
-    canvas.height = g.rows;
-    canvas.getContext('2d')?.putImageData(img, 0, 0);
-    return canvas;
-  }
-  const px = pixelsPerCell(g), cells = document.createElement('canvas');
+  const cells = mask ? document.createElement('canvas') : canvas;
   cells.width = g.cols;
   cells.height = g.rows;
   cells.getContext('2d')?.putImageData(img, 0, 0);
-  canvas.width = g.cols * px;
-  canvas.height = g.rows * px;
+  if (!mask) return canvas;
+  canvas.width = mask.width;
+  canvas.height = mask.height;
   const ctx = canvas.getContext('2d');
   if (!ctx) return canvas;
   ctx.imageSmoothingEnabled = false;
   ctx.drawImage(cells, 0, 0, canvas.width, canvas.height);
-  /** Traces a ring (scenario metres) as a closed path in canvas pixels (y down from the grid's north edge). */
-  const trace = (c2: CanvasRenderingContext2D, pts: readonly Point[]) => {
-    c2.beginPath();
-    pts.forEach(([x, y], i) => {
-      const X = ((x - g.minX) / g.cellSize) * px, Y = (g.rows - (y - g.minY) / g.cellSize) * px;
-      if (i === 0) c2.moveTo(X, Y); else c2.lineTo(X, Y);
-    });
-    c2.closePath();
-  };
-  // Keep what lies in any walkable polygon (each filled on its own, so overlapping ones of either winding add up)…
-  const mask = document.createElement('canvas');
-  mask.width = canvas.width;
-  mask.height = canvas.height;
-  const m = mask.getContext('2d');
-  if (m) {
-    m.fillStyle = '#000';
-    for (const w of outline.walkable) { trace(m, w); m.fill(); }
-    ctx.globalCompositeOperation = 'destination-in';
-    ctx.drawImage(mask, 0, 0);
-  }
-  // … and take the obstacles out.
-  ctx.globalCompositeOperation = 'destination-out';
-  for (const o of outline.obstacles ?? []) { trace(ctx, o); ctx.fill(); }
+  ctx.globalCompositeOperation = 'destination-in';
+  ctx.drawImage(mask, 0, 0);
   ctx.globalCompositeOperation = 'source-over';
   return canvas;
 }
@@ -96,15 +97,15 @@ export class SimulationPlanLayers {
   private version = 0;
   densityMode: SimDensityMode = 'max';
 
-  /** The scenario floors' outlines (by floor index), the density maps are cut to. */
-  private outlines: readonly FloorOutline[] = [];
+  /** Per density grid (as output.maxDensity): its floor's outline mask (outlineMask), or null. */
+  private masks: (HTMLCanvasElement | null)[] = [];
 
   /** `outlines`: the run's scenario floors (walkable polygons and obstacles), by floor index. */
   setOutput(output: SimRunOutput | null, outlines: readonly FloorOutline[] = []): void {
     this.output = output;
-    this.outlines = outlines;
     this.nowCanvas = null;
-    this.canvases = output ? output.maxDensity.map((g) => paintDensity(g, (k) => g.density[k]!, document.createElement('canvas'), outlines[g.floor])) : [];
+    this.masks = output ? output.maxDensity.map((g) => (outlines[g.floor] ? outlineMask(g, outlines[g.floor]!) : null)) : [];
+    this.canvases = output ? output.maxDensity.map((g, i) => paintDensity(g, (k) => g.density[k]!, document.createElement('canvas'), this.masks[i])) : [];
     this.nowKey = '';
     this.positions = new Float32Array((output?.track.agents ?? 0) * 2);
     this.robotPositions = new Float32Array((output?.track.robots.count ?? 0) * 2);
@@ -117,7 +118,7 @@ export class SimulationPlanLayers {
     if (!out) return [];
     const layers: Layer[] = [];
     const g = out.maxDensity[floor];
-    const image = !g || this.densityMode === 'off' ? null : this.densityMode === 'max' ? this.canvases[floor] : this.densityNow(g, out, t);
+    const image = !g || this.densityMode === 'off' ? null : this.densityMode === 'max' ? this.canvases[floor] : this.densityNow(g, out, t, this.masks[floor] ?? null);
     if (g && image) {
       layers.push(new BitmapLayer({
         id: `sim-${this.densityMode}-density-${floor}`,
@@ -161,14 +162,14 @@ export class SimulationPlanLayers {
   }
 
   /** The density map at playback time t: people per cell at the nearest track sample over the cell's area. */
-  private densityNow(g: MaxDensityGrid, out: SimRunOutput, t: number): HTMLCanvasElement | null {
+  private densityNow(g: MaxDensityGrid, out: SimRunOutput, t: number, mask: HTMLCanvasElement | null): HTMLCanvasElement | null {
     const sample = nearestSample(out.track, t);
     const key = `${g.floor}:${sample}`;
     if (key !== this.nowKey) {
       if (this.nowCounts.length !== g.cols * g.rows) this.nowCounts = new Uint16Array(g.cols * g.rows);
       frameCounts(out.track, t, g, this.nowCounts);
       const area = g.cellSize * g.cellSize, counts = this.nowCounts;
-      this.nowCanvas = paintDensity(g, (k) => counts[k]! / area, document.createElement('canvas'), this.outlines[g.floor]);
+      this.nowCanvas = paintDensity(g, (k) => counts[k]! / area, document.createElement('canvas'), mask);
       this.nowKey = key;
     }
     return this.nowCanvas;
@@ -177,5 +178,6 @@ export class SimulationPlanLayers {
   dispose(): void {
     this.output = null;
     this.canvases = [];
+    this.masks = [];
   }
 }
