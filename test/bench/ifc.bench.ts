@@ -4,7 +4,10 @@
  *
  * Rows: every IFC in ../shared/ifc, plus generated testbed buildings (`twin samples`) of growing
  * size up to one of ≈ 54 MB. Each measurement runs in its own child process, so "peak RSS" is that
- * pipeline's alone. web-ifc Init (WASM load, once per worker) is timed once and reported apart.
+ * pipeline's alone. web-ifc Init (WASM load, once per worker) is timed in each raw process. The issue's
+ * baseline is Init + OpenModel + StreamAllMeshes, so the verdicts add Init to raw, to ours (a first open
+ * goes through the same Init) and not to a cache hit (which never touches web-ifc); the same ratios with
+ * Init left out of both sides are printed beside them (stricter for the cache).
  *
  *   raw     web-ifc OpenModel + StreamAllMeshes, copying every geometry's vertex and index arrays
  *           out of the WASM heap (the minimum any viewer does) + CloseModel.
@@ -12,7 +15,7 @@
  *           merged into storey × material batches, element index, cache entry encoded; its write
  *           runs in the background, awaited untimed) + ModelScene: the three.js
  *           meshes of the whole model, i.e. everything up to the first frame except the GPU
- *           upload. Same clock rules as raw: bytes already in memory, Init excluded.
+ *           upload. Same clock rules as raw: bytes already in memory, Init timed apart.
  *           `struct` = from the start of open until the storeys / spatial tree are known.
  *   cache   the same, re-opening bytes whose processed model is in the file cache (warm process;
  *           the sha256 is taken with node:crypto in the timed run and passed in, as the app's host does;
@@ -79,9 +82,13 @@ interface ChildResult {
   cpus?: number[];
   /** ours: each timed run over the raw run of the same turn (turnPair). */
   ratios?: number[];
+  /** ours: the same with raw's web-ifc Init added to both runs (the issue's baseline, raw = Init + OpenModel + StreamAllMeshes). */
+  initRatios?: number[];
   /** Median process CPU time (user + system, all threads) of the same runs: steadier than wall time on a shared machine. */
   cpuMs?: number;
   initMs?: number;
+  /** raw and ours: the first run in the process (JIT-cold, right after Init for raw), ms. */
+  firstMs?: number;
   structMs?: number;
   sceneMs?: number;
   reloadMs?: number;
@@ -329,6 +336,7 @@ async function turnPair(file: string, cacheDir: string): Promise<{ raw: ChildRes
   const { warmups, runs } = runsFor(statSync(file).size);
   const sides = { raw: new TurnChild('raw', file, cacheDir), ours: new TurnChild('ours', file, cacheDir) };
   const acc = { raw: { times: [] as number[], cpus: [] as number[], structs: [] as number[], scenes: [] as number[] }, ours: { times: [] as number[], cpus: [] as number[], structs: [] as number[], scenes: [] as number[] } };
+  const first: { raw?: number; ours?: number } = {};
   let error: string | undefined;
   try {
     for (let i = 0; i < warmups + runs && !error; i++) {
@@ -338,6 +346,7 @@ async function turnPair(file: string, cacheDir: string): Promise<{ raw: ChildRes
           error = `${side}: ${String(r.error ?? 'bad answer')}`;
           break;
         }
+        if (i === 0) first[side] = r.ms;
         if (i < warmups) continue;
         const a = acc[side];
         a.times.push(r.ms);
@@ -352,7 +361,7 @@ async function turnPair(file: string, cacheDir: string): Promise<{ raw: ChildRes
       if (typeof end.error === 'string' || a.times.length === 0) return { ms: NaN, rssMB: NaN, error: String(end.error ?? error ?? 'no runs') };
       const num = (k: string) => (typeof end[k] === 'number' ? (end[k] as number) : undefined);
       return {
-        ms: median(a.times), times: a.times, cpus: a.cpus, cpuMs: median(a.cpus),
+        ms: median(a.times), times: a.times, cpus: a.cpus, cpuMs: median(a.cpus), firstMs: first[side],
         ...(a.structs.length ? { structMs: median(a.structs) } : {}),
         ...(a.scenes.length ? { sceneMs: median(a.scenes) } : {}),
         rssMB: num('rssMB') ?? NaN, heapMB: num('heapMB'), initMs: num('initMs'), wasmMB: num('wasmMB'),
@@ -360,7 +369,12 @@ async function turnPair(file: string, cacheDir: string): Promise<{ raw: ChildRes
       };
     };
     const raw = await result('raw'), ours = await result('ours');
-    if (!ours.error && !raw.error) ours.ratios = acc.ours.times.map((o, k) => o / acc.raw.times[k]!);
+    if (!ours.error && !raw.error) {
+      ours.ratios = acc.ours.times.map((o, k) => o / acc.raw.times[k]!);
+      // ours opens through the same web-ifc Init (IfcEngine.init → IfcAPI.Init), so the same Init goes on both sides.
+      const init = raw.initMs ?? NaN;
+      ours.initRatios = acc.ours.times.map((o, k) => (o + init) / (acc.raw.times[k]! + init));
+    }
     return { raw, ours };
   } finally {
     sides.raw.stop();
@@ -373,13 +387,19 @@ function pooled(rs: ChildResult[]): ChildResult {
   const good = rs.filter((r) => !r.error && Number.isFinite(r.ms));
   if (good.length === 0) return rs[0]!;
   const all = (k: 'times' | 'cpus') => good.flatMap((r) => r[k] ?? []);
-  const times = all('times'), cpus = all('cpus'), ratios = good.flatMap((r) => r.ratios ?? []);
+  const times = all('times'), cpus = all('cpus'), ratios = good.flatMap((r) => r.ratios ?? []), initRatios = good.flatMap((r) => r.initRatios ?? []);
+  const medianOf = (k: 'initMs' | 'firstMs'): number | undefined => {
+    const xs = good.map((r) => r[k]).filter((x): x is number => x !== undefined && Number.isFinite(x));
+    return xs.length ? median(xs) : undefined;
+  };
   const structs = good.map((r) => r.structMs).filter((x): x is number => x !== undefined);
   const peak = (f: (r: ChildResult) => number | undefined) => Math.max(...good.map((r) => f(r) ?? NaN));
   return {
     ...good[0]!,
     ms: median(times), times, cpus, cpuMs: median(cpus),
     ...(ratios.length ? { ratios } : {}),
+    ...(initRatios.length ? { initRatios } : {}),
+    initMs: medianOf('initMs'), firstMs: medianOf('firstMs'),
     ...(structs.length ? { structMs: median(structs) } : {}),
     rssMB: peak((r) => r.rssMB), heapMB: peak((r) => r.heapMB),
   };
@@ -444,7 +464,7 @@ const fmt = (x: number | undefined, d = 0): string => (x === undefined || !Numbe
 const verdict = (ok: boolean | null): string => (ok === null ? '—' : ok ? 'PASS' : 'FAIL');
 const timeRows: string[][] = [];
 const otherRows: string[][] = [];
-const tally = { ours: [0, 0], cache: [0, 0], draws: [0, 0], conv: [0, 0], reload: [0, 0] };
+const tally = { ours: [0, 0], oursStrict: [0, 0], cache: [0, 0], cacheStrict: [0, 0], cold: [0, 0], draws: [0, 0], conv: [0, 0], reload: [0, 0] };
 const count = (k: keyof typeof tally, ok: boolean | null): void => {
   if (ok === null) return;
   tally[k][1]!++;
@@ -471,17 +491,27 @@ for (const file of files) {
   // The ratio is the median over turns of ours' run / raw's run of the same turn: a ratio of two pooled
   // medians would set one pair's fast raw runs against the other pair's slow ours runs.
   const oursRatio = ours.ratios?.length ? median(ours.ratios) : oursMs / rawMs, cacheRatio = cache.ms / rawMs;
+  // The issue's baseline: raw = web-ifc Init + OpenModel + StreamAllMeshes. A first open pays the same Init on our
+  // side (IfcService → IfcEngine.init); a cache hit does not touch web-ifc, so it pays none. The cold pair is what a
+  // user sees on starting the app: the first hit in a fresh process against Init + raw's first (JIT-cold) run.
+  const init = raw.initMs ?? NaN;
+  const oursInitRatio = ours.initRatios?.length ? median(ours.initRatios) : (oursMs + init) / (rawMs + init);
+  const cacheInitRatio = cache.ms / (rawMs + init), coldRatio = cold.ms / (init + (raw.firstMs ?? NaN));
   // Per pair of processes: the ratio of its medians (the spread between pairs).
   const roundRatios = pairs.map((p) => fmt(p.ours.ms / p.raw.ms, 2)).join(', ');
   const ok = (x: number, pass: boolean): boolean | null => (Number.isFinite(x) ? pass : null);
-  const vOurs = ok(oursRatio, oursRatio <= TARGET_OURS);
-  const vCache = ok(cacheRatio, cacheRatio <= TARGET_CACHE);
+  const vOursStrict = ok(oursRatio, oursRatio <= TARGET_OURS), vOurs = ok(oursInitRatio, oursInitRatio <= TARGET_OURS);
+  const vCacheStrict = ok(cacheRatio, cacheRatio <= TARGET_CACHE), vCache = ok(cacheInitRatio, cacheInitRatio <= TARGET_CACHE);
+  const vCold = ok(coldRatio, coldRatio <= TARGET_CACHE);
   const bound = (ours.storeySlots ?? NaN) * (ours.materials ?? NaN);
   const vDraws = ok(bound + (ours.drawCalls ?? NaN), (ours.drawCalls ?? Infinity) <= bound);
   const vConv = frag ? ok(frag.ms + oursMs, oursMs < frag.ms) : null;
   const vReload = frag ? ok((frag.reloadMs ?? NaN) + cache.ms, cache.ms <= (frag.reloadMs ?? -1)) : null;
   count('ours', vOurs);
+  count('oursStrict', vOursStrict);
   count('cache', vCache);
+  count('cacheStrict', vCacheStrict);
+  count('cold', vCold);
   count('draws', vDraws);
   count('conv', vConv);
   count('reload', vReload);
@@ -493,12 +523,16 @@ for (const file of files) {
     fmt(rawMs),
     fmt(ours.structMs),
     fmt(oursMs),
-    `${fmt(oursRatio, 2)} ${verdict(vOurs)}`,
+    `${fmt(oursInitRatio, 2)} ${verdict(vOurs)}`,
+    `${fmt(oursRatio, 2)} ${verdict(vOursStrict)}`,
     fmt((ours.cpuMs ?? NaN) / (raw.cpuMs ?? NaN), 2),
     roundRatios,
     fmt(cache.ms, 1),
-    `${fmt(cacheRatio, 3)} ${verdict(vCache)}`,
+    `${fmt(cacheInitRatio, 3)} ${verdict(vCache)}`,
+    `${fmt(cacheRatio, 3)} ${verdict(vCacheStrict)}`,
     fmt(cold.ms, 1),
+    fmt(init + (raw.firstMs ?? NaN)),
+    `${fmt(coldRatio, 3)} ${verdict(vCold)}`,
     fmt(frag?.ms),
     `${fmt(frag ? frag.ms / oursMs : NaN, 1)} ${verdict(vConv)}`,
     `${fmt(frag?.reloadMs, 1)} (${fmt(frag?.parseMs, 1)})`,
@@ -525,14 +559,18 @@ function table(header: string[], rows: string[][]): void {
   for (const r of rows) console.log(line(r));
 }
 console.log('\nTimes (ms; ratios with verdicts)');
-table(['file', 'MB', 'raw', 'struct', 'ours', 'ours/raw≤1.3 (median per turn)', 'cpu ratio', 'per pair', 'cache', 'cache/raw≤0.2', 'cold hit', 'frag conv', 'conv/ours>1', 'frag reload (parse)', 'reload/cache≥1'], timeRows);
+table(['file', 'MB', 'raw', 'struct', 'ours', '(ours+I)/(raw+I)≤1.3', 'ours/raw≤1.3', 'cpu ratio', 'per pair', 'cache', 'cache/(raw+I)≤0.2', 'cache/raw≤0.2', 'cold hit', 'I+raw 1st', 'cold/(I+raw 1st)≤0.2', 'frag conv', 'conv/ours>1', 'frag reload (parse)', 'reload/cache≥1'], timeRows);
+console.log('  I = web-ifc Init. Ratios: medians per turn. raw+I is the issue\'s baseline (Init + OpenModel + StreamAllMeshes); the columns without I leave Init');
+console.log('  out on both sides (stricter for cache, which never needs Init). cold hit = first hit in a fresh process; I+raw 1st = Init + raw\'s first run.');
 console.log('\nDraw calls and memory (peak RSS MB from the OS; peak JS heap MB sampled during load; web-ifc WASM memory MB)');
 table(['file', 'meshes', 'triangles', 'draw calls ≤ storeys×materials', 'scene ms', 'RSS raw/ours/cache/frag', 'heap raw/ours/cache/frag', 'wasm'], otherRows);
-console.log(`\nweb-ifc Init (WASM load, once per worker): ${fmt(initMs)} ms — not included in raw/ours`);
+console.log(`\nweb-ifc Init (WASM load, once per worker; last file's raw processes): ${fmt(initMs)} ms`);
 const t = (k: keyof typeof tally): string => `${tally[k][0]}/${tally[k][1]}`;
 console.log(
-  `verdicts: ours ≤ ${TARGET_OURS}× raw ${t('ours')}; cache ≤ ${TARGET_CACHE}× raw ${t('cache')}; draws ≤ storeys×materials ${t('draws')}; ` +
+  `verdicts (raw = Init + OpenModel + StreamAllMeshes, the issue's baseline): ours ≤ ${TARGET_OURS}× raw ${t('ours')}; cache ≤ ${TARGET_CACHE}× raw ${t('cache')}; ` +
+    `cold hit ≤ ${TARGET_CACHE}× cold raw ${t('cold')}; draws ≤ storeys×materials ${t('draws')}; ` +
     `first open beats fragments conversion ${t('conv')}; cached reopen matches/beats fragments reload ${t('reload')}`,
 );
+console.log(`verdicts with Init left out of both sides (stricter): ours ≤ ${TARGET_OURS}× raw ${t('oursStrict')}; cache ≤ ${TARGET_CACHE}× raw ${t('cacheStrict')}`);
 console.log(`bench wall time ${((performance.now() - started) / 1000).toFixed(0)} s; load average at end ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')} (2 cores shared: absolute figures are pessimistic)`);
 for (const n of notes) console.log(`note: ${n}`);
