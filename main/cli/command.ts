@@ -92,9 +92,12 @@ export function numberFlag(command: string, flag: string, value: string | undefi
   return n;
 }
 
-/** A simple progress reporter on standard error: a bar on a terminal, percent lines otherwise. */
+/**
+ * A simple progress reporter on standard error: a bar on a terminal; otherwise a line each time the
+ * progress passes another tenth (as far as it got: updates that jump past 10, 20 … still print one).
+ */
 export function progress(io: CliIo, label: string): (fraction: number, detail?: string) => void {
-  let lastPct = -1;
+  let lastPct = -1, lastTenth = -1;
   return (fraction, detail) => {
     const pct = Math.max(0, Math.min(100, Math.floor(fraction * 100)));
     if (pct === lastPct) return;
@@ -103,7 +106,8 @@ export function progress(io: CliIo, label: string): (fraction: number, detail?: 
       const w = 30;
       const fill = Math.round((pct / 100) * w);
       io.err(`\r${label} [${'#'.repeat(fill)}${'.'.repeat(w - fill)}] ${pct}%${detail ? ' ' + detail : ''}   ${pct === 100 ? '\n' : ''}`);
-    } else if (pct % 10 === 0) {
+    } else if (Math.floor(pct / 10) > lastTenth) {
+      lastTenth = Math.floor(pct / 10);
       io.err(`${label}: ${pct}%${detail ? ' ' + detail : ''}\n`);
     }
   };
