@@ -18,6 +18,7 @@ import * as Comlink from 'comlink';
 import type { IfcAPI } from 'web-ifc';
 import { ScenarioError, parseScenario, type Scenario, type SimulationResults } from '../../common/scenario.js';
 import { NavMap } from '../nav/NavMap.js';
+import type { FloorGrid } from '../nav/FloorGrid.js';
 import { IfcEngine } from '../ifc/IfcEngine.js';
 import { extractStructure } from '../ifc/structure/extractStructure.js';
 import { NO_EXIT_REASON, noWalkableReason, type BuildingToScenarioOptions } from '../ifc/structure/toScenario.js';
@@ -77,6 +78,29 @@ export interface MaxDensityGrid {
   cols: number;
   rows: number;
   density: Float32Array;
+  /** The area each cell's people are divided by, m²: its walkable area (walkableAreas), at least half the cell. */
+  area: Float32Array;
+}
+
+/**
+ * Per cell of `g`, the area its density divides the people in it by, m²: the walkable part of the cell (the nav
+ * grid's walkable cells whose centres lie in it), and never less than half the cell. Divided by the whole cell,
+ * the people queued along a wall or at a door, where the cell is half wall, read half their density (2 P/m² as 1,
+ * Fruin E as C). The floor of half a cell keeps a corner sliver from reading a lone person as a crowd.
+ */
+export function walkableAreas(g: Pick<MaxDensityGrid, 'minX' | 'minY' | 'cellSize' | 'cols' | 'rows'>, grid: Pick<FloorGrid, 'x0' | 'y0' | 'h' | 'nx' | 'ny' | 'kind'>): Float32Array {
+  const cells = new Uint32Array(g.cols * g.rows);
+  for (let j = 0; j < grid.ny; j++) {
+    const cy = Math.floor((grid.y0 + (j + 0.5) * grid.h - g.minY) / g.cellSize);
+    if (cy < 0 || cy >= g.rows) continue;
+    for (let i = 0; i < grid.nx; i++) {
+      if (grid.kind[j * grid.nx + i] !== 1) continue;
+      const cx = Math.floor((grid.x0 + (i + 0.5) * grid.h - g.minX) / g.cellSize);
+      if (cx >= 0 && cx < g.cols) cells[cy * g.cols + cx]!++;
+    }
+  }
+  const least = (g.cellSize * g.cellSize) / 2, a = grid.h * grid.h;
+  return Float32Array.from(cells, (n) => Math.max(n * a, least));
 }
 
 export interface SimRunOutput {
@@ -132,12 +156,13 @@ class TrackRecorder {
 
   private readonly robotIds: string[];
 
-  constructor(scenario: Scenario, private readonly agents: number) {
+  constructor(scenario: Scenario, nav: NavMap, private readonly agents: number) {
     this.robotIds = (scenario.obstaclesMoving ?? []).map((o) => o.id);
     this.grids = floorBounds(scenario).map((b, floor) => {
       const minX = Math.floor(b.minX), minY = Math.floor(b.minY);
       const cols = Math.max(1, Math.ceil((b.maxX - minX) / DENSITY_CELL)), rows = Math.max(1, Math.ceil((b.maxY - minY) / DENSITY_CELL));
-      return { floor, minX, minY, cellSize: DENSITY_CELL, cols, rows, density: new Float32Array(cols * rows) };
+      const cells = { minX, minY, cellSize: DENSITY_CELL, cols, rows };
+      return { floor, ...cells, density: new Float32Array(cols * rows), area: walkableAreas(cells, nav.grids[floor]!) };
     });
     this.counts = this.grids.map((g) => new Uint16Array(g.cols * g.rows));
   }
@@ -155,7 +180,7 @@ class TrackRecorder {
       if (cx < 0 || cy < 0 || cx >= g.cols || cy >= g.rows) continue;
       const k = cy * g.cols + cx;
       const n = ++this.counts[f]![k]!;
-      const d = n / (g.cellSize * g.cellSize);
+      const d = n / g.area[k]!;
       if (d > g.density[k]!) g.density[k] = d;
     }
     if (this.frames === 0) this.robotRadius = Float32Array.from(sim.radius.subarray(this.agents, sim.slots));
@@ -226,7 +251,7 @@ export class SimWorkerService {
       const slots = runs === 1 && (opts.threads ?? 1) >= 2 ? await this.openSlots(scenario) : null;
       const first = await runScenarioAsync(scenario, {
         seed, nav, signal: abort.signal, positionInterval: TRACK_INTERVAL,
-        onPositions: (sim) => { (recorder ??= new TrackRecorder(scenario, sim.agents)).capture(sim); },
+        onPositions: (sim) => { (recorder ??= new TrackRecorder(scenario, nav, sim.agents)).capture(sim); },
         onProgress: (f, ev) => onProgress?.(f / runs, f * scenario.maxTime, ev),
         ...(slots ? { slotHelper: (job: SlotJob) => slots.helperFor(job) } : {}),
       }).finally(() => slots?.dispose());
@@ -246,10 +271,10 @@ export class SimWorkerService {
       // (summed over the runs; threads: those of a single run)
       first.performance = { ...(runs === 1 ? first.performance : {}), wallSeconds: Math.round(wall * 1000) / 1000, agentSteps: steps, agentStepsPerSecond: Math.round(steps / Math.max(wall, 1e-6)) };
       onProgress?.(1, first.evacuationTime ?? scenario.maxTime, first.agentsEvacuated);
-      const rec = recorder ?? new TrackRecorder(scenario, 0);
+      const rec = recorder ?? new TrackRecorder(scenario, nav, 0);
       const track = rec.track(), maxDensity = rec.grids;
       const out: SimRunOutput = { results: first, track, maxDensity };
-      return Comlink.transfer(out, [track.x.buffer, track.y.buffer, track.floor.buffer, track.robots.x.buffer, track.robots.y.buffer, track.robots.floor.buffer, ...maxDensity.map((g) => g.density.buffer)]);
+      return Comlink.transfer(out, [track.x.buffer, track.y.buffer, track.floor.buffer, track.robots.x.buffer, track.robots.y.buffer, track.robots.floor.buffer, ...maxDensity.flatMap((g) => [g.density.buffer, g.area.buffer])]);
     });
   }
 

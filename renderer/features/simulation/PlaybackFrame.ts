@@ -39,7 +39,7 @@ function interpolate(track: PlaybackTrack, xs: Float32Array, ys: Float32Array, f
 /**
  * People per cell of `grid` (a floor's max-density grid: same cells, same origin) at time t, from the track
  * sample nearest to t — the sampling the max-density map takes its maximum over, so the largest count per
- * cell over all samples, over the cell's area, is that map. Writes `counts` (grid.cols × grid.rows); returns
+ * cell over all samples, over the cell's walkable area (grid.area), is that map. Writes `counts` (grid.cols × grid.rows); returns
  * the largest count. Hot path: no allocation.
  */
 export function frameCounts(track: PlaybackTrack, t: number, grid: MaxDensityGrid, counts: Uint16Array): number {

@@ -161,15 +161,15 @@ export class SimulationPlanLayers {
     return layers;
   }
 
-  /** The density map at playback time t: people per cell at the nearest track sample over the cell's area. */
+  /** The density map at playback time t: people per cell at the nearest track sample over the cell's walkable area (g.area). */
   private densityNow(g: MaxDensityGrid, out: SimRunOutput, t: number, mask: HTMLCanvasElement | null): HTMLCanvasElement | null {
     const sample = nearestSample(out.track, t);
     const key = `${g.floor}:${sample}`;
     if (key !== this.nowKey) {
       if (this.nowCounts.length !== g.cols * g.rows) this.nowCounts = new Uint16Array(g.cols * g.rows);
       frameCounts(out.track, t, g, this.nowCounts);
-      const area = g.cellSize * g.cellSize, counts = this.nowCounts;
-      this.nowCanvas = paintDensity(g, (k) => counts[k]! / area, document.createElement('canvas'), mask);
+      const counts = this.nowCounts;
+      this.nowCanvas = paintDensity(g, (k) => counts[k]! / g.area[k]!, document.createElement('canvas'), mask);
       this.nowKey = key;
     }
     return this.nowCanvas;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Scenario } from '../../../../common/scenario.js';
 import { NavMap } from '../../../../workers/nav/NavMap.js';
 import { runScenario } from '../../../../workers/sim/runScenario.js';
-import { SimWorkerService } from '../../../../workers/sim/SimWorkerService.js';
+import { SimWorkerService, walkableAreas } from '../../../../workers/sim/SimWorkerService.js';
 
 /** A 10 m × 6 m room with one 1.2 m exit in the east wall and 20 people in its west half. */
 const room = (count = 20, maxTime = 120): Scenario => ({
@@ -57,6 +57,25 @@ describe('SimWorkerService', () => {
     const g = out.maxDensity[0]!;
     expect(g.cols * g.rows).toBe(g.density.length);
     expect(Math.max(...g.density)).toBeGreaterThanOrEqual(1);
+  });
+
+  it('divides the people in a max-density cell by its walkable area, so a queue along a wall reads its density', async () => {
+    // A 3 m × 2 m room: its 2 m cells are x 0–2 (4 m² walkable) and x 2–4 (2 m², the rest beyond the east wall).
+    // Four people start in the east strip and walk out west; at the start they stand 4 to 2 m²: 2 P/m², not 1.
+    const strip: Scenario = {
+      name: 'strip', seed: 1, maxTime: 60,
+      floors: [{ id: 'F0', walkable: [[[0, 0], [3, 0], [3, 2], [0, 2]]] }],
+      exits: [{ id: 'west', floor: 'F0', segment: [[0, 0.5], [0, 1.5]] }],
+      agentGroups: [{ id: 'g', floor: 'F0', area: [[2.2, 0.2], [2.8, 0.2], [2.8, 1.8], [2.2, 1.8]], count: 4 }],
+    };
+    const g = (await new SimWorkerService('unused/').run(JSON.stringify(strip), { runs: 1, seed: 1 })).maxDensity[0]!;
+    expect([g.cols, g.rows]).toEqual([2, 1]);
+    expect(Array.from(g.area)).toEqual([4, 2]);
+    expect(g.density[1]).toBe(2);
+    // A sliver of a cell counts as half a cell: one person there is not a crowd.
+    const cells = { minX: 0, minY: 0, cellSize: 2, cols: 2, rows: 1 };
+    const grid = NavMap.build({ ...strip, floors: [{ id: 'F0', walkable: [[[0, 0], [2.25, 0], [2.25, 2], [0, 2]]] }] }).grids[0]!;
+    expect(Array.from(walkableAreas(cells, grid))).toEqual([4, 2]);
   });
 
   it('records the robots in the playback track: same frames, moving along their route', async () => {

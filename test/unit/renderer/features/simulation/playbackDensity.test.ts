@@ -19,7 +19,6 @@ describe('density at the playback time', () => {
   it('counts who stands in each 2 m cell at the nearest sample; over all samples its maximum is the max-density map', async () => {
     const out = await new SimWorkerService('unused/').run(JSON.stringify(room), { runs: 1, seed: 5 });
     const g = out.maxDensity[0]!, { track } = out, counts = new Uint16Array(g.cols * g.rows), most = new Float32Array(g.cols * g.rows);
-    const area = g.cellSize * g.cellSize;
     // t = 0: everybody in the west half (the first sample may be a step in), nobody east of x = 8
     expect(frameCounts(track, 0, g, counts)).toBeGreaterThan(0);
     expect(counts.reduce((a, b) => a + b, 0)).toBe(40);
@@ -28,10 +27,10 @@ describe('density at the playback time', () => {
     const first = counts.slice();
     frameCounts(track, 0.2, g, counts);
     expect(counts).toEqual(first);
-    // over every sample, the largest count per cell over its area is the run's maximum-density map
+    // over every sample, the largest count per cell over its walkable area is the run's maximum-density map
     for (let f = 0; f < track.frames; f++) {
       frameCounts(track, f * track.interval, g, counts);
-      for (let k = 0; k < counts.length; k++) most[k] = Math.max(most[k]!, counts[k]! / area);
+      for (let k = 0; k < counts.length; k++) most[k] = Math.max(most[k]!, counts[k]! / g.area[k]!);
     }
     expect(Array.from(most)).toEqual(Array.from(g.density));
     expect(Math.max(...g.density)).toBeGreaterThan(1); // the jam at the exit
