@@ -1,5 +1,6 @@
 /** The `twin` command line contract (shared/spec/cli.md): help for every command, exit codes for bad input. */
 import { describe, it, expect } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, twin } from '../helpers/twinCli';
@@ -11,6 +12,23 @@ describe('twin CLI', () => {
     const r = twin(['--help']);
     expect(r.code).toBe(0);
     for (const c of COMMANDS) expect(r.stdout).toMatch(new RegExp(`^  ${c}\\s`, 'm'));
+  });
+
+  it('loads web-ifc only for a command that opens an IFC: its 6 MB of JavaScript took 0.66 s of every start', () => {
+    // Which CommonJS modules a command loaded (web-ifc is one; Node lists them in require.cache), printed as it exits.
+    const loaded = (args: string[]): string[] => {
+      const probe = `import { createRequire } from 'node:module'; const r = createRequire(import.meta.url);
+        process.on('exit', () => process.stderr.write('\\nLOADED ' + JSON.stringify(Object.keys(r.cache)) + '\\n'));
+        process.argv = [process.execPath, 'twin', ...${JSON.stringify(args)}]; await import('./dist/cli/twin.js');`;
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
+      const line = r.stderr.split('\n').find((l) => l.startsWith('LOADED '));
+      expect(line, r.stderr).toBeDefined();
+      return JSON.parse(line!.slice('LOADED '.length)) as string[];
+    };
+    const webIfc = (mods: string[]) => mods.some((m) => /[\\/]web-ifc[\\/]/.test(m));
+    expect(webIfc(loaded(['--help']))).toBe(false);
+    expect(webIfc(loaded(['replay', '--help']))).toBe(false);
+    expect(webIfc(loaded(['ifc', join(repoRoot, 'samples', 'testbed-complex.ifc')]))).toBe(true);
   });
 
   it.each(COMMANDS)('twin %s --help prints its usage and exits 0', (c) => {

@@ -7,7 +7,8 @@
  *
  * Geometry leaves web-ifc in its own y-up frame (three.js frame): three(x, y, z) = building (x, z, -y).
  */
-import * as WebIFC from 'web-ifc';
+import type { IfcAPI } from 'web-ifc';
+import { loadWebIfc } from './webIfc.js';
 
 export {
   IfcOpenError,
@@ -58,7 +59,8 @@ export function checkIfcBytes(bytes: Uint8Array, fileName: string): IfcHeader {
 
 export class IfcEngine {
   private state: IfcEngineState = 'idle';
-  private readonly ifcApi = new WebIFC.IfcAPI();
+  /** Created by init, once web-ifc's JavaScript is loaded (webIfc.ts). */
+  private ifcApi: IfcAPI | null = null;
   /** Open models and their FILE_SCHEMA as web-ifc reports it. */
   private readonly open_ = new Map<number, string>();
   private initPromise: Promise<void> | null = null;
@@ -73,12 +75,17 @@ export class IfcEngine {
     if (this.initPromise) return this.initPromise;
     this.state = 'initialising';
     const dir = wasmLocation.endsWith('/') ? wasmLocation : `${wasmLocation}/`;
-    this.ifcApi.SetWasmPath(dir, true);
-    // Single-threaded module: the multi-threaded one needs cross-origin isolation the host does not set.
-    this.initPromise = this.ifcApi.Init(undefined, true).then(
+    const start = async (): Promise<void> => {
+      const W = await loadWebIfc();
+      const api = (this.ifcApi ??= new W.IfcAPI());
+      api.SetWasmPath(dir, true);
+      // Single-threaded module: the multi-threaded one needs cross-origin isolation the host does not set.
+      await api.Init(undefined, true);
+      api.SetLogLevel(W.LogLevel.LOG_LEVEL_OFF);
+    };
+    this.initPromise = start().then(
       () => {
-        this.ifcApi.SetLogLevel(WebIFC.LogLevel.LOG_LEVEL_OFF);
-        this.state = 'ready';
+        if (this.state === 'initialising') this.state = 'ready';
       },
       (e: unknown) => {
         this.state = 'idle';
@@ -94,8 +101,8 @@ export class IfcEngine {
   }
 
   /** The raw API for geometry streaming and structure queries (functions taking `(api, modelID)`). */
-  get api(): WebIFC.IfcAPI {
-    if (this.state !== 'ready') throw new Error(`IfcEngine: not ready (state ${this.state}); await init() first`);
+  get api(): IfcAPI {
+    if (this.state !== 'ready' || !this.ifcApi) throw new Error(`IfcEngine: not ready (state ${this.state}); await init() first`);
     return this.ifcApi;
   }
 
@@ -118,7 +125,7 @@ export class IfcEngine {
 
   close(modelID: number): void {
     if (!this.open_.delete(modelID)) return;
-    if (this.state === 'ready') this.ifcApi.CloseModel(modelID);
+    if (this.state === 'ready') this.ifcApi?.CloseModel(modelID);
   }
 
   /**
@@ -126,7 +133,7 @@ export class IfcEngine {
    * WASM trap, a stack overflow on nesting) comes from the file's content: the model is closed (as far as web-ifc still
    * can) and the error rethrown as an IfcDamagedError naming the file.
    */
-  read<T>(modelID: number, fileName: string, read: (api: WebIFC.IfcAPI) => T): T {
+  read<T>(modelID: number, fileName: string, read: (api: IfcAPI) => T): T {
     const schema = this.open_.get(modelID) ?? '?';
     try {
       return read(this.api);
@@ -143,7 +150,7 @@ export class IfcEngine {
 
   dispose(): void {
     if (this.state === 'disposed') return;
-    for (const id of this.open_.keys()) this.ifcApi.CloseModel(id);
+    for (const id of this.open_.keys()) this.ifcApi?.CloseModel(id);
     this.open_.clear();
     this.state = 'disposed';
   }

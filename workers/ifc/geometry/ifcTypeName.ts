@@ -3,15 +3,15 @@
  * web-ifc reports a name whose case varies by version; the CamelCase spelling comes from the keys of
  * its generated schema namespaces (object keys survive minification, class names do not).
  */
-import * as WebIFC from 'web-ifc';
 import type { IfcAPI } from 'web-ifc';
+import { webIfc } from '../webIfc.js';
 
 let camelByUpper: Map<string, string> | null = null;
 
 function camelNames(): Map<string, string> {
   if (camelByUpper) return camelByUpper;
   camelByUpper = new Map();
-  for (const ns of [WebIFC.IFC2X3, WebIFC.IFC4, WebIFC.IFC4X3] as unknown as Record<string, unknown>[]) {
+  for (const ns of [webIfc().IFC2X3, webIfc().IFC4, webIfc().IFC4X3] as unknown as Record<string, unknown>[]) {
     for (const key of Object.keys(ns)) if (key.startsWith('Ifc')) camelByUpper.set(key.toUpperCase(), key);
   }
   return camelByUpper;

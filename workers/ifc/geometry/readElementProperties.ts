@@ -3,8 +3,8 @@
  * Properties panel. Queried lazily (on selection) through web-ifc's `properties` helpers;
  * nothing here is precomputed at load time.
  */
-import * as WebIFC from 'web-ifc';
 import type { IfcAPI } from 'web-ifc';
+import { webIfc } from '../webIfc.js';
 import { ifcTypeName } from './ifcTypeName.js';
 
 export type PropertyValue = string | number | boolean | null;
@@ -143,7 +143,7 @@ export async function readElementProperties(api: IfcAPI, modelID: number, expres
   const quantities: PropertyGroup[] = [];
   const add = (set: Record<string, unknown>, fromType: boolean): void => {
     const group = { expressID: set.expressID as number, name: label(set.Name), fromType };
-    if (set.type === WebIFC.IFCELEMENTQUANTITY) quantities.push({ ...group, rows: quantityRows(set) });
+    if (set.type === webIfc().IFCELEMENTQUANTITY) quantities.push({ ...group, rows: quantityRows(set) });
     else if ('HasProperties' in set) propertySets.push({ ...group, rows: propertyRows(api, set) });
   };
   for (const set of occurrence) add(set, false);

@@ -7,8 +7,8 @@
  * storey. The storey of an element is the first storey met walking up that parent chain.
  * This is the one place storey assignment happens.
  */
-import * as WebIFC from 'web-ifc';
 import type { IfcAPI, RawLineData } from 'web-ifc';
+import { webIfc } from '../webIfc.js';
 import type { SpatialNode, StoreyInfo } from './ProcessedModel.js';
 
 export interface SpatialStructure {
@@ -73,12 +73,12 @@ const SI_PREFIX: Record<string, number> = { MILLI: 1e-3, CENTI: 1e-2, DECI: 1e-1
 
 /** Metres per length unit from IfcSIUnit(LENGTHUNIT) or a conversion-based foot/inch. */
 function lengthUnit(api: IfcAPI, modelID: number): number {
-  for (const id of ids(api, modelID, WebIFC.IFCSIUNIT)) {
+  for (const id of ids(api, modelID, webIfc().IFCSIUNIT)) {
     const u = api.GetLine(modelID, id, false) as { UnitType?: unknown; Prefix?: unknown };
     if (text(u.UnitType) !== 'LENGTHUNIT') continue;
     return SI_PREFIX[text(u.Prefix)] ?? 1;
   }
-  for (const id of ids(api, modelID, WebIFC.IFCCONVERSIONBASEDUNIT)) {
+  for (const id of ids(api, modelID, webIfc().IFCCONVERSIONBASEDUNIT)) {
     const u = api.GetLine(modelID, id, false) as { UnitType?: unknown; Name?: unknown };
     if (text(u.UnitType) !== 'LENGTHUNIT') continue;
     const name = text(u.Name).toUpperCase();
@@ -90,8 +90,8 @@ function lengthUnit(api: IfcAPI, modelID: number): number {
 
 export function readSpatialStructure(api: IfcAPI, modelID: number): SpatialStructure {
   const metresPerUnit = lengthUnit(api, modelID);
-  const projects = nodes(api, modelID, WebIFC.IFCPROJECT, 'IfcProject');
-  const storeyRows = ids(api, modelID, WebIFC.IFCBUILDINGSTOREY).map((id) => {
+  const projects = nodes(api, modelID, webIfc().IFCPROJECT, 'IfcProject');
+  const storeyRows = ids(api, modelID, webIfc().IFCBUILDINGSTOREY).map((id) => {
     const line = api.GetLine(modelID, id, false) as { GlobalId?: unknown; Name?: unknown; LongName?: unknown; Elevation?: unknown };
     const elev = (line.Elevation as StepValue | null | undefined)?.value;
     return {
@@ -109,12 +109,12 @@ export function readSpatialStructure(api: IfcAPI, modelID: number): SpatialStruc
   // SpatialStructure 4 RelatedElements, 5 RelatingStructure; IfcRelAggregates / IfcRelNests
   // 4 RelatingObject, 5 RelatedObjects.
   const parent = new Map<number, number>();
-  for (const rel of rawLines(api, modelID, WebIFC.IFCRELCONTAINEDINSPATIALSTRUCTURE)) {
+  for (const rel of rawLines(api, modelID, webIfc().IFCRELCONTAINEDINSPATIALSTRUCTURE)) {
     const whole = ref(rel.arguments[5]);
     if (whole === null) continue;
     for (const part of refs(rel.arguments[4])) parent.set(part, whole);
   }
-  for (const type of [WebIFC.IFCRELAGGREGATES, WebIFC.IFCRELNESTS]) {
+  for (const type of [webIfc().IFCRELAGGREGATES, webIfc().IFCRELNESTS]) {
     for (const rel of rawLines(api, modelID, type)) {
       const whole = ref(rel.arguments[4]);
       if (whole === null) continue;
@@ -153,8 +153,8 @@ export function readSpatialStructure(api: IfcAPI, modelID: number): SpatialStruc
 
   return {
     projectName: projects[0]?.name ?? '',
-    sites: nodes(api, modelID, WebIFC.IFCSITE, 'IfcSite'),
-    buildings: nodes(api, modelID, WebIFC.IFCBUILDING, 'IfcBuilding'),
+    sites: nodes(api, modelID, webIfc().IFCSITE, 'IfcSite'),
+    buildings: nodes(api, modelID, webIfc().IFCBUILDING, 'IfcBuilding'),
     storeys: storeyRows,
     storeyOf,
     metresPerUnit,

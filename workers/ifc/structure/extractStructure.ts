@@ -12,7 +12,7 @@
  * DOM-free and Node-free: runs in the CLI, in tests and in a web worker on a model opened there.
  */
 import type { FlatMesh, IfcAPI } from 'web-ifc';
-import { IFCDOOR, IFCRAMP, IFCRAMPFLIGHT, IFCSPACE, IFCSTAIR, IFCSTAIRFLIGHT } from 'web-ifc';
+import { webIfc } from '../webIfc.js';
 import {
   OBSTACLE_CUT_HEIGHT,
   type BuildingStructure,
@@ -142,7 +142,7 @@ export function extractStructure(api: IfcAPI, modelID: number, opts: ExtractStru
   const far = new Map<number, number>();
 
   // (2) Spaces.
-  const spaceIds = idList(api, modelID, IFCSPACE);
+  const spaceIds = idList(api, modelID, webIfc().IFCSPACE);
   /** Footprint of each space mesh, cut near its floor while streaming (the mesh itself is not kept). */
   const spaceCuts = new Map<number, { footprint: PlanMultiPolygon; zmin: number }>();
   if (spaceIds.length > 0) {
@@ -248,7 +248,7 @@ export function extractStructure(api: IfcAPI, modelID: number, opts: ExtractStru
 
   // (4) Doors.
   const doors: StructureDoor[] = [];
-  for (const id of idList(api, modelID, IFCDOOR)) {
+  for (const id of idList(api, modelID, webIfc().IFCDOOR)) {
     if (far.has(id)) continue;
     const line = api.GetLine(modelID, id) as Record<string, unknown>;
     let g = doorGeom.get(id);
@@ -311,8 +311,8 @@ export function extractStructure(api: IfcAPI, modelID: number, opts: ExtractStru
 
   // (5) Stairs and ramps.
   const stairs: StructureStair[] = [];
-  const containers = [...idList(api, modelID, IFCSTAIR), ...idList(api, modelID, IFCRAMP)];
-  const flights = [...idList(api, modelID, IFCSTAIRFLIGHT), ...idList(api, modelID, IFCRAMPFLIGHT)];
+  const containers = [...idList(api, modelID, webIfc().IFCSTAIR), ...idList(api, modelID, webIfc().IFCRAMP)];
+  const flights = [...idList(api, modelID, webIfc().IFCSTAIRFLIGHT), ...idList(api, modelID, webIfc().IFCRAMPFLIGHT)];
   const containerSet = new Set(containers);
   const entries = [
     ...containers.map((id) => ({ id, parts: spatial.partsOf(id) })),

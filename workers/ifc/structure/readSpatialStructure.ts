@@ -5,15 +5,7 @@
  * structure extraction can share one open model.
  */
 import type { IfcAPI } from 'web-ifc';
-import {
-  IFCBUILDINGSTOREY,
-  IFCGEOMETRICREPRESENTATIONCONTEXT,
-  IFCMAPCONVERSION,
-  IFCPROJECT,
-  IFCRELAGGREGATES,
-  IFCRELCONTAINEDINSPATIALSTRUCTURE,
-  IFCSITE,
-} from 'web-ifc';
+import { webIfc } from '../webIfc.js';
 import type { Georeference, MapConversion } from './BuildingStructure.js';
 import { ifcNumber, ifcRef, ifcRefs, ifcText } from './ifcValue.js';
 
@@ -53,7 +45,7 @@ function ids(api: IfcAPI, modelID: number, type: number, inherited = false): num
 
 /** Metres per length unit from IfcProject.UnitsInContext (IfcSIUnit with prefix, or a conversion-based unit). */
 function readLengthUnit(api: IfcAPI, modelID: number): number {
-  const project = ids(api, modelID, IFCPROJECT)[0];
+  const project = ids(api, modelID, webIfc().IFCPROJECT)[0];
   if (project === undefined) return 1;
   const line = api.GetLine(modelID, project, true) as { UnitsInContext?: { Units?: unknown[] } };
   for (const u of line.UnitsInContext?.Units ?? []) {
@@ -79,7 +71,7 @@ function compound(v: unknown): number | null {
 }
 
 function readGeoreference(api: IfcAPI, modelID: number): Georeference | null {
-  const site = ids(api, modelID, IFCSITE)[0];
+  const site = ids(api, modelID, webIfc().IFCSITE)[0];
   if (site === undefined) return null;
   const line = api.GetLine(modelID, site) as Record<string, unknown>;
   const lat = compound(line.RefLatitude);
@@ -87,7 +79,7 @@ function readGeoreference(api: IfcAPI, modelID: number): Georeference | null {
   // (0, 0) is what many exporters write when nobody set the location: treat it as absent.
   if (lat === null || lon === null || (lat === 0 && lon === 0)) return null;
   let trueNorth = 0;
-  const context = ids(api, modelID, IFCGEOMETRICREPRESENTATIONCONTEXT)[0];
+  const context = ids(api, modelID, webIfc().IFCGEOMETRICREPRESENTATIONCONTEXT)[0];
   if (context !== undefined) {
     const ctx = api.GetLine(modelID, context, true) as { TrueNorth?: { DirectionRatios?: unknown[] } | null };
     const r = ctx.TrueNorth?.DirectionRatios?.map(ifcNumber);
@@ -103,7 +95,7 @@ function readGeoreference(api: IfcAPI, modelID: number): Georeference | null {
 function readMapConversion(api: IfcAPI, modelID: number): MapConversion | null {
   let id: number | undefined;
   try {
-    id = ids(api, modelID, IFCMAPCONVERSION)[0];
+    id = ids(api, modelID, webIfc().IFCMAPCONVERSION)[0];
   } catch {
     return null; // the schema has no such entity
   }
@@ -136,7 +128,7 @@ function readCounts(api: IfcAPI, modelID: number): Record<string, number> {
 export function readSpatialStructure(api: IfcAPI, modelID: number): SpatialStructure {
   const schema = api.GetModelSchema(modelID);
   const lengthUnit = readLengthUnit(api, modelID);
-  const storeys: SpatialStorey[] = ids(api, modelID, IFCBUILDINGSTOREY).map((id) => {
+  const storeys: SpatialStorey[] = ids(api, modelID, webIfc().IFCBUILDINGSTOREY).map((id) => {
     const line = api.GetLine(modelID, id) as Record<string, unknown>;
     const placement = ifcRef(line.ObjectPlacement);
     let elevation = (ifcNumber(line.Elevation) ?? 0) * lengthUnit;
@@ -150,7 +142,7 @@ export function readSpatialStructure(api: IfcAPI, modelID: number): SpatialStruc
   const storeyIndex = new Map(storeys.map((s, i) => [s.expressID, i]));
 
   const containedIn = new Map<number, number>();
-  for (const rel of ids(api, modelID, IFCRELCONTAINEDINSPATIALSTRUCTURE)) {
+  for (const rel of ids(api, modelID, webIfc().IFCRELCONTAINEDINSPATIALSTRUCTURE)) {
     const line = api.GetLine(modelID, rel) as Record<string, unknown>;
     const structure = ifcRef(line.RelatingStructure);
     if (structure === null) continue;
@@ -158,7 +150,7 @@ export function readSpatialStructure(api: IfcAPI, modelID: number): SpatialStruc
   }
   const parent = new Map<number, number>();
   const parts = new Map<number, number[]>();
-  for (const rel of ids(api, modelID, IFCRELAGGREGATES)) {
+  for (const rel of ids(api, modelID, webIfc().IFCRELAGGREGATES)) {
     const line = api.GetLine(modelID, rel) as Record<string, unknown>;
     const whole = ifcRef(line.RelatingObject);
     if (whole === null) continue;
