@@ -9,12 +9,11 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import mqtt from 'mqtt';
 import type { TelemetryRecord } from '../../../common/records.js';
 import { CUT_SHORT } from '../../replay/McapChunkFile.js';
 import type { RecordTopicKind } from '../../replay/decodeRecord.js';
 import { openRecordingForCli } from '../../replay/openRecordingForCli.js';
-import { parseMqttUri } from '../../sources/mqtt.js';
+import { loadMqtt, parseMqttUri } from '../../sources/mqtt.js';
 import { numberFlag, parseFlags, progress, UsageError, type CliCommand } from '../command.js';
 
 const HELP = `Usage: twin replay FILE.mcap|DIR --to mqtt://HOST:PORT[/PREFIX] [--speed X] [--retime]
@@ -66,7 +65,7 @@ export const replayCommand: CliCommand = {
     // (exit 2), before any broker is involved. The index pass, scan chunks included: every chunk's time range, so
     // each window below reads only the chunks it overlaps.
     const rec = await openRecordingForCli('replay', path, { readable: true });
-    const client = mqtt.connect(target.url, { reconnectPeriod: 1000, connectTimeout: 10_000 });
+    const client = (await loadMqtt()).connect(target.url, { reconnectPeriod: 1000, connectTimeout: 10_000 });
     try {
       await new Promise<void>((ok, fail) => {
         client.once('connect', () => ok());

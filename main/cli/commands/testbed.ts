@@ -4,10 +4,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import mqtt from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import type { TelemetryRecord } from '../../../common/records.js';
 import type { SourceStatus } from '../../../common/source.js';
-import { parseMqttUri } from '../../sources/mqtt.js';
+import { loadMqtt, parseMqttUri } from '../../sources/mqtt.js';
 import { MqttRecordPublisher } from '../../sources/testbed/MqttRecordPublisher.js';
 import { TestbedSource } from '../../sources/testbed/TestbedSource.js';
 import { testbedLayoutForModel } from '../../../workers/testbed/testbedLayoutForModel.js';
@@ -125,9 +125,9 @@ export const testbedCommand: CliCommand = {
     }
     if (!target) return EXIT_OK;
 
-    let client: mqtt.MqttClient;
+    let client: MqttClient;
     try {
-      client = await mqtt.connectAsync(target.url, { clientId: `twin-testbed-${process.pid}`, connectTimeout: 5000, reconnectPeriod: 1000 }, false);
+      client = await (await loadMqtt()).connectAsync(target.url, { clientId: `twin-testbed-${process.pid}`, connectTimeout: 5000, reconnectPeriod: 1000 }, false);
     } catch (e) {
       io.err(`twin testbed: cannot connect to ${target.url}: ${(e as Error).message}\n`);
       return EXIT_FAILURE;
