@@ -11,7 +11,7 @@
  * States: off → opening → on → off; opening → off on failure (the error names the folder).
  */
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { ReviewStatus } from '../../common/replay.js';
 import type { SourceStatus } from '../../common/source.js';
 import { TelemetryPipeline, type PipelineSettings } from '../hub/TelemetryPipeline.js';
@@ -32,6 +32,12 @@ export interface LiveReviewOptions {
   broadcastStatus: (status: ReviewStatus) => void;
   /** The live session's record folder, or null when it does not record. */
   recordDir: () => string | null;
+  /**
+   * The files the live source's recorder has written (its rotation list), or null when unknown. The review keeps to
+   * them: files another source wrote into the same folder earlier in the session (a testbed before an MQTT broker)
+   * are another session, on another clock, with the same entity ids.
+   */
+  sessionFiles: () => readonly string[] | null;
   settings: () => PipelineSettings;
   /** Wall clock, ms (tests). */
   now?: () => number;
@@ -80,8 +86,10 @@ export class LiveReview {
     return this.serial(async () => {
       const dir = this.o.recordDir();
       if (!dir) throw new Error('live review: this session does not record (start it with a record folder) so there is no recent past to review');
-      const paths = recentRecordings(dir, windowMs, this.now());
-      if (paths.length === 0) throw new Error(`live review: no recording in ${dir} written within the last ${Math.round(windowMs / 60_000)} min`);
+      const own = this.o.sessionFiles();
+      const mine = own === null ? null : new Set(own.map((p) => resolve(p)));
+      const paths = recentRecordings(dir, windowMs, this.now()).filter((p) => mine === null || mine.has(resolve(p)));
+      if (paths.length === 0) throw new Error(`live review: nothing the current source recorded in ${dir} within the last ${Math.round(windowMs / 60_000)} min`);
       await this.close();
       this.windowMs = windowMs;
       this.state = 'opening';

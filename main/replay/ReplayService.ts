@@ -42,6 +42,7 @@ export class ReplayService implements WorkbenchService {
       broadcastFrame: (frame) => api.broadcastBinary('telemetry', frame),
       broadcastStatus: (s) => api.broadcast('review.status', s),
       recordDir: () => workbench.sessionInfo().recording?.dir ?? null,
+      sessionFiles: () => workbench.recordingFiles(),
       settings: () => workbench.settings.get(),
     });
     const empty = z.object({}).strict();

@@ -118,6 +118,11 @@ export class TelemetryService implements WorkbenchService {
     return { dir: this.options.recordDir, file: r?.file ?? null, bytes: r?.bytes ?? 0, ...(stopped !== undefined ? { stopped } : {}) };
   }
 
+  /** The files the current source's recorder has written (none before it starts, or when it does not record). */
+  recordingFiles(): string[] {
+    return this.pipeline?.recorderStatus()?.files ?? [];
+  }
+
   /** The running pipeline (tests, status bar). */
   current(): TelemetryPipeline | null {
     return this.pipeline;

@@ -33,6 +33,8 @@ export interface WorkbenchService {
   /** Current source status for `session.info` (the telemetry service provides it). */
   sourceStatus?(): SourceStatus | null;
   recording?(): SessionInfo['recording'];
+  /** The files the live source's recorder has written so far (LiveReview keeps to them). */
+  recordingFiles?(): string[];
   dispose(): Promise<void> | void;
 }
 
@@ -87,6 +89,11 @@ export class Workbench {
       source: withSource?.sourceStatus?.() ?? null,
       recording: withRecording?.recording?.() ?? null,
     };
+  }
+
+  /** The files the live source's recorder has written so far; null when no service records. */
+  recordingFiles(): string[] | null {
+    return this.services.find((s) => s.recordingFiles)?.recordingFiles?.() ?? null;
   }
 
   /**

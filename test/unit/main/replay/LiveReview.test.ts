@@ -30,7 +30,7 @@ describe('LiveReview', () => {
     const server = {};
     const frames: Uint8Array[] = [];
     const statuses: ReviewStatus[] = [];
-    const review = new LiveReview({ server, broadcastFrame: (f) => frames.push(f), broadcastStatus: (s) => statuses.push(s), recordDir: () => recordDir, settings });
+    const review = new LiveReview({ server, broadcastFrame: (f) => frames.push(f), broadcastStatus: (s) => statuses.push(s), recordDir: () => recordDir, sessionFiles: () => recorder.status().files, settings });
     const liveDelta = encodeTelemetryFrame({ time: 1, full: false, entities: [], positions: [], counts: [] });
     const liveFull = encodeTelemetryFrame({ time: 2, full: true, entities: [], positions: [], counts: [] });
     try {
@@ -69,11 +69,34 @@ describe('LiveReview', () => {
     }
   });
 
+  it("keeps to the current source's files: an earlier source's recording in the same folder is another session", async () => {
+    // A 30× testbed recorded first (its clock hours ahead, the same robot id), then the source switched to a broker.
+    const recordDir = join(dir, 'switched');
+    const t0 = Date.now() - 120_000;
+    const before = await McapRecorder.create({ target: { dir: recordDir }, metadata: { source: 'testbed:?speed=30' }, flushIntervalMs: 60_000 });
+    for (let s = 0; s <= 600; s += 10) before.write([robot(t0 + 3_600_000, s)], t0 + s * 1000);
+    await before.close();
+    const recorder = await McapRecorder.create({ target: { dir: recordDir }, metadata: { source: 'mqtt://broker/testbed' }, flushIntervalMs: 60_000 });
+    for (let s = 0; s <= 60; s++) recorder.write([robot(t0, s)], t0 + s * 1000);
+    recorder.flush();
+    const review = new LiveReview({ server: {}, broadcastFrame: () => undefined, broadcastStatus: () => undefined, recordDir: () => recordDir, sessionFiles: () => recorder.status().files, settings });
+    try {
+      // Before: both files on one timeline, t0 … t0 + 1 h 10 min, the testbed's robot merged with the broker's.
+      expect(await review.start()).toMatchObject({ state: 'on', files: 1, range: { start: t0, end: t0 + 60_000 } });
+      // Nothing of the current source recorded yet (it has just started): said, not the old session shown.
+      const fresh = new LiveReview({ server: {}, broadcastFrame: () => undefined, broadcastStatus: () => undefined, recordDir: () => recordDir, sessionFiles: () => [], settings });
+      await expect(fresh.start()).rejects.toThrow(/nothing the current source recorded/);
+    } finally {
+      await review.dispose();
+      recorder.close();
+    }
+  });
+
   it('says why when the session does not record or the folder has nothing recent', async () => {
-    const none = new LiveReview({ server: {}, broadcastFrame: () => undefined, broadcastStatus: () => undefined, recordDir: () => null, settings });
+    const none = new LiveReview({ server: {}, broadcastFrame: () => undefined, broadcastStatus: () => undefined, recordDir: () => null, sessionFiles: () => null, settings });
     await expect(none.start()).rejects.toThrow(/does not record/);
     const empty = join(dir, 'empty');
-    const stale = new LiveReview({ server: {}, broadcastFrame: () => undefined, broadcastStatus: () => undefined, recordDir: () => empty, settings });
+    const stale = new LiveReview({ server: {}, broadcastFrame: () => undefined, broadcastStatus: () => undefined, recordDir: () => empty, sessionFiles: () => null, settings });
     await expect(stale.start()).rejects.toThrow(new RegExp(`${empty}`));
   });
 });
