@@ -9,7 +9,8 @@ import { fastMarching, type MarchLink } from './fastMarching.js';
 import { distanceToSegment, segmentsIntersect } from './planarGeometry.js';
 
 /** What a portal index on a floor grid refers to. */
-export type Portal = { kind: 'exit'; exit: number } | { kind: 'link'; link: number; end: 'from' | 'to' };
+/** An exit (`width`: its segment's length, m) or one end of a link. */
+export type Portal = { kind: 'exit'; exit: number; width: number } | { kind: 'link'; link: number; end: 'from' | 'to' };
 
 /** Resolved link: floors as indices, traversal cost and speed factor. */
 export interface NavLink {
@@ -86,7 +87,7 @@ export class NavMap {
     const exitPortal = s.exits.map((e, i) => {
       if (e.open === false) return -1;
       const f = floorIndex.get(e.floor)!;
-      portals[f]!.push({ kind: 'exit', exit: i });
+      portals[f]!.push({ kind: 'exit', exit: i, width: Math.hypot(e.segment[1][0] - e.segment[0][0], e.segment[1][1] - e.segment[0][1]) });
       segs[f]!.push(e.segment);
       return portals[f]!.length - 1;
     });

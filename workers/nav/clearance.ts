@@ -19,6 +19,8 @@ export interface ClearanceOptions {
   clearance: number;
   /** A body's centre within this of a link end's segment reaches the link, m. */
   linkReach: number;
+  /** Exits narrower than this (the body's width, m) let nobody out: at a 0.2 m exit 50 people of 0.4 m stood till the end. */
+  minExitWidth?: number;
 }
 
 /** Per floor, 1 where a body can reach one of `exits` (scenario exit indices; closed ones are ignored), else 0. */
@@ -46,7 +48,7 @@ export function reachableWithClearance(nav: NavMap, exits: readonly number[], op
       const p = g.portal[c]!;
       if (p < 0) continue;
       const portal = portals[p]!;
-      if (portal.kind === 'exit' && wanted.has(portal.exit)) push(f, c);
+      if (portal.kind === 'exit' && wanted.has(portal.exit) && portal.width + 1e-9 >= (opts.minExitWidth ?? 0)) push(f, c);
     }
   });
   const fired = new Uint8Array(2 * links.length);

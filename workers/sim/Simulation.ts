@@ -52,6 +52,8 @@ export class Simulation {
   readonly reachable: Uint8Array;
   /** Agents still inside (waiting, walking, in transit). */
   remaining: number;
+  /** Agents that can reach no exit (state Stuck from the start: reachable 0 or 2). */
+  unreachable = 0;
   agentSteps = 0;
   readonly crossings: LineCrossing[] = [];
 
@@ -148,7 +150,7 @@ export class Simulation {
       const out = best >= 0 && !p.shutIn;
       this.reachable[i] = out ? 1 : best >= 0 ? 2 : 0;
       this.state[i] = out ? (this.startTime[i]! <= 0 ? AgentState.Walking : AgentState.Waiting) : AgentState.Stuck;
-      if (!out) this.remaining--;
+      if (!out) { this.remaining--; this.unreachable++; }
       else if (this.state[i] === AgentState.Waiting) this.waiting++;
     });
     this.robotRoute = robots.map((r) => r.route);
@@ -176,6 +178,8 @@ export class Simulation {
   }
 
   /** True when nothing is left to simulate: everybody out or stuck, or maxTime reached. */
+  /** Agents that have left through an exit. */
+  get evacuated(): number { return this.agents - this.remaining - this.unreachable; }
   get done(): boolean { return this.remaining <= 0 || this.t >= this.scenario.maxTime - 1e-9; }
 
   /** One time step; the stage order is documented at the top of this file. */

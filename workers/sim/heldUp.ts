@@ -1,6 +1,7 @@
 /**
- * Who is still inside at the end of a run, and what holds them: the people pressed against a robot, and the
- * queue pressed against them, are "held up behind" that robot; the rest are counted per floor. It answers the
+ * Who is still inside at the end of a run, and what holds them: the people pressed against a robot that stands
+ * ahead of them on their way out, and the queue pressed against them from behind, are "held up behind" that robot;
+ * people who have not started to move yet (pre-movement) are counted apart; the rest per floor. It answers the
  * question a planner asks of a run with robots halted in the building: whom does a robot in a doorway hold back?
  */
 import type { Scenario } from '../../common/scenario.js';
@@ -16,6 +17,8 @@ export interface HeldUp {
   perRobot: Map<number, number>;
   /** People still inside held by no robot, per floor index (on a stair flight: the floor they left). */
   elsewhere: Map<number, number>;
+  /** People still inside who have not started to move (pre-movement time not over); in neither of the above. */
+  waiting: number;
   /** People still inside who could reach an exit. */
   inside: number;
 }
@@ -24,17 +27,25 @@ export interface HeldUp {
 const cellKey = (floor: number, x: number, y: number): string => `${floor}:${Math.floor(x)}:${Math.floor(y)}`;
 
 /**
- * Attributes the people still inside who could reach an exit (not out, `reachable`): those within HELD_GAP of a
- * robot on their floor are held by the nearest such robot, and anyone within HELD_GAP of a held person is held by
- * the same robot, breadth first (the queue behind). O(people inside) with a 1 m cell hash.
+ * Attributes the people still inside who could reach an exit (not out, `reachable`) and are on their way: those
+ * within HELD_GAP of a robot on their floor that lies ahead of them (less travel time to their exit at the robot
+ * than where they stand) are held by the nearest such robot, and anyone within HELD_GAP of a held person, and
+ * behind that person on their own way out, is held by the same robot, breadth first (the queue behind). "Pressed
+ * together" alone chained a whole dense crowd to a robot that merely crossed it, people in front of it included.
+ * O(people inside) with a 1 m cell hash.
  */
 export function heldUp(sim: Simulation): HeldUp {
-  const { agents, slots, x, y, radius, floor, state, reachable } = sim;
+  const { agents, slots, x, y, radius, floor, state, reachable, nav, target } = sim;
+  // Travel time to agent j's exit from (px, py) on floor f.
+  const togo = (j: number, f: number, px: number, py: number): number => nav.value(nav.fields[target[j]!]!, f, px, py);
+  const ahead = (j: number, px: number, py: number): boolean => togo(j, floor[j]!, px, py) < togo(j, floor[j]!, x[j]!, y[j]!);
   const robotOf = new Int32Array(agents).fill(-1);
   const cells = new Map<string, number[]>();
   const insideIdx: number[] = [];
+  let waiting = 0;
   for (let i = 0; i < agents; i++) {
     if (state[i] === AgentState.Out || reachable[i] !== 1) continue;
+    if (state[i] === AgentState.Waiting) { waiting++; continue; }
     insideIdx.push(i);
     if (state[i] === AgentState.Transit) continue; // on a flight: not on a floor's plane
     const k = cellKey(floor[i]!, x[i]!, y[i]!);
@@ -58,13 +69,13 @@ export function heldUp(sim: Simulation): HeldUp {
     const f = floor[s]!, rx = x[s]!, ry = y[s]!, rr = radius[s]!;
     near(f, rx, ry, rr, (j) => {
       const g = Math.hypot(x[j]! - rx, y[j]! - ry) - rr - radius[j]!;
-      if (g < seedGap[j]!) { if (robotOf[j] === -1) queue.push(j); seedGap[j] = g; robotOf[j] = s - agents; }
+      if (g < seedGap[j]! && ahead(j, rx, ry)) { if (robotOf[j] === -1) queue.push(j); seedGap[j] = g; robotOf[j] = s - agents; }
     });
   }
   // The queue behind them, breadth first.
   for (let q = 0; q < queue.length; q++) {
     const i = queue[q]!;
-    near(floor[i]!, x[i]!, y[i]!, radius[i]!, (j) => { if (robotOf[j] === -1) { robotOf[j] = robotOf[i]!; queue.push(j); } });
+    near(floor[i]!, x[i]!, y[i]!, radius[i]!, (j) => { if (robotOf[j] === -1 && ahead(j, x[i]!, y[i]!)) { robotOf[j] = robotOf[i]!; queue.push(j); } });
   }
   const perRobot = new Map<number, number>(), elsewhere = new Map<number, number>();
   for (const i of insideIdx) {
@@ -72,7 +83,7 @@ export function heldUp(sim: Simulation): HeldUp {
     if (k >= 0) perRobot.set(k, (perRobot.get(k) ?? 0) + 1);
     else elsewhere.set(floor[i]!, (elsewhere.get(floor[i]!) ?? 0) + 1);
   }
-  return { robotOf, perRobot, elsewhere, inside: insideIdx.length };
+  return { robotOf, perRobot, elsewhere, waiting, inside: insideIdx.length + waiting };
 }
 
 const r1 = (v: number): string => (Math.round(v * 10) / 10).toFixed(1);
@@ -88,8 +99,10 @@ export function describeHeldUp(scenario: Scenario, sim: Simulation, h: HeldUp): 
     return `${n} held up behind robot ${robots[k]!.id} (at (${r1(sim.x[s]!)}, ${r1(sim.y[s]!)}) on ${scenario.floors[sim.floor[s]!]!.id})`;
   });
   const floors = [...h.elsewhere].sort((a, b) => a[0] - b[0]).map(([f, n]) => `${scenario.floors[f]!.id}: ${n}`).join(', ');
-  if (!parts.length) return floors ? `by floor: ${floors}` : '';
+  const notStarted = h.waiting > 0 ? `${h.waiting} not started yet (pre-movement)` : '';
+  if (!parts.length) return [floors ? `by floor: ${floors}` : '', notStarted].filter(Boolean).join('; ');
   const rest = [...h.elsewhere.values()].reduce((a, b) => a + b, 0);
   if (rest > 0) parts.push(`${rest} elsewhere (${floors})`);
+  if (notStarted) parts.push(notStarted);
   return parts.join(', ');
 }

@@ -42,7 +42,7 @@ export function wayOutMask(nav: NavMap, exits: readonly number[], r: number): Ui
   if (!masks) clearanceMasks.set(nav, (masks = new Map()));
   const key = `${r}|${exits.join(',')}`;
   let m = masks.get(key);
-  if (!m) masks.set(key, (m = reachableWithClearance(nav, exits, { clearance: r / 2, linkReach: r + LINK_REACH })));
+  if (!m) masks.set(key, (m = reachableWithClearance(nav, exits, { clearance: r / 2, linkReach: r + LINK_REACH, minExitWidth: 2 * r })));
   return m;
 }
 

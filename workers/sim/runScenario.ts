@@ -110,7 +110,7 @@ function* steps(scenario: Scenario, opts: RunOptions, nav: NavMap, sim: Simulati
       }
     }
     if (opts.onPositions && t >= nextPos - 1e-9) { nextPos += posInterval; opts.onPositions(sim); }
-    if (opts.onProgress && t >= nextProgress) { nextProgress += scenario.maxTime / 100; opts.onProgress(t / scenario.maxTime, sim.agents - sim.remaining, sim.agents); }
+    if (opts.onProgress && t >= nextProgress) { nextProgress += scenario.maxTime / 100; opts.onProgress(t / scenario.maxTime, sim.evacuated, sim.agents); }
   };
   sample();
   let aborted = false, lastYield = performance.now();

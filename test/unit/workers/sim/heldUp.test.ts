@@ -36,6 +36,23 @@ describe('who is still inside at the end, and what holds them', () => {
     if (held < 8) expect(w).toContain(`${8 - held} elsewhere (L1: ${8 - held})`);
   });
 
+  it('blames a robot only for people it stands in front of, and not for people who have not started yet', () => {
+    // The north group starts just east of the robot (so within reach of it) and walks east, away from it: the robot is
+    // behind them. Old attribution: everyone pressed against it, and the crowd pressed against them, "held up".
+    const sc = scenario(true, 0.5);
+    sc.agentGroups[1] = { ...sc.agentGroups[1]!, area: [[9.7, 5.2], [12, 5.2], [12, 6.0], [9.7, 6.0]] };
+    const r = runScenario(sc);
+    expect(r.agents.some((a) => a.heldBy !== undefined)).toBe(false);
+    expect(r.warnings.find((s) => s.includes('still inside'))).not.toContain('held up');
+    // Nobody has moved yet (pre-movement 100 s): they are waiting, not held up, though the robot stands among them.
+    const waiting = scenario(true, 3);
+    waiting.agentGroups = waiting.agentGroups.map((g) => ({ ...g, premovement: { dist: 'constant', value: 100 } }));
+    waiting.agentGroups[1] = { ...waiting.agentGroups[1]!, area: [[7.5, 5.2], [10.5, 5.2], [10.5, 6.0], [7.5, 6.0]] };
+    const w = runScenario(waiting);
+    expect(w.agents.some((a) => a.heldBy !== undefined)).toBe(false);
+    expect(w.warnings.find((s) => s.includes('still inside'))).toMatch(/: 16 not started yet \(pre-movement\)$/);
+  });
+
   it('without a robot, people still inside when time runs out are counted per floor', () => {
     const r = runScenario(scenario(false, 4));
     const inside = r.agentsTotal - r.agentsEvacuated;

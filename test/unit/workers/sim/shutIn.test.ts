@@ -72,3 +72,24 @@ describe('people shut in behind gaps narrower than a body', () => {
     expect(reachableWithClearance(NavMap.build(up), [0], { clearance: 0.1, linkReach: 0.3 })[1]![nav.grids[1]!.cellIndex(3, 1.5)]).toBe(0);
   });
 });
+
+describe('an exit narrower than a body', () => {
+  it('lets nobody of that body out: they are counted as unable to reach it, not left to stand at it until the end', () => {
+    // 0.3 m exit, bodies of radius 0.2 (0.4 m). Before: 0 of 20 out, all 20 "still inside" at the end of the run.
+    const narrow = (w: number): Scenario => ({
+      seed: 3, maxTime: 60,
+      floors: [{ id: 'F0', walkable: [rect(0, 0, 10, 5)] }],
+      exits: [{ id: 'E1', floor: 'F0', segment: [[10, 2], [10, 2 + w]] }],
+      agentGroups: [{ id: 'G1', floor: 'F0', area: rect(0.5, 0.5, 4, 4.5), count: 20, radius: 0.2 }],
+    });
+    const progress: number[] = [];
+    const r = runScenario(narrow(0.3), { onProgress: (_f, ev) => progress.push(ev) });
+    expect(r.agentsUnreachable).toBe(20);
+    expect(r.warnings.join('\n')).toMatch(/20 agent\(s\) cannot reach any allowed open exit from where they start: G1 on F0: 20 \(all only through gaps narrower than their body\)/);
+    expect(r.warnings.join('\n')).not.toMatch(/still inside/);
+    // The progress counts people out, not people who cannot get out (it read "20/20 out").
+    expect(Math.max(...progress)).toBe(0);
+    // As wide as a body (0.4 m, the segment's length a hair under it in floating point) is an exit for it.
+    expect(runScenario(narrow(0.4)).agentsUnreachable).toBe(0);
+  });
+});
