@@ -77,6 +77,12 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that goes away (`twin export … | head -1`) is not our failure: stop and leave quietly, as other command-line
+// tools do, not with Node's "Unhandled 'error' event" stack and exit 1.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
 const code = await main(process.argv.slice(2));
 // Writes to a pipe are asynchronous: let stdout and stderr drain (a large --json result would be
 // cut otherwise), then exit explicitly so stray handles (sockets, timers) never keep the CLI alive.

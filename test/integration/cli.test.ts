@@ -1,7 +1,8 @@
 /** The `twin` command line contract (shared/spec/cli.md): help for every command, exit codes for bad input. */
 import { describe, it, expect } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot, twin } from '../helpers/twinCli';
 
@@ -32,6 +33,20 @@ describe('twin CLI', () => {
     // mqtt.js likewise (0.13 s) loads only for a broker
     expect(mqtt(help) || mqtt(replayHelp)).toBe(false);
     expect(webIfc(loaded(['ifc', join(repoRoot, 'samples', 'testbed-complex.ifc')]))).toBe(true);
+  });
+
+  it('stops quietly when the reader of its output goes away (| head -1), without a stack trace', async () => {
+    // 270 KB of heatmap rows, written line by line: more than a pipe holds, so the writes go on after the reader left.
+    const dir = mkdtempSync(join(tmpdir(), 'twin-epipe-')), rec = join(dir, 'r.mcap');
+    expect(twin(['record', '--source', 'testbed:?speed=60&tags=300&robots=5', '--duration', '60', '--out', rec]).code).toBe(0);
+    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'twin.js'), 'export', rec, '--what', 'heatmap', '--cell', '0.25'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout.once('data', () => child.stdout.destroy()); // the reader takes one piece and leaves
+    const code = await new Promise<number | null>((res) => child.on('close', (c) => res(c)));
+    rmSync(dir, { recursive: true, force: true });
+    expect(err).not.toMatch(/EPIPE|node:events|Unhandled/);
+    expect(code).toBe(0);
   });
 
   it.each(COMMANDS)('twin %s --help prints its usage and exits 0', (c) => {
