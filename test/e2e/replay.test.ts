@@ -92,11 +92,14 @@ describe('replay in the web app (twin serve --source file:)', { timeout: 300_000
     // wide one with no options); then one option per storey of the heatmap, wide enough to read.
     const storey = page.locator('[data-testid="replay-storey"]');
     expect(await storey.isVisible()).toBe(false);
+    // Before the first Heatmap the box says so; it said "no positions on this storey" of a recording full of them.
+    const canvas = page.locator('[data-testid="replay-heatmap-canvas"]');
+    expect(await canvas.getAttribute('aria-label')).toBe('window: not computed yet (press Heatmap)');
     await page.click('[data-testid="replay-heatmap"]');
     await expect.poll(() => storey.isVisible(), { timeout: 90_000 }).toBe(true);
     expect((await storey.locator('option').allInnerTexts()).length).toBeGreaterThan(0);
     expect((await storey.boundingBox())!.width).toBeGreaterThanOrEqual(80);
-    const canvas = page.locator('[data-testid="replay-heatmap-canvas"]');
+    await expect.poll(() => canvas.getAttribute('aria-label')).toMatch(/^window: density heatmap of .+, peak [\d.]+ P\/m²$/);
     // The heatmap canvas gets non-background pixels once the analysis arrives.
     await expect
       .poll(

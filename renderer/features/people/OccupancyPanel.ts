@@ -119,7 +119,7 @@ export function mountOccupancyPanel(el: HTMLElement, model: PeopleModel, onExpor
     // Chart.
     const zone = ui.selectedZone ? s.occupancy.find((z) => z.id === ui.selectedZone) : undefined;
     const series = zone ? model.occupancySeries(zone.id) : s.total;
-    drawOccupancyChart(canvas, series?.t ?? new Float64Array(0), series?.count ?? new Uint16Array(0), zone ? `Occupancy: ${zone.name} (${zone.floor})` : 'Occupancy: all spaces');
+    drawOccupancyChart(canvas, series?.t ?? new Float64Array(0), series?.count ?? new Uint16Array(0), zone ? `Occupancy: ${zone.name} (${zone.floor})` : 'Occupancy: all spaces', Number.isFinite(s.time) ? when : 'now');
     // Spaces.
     const rows = s.geometryLabel
       ? s.occupancy.filter((z) => z.count > 0 || z.id === ui.selectedZone).sort((a, b) => b.count - a.count || a.id.localeCompare(b.id))

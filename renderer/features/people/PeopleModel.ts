@@ -121,6 +121,10 @@ export class PeopleModel {
 
   ingestFrame(view: TelemetryFrameView): void {
     const p = view.positions;
+    // A full frame from before what is shown is a seek back (replay, review) or an earlier clock (another source's
+    // frames arrived first): the aggregates start again from it. They kept the later time, so the panel's clock did not
+    // follow a seek and a replay opened after live data read the live time.
+    if (view.full && Number.isFinite(view.time) && view.time < this.time) this.reset();
     if (Number.isFinite(view.time) && !(view.time < this.time)) this.time = view.time;
     if (this.flow) {
       for (let i = 0; i < p.count; i++) {

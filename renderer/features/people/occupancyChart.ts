@@ -1,8 +1,9 @@
 /**
  * Occupancy over the last hour as a step chart on a canvas (one step per minute), axis labels
- * in the canvas's CSS colour. Redraws fully each call (≤ 61 points).
+ * in the canvas's CSS colour; `end` labels the right end (the data clock: a replay's is not now).
+ * Redraws fully each call (≤ 61 points).
  */
-export function drawOccupancyChart(canvas: HTMLCanvasElement, t: Float64Array, count: Uint16Array, title: string): void {
+export function drawOccupancyChart(canvas: HTMLCanvasElement, t: Float64Array, count: Uint16Array, title: string, end = 'now'): void {
   const dpr = globalThis.devicePixelRatio || 1;
   const w = canvas.clientWidth || 300;
   const h = canvas.clientHeight || 120;
@@ -52,7 +53,7 @@ export function drawOccupancyChart(canvas: HTMLCanvasElement, t: Float64Array, c
   ctx.textAlign = 'left';
   ctx.fillText('−60 min', left, h - 3);
   ctx.textAlign = 'right';
-  ctx.fillText('now', right, h - 3);
+  ctx.fillText(end, right, h - 3);
   ctx.textAlign = 'left';
   ctx.strokeStyle = accent;
   ctx.lineWidth = 1.5;

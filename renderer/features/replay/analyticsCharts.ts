@@ -103,8 +103,11 @@ export function drawLineChart(canvas: HTMLCanvasElement, title: string, times: r
 
 const css = (c: readonly number[]) => `rgba(${c[0]},${c[1]},${c[2]},${((c[3] ?? 255) / 255).toFixed(2)})`;
 
-/** A window heatmap on a canvas (dark background, Fruin colour per cell), with a caption. */
-export function drawHeatmapCanvas(canvas: HTMLCanvasElement, m: StoreyHeatmap | undefined, caption: string): void {
+/**
+ * A window heatmap on a canvas (dark background, Fruin colour per cell), with a caption. `m` undefined: `empty` says why
+ * (no positions on the storey; or, before any heatmap was computed, how to get one).
+ */
+export function drawHeatmapCanvas(canvas: HTMLCanvasElement, m: StoreyHeatmap | undefined, caption: string, empty = 'no positions on this storey in the window'): void {
   const g = canvas.getContext('2d');
   if (!g) return;
   g.fillStyle = '#111';
@@ -113,9 +116,11 @@ export function drawHeatmapCanvas(canvas: HTMLCanvasElement, m: StoreyHeatmap | 
   g.fillStyle = FG;
   g.textAlign = 'left';
   if (!m || m.cols === 0 || m.rows === 0) {
-    g.fillText(`${caption}: no positions on this storey in the window`, 6, 14);
+    g.fillText(`${caption}: ${empty}`, 6, 14);
+    canvas.setAttribute('aria-label', `${caption}: ${empty}`);
     return;
   }
+  canvas.setAttribute('aria-label', `${caption}: density heatmap of ${m.floor}, peak ${m.peak.toFixed(2)} P/m²`);
   const top = 18;
   const scale = Math.min(canvas.width / m.cols, (canvas.height - top) / m.rows);
   for (let i = 0; i < m.density.length; i++) {

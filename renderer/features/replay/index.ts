@@ -195,9 +195,12 @@ function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposab
   });
 
   // ── heatmap ──
+  /** Whether a heatmap of the window has been computed (Heatmap, Compare) since the last Clear. */
+  let heatComputed = false;
   const drawHeat = () => {
     const m = maps.find((s) => s.floor === storey.value) ?? maps[0];
-    drawHeatmapCanvas(heat, m, mapsB ? 'this recording' : 'window');
+    // Before the first Heatmap the box said "no positions on this storey", of a recording full of them.
+    drawHeatmapCanvas(heat, m, mapsB ? 'this recording' : 'window', heatComputed ? undefined : 'not computed yet (press Heatmap)');
     heatB.hidden = !mapsB;
     if (mapsB) drawHeatmapCanvas(heatB, mapsB.find((s) => s.floor === (m?.floor ?? storey.value)), 'compared run');
     legend.textContent = m
@@ -207,6 +210,7 @@ function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposab
   };
   const setMaps = (next: StoreyHeatmap[]) => {
     maps = next;
+    heatComputed = true;
     const keep = storey.value;
     storey.replaceChildren(...maps.map((m) => el('option', { value: m.floor }, m.floor)));
     storey.hidden = maps.length === 0;
@@ -218,6 +222,7 @@ function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposab
   const clearAll = () => {
     maps = [];
     mapsB = null;
+    heatComputed = false;
     storey.replaceChildren();
     storey.hidden = true;
     planLayers.clear();
@@ -244,6 +249,7 @@ function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposab
   clearBtn.addEventListener('click', () => {
     maps = [];
     mapsB = null;
+    heatComputed = false;
     planLayers.setHeatmaps([]);
     storey.replaceChildren();
     storey.hidden = true;

@@ -8,8 +8,8 @@ import { peopleGeometryFromLayout } from '../../../../../renderer/features/peopl
 import { FRUIN_COLOURS } from '../../../../../workers/peopleflow/fruin.js';
 
 const T0 = Date.UTC(2026, 10, 25, 9, 0, 0);
-const frame = (time: number, positions: FramePosition[], counts: { zone: string; t: number; count: number }[] = []) => {
-  const bytes = encodeTelemetryFrame({ time, full: false, entities: [], positions, counts });
+const frame = (time: number, positions: FramePosition[], counts: { zone: string; t: number; count: number }[] = [], full = false) => {
+  const bytes = encodeTelemetryFrame({ time, full, entities: [], positions, counts });
   return decodeTelemetryFrame(bytes.buffer as ArrayBuffer, bytes.byteOffset);
 };
 const pos = (id: string, t: number, x: number, y: number, floor = '1F'): FramePosition => ({ id, t, floor, x, y, accuracy: 1, stale: false });
@@ -27,6 +27,23 @@ describe('PeopleModel (telemetry frames → aggregates)', () => {
     expect(s.flows.find((f) => f.id === '1F-D-S01')).toMatchObject({ forward: 1, backward: 0 });
     expect(s.total!.count.at(-1)).toBe(3);
     expect(JSON.stringify(s)).not.toContain('anon-');
+  });
+
+  it('starts again from a full frame older than what it shows (a replay seek back, or a replay opened after live data)', () => {
+    const m = new PeopleModel();
+    m.setGeometry(peopleGeometryFromLayout(buildTestbedLayout()));
+    m.ingestFrame(frame(T0 + 600_000, [pos('a', T0 + 600_000, 13, 4), pos('b', T0 + 600_000, 30, 15)], [], true));
+    m.ingestFrame(frame(T0 + 601_000, [pos('a', T0 + 601_000, 13, 4)]));
+    expect(m.snapshot()).toMatchObject({ time: T0 + 601_000, present: 2 });
+    // A delta from before is late data: skipped, the clock stays.
+    m.ingestFrame(frame(T0 + 1000, [pos('c', T0 + 1000, 13, 4)]));
+    expect(m.snapshot().time).toBe(T0 + 601_000);
+    // Seek back: the full frame of that moment, one person in the building then. Before: the clock stayed at 10:10:01.
+    m.ingestFrame(frame(T0, [pos('c', T0, 13, 4)], [], true));
+    const s = m.snapshot();
+    expect(s.time).toBe(T0);
+    expect(s.present).toBe(1);
+    expect(s.total!.count.at(-1)).toBe(1);
   });
 
   it('reports how long people stayed in a space once they leave it (dwell)', () => {
