@@ -289,8 +289,15 @@ export class TimelineBar {
     this.slider.hidden = !c.seek;
     this.end.hidden = !c.seek;
     this.speed.hidden = !c.speed;
-    this.live.hidden = !c.live;
+    // A page that lost the workbench shows a replay's last heard state too, and its controls cannot reach it.
+    const pageConnected = sessionStore.getState().connection.state === 'connected';
+    this.live.hidden = !c.live && pageConnected;
     this.renderLiveClock(c.live ? source : null, v.now);
+    if (!c.live && !pageConnected) {
+      this.liveText.textContent = 'NOT CONNECTED';
+      this.live.classList.add('stalled');
+    }
+    this.play.disabled = this.restart.disabled = this.slider.disabled = !pageConnected;
     // Review is offered on live sources; while it is on, "Back to live" leaves it.
     this.reviewBtn.hidden = review !== 'off' || !sourceControls(source).live;
     this.reviewBadge.hidden = review === 'off';
@@ -300,8 +307,8 @@ export class TimelineBar {
     this.play.setAttribute('aria-label', v.state === 'playing' ? 'Pause' : 'Play');
     this.stepBack.hidden = !c.seek;
     this.stepForward.hidden = !c.seek;
-    this.stepBack.disabled = !canStep(v.now, -1, v.range);
-    this.stepForward.disabled = !canStep(v.now, 1, v.range);
+    this.stepBack.disabled = !pageConnected || !canStep(v.now, -1, v.range);
+    this.stepForward.disabled = !pageConnected || !canStep(v.now, 1, v.range);
     this.renderAlertJumps(v, c.seek);
     this.now.dataset['t'] = Number.isFinite(v.now) ? String(v.now) : '';
     if (!this.dragging) this.now.textContent = formatClock(v.now, true, v.state !== 'playing');

@@ -47,7 +47,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await server?.stop();
+  await server?.stop().catch(() => undefined); // the last test stopped it
 });
 
 const clock = () => page.locator('[data-testid="timeline-now"]').innerText();
@@ -118,5 +118,18 @@ describe('timeline step and jump to alert (twin serve --source file:)', { timeou
       await expect.poll(clockMs, { timeout: 30_000 }).toBe(last.t);
     }
     expect(await playLabel()).toBe('Play');
+  });
+
+  // Last: it stops the host. A replay's page used to go on showing its controls as if they worked, with no badge.
+  it('says NOT CONNECTED and takes its controls away when the page loses twin serve during a replay', async () => {
+    await page.click('[data-testid="play-pause"]');
+    await expect.poll(playLabel, { timeout: 30_000 }).toBe('Pause');
+    const badge = page.locator('[data-testid="live-badge"]');
+    expect(await badge.isVisible()).toBe(false); // a replay has no live badge while connected
+    await server.stop();
+    await expect.poll(() => badge.isVisible(), { timeout: 90_000 }).toBe(true);
+    expect(await badge.innerText()).toBe('NOT CONNECTED');
+    expect(await page.locator('[data-testid="play-pause"]').isDisabled()).toBe(true);
+    expect(await page.locator('[data-testid="timeline-slider"]').isDisabled()).toBe(true);
   });
 });

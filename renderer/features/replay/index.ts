@@ -263,6 +263,7 @@ function mountAnalyticsPanel(root: HTMLElement, ctx: WorkbenchContext): Disposab
     drawHeat();
   });
   pngBtn.addEventListener('click', () => void downloadCanvasPng(heat, 'twin-heatmap.png').catch((e: unknown) => ctx.notify('error', (e as Error).message)));
+  drawHeat(); // the empty box says how to get a heatmap
 
   // ── occupancy, flows, dwell, KPIs ──
   /** Before an analysis (or when the window moved since), the hint, the choices and the charts say to press Analyse. */
