@@ -72,10 +72,10 @@ export const structureFeature: Feature = {
     const layers = new StructurePlanLayers();
     disposers.push(ctx.plan.addLayers('structure', () => {
       const s = structureStore.getState();
-      if (!s.overlay || s.status !== 'ready') return [];
+      if (s.status !== 'ready') return [];
       const l = layoutStore.getState();
-      // Only while the layout shows the model's storeys (indices are the structure's).
-      return l.storeys === published ? layers.layers(s.structure, planStorey(l)?.index ?? null) : [];
+      // Only while the layout shows the model's storeys (indices are the structure's). Overlay off: the plain plan.
+      return l.storeys === published ? layers.layers(s.structure, planStorey(l)?.index ?? null, s.overlay) : [];
     }));
     disposers.push(ctx.plan.addTooltip((info) => (structureStore.getState().overlay ? structureTooltip(info) : null)));
 

@@ -7,7 +7,9 @@
  *  - stairs: hatched-looking amber footprints (drawn on both storeys they connect);
  *  - doors: short bars across the opening, exits green and thicker, others white (hover: name,
  *    width, exit or not).
- * Layer data are built once per (structure, storey) and reused across redraws.
+ * Layer data are built once per (structure, storey) and reused across redraws. With the overlay off the plan
+ * keeps the storey's plain drawing (outline, rooms, stairs, doors in neutral lines, nothing picked): it went empty,
+ * people and robots floating on a bare grid.
  */
 import type { Layer, PickingInfo } from '@deck.gl/core';
 import { PathLayer, PolygonLayer } from '@deck.gl/layers';
@@ -20,6 +22,9 @@ const STAIR_FILL: [number, number, number, number] = [255, 183, 77, 80];
 const STAIR_LINE: [number, number, number, number] = [255, 183, 77, 230];
 const DOOR_COLOUR: [number, number, number, number] = [235, 240, 248, 230];
 const EXIT_COLOUR: [number, number, number, number] = [0, 230, 118, 255];
+/** The plain plan (overlay off). */
+const PLAIN_LINE: [number, number, number, number] = [170, 180, 195, 170];
+const NONE: [number, number, number, number] = [0, 0, 0, 0];
 
 export interface SpacePart {
   space: StructureSpace;
@@ -80,16 +85,26 @@ export function structureTooltip(info: PickingInfo): string | null {
 }
 
 export class StructurePlanLayers {
-  private key: { structure: BuildingStructure; storey: number } | null = null;
+  private key: { structure: BuildingStructure; storey: number; overlay: boolean } | null = null;
   private overlay: StoreyOverlay | null = null;
   private cached: Layer[] = [];
 
-  /** The layers of `storey` of `structure` (cached while both stay the same). */
-  layers(structure: BuildingStructure | null, storey: number | null): Layer[] {
+  /** The layers of `storey` of `structure`: the overlay, or (`overlay` false) the plain plan; cached while all stay the same. */
+  layers(structure: BuildingStructure | null, storey: number | null, overlay = true): Layer[] {
     if (!structure || storey === null) return [];
-    if (this.key?.structure === structure && this.key.storey === storey) return this.cached;
-    this.key = { structure, storey };
+    if (this.key?.structure === structure && this.key.storey === storey && this.key.overlay === overlay) return this.cached;
+    this.key = { structure, storey, overlay };
     const o = (this.overlay = storeyOverlay(structure, storey));
+    if (!overlay) {
+      const plain = { stroked: true, filled: false, lineWidthUnits: 'pixels' as const, getLineWidth: 1, getLineColor: PLAIN_LINE, getFillColor: NONE };
+      this.cached = [
+        new PolygonLayer<PlanPolygon>({ id: 'structure-plain-outline', data: o.walkable, getPolygon: (p) => p, ...plain }),
+        new PolygonLayer<SpacePart>({ id: 'structure-plain-spaces', data: o.spaces, getPolygon: (p) => p.polygon, ...plain }),
+        new PolygonLayer<StructureStair>({ id: 'structure-plain-stairs', data: o.stairs, getPolygon: (s) => s.footprint, ...plain }),
+        new PathLayer<DoorBar>({ id: 'structure-plain-doors', data: o.doors, getPath: (d) => d.path, getColor: PLAIN_LINE, getWidth: 2, widthUnits: 'pixels' }),
+      ];
+      return this.cached;
+    }
     this.cached = [
       new PolygonLayer<PlanPolygon>({
         id: 'structure-walkable', data: o.walkable, getPolygon: (p) => p, filled: true, stroked: true,

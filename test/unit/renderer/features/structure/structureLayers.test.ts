@@ -55,6 +55,18 @@ describe('storeyOverlay', () => {
     expect(layers.layers(s, 1)).not.toBe(a);
     expect(layers.layers(null, 0)).toEqual([]);
   });
+
+  it('with the overlay off keeps the plain plan of the storey: outline, rooms, stairs and doors, unfilled, nothing picked', () => {
+    // It went empty: people and robots floating on a bare grid (QA, office-a with Shift+W).
+    const layers = new StructurePlanLayers();
+    const plain = layers.layers(s, 0, false);
+    expect(plain.map((l) => l.id)).toEqual(['structure-plain-outline', 'structure-plain-spaces', 'structure-plain-stairs', 'structure-plain-doors']);
+    for (const l of plain) expect(l.props.pickable).toBeFalsy();
+    for (const l of plain.slice(0, 3)) expect(l.props).toMatchObject({ filled: false, stroked: true });
+    expect((plain[0]!.props.data as unknown[]).length).toBeGreaterThan(0);
+    expect(layers.layers(s, 0, true)).not.toBe(plain);
+    expect(layers.layers(s, 0, false)).not.toBe(plain); // rebuilt after the switch, same layers
+  });
 });
 
 describe('structureStats', () => {
