@@ -113,9 +113,17 @@ export class Recording {
   private heatSave: Promise<void> = Promise.resolve();
 
   private constructor(readonly path: string, readonly files: McapChunkFile[], private readonly persistHeat: boolean) {
+    const sources = new Map<string, number>();
     for (const f of files) {
       f.chunks.forEach((_, index) => this.chunks.push({ file: f, index, minPub: Infinity, maxPub: -Infinity, count: 0 }));
       if (f.damage) this.notices.push(f.damage);
+      const source = f.metadata['twin']?.['source'];
+      if (source) sources.set(source, (sources.get(source) ?? 0) + 1);
+    }
+    // One folder, two sources (a testbed, then a broker): one timeline with both sessions' entities merged by id.
+    if (sources.size > 1) {
+      const list = [...sources].map(([s, n]) => `${s} (${n} file${n === 1 ? '' : 's'})`).join(', ');
+      this.notices.push(`${path}: recordings of ${sources.size} sources, read as one timeline (entities with the same id merged): ${list}; keep each source's files in a folder of their own`);
     }
     this.refreshChannels();
   }

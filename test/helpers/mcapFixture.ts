@@ -30,6 +30,8 @@ export interface FixtureOptions {
   /** Uncompressed chunk size, bytes (McapFileWriter default 1 MiB). */
   chunkSize?: number;
   compression?: 'zstd' | 'none';
+  /** The `twin` metadata's source URI (default fixture:). */
+  source?: string;
   /** Called with every record written, in order (tests build their brute-force truth from it). */
   onRecord?: (r: TelemetryRecord) => void;
 }
@@ -63,7 +65,7 @@ export async function writeFixtureRecording(path: string, o: FixtureOptions = {}
   const floors = Array.from({ length: o.floors ?? 2 }, (_, i) => `${i + 1}F`);
   const rand = rng(o.seed ?? 7);
   const writer = await McapFileWriter.open(path, { compression: o.compression ?? 'zstd', chunkSize: o.chunkSize, profile: 'twin' });
-  writer.addMetadata('twin', { source: 'fixture:', model: 'testbed-complex.ifc', modelHash: '0'.repeat(64), startedAt: new Date(start).toISOString() });
+  writer.addMetadata('twin', { source: o.source ?? 'fixture:', model: 'testbed-complex.ifc', modelHash: '0'.repeat(64), startedAt: new Date(start).toISOString() });
   const channels = new Map<string, number>();
   const schemas = new Map<string, number>();
   const seq = new Map<number, number>();

@@ -183,6 +183,19 @@ describe('Recording: damaged, foreign and rotated files', () => {
     for (const t of [a.end - 100, a.end + 20, a.end + 3000, a.end + 59_000]) expectSameTwin(await rec.seek(t), truthAt(records, t));
     const across = await rec.read(a.end - 2000, a.end + 2000);
     expect(across.length).toBe(records.filter((r) => r.record.t > a.end - 2000 && r.record.t <= a.end + 2000).length);
+    expect(rec.notices).toEqual([]); // one source
+    await rec.close();
+  });
+
+  it('says so when a folder holds recordings of different sources (their entities would merge by id)', async () => {
+    // QA: a 30× testbed and then an MQTT broker recorded into one folder; twin export merged bus-01 of both.
+    const folder = join(dir, 'two-sources');
+    mkdirSync(folder);
+    const start = Date.parse('2026-11-24T09:00:00Z');
+    const a = await writeFixtureRecording(join(folder, 'twin-20261124-090000.mcap'), { start, durationS: 30, robots: 2, people: 2, source: 'testbed:?speed=30' });
+    await writeFixtureRecording(join(folder, 'twin-20261124-090101.mcap'), { start: a.end + 50, durationS: 30, robots: 2, people: 2, source: 'mqtt://127.0.0.1:1883/testbed' });
+    const rec = await Recording.open(folder);
+    expect(rec.notices).toEqual([`${folder}: recordings of 2 sources, read as one timeline (entities with the same id merged): testbed:?speed=30 (1 file), mqtt://127.0.0.1:1883/testbed (1 file); keep each source's files in a folder of their own`]);
     await rec.close();
   });
 });
