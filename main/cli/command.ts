@@ -53,6 +53,9 @@ export function parseFlags<O extends Options>(command: string, args: string[], o
   try {
     return parseArgs({ args: joined, options: { ...options, help: { type: 'boolean' } }, allowPositionals: true, strict: true });
   } catch (e) {
+    // Node's own text for an unknown flag is a lecture on positionals that ends in an unbalanced quote.
+    const unknown = (e as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'([^']+)'/.exec((e as Error).message)?.[1] : undefined;
+    if (unknown) throw new UsageError(`twin ${command}: unknown option ${unknown} (twin ${command} --help lists them)`);
     throw new UsageError(`twin ${command}: ${(e as Error).message}`);
   }
 }

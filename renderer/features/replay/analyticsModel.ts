@@ -94,11 +94,12 @@ export function formatDuration(s: number): string {
   return `${Math.floor(r / 3600)}h ${String(Math.floor((r % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-/** Dwell table rows (space, visits, median, p90, mean, still open), most visited first. */
+/** Dwell table rows (space, visits, median, p90, mean, still open), most visited first; no visits: no times ("–", as the CLI's empty cells). */
 export function dwellRows(dwell: readonly DwellRow[]): string[][] {
+  const time = (d: DwellRow, s: number) => (d.visits > 0 ? formatDuration(s) : '–');
   return [...dwell]
     .sort((a, b) => b.visits - a.visits || a.space.localeCompare(b.space, undefined, { numeric: true }))
-    .map((d) => [d.space, String(d.visits), formatDuration(d.medianS), formatDuration(d.p90S), formatDuration(d.meanS), String(d.open)]);
+    .map((d) => [d.space, String(d.visits), time(d, d.medianS), time(d, d.p90S), time(d, d.meanS), String(d.open)]);
 }
 
 export const DWELL_HEADERS = ['Space', 'Visits', 'Median', 'p90', 'Mean', 'Open'];

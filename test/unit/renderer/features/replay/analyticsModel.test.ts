@@ -86,6 +86,8 @@ describe('occupancy and flows', () => {
       { space: 'Hall', visits: 9, meanS: 30, medianS: 20, p90S: 61, open: 1 },
     ]);
     expect(rows).toEqual([['Hall', '9', '20 s', '1m 01s', '30 s', '1'], ['Lab', '2', '1m 30s', '2m 30s', '1m 40s', '0']]);
+    // A space with nobody who came and went has no stay times (it read "0 s" for each; the CLI leaves them empty).
+    expect(dwellRows([{ space: '1F-N01', visits: 0, meanS: 0, medianS: 0, p90S: 0, open: 1 }])).toEqual([['1F-N01', '0', '–', '–', '–', '1']]);
   });
 });
 
