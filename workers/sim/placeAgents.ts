@@ -46,6 +46,15 @@ export function wayOutMask(nav: NavMap, exits: readonly number[], r: number): Ui
   return m;
 }
 
+/** The centres of the cells of `grid` within the box. */
+function cellsIn(grid: NavMap['grids'][number], minX: number, minY: number, maxX: number, maxY: number): [number, number][] {
+  const i0 = Math.max(0, Math.floor((minX - grid.x0) / grid.h)), i1 = Math.min(grid.nx - 1, Math.floor((maxX - grid.x0) / grid.h));
+  const j0 = Math.max(0, Math.floor((minY - grid.y0) / grid.h)), j1 = Math.min(grid.ny - 1, Math.floor((maxY - grid.y0) / grid.h));
+  const out: [number, number][] = [];
+  for (let j = j0; j <= j1; j++) for (let i = i0; i <= i1; i++) out.push([grid.x0 + (i + 0.5) * grid.h, grid.y0 + (j + 0.5) * grid.h]);
+  return out;
+}
+
 /** True when some cell of `grid` whose centre lies in `area` is set in `mask` (a body placed there can get out). */
 export function areaHasWayOut(mask: Uint8Array, grid: NavMap['grids'][number], area: readonly (readonly [number, number])[]): boolean {
   let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
@@ -127,6 +136,9 @@ export function placeAgents(s: Scenario, nav: NavMap, rng: SeededRandom): Placem
       }
       if (placed >= count) break;
     }
+    // Nobody placed because the area is not on the floor at all: the area is at fault, not the count.
+    if (placed === 0 && !cellsIn(grid, minX, minY, maxX, maxY).some(([x, y]) => pointInPolygon(x, y, area) && grid.isWalkable(x, y) && inWalkable(x, y)))
+      throw new ScenarioError(`agentGroups[${gi}].area`, `lies outside the walkable area of floor "${g.floor}"`);
     if (placed < count)
       throw new ScenarioError(`agentGroups[${gi}].count`, `${count} agents of radius ${r} m do not fit in agentGroups[${gi}].area on floor "${g.floor}" (room for ${placed})`);
   });

@@ -150,6 +150,9 @@ function* steps(scenario: Scenario, opts: RunOptions, nav: NavMap, sim: Simulati
   const lines: Record<string, LineResult> = Object.fromEntries((m.lines ?? []).map((l) => [l.id, { crossings: [] as LineResult['crossings'] }]));
   for (const c of sim.crossings) lines[m.lines![c.line]!.id]!.crossings.push({ t: r3(c.t), agent: c.agent, dir: c.dir });
   const warnings: string[] = [];
+  // Accepted without a word before: a scenario of nobody ("0/0 evacuated, evacuation time 0.00 s"), a dt the engine clamps.
+  if (sim.agents === 0) warnings.push('nobody to evacuate: the scenario places 0 people (agentGroups)');
+  if (scenario.dt !== undefined && scenario.dt !== sim.dt) warnings.push(`dt ${scenario.dt} s is outside the engine's 0.005–0.1 s: the run used ${sim.dt} s`);
   const unreachable = agents.filter((a) => !a.reachable);
   let shutIn = 0;
   for (let i = 0; i < sim.agents; i++) if (sim.reachable[i] === 2) shutIn++;

@@ -23,7 +23,8 @@ describe('SimWorkerService', () => {
       ['{"floors":', '', /JSON/i],
       [{ ...room(), agentGroups: [{ id: 'g', floor: 'F0', area: [[0.5, 0.5], [5, 0.5], [5, 5.5], [0.5, 5.5]], count: 1e9 }] }, 'agentGroups[0].count', /holds at most \d+/],
       [{ ...room(), floors: [{ id: 'F0', walkable: [[[0, 0], [1e300, 0], [1e300, 6], [0, 6]]] }] }, 'floors[0].walkable', /cells/],
-      [{ ...room(), agentGroups: [{ id: 'g', floor: 'F0', area: [[20, 20], [25, 20], [25, 25], [20, 25]], count: 5 }] }, 'agentGroups[0].count', /do not fit .*room for 0/],
+      // An area off the floor is the area's fault (it was reported against the count: "room for 0").
+      [{ ...room(), agentGroups: [{ id: 'g', floor: 'F0', area: [[20, 20], [25, 20], [25, 25], [20, 25]], count: 5 }] }, 'agentGroups[0].area', /^lies outside the walkable area of floor "F0"$/],
       [{ ...room(), agentGroups: [{ id: 'g', floor: 'F0', area: [[0.5, 0.5], [5, 0.5], [5, 5.5], [0.5, 5.5]], count: 5, speed: { dist: 'constant', value: 1e6 } }] }, 'agentGroups[0].speed', /≤ 10 m\/s/],
     ];
     for (const [sc, path, problem] of cases) {

@@ -93,3 +93,17 @@ describe('an exit narrower than a body', () => {
     expect(runScenario(narrow(0.4)).agentsUnreachable).toBe(0);
   });
 });
+
+describe('scenarios accepted with a word of warning', () => {
+  const base: Scenario = {
+    seed: 1, maxTime: 30,
+    floors: [{ id: 'F0', walkable: [rect(0, 0, 10, 5)] }],
+    exits: [{ id: 'E', floor: 'F0', segment: [[10, 2], [10, 3]] }],
+    agentGroups: [{ id: 'G', floor: 'F0', area: rect(1, 1, 4, 4), count: 5 }],
+  };
+  it('says when nobody is placed and when the time step hint is clamped', () => {
+    expect(runScenario({ ...base, agentGroups: [] }).warnings).toContain('nobody to evacuate: the scenario places 0 people (agentGroups)');
+    expect(runScenario({ ...base, dt: 100 }).warnings).toContain("dt 100 s is outside the engine's 0.005–0.1 s: the run used 0.1 s");
+    expect(runScenario({ ...base, dt: 0.05 }).warnings).toEqual([]);
+  });
+});
