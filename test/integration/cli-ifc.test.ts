@@ -74,6 +74,9 @@ describe('twin ifc --json on the shared IFC files', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/IFC2X3: 3 storeys, 99 spaces, 102 doors/);
     expect(r.stdout).toMatch(/^Level 2\s+4\.267\s+\d+\.\d\s+39\s+36\s+0/m);
+    // The Roof's walkable slab area has no exit and no stair: said, so it is not read as floor people use.
+    expect(r.stdout).toMatch(/^note: Roof \(\d+\.\d m² walkable\): no exit and no stair or ramp reach it, so nobody can leave it; derived scenarios leave it empty$/m);
+    expect(r.stdout).not.toMatch(/^note: Level/m);
   });
 
   it('counts of one in the singular (it printed "1 storeys, 0 spaces, 1 doors (1 exits), 1 stairs/ramps")', () => {

@@ -142,6 +142,11 @@ function table(r: IfcReport, s: BuildingStructure): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const fmt = (row: string[]) => row.map((c, i) => (i === 0 || i === row.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
   lines.push(fmt(head), ...rows.map(fmt));
+  // A storey with walkable area that no exit and no stair or ramp reaches: nobody can leave it (office-a's Roof, 1 609 m²).
+  for (const st of r.storeys) {
+    const stairs = s.stairs.filter((x) => x.fromStorey !== x.toStorey && (s.storeys[x.fromStorey]?.name === st.name || s.storeys[x.toStorey]?.name === st.name)).length;
+    if (st.walkableArea > 0 && st.exits === 0 && stairs === 0) lines.push(`note: ${st.name} (${st.walkableArea.toFixed(1)} m² walkable): no exit and no stair or ramp reach it, so nobody can leave it; derived scenarios leave it empty`);
+  }
   lines.push('');
   const counts = Object.entries(r.counts).filter(([t]) => TABLE_TYPES.test(t));
   lines.push(`elements: ${counts.map(([t, n]) => `${t} ${n}`).join(', ') || 'none'}`);

@@ -63,12 +63,14 @@ export function mountStructurePanel(el: HTMLElement): Disposable {
         th('storey', 'Storey name', 'left'), th('elev. m', 'Elevation of the storey, m'), th('walk. m²', 'Walkable area, m²'),
         th('spaces', 'IfcSpace count'), th('doors', 'Door count'), th('exits', 'Doors to the outside'), th('stairs', 'Stairs and ramps that reach the storey (up or down)')),
       ...stats.storeys.map((st) => {
-        const tr = h('tr', { style: `cursor:pointer${st.index === active ? ';font-weight:600' : ''}`, title: `Show ${st.name} in the plan (walkable from ${st.walkableSource})`, 'data-storey': st.index },
+        // A storey nobody can leave (no exit, no stair): greyed, said on hover, and left out of the total.
+        const title = `Show ${st.name} in the plan (walkable from ${st.walkableSource})${st.noWayOut ? ' — no exit and no stair or ramp reach it: nobody can leave it, and derived scenarios leave it empty; not in the total' : ''}`;
+        const tr = h('tr', { style: `cursor:pointer${st.index === active ? ';font-weight:600' : ''}${st.noWayOut ? ';opacity:.55' : ''}`, title, 'data-storey': st.index, ...(st.noWayOut ? { 'data-no-way-out': '' } : {}) },
           nameCell(st.name), cell(st.elevation.toFixed(2)), cell(st.walkableArea.toFixed(0)), cell(String(st.spaces)), cell(String(st.doors)), cell(String(st.exits)), cell(String(st.stairs)));
         tr.addEventListener('click', () => layoutStore.setState({ activeStorey: st.index }));
         return tr;
       }),
-      h('tr', { style: 'border-top:1px solid rgba(140,150,165,.35)' },
+      h('tr', { style: 'border-top:1px solid rgba(140,150,165,.35)', title: stats.total.unreached > 0 ? `Walkable area of the storeys people can leave; ${stats.total.unreached.toFixed(0)} m² more on storeys no exit or stair reaches` : 'Walkable area of all storeys' },
         nameCell('total'), cell(''), cell(stats.total.walkableArea.toFixed(0)), cell(String(stats.total.spaces)), cell(String(stats.total.doors)), cell(String(stats.total.exits)), cell(String(stats.total.stairs))),
     );
     const g = s.structure.georeference;

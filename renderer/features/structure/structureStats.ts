@@ -16,17 +16,23 @@ export interface StoreyStats {
   doors: number;
   exits: number;
   stairs: number;
+  /** Walkable, but no exit and no stair or ramp reaches it: nobody can leave it (a roof, a foundation level). */
+  noWayOut: boolean;
 }
 
 export interface StructureStats {
   storeys: StoreyStats[];
-  total: { walkableArea: number; spaces: number; doors: number; exits: number; stairs: number };
+  /** walkableArea: of the storeys people can leave (not `noWayOut`); `unreached`: the walkable m² of the others. */
+  total: { walkableArea: number; unreached: number; spaces: number; doors: number; exits: number; stairs: number };
 }
+
+/** True when a storey has walkable area but neither an exit nor a stair or ramp (see StoreyStats.noWayOut). */
+export const noWayOut = (st: Pick<StoreyStats, 'walkableArea' | 'exits' | 'stairs'>): boolean => st.walkableArea > 0 && st.exits === 0 && st.stairs === 0;
 
 export function structureStats(s: BuildingStructure): StructureStats {
   const storeys = [...s.storeys]
     .sort((a, b) => a.elevation - b.elevation || a.index - b.index)
-    .map((st): StoreyStats => ({
+    .map((st): Omit<StoreyStats, 'noWayOut'> => ({
       index: st.index,
       name: st.name,
       elevation: st.elevation,
@@ -36,11 +42,13 @@ export function structureStats(s: BuildingStructure): StructureStats {
       doors: s.doors.filter((x) => x.storey === st.index).length,
       exits: s.doors.filter((x) => x.storey === st.index && x.exit).length,
       stairs: s.stairs.filter((x) => x.fromStorey === st.index || x.toStorey === st.index).length,
-    }));
+    }))
+    .map((st) => ({ ...st, noWayOut: noWayOut(st) }));
   return {
     storeys,
     total: {
-      walkableArea: storeys.reduce((a, st) => a + st.walkableArea, 0),
+      walkableArea: storeys.reduce((a, st) => a + (st.noWayOut ? 0 : st.walkableArea), 0),
+      unreached: storeys.reduce((a, st) => a + (st.noWayOut ? st.walkableArea : 0), 0),
       spaces: s.spaces.length,
       doors: s.doors.length,
       exits: s.doors.filter((d) => d.exit).length,

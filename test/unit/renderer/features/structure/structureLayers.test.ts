@@ -73,7 +73,18 @@ describe('structureStats', () => {
   it('counts spaces, doors, exits and stairs per storey and in total', () => {
     const st = structureStats(s);
     expect(st.storeys.map((x) => [x.name, x.spaces, x.doors, x.exits, x.stairs])).toEqual([['EG', 1, 2, 1, 1], ['OG', 1, 0, 0, 1]]);
-    expect(st.total).toEqual({ walkableArea: 160, spaces: 2, doors: 2, exits: 1, stairs: 1 });
+    expect(st.total).toEqual({ walkableArea: 160, unreached: 0, spaces: 2, doors: 2, exits: 1, stairs: 1 });
+    expect(st.storeys.some((x) => x.noWayOut)).toBe(false);
+  });
+
+  it('marks a walkable storey no exit and no stair reaches, and leaves it out of the total (office-a: a 1 609 m² Roof)', () => {
+    const roof = structure([storey(0, 'EG', 0), storey(1, 'OG', 3, []), storey(2, 'Roof', 6)], { spaces: [space(0, '0.01', 'Kitchen')], doors: [door(0, true)], stairs: [stair] });
+    const st = structureStats(roof);
+    expect(st.storeys.map((x) => [x.name, x.noWayOut])).toEqual([['EG', false], ['OG', false], ['Roof', true]]);
+    const roofArea = st.storeys[2]!.walkableArea;
+    expect(roofArea).toBeGreaterThan(0);
+    expect(st.total.unreached).toBe(roofArea);
+    expect(st.total.walkableArea).toBe(st.storeys[0]!.walkableArea + st.storeys[1]!.walkableArea);
   });
 });
 
