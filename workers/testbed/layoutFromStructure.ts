@@ -133,7 +133,10 @@ export function layoutFromStructure(structure: BuildingStructure, name: string, 
   if (reachable.size < spaces.length) {
     const dropped = spaces.filter((s) => !reachable.has(s.id));
     const area = dropped.reduce((a, s) => a + Math.abs(ringSignedArea(s.polygon)), 0);
-    notes.push(`${dropped.length} of ${spaces.length} spaces (${area.toFixed(1)} m²) dropped: not connected to the rest of their storey`);
+    // Pieces, not IfcSpaces: each space's footprint parts and the walkable areas between spaces ("7 of 117" of a model
+    // with 99 spaces read as a miscount); named, so a planner can find them.
+    const named = dropped.slice(0, 6).map((d) => `${d.name} (${storeys[d.storey]!.name})`).join(', ') + (dropped.length > 6 ? `, … ${dropped.length - 6} more` : '');
+    notes.push(`${dropped.length} of ${spaces.length} walkable pieces (spaces' footprint parts and the areas between them; ${area.toFixed(1)} m²) dropped: not connected to the rest of their storey: ${named}`);
     spaces = spaces.filter((s) => reachable.has(s.id));
   }
   const ids = new Set(spaces.map((s) => s.id));
