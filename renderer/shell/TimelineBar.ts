@@ -360,8 +360,19 @@ export class TimelineBar {
 }
 
 /** Selects the option for `speed`, adding one if the source runs at an unlisted speed. */
+/** The speed menu's entries while the source runs at `speed`: SPEEDS, and `speed` in its place when it is not one of them. */
+export function speedMenu(speed: number): number[] {
+  return SPEEDS.includes(speed) || !(speed > 0) ? [...SPEEDS] : [...SPEEDS, speed].sort((a, b) => a - b);
+}
+
+/**
+ * Shows `speed` in the menu (speedMenu): a speed of the source's own (a testbed at 30×) was appended at the end,
+ * "60×, 100×, 30×", and kept for the next source.
+ */
 function setSpeedValue(select: HTMLSelectElement, speed: number): void {
-  const v = String(speed);
-  if (![...select.options].some((o) => o.value === v)) select.append(h('option', { value: v }, `${speed}×`));
+  const v = String(speed), menu = speedMenu(speed);
+  if (select.options.length !== menu.length || menu.some((m, i) => select.options[i]!.value !== String(m))) {
+    select.replaceChildren(...menu.map((m) => h('option', { value: m }, `${m}×`)));
+  }
   if (select.value !== v) select.value = v;
 }

@@ -151,7 +151,8 @@ describe('twin simulate', () => {
     const r = twin(join('..', 'shared', 'ifc', 'duplex-apartment-ifc2x3.ifc'), '--occupants', '100', '--runs', '2', '--write-scenario', scenarioFile);
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out).toMatchObject({ agentsTotal: 100, agentsEvacuated: 100 });
+    // Named by the file, as the Simulation panel names it (it read "IFC building").
+    expect(out).toMatchObject({ scenario: 'duplex-apartment-ifc2x3.ifc', agentsTotal: 100, agentsEvacuated: 100 });
     expect(out.evacuationTime).toBeGreaterThan(0);
     expect(out.warnings).toEqual(['1 space left empty, with no way out (no door or stair a body fits through leads from it to an exit): "R301 Roof" on Roof; ' +
       'the 37 people it would have had are in the other spaces']);

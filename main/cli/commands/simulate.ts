@@ -5,7 +5,7 @@
  */
 import { closeSync, existsSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { IWritable } from '@mcap/core';
@@ -64,7 +64,8 @@ async function loadScenario(file: string, flags: { occupants?: string; density?:
     const density = flags.density === undefined ? undefined : numberFlag('simulate', 'density', flags.density, 0, { min: 0, max: 10 });
     const seed = flags.seed === undefined ? undefined : numberFlag('simulate', 'seed', flags.seed, 1, { integer: true });
     const { structure } = await loadIfcStructure(file, 'simulate');
-    const { scenario, nav, emptied } = deriveScenario(structure, { occupants, density, seed });
+    // Named by the file, as the Simulation panel names it (it read "IFC building" here, the file name there).
+    const { scenario, nav, emptied } = deriveScenario(structure, { name: basename(file), occupants, density, seed });
     // As the Simulation panel says it (SimWorkerService.deriveFromIfc): nothing walkable first, it is why there is no exit.
     if (scenario.floors.length === 0) throw new UsageError(`twin simulate: ${file}: ${noWalkableReason(structure.storeys.length)}`);
     if (scenario.exits.length === 0) {
