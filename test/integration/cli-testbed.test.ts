@@ -104,6 +104,33 @@ describe('twin testbed → real mosquitto', () => {
     expect(stderr).toMatch(/done: sim .* records/);
   });
 
+  it('says the broker is gone, not the CPU, when the publishes wait for a broker that went away', async () => {
+    // Its own broker, stopped under it. It said "running at ×0.1 of ×1 (CPU or consumer too slow)".
+    const own = await startBroker();
+    const child = spawn(process.execPath, [twinBin, 'testbed', '--to', `${own.url}/gone`, '--robots', '5', '--tags', '20', '--beacon-count', '40'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    try {
+      const until = async (re: RegExp, ms: number) => {
+        const deadline = Date.now() + ms;
+        while (!re.test(stderr) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 200));
+        return re.test(stderr);
+      };
+      expect(await until(/publishing to/, 20_000), stderr).toBe(true);
+      await own.stop();
+      expect(await until(/the broker is unreachable since \d{4}-\d\d-\d\dT[\d:.]+Z: the simulation waits for it/, 20_000), stderr).toBe(true);
+      expect(stderr).not.toMatch(/CPU or consumer too slow/);
+      expect(stderr.match(/broker error/g)?.length ?? 0).toBeLessThanOrEqual(1); // once per outage, not every second
+      // Ctrl+C during the outage ends it with its summary (it waited for the broker for good).
+      const code = await new Promise<number | null>((resolve) => { child.once('exit', (c) => resolve(c)); child.kill('SIGINT'); });
+      expect(code, stderr).toBe(0);
+      expect(stderr).toMatch(/done: sim /);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await own.stop();
+    }
+  });
+
   it('exits 1 when the broker is unreachable and 2 on bad input', async () => {
     const port = await freePort();
     const down = twin(['testbed', '--to', `mqtt://127.0.0.1:${port}`, '--duration', '1', '--tags', '5'], { timeoutMs: 30_000 });

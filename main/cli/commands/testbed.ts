@@ -132,7 +132,20 @@ export const testbedCommand: CliCommand = {
       io.err(`twin testbed: cannot connect to ${target.url}: ${(e as Error).message}\n`);
       return EXIT_FAILURE;
     }
-    client.on('error', (e) => io.err(`twin testbed: broker error: ${e.message}\n`));
+    // While the broker is away the publishes wait, and the simulator with them: that is why it falls behind, not the CPU.
+    // Its error is said once per outage (it came every second, with each reconnection attempt).
+    let offlineSince: number | null = null, lastError = '';
+    client.on('error', (e) => {
+      if (e.message !== lastError) io.err(`twin testbed: broker error: ${e.message}\n`);
+      lastError = e.message;
+    });
+    client.on('offline', () => { offlineSince ??= Date.now(); });
+    client.on('close', () => { offlineSince ??= Date.now(); });
+    client.on('connect', () => {
+      if (offlineSince !== null) io.err(`twin testbed: the broker is back; publishing again\n`);
+      offlineSince = null;
+      lastError = '';
+    });
     const publisher = new MqttRecordPublisher(client, target.prefix, 0);
     io.err(`twin testbed: publishing to ${target.url} prefix "${target.prefix}": ${options.robots} units (${options.buses} bus), ${options.tags} tags, ${options.beacons} beacons, seed ${options.seed}, ×${options.speed}` +
       `${options.duration !== null ? `, ${options.duration} s` : ''}, start ${new Date(options.start).toISOString()}\n`);
@@ -153,20 +166,22 @@ export const testbedCommand: CliCommand = {
       const st = source.status();
       io.err(`twin testbed: ${final ? 'done: ' : ''}sim ${new Date(st.now ?? options.start).toISOString()} (+${source.simulator.elapsed.toFixed(0)} s)` +
         ` ${Math.round(msgs / secs)} msg/s, ${Math.round(recs / secs)} records/s; total ${c.messages} messages, ${c.records} records (${kinds})` +
-        `${st.detail ? ` — ${st.detail}` : ''}\n`);
+        `${offlineSince !== null ? ` — the broker is unreachable since ${new Date(offlineSince).toISOString()}: the simulation waits for it (reconnecting every 1 s)` : st.detail ? ` — ${st.detail}` : ''}\n`);
       lastSummary = now;
       lastCounts = { messages: c.messages, records: c.records };
     };
     const timer = setInterval(() => summary(false), SUMMARY_MS);
     const onAbort = () => finished();
+    const interrupted = io.signal.aborted ? Promise.resolve() : new Promise<void>((r) => io.signal.addEventListener('abort', () => r(), { once: true }));
     io.signal.addEventListener('abort', onAbort, { once: true });
     try {
       await source.start({
         onBatch: async (batch: readonly TelemetryRecord[]) => {
           try {
-            await publisher.publish(batch);
+            // Ctrl+C does not wait for a publish that waits for a broker that is away.
+            await Promise.race([publisher.publish(batch), interrupted]);
           } catch (e) {
-            failure = e as Error;
+            if (!io.signal.aborted) failure = e as Error; // a publish cut off by Ctrl+C is not a failure
             finished();
           }
         },
@@ -182,8 +197,11 @@ export const testbedCommand: CliCommand = {
     } finally {
       clearInterval(timer);
       io.signal.removeEventListener('abort', onAbort);
+      // Forced while the broker is away: the queued publishes would wait for it for good, and the source's stop with
+      // them (Ctrl+C did nothing during an outage).
+      const ending = client.endAsync(offlineSince !== null);
       await source.stop();
-      await client.endAsync();
+      await ending;
     }
     summary(true);
     if (failure) {
