@@ -177,9 +177,9 @@ export class Simulation {
     this.columns = { sx, sy, sr, sv0, sState, sFloor, sTarget, sLeft, sWall, order, cellOff, cnx, cny, cx0, cy0, cellStart, nvx, nvy, x, y, vx, vy, px, py, walked, hit, left };
   }
 
-  /** True when nothing is left to simulate: everybody out or stuck, or maxTime reached. */
   /** Agents that have left through an exit. */
   get evacuated(): number { return this.agents - this.remaining - this.unreachable; }
+  /** True when nothing is left to simulate: everybody out or stuck, or maxTime reached. */
   get done(): boolean { return this.remaining <= 0 || this.t >= this.scenario.maxTime - 1e-9; }
 
   /** One time step; the stage order is documented at the top of this file. */

@@ -11,7 +11,8 @@ let camelByUpper: Map<string, string> | null = null;
 function camelNames(): Map<string, string> {
   if (camelByUpper) return camelByUpper;
   camelByUpper = new Map();
-  for (const ns of [webIfc().IFC2X3, webIfc().IFC4, webIfc().IFC4X3] as unknown as Record<string, unknown>[]) {
+  const W = webIfc();
+  for (const ns of [W.IFC2X3, W.IFC4, W.IFC4X3] as unknown as Record<string, unknown>[]) {
     for (const key of Object.keys(ns)) if (key.startsWith('Ifc')) camelByUpper.set(key.toUpperCase(), key);
   }
   return camelByUpper;
