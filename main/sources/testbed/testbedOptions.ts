@@ -51,6 +51,13 @@ const QuerySchema = z
   })
   .strict();
 
+/** What each numeric option takes, as a person reads it (the validator's own words read "Invalid input: expected number, received NaN"). */
+const EXPECTED: Record<string, string> = {
+  robots: 'a whole number from 0 to 2000', buses: 'a whole number from 0 to 10', tags: 'a whole number from 0 to 100000',
+  beacons: 'a whole number from 0 to 10000', seed: 'a whole number from 0 to 4294967295', speed: 'a number above 0, at most 10000',
+  duration: 'a number of seconds above 0', storeys: 'a whole number from 1 to 20', rooms: 'a whole number from 1 to 40',
+};
+
 /** Defaults, with `start` = the given clock rounded down to the second. */
 export function defaultTestbedOptions(nowMs = Date.now()): TestbedOptions {
   return { robots: 60, buses: 1, tags: 2000, beacons: 400, seed: 1, speed: 1, start: Math.floor(nowMs / 1000) * 1000, duration: null, storeys: 3, rooms: 6 };
@@ -84,6 +91,8 @@ export function parseTestbedUri(uri: string, nowMs = Date.now()): TestbedOptions
     if (unknown && 'keys' in unknown) {
       throw new TestbedOptionsError(`testbed: unknown option ${(unknown.keys as string[]).map((k) => `"${k}"`).join(', ')} in "${uri}" (known: ${Object.keys(QuerySchema.shape).join(', ')})`);
     }
+    const key = String(parsed.error.issues[0]?.path[0] ?? '');
+    if (key in EXPECTED) throw new TestbedOptionsError(`testbed: ${key} must be ${EXPECTED[key]}, got "${raw[key]}" (in "${uri}")`);
     throw new TestbedOptionsError(`testbed: bad option in "${uri}": ${describeZodError(parsed.error)}`);
   }
   const v = parsed.data;

@@ -18,8 +18,10 @@ describe('testbed URI options', () => {
   });
 
   it('names the bad option', () => {
-    expect(() => parseTestbedUri('testbed:?robots=-1')).toThrow(/robots/);
-    expect(() => parseTestbedUri('testbed:?speed=fast')).toThrow(/speed/);
+    // Said as a person reads it: it echoed the validator ("robots: Invalid input: expected number, received NaN").
+    expect(() => parseTestbedUri('testbed:?robots=-1')).toThrow('testbed: robots must be a whole number from 0 to 2000, got "-1" (in "testbed:?robots=-1")');
+    expect(() => parseTestbedUri('testbed:?robots=x')).toThrow('testbed: robots must be a whole number from 0 to 2000, got "x" (in "testbed:?robots=x")');
+    expect(() => parseTestbedUri('testbed:?speed=fast')).toThrow('testbed: speed must be a number above 0, at most 10000, got "fast"');
     expect(() => parseTestbedUri('testbed:?robtos=5')).toThrow(/unknown option "robtos"/);
     expect(() => parseTestbedUri('testbed:?start=yesterday')).toThrow(/start/);
     expect(() => parseTestbedUri('testbed:robots=5')).toThrow(TestbedOptionsError);
