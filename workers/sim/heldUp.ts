@@ -37,8 +37,10 @@ const cellKey = (floor: number, x: number, y: number): string => `${floor}:${Mat
 export function heldUp(sim: Simulation): HeldUp {
   const { agents, slots, x, y, radius, floor, state, reachable, nav, target } = sim;
   // Travel time to agent j's exit from (px, py) on floor f.
-  const togo = (j: number, f: number, px: number, py: number): number => nav.value(nav.fields[target[j]!]!, f, px, py);
-  const ahead = (j: number, px: number, py: number): boolean => togo(j, floor[j]!, px, py) < togo(j, floor[j]!, x[j]!, y[j]!);
+  const togo = (j: number, px: number, py: number): number => nav.value(nav.fields[target[j]!]!, floor[j]!, px, py);
+  // Each person's own travel time, once (it was sampled again for every neighbour and robot tried).
+  const here = new Float64Array(agents).fill(NaN);
+  const ahead = (j: number, px: number, py: number): boolean => togo(j, px, py) < (Number.isNaN(here[j]!) ? (here[j] = togo(j, x[j]!, y[j]!)) : here[j]!);
   const robotOf = new Int32Array(agents).fill(-1);
   const cells = new Map<string, number[]>();
   const insideIdx: number[] = [];

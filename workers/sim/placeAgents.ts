@@ -46,12 +46,12 @@ export function wayOutMask(nav: NavMap, exits: readonly number[], r: number): Ui
   return m;
 }
 
-/** The centres of the cells of `grid` within the box. */
-function cellsIn(grid: NavMap['grids'][number], minX: number, minY: number, maxX: number, maxY: number): [number, number][] {
+/** The cells of `grid` within the box: centre and cell index. */
+function cellsIn(grid: NavMap['grids'][number], minX: number, minY: number, maxX: number, maxY: number): [number, number, number][] {
   const i0 = Math.max(0, Math.floor((minX - grid.x0) / grid.h)), i1 = Math.min(grid.nx - 1, Math.floor((maxX - grid.x0) / grid.h));
   const j0 = Math.max(0, Math.floor((minY - grid.y0) / grid.h)), j1 = Math.min(grid.ny - 1, Math.floor((maxY - grid.y0) / grid.h));
-  const out: [number, number][] = [];
-  for (let j = j0; j <= j1; j++) for (let i = i0; i <= i1; i++) out.push([grid.x0 + (i + 0.5) * grid.h, grid.y0 + (j + 0.5) * grid.h]);
+  const out: [number, number, number][] = [];
+  for (let j = j0; j <= j1; j++) for (let i = i0; i <= i1; i++) out.push([grid.x0 + (i + 0.5) * grid.h, grid.y0 + (j + 0.5) * grid.h, j * grid.nx + i]);
   return out;
 }
 
@@ -59,12 +59,7 @@ function cellsIn(grid: NavMap['grids'][number], minX: number, minY: number, maxX
 export function areaHasWayOut(mask: Uint8Array, grid: NavMap['grids'][number], area: readonly (readonly [number, number])[]): boolean {
   let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
   for (const [x, y] of area) { minX = Math.min(minX, x); maxX = Math.max(maxX, x); minY = Math.min(minY, y); maxY = Math.max(maxY, y); }
-  const i0 = Math.max(0, Math.floor((minX - grid.x0) / grid.h)), i1 = Math.min(grid.nx - 1, Math.floor((maxX - grid.x0) / grid.h));
-  const j0 = Math.max(0, Math.floor((minY - grid.y0) / grid.h)), j1 = Math.min(grid.ny - 1, Math.floor((maxY - grid.y0) / grid.h));
-  for (let j = j0; j <= j1; j++) for (let i = i0; i <= i1; i++) {
-    if (mask[j * grid.nx + i] && pointInPolygon(grid.x0 + (i + 0.5) * grid.h, grid.y0 + (j + 0.5) * grid.h, area)) return true;
-  }
-  return false;
+  return cellsIn(grid, minX, minY, maxX, maxY).some(([x, y, c]) => mask[c] === 1 && pointInPolygon(x, y, area));
 }
 
 export function placeAgents(s: Scenario, nav: NavMap, rng: SeededRandom): Placement[] {
